@@ -1,0 +1,30 @@
+"""The one clock of the application.
+
+Code never calls ``date.today()`` or ``timezone.now()`` directly: it asks this
+module, so that the demo, tests and "as of" reports can freeze time in one place.
+The engine never reads a clock at all; callers pass ``as_of``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def now() -> dt.datetime:
+    """Return the current aware datetime (frozen at noon UTC when SCORECARD_TODAY is set)."""
+    frozen = getattr(settings, "SCORECARD_TODAY", "")
+    if frozen:
+        day = dt.date.fromisoformat(frozen)
+        return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+    return timezone.now()
+
+
+def today() -> dt.date:
+    """Return today's date in the configured time zone."""
+    frozen = getattr(settings, "SCORECARD_TODAY", "")
+    if frozen:
+        return dt.date.fromisoformat(frozen)
+    return timezone.localdate()

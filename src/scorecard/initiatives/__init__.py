@@ -1,0 +1,1 @@
+"""Action plans: initiatives serving objectives, and their tasks."""

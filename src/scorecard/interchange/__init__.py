@@ -1,0 +1,1 @@
+"""Scorecard documents (YAML), imports and exports."""

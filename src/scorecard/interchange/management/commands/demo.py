@@ -1,0 +1,55 @@
+"""``scorecard demo``: set up the database with the demo company and (optionally) serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from scorecard.organizations.models import Membership
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "northwind.yaml"
+#: Every demo user signs in with this password; it is printed, never used in production.
+DEMO_PASSWORD = "demo"  # noqa: S105
+
+
+class Command(BaseCommand):
+    help = "Create the database, load the demo company (replacing an earlier copy) and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--serve", action="store_true", help="Start the web server afterwards.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from scorecard.interchange.services import document_load_file
+
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self.stdout.write("Preparing the database ...")
+        call_command("migrate", verbosity=0, interactive=False)
+        summary = document_load_file(DEMO_FILE, replace=True)
+        self.stdout.write(self.style.SUCCESS(f"Loaded the demo company: {summary}"))
+
+        users = get_user_model().objects.filter(
+            memberships__organization__slug=summary.organization_slug
+        )
+        # One hash computed once: the same demo password for every demo user.
+        from django.contrib.auth.hashers import make_password
+
+        users.update(password=make_password(DEMO_PASSWORD))
+        memberships = Membership.objects.filter(
+            organization__slug=summary.organization_slug
+        ).select_related("user")
+        self.stdout.write("\nSign in with any of these users, password “demo”:")
+        for membership in sorted(memberships, key=lambda m: (-_rank(m.role), m.user.username)):
+            self.stdout.write(f"  {membership.user.username:<16} {membership.get_role_display()}")
+        if options["serve"]:
+            self.stdout.write(f"\nScorecard is at http://{options['addr']}/  (Ctrl+C stops it)\n")
+            call_command("runserver", options["addr"], use_reloader=False)
+
+
+def _rank(role: str) -> int:
+    return ["viewer", "contributor", "editor", "admin"].index(role)

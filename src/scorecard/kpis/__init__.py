@@ -1,0 +1,1 @@
+"""KPIs, their per-period targets and measured values (with history)."""

@@ -1,0 +1,201 @@
+"""KPI definitions, targets with provenance, and measurements that keep their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from scorecard.strategy.models import Objective, Scorecard
+
+# The engine's enums (scorecard.engine.types) are the source of truth for these
+# values; tests/kpis/test_models.py checks the two lists stay the same.
+
+
+class Optimization(models.TextChoices):
+    MAXIMIZE = "maximize", "Maximize (higher is better)"
+    MINIMIZE = "minimize", "Minimize (lower is better)"
+    BINARY_MAX = "binary_max", "Yes/no: at least the target"
+    BINARY_MIN = "binary_min", "Yes/no: at most the target"
+    EXACT = "exact", "Exact (hit the target within a tolerance)"
+    BAND = "band", "Band (stay inside a range)"
+    PERCENT_OF_TARGET = "percent_of_target", "Percent of target"
+    GOAL_RED_FLAG = "goal_red_flag", "Goal and red flag"
+    NONE = "none", "Not scored (information only)"
+
+
+class Interval(models.TextChoices):
+    DAY = "day", "Daily"
+    WEEK = "week", "Weekly"
+    MONTH = "month", "Monthly"
+    QUARTER = "quarter", "Quarterly"
+    HALF_YEAR = "half_year", "Half-yearly"
+    YEAR = "year", "Yearly"
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "Sum"
+    AVERAGE = "average", "Average"
+    LAST = "last", "Last value"
+    MIN = "min", "Minimum"
+    MAX = "max", "Maximum"
+    COUNT = "count", "Count"
+
+
+class Indicator(models.TextChoices):
+    LEADING = "leading", "Leading (a driver)"
+    LAGGING = "lagging", "Lagging (an outcome)"
+
+
+class FormulaMode(models.TextChoices):
+    EQUATION = "equation", "Aggregate inputs, then calculate"
+    AGGREGATE_RESULTS = "aggregate_results", "Calculate each period, then aggregate"
+
+
+class Kpi(models.Model):
+    """A key performance indicator measuring one objective.
+
+    The scale fields (baseline, minimum, maximum, target, tolerance, band, red flag)
+    mean what docs/scoring.md says; the engine turns them into scores.
+    """
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="kpis")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="kpis")
+    code = models.SlugField(
+        max_length=80, help_text="Short name used in formulas, e.g. on_time_rate."
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=30, blank=True, help_text="Unit of measure: %, €, h ...")
+    data_source = models.CharField(max_length=200, blank=True)
+    optimization = models.CharField(
+        max_length=20, choices=Optimization.choices, default=Optimization.MAXIMIZE
+    )
+    baseline = models.FloatField(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    minimum = models.FloatField(null=True, blank=True)
+    maximum = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True, help_text="Default target per period.")
+    target_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="With a baseline date: targets in between follow a straight planned path.",
+    )
+    tolerance = models.FloatField(null=True, blank=True)
+    band_low = models.FloatField(null=True, blank=True)
+    band_high = models.FloatField(null=True, blank=True)
+    red_flag = models.FloatField(null=True, blank=True)
+    weight = models.FloatField(default=1.0)
+    update_interval = models.CharField(
+        max_length=20, choices=Interval.choices, default=Interval.MONTH
+    )
+    time_aggregation = models.CharField(
+        max_length=20, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    indicator = models.CharField(
+        max_length=20, choices=Indicator.choices, default=Indicator.LAGGING
+    )
+    formula = models.TextField(blank=True, help_text="Calculated KPI, e.g. deals / leads * 100.")
+    formula_mode = models.CharField(
+        max_length=20, choices=FormulaMode.choices, default=FormulaMode.EQUATION
+    )
+    thresholds = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Custom bands, e.g. [{"status": "red", "lower": null, "color": "#d64545"}, ...].',
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_kpis",
+    )
+    updater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="updated_kpis",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "KPI"
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "code"], name="kpi_code_unique_in_scorecard"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="kpi_weight_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_calculated(self) -> bool:
+        """True when the KPI's values come from a formula rather than data entry."""
+        return bool(self.formula.strip())
+
+
+class Target(models.Model):
+    """The target of one KPI from one period on (inherited forward until the next one)."""
+
+    class Provenance(models.TextChoices):
+        ZERO = "zero", "Zero-target (first guess, to review)"
+        BENCHMARK = "benchmark", "Benchmark"
+        HISTORY = "history", "History / experience"
+        CHAIN = "chain", "Conversion chain"
+        GROWTH = "growth", "Growth path"
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="targets")
+    period_start = models.DateField()
+    value = models.FloatField()
+    provenance = models.CharField(
+        max_length=20, choices=Provenance.choices, default=Provenance.ZERO
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="Where the number comes from.")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kpi", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period_start"], name="target_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} from {self.period_start}: {self.value}"
+
+
+class Measurement(models.Model):
+    """A KPI's value for one period.
+
+    A correction never overwrites: the earlier row gets ``superseded_at`` and a new
+    row holds the new value, so any report can be reproduced as it was known on a date.
+    At most one current (not superseded) row exists per KPI and period.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
+    period_start = models.DateField()
+    value = models.FloatField()
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kpi", "period_start", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "period_start"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_value_per_kpi_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["kpi", "period_start"], name="measurement_kpi_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.period_start}: {self.value}"

@@ -1,0 +1,197 @@
+"""Writes for KPIs, targets and measurements. Views, API, CLI and importers all call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from scorecard import clock
+from scorecard.engine import formulas, periods
+from scorecard.engine import types as et
+from scorecard.engine.scoring import validate_spec
+from scorecard.strategy.models import Objective
+
+from .models import Kpi, Measurement, Target
+from .scoring import kpi_spec
+
+#: Fields a caller may set on a KPI through kpi_create / kpi_update.
+KPI_FIELDS = {
+    "code", "name", "description", "unit", "data_source", "optimization", "baseline",
+    "baseline_date", "minimum", "maximum", "target", "target_date", "tolerance", "band_low",
+    "band_high", "red_flag", "weight", "update_interval", "time_aggregation", "indicator",
+    "formula", "formula_mode", "thresholds", "owner", "updater", "position",
+}  # fmt: skip
+
+
+def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
+    """Refuse a date that is not the first day of one of the KPI's periods."""
+    period = periods.period_containing(period_start, et.Interval(kpi.update_interval))
+    if period.start != period_start:
+        raise ValidationError(
+            {
+                "period_start": (
+                    f"{period_start.isoformat()} does not start a {kpi.get_update_interval_display().lower()} "
+                    f"period of “{kpi.name}”; the period containing it starts on "
+                    f"{period.start.isoformat()}."
+                )
+            }
+        )
+
+
+def _finite(value: Any, field: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: f"“{value}” is not a number."}) from None
+    if not math.isfinite(number):
+        raise ValidationError({field: "The value must be a finite number."})
+    return number
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    kpi: Kpi,
+    period_start: dt.date,
+    value: float,
+    note: str = "",
+    user: Any = None,
+) -> Measurement:
+    """Record ``value`` for ``kpi`` in the period starting ``period_start``.
+
+    A second value for the same period is a correction: the earlier row is kept
+    (marked superseded) so the history shows both. Recording the same value and
+    note again changes nothing.
+    """
+    if kpi.is_calculated:
+        raise ValidationError(
+            {"value": f"“{kpi.name}” is calculated from its formula; values cannot be entered."}
+        )
+    period_start_check(kpi=kpi, period_start=period_start)
+    number = _finite(value, "value")
+    note = note.strip()
+    if len(note) > 500:
+        raise ValidationError({"note": "A note can be at most 500 characters."})
+    now = clock.now()
+    current = (
+        Measurement.objects.select_for_update()
+        .filter(kpi=kpi, period_start=period_start, superseded_at__isnull=True)
+        .first()
+    )
+    if current is not None:
+        if current.value == number and current.note == note:
+            return current
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
+    return Measurement.objects.create(
+        kpi=kpi,
+        period_start=period_start,
+        value=number,
+        note=note,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_at=now,
+    )
+
+
+@transaction.atomic
+def target_set(
+    *,
+    kpi: Kpi,
+    period_start: dt.date,
+    value: float,
+    provenance: str = Target.Provenance.ZERO,
+    note: str = "",
+    user: Any = None,
+) -> Target:
+    """Set the target of ``kpi`` from ``period_start`` on, with where it comes from."""
+    period_start_check(kpi=kpi, period_start=period_start)
+    number = _finite(value, "value")
+    if provenance not in Target.Provenance.values:
+        raise ValidationError({"provenance": f"Unknown target source “{provenance}”."})
+    target, _ = Target.objects.update_or_create(
+        kpi=kpi,
+        period_start=period_start,
+        defaults={
+            "value": number,
+            "provenance": provenance,
+            "note": note.strip(),
+            "set_by": user if getattr(user, "is_authenticated", False) else None,
+            "set_at": clock.now(),
+        },
+    )
+    return target
+
+
+def kpi_validate(kpi: Kpi) -> None:
+    """Check one KPI's definition, its scale and its formula; raise ValidationError naming it."""
+    kpi.full_clean(exclude=["scorecard", "objective"])
+    problems = [error.message for error in validate_spec(kpi_spec(kpi))]
+    if problems:
+        raise ValidationError({"__all__": problems})
+    if kpi.formula.strip():
+        siblings = {
+            k.code: k for k in Kpi.objects.filter(scorecard_id=kpi.scorecard_id).exclude(pk=kpi.pk)
+        }
+        siblings[kpi.code] = kpi
+        specs = [kpi_spec(k) for k in siblings.values()]
+        result = formulas.evaluation_order(specs)
+        if isinstance(result, et.ConfigError):
+            raise ValidationError({"formula": result.message})
+
+
+@transaction.atomic
+def kpi_create(*, objective: Objective, code: str, name: str, **fields: Any) -> Kpi:
+    """Create a KPI measuring ``objective``; every field is validated before anything is saved."""
+    unknown = set(fields) - KPI_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
+    if Kpi.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists():
+        raise ValidationError({"code": f"Another KPI in this scorecard uses the code “{code}”."})
+    kpi = Kpi(scorecard_id=objective.scorecard_id, objective=objective, code=code, name=name)
+    for field, value in fields.items():
+        setattr(kpi, field, value)
+    kpi_validate(kpi)
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
+    """Change a KPI's definition; nothing is saved unless the result is valid."""
+    unknown = set(fields) - KPI_FIELDS - {"objective"}
+    if unknown:
+        raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
+    objective = fields.get("objective")
+    if objective is not None and objective.scorecard_id != kpi.scorecard_id:
+        raise ValidationError({"objective": "The objective belongs to another scorecard."})
+    new_code = fields.get("code")
+    if (
+        new_code
+        and new_code != kpi.code
+        and Kpi.objects.filter(scorecard_id=kpi.scorecard_id, code=new_code).exists()
+    ):
+        raise ValidationError({"code": f"Another KPI in this scorecard uses the code “{new_code}”."})
+    for field, value in fields.items():
+        setattr(kpi, field, value)
+    kpi_validate(kpi)
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, kpi: Kpi) -> None:
+    """Delete a KPI unless a calculated KPI's formula uses it."""
+    users = [
+        k.name
+        for k in Kpi.objects.filter(scorecard_id=kpi.scorecard_id).exclude(formula="")
+        if kpi.code in formulas.references(k.formula)
+    ]
+    if users:
+        raise ValidationError(
+            {"__all__": f"“{kpi.name}” is used in the formula of: {', '.join(users)}."}
+        )
+    kpi.delete()

@@ -1,0 +1,1 @@
+"""Organizations (tenants), their unit tree, and who belongs with which role."""

@@ -1,0 +1,49 @@
+"""Who may see and do what: every view, API call and CLI command asks here.
+
+A user sees an organization only through a Membership; roles are ranked
+(viewer < contributor < editor < admin) and each includes the ones below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Organization, Role
+
+
+def membership_for(*, user: Any, organization: Organization | int) -> Membership | None:
+    """Return ``user``'s membership of ``organization`` or None (anonymous users have none)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    org_id = organization if isinstance(organization, int) else organization.pk
+    cache: dict[int, Membership | None] = user.__dict__.setdefault("_membership_cache", {})
+    if org_id not in cache:
+        cache[org_id] = (
+            Membership.objects.select_related("organization")
+            .filter(user=user, organization_id=org_id)
+            .first()
+        )
+    return cache[org_id]
+
+
+def require_role(*, user: Any, organization: Organization | int, role: str) -> Membership:
+    """Return the membership if ``user`` has at least ``role``.
+
+    Outsiders get a 404 (we do not confirm that another organization's item exists);
+    members without the role get a 403.
+    """
+    membership = membership_for(user=user, organization=organization)
+    if membership is None:
+        raise Http404("No such item in your organizations.")
+    if not membership.allows(role):
+        raise PermissionDenied(f"This needs the {Role(role).label.lower()} role or higher.")
+    return membership
+
+
+def can(*, user: Any, organization: Organization | int, role: str) -> bool:
+    """True when ``user`` has at least ``role`` in ``organization``."""
+    membership = membership_for(user=user, organization=organization)
+    return membership is not None and membership.allows(role)

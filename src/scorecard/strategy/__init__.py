@@ -1,0 +1,1 @@
+"""Scorecards, perspectives, objectives, the strategy map's links, and alignment."""

@@ -1,0 +1,216 @@
+"""Writes for scorecards, perspectives, objectives and the strategy map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from scorecard.organizations.models import Organization, Unit
+
+from .models import (
+    DEFAULT_PERSPECTIVES,
+    Objective,
+    ObjectiveLink,
+    Perspective,
+    Scorecard,
+)
+
+
+def _weight(value: Any, field: str = "weight") -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: f"“{value}” is not a number."}) from None
+    if not number > 0:
+        raise ValidationError({field: "A weight must be greater than zero."})
+    return number
+
+
+@transaction.atomic
+def scorecard_create(
+    *,
+    organization: Organization,
+    unit: Unit,
+    name: str,
+    slug: str = "",
+    vision: str = "",
+    mission: str = "",
+    parent: Scorecard | None = None,
+    with_default_perspectives: bool = True,
+) -> Scorecard:
+    """Create a unit's scorecard, with the four classic perspectives unless told otherwise."""
+    if unit.organization_id != organization.pk:
+        raise ValidationError({"unit": "The unit belongs to another organization."})
+    if parent is not None and parent.organization_id != organization.pk:
+        raise ValidationError({"parent": "The parent scorecard belongs to another organization."})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A scorecard needs a name."})
+    slug = slug or slugify(name)
+    if Scorecard.objects.filter(organization=organization, slug=slug).exists():
+        raise ValidationError({"name": f"A scorecard with the short name “{slug}” exists already."})
+    scorecard = Scorecard.objects.create(
+        organization=organization,
+        unit=unit,
+        name=name,
+        slug=slug,
+        vision=vision,
+        mission=mission,
+        parent=parent,
+    )
+    if with_default_perspectives:
+        Perspective.objects.bulk_create(
+            Perspective(scorecard=scorecard, kind=kind, name=label, position=index)
+            for index, (kind, label) in enumerate(DEFAULT_PERSPECTIVES)
+        )
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_update(*, scorecard: Scorecard, **fields: Any) -> Scorecard:
+    """Change a scorecard's name, vision, mission or rollup settings."""
+    allowed = {"name", "vision", "mission", "aggregator", "missing_policy", "score_cap"}
+    for field, value in fields.items():
+        if field not in allowed:
+            raise TypeError(f"Unknown scorecard field: {field}")
+        setattr(scorecard, field, value)
+    scorecard.full_clean(exclude=["organization", "unit", "parent", "slug"])
+    scorecard.save()
+    return scorecard
+
+
+@transaction.atomic
+def perspective_create(
+    *, scorecard: Scorecard, name: str, kind: str = "other", weight: float = 1.0
+) -> Perspective:
+    """Add a perspective at the bottom of the scorecard."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A perspective needs a name."})
+    if Perspective.objects.filter(scorecard=scorecard, name=name).exists():
+        raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
+    last = Perspective.objects.filter(scorecard=scorecard).aggregate(m=Max("position"))["m"]
+    return Perspective.objects.create(
+        scorecard=scorecard,
+        name=name,
+        kind=kind,
+        weight=_weight(weight),
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def perspective_update(*, perspective: Perspective, **fields: Any) -> Perspective:
+    """Rename or re-weigh a perspective."""
+    if "weight" in fields:
+        fields["weight"] = _weight(fields["weight"])
+    if "name" in fields:
+        name = str(fields["name"]).strip()
+        clash = Perspective.objects.filter(scorecard_id=perspective.scorecard_id, name=name)
+        if not name:
+            raise ValidationError({"name": "A perspective needs a name."})
+        if clash.exclude(pk=perspective.pk).exists():
+            raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
+        fields["name"] = name
+    for field, value in fields.items():
+        if field not in {"name", "kind", "weight", "position"}:
+            raise TypeError(f"Unknown perspective field: {field}")
+        setattr(perspective, field, value)
+    perspective.save()
+    return perspective
+
+
+@transaction.atomic
+def perspective_delete(*, perspective: Perspective) -> None:
+    """Delete an empty perspective; one with objectives is refused, nothing is lost."""
+    count = perspective.objectives.count()
+    if count:
+        raise ValidationError(
+            {"__all__": f"“{perspective.name}” still has {count} objective(s); move or delete them first."}
+        )
+    perspective.delete()
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    perspective: Perspective,
+    name: str,
+    code: str = "",
+    description: str = "",
+    owner: Any = None,
+    weight: float = 1.0,
+    due_date: Any = None,
+) -> Objective:
+    """Add an objective at the end of ``perspective``."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "An objective needs a name."})
+    code = code or slugify(name)[:80]
+    if Objective.objects.filter(scorecard_id=perspective.scorecard_id, code=code).exists():
+        raise ValidationError({"code": f"Another objective in this scorecard uses the code “{code}”."})
+    last = Objective.objects.filter(perspective=perspective).aggregate(m=Max("position"))["m"]
+    return Objective.objects.create(
+        scorecard_id=perspective.scorecard_id,
+        perspective=perspective,
+        code=code,
+        name=name,
+        description=description,
+        owner=owner,
+        weight=_weight(weight),
+        due_date=due_date,
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def objective_update(*, objective: Objective, **fields: Any) -> Objective:
+    """Change an objective; moving it to another scorecard's perspective is refused."""
+    allowed = {"name", "code", "description", "owner", "weight", "due_date", "perspective", "position"}
+    perspective = fields.get("perspective")
+    if perspective is not None and perspective.scorecard_id != objective.scorecard_id:
+        raise ValidationError({"perspective": "The perspective belongs to another scorecard."})
+    if "weight" in fields:
+        fields["weight"] = _weight(fields["weight"])
+    code = fields.get("code")
+    if (
+        code
+        and code != objective.code
+        and Objective.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists()
+    ):
+        raise ValidationError({"code": f"Another objective in this scorecard uses the code “{code}”."})
+    for field, value in fields.items():
+        if field not in allowed:
+            raise TypeError(f"Unknown objective field: {field}")
+        setattr(objective, field, value)
+    objective.full_clean(exclude=["scorecard", "perspective", "owner"])
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, objective: Objective) -> None:
+    """Delete an objective with its KPIs and their data (callers confirm first)."""
+    objective.delete()
+
+
+@transaction.atomic
+def link_create(*, cause: Objective, effect: Objective, note: str = "") -> ObjectiveLink:
+    """Draw a cause → effect arrow between two objectives of the same scorecard."""
+    if cause.pk == effect.pk:
+        raise ValidationError({"effect": "An objective cannot cause itself."})
+    if cause.scorecard_id != effect.scorecard_id:
+        raise ValidationError({"effect": "Both objectives must be on the same strategy map."})
+    if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
+        raise ValidationError({"effect": f"“{cause.name}” already leads to “{effect.name}”."})
+    return ObjectiveLink.objects.create(cause=cause, effect=effect, note=note.strip())
+
+
+@transaction.atomic
+def link_delete(*, link: ObjectiveLink) -> None:
+    """Remove an arrow from the strategy map."""
+    link.delete()

@@ -1,0 +1,69 @@
+"""Shared fixtures: an organization with one persona per role, and an outsider.
+
+Every view test uses these personas (after healthchecks' owner/teammate/outsider),
+so access control is covered wherever a page is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    ScorecardFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@dataclass
+class World:
+    """One organization with a member of every role, and a stranger in another organization."""
+
+    organization: Any
+    unit: Any
+    scorecard: Any
+    admin: Any
+    editor: Any
+    contributor: Any
+    viewer: Any
+    outsider: Any
+    other_organization: Any
+
+    def client_for(self, persona: str) -> Client:
+        """A test client signed in as ``persona`` (or anonymous for "anonymous")."""
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(getattr(self, persona))
+        return client
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    organization = OrganizationFactory(name="Northwind Outdoor", slug="northwind")
+    unit = UnitFactory(organization=organization, name="Northwind", slug="northwind")
+    scorecard = ScorecardFactory(organization=organization, unit=unit, name="Company", slug="company")
+    personas = {}
+    for role in ["admin", "editor", "contributor", "viewer"]:
+        user = UserFactory(username=f"{role}-user")
+        MembershipFactory(user=user, organization=organization, role=role)
+        personas[role] = user
+    other = OrganizationFactory(name="Rival Gear", slug="rival")
+    outsider = UserFactory(username="outsider")
+    MembershipFactory(user=outsider, organization=other, role="admin")
+    return World(
+        organization=organization,
+        unit=unit,
+        scorecard=scorecard,
+        outsider=outsider,
+        other_organization=other,
+        **personas,
+    )
