@@ -50,7 +50,9 @@ class World:
 def world(db: Any) -> World:
     organization = OrganizationFactory(name="Northwind Outdoor", slug="northwind")
     unit = UnitFactory(organization=organization, name="Northwind", slug="northwind")
-    scorecard = ScorecardFactory(organization=organization, unit=unit, name="Company", slug="company")
+    scorecard = ScorecardFactory(
+        organization=organization, unit=unit, name="Company", slug="company"
+    )
     personas = {}
     for role in ["admin", "editor", "contributor", "viewer"]:
         user = UserFactory(username=f"{role}-user")

@@ -107,9 +107,7 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     kpi = factory.SubFactory(KpiFactory)
     period_start = dt.date(2026, 1, 1)
     value = 50.0
-    recorded_at = factory.LazyFunction(
-        lambda: dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.UTC)
-    )
+    recorded_at = factory.LazyFunction(lambda: dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.UTC))
 
 
 class InitiativeFactory(factory.django.DjangoModelFactory):

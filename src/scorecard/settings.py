@@ -56,7 +56,7 @@ if not SECRET_KEY:
     if not DEBUG and env_bool("SCORECARD_REQUIRE_SECRET_KEY", False):
         raise RuntimeError("SECRET_KEY must be set in production")
     # A development key; production deployments set SECRET_KEY (see docs/deploy.md).
-    SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

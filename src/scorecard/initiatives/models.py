@@ -35,7 +35,9 @@ class Initiative(models.Model):
     spent = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     progress = models.FloatField(
-        null=True, blank=True, help_text="Entered progress 0–1; when empty, the share of done tasks."
+        null=True,
+        blank=True,
+        help_text="Entered progress 0–1; when empty, the share of done tasks.",
     )
 
     class Meta:

@@ -123,7 +123,9 @@ class Kpi(models.Model):
         ordering = ["position", "id"]
         verbose_name = "KPI"
         constraints = [
-            models.UniqueConstraint(fields=["scorecard", "code"], name="kpi_code_unique_in_scorecard"),
+            models.UniqueConstraint(
+                fields=["scorecard", "code"], name="kpi_code_unique_in_scorecard"
+            ),
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="kpi_weight_gt_0"),
         ]
 

@@ -31,10 +31,11 @@ def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
     """Refuse a date that is not the first day of one of the KPI's periods."""
     period = periods.period_containing(period_start, et.Interval(kpi.update_interval))
     if period.start != period_start:
+        interval = kpi.get_update_interval_display().lower()
         raise ValidationError(
             {
                 "period_start": (
-                    f"{period_start.isoformat()} does not start a {kpi.get_update_interval_display().lower()} "
+                    f"{period_start.isoformat()} does not start a {interval} "
                     f"period of “{kpi.name}”; the period containing it starts on "
                     f"{period.start.isoformat()}."
                 )
@@ -174,7 +175,9 @@ def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
         and new_code != kpi.code
         and Kpi.objects.filter(scorecard_id=kpi.scorecard_id, code=new_code).exists()
     ):
-        raise ValidationError({"code": f"Another KPI in this scorecard uses the code “{new_code}”."})
+        raise ValidationError(
+            {"code": f"Another KPI in this scorecard uses the code “{new_code}”."}
+        )
     for field, value in fields.items():
         setattr(kpi, field, value)
     kpi_validate(kpi)

@@ -54,7 +54,9 @@ class Unit(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "slug"], name="unit_slug_unique_in_org"),
+            models.UniqueConstraint(
+                fields=["organization", "slug"], name="unit_slug_unique_in_org"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="unit_not_own_parent"
             ),

@@ -28,7 +28,9 @@ def organization_create(*, name: str, slug: str = "", root_unit_name: str = "") 
 
 
 @transaction.atomic
-def unit_create(*, organization: Organization, name: str, parent: Unit | None, slug: str = "") -> Unit:
+def unit_create(
+    *, organization: Organization, name: str, parent: Unit | None, slug: str = ""
+) -> Unit:
     """Add a unit (department, team) under ``parent``."""
     name = name.strip()
     if not name:
@@ -47,7 +49,9 @@ def membership_set(
 ) -> Membership:
     """Give ``user`` a role in ``organization`` (create or change the membership)."""
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role '{role}'. Use one of {', '.join(Role.values)}."})
+        raise ValidationError(
+            {"role": f"Unknown role '{role}'. Use one of {', '.join(Role.values)}."}
+        )
     if unit is not None and unit.organization_id != organization.pk:
         raise ValidationError({"unit": "The unit belongs to another organization."})
     membership, _ = Membership.objects.update_or_create(

@@ -82,7 +82,9 @@ class Perspective(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(weight__gt=0), name="perspective_weight_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="perspective_weight_gt_0"
+            ),
             models.UniqueConstraint(
                 fields=["scorecard", "name"], name="perspective_name_unique_in_scorecard"
             ),

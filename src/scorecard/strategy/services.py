@@ -130,7 +130,10 @@ def perspective_delete(*, perspective: Perspective) -> None:
     count = perspective.objectives.count()
     if count:
         raise ValidationError(
-            {"__all__": f"“{perspective.name}” still has {count} objective(s); move or delete them first."}
+            {
+                "__all__": f"“{perspective.name}” still has {count} objective(s); "
+                "move or delete them first."
+            }
         )
     perspective.delete()
 
@@ -152,7 +155,9 @@ def objective_create(
         raise ValidationError({"name": "An objective needs a name."})
     code = code or slugify(name)[:80]
     if Objective.objects.filter(scorecard_id=perspective.scorecard_id, code=code).exists():
-        raise ValidationError({"code": f"Another objective in this scorecard uses the code “{code}”."})
+        raise ValidationError(
+            {"code": f"Another objective in this scorecard uses the code “{code}”."}
+        )
     last = Objective.objects.filter(perspective=perspective).aggregate(m=Max("position"))["m"]
     return Objective.objects.create(
         scorecard_id=perspective.scorecard_id,
@@ -170,7 +175,16 @@ def objective_create(
 @transaction.atomic
 def objective_update(*, objective: Objective, **fields: Any) -> Objective:
     """Change an objective; moving it to another scorecard's perspective is refused."""
-    allowed = {"name", "code", "description", "owner", "weight", "due_date", "perspective", "position"}
+    allowed = {
+        "name",
+        "code",
+        "description",
+        "owner",
+        "weight",
+        "due_date",
+        "perspective",
+        "position",
+    }
     perspective = fields.get("perspective")
     if perspective is not None and perspective.scorecard_id != objective.scorecard_id:
         raise ValidationError({"perspective": "The perspective belongs to another scorecard."})
@@ -182,7 +196,9 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         and code != objective.code
         and Objective.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists()
     ):
-        raise ValidationError({"code": f"Another objective in this scorecard uses the code “{code}”."})
+        raise ValidationError(
+            {"code": f"Another objective in this scorecard uses the code “{code}”."}
+        )
     for field, value in fields.items():
         if field not in allowed:
             raise TypeError(f"Unknown objective field: {field}")

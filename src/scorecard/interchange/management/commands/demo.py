@@ -14,7 +14,7 @@ from scorecard.organizations.models import Membership
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "northwind.yaml"
 #: Every demo user signs in with this password; it is printed, never used in production.
-DEMO_PASSWORD = "demo"  # noqa: S105
+DEMO_PASSWORD = "demo"
 
 
 class Command(BaseCommand):
