@@ -1,0 +1,529 @@
+"""Score a whole scorecard as of a date: the one entry point pages, API and CLI use.
+
+Steps: choose each KPI's window for the view; compute calculated KPIs in
+dependency order; aggregate actual and target over the window and score them;
+roll KPIs up into objectives, objectives into perspectives, perspectives into the
+scorecard. Problems in definitions come back as ``errors``; nothing raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import periods as pr
+from .formulas import Context, FormulaError, Parsed, evaluate, evaluation_order, parse
+from .periods import Period
+from .rollup import coverage, normalised, rollup
+from .scoring import score_value, validate_spec
+from .trend import direction
+from .types import (
+    ERROR,
+    NO_DATA,
+    NOT_APPLICABLE,
+    Aggregation,
+    Aggregator,
+    ConfigError,
+    FormulaMode,
+    Indicator,
+    Interval,
+    KpiSpec,
+    Measurement,
+    MissingPolicy,
+    Optimization,
+    TargetPath,
+    TargetPoint,
+    Thresholds,
+    View,
+)
+
+HISTORY_LENGTH = 12
+VIEW_INTERVAL = {
+    View.MONTH: Interval.MONTH,
+    View.QUARTER: Interval.QUARTER,
+    View.HALF_YEAR: Interval.HALF_YEAR,
+    View.YEAR: Interval.YEAR,
+}
+INTERVAL_RANK = {
+    Interval.DAY: 0,
+    Interval.WEEK: 1,
+    Interval.MONTH: 2,
+    Interval.QUARTER: 3,
+    Interval.HALF_YEAR: 4,
+    Interval.YEAR: 5,
+}
+
+
+@dataclass(frozen=True)
+class KpiInput:
+    """One KPI with its data."""
+
+    spec: KpiSpec
+    objective: str
+    measurements: tuple[Measurement, ...] = ()
+    targets: tuple[TargetPoint, ...] = ()
+    path: TargetPath | None = None
+
+
+@dataclass(frozen=True)
+class ObjectiveInput:
+    """An objective and the perspective it sits in."""
+
+    key: str
+    name: str
+    perspective: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class PerspectiveInput:
+    """A perspective of the scorecard."""
+
+    key: str
+    name: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class RollupSettings:
+    """How scores combine upwards."""
+
+    aggregator: Aggregator = Aggregator.WEIGHTED_AVERAGE
+    missing: MissingPolicy = MissingPolicy.EXCLUDE
+    cap: float = 1.0
+    min_coverage: float = 0.0
+    thresholds: Thresholds = field(default_factory=Thresholds.default)
+
+
+@dataclass(frozen=True)
+class ScorecardInput:
+    """Everything needed to score one scorecard."""
+
+    key: str
+    name: str
+    perspectives: tuple[PerspectiveInput, ...]
+    objectives: tuple[ObjectiveInput, ...]
+    kpis: tuple[KpiInput, ...]
+    settings: RollupSettings = field(default_factory=RollupSettings)
+    fiscal_year_start_month: int = 1
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """The rolled-up score of an objective or a perspective."""
+
+    key: str
+    name: str
+    score: float | None
+    status: str
+    weight: float
+    absolute_weight: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """A KPI's numbers over its window."""
+
+    code: str
+    name: str
+    objective: str
+    window: Period
+    value: float | None
+    target: float | None
+    performance: float | None
+    progress: float | None
+    status: str
+    previous_value: float | None
+    trend: str | None
+    absolute_weight: float
+    error: str | None
+    flag: str | None
+    history: tuple[tuple[dt.date, float | None, float | None], ...]
+    indicator: Indicator = Indicator.LAGGING
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ScorecardResult:
+    """Every score of one scorecard as of a date."""
+
+    key: str
+    name: str
+    score: float | None
+    status: str
+    leading: float | None
+    lagging: float | None
+    perspectives: dict[str, NodeResult]
+    objectives: dict[str, NodeResult]
+    kpis: dict[str, KpiResult]
+    errors: tuple[ConfigError, ...]
+    as_of: dt.date
+    view: View
+
+
+def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
+    """The window a KPI is scored over for ``view`` as of ``as_of``."""
+    last = pr.last_complete_period(as_of, spec.interval, fy)
+    if view is View.PERIOD:
+        return last
+    if view is View.YTD:
+        start = pr.fiscal_year_start(last.end, fy)
+        return Period(start, last.end)
+    window = pr.period_containing(as_of, VIEW_INTERVAL[view], fy)
+    if INTERVAL_RANK[spec.interval] > INTERVAL_RANK[VIEW_INTERVAL[view]]:
+        window = pr.period_containing(window.end, spec.interval, fy)
+    return window
+
+
+def previous_window(window: Period, spec: KpiSpec, view: View, fy: int) -> Period:
+    """The window just before ``window`` for the trend arrow."""
+    if view is View.YTD:
+        last = pr.previous_period(
+            pr.period_containing(window.end, spec.interval, fy), spec.interval, fy
+        )
+        if last.end < window.start:
+            return Period(pr.fiscal_year_start(last.end, fy), last.end)
+        return Period(window.start, last.end)
+    if view is View.PERIOD:
+        return pr.previous_period(window, spec.interval, fy)
+    interval = VIEW_INTERVAL[view]
+    if INTERVAL_RANK[spec.interval] > INTERVAL_RANK[interval]:
+        interval = spec.interval
+    return pr.previous_period(window, interval, fy)
+
+
+class _Series:
+    """Per-period values of every KPI, with calculated KPIs filled in."""
+
+    def __init__(self, sc: ScorecardInput, as_of: dt.date) -> None:
+        self.fy = sc.fiscal_year_start_month
+        self.as_of = as_of
+        self.inputs = {k.spec.code: k for k in sc.kpis}
+        self.values: dict[str, dict[Period, float]] = {
+            code: pr.series_by_period(k.measurements, k.spec.interval, self.fy, as_of)
+            for code, k in self.inputs.items()
+            if not k.spec.formula
+        }
+        self.flags: dict[str, str] = {}
+
+    def actual(self, code: str, window: Period) -> float | None:
+        kpi = self.inputs[code]
+        return pr.actual_in_window(self.values.get(code, {}), window, kpi.spec.aggregation)
+
+    def target(self, code: str, window: Period) -> float | None:
+        k = self.inputs[code]
+        return pr.target_in_window(
+            window,
+            k.spec.interval,
+            k.spec.aggregation,
+            k.targets,
+            k.path,
+            k.spec.target,
+            self.fy,
+        )
+
+    def context(self, parsed: Parsed, window: Period, interval: Interval) -> Context:
+        values = {code: self.actual(code, window) for code in parsed.references}
+
+        def shifted(offset: int) -> Period:
+            period = window
+            step = pr.previous_period if offset < 0 else pr.next_period
+            for _ in range(abs(offset)):
+                period = step(period, interval, self.fy)
+            return period
+
+        def score_of(code: str) -> tuple[float | None, float | None]:
+            spec = self.inputs[code].spec
+            result = score_value(spec, self.actual(code, window), self.target(code, window))
+            return result.performance, result.progress
+
+        def ytd(code: str) -> float | None:
+            start = pr.fiscal_year_start(window.end, self.fy)
+            return self.actual(code, Period(start, window.end))
+
+        return Context(
+            values,
+            value_at=lambda code, offset: self.actual(code, shifted(offset)),
+            target_at=lambda code, offset: self.target(code, shifted(offset)),
+            performance_of=lambda code: score_of(code)[0],
+            progress_of=lambda code: score_of(code)[1],
+            ytd_of=ytd,
+        )
+
+    def compute_formula(self, code: str, parsed: Parsed) -> None:
+        """Fill in a calculated KPI's value for every period its inputs have data for."""
+        spec = self.inputs[code].spec
+        periods_seen: set[Period] = set()
+        for ref in parsed.references:
+            for period in self.values.get(ref, {}):
+                periods_seen.add(pr.period_containing(period.start, spec.interval, self.fy))
+        series: dict[Period, float] = {}
+        for period in sorted(periods_seen):
+            value, flag = evaluate(parsed, self.context(parsed, period, spec.interval))
+            if value is not None:
+                series[period] = value
+            elif flag:
+                self.flags[code] = flag
+        self.values[code] = series
+
+    def window_actual(
+        self, code: str, parsed: Parsed | None, window: Period
+    ) -> tuple[float | None, str | None]:
+        spec = self.inputs[code].spec
+        if parsed is None or spec.formula_mode is FormulaMode.AGGREGATE_RESULTS:
+            return self.actual(code, window), None
+        return evaluate(parsed, self.context(parsed, window, spec.interval))
+
+
+def evaluate_scorecard(
+    sc: ScorecardInput, *, as_of: dt.date, view: View = View.PERIOD
+) -> ScorecardResult:
+    """Every KPI, objective, perspective and scorecard score for ``view`` as of ``as_of``."""
+    fy = sc.fiscal_year_start_month
+    errors: list[ConfigError] = []
+    broken: dict[str, str] = {}
+    for kpi in sc.kpis:
+        for problem in validate_spec(kpi.spec):
+            errors.append(problem)
+            broken[kpi.spec.code] = problem.message
+    series = _Series(sc, as_of)
+    parsed: dict[str, Parsed] = {}
+    order = evaluation_order(k.spec for k in sc.kpis)
+    if isinstance(order, ConfigError):
+        errors.append(order)
+        calculated = [k.spec.code for k in sc.kpis if k.spec.formula]
+        for code in calculated:
+            broken.setdefault(code, order.message)
+            series.values[code] = {}
+        order = []
+    for code in order:
+        formula = series.inputs[code].spec.formula
+        if not formula:
+            continue
+        try:
+            parsed[code] = parse(formula)
+        except FormulaError as exc:  # pragma: no cover - evaluation_order parsed it already
+            broken[code] = str(exc)
+            continue
+        if any(ref in broken for ref in parsed[code].references):
+            series.values[code] = {}
+            continue
+        series.compute_formula(code, parsed[code])
+
+    weights = _weights(sc)
+    kpi_results: dict[str, KpiResult] = {}
+    for kpi in sc.kpis:
+        kpi_results[kpi.spec.code] = _score_kpi(
+            kpi, series, parsed.get(kpi.spec.code), broken, as_of, view, fy, weights, errors
+        )
+
+    objective_results = _objectives(sc, kpi_results, weights)
+    perspective_results = _perspectives(sc, objective_results, weights)
+    settings = sc.settings
+    top = _roll(
+        [(perspective_results[p.key].score, p.weight) for p in sc.perspectives], settings
+    )
+    return ScorecardResult(
+        key=sc.key,
+        name=sc.name,
+        score=top,
+        status=_status(top, settings.thresholds),
+        leading=_indicator_score(sc, kpi_results, Indicator.LEADING),
+        lagging=_indicator_score(sc, kpi_results, Indicator.LAGGING),
+        perspectives=perspective_results,
+        objectives=objective_results,
+        kpis=kpi_results,
+        errors=tuple(_unique(errors)),
+        as_of=as_of,
+        view=view,
+    )
+
+
+def _unique(errors: list[ConfigError]) -> list[ConfigError]:
+    seen: set[ConfigError] = set()
+    out = []
+    for error in errors:
+        if error not in seen:
+            seen.add(error)
+            out.append(error)
+    return out
+
+
+def _score_kpi(
+    kpi: KpiInput,
+    series: _Series,
+    parsed: Parsed | None,
+    broken: dict[str, str],
+    as_of: dt.date,
+    view: View,
+    fy: int,
+    weights: dict[str, float],
+    errors: list[ConfigError],
+) -> KpiResult:
+    spec = kpi.spec
+    window = kpi_window(spec, as_of, view, fy)
+    history = _history(spec.code, series, window, fy)
+    error = broken.get(spec.code)
+    if error is not None:
+        value = target = None
+        flag = None
+        status, performance, progress = ERROR, None, None
+        previous = None
+    else:
+        value, flag = series.window_actual(spec.code, parsed, window)
+        flag = flag or series.flags.get(spec.code)
+        target = series.target(spec.code, window)
+        scored = score_value(spec, value, target)
+        status, performance, progress = scored.status, scored.performance, scored.progress
+        if scored.error:
+            error = scored.error
+            errors.append(ConfigError(spec.code, spec.name, scored.error))
+        previous, _ = series.window_actual(
+            spec.code, parsed, previous_window(window, spec, view, fy)
+        )
+    return KpiResult(
+        code=spec.code,
+        name=spec.name,
+        objective=kpi.objective,
+        window=window,
+        value=value,
+        target=target,
+        performance=performance,
+        progress=progress,
+        status=status,
+        previous_value=previous,
+        trend=direction(previous, value),
+        absolute_weight=weights.get(f"kpi:{spec.code}", 0.0),
+        error=error,
+        flag=flag,
+        history=history,
+        indicator=spec.indicator,
+        unit=spec.unit,
+    )
+
+
+def _history(
+    code: str, series: _Series, window: Period, fy: int
+) -> tuple[tuple[dt.date, float | None, float | None], ...]:
+    spec = series.inputs[code].spec
+    period = pr.period_containing(window.end, spec.interval, fy)
+    rows: list[tuple[dt.date, float | None, float | None]] = []
+    values = series.values.get(code, {})
+    for _ in range(HISTORY_LENGTH):
+        rows.append((period.start, values.get(period), series.target(code, period)))
+        period = pr.previous_period(period, spec.interval, fy)
+    return tuple(reversed(rows))
+
+
+def _scored(result: KpiResult) -> bool:
+    return result.status not in (ERROR, NOT_APPLICABLE)
+
+
+def _roll(children: list[tuple[float | None, float]], settings: RollupSettings) -> float | None:
+    return rollup(
+        children,
+        aggregator=settings.aggregator,
+        missing=settings.missing,
+        cap=settings.cap,
+        min_coverage=settings.min_coverage,
+    )
+
+
+def _status(score: float | None, thresholds: Thresholds) -> str:
+    return NO_DATA if score is None else thresholds.status_for(score)
+
+
+def _weights(sc: ScorecardInput) -> dict[str, float]:
+    """Normalised and absolute weights: perspective → objective → KPI (scored KPIs only)."""
+    out: dict[str, float] = {}
+    p_shares = normalised([p.weight for p in sc.perspectives])
+    for p, p_share in zip(sc.perspectives, p_shares, strict=True):
+        out[f"perspective:{p.key}"] = p_share
+        out[f"perspective-abs:{p.key}"] = p_share
+        objectives = [o for o in sc.objectives if o.perspective == p.key]
+        o_shares = normalised([o.weight for o in objectives])
+        for o, o_share in zip(objectives, o_shares, strict=True):
+            out[f"objective:{o.key}"] = o_share
+            out[f"objective-abs:{o.key}"] = p_share * o_share
+            kpis = [
+                k
+                for k in sc.kpis
+                if k.objective == o.key and k.spec.optimization is not Optimization.NONE
+            ]
+            k_shares = normalised([k.spec.weight for k in kpis])
+            for k, k_share in zip(kpis, k_shares, strict=True):
+                out[f"kpi:{k.spec.code}"] = p_share * o_share * k_share
+    return out
+
+
+def _objectives(
+    sc: ScorecardInput, kpis: dict[str, KpiResult], weights: dict[str, float]
+) -> dict[str, NodeResult]:
+    specs = {k.spec.code: k.spec for k in sc.kpis}
+    out: dict[str, NodeResult] = {}
+    for o in sc.objectives:
+        children = [
+            (r.performance, specs[r.code].weight)
+            for r in kpis.values()
+            if r.objective == o.key and _scored(r)
+        ]
+        score = _roll(children, sc.settings)
+        out[o.key] = NodeResult(
+            key=o.key,
+            name=o.name,
+            score=score,
+            status=_status(score, sc.settings.thresholds),
+            weight=weights.get(f"objective:{o.key}", 0.0),
+            absolute_weight=weights.get(f"objective-abs:{o.key}", 0.0),
+            coverage=coverage(children),
+        )
+    return out
+
+
+def _perspectives(
+    sc: ScorecardInput, objectives: dict[str, NodeResult], weights: dict[str, float]
+) -> dict[str, NodeResult]:
+    out: dict[str, NodeResult] = {}
+    for p in sc.perspectives:
+        children = [
+            (objectives[o.key].score, o.weight) for o in sc.objectives if o.perspective == p.key
+        ]
+        score = _roll(children, sc.settings)
+        out[p.key] = NodeResult(
+            key=p.key,
+            name=p.name,
+            score=score,
+            status=_status(score, sc.settings.thresholds),
+            weight=weights.get(f"perspective:{p.key}", 0.0),
+            absolute_weight=weights.get(f"perspective-abs:{p.key}", 0.0),
+            coverage=coverage(children),
+        )
+    return out
+
+
+def _indicator_score(
+    sc: ScorecardInput, kpis: dict[str, KpiResult], indicator: Indicator
+) -> float | None:
+    """Score of only the leading (or lagging) KPIs, weighted by their absolute weights."""
+    children = [
+        (r.performance, r.absolute_weight)
+        for r in kpis.values()
+        if r.indicator is indicator and _scored(r) and r.absolute_weight > 0
+    ]
+    return _roll(children, sc.settings) if children else None
+
+
+__all__ = [
+    "Aggregation",
+    "KpiInput",
+    "KpiResult",
+    "NodeResult",
+    "ObjectiveInput",
+    "PerspectiveInput",
+    "RollupSettings",
+    "ScorecardInput",
+    "ScorecardResult",
+    "evaluate_scorecard",
+    "kpi_window",
+]

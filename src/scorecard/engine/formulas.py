@@ -1,0 +1,351 @@
+"""Calculated KPIs: a small, safe formula language (docs/scoring.md, "Formulas").
+
+Formulas are parsed with Python's ``ast`` module and evaluated by walking the
+tree with a whitelist of node types and functions; user text is never given to
+``eval``. KPI codes are bare names (``deals / qualified_leads * 100``). Functions:
+``value(code, offset)``, ``target(code, offset)``, ``progress(code)``,
+``performance(code)``, ``ytd(code)``, ``if(cond, a, b)``, ``abs``, ``min``,
+``max``, ``round``, ``pow``, ``exp``, ``ln``.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import tokenize
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .types import ConfigError, KpiSpec
+
+#: Functions whose first argument names a KPI instead of being a number.
+KPI_FUNCTIONS = frozenset({"value", "target", "progress", "performance", "ytd"})
+MATH_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "abs": abs,
+    "min": min,
+    "max": max,
+    "round": round,
+    "pow": pow,
+    "exp": math.exp,
+    "ln": math.log,
+}
+IF_NAME = "if_"
+MAX_LENGTH = 2000
+MAX_EXPONENT = 1000
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be read; the message says why in plain words."""
+
+
+class Missing(Exception):
+    """An input has no value: the formula's result is None."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A checked formula tree and the KPI codes it reads."""
+
+    tree: ast.Expression
+    references: frozenset[str]
+
+
+def _rewrite_if(text: str) -> str:
+    """Turn the ``if(`` function into ``if_(`` (``if`` is a Python keyword)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise FormulaError(f"the formula is not complete ({exc.args[0]}).") from None
+    out: list[tokenize.TokenInfo] = []
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.type == tokenize.NAME
+            and token.string == "if"
+            and following is not None
+            and following.string == "("
+        ):
+            token = token._replace(string=IF_NAME)
+        out.append(token)
+    return tokenize.untokenize(out)
+
+
+_ALLOWED = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.Call,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Pow,
+    ast.Mod,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.And,
+    ast.Or,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+)
+
+
+def parse(formula: str) -> Parsed:
+    """Check a formula and list the KPI codes it reads; FormulaError explains a problem."""
+    text = formula.strip()
+    if not text:
+        raise FormulaError("the formula is empty.")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters.")
+    try:
+        tree = ast.parse(_rewrite_if(text).strip(), mode="eval")
+    except SyntaxError as exc:
+        where = f" at character {exc.offset}" if exc.offset else ""
+        raise FormulaError(f"the formula cannot be read{where}.") from None
+    references: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise FormulaError(f"“{type(node).__name__}” is not allowed in a formula.")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, int | float):
+            raise FormulaError("only numbers may appear as constants in a formula.")
+        if isinstance(node, ast.Call):
+            _check_call(node, references)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not _is_function_name(node, tree):
+            references.add(node.id)
+    return Parsed(tree=tree, references=frozenset(references))
+
+
+def _is_function_name(node: ast.Name, tree: ast.AST) -> bool:
+    return any(isinstance(call, ast.Call) and call.func is node for call in ast.walk(tree))
+
+
+def _check_call(node: ast.Call, references: set[str]) -> None:
+    if not isinstance(node.func, ast.Name):
+        raise FormulaError("only the listed functions can be called.")
+    name = node.func.id
+    if node.keywords:
+        raise FormulaError(f"{name}() takes no named arguments.")
+    if name in KPI_FUNCTIONS:
+        if not node.args or not isinstance(node.args[0], ast.Name):
+            raise FormulaError(f"{name}() needs a KPI code as its first argument.")
+        limit = 2 if name in {"value", "target"} else 1
+        if len(node.args) > limit:
+            raise FormulaError(f"{name}() takes at most {limit} argument(s).")
+    elif name == IF_NAME:
+        if len(node.args) != 3:
+            raise FormulaError("if() needs three arguments: if(condition, then, otherwise).")
+    elif name not in MATH_FUNCTIONS:
+        raise FormulaError(f"“{name}” is not a known function.")
+
+
+def references(formula: str) -> frozenset[str]:
+    """KPI codes a formula reads (FormulaError when it cannot be parsed)."""
+    return parse(formula).references
+
+
+class Context:
+    """What a formula can ask about other KPIs while it is being evaluated.
+
+    ``values`` maps a KPI code to its value for the period being computed. The
+    optional callbacks answer the function forms.
+    """
+
+    def __init__(
+        self,
+        values: Mapping[str, float | None],
+        *,
+        value_at: Callable[[str, int], float | None] | None = None,
+        target_at: Callable[[str, int], float | None] | None = None,
+        progress_of: Callable[[str], float | None] | None = None,
+        performance_of: Callable[[str], float | None] | None = None,
+        ytd_of: Callable[[str], float | None] | None = None,
+    ) -> None:
+        self.values = values
+        self.value_at = value_at
+        self.target_at = target_at
+        self.progress_of = progress_of
+        self.performance_of = performance_of
+        self.ytd_of = ytd_of
+
+
+def evaluate(formula: str | Parsed, context: Context) -> tuple[float | None, str | None]:
+    """The formula's value and a flag: (None, None) for missing input,
+    (None, "division_by_zero") or (None, "out_of_range") for arithmetic trouble."""
+    parsed = parse(formula) if isinstance(formula, str) else formula
+    try:
+        result = _eval(parsed.tree.body, context)
+    except Missing:
+        return None, None
+    except ZeroDivisionError:
+        return None, "division_by_zero"
+    except (OverflowError, ValueError):
+        return None, "out_of_range"
+    number = float(result)
+    if not math.isfinite(number):
+        return None, "out_of_range"
+    return number, None
+
+
+def _need(value: float | None) -> float:
+    if value is None:
+        raise Missing
+    return value
+
+
+def _eval(node: ast.AST, ctx: Context) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return _need(ctx.values.get(node.id))
+    if isinstance(node, ast.UnaryOp):
+        operand = _eval(node.operand, ctx)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return +operand
+        return not operand
+    if isinstance(node, ast.BinOp):
+        return _binop(node, ctx)
+    if isinstance(node, ast.BoolOp):
+        values = [_eval(v, ctx) for v in node.values]
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.Compare):
+        return _compare(node, ctx)
+    if isinstance(node, ast.Call):
+        return _call(node, ctx)
+    raise FormulaError(f"“{type(node).__name__}” is not allowed in a formula.")
+
+
+def _binop(node: ast.BinOp, ctx: Context) -> float:
+    left, right = _eval(node.left, ctx), _eval(node.right, ctx)
+    op = node.op
+    if isinstance(op, ast.Add):
+        return float(left + right)
+    if isinstance(op, ast.Sub):
+        return float(left - right)
+    if isinstance(op, ast.Mult):
+        return float(left * right)
+    if isinstance(op, ast.Div):
+        return float(left / right)
+    if isinstance(op, ast.Mod):
+        return float(left % right)
+    return _power(left, right)
+
+
+def _power(base: float, exponent: float) -> float:
+    if abs(exponent) > MAX_EXPONENT:
+        raise OverflowError
+    return float(math.pow(base, exponent))
+
+
+def _compare(node: ast.Compare, ctx: Context) -> bool:
+    left = _eval(node.left, ctx)
+    for op, comparator in zip(node.ops, node.comparators, strict=True):
+        right = _eval(comparator, ctx)
+        ok = {
+            ast.Eq: left == right,
+            ast.NotEq: left != right,
+            ast.Lt: left < right,
+            ast.LtE: left <= right,
+            ast.Gt: left > right,
+            ast.GtE: left >= right,
+        }[type(op)]
+        if not ok:
+            return False
+        left = right
+    return True
+
+
+def _call(node: ast.Call, ctx: Context) -> Any:
+    assert isinstance(node.func, ast.Name)
+    name = node.func.id
+    if name == IF_NAME:
+        condition = _eval(node.args[0], ctx)
+        return _eval(node.args[1] if condition else node.args[2], ctx)
+    if name in KPI_FUNCTIONS:
+        first = node.args[0]
+        assert isinstance(first, ast.Name)
+        code = first.id
+        offset = int(_eval(node.args[1], ctx)) if len(node.args) > 1 else 0
+        return _need(_kpi_function(name, code, offset, ctx))
+    args = [_eval(arg, ctx) for arg in node.args]
+    if name == "pow":
+        return _power(*args)
+    return MATH_FUNCTIONS[name](*args)
+
+
+def _kpi_function(name: str, code: str, offset: int, ctx: Context) -> float | None:
+    if name == "value":
+        if offset == 0:
+            return ctx.values.get(code)
+        return ctx.value_at(code, offset) if ctx.value_at else None
+    if name == "target":
+        return ctx.target_at(code, offset) if ctx.target_at else None
+    if name == "progress":
+        return ctx.progress_of(code) if ctx.progress_of else None
+    if name == "performance":
+        return ctx.performance_of(code) if ctx.performance_of else None
+    return ctx.ytd_of(code) if ctx.ytd_of else None
+
+
+def evaluation_order(specs: Iterable[KpiSpec]) -> list[str] | ConfigError:
+    """KPI codes in an order where every formula's inputs come before it.
+
+    Returns a ConfigError naming the KPIs when a formula cannot be read, refers to
+    an unknown KPI, or formulas form a cycle.
+    """
+    by_code = {spec.code: spec for spec in specs}
+    needs: dict[str, frozenset[str]] = {}
+    for spec in by_code.values():
+        if not spec.formula:
+            needs[spec.code] = frozenset()
+            continue
+        try:
+            refs = references(spec.formula)
+        except FormulaError as exc:
+            return ConfigError(spec.code, spec.name, f'Formula of "{spec.name}": {exc}')
+        unknown = sorted(refs - by_code.keys())
+        if unknown:
+            return ConfigError(
+                spec.code,
+                spec.name,
+                f'Formula of "{spec.name}" refers to unknown KPI code(s): {", ".join(unknown)}.',
+            )
+        needs[spec.code] = refs
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 = being visited, 2 = done
+
+    def visit(code: str, trail: list[str]) -> list[str] | None:
+        if state.get(code) == 2:
+            return None
+        if state.get(code) == 1:
+            return [*trail[trail.index(code) :], code]
+        state[code] = 1
+        for ref in sorted(needs[code]):
+            cycle = visit(ref, [*trail, code])
+            if cycle:
+                return cycle
+        state[code] = 2
+        order.append(code)
+        return None
+
+    for code in by_code:
+        cycle = visit(code, [])
+        if cycle:
+            names = " → ".join(f'"{by_code[c].name}"' for c in cycle)
+            first = by_code[cycle[0]]
+            return ConfigError(first.code, first.name, f"Formula cycle: {names}.")
+    return order

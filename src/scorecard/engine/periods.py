@@ -1,0 +1,242 @@
+"""Periods of time and how values and targets are combined over them.
+
+Rules (docs/scoring.md, "Time"): a window's actual and target are aggregated
+first and scored afterwards; periods that only partly overlap a window count pro
+rata by days; ``last`` KPIs carry their latest value forward; targets are
+inherited forward, or read off a planned straight-line path.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .types import Aggregation, Interval, Measurement, TargetPath, TargetPoint
+
+ONE_DAY = dt.timedelta(days=1)
+
+#: Length in months of the calendar-like intervals.
+MONTHS = {Interval.MONTH: 1, Interval.QUARTER: 3, Interval.HALF_YEAR: 6, Interval.YEAR: 12}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A span of days, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        """Number of days in the period."""
+        return (self.end - self.start).days + 1
+
+    def overlap_days(self, other: Period) -> int:
+        """Days this period shares with ``other`` (0 when they do not meet)."""
+        start = max(self.start, other.start)
+        end = min(self.end, other.end)
+        return max(0, (end - start).days + 1)
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` lies inside the period."""
+        return self.start <= day <= self.end
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (clipped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def period_containing(
+    day: dt.date, interval: Interval, fiscal_year_start_month: int = 1
+) -> Period:
+    """The period of ``interval`` that contains ``day``.
+
+    Weeks start on Monday. Quarters, half-years and years are aligned to the
+    fiscal year's first month.
+    """
+    if interval is Interval.DAY:
+        return Period(day, day)
+    if interval is Interval.WEEK:
+        start = day - dt.timedelta(days=day.weekday())
+        return Period(start, start + dt.timedelta(days=6))
+    length = MONTHS[interval]
+    offset = (day.month - fiscal_year_start_month) % length if length > 1 else 0
+    if interval is Interval.YEAR:
+        offset = (day.month - fiscal_year_start_month) % 12
+    start = add_months(dt.date(day.year, day.month, 1), -offset)
+    return Period(start, add_months(start, length) - ONE_DAY)
+
+
+def next_period(period: Period, interval: Interval, fiscal_year_start_month: int = 1) -> Period:
+    """The period right after ``period``."""
+    return period_containing(period.end + ONE_DAY, interval, fiscal_year_start_month)
+
+
+def previous_period(
+    period: Period, interval: Interval, fiscal_year_start_month: int = 1
+) -> Period:
+    """The period right before ``period``."""
+    return period_containing(period.start - ONE_DAY, interval, fiscal_year_start_month)
+
+
+def periods_overlapping(
+    window: Period, interval: Interval, fiscal_year_start_month: int = 1
+) -> Iterator[Period]:
+    """Every period of ``interval`` that shares at least one day with ``window``."""
+    period = period_containing(window.start, interval, fiscal_year_start_month)
+    while period.start <= window.end:
+        yield period
+        period = next_period(period, interval, fiscal_year_start_month)
+
+
+def last_complete_period(
+    as_of: dt.date, interval: Interval, fiscal_year_start_month: int = 1
+) -> Period:
+    """The most recent period of ``interval`` that has ended on or before ``as_of``."""
+    period = period_containing(as_of, interval, fiscal_year_start_month)
+    if period.end > as_of:
+        period = previous_period(period, interval, fiscal_year_start_month)
+    return period
+
+
+def fiscal_year_start(day: dt.date, fiscal_year_start_month: int = 1) -> dt.date:
+    """First day of the fiscal year that contains ``day``."""
+    return period_containing(day, Interval.YEAR, fiscal_year_start_month).start
+
+
+def aggregate(values: Sequence[float], aggregation: Aggregation) -> float | None:
+    """Combine values of whole periods (in time order). No values → None, even for count."""
+    if not values:
+        return None
+    if aggregation is Aggregation.SUM:
+        return float(sum(values))
+    if aggregation is Aggregation.AVERAGE:
+        return float(sum(values)) / len(values)
+    if aggregation is Aggregation.LAST:
+        return float(values[-1])
+    if aggregation is Aggregation.MIN:
+        return float(min(values))
+    if aggregation is Aggregation.MAX:
+        return float(max(values))
+    return float(len(values))
+
+
+def aggregate_over_window(
+    pieces: Sequence[tuple[Period, float]], window: Period, aggregation: Aggregation
+) -> float | None:
+    """Combine per-period values over ``window``, counting partly covered periods pro rata.
+
+    A sum takes the overlapping share of each period's value. An average weighs
+    each period by its overlapping days when any period is only partly covered
+    (whole periods alone count equally). Other aggregations use the values of
+    every period that meets the window.
+    """
+    inside = [(p, v) for p, v in pieces if p.overlap_days(window) > 0]
+    if not inside:
+        return None
+    partial = any(p.overlap_days(window) < p.days for p, _ in inside)
+    if aggregation is Aggregation.SUM:
+        return sum(v * p.overlap_days(window) / p.days for p, v in inside)
+    if aggregation is Aggregation.AVERAGE and partial:
+        weights = [p.overlap_days(window) for p, _ in inside]
+        return sum(w * v for w, (_, v) in zip(weights, inside, strict=True)) / sum(weights)
+    return aggregate([v for _, v in inside], aggregation)
+
+
+def target_on_path(path: TargetPath, day: dt.date) -> float:
+    """The planned value at the end of ``day`` on a straight path (held flat beyond its ends).
+
+    Progress is counted in months where the path runs month to month, so twelve
+    million a year from zero is three million at the end of March.
+    """
+    start, end_exclusive = path.start, path.end + ONE_DAY
+    moment = day + ONE_DAY
+    if moment <= start:
+        return path.start_value
+    if moment >= end_exclusive:
+        return path.end_value
+    share = _months_between(start, moment) / _months_between(start, end_exclusive)
+    return path.start_value + share * (path.end_value - path.start_value)
+
+
+def _months_between(a: dt.date, b: dt.date) -> float:
+    whole = (b.year - a.year) * 12 + (b.month - a.month)
+    days_in_month = calendar.monthrange(b.year, b.month)[1]
+    return whole + (b.day - a.day) / days_in_month
+
+
+def target_for_period(
+    period: Period,
+    targets: Sequence[TargetPoint],
+    path: TargetPath | None,
+    default: float | None,
+) -> float | None:
+    """The target of one period.
+
+    The latest target point starting on or before the period wins (targets are
+    inherited forward); else the planned path at the period's end; else the
+    KPI's default target.
+    """
+    chosen: float | None = None
+    for point in targets:
+        if point.period_start <= period.start:
+            chosen = point.value
+        else:
+            break
+    if chosen is not None:
+        return chosen
+    if path is not None:
+        return target_on_path(path, period.end)
+    return default
+
+
+def series_by_period(
+    measurements: Iterable[Measurement],
+    interval: Interval,
+    fiscal_year_start_month: int,
+    as_of: dt.date,
+) -> dict[Period, float]:
+    """Measurements keyed by their period, ignoring any period starting after ``as_of``."""
+    return {
+        period_containing(m.period_start, interval, fiscal_year_start_month): m.value
+        for m in measurements
+        if m.period_start <= as_of
+    }
+
+
+def actual_in_window(
+    series: dict[Period, float], window: Period, aggregation: Aggregation
+) -> float | None:
+    """The KPI's actual over ``window``; a ``last`` KPI carries its latest earlier value forward."""
+    pieces = sorted((p, v) for p, v in series.items() if p.overlap_days(window) > 0)
+    if aggregation is Aggregation.LAST:
+        earlier = [(p, v) for p, v in sorted(series.items()) if p.start <= window.end]
+        return earlier[-1][1] if earlier else None
+    return aggregate_over_window(pieces, window, aggregation)
+
+
+def target_in_window(
+    window: Period,
+    interval: Interval,
+    aggregation: Aggregation,
+    targets: Sequence[TargetPoint],
+    path: TargetPath | None,
+    default: float | None,
+    fiscal_year_start_month: int = 1,
+) -> float | None:
+    """The KPI's target over ``window``, aggregated the same way as its actual."""
+    pieces: list[tuple[Period, float]] = []
+    for period in periods_overlapping(window, interval, fiscal_year_start_month):
+        value = target_for_period(period, targets, path, default)
+        if value is None:
+            return None
+        pieces.append((period, value))
+    if aggregation is Aggregation.COUNT:
+        return float(len(pieces)) if pieces else None
+    return aggregate_over_window(pieces, window, aggregation)

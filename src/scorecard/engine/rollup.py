@@ -1,0 +1,85 @@
+"""Weighted rollup of child scores into a parent score (docs/scoring.md, "Rollup").
+
+Weights are relative: they are normalised over the children that take part, so
+weights of 40 and 40 make two halves, not 80 %. Each child's score is clamped to
+[0, cap] first, so that one runaway KPI cannot hide its red siblings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .types import Aggregator, MissingPolicy
+
+
+def clamp(score: float, cap: float = 1.0) -> float:
+    """``score`` held inside [0, cap]."""
+    return min(max(score, 0.0), cap)
+
+
+def normalised(weights: Sequence[float]) -> list[float]:
+    """Weights divided by their sum (all zero when the sum is zero)."""
+    total = sum(weights)
+    return [w / total if total else 0.0 for w in weights]
+
+
+def rollup(
+    children: Sequence[tuple[float | None, float]],
+    *,
+    aggregator: Aggregator = Aggregator.WEIGHTED_AVERAGE,
+    missing: MissingPolicy = MissingPolicy.EXCLUDE,
+    cap: float = 1.0,
+    min_coverage: float = 0.0,
+) -> float | None:
+    """Combine ``(score, weight)`` pairs into one score, or None when there is nothing to say.
+
+    ``missing`` decides what a child without a score does: leave it out and re-weigh
+    the rest (exclude), count it as zero, or make the parent unknown (propagate).
+    ``min_coverage`` is the share of the total weight that must have scores.
+    """
+    if not children:
+        return None
+    total_weight = sum(w for _, w in children)
+    present_weight = sum(w for s, w in children if s is not None)
+    if any(s is None for s, _ in children):
+        if missing is MissingPolicy.PROPAGATE:
+            return None
+    if total_weight > 0 and present_weight / total_weight < min_coverage:
+        return None
+    if missing is MissingPolicy.ZERO:
+        pairs = [(0.0 if s is None else clamp(s, cap), w) for s, w in children]
+    else:
+        pairs = [(clamp(s, cap), w) for s, w in children if s is not None]
+    if not pairs:
+        return None
+    scores = [s for s, _ in pairs]
+    if aggregator is Aggregator.WEIGHTED_AVERAGE:
+        shares = normalised([w for _, w in pairs])
+        return sum(s * share for s, share in zip(scores, shares, strict=True))
+    if aggregator is Aggregator.AVERAGE:
+        return sum(scores) / len(scores)
+    if aggregator in (Aggregator.MIN, Aggregator.WORST_CHILD):
+        return min(scores)
+    if aggregator is Aggregator.MAX:
+        return max(scores)
+    return sum(scores)
+
+
+def coverage(children: Sequence[tuple[float | None, float]]) -> float:
+    """Share of the children's weight that has a score (1.0 for no children)."""
+    total = sum(w for _, w in children)
+    if not total:
+        return 1.0
+    return sum(w for s, w in children if s is not None) / total
+
+
+def absolute_weight(path: Sequence[tuple[float, Sequence[float]]]) -> float:
+    """Product of normalised weights along a path from the top.
+
+    Each step is ``(own weight, weights of it and its siblings)``.
+    """
+    result = 1.0
+    for own, siblings in path:
+        total = sum(siblings)
+        result *= own / total if total else 0.0
+    return result

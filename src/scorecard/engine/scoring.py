@@ -1,0 +1,185 @@
+"""From a value and a target to performance, progress and status (docs/scoring.md).
+
+*Performance* measures the value on the KPI's [minimum, maximum] scale: how the
+indicator is doing. *Progress* measures it on the [baseline, target] scale: how far
+it moved from where it started. When minimum or maximum is missing, the baseline and
+the target stand in. Scores are fractions and are not clamped here; rollups clamp.
+"""
+
+from __future__ import annotations
+
+from .types import (
+    ERROR,
+    NO_DATA,
+    NOT_APPLICABLE,
+    ConfigError,
+    KpiSpec,
+    Optimization,
+    Score,
+)
+
+LINEAR = (Optimization.MAXIMIZE, Optimization.MINIMIZE)
+
+
+def _label(spec: KpiSpec) -> str:
+    return f'KPI "{spec.name}" ({spec.code})'
+
+
+def scale(spec: KpiSpec, target: float | None) -> tuple[float | None, float | None]:
+    """The [low, high] ends of the performance scale, in the KPI's own direction.
+
+    For a minimized KPI ``low`` is the worst (largest) value.
+    """
+    low = spec.minimum if spec.minimum is not None else spec.baseline
+    high = spec.maximum if spec.maximum is not None else target
+    if spec.optimization is Optimization.MINIMIZE:
+        # Lower is better: the maximum is the worst end, the minimum the best.
+        worst = spec.maximum if spec.maximum is not None else spec.baseline
+        best = spec.minimum if spec.minimum is not None else target
+        return worst, best
+    return low, high
+
+
+def config_problem(spec: KpiSpec, target: float | None) -> str | None:
+    """Why this KPI cannot be scored with this target, or None when it can."""
+    name = _label(spec)
+    opt = spec.optimization
+    if opt in LINEAR:
+        low, high = scale(spec, target)
+        if low is None or high is None:
+            return f"{name}: set a minimum and maximum (or a baseline and target) to score it."
+        if low == high:
+            return f"{name}: the scale runs from {low:g} to {high:g}, so there is nothing to measure on."
+        if opt is Optimization.MINIMIZE and low < high:
+            return f"{name}: lower is better, so the worst value ({low:g}) must be above the best ({high:g})."
+        if opt is Optimization.MAXIMIZE and low > high:
+            return f"{name}: higher is better, so the maximum ({high:g}) must be above the minimum ({low:g})."
+    if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN) and target is None:
+        return f"{name}: a yes/no KPI needs a target."
+    if opt is Optimization.EXACT:
+        if target is None:
+            return f"{name}: an exact KPI needs a target."
+        if spec.tolerance is None or spec.tolerance <= 0:
+            return f"{name}: an exact KPI needs a tolerance greater than zero."
+    if opt is Optimization.BAND:
+        if spec.band_low is None or spec.band_high is None:
+            return f"{name}: a band KPI needs the low and high ends of its band."
+        if spec.band_low > spec.band_high:
+            return f"{name}: the band's low end ({spec.band_low:g}) is above its high end ({spec.band_high:g})."
+        if spec.tolerance is not None and spec.tolerance < 0:
+            return f"{name}: the tolerance cannot be negative."
+    if opt is Optimization.PERCENT_OF_TARGET and (target is None or target <= 0):
+        return (
+            f"{name}: percent of target needs a target above zero; "
+            "use a minimum/maximum scale instead."
+        )
+    if opt is Optimization.GOAL_RED_FLAG:
+        if target is None or spec.red_flag is None:
+            return f"{name}: goal scoring needs both a goal (target) and a red flag."
+        if target == spec.red_flag:
+            return f"{name}: the goal and the red flag are both {target:g}."
+    return None
+
+
+def validate_spec(spec: KpiSpec) -> list[ConfigError]:
+    """Problems in a KPI's definition itself (empty when it is fine).
+
+    A missing default target is not a problem here: targets may be set per period.
+    """
+    if spec.optimization is Optimization.NONE:
+        return []
+    if spec.weight <= 0:
+        return [ConfigError(spec.code, spec.name, f"{_label(spec)}: the weight must be above 0.")]
+    problem = config_problem(spec, spec.target)
+    if problem is None:
+        return []
+    if spec.target is None and config_problem(spec, _probe_target(spec)) is None:
+        return []
+    return [ConfigError(spec.code, spec.name, problem)]
+
+
+def _probe_target(spec: KpiSpec) -> float:
+    """A target that makes the definition scoreable if anything can (used for validation)."""
+    low, _ = scale(spec, None)
+    base = low if low is not None else 0.0
+    if spec.red_flag is not None:
+        base = spec.red_flag
+    return base - 1.0 if spec.optimization is Optimization.MINIMIZE else abs(base) + 1.0
+
+
+def _linear(value: float, low: float, high: float) -> float:
+    return (value - low) / (high - low)
+
+
+def performance(spec: KpiSpec, value: float, target: float | None) -> float | None:
+    """The performance fraction of ``value`` (None for KPIs that are not scored)."""
+    opt = spec.optimization
+    if opt in LINEAR:
+        low, high = scale(spec, target)
+        assert low is not None and high is not None
+        return _linear(value, low, high)
+    if opt is Optimization.BINARY_MAX:
+        assert target is not None
+        return 1.0 if value >= target else 0.0
+    if opt is Optimization.BINARY_MIN:
+        assert target is not None
+        return 1.0 if value <= target else 0.0
+    if opt is Optimization.EXACT:
+        assert target is not None and spec.tolerance
+        return max(0.0, 1.0 - abs(value - target) / spec.tolerance)
+    if opt is Optimization.BAND:
+        return _band(value, spec)
+    if opt is Optimization.PERCENT_OF_TARGET:
+        assert target
+        return value / target
+    if opt is Optimization.GOAL_RED_FLAG:
+        assert target is not None and spec.red_flag is not None
+        d = target - spec.red_flag
+        # Red flag ↦ 1/3, goal ↦ 2/3, goal + d ↦ 1, red flag − d ↦ 0 (works when d < 0).
+        return (value - (spec.red_flag - d)) / (3 * d)
+    return None
+
+
+def _band(value: float, spec: KpiSpec) -> float:
+    assert spec.band_low is not None and spec.band_high is not None
+    lo, hi = spec.band_low, spec.band_high
+    tol = spec.tolerance or 0.0
+    if lo <= value <= hi:
+        return 1.0
+    distance = lo - value if value < lo else value - hi
+    if tol == 0:
+        return 0.0
+    return max(0.0, 1.0 - distance / tol)
+
+
+def progress(spec: KpiSpec, value: float, target: float | None) -> float | None:
+    """The progress fraction from baseline to target (None when either is missing)."""
+    opt = spec.optimization
+    if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN):
+        return performance(spec, value, target)
+    if spec.baseline is None or target is None or spec.baseline == target:
+        return None
+    if opt not in LINEAR and opt is not Optimization.PERCENT_OF_TARGET:
+        return None
+    return (value - spec.baseline) / (target - spec.baseline)
+
+
+def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Score:
+    """Score one value against its target, with the status from the KPI's thresholds."""
+    if spec.optimization is Optimization.NONE:
+        return Score(None, None, NOT_APPLICABLE)
+    problem = config_problem(spec, target)
+    if problem:
+        return Score(None, None, ERROR, problem)
+    if value is None:
+        return Score(None, None, NO_DATA)
+    perf = performance(spec, value, target)
+    prog = progress(spec, value, target)
+    assert perf is not None
+    if spec.thresholds.basis == "target_ratio":
+        if not target:
+            return Score(perf, prog, ERROR, f"{_label(spec)}: value/target bands need a target.")
+        status = spec.thresholds.status_for(value / target)
+    else:
+        status = spec.thresholds.status_for(perf)
+    return Score(perf, prog, status)
