@@ -321,9 +321,7 @@ def evaluate_scorecard(
     objective_results = _objectives(sc, kpi_results, weights)
     perspective_results = _perspectives(sc, objective_results, weights)
     settings = sc.settings
-    top = _roll(
-        [(perspective_results[p.key].score, p.weight) for p in sc.perspectives], settings
-    )
+    top = _roll([(perspective_results[p.key].score, p.weight) for p in sc.perspectives], settings)
     return ScorecardResult(
         key=sc.key,
         name=sc.name,

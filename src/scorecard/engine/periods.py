@@ -52,9 +52,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-def period_containing(
-    day: dt.date, interval: Interval, fiscal_year_start_month: int = 1
-) -> Period:
+def period_containing(day: dt.date, interval: Interval, fiscal_year_start_month: int = 1) -> Period:
     """The period of ``interval`` that contains ``day``.
 
     Weeks start on Monday. Quarters, half-years and years are aligned to the
@@ -78,9 +76,7 @@ def next_period(period: Period, interval: Interval, fiscal_year_start_month: int
     return period_containing(period.end + ONE_DAY, interval, fiscal_year_start_month)
 
 
-def previous_period(
-    period: Period, interval: Interval, fiscal_year_start_month: int = 1
-) -> Period:
+def previous_period(period: Period, interval: Interval, fiscal_year_start_month: int = 1) -> Period:
     """The period right before ``period``."""
     return period_containing(period.start - ONE_DAY, interval, fiscal_year_start_month)
 

@@ -37,13 +37,13 @@ def rollup(
     the rest (exclude), count it as zero, or make the parent unknown (propagate).
     ``min_coverage`` is the share of the total weight that must have scores.
     """
+    aggregator, missing = Aggregator(aggregator), MissingPolicy(missing)
     if not children:
         return None
     total_weight = sum(w for _, w in children)
     present_weight = sum(w for s, w in children if s is not None)
-    if any(s is None for s, _ in children):
-        if missing is MissingPolicy.PROPAGATE:
-            return None
+    if missing is MissingPolicy.PROPAGATE and any(s is None for s, _ in children):
+        return None
     if total_weight > 0 and present_weight / total_weight < min_coverage:
         return None
     if missing is MissingPolicy.ZERO:

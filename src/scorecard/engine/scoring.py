@@ -49,11 +49,20 @@ def config_problem(spec: KpiSpec, target: float | None) -> str | None:
         if low is None or high is None:
             return f"{name}: set a minimum and maximum (or a baseline and target) to score it."
         if low == high:
-            return f"{name}: the scale runs from {low:g} to {high:g}, so there is nothing to measure on."
+            return (
+                f"{name}: the scale runs from {low:g} to {high:g}, "
+                "so there is nothing to measure on."
+            )
         if opt is Optimization.MINIMIZE and low < high:
-            return f"{name}: lower is better, so the worst value ({low:g}) must be above the best ({high:g})."
+            return (
+                f"{name}: lower is better, so the worst value ({low:g}) "
+                f"must be above the best ({high:g})."
+            )
         if opt is Optimization.MAXIMIZE and low > high:
-            return f"{name}: higher is better, so the maximum ({high:g}) must be above the minimum ({low:g})."
+            return (
+                f"{name}: higher is better, so the maximum ({high:g}) "
+                f"must be above the minimum ({low:g})."
+            )
     if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN) and target is None:
         return f"{name}: a yes/no KPI needs a target."
     if opt is Optimization.EXACT:
@@ -65,7 +74,10 @@ def config_problem(spec: KpiSpec, target: float | None) -> str | None:
         if spec.band_low is None or spec.band_high is None:
             return f"{name}: a band KPI needs the low and high ends of its band."
         if spec.band_low > spec.band_high:
-            return f"{name}: the band's low end ({spec.band_low:g}) is above its high end ({spec.band_high:g})."
+            return (
+                f"{name}: the band's low end ({spec.band_low:g}) "
+                f"is above its high end ({spec.band_high:g})."
+            )
         if spec.tolerance is not None and spec.tolerance < 0:
             return f"{name}: the tolerance cannot be negative."
     if opt is Optimization.PERCENT_OF_TARGET and (target is None or target <= 0):

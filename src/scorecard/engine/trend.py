@@ -13,7 +13,7 @@ def percent_change(previous: float | None, current: float | None) -> float | Non
 
 
 def direction(previous: float | None, current: float | None, gap: float = 0.02) -> str | None:
-    """"up", "down" or "flat" — an arrow only when the change is at least ``gap`` (relative)."""
+    """ "up", "down" or "flat" — an arrow only when the change is at least ``gap`` (relative)."""
     if previous is None or current is None:
         return None
     if previous == 0:
