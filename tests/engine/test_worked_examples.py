@@ -203,9 +203,10 @@ def test_example_17_planned_path() -> None:
 def test_example_18_year_to_date(aggregation, values, expected_value, expected_target) -> None:
     spec = KpiSpec("k", "K", Optimization.PERCENT_OF_TARGET, target=100, aggregation=aggregation)
     months = [dt.date(2026, m, 1) for m in (1, 2, 3)]
+    history = tuple(Measurement(m, v) for m, v in zip(months, values, strict=True))
     sc = ScorecardInput(
         "s", "S", (PerspectiveInput("p", "P"),), (ObjectiveInput("o", "O", "p"),),
-        (KpiInput(spec, "o", tuple(Measurement(m, v) for m, v in zip(months, values, strict=True))),),
+        (KpiInput(spec, "o", history),),
     )  # fmt: skip
     kpi = evaluate_scorecard(sc, as_of=dt.date(2026, 3, 31), view=View.YTD).kpis["k"]
     assert kpi.value == approx(expected_value)
