@@ -101,8 +101,21 @@ def known_measurements(kpi_ids: list[int], known_at: dt.datetime | None) -> Any:
 def scorecard_input(scorecard: Scorecard, *, known_at: dt.datetime | None = None) -> ScorecardInput:
     """Load one scorecard's definitions and data into engine input (five queries)."""
     perspectives = list(Perspective.objects.filter(scorecard=scorecard).order_by("position", "id"))
-    objectives = list(Objective.objects.filter(scorecard=scorecard).order_by("position", "id"))
-    kpis = list(Kpi.objects.filter(scorecard=scorecard).order_by("position", "id"))
+    objectives = list(
+        Objective.objects.filter(scorecard=scorecard).order_by(
+            "perspective__position", "perspective_id", "position", "id"
+        )
+    )
+    kpis = list(
+        Kpi.objects.filter(scorecard=scorecard).order_by(
+            "objective__perspective__position",
+            "objective__perspective_id",
+            "objective__position",
+            "objective_id",
+            "position",
+            "id",
+        )
+    )
     kpi_ids = [kpi.pk for kpi in kpis]
 
     values: dict[int, list[et.Measurement]] = defaultdict(list)
