@@ -40,6 +40,7 @@ lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy --strict src/scorecard/engine
 	$(BIN)/lint-imports
 
 format: install-dev

@@ -238,7 +238,9 @@ def _path(raw: Any, loc: Iterable[Any]) -> str:
     node = raw
     for step in loc:
         if isinstance(step, int):
-            label = _label(node[step], step) if isinstance(node, list) and step < len(node) else step
+            label = (
+                _label(node[step], step) if isinstance(node, list) and step < len(node) else step
+            )
             parts.append(f"[{label}]")
             node = node[step] if isinstance(node, list) and step < len(node) else None
         else:
@@ -294,7 +296,9 @@ def parse_document(text: str) -> Document:
     except yaml.YAMLError as exc:
         raise DocumentError([DocError("", f"the YAML cannot be read: {exc}.")]) from None
     if not isinstance(raw, dict):
-        raise DocumentError([DocError("", "the document must be a mapping with version, organization, units ...")])
+        raise DocumentError(
+            [DocError("", "the document must be a mapping with version, organization, units ...")]
+        )
     try:
         document = Document.model_validate(raw)
     except ValidationError as exc:
@@ -453,8 +457,14 @@ def _cross_check(doc: Document) -> Iterable[DocError]:
             yield from _user_ref(initiative.owner, users, f"{ipath}.owner")
             for code in initiative.objectives:
                 if code not in objectives_by_card[card.slug]:
-                    yield DocError(f"{ipath}.objectives", f"no objective “{code}” in this scorecard.")
-            if initiative.start_date and initiative.deadline and initiative.deadline < initiative.start_date:
+                    yield DocError(
+                        f"{ipath}.objectives", f"no objective “{code}” in this scorecard."
+                    )
+            if (
+                initiative.start_date
+                and initiative.deadline
+                and initiative.deadline < initiative.start_date
+            ):
                 yield DocError(f"{ipath}.deadline", "the deadline is before the start date.")
             for task in initiative.tasks:
                 yield from _user_ref(task.assignee, users, f"{ipath}.tasks[{task.name}].assignee")
@@ -478,7 +488,9 @@ def _unit_cycles(units: list[UnitIn]) -> Iterable[DocError]:
         parent = unit.parent
         while parent is not None and parent in parents:
             if parent in seen:
-                yield DocError(f"units[{unit.slug}].parent", "units form a loop through their parents.")
+                yield DocError(
+                    f"units[{unit.slug}].parent", "units form a loop through their parents."
+                )
                 break
             seen.add(parent)
             parent = parents[parent]

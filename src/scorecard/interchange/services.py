@@ -33,6 +33,9 @@ from .document import (
 
 #: Documents larger than this are refused before they are read.
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+#: The demo company, shipped with the package.
+DEMO_FILE_NAME = "northwind.yaml"
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / DEMO_FILE_NAME
 
 
 @dataclasses.dataclass
@@ -209,7 +212,9 @@ def _units(document: Document, organization: Organization) -> dict[str, Unit]:
     return units
 
 
-def _users(document: Document, organization: Organization, units: dict[str, Unit]) -> dict[str, Any]:
+def _users(
+    document: Document, organization: Organization, units: dict[str, Unit]
+) -> dict[str, Any]:
     user_model = get_user_model()
     users: dict[str, Any] = {}
     for u in document.users:
@@ -244,7 +249,9 @@ def _parents_first(document: Document) -> list[Any]:
     return ordered
 
 
-def _kpi(k_in: Any, card: Scorecard, objective: Objective, users: dict[str, Any], position: int) -> Kpi:
+def _kpi(
+    k_in: Any, card: Scorecard, objective: Objective, users: dict[str, Any], position: int
+) -> Kpi:
     fields = k_in.model_dump(exclude={"targets", "measurements", "owner", "updater", "thresholds"})
     return Kpi(
         scorecard=card,
@@ -275,9 +282,13 @@ def _initiatives(
         initiative.objectives.set([objectives[(card_in.slug, code)] for code in i_in.objectives])
         Task.objects.bulk_create(
             Task(
-                initiative=initiative, name=t.name, assignee=users.get(t.assignee or ""),
-                deadline=t.deadline, state=t.state, position=index,
-            )  # fmt: skip
+                initiative=initiative,
+                name=t.name,
+                assignee=users.get(t.assignee or ""),
+                deadline=t.deadline,
+                state=t.state,
+                position=index,
+            )
             for index, t in enumerate(i_in.tasks)
         )
         tasks += len(i_in.tasks)

@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from scorecard.organizations.models import Membership
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "northwind.yaml"
 #: Every demo user signs in with this password; it is printed, never used in production.
 DEMO_PASSWORD = "demo"
 
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from scorecard.interchange.services import document_load_file
+        from scorecard.interchange.services import DEMO_FILE, document_load_file
 
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         self.stdout.write("Preparing the database ...")

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(str(error))
             count = len(exc.errors)
+            plural = "s" if count != 1 else ""
             raise CommandError(
-                f"{options['file']}: {count} problem{'s' if count != 1 else ''}; nothing was loaded."
+                f"{options['file']}: {count} problem{plural}; nothing was loaded."
             ) from None
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary}."))
