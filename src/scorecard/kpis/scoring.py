@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -98,8 +99,17 @@ def known_measurements(kpi_ids: list[int], known_at: dt.datetime | None) -> Any:
     )
 
 
-def scorecard_input(scorecard: Scorecard, *, known_at: dt.datetime | None = None) -> ScorecardInput:
-    """Load one scorecard's definitions and data into engine input (five queries)."""
+@dataclass(frozen=True)
+class ScorecardRows:
+    """The ORM rows of one scorecard, in display order (pages show them beside the scores)."""
+
+    perspectives: list[Perspective]
+    objectives: list[Objective]
+    kpis: list[Kpi]
+
+
+def scorecard_rows(scorecard: Scorecard) -> ScorecardRows:
+    """Perspectives, objectives and KPIs (with owners) of one scorecard in three queries."""
     perspectives = list(Perspective.objects.filter(scorecard=scorecard).order_by("position", "id"))
     objectives = list(
         Objective.objects.filter(scorecard=scorecard).order_by(
@@ -107,7 +117,9 @@ def scorecard_input(scorecard: Scorecard, *, known_at: dt.datetime | None = None
         )
     )
     kpis = list(
-        Kpi.objects.filter(scorecard=scorecard).order_by(
+        Kpi.objects.filter(scorecard=scorecard)
+        .select_related("owner", "updater")
+        .order_by(
             "objective__perspective__position",
             "objective__perspective_id",
             "objective__position",
@@ -116,6 +128,18 @@ def scorecard_input(scorecard: Scorecard, *, known_at: dt.datetime | None = None
             "id",
         )
     )
+    return ScorecardRows(perspectives, objectives, kpis)
+
+
+def scorecard_input(
+    scorecard: Scorecard,
+    *,
+    known_at: dt.datetime | None = None,
+    rows: ScorecardRows | None = None,
+) -> ScorecardInput:
+    """Load one scorecard's definitions and data into engine input (five queries)."""
+    rows = rows or scorecard_rows(scorecard)
+    perspectives, objectives, kpis = rows.perspectives, rows.objectives, rows.kpis
     kpi_ids = [kpi.pk for kpi in kpis]
 
     values: dict[int, list[et.Measurement]] = defaultdict(list)
@@ -168,6 +192,7 @@ def scorecard_evaluate(
     as_of: dt.date,
     view: str = "period",
     known_at: dt.datetime | None = None,
+    rows: ScorecardRows | None = None,
 ) -> ScorecardResult:
     """Every score and status of ``scorecard`` for the period ``view`` as of ``as_of``.
 
@@ -175,5 +200,5 @@ def scorecard_evaluate(
     (corrections made later are ignored); by default the current values count.
     """
     return evaluate_scorecard(
-        scorecard_input(scorecard, known_at=known_at), as_of=as_of, view=et.View(view)
+        scorecard_input(scorecard, known_at=known_at, rows=rows), as_of=as_of, view=et.View(view)
     )

@@ -1,0 +1,106 @@
+"""Reads for scorecard pages, always scoped to one organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max
+
+from scorecard.engine.evaluate import KpiResult, NodeResult, ScorecardResult
+from scorecard.kpis.models import Kpi, Measurement
+from scorecard.kpis.scoring import ScorecardRows, scorecard_evaluate, scorecard_rows
+from scorecard.organizations.models import Organization
+
+from .models import Objective, ObjectiveLink, Perspective, Scorecard
+
+
+def scorecard_get(*, organization: Organization, slug: str) -> Scorecard | None:
+    """One scorecard of ``organization`` by its short name."""
+    return (
+        Scorecard.objects.select_related("organization", "unit", "parent")
+        .filter(organization=organization, slug=slug)
+        .first()
+    )
+
+
+def scorecard_list(*, organization: Organization) -> list[Scorecard]:
+    """The organization's scorecards, parents before their children."""
+    cards = list(
+        Scorecard.objects.filter(organization=organization).select_related("unit").order_by("name")
+    )
+    return sorted(cards, key=lambda c: (c.parent_id is not None, c.name))
+
+
+@dataclass
+class KpiRow:
+    """A KPI with its computed numbers and when it last got a value."""
+
+    kpi: Kpi
+    result: KpiResult
+    last_update: dt.datetime | None
+
+
+@dataclass
+class ObjectiveRow:
+    objective: Objective
+    result: NodeResult
+    kpis: list[KpiRow] = field(default_factory=list)
+
+
+@dataclass
+class PerspectiveRow:
+    perspective: Perspective
+    result: NodeResult
+    objectives: list[ObjectiveRow] = field(default_factory=list)
+
+
+@dataclass
+class ScorecardPage:
+    """Everything the scorecard page shows, loaded in a constant number of queries."""
+
+    scorecard: Scorecard
+    result: ScorecardResult
+    perspectives: list[PerspectiveRow]
+    rows: ScorecardRows
+    links: list[tuple[int, int]]
+
+
+def last_updates(kpi_ids: list[int]) -> dict[int, Any]:
+    """When each KPI last got a value recorded (one query)."""
+    rows = (
+        Measurement.objects.filter(kpi_id__in=kpi_ids)
+        .values("kpi_id")
+        .annotate(last=Max("recorded_at"))
+        .values_list("kpi_id", "last")
+    )
+    return dict(rows)
+
+
+def scorecard_page(*, scorecard: Scorecard, as_of: dt.date, view: str) -> ScorecardPage:
+    """The scorecard's tree with every score, for the scorecard page and the map."""
+    rows = scorecard_rows(scorecard)
+    result = scorecard_evaluate(scorecard=scorecard, as_of=as_of, view=view, rows=rows)
+    updates = last_updates([k.pk for k in rows.kpis])
+    kpis_by_objective: dict[int, list[KpiRow]] = {}
+    for kpi in rows.kpis:
+        kpis_by_objective.setdefault(kpi.objective_id, []).append(
+            KpiRow(kpi, result.kpis[kpi.code], updates.get(kpi.pk))
+        )
+    perspectives = []
+    for perspective in rows.perspectives:
+        objectives = [
+            ObjectiveRow(o, result.objectives[o.code], kpis_by_objective.get(o.pk, []))
+            for o in rows.objectives
+            if o.perspective_id == perspective.pk
+        ]
+        perspectives.append(
+            PerspectiveRow(perspective, result.perspectives[str(perspective.pk)], objectives)
+        )
+    links = list(
+        ObjectiveLink.objects.filter(cause__scorecard=scorecard).values_list(
+            "cause_id", "effect_id"
+        )
+    )
+    return ScorecardPage(scorecard, result, perspectives, rows, links)
