@@ -75,3 +75,9 @@ def status_label(status: str) -> str:
 def trend_arrow(direction: str | None) -> str:
     """↑, ↓ or → for a trend direction."""
     return {"up": "↑", "down": "↓", "flat": "→"}.get(direction or "", "")
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    """``{{ mapping|get_item:key }}`` — look a key up in a dictionary."""
+    return mapping.get(key, "")

@@ -1,0 +1,63 @@
+"""Forms for creating structure; the writes go through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimization
+from scorecard.strategy.models import Perspective, Scorecard
+
+
+class ObjectiveForm(forms.Form):
+    """A new objective in one of the scorecard's perspectives."""
+
+    perspective = forms.ModelChoiceField(queryset=Perspective.objects.none())
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    weight = forms.FloatField(initial=1.0, help_text="Relative to the other objectives (> 0).")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perspective"].queryset = scorecard.perspectives.all()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = get_user_model().objects.filter(  # type: ignore[attr-defined]
+            memberships__organization=scorecard.organization
+        ).order_by("username")
+
+
+class KpiForm(forms.ModelForm):
+    """A new KPI for an objective (the service validates scales and formulas)."""
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "name", "code", "unit", "description", "optimization", "minimum", "maximum",
+            "baseline", "target", "tolerance", "band_low", "band_high", "red_flag", "weight",
+            "update_interval", "time_aggregation", "indicator", "formula", "owner", "updater",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "formula": forms.TextInput(attrs={"placeholder": "e.g. deals / qualified_leads * 100"}),
+        }
+
+    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(
+            memberships__organization=scorecard.organization
+        ).order_by("username")
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        self.fields["updater"].queryset = people  # type: ignore[attr-defined]
+        self.fields["optimization"].initial = Optimization.MAXIMIZE
+        self.fields["update_interval"].initial = Interval.MONTH
+        self.fields["time_aggregation"].initial = Aggregation.SUM
+        self.fields["indicator"].initial = Indicator.LAGGING
+
+    def clean_weight(self) -> float:
+        weight: float = self.cleaned_data["weight"]
+        if weight is None or weight <= 0:
+            raise forms.ValidationError("A weight must be greater than zero.")
+        return weight
