@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from scorecard import clock
+from scorecard.engine import periods
+from scorecard.engine.types import Interval
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi, Measurement, Target
 from scorecard.organizations.models import Membership, Organization, Unit
@@ -157,10 +160,11 @@ def document_load(*, document: Document, replace: bool = False) -> LoadSummary:
         summary.kpis += len(kpi_rows)
         measurements, targets = [], []
         for kpi, k_in in kpi_rows:
+            interval = Interval(k_in.update_interval)
             for period_start, value, note in measurement_rows(k_in, fiscal):
                 measurements.append(
                     Measurement(kpi=kpi, period_start=period_start, value=value, note=note,
-                                recorded_at=now)
+                                recorded_at=_recorded_at(period_start, interval, fiscal, now))
                 )  # fmt: skip
             for t in k_in.targets:
                 targets.append(
@@ -194,6 +198,15 @@ def document_load(*, document: Document, replace: bool = False) -> LoadSummary:
         for a in o_in.aligned_to
     )
     return summary
+
+
+def _recorded_at(
+    period_start: dt.date, interval: Interval, fiscal: int, now: dt.datetime
+) -> dt.datetime:
+    """A plausible time a value was entered: a few days after its period closed (not after now)."""
+    period = periods.period_containing(period_start, interval, fiscal)
+    entered = dt.datetime.combine(period.end + dt.timedelta(days=4), dt.time(9, 0), tzinfo=dt.UTC)
+    return min(entered, now)
 
 
 def _units(document: Document, organization: Organization) -> dict[str, Unit]:

@@ -122,7 +122,7 @@ def render_map(bands: list[MapBand], links: list[tuple[str, str]], title: str = 
             by = y + (BAND_H - BOX_H) / 2
             centres[box.key] = (x + BOX_W / 2, by, r)
             parts.append(_box(box, x, by))
-    arrows = [_arrow(centres[c], centres[e]) for c, e in links if c in centres and e in centres]
+    arrows = _arrows(centres, [(c, e) for c, e in links if c in centres and e in centres])
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-label="{escape(title)}" class="strategy-map">'
@@ -134,8 +134,10 @@ def render_map(bands: list[MapBand], links: list[tuple[str, str]], title: str = 
         ".score{font:12px system-ui,sans-serif;fill:#3d4852}"
         ".link{fill:none;stroke:#5b6670;stroke-width:1.4;opacity:.75}"
         "a:focus rect.box,a:hover rect.box{stroke:#1f2933;stroke-width:2.5}</style>"
-        + "".join(parts)
+        # Arrows first, so a box drawn over an arrow hides it rather than the reverse.
+        + "".join(parts[0::1] and [p for p in parts if p.startswith("<rect x=\"0\"")])
         + "".join(arrows)
+        + "".join(p for p in parts if not p.startswith("<rect x=\"0\""))
         + "</svg>"
     )
 
@@ -160,20 +162,38 @@ def _box(box: MapBox, x: float, y: float) -> str:
     )
 
 
-def _arrow(cause: tuple[float, float, int], effect: tuple[float, float, int]) -> str:
-    (cx, cy, cr), (ex, ey, er) = cause, effect
-    if cr == er:  # same band: arc above both boxes
-        top = cy - 22
-        return (
-            f'<path class="link" d="M{cx:.0f},{cy:.0f} C{cx:.0f},{top:.0f} {ex:.0f},{top:.0f} '
-            f'{ex:.0f},{cy:.0f}" marker-end="url(#arrow)"/>'
-        )
-    if cr > er:  # cause below the effect: from its top edge to the effect's bottom edge
-        start_y, end_y = cy, ey + BOX_H
-    else:
-        start_y, end_y = cy + BOX_H, ey
-    mid = (start_y + end_y) / 2
-    return (
-        f'<path class="link" d="M{cx:.0f},{start_y:.0f} C{cx:.0f},{mid:.0f} {ex:.0f},{mid:.0f} '
-        f'{ex:.0f},{end_y:.0f}" marker-end="url(#arrow)"/>'
-    )
+def _arrows(centres: dict[str, tuple[float, float, int]], links: list[tuple[str, str]]) -> list[str]:
+    """Curves from cause to effect, each end at its own port along the box edge.
+
+    Ports on one edge are spread out and ordered by where the other end lies, so
+    arrows meeting one box do not pile up on a single point and cross less.
+    """
+    ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
+    for index, (cause, effect) in enumerate(links):
+        (cx, _, cr), (ex, _, er) = centres[cause], centres[effect]
+        if cr == er:
+            cause_edge = effect_edge = "top"
+        elif cr > er:  # the cause sits below its effect (the usual direction on a map)
+            cause_edge, effect_edge = "top", "bottom"
+        else:
+            cause_edge, effect_edge = "bottom", "top"
+        ends.setdefault((cause, cause_edge), []).append((ex, index, "cause"))
+        ends.setdefault((effect, effect_edge), []).append((cx, index, "effect"))
+    ports: dict[tuple[int, str], tuple[float, float]] = {}
+    for (key, edge), items in ends.items():
+        x_centre, top, _ = centres[key]
+        left = x_centre - BOX_W / 2
+        y = top if edge == "top" else top + BOX_H
+        for n, (_, index, role) in enumerate(sorted(items)):
+            ports[(index, role)] = (left + BOX_W * (n + 1) / (len(items) + 1), y)
+    paths = []
+    for index, (cause, effect) in enumerate(links):
+        (sx, sy), (tx, ty) = ports[(index, "cause")], ports[(index, "effect")]
+        if centres[cause][2] == centres[effect][2]:  # same band: arc above both boxes
+            top = sy - 24
+            d = f"M{sx:.0f},{sy:.0f} C{sx:.0f},{top:.0f} {tx:.0f},{top:.0f} {tx:.0f},{ty:.0f}"
+        else:
+            mid = (sy + ty) / 2
+            d = f"M{sx:.0f},{sy:.0f} C{sx:.0f},{mid:.0f} {tx:.0f},{mid:.0f} {tx:.0f},{ty:.0f}"
+        paths.append(f'<path class="link" d="{d}" marker-end="url(#arrow)"/>')
+    return paths
