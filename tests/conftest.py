@@ -69,3 +69,9 @@ def world(db: Any) -> World:
         other_organization=other,
         **personas,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests create many users; a slow hash there buys no safety."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -81,3 +81,11 @@ def trend_arrow(direction: str | None) -> str:
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     """``{{ mapping|get_item:key }}`` — look a key up in a dictionary."""
     return mapping.get(key, "")
+
+
+@register.filter
+def person(user: Any, empty: str = DASH) -> str:
+    """A user's full name, else the user name, else ``empty``."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.username
