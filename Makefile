@@ -34,7 +34,7 @@ demo: install
 test: lint pytest
 
 pytest: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests scripts

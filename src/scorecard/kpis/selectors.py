@@ -63,7 +63,9 @@ def entry_kpis(*, scorecard: Scorecard, user: Any, role: str) -> list[Kpi]:
     kpis = Kpi.objects.filter(scorecard=scorecard, formula="").select_related("objective")
     if role not in {"admin", "editor"}:
         kpis = kpis.filter(updater=user) | kpis.filter(owner=user)
-    return list(kpis.order_by("objective__perspective__position", "objective__position", "position"))
+    return list(
+        kpis.order_by("objective__perspective__position", "objective__position", "position")
+    )
 
 
 def entry_period_for(kpi: Kpi, as_of: dt.date, fiscal_month: int) -> dt.date:

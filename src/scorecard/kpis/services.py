@@ -58,7 +58,7 @@ def measurement_record(
     *,
     kpi: Kpi,
     period_start: dt.date,
-    value: float,
+    value: float | str,
     note: str = "",
     user: Any = None,
 ) -> Measurement:

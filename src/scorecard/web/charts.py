@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-
 import re
+from collections.abc import Sequence
 
 import pygal
 from pygal.style import Style
@@ -43,7 +42,9 @@ def history_chart(
         show_minor_x_labels=False,
         legend_at_bottom=True,
         truncate_label=12,
-        value_formatter=lambda v: f"{v:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else ""),
+        value_formatter=lambda v: (
+            f"{v:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
+        ),
         **BASE,
     )
     chart.title = None
@@ -51,7 +52,9 @@ def history_chart(
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, len(labels) // 6)]
     chart.add("Actual", [v for _, v, _ in history], stroke_style={"width": 2.5})
-    chart.add("Target", [t for _, _, t in history], stroke_style={"width": 1.5, "dasharray": "6, 4"})
+    chart.add(
+        "Target", [t for _, _, t in history], stroke_style={"width": 1.5, "dasharray": "6, 4"}
+    )
     svg = _strip_scripts(chart.render(is_unicode=True))
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
 

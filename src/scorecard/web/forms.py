@@ -6,9 +6,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimization
 from scorecard.strategy.models import Perspective, Scorecard
+
+
+def _choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Limit a choice field to ``queryset`` (e.g. people of this organization only)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
 
 
 class ObjectiveForm(forms.Form):
@@ -23,10 +31,14 @@ class ObjectiveForm(forms.Form):
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["perspective"].queryset = scorecard.perspectives.all()  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = get_user_model().objects.filter(  # type: ignore[attr-defined]
-            memberships__organization=scorecard.organization
-        ).order_by("username")
+        _choices(self, "perspective", scorecard.perspectives.all())
+        _choices(
+            self,
+            "owner",
+            get_user_model()
+            .objects.filter(memberships__organization=scorecard.organization)
+            .order_by("username"),
+        )
 
 
 class KpiForm(forms.ModelForm):
@@ -46,11 +58,13 @@ class KpiForm(forms.ModelForm):
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = get_user_model().objects.filter(
-            memberships__organization=scorecard.organization
-        ).order_by("username")
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
-        self.fields["updater"].queryset = people  # type: ignore[attr-defined]
+        people = (
+            get_user_model()
+            .objects.filter(memberships__organization=scorecard.organization)
+            .order_by("username")
+        )
+        _choices(self, "owner", people)
+        _choices(self, "updater", people)
         self.fields["optimization"].initial = Optimization.MAXIMIZE
         self.fields["update_interval"].initial = Interval.MONTH
         self.fields["time_aggregation"].initial = Aggregation.SUM

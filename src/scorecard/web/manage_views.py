@@ -69,7 +69,9 @@ def kpi_new(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Htt
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            kpi = kpi_create(objective=objective, code=data.pop("code"), name=data.pop("name"), **data)
+            kpi = kpi_create(
+                objective=objective, code=data.pop("code"), name=data.pop("name"), **data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -98,8 +100,11 @@ def initiative_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRe
         .order_by("deadline", "name")
     )
     for initiative in initiatives:
-        share = initiative.done_count / initiative.task_count if initiative.task_count else None  # type: ignore[attr-defined]
-        initiative.shown_progress = initiative.progress if initiative.progress is not None else share  # type: ignore[attr-defined]
+        # Entered progress wins; otherwise the share of tasks done.
+        done, total = initiative.done_count, initiative.task_count
+        share = done / total if total else None
+        shown = initiative.progress if initiative.progress is not None else share
+        setattr(initiative, "shown_progress", shown)  # noqa: B010
     columns = [
         (label, [i for i in initiatives if i.status == status])
         for status, label in Initiative.Status.choices

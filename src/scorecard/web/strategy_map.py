@@ -45,7 +45,9 @@ class MapBand:
     boxes: tuple[MapBox, ...]
 
 
-def order_boxes(bands: list[MapBand], links: list[tuple[str, str]], sweeps: int = 4) -> list[list[MapBox]]:
+def order_boxes(
+    bands: list[MapBand], links: list[tuple[str, str]], sweeps: int = 4
+) -> list[list[MapBox]]:
     """Boxes per band, reordered to reduce arrow crossings (barycentre heuristic)."""
     rows = [list(band.boxes) for band in bands]
     neighbours: dict[str, set[str]] = {}
@@ -101,7 +103,9 @@ def _label_lines(name: str, width: int = 22, lines: int = 2) -> list[str]:
     return wrapped
 
 
-def render_map(bands: list[MapBand], links: list[tuple[str, str]], title: str = "Strategy map") -> str:
+def render_map(
+    bands: list[MapBand], links: list[tuple[str, str]], title: str = "Strategy map"
+) -> str:
     """SVG text of the map; every name is escaped."""
     rows = order_boxes(bands, links)
     widest = max((len(r) for r in rows), default=1) or 1
@@ -126,7 +130,7 @@ def render_map(bands: list[MapBand], links: list[tuple[str, str]], title: str = 
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-label="{escape(title)}" class="strategy-map">'
-        "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#5b6670"/></marker></defs>'
         "<style>.band{font:600 13px system-ui,sans-serif;fill:#3d4852}"
@@ -135,9 +139,9 @@ def render_map(bands: list[MapBand], links: list[tuple[str, str]], title: str = 
         ".link{fill:none;stroke:#5b6670;stroke-width:1.4;opacity:.75}"
         "a:focus rect.box,a:hover rect.box{stroke:#1f2933;stroke-width:2.5}</style>"
         # Arrows first, so a box drawn over an arrow hides it rather than the reverse.
-        + "".join(parts[0::1] and [p for p in parts if p.startswith("<rect x=\"0\"")])
+        + "".join(parts[0::1] and [p for p in parts if p.startswith('<rect x="0"')])
         + "".join(arrows)
-        + "".join(p for p in parts if not p.startswith("<rect x=\"0\""))
+        + "".join(p for p in parts if not p.startswith('<rect x="0"'))
         + "</svg>"
     )
 
@@ -162,7 +166,9 @@ def _box(box: MapBox, x: float, y: float) -> str:
     )
 
 
-def _arrows(centres: dict[str, tuple[float, float, int]], links: list[tuple[str, str]]) -> list[str]:
+def _arrows(
+    centres: dict[str, tuple[float, float, int]], links: list[tuple[str, str]]
+) -> list[str]:
     """Curves from cause to effect, each end at its own port along the box edge.
 
     Ports on one edge are spread out and ordered by where the other end lies, so

@@ -41,7 +41,14 @@ VIEW_LABELS = [
 ]
 
 
-def organization_for(request: HttpRequest, org_slug: str, role: str) -> tuple[Organization, Membership]:
+def is_htmx(request: HttpRequest) -> bool:
+    """True for a request made by htmx (it wants a partial, not a full page)."""
+    return bool(getattr(request, "htmx", False))
+
+
+def organization_for(
+    request: HttpRequest, org_slug: str, role: str
+) -> tuple[Organization, Membership]:
     """The organization named in the URL, if the user has ``role`` there (else 404/403)."""
     organization = Organization.objects.filter(slug=org_slug).first()
     if organization is None:
@@ -96,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["scorecards"] = strategy_selectors.scorecard_list(organization=organization)
         my_kpis = list(
             Kpi.objects.filter(scorecard__organization=organization, formula="")
-            .filter(updater=request.user)
+            .filter(updater_id=request.user.pk)
             .select_related("scorecard")
             .order_by("scorecard__name", "name")
         )
@@ -108,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["due_kpis"] = [(k, starts[k.pk]) for k in my_kpis if k.pk not in have]
         context["tasks"] = list(
             Task.objects.filter(
-                assignee=request.user, initiative__scorecard__organization=organization
+                assignee_id=request.user.pk, initiative__scorecard__organization=organization
             )
             .exclude(state="done")
             .select_related("initiative__scorecard")
@@ -161,7 +168,7 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     context = _scorecard_context(request, scorecard)
     context["membership"] = membership
-    template = "web/partials/scorecard_table.html" if request.htmx else "web/scorecard.html"
+    template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
     return render(request, template, context)
 
 
@@ -271,7 +278,9 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
         form_errors["value"] = "Enter a number."
     if period is not None and not form_errors:
         try:
-            measurement_record(kpi=kpi, period_start=period, value=raw_value, note=note, user=request.user)  # type: ignore[arg-type]
+            measurement_record(
+                kpi=kpi, period_start=period, value=raw_value, note=note, user=request.user
+            )
         except ValidationError as exc:
             for field, problems in exc.message_dict.items():
                 form_errors[{"period_start": "period"}.get(field, field)] = " ".join(problems)
@@ -283,7 +292,7 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
         saved=not form_errors,
     )
     status = 422 if form_errors else 200
-    if request.htmx:
+    if is_htmx(request):
         return render(request, "web/partials/kpi_panel.html", context, status=status)
     if not form_errors:
         messages.success(request, f"Saved {kpi.name} for {period}.")
@@ -378,7 +387,11 @@ def _save_grid(
                 continue
             try:
                 measurement_record(
-                    kpi=kpi, period_start=starts[kpi.pk], value=value, note=note, user=request.user  # type: ignore[arg-type]
+                    kpi=kpi,
+                    period_start=starts[kpi.pk],
+                    value=value,
+                    note=note,
+                    user=request.user,
                 )
                 saved += 1
             except ValidationError as exc:
