@@ -39,3 +39,22 @@ def test_every_scorecard_command_is_in_the_readme(command: str) -> None:
 
 def test_readme_names_the_two_commands() -> None:
     assert "make demo" in README and "make test" in README
+
+
+def test_format_example_in_the_docs_is_valid() -> None:
+    """The complete example in docs/scorecard-format.md parses and passes every check."""
+    from scorecard.interchange.document import parse_document
+
+    text = (ROOT / "docs" / "scorecard-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.DOTALL)
+    assert example is not None
+    document = parse_document(example.group(1))
+    assert document.organization.slug == "acme"
+
+
+def test_scoring_doc_names_every_optimization_type() -> None:
+    from scorecard.engine.types import Optimization
+
+    text = (ROOT / "docs" / "scoring.md").read_text()
+    for member in Optimization:
+        assert f"| {member.value} |" in text, member.value
