@@ -230,3 +230,19 @@ def link_create(*, cause: Objective, effect: Objective, note: str = "") -> Objec
 def link_delete(*, link: ObjectiveLink) -> None:
     """Remove an arrow from the strategy map."""
     link.delete()
+
+
+@transaction.atomic
+def perspective_move(*, perspective: Perspective, up: bool) -> None:
+    """Swap a perspective with its neighbour above (``up``) or below."""
+    siblings = list(Perspective.objects.filter(scorecard_id=perspective.scorecard_id))
+    siblings.sort(key=lambda p: (p.position, p.pk))
+    index = next(i for i, p in enumerate(siblings) if p.pk == perspective.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, item in enumerate(siblings):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimization
+from scorecard.initiatives.models import Initiative
 from scorecard.strategy.models import Perspective, Scorecard
 
 
@@ -75,3 +76,79 @@ class KpiForm(forms.ModelForm):
         if weight is None or weight <= 0:
             raise forms.ValidationError("A weight must be greater than zero.")
         return weight
+
+
+class PerspectiveForm(forms.Form):
+    """Name, kind and weight of a perspective."""
+
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Perspective.Kind.choices)
+    weight = forms.FloatField(initial=1.0, help_text="Relative to the other perspectives (> 0).")
+
+
+class ScorecardForm(forms.Form):
+    """What a scorecard says and how it rolls up."""
+
+    name = forms.CharField(max_length=200)
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    aggregator = forms.ChoiceField(choices=Scorecard.Aggregator.choices)
+    missing_policy = forms.ChoiceField(
+        choices=Scorecard.MissingPolicy.choices, label="Children without data"
+    )
+    score_cap = forms.FloatField(
+        min_value=1.0, max_value=10.0, help_text="1.0 = a child counts at most 100 %."
+    )
+
+
+class InitiativeForm(forms.Form):
+    """An action plan and the objectives it serves."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    objectives = forms.ModelMultipleChoiceField(queryset=Perspective.objects.none(), required=False)
+    status = forms.ChoiceField(choices=Initiative.Status.choices)
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    budget = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
+    spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
+    progress = forms.FloatField(
+        required=False, min_value=0, max_value=1, help_text="0–1; leave empty to use tasks done."
+    )
+
+    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "owner", _people(scorecard))
+        _choices(self, "objectives", scorecard.objectives.order_by("name"))  # type: ignore[attr-defined]
+
+
+class TaskForm(forms.Form):
+    """A step of an initiative."""
+
+    name = forms.CharField(max_length=200, label="Task")
+    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "assignee", _people(scorecard))
+
+
+class UnitForm(forms.Form):
+    """A department or team under a parent unit."""
+
+    name = forms.CharField(max_length=200)
+    parent = forms.ModelChoiceField(queryset=Perspective.objects.none())
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "parent", organization.units.order_by("name"))
+
+
+def _people(scorecard: Scorecard) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization_id=scorecard.organization_id)
+        .order_by("username")
+    )

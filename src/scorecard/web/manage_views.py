@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.initiatives.models import Initiative
-from scorecard.kpis.services import kpi_create
-from scorecard.strategy.models import Objective
-from scorecard.strategy.services import objective_create
+from scorecard.kpis.models import Kpi, Measurement
+from scorecard.kpis.services import kpi_create, kpi_delete, kpi_update
+from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
+from scorecard.strategy.services import (
+    link_create,
+    link_delete,
+    objective_create,
+    objective_delete,
+    objective_update,
+    perspective_create,
+    perspective_delete,
+    perspective_move,
+    perspective_update,
+    scorecard_update,
+)
 
-from .forms import KpiForm, ObjectiveForm
-from .views import scorecard_for
+from scorecard.organizations.services import unit_create
+
+from .forms import KpiForm, ObjectiveForm, PerspectiveForm, ScorecardForm, UnitForm
+from .views import organization_for, scorecard_for
 
 
 def _apply_errors(form: ObjectiveForm | KpiForm, exc: ValidationError) -> None:
@@ -115,4 +132,341 @@ def initiative_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRe
         {"scorecard": scorecard, "organization": scorecard.organization, "membership": membership,
          "initiatives": initiatives, "columns": columns,
          "board": request.GET.get("layout") == "board"},
+    )  # fmt: skip
+
+
+# Editing and deleting ---------------------------------------------------------------
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    scorecard: Scorecard | None,
+    organization: Any,
+    membership: Any,
+    title: str,
+    cancel_url: str,
+    submit: str = "Save",
+) -> HttpResponse:
+    return render(
+        request,
+        "web/manage/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit,
+         "scorecard": scorecard, "organization": organization, "membership": membership},
+        status=422 if form.errors else 200,
+    )  # fmt: skip
+
+
+def _confirm(
+    request: HttpRequest,
+    *,
+    thing: str,
+    name: str,
+    losses: list[str],
+    cancel_url: str,
+    scorecard: Scorecard,
+    membership: Any,
+    problem: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "web/manage/confirm_delete.html",
+        {"thing": thing, "name": name, "losses": losses, "cancel_url": cancel_url,
+         "problem": problem, "scorecard": scorecard, "organization": scorecard.organization,
+         "membership": membership},
+        status=409 if problem else 200,
+    )  # fmt: skip
+
+
+def _objective(scorecard: Scorecard, code: str) -> Objective:
+    objective = Objective.objects.filter(scorecard=scorecard, code=code).first()
+    if objective is None:
+        raise Http404("No such objective.")
+    return objective
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_edit(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
+    """Rename a scorecard, write its vision and mission, choose how it rolls up."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    initial = {f: getattr(scorecard, f) for f in ScorecardForm.base_fields}
+    form = ScorecardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scorecard_update(scorecard=scorecard, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved the scorecard.")
+            return redirect("scorecard_detail", org_slug, sc_slug)
+    return _form_page(
+        request, form, scorecard=scorecard, organization=scorecard.organization,
+        membership=membership, title=f"Edit {scorecard.name}",
+        cancel_url=reverse("scorecard_detail", args=[org_slug, sc_slug]),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def perspective_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
+    """Add a perspective at the bottom of the map."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    form = PerspectiveForm(request.POST or None, initial={"kind": "other", "weight": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            perspective_create(scorecard=scorecard, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("perspective_list", org_slug, sc_slug)
+    return _form_page(
+        request, form, scorecard=scorecard, organization=scorecard.organization,
+        membership=membership, title="New perspective", submit="Add perspective",
+        cancel_url=reverse("perspective_list", args=[org_slug, sc_slug]),
+    )  # fmt: skip
+
+
+@login_required
+def perspective_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
+    """The perspectives in map order, to rename, re-weigh, reorder or delete."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug)
+    perspectives = list(
+        scorecard.perspectives.annotate(objective_count=Count("objectives")).order_by(  # type: ignore[attr-defined]
+            "position", "id"
+        )
+    )
+    return render(
+        request,
+        "web/manage/perspectives.html",
+        {"scorecard": scorecard, "organization": scorecard.organization,
+         "membership": membership, "perspectives": perspectives},
+    )  # fmt: skip
+
+
+def _perspective(scorecard: Scorecard, pk: int) -> Perspective:
+    perspective = Perspective.objects.filter(scorecard=scorecard, pk=pk).first()
+    if perspective is None:
+        raise Http404("No such perspective.")
+    return perspective
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def perspective_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
+    """Rename or re-weigh a perspective."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    perspective = _perspective(scorecard, pk)
+    initial = {"name": perspective.name, "kind": perspective.kind, "weight": perspective.weight}
+    form = PerspectiveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perspective_update(perspective=perspective, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("perspective_list", org_slug, sc_slug)
+    return _form_page(
+        request, form, scorecard=scorecard, organization=scorecard.organization,
+        membership=membership, title=f"Edit {perspective.name}",
+        cancel_url=reverse("perspective_list", args=[org_slug, sc_slug]),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def perspective_move_view(
+    request: HttpRequest, org_slug: str, sc_slug: str, pk: int
+) -> HttpResponse:
+    """Move a perspective up or down the map."""
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
+    perspective_move(perspective=_perspective(scorecard, pk), up=request.POST.get("to") == "up")
+    return redirect("perspective_list", org_slug, sc_slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def perspective_delete_view(
+    request: HttpRequest, org_slug: str, sc_slug: str, pk: int
+) -> HttpResponse:
+    """Delete an empty perspective (one with objectives is refused)."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    perspective = _perspective(scorecard, pk)
+    count = perspective.objectives.count()
+    problem = (
+        f"“{perspective.name}” still has {_plural(count, 'objective')}; move or delete them first."
+        if count
+        else ""
+    )
+    if request.method == "POST" and not problem:
+        perspective_delete(perspective=perspective)
+        messages.success(request, f"Deleted the perspective “{perspective.name}”.")
+        return redirect("perspective_list", org_slug, sc_slug)
+    return _confirm(
+        request, thing="perspective", name=perspective.name, losses=[], problem=problem,
+        cancel_url=reverse("perspective_list", args=[org_slug, sc_slug]),
+        scorecard=scorecard, membership=membership,
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
+    """Change an objective's name, perspective, owner, weight or due date."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    objective = _objective(scorecard, code)
+    initial = {
+        "perspective": objective.perspective_id, "name": objective.name,
+        "description": objective.description, "owner": objective.owner_id,
+        "weight": objective.weight, "due_date": objective.due_date,
+    }  # fmt: skip
+    form = ObjectiveForm(request.POST or None, scorecard=scorecard, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objective_update(objective=objective, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved the objective.")
+            return redirect("objective_detail", org_slug, sc_slug, objective.code)
+    return _form_page(
+        request, form, scorecard=scorecard, organization=scorecard.organization,
+        membership=membership, title=f"Edit {objective.name}",
+        cancel_url=reverse("objective_detail", args=[org_slug, sc_slug, code]),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_delete_view(
+    request: HttpRequest, org_slug: str, sc_slug: str, code: str
+) -> HttpResponse:
+    """Delete an objective after saying what goes with it."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    objective = _objective(scorecard, code)
+    kpis = list(objective.kpis.values_list("name", flat=True))
+    values = Measurement.objects.filter(kpi__objective=objective).count()
+    if request.method == "POST":
+        objective_delete(objective=objective)
+        messages.success(request, f"Deleted the objective “{objective.name}”.")
+        return redirect("scorecard_detail", org_slug, sc_slug)
+    losses = [f"the KPI “{name}”" for name in kpis]
+    if values:
+        losses.append(f"{_plural(values, 'recorded value')} of those KPIs")
+    return _confirm(
+        request, thing="objective", name=objective.name, losses=losses,
+        cancel_url=reverse("objective_detail", args=[org_slug, sc_slug, code]),
+        scorecard=scorecard, membership=membership,
+    )  # fmt: skip
+
+
+def _kpi(scorecard: Scorecard, code: str) -> Kpi:
+    kpi = Kpi.objects.select_related("objective").filter(scorecard=scorecard, code=code).first()
+    if kpi is None:
+        raise Http404("No such KPI.")
+    return kpi
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
+    """Change a KPI's definition; scales and formulas are checked before saving."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    kpi = _kpi(scorecard, code)
+    form = KpiForm(request.POST or None, scorecard=scorecard, instance=Kpi.objects.get(pk=kpi.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            kpi_update(kpi=kpi, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved the KPI.")
+            return redirect("kpi_detail", org_slug, sc_slug, kpi.code)
+    return _form_page(
+        request, form, scorecard=scorecard, organization=scorecard.organization,
+        membership=membership, title=f"Edit {kpi.name}",
+        cancel_url=reverse("kpi_detail", args=[org_slug, sc_slug, code]),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_delete_view(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
+    """Delete a KPI and its history; refused while a formula uses it."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    kpi = _kpi(scorecard, code)
+    problem = ""
+    if request.method == "POST":
+        try:
+            kpi_delete(kpi=kpi)
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Deleted the KPI “{kpi.name}”.")
+            return redirect("objective_detail", org_slug, sc_slug, kpi.objective.code)
+    values = kpi.measurements.count()
+    return _confirm(
+        request, thing="KPI", name=kpi.name, problem=problem,
+        losses=[_plural(values, "recorded value")] if values else [],
+        cancel_url=reverse("kpi_detail", args=[org_slug, sc_slug, code]),
+        scorecard=scorecard, membership=membership,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
+    """Draw an arrow from this objective to the chosen effect."""
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
+    cause = _objective(scorecard, code)
+    effect = Objective.objects.filter(scorecard=scorecard, pk=request.POST.get("effect")).first()
+    if effect is None:
+        messages.error(request, "Choose the objective this one drives.")
+    else:
+        try:
+            link_create(cause=cause, effect=effect)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"“{cause.name}” now drives “{effect.name}”.")
+    return redirect("objective_detail", org_slug, sc_slug, code)
+
+
+@login_required
+@require_POST
+def link_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
+    """Remove an arrow from the map."""
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
+    link = ObjectiveLink.objects.select_related("cause").filter(
+        cause__scorecard=scorecard, pk=pk
+    ).first()
+    if link is None:
+        raise Http404("No such link.")
+    link_delete(link=link)
+    return redirect("objective_detail", org_slug, sc_slug, link.cause.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Admins add a department or team to the unit tree."""
+    organization, membership = organization_for(request, org_slug, "admin")
+    form = UnitForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_create(organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Added the unit “{form.cleaned_data['name']}”.")
+            return redirect("organization_detail", org_slug)
+    return _form_page(
+        request, form, scorecard=None, organization=organization, membership=membership,
+        title="New unit", submit="Add unit",
+        cancel_url=reverse("organization_detail", args=[org_slug]),
     )  # fmt: skip

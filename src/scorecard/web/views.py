@@ -26,7 +26,7 @@ from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
 from scorecard.organizations.selectors import membership_list_for_user
 from scorecard.strategy import selectors as strategy_selectors
-from scorecard.strategy.models import Objective, Scorecard
+from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
 
 from .charts import history_chart, sparkline
 from .strategy_map import MapBand, MapBox, render_map
@@ -415,7 +415,12 @@ def objective_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: st
         raise Http404("No such objective.")
     by_id = {o.pk: o for o in page.rows.objectives}
     causes = [by_id[c] for c, e in page.links if e == row.objective.pk and c in by_id]
-    effects = [by_id[e] for c, e in page.links if c == row.objective.pk and e in by_id]
+    link_ids = dict(
+        ObjectiveLink.objects.filter(cause=row.objective).values_list("effect_id", "pk")
+    )
+    effects = [(link_ids[e], by_id[e]) for c, e in page.links if c == row.objective.pk and e in by_id]
+    linked = {o.pk for _, o in effects} | {row.objective.pk}
+    others = [o for o in page.rows.objectives if o.pk not in linked]
     initiatives = list(row.objective.initiatives.select_related("owner").order_by("deadline"))
     return render(
         request,
@@ -428,6 +433,8 @@ def objective_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: st
             "perspective": next(p.perspective for p in page.perspectives if row in p.objectives),
             "causes": causes,
             "effects": effects,
+            "others": others,
+            "can_edit": membership.allows("editor"),
             "initiatives": initiatives,
             "results": page.result.objectives,
             "as_of": as_of,
