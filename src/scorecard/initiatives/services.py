@@ -26,7 +26,11 @@ def _check_objectives(scorecard: Scorecard, objectives: list[Objective]) -> None
 def _validate(initiative: Initiative) -> None:
     if not initiative.name.strip():
         raise ValidationError({"name": "An initiative needs a name."})
-    if initiative.start_date and initiative.deadline and initiative.deadline < initiative.start_date:
+    if (
+        initiative.start_date
+        and initiative.deadline
+        and initiative.deadline < initiative.start_date
+    ):
         raise ValidationError({"deadline": "The deadline is before the start date."})
     if initiative.progress is not None and not 0 <= initiative.progress <= 1:
         raise ValidationError({"progress": "Progress runs from 0 to 1 (0 % to 100 %)."})

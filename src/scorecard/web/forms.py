@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimization
 from scorecard.initiatives.models import Initiative
+from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimization
 from scorecard.strategy.models import Perspective, Scorecard
 
 
@@ -120,7 +120,7 @@ class InitiativeForm(forms.Form):
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "owner", _people(scorecard))
-        _choices(self, "objectives", scorecard.objectives.order_by("name"))  # type: ignore[attr-defined]
+        _choices(self, "objectives", scorecard.objectives.order_by("name"))
 
 
 class TaskForm(forms.Form):

@@ -99,7 +99,7 @@ def initiative_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) 
         try:
             initiative_update(
                 initiative=initiative, objectives=list(form.cleaned_data["objectives"]),
-                **_fields(form),  # type: ignore[arg-type]
+                **_fields(form),
             )  # fmt: skip
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -148,9 +148,11 @@ def task_add(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Http
 
 
 def _task(scorecard: Scorecard, pk: int) -> Task:
-    task = Task.objects.select_related("initiative").filter(
-        initiative__scorecard=scorecard, pk=pk
-    ).first()
+    task = (
+        Task.objects.select_related("initiative")
+        .filter(initiative__scorecard=scorecard, pk=pk)
+        .first()
+    )
     if task is None:
         raise Http404("No such task.")
     return task

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.services import kpi_create, kpi_delete, kpi_update
+from scorecard.organizations.services import unit_create
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 from scorecard.strategy.services import (
     link_create,
@@ -30,13 +32,11 @@ from scorecard.strategy.services import (
     scorecard_update,
 )
 
-from scorecard.organizations.services import unit_create
-
 from .forms import KpiForm, ObjectiveForm, PerspectiveForm, ScorecardForm, UnitForm
 from .views import organization_for, scorecard_for
 
 
-def _apply_errors(form: ObjectiveForm | KpiForm, exc: ValidationError) -> None:
+def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     for field, problems in exc.message_dict.items():
         target = field if field in form.fields else None
         for problem in problems:
@@ -237,7 +237,7 @@ def perspective_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
     """The perspectives in map order, to rename, re-weigh, reorder or delete."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     perspectives = list(
-        scorecard.perspectives.annotate(objective_count=Count("objectives")).order_by(  # type: ignore[attr-defined]
+        scorecard.perspectives.annotate(objective_count=Count("objectives")).order_by(
             "position", "id"
         )
     )
@@ -424,7 +424,12 @@ def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
     """Draw an arrow from this objective to the chosen effect."""
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
     cause = _objective(scorecard, code)
-    effect = Objective.objects.filter(scorecard=scorecard, pk=request.POST.get("effect")).first()
+    raw = request.POST.get("effect", "")
+    effect = (
+        Objective.objects.filter(scorecard=scorecard, pk=int(raw)).first()
+        if raw.isdigit()
+        else None
+    )
     if effect is None:
         messages.error(request, "Choose the objective this one drives.")
     else:
@@ -442,9 +447,11 @@ def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
 def link_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Remove an arrow from the map."""
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
-    link = ObjectiveLink.objects.select_related("cause").filter(
-        cause__scorecard=scorecard, pk=pk
-    ).first()
+    link = (
+        ObjectiveLink.objects.select_related("cause")
+        .filter(cause__scorecard=scorecard, pk=pk)
+        .first()
+    )
     if link is None:
         raise Http404("No such link.")
     link_delete(link=link)

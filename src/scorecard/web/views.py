@@ -418,7 +418,9 @@ def objective_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: st
     link_ids = dict(
         ObjectiveLink.objects.filter(cause=row.objective).values_list("effect_id", "pk")
     )
-    effects = [(link_ids[e], by_id[e]) for c, e in page.links if c == row.objective.pk and e in by_id]
+    effects = [
+        (link_ids[e], by_id[e]) for c, e in page.links if c == row.objective.pk and e in by_id
+    ]
     linked = {o.pk for _, o in effects} | {row.objective.pk}
     others = [o for o in page.rows.objectives if o.pk not in linked]
     initiatives = list(row.objective.initiatives.select_related("owner").order_by("deadline"))
