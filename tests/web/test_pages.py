@@ -331,3 +331,15 @@ def test_member_of_two_organizations_can_switch(card) -> None:
     assert "Rival Gear" in html
     html = client.get("/").content.decode()  # the choice is remembered
     assert "<h1>Rival Gear</h1>" in html
+
+
+def test_home_lists_my_red_kpis(card) -> None:
+    world, _, revenue, _ = card
+    revenue.owner = world.viewer
+    revenue.save()
+    html = world.client_for("viewer").get("/").content.decode()
+    assert "None of your KPIs is red" in html  # 600 of 0..1000: 60 %, yellow
+    Measurement.objects.filter(kpi=revenue, period_start=dt.date(2026, 10, 1)).update(value=100)
+    html = world.client_for("viewer").get("/").content.decode()
+    assert 'href="/o/northwind/s/company/kpi/revenue/">Revenue</a>' in html
+    assert "10.0\u00a0%" in html

@@ -13,6 +13,14 @@ from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimiz
 from scorecard.strategy.models import Perspective, Scorecard
 
 
+class _NoColon:
+    """Labels without Django's trailing colon (our labels sit above their fields)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def _choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
     """Limit a choice field to ``queryset`` (e.g. people of this organization only)."""
     field = form.fields[name]
@@ -20,7 +28,7 @@ def _choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
     field.queryset = queryset
 
 
-class ObjectiveForm(forms.Form):
+class ObjectiveForm(_NoColon, forms.Form):
     """A new objective in one of the scorecard's perspectives."""
 
     perspective = forms.ModelChoiceField(queryset=Perspective.objects.none())
@@ -42,7 +50,7 @@ class ObjectiveForm(forms.Form):
         )
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(_NoColon, forms.ModelForm):
     """A new KPI for an objective (the service validates scales and formulas)."""
 
     class Meta:
@@ -78,7 +86,7 @@ class KpiForm(forms.ModelForm):
         return weight
 
 
-class PerspectiveForm(forms.Form):
+class PerspectiveForm(_NoColon, forms.Form):
     """Name, kind and weight of a perspective."""
 
     name = forms.CharField(max_length=200)
@@ -86,7 +94,7 @@ class PerspectiveForm(forms.Form):
     weight = forms.FloatField(initial=1.0, help_text="Relative to the other perspectives (> 0).")
 
 
-class ScorecardForm(forms.Form):
+class ScorecardForm(_NoColon, forms.Form):
     """What a scorecard says and how it rolls up."""
 
     name = forms.CharField(max_length=200)
@@ -101,7 +109,7 @@ class ScorecardForm(forms.Form):
     )
 
 
-class InitiativeForm(forms.Form):
+class InitiativeForm(_NoColon, forms.Form):
     """An action plan and the objectives it serves."""
 
     name = forms.CharField(max_length=200)
@@ -123,7 +131,7 @@ class InitiativeForm(forms.Form):
         _choices(self, "objectives", scorecard.objectives.order_by("name"))
 
 
-class TaskForm(forms.Form):
+class TaskForm(_NoColon, forms.Form):
     """A step of an initiative."""
 
     name = forms.CharField(max_length=200, label="Task")
@@ -135,7 +143,7 @@ class TaskForm(forms.Form):
         _choices(self, "assignee", _people(scorecard))
 
 
-class UnitForm(forms.Form):
+class UnitForm(_NoColon, forms.Form):
     """A department or team under a parent unit."""
 
     name = forms.CharField(max_length=200)

@@ -122,7 +122,30 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("deadline")
         )
         context["today"] = today
+        context["red_kpis"] = _my_red_kpis(request, organization, today)
     return render(request, "web/home.html", context)
+
+
+def _my_red_kpis(
+    request: HttpRequest, organization: Organization, today: dt.date
+) -> list[tuple[Kpi, Any]]:
+    """Red KPIs the user owns or updates (one evaluation per scorecard they touch)."""
+    from django.db.models import Q
+
+    from scorecard.kpis.scoring import scorecard_evaluate
+
+    mine = list(
+        Kpi.objects.filter(scorecard__organization=organization)
+        .filter(Q(owner_id=request.user.pk) | Q(updater_id=request.user.pk))
+        .select_related("scorecard__organization")
+    )
+    red: list[tuple[Kpi, Any]] = []
+    for scorecard in {k.scorecard_id: k.scorecard for k in mine}.values():
+        result = scorecard_evaluate(scorecard=scorecard, as_of=today)
+        for kpi in mine:
+            if kpi.scorecard_id == scorecard.pk and result.kpis[kpi.code].status == "red":
+                red.append((kpi, result.kpis[kpi.code]))
+    return red
 
 
 @login_required
