@@ -273,3 +273,33 @@ def test_initiative_list_and_board_constant_queries(world, django_assert_max_num
         with django_assert_max_num_queries(10):
             page = client.get(reverse("initiative_list", args=["northwind", "company"]) + layout)
         assert page.status_code == 200 and "50.0\u00a0%" in page.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "status"), list(zip(PERSONAS, ADMINS, strict=True)))
+def test_members_page_access(world, persona, status) -> None:
+    assert world.client_for(persona).get("/o/northwind/members/").status_code == status
+
+
+def test_admin_manages_members_and_keeps_one_admin(world) -> None:
+    from scorecard.organizations.models import Membership
+    from tests.factories import UserFactory
+
+    client = world.client_for("admin")
+    newcomer = UserFactory(username="newcomer", email="new@example.com")
+    client.post("/o/northwind/members/", {"action": "add", "who": "NEW@example.com",
+                                          "role": "contributor"})  # fmt: skip
+    assert Membership.objects.get(user=newcomer).role == "contributor"
+    mine = Membership.objects.get(user=world.admin)
+    page = client.post("/o/northwind/members/", {"action": "role", "membership": mine.pk,
+                                                 "role": "viewer"}, follow=True)  # fmt: skip
+    assert "last admin" in page.content.decode()
+    page = client.post("/o/northwind/members/", {"action": "remove", "membership": mine.pk},
+                       follow=True)  # fmt: skip
+    assert "last admin" in page.content.decode()
+    assert Membership.objects.get(user=world.admin).role == "admin"
+    page = client.post("/o/northwind/members/", {"action": "add", "who": "ghost", "role": "viewer"},
+                       follow=True)  # fmt: skip
+    assert "No user “ghost”" in page.content.decode()
+    other = Membership.objects.get(user=newcomer)
+    client.post("/o/northwind/members/", {"action": "remove", "membership": other.pk})
+    assert not Membership.objects.filter(user=newcomer).exists()

@@ -58,3 +58,33 @@ def membership_set(
         organization=organization, user=user, defaults={"role": role, "unit": unit}
     )
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take a user out of an organization; the last admin cannot be removed."""
+    _keep_an_admin(membership, new_role=None)
+    membership.delete()
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role; the last admin cannot be demoted."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role '{role}'."})
+    _keep_an_admin(membership, new_role=role)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def _keep_an_admin(membership: Membership, new_role: str | None) -> None:
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    admins = Membership.objects.select_for_update().filter(
+        organization_id=membership.organization_id, role=Role.ADMIN
+    )
+    if admins.count() <= 1:
+        raise ValidationError(
+            {"role": "This is the organization's last admin; make someone else admin first."}
+        )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -17,7 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.services import kpi_create, kpi_delete, kpi_update
-from scorecard.organizations.services import unit_create
+from scorecard.organizations.models import Membership, Organization, Role
+from scorecard.organizations.services import (
+    membership_remove,
+    membership_role_change,
+    membership_set,
+    unit_create,
+)
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 from scorecard.strategy.services import (
     link_create,
@@ -477,3 +484,60 @@ def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         title="New unit", submit="Add unit",
         cancel_url=reverse("organization_detail", args=[org_slug]),
     )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Admins add existing users by user name or e-mail, change roles and remove members."""
+    organization, membership = organization_for(request, org_slug, "admin")
+    if request.method == "POST":
+        _members_post(request, organization)
+        return redirect("members", org_slug)
+    rows = list(
+        Membership.objects.filter(organization=organization)
+        .select_related("user", "unit")
+        .order_by("user__username")
+    )
+    return render(
+        request,
+        "web/manage/members.html",
+        {"organization": organization, "membership": membership, "rows": rows,
+         "roles": Role.choices},
+    )  # fmt: skip
+
+
+def _members_post(request: HttpRequest, organization: Organization) -> None:
+    action = request.POST.get("action")
+    try:
+        if action == "add":
+            who = request.POST.get("who", "").strip()
+            user = (
+                get_user_model()
+                .objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+                .first()
+                if who
+                else None
+            )
+            if user is None:
+                messages.error(request, f"No user “{who}”; they need an account first.")
+                return
+            if Membership.objects.filter(organization=organization, user=user).exists():
+                messages.error(request, f"{user.username} is a member already.")
+                return
+            membership_set(organization=organization, user=user, role=request.POST.get("role", ""))
+            messages.success(request, f"Added {user.username}.")
+            return
+        target = Membership.objects.filter(
+            organization=organization, pk=request.POST.get("membership", "0") or 0
+        ).first()
+        if target is None:
+            messages.error(request, "No such member.")
+        elif action == "role":
+            membership_role_change(membership=target, role=request.POST.get("role", ""))
+            messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
+        elif action == "remove":
+            membership_remove(membership=target)
+            messages.success(request, f"Removed {target.user.username}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))

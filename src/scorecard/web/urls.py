@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("o/<slug:org_slug>/", views.organization_detail, name="organization_detail"),
     path("o/<slug:org_slug>/units/new/", mv.unit_new, name="unit_new"),
+    path("o/<slug:org_slug>/members/", mv.members, name="members"),
     # Reading and data entry
     path(SC, views.scorecard_detail, name="scorecard_detail"),
     path(SC + "map/", views.strategy_map, name="strategy_map"),
