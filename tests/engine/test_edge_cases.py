@@ -386,3 +386,19 @@ def test_engine_module_is_pure(path: Path) -> None:
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name | ast.Attribute):
                 owner = func.value.attr if isinstance(func.value, ast.Attribute) else func.value.id
                 assert (owner, func.attr) not in FORBIDDEN_CALLS, f"{path.name} reads the clock"
+
+
+@pytest.mark.parametrize(
+    ("spec", "score", "target", "expected"),
+    [
+        (KpiSpec("a", "A", minimum=0, maximum=90), 2 / 3, None, 60.0),
+        (KpiSpec("a", "A", Optimization.MINIMIZE, minimum=0, maximum=48), 1 / 3, None, 32.0),
+        (KpiSpec("a", "A", minimum=10), 0.5, 30, 20.0),
+        (KpiSpec("a", "A", Optimization.BAND, band_low=1, band_high=2), 0.5, None, None),
+        (KpiSpec("a", "A", minimum=5, maximum=5), 0.5, None, None),
+    ],
+)
+def test_value_at_score(spec: KpiSpec, score: float, target: float | None, expected) -> None:
+    from scorecard.engine.scoring import value_at_score
+
+    assert value_at_score(spec, score, target) == (None if expected is None else approx(expected))

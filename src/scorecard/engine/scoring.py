@@ -195,3 +195,15 @@ def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Sco
     else:
         status = spec.thresholds.status_for(perf)
     return Score(perf, prog, status)
+
+
+def value_at_score(spec: KpiSpec, score: float, target: float | None) -> float | None:
+    """The value that earns ``score`` on a linear (maximize/minimize) scale, else None.
+
+    Charts use it to draw status thresholds in the KPI's own unit.
+    """
+    if spec.optimization not in LINEAR or config_problem(spec, target):
+        return None
+    low, high = scale(spec, target)
+    assert low is not None and high is not None
+    return low + score * (high - low)

@@ -16,7 +16,7 @@ STYLE = Style(
     foreground="#3d4852",
     foreground_strong="#1f2933",
     foreground_subtle="#dde2e7",
-    colors=("#2457a6", "#9aa1a9"),
+    colors=("#2457a6", "#9aa1a9", "#2e9e5b", "#d64545"),
     font_family="system-ui, DejaVu Sans, sans-serif",
     label_font_size=11,
     major_label_font_size=11,
@@ -32,9 +32,16 @@ def _label(day: dt.date) -> str:
 
 
 def history_chart(
-    history: Sequence[tuple[dt.date, float | None, float | None]], *, title: str, unit: str
+    history: Sequence[tuple[dt.date, float | None, float | None]],
+    *,
+    title: str,
+    unit: str,
+    thresholds: Sequence[tuple[str, float]] = (),
 ) -> str:
-    """Line chart of actual values and targets over the periods of ``history``."""
+    """Line chart of actual values and targets over the periods of ``history``.
+
+    ``thresholds`` are (label, value) pairs drawn as flat lines, e.g. where green starts.
+    """
     chart = pygal.Line(
         width=760,
         height=300,
@@ -55,6 +62,13 @@ def history_chart(
     chart.add(
         "Target", [t for _, _, t in history], stroke_style={"width": 1.5, "dasharray": "6, 4"}
     )
+    for label, value in thresholds:
+        chart.add(
+            label,
+            [value] * len(history),
+            show_dots=False,
+            stroke_style={"width": 1, "dasharray": "2, 3"},
+        )
     svg = _strip_scripts(chart.render(is_unicode=True))
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
 

@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
+from scorecard.engine.scoring import value_at_score
 from scorecard.engine.types import View
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi
+from scorecard.kpis.scoring import kpi_spec
 from scorecard.kpis.services import measurement_record
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
@@ -254,7 +256,12 @@ def _kpi_context(
         "result": result,
         "objective_result": objective_result,
         "history": kpi_selectors.kpi_history(kpi=kpi),
-        "chart": history_chart(result.history, title=f"History of {kpi.name}", unit=kpi.unit),
+        "chart": history_chart(
+            result.history,
+            title=f"History of {kpi.name}",
+            unit=kpi.unit,
+            thresholds=_threshold_lines(kpi, result.target),
+        ),
         "can_record": kpi_selectors.user_can_record(
             user=request.user, kpi=kpi, role=membership.role
         ),
@@ -263,6 +270,20 @@ def _kpi_context(
         "view": view,
         "param_errors": errors,
     }
+
+
+def _threshold_lines(kpi: Kpi, target: float | None) -> list[tuple[str, float]]:
+    """Where green starts and red ends, in the KPI's unit (linear scales with default bands)."""
+    if kpi.thresholds:
+        return []
+    spec = kpi_spec(kpi)
+    lines = [
+        ("Green from", value_at_score(spec, 2 / 3, target)),
+        ("Red below", value_at_score(spec, 1 / 3, target)),
+    ]
+    if spec.optimization == "minimize":
+        lines = [("Green below", lines[0][1]), ("Red above", lines[1][1])]
+    return [(label, value) for label, value in lines if value is not None]
 
 
 def _kpi_or_404(scorecard: Scorecard, code: str) -> Kpi:
