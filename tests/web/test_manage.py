@@ -303,3 +303,14 @@ def test_admin_manages_members_and_keeps_one_admin(world) -> None:
     other = Membership.objects.get(user=newcomer)
     client.post("/o/northwind/members/", {"action": "remove", "membership": other.pk})
     assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_objectives_reorder_within_their_perspective(setup) -> None:
+    world, fin, grow, *_ = setup
+    second = ObjectiveFactory(perspective=fin, code="save", name="Save cash", position=5)
+    client = world.client_for("editor")
+    url = reverse("objective_move", args=["northwind", "company", "save"])
+    assert client.post(url, {"to": "up"}).status_code == 302
+    order = list(Objective.objects.filter(perspective=fin).order_by("position"))
+    assert order == [second, grow]
+    assert world.client_for("viewer").post(url, {"to": "down"}).status_code == 403

@@ -232,17 +232,27 @@ def link_delete(*, link: ObjectiveLink) -> None:
     link.delete()
 
 
-@transaction.atomic
-def perspective_move(*, perspective: Perspective, up: bool) -> None:
-    """Swap a perspective with its neighbour above (``up``) or below."""
-    siblings = list(Perspective.objects.filter(scorecard_id=perspective.scorecard_id))
+def _move(item: Any, siblings: list[Any], up: bool) -> None:
+    """Swap ``item`` with its neighbour and renumber positions 0, 1, 2 ... ."""
     siblings.sort(key=lambda p: (p.position, p.pk))
-    index = next(i for i, p in enumerate(siblings) if p.pk == perspective.pk)
+    index = next(i for i, p in enumerate(siblings) if p.pk == item.pk)
     other = index - 1 if up else index + 1
     if not 0 <= other < len(siblings):
         return
     siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, item in enumerate(siblings):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+    for position, sibling in enumerate(siblings):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
+
+
+@transaction.atomic
+def perspective_move(*, perspective: Perspective, up: bool) -> None:
+    """Swap a perspective with its neighbour above (``up``) or below."""
+    _move(perspective, list(Perspective.objects.filter(scorecard_id=perspective.scorecard_id)), up)
+
+
+@transaction.atomic
+def objective_move(*, objective: Objective, up: bool) -> None:
+    """Swap an objective with its neighbour within its perspective."""
+    _move(objective, list(Objective.objects.filter(perspective_id=objective.perspective_id)), up)

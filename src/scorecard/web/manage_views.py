@@ -31,6 +31,7 @@ from scorecard.strategy.services import (
     link_delete,
     objective_create,
     objective_delete,
+    objective_move,
     objective_update,
     perspective_create,
     perspective_delete,
@@ -541,3 +542,14 @@ def _members_post(request: HttpRequest, organization: Organization) -> None:
             messages.success(request, f"Removed {target.user.username}.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+@require_POST
+def objective_move_view(
+    request: HttpRequest, org_slug: str, sc_slug: str, code: str
+) -> HttpResponse:
+    """Move an objective up or down within its perspective."""
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
+    objective_move(objective=_objective(scorecard, code), up=request.POST.get("to") == "up")
+    return redirect(f"{reverse('scorecard_detail', args=[org_slug, sc_slug])}#objective-{code}")

@@ -35,6 +35,7 @@ urlpatterns = [
     path(SC + "objectives/new/", mv.objective_new, name="objective_new"),
     path(SC + "objective/<slug:code>/edit/", mv.objective_edit, name="objective_edit"),
     path(SC + "objective/<slug:code>/delete/", mv.objective_delete_view, name="objective_delete"),
+    path(SC + "objective/<slug:code>/move/", mv.objective_move_view, name="objective_move"),
     path(SC + "objective/<slug:code>/links/", mv.link_add, name="link_add"),
     path(SC + "links/<int:pk>/delete/", mv.link_remove, name="link_remove"),
     path(SC + "objective/<slug:code>/kpis/new/", mv.kpi_new, name="kpi_new"),
