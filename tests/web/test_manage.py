@@ -314,3 +314,21 @@ def test_objectives_reorder_within_their_perspective(setup) -> None:
     order = list(Objective.objects.filter(perspective=fin).order_by("position"))
     assert order == [second, grow]
     assert world.client_for("viewer").post(url, {"to": "down"}).status_code == 403
+
+
+def test_create_a_cascaded_scorecard(world) -> None:
+    from scorecard.strategy.models import Scorecard
+
+    url = reverse("scorecard_new", args=["northwind"])
+    assert world.client_for("contributor").get(url).status_code == 403
+    client = world.client_for("editor")
+    data = {"name": "Sales 2027", "unit": world.unit.pk, "parent": world.scorecard.pk}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    sales = Scorecard.objects.get(name="Sales 2027")
+    assert sales.parent == world.scorecard
+    assert [p.name for p in sales.perspectives.order_by("position")] == [
+        "Financial", "Customer", "Internal processes", "Learning & growth",
+    ]  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 422 and "exists already" in response.content.decode()

@@ -160,3 +160,20 @@ def _people(scorecard: Scorecard) -> QuerySet[Any]:
         .objects.filter(memberships__organization_id=scorecard.organization_id)
         .order_by("username")
     )
+
+
+class NewScorecardForm(_NoColon, forms.Form):
+    """A unit's new scorecard, optionally cascaded from a parent scorecard."""
+
+    name = forms.CharField(max_length=200)
+    unit = forms.ModelChoiceField(queryset=Perspective.objects.none())
+    parent = forms.ModelChoiceField(
+        queryset=Perspective.objects.none(), required=False, label="Cascaded from"
+    )
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "unit", organization.units.order_by("name"))
+        _choices(self, "parent", organization.scorecards.order_by("name"))

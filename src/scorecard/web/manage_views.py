@@ -37,10 +37,18 @@ from scorecard.strategy.services import (
     perspective_delete,
     perspective_move,
     perspective_update,
+    scorecard_create,
     scorecard_update,
 )
 
-from .forms import KpiForm, ObjectiveForm, PerspectiveForm, ScorecardForm, UnitForm
+from .forms import (
+    KpiForm,
+    NewScorecardForm,
+    ObjectiveForm,
+    PerspectiveForm,
+    ScorecardForm,
+    UnitForm,
+)
 from .views import organization_for, scorecard_for
 
 
@@ -553,3 +561,24 @@ def objective_move_view(
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
     objective_move(objective=_objective(scorecard, code), up=request.POST.get("to") == "up")
     return redirect(f"{reverse('scorecard_detail', args=[org_slug, sc_slug])}#objective-{code}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_new(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Editors start a unit's scorecard with the four classic perspectives."""
+    organization, membership = organization_for(request, org_slug, "editor")
+    form = NewScorecardForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scorecard = scorecard_create(organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Created “{scorecard.name}” with four perspectives.")
+            return redirect("scorecard_detail", org_slug, scorecard.slug)
+    return _form_page(
+        request, form, scorecard=None, organization=organization, membership=membership,
+        title="New scorecard", submit="Create scorecard",
+        cancel_url=reverse("organization_detail", args=[org_slug]),
+    )  # fmt: skip

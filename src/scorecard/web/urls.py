@@ -16,6 +16,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", views.organization_detail, name="organization_detail"),
     path("o/<slug:org_slug>/units/new/", mv.unit_new, name="unit_new"),
     path("o/<slug:org_slug>/members/", mv.members, name="members"),
+    path("o/<slug:org_slug>/scorecards/new/", mv.scorecard_new, name="scorecard_new"),
     # Reading and data entry
     path(SC, views.scorecard_detail, name="scorecard_detail"),
     path(SC + "map/", views.strategy_map, name="strategy_map"),
