@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "scorecard.kpis",
     "scorecard.initiatives",
     "scorecard.interchange",
+    "scorecard.reviews",
     "scorecard.web",
     "scorecard.api",
 ]

@@ -343,3 +343,18 @@ def test_home_lists_my_red_kpis(card) -> None:
     html = world.client_for("viewer").get("/").content.decode()
     assert 'href="/o/northwind/s/company/kpi/revenue/">Revenue</a>' in html
     assert "10.0\u00a0%" in html
+
+
+def test_comments_on_a_kpi(card) -> None:
+    world = card[0]
+    url = reverse("kpi_comment", args=["northwind", "company", "revenue"])
+    client = world.client_for("contributor")
+    client.post(url, {"text": "October lower: <b>two</b> invoices slipped"})
+    html = client.get(urls(world)["kpi"]).content.decode()
+    assert "two</b>" not in html and "&lt;b&gt;two&lt;/b&gt; invoices slipped" in html
+    assert client.post(url, {"text": "   "}, follow=True).content.decode().count("Write something")
+    assert world.client_for("viewer").post(url, {"text": "hi"}).status_code == 403
+    assert world.client_for("outsider").post(url, {"text": "hi"}).status_code == 404
+    from scorecard.reviews.models import Comment
+
+    assert Comment.objects.count() == 1

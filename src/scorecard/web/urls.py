@@ -23,6 +23,7 @@ urlpatterns = [
     path(SC + "entry/", views.data_entry, name="data_entry"),
     path(SC + "kpi/<slug:code>/", views.kpi_detail, name="kpi_detail"),
     path(SC + "kpi/<slug:code>/record/", views.kpi_record, name="kpi_record"),
+    path(SC + "kpi/<slug:code>/comments/", views.kpi_comment, name="kpi_comment"),
     path(SC + "objective/<slug:code>/", views.objective_detail, name="objective_detail"),
     # Structure
     path(SC + "edit/", mv.scorecard_edit, name="scorecard_edit"),

@@ -256,6 +256,7 @@ def _kpi_context(
         "result": result,
         "objective_result": objective_result,
         "history": kpi_selectors.kpi_history(kpi=kpi),
+        "comments": list(kpi.comments.select_related("author")[:50]),
         "chart": history_chart(
             result.history,
             title=f"History of {kpi.name}",
@@ -342,6 +343,21 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
         messages.success(request, f"Saved {kpi.name} for {period}.")
         return redirect("kpi_detail", org_slug, sc_slug, code)
     return render(request, "web/kpi.html", context, status=status)
+
+
+@login_required
+@require_POST
+def kpi_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
+    """Members who may contribute leave a comment on a KPI."""
+    from scorecard.reviews.services import comment_add_to_kpi
+
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, "contributor")
+    kpi = _kpi_or_404(scorecard, code)
+    try:
+        comment_add_to_kpi(kpi=kpi, author=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('kpi_detail', args=[org_slug, sc_slug, code])}#comments")
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""Reviews of the strategy: comments now; meetings, usage and alerts to come."""
