@@ -332,3 +332,20 @@ def test_create_a_cascaded_scorecard(world) -> None:
     ]  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 422 and "exists already" in response.content.decode()
+
+
+def test_unit_page_rename_and_delete(world) -> None:
+    from tests.factories import UnitFactory
+
+    child = UnitFactory(organization=world.organization, parent=world.unit, name="Ops", slug="ops")
+    assert world.client_for("viewer").get("/o/northwind/u/ops/").status_code == 200
+    assert world.client_for("outsider").get("/o/northwind/u/ops/").status_code == 404
+    assert world.client_for("editor").get("/o/northwind/u/ops/edit/").status_code == 403
+    admin = world.client_for("admin")
+    admin.post("/o/northwind/u/ops/edit/", {"name": "Operations"})
+    child.refresh_from_db()
+    assert child.name == "Operations"
+    page = admin.post("/o/northwind/u/northwind/edit/", {"action": "delete"}, follow=True)
+    assert "top unit" in page.content.decode()  # the root unit has the company scorecard too
+    admin.post("/o/northwind/u/ops/edit/", {"action": "delete"})
+    assert not Unit.objects.filter(pk=child.pk).exists()

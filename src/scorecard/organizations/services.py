@@ -88,3 +88,28 @@ def _keep_an_admin(membership: Membership, new_role: str | None) -> None:
         raise ValidationError(
             {"role": "This is the organization's last admin; make someone else admin first."}
         )
+
+
+@transaction.atomic
+def unit_rename(*, unit: Unit, name: str) -> Unit:
+    """Give a unit a new name (its short name in URLs stays)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A unit needs a name."})
+    unit.name = name
+    unit.save(update_fields=["name"])
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, unit: Unit) -> None:
+    """Delete a unit that has no sub-units and no scorecards; anything else is refused."""
+    if unit.parent_id is None:
+        raise ValidationError({"__all__": "The top unit is the organization itself; it stays."})
+    if unit.children.exists():
+        raise ValidationError({"__all__": f"“{unit.name}” still has sub-units; remove them first."})
+    if unit.scorecards.exists():
+        raise ValidationError(
+            {"__all__": f"“{unit.name}” still has scorecards; delete or move them first."}
+        )
+    unit.delete()

@@ -177,3 +177,9 @@ class NewScorecardForm(_NoColon, forms.Form):
         super().__init__(*args, **kwargs)
         _choices(self, "unit", organization.units.order_by("name"))
         _choices(self, "parent", organization.scorecards.order_by("name"))
+
+
+class UnitRenameForm(_NoColon, forms.Form):
+    """A unit's new name."""
+
+    name = forms.CharField(max_length=200)

@@ -18,12 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.services import kpi_create, kpi_delete, kpi_update
-from scorecard.organizations.models import Membership, Organization, Role
+from scorecard.organizations.models import Membership, Organization, Role, Unit
 from scorecard.organizations.services import (
     membership_remove,
     membership_role_change,
     membership_set,
     unit_create,
+    unit_delete,
+    unit_rename,
 )
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 from scorecard.strategy.services import (
@@ -48,6 +50,7 @@ from .forms import (
     PerspectiveForm,
     ScorecardForm,
     UnitForm,
+    UnitRenameForm,
 )
 from .views import organization_for, scorecard_for
 
@@ -582,3 +585,51 @@ def scorecard_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         title="New scorecard", submit="Create scorecard",
         cancel_url=reverse("organization_detail", args=[org_slug]),
     )  # fmt: skip
+
+
+def _unit(organization: Organization, slug: str) -> Unit:
+    unit = Unit.objects.filter(organization=organization, slug=slug).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    return unit
+
+
+@login_required
+def unit_detail(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpResponse:
+    """A unit: its scorecards, sub-units and members."""
+    organization, membership = organization_for(request, org_slug, "viewer")
+    unit = _unit(organization, unit_slug)
+    return render(
+        request,
+        "web/unit.html",
+        {"organization": organization, "membership": membership, "unit": unit,
+         "scorecards": list(unit.scorecards.order_by("name")),
+         "children": list(unit.children.order_by("name")),
+         "members": list(Membership.objects.filter(unit=unit).select_related("user"))},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpResponse:
+    """Admins rename a unit, or delete it when it is empty."""
+    organization, membership = organization_for(request, org_slug, "admin")
+    unit = _unit(organization, unit_slug)
+    form = UnitRenameForm(request.POST or None, initial={"name": unit.name})
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            unit_delete(unit=unit)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("unit_edit", org_slug, unit_slug)
+        messages.success(request, f"Deleted the unit “{unit.name}”.")
+        return redirect("organization_detail", org_slug)
+    if request.method == "POST" and form.is_valid():
+        unit_rename(unit=unit, name=form.cleaned_data["name"])
+        return redirect("unit_detail", org_slug, unit_slug)
+    return render(
+        request,
+        "web/manage/unit_form.html",
+        {"organization": organization, "membership": membership, "unit": unit, "form": form},
+        status=422 if form.errors else 200,
+    )

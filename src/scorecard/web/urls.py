@@ -15,6 +15,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("o/<slug:org_slug>/", views.organization_detail, name="organization_detail"),
     path("o/<slug:org_slug>/units/new/", mv.unit_new, name="unit_new"),
+    path("o/<slug:org_slug>/u/<slug:unit_slug>/", mv.unit_detail, name="unit_detail"),
+    path("o/<slug:org_slug>/u/<slug:unit_slug>/edit/", mv.unit_edit, name="unit_edit"),
     path("o/<slug:org_slug>/members/", mv.members, name="members"),
     path("o/<slug:org_slug>/scorecards/new/", mv.scorecard_new, name="scorecard_new"),
     # Reading and data entry
