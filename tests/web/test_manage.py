@@ -349,3 +349,17 @@ def test_unit_page_rename_and_delete(world) -> None:
     assert "top unit" in page.content.decode()  # the root unit has the company scorecard too
     admin.post("/o/northwind/u/ops/edit/", {"action": "delete"})
     assert not Unit.objects.filter(pk=child.pk).exists()
+
+
+def test_task_edit(setup) -> None:
+    world, _, _, _, _, task, _ = setup
+    url = reverse("task_edit", args=["northwind", "company", task.pk])
+    assert world.client_for("contributor").get(url).status_code == 403
+    client = world.client_for("editor")
+    assert client.post(url, {"name": "", "assignee": ""}).status_code == 422
+    client.post(url, {"name": "Choose platform", "assignee": world.editor.pk,
+                      "deadline": "2027-01-31"})  # fmt: skip
+    task.refresh_from_db()
+    assert (task.name, task.assignee, str(task.deadline)) == (
+        "Choose platform", world.editor, "2027-01-31",
+    )  # fmt: skip

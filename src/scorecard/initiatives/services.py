@@ -112,3 +112,13 @@ def task_state_set(*, task: Task, state: str) -> Task:
 def task_delete(*, task: Task) -> None:
     """Remove a task."""
     task.delete()
+
+
+@transaction.atomic
+def task_update(*, task: Task, name: str, assignee: Any = None, deadline: Any = None) -> Task:
+    """Rename a task, give it to someone else or move its deadline."""
+    if not name.strip():
+        raise ValidationError({"name": "A task needs a name."})
+    task.name, task.assignee, task.deadline = name.strip(), assignee, deadline
+    task.save(update_fields=["name", "assignee", "deadline"])
+    return task

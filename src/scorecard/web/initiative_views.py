@@ -18,6 +18,7 @@ from scorecard.initiatives.services import (
     task_create,
     task_delete,
     task_state_set,
+    task_update,
 )
 from scorecard.strategy.models import Scorecard
 
@@ -188,3 +189,25 @@ def task_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> H
     task = _task(scorecard, pk)
     task_delete(task=task)
     return redirect("initiative_detail", org_slug, sc_slug, task.initiative_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
+    """Change a task's name, assignee or deadline."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "editor")
+    task = _task(scorecard, pk)
+    initial = {"name": task.name, "assignee": task.assignee_id, "deadline": task.deadline}
+    form = TaskForm(request.POST or None, scorecard=scorecard, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_update(task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("initiative_detail", org_slug, sc_slug, task.initiative_id)
+    return _form_page(
+        request, form, scorecard=scorecard, organization=scorecard.organization,
+        membership=membership, title=f"Edit task “{task.name}”",
+        cancel_url=reverse("initiative_detail", args=[org_slug, sc_slug, task.initiative_id]),
+    )  # fmt: skip

@@ -53,5 +53,6 @@ urlpatterns = [
     path(SC + "initiatives/<int:pk>/delete/", iv.initiative_delete_view, name="initiative_delete"),
     path(SC + "initiatives/<int:pk>/tasks/", iv.task_add, name="task_add"),
     path(SC + "tasks/<int:pk>/state/", iv.task_state, name="task_state"),
+    path(SC + "tasks/<int:pk>/edit/", iv.task_edit, name="task_edit"),
     path(SC + "tasks/<int:pk>/delete/", iv.task_remove, name="task_remove"),
 ]
