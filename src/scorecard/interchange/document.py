@@ -11,13 +11,17 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scorecard.engine import formulas, periods
 from scorecard.engine.types import Interval, KpiSpec
+
+if TYPE_CHECKING:
+    from scorecard.kpis.models import Kpi
 
 Optimization = Literal[
     "maximize", "minimize", "binary_max", "binary_min", "exact", "band",
@@ -452,7 +456,7 @@ def _cross_check(doc: Document) -> Iterable[DocError]:
                     yield DocError(f"{lpath}.{end}", f"no objective “{code}” in this scorecard.")
             if link.cause == link.effect:
                 yield DocError(lpath, "an objective cannot cause itself.")
-        for index, initiative in enumerate(card.initiatives):
+        for initiative in card.initiatives:
             ipath = f"{where}.initiatives[{initiative.name}]"
             yield from _user_ref(initiative.owner, users, f"{ipath}.owner")
             for code in initiative.objectives:
@@ -468,7 +472,6 @@ def _cross_check(doc: Document) -> Iterable[DocError]:
                 yield DocError(f"{ipath}.deadline", "the deadline is before the start date.")
             for task in initiative.tasks:
                 yield from _user_ref(task.assignee, users, f"{ipath}.tasks[{task.name}].assignee")
-            del index
 
 
 def _unique(values: list[str], where: str, what: str) -> tuple[set[str], list[DocError]]:
@@ -539,25 +542,12 @@ def _check_kpi(kpi: KpiIn, path: str, users: set[str], fiscal: int) -> Iterable[
 
 
 def spec_of(kpi: KpiIn) -> KpiSpec:
-    """The engine's view of a KPI in a document (for validation)."""
-    from scorecard.engine import types as et
+    """The engine's view of a KPI in a document (the same mapping as for stored KPIs)."""
+    from scorecard.kpis.scoring import kpi_spec
 
-    return et.KpiSpec(
-        code=kpi.code,
-        name=kpi.name,
-        optimization=et.Optimization(kpi.optimization),
-        baseline=kpi.baseline,
-        minimum=kpi.minimum,
-        maximum=kpi.maximum,
-        target=kpi.target,
-        tolerance=kpi.tolerance,
-        band_low=kpi.band_low,
-        band_high=kpi.band_high,
-        red_flag=kpi.red_flag,
-        weight=kpi.weight,
-        interval=et.Interval(kpi.update_interval),
-        formula=kpi.formula or None,
-    )
+    # A KPI in a document has the model's field names, so the one adapter serves both.
+    fields = SimpleNamespace(**kpi.model_dump(exclude={"targets", "measurements"}))
+    return kpi_spec(cast("Kpi", fields))
 
 
 def _check_formulas(card: ScorecardIn, where: str) -> Iterable[DocError]:
