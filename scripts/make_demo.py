@@ -35,9 +35,13 @@ HEADER = """\
 # History: 24 months, November 2024 to October 2026. Deliberate problems, so the
 # health checks have something to find:
 #   - "Supplier audit score" is stale: its last value is from May 2026;
-#   - "Ideas submitted" has no owner;
-#   - the objective "Keep cash healthy" has no initiative;
+#   - "Improvement ideas submitted" has no owner;
+#   - the objective "Keep cash healthy" is the only one without an initiative;
 #   - "Price index" starts with a zero-target (a first guess to be reviewed).
+# Other things to look at: the sales funnel (website visitors -> sign-ups ->
+# qualified leads -> deals) and the calculated KPIs gross margin and lead-to-deal
+# conversion; red, yellow and green KPIs in every perspective; two department
+# scorecards (Sales, Operations) aligned to the company objectives.
 #
 # Regenerate with scripts/make_demo.py; the format is in docs/scorecard-format.md.
 """
@@ -66,7 +70,7 @@ def series(
         month = (11 + i) % 12 if interval == "month" else 0
         wave = 1 + season * math.sin((month - 3) / 12 * 2 * math.pi)
         value = (low + p * (high - low)) * wave
-        values.append(round(value, digits) if digits else round(value))
+        values.append(round(value, digits) if digits > 0 else int(round(value, digits)))
     if stop is not None:
         values = values[:stop] + [None] * (n - stop)
     return {"start": STARTS[interval], "values": values}
@@ -728,6 +732,17 @@ def company() -> dict[str, Any]:
          "tasks": [
              {"name": "Idea form and review board", "assignee": "strategy", "deadline": "2026-08-31", "state": "done"},
              {"name": "Quarterly idea awards", "assignee": "hr.lead", "deadline": "2026-12-31", "state": "todo"},
+             {"name": "Report implemented ideas in the monthly all-hands", "assignee": "strategy", "deadline": "2027-02-28", "state": "todo"},
+         ]},
+        {"name": "Price and range review 2027", "owner": "ceo", "status": "active",
+         "objectives": ["grow-revenue"], "start_date": "2026-07-01", "deadline": "2027-01-31",
+         "budget": 35000, "spent": 12000,
+         "description": "Drop the slowest 15 % of the range and reprice the bestsellers.",
+         "tasks": [
+             {"name": "Margin and sell-through per product", "assignee": "cfo", "deadline": "2026-08-31", "state": "done"},
+             {"name": "Competitor price survey", "assignee": "sales.lead", "deadline": "2026-10-15", "state": "doing"},
+             {"name": "Decide the 2027 range and price list", "assignee": "ceo", "deadline": "2026-12-15", "state": "todo"},
+             {"name": "Brief retail partners on the new list", "assignee": "sales.lead", "deadline": "2027-01-31", "state": "todo"},
          ]},
     ]  # fmt: skip
     return {
@@ -745,7 +760,13 @@ def company() -> dict[str, Any]:
     }
 
 
-def department(slug: str, name: str, unit: str, objectives: list[dict[str, Any]]) -> dict[str, Any]:
+def department(
+    slug: str,
+    name: str,
+    unit: str,
+    objectives: list[dict[str, Any]],
+    initiatives: list[dict[str, Any]],
+) -> dict[str, Any]:
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for objective in objectives:
         by_kind.setdefault(objective.pop("kind"), []).append(objective)
@@ -760,6 +781,7 @@ def department(slug: str, name: str, unit: str, objectives: list[dict[str, Any]]
             {"name": names[kind], "kind": kind, "objectives": items}
             for kind, items in by_kind.items()
         ],
+        "initiatives": initiatives,
     }
 
 
@@ -793,6 +815,24 @@ def sales() -> dict[str, Any]:
                  optimization="minimize", maximum=15, minimum=3, time_aggregation="last",
                  owner="sales.lead", updater="sales.lead",
                  measurements=series("month", 15, 3, 0.5, 0.7, noise=0.02, digits=1)),
+         ]},
+    ], [
+        {"name": "Key-account programme", "owner": "sales.lead", "status": "active",
+         "objectives": ["key-accounts", "keep-retailers"], "start_date": "2026-03-01",
+         "deadline": "2027-02-28", "budget": 60000, "spent": 27000,
+         "tasks": [
+             {"name": "Name an account manager for each of the top 40 retailers", "assignee": "sales.lead", "deadline": "2026-04-30", "state": "done"},
+             {"name": "Joint sell-out plans with the top 10", "assignee": "sales.lead", "deadline": "2026-09-30", "state": "done"},
+             {"name": "Quarterly business reviews", "assignee": "sales.lead", "deadline": "2026-12-31", "state": "doing"},
+             {"name": "Exit interviews with lost retailers", "assignee": "marketing", "deadline": "2027-02-28", "state": "todo"},
+         ]},
+        {"name": "Trade-fair season 2027", "owner": "marketing", "status": "planned",
+         "objectives": ["partner-pipeline"], "start_date": "2026-11-01", "deadline": "2027-03-31",
+         "budget": 48000,
+         "tasks": [
+             {"name": "Book the ISPO and OutDoor stands", "assignee": "marketing", "deadline": "2026-11-30", "state": "todo"},
+             {"name": "Lead capture app for the stand team", "assignee": "marketing", "deadline": "2027-01-15", "state": "todo"},
+             {"name": "Follow up every lead within five days", "assignee": "sales.lead", "deadline": "2027-03-31", "state": "todo"},
          ]},
     ])  # fmt: skip
 
@@ -829,7 +869,145 @@ def operations() -> dict[str, Any]:
                  target=15, owner="ops.lead", updater="ops.lead", indicator="leading",
                  measurements=series("month", 0, 15, 0.2, 0.25, noise=0.1, digits=0)),
          ]},
+    ], [
+        {"name": "Pick-by-light pilot", "owner": "ops.lead", "status": "active",
+         "objectives": ["ship-fast", "lean-warehouse"], "start_date": "2026-04-01",
+         "deadline": "2027-01-31", "budget": 110000, "spent": 84000,
+         "tasks": [
+             {"name": "Choose the zone and the supplier", "assignee": "ops.lead", "deadline": "2026-05-31", "state": "done"},
+             {"name": "Install in the small-parts zone", "assignee": "ops.lead", "deadline": "2026-09-30", "state": "done"},
+             {"name": "Measure lines per hour and errors for 3 months", "assignee": "ops.lead", "deadline": "2026-12-31", "state": "doing"},
+             {"name": "Decide on the roll-out", "assignee": "ceo", "deadline": "2027-01-31", "state": "todo"},
+         ]},
+        {"name": "Right-size the packaging", "owner": "ops.lead", "status": "on_hold",
+         "objectives": ["cost-per-order"], "start_date": "2026-06-01", "deadline": "2027-04-30",
+         "budget": 20000, "spent": 3500,
+         "description": "On hold until the pick-by-light pilot frees the packing team.",
+         "tasks": [
+             {"name": "Measure the air in 500 parcels", "assignee": "ops.lead", "deadline": "2026-07-31", "state": "done"},
+             {"name": "Five box sizes instead of twelve", "assignee": "ops.lead", "deadline": "2027-02-28", "state": "todo"},
+             {"name": "Renegotiate the carton contract", "assignee": "cfo", "deadline": "2027-04-30", "state": "todo"},
+         ]},
     ])  # fmt: skip
+
+
+#: Default targets of KPIs scored on a fixed worst/best scale (the target is the goal shown).
+DEFAULT_TARGETS = {
+    "days_sales_outstanding": 45, "return_rate": 6, "time_to_market": 300, "defect_rate": 1000,
+    "stockout_rate": 2, "order_cycle_time": 2, "co2_per_unit": 10, "voluntary_turnover": 10,
+    "retailer_churn": 5, "warehouse_cost_per_order": 6, "dock_to_stock": 12,
+}  # fmt: skip
+
+
+def t(period: str, value: float, provenance: str, note: str) -> dict[str, Any]:
+    return {"period": period, "value": value, "provenance": provenance, "note": note}
+
+
+#: Per-period targets with where each number comes from (section 8 of the scoring spec).
+TARGETS = {
+    "operating_cash_flow": [
+        t("2025-01", 200_000, "history", "2024 average plus the effect of 30-day retailer terms"),
+        t("2026-01", 250_000, "growth", "Budget 2026: fund the new shop from operations"),
+    ],
+    "days_sales_outstanding": [
+        t("2025-01", 50, "benchmark", "Outdoor wholesale median 48 days (trade association survey 2024)"),
+        t("2026-01", 45, "growth", "Five days less a year with the new dunning process"),
+    ],
+    "online_revenue_share": [
+        t("2025-01", 33, "history", "2024 ended at 29 %; +4 points as in 2023"),
+        t("2026-01", 40, "growth", "Strategy 2027: 45 % online by the end of 2027"),
+    ],
+    "net_promoter_score": [
+        t("2025-Q1", 45, "benchmark", "Outdoor retail NPS: median 38, top quartile 52 (survey panel 2024)"),
+        t("2026-Q1", 50, "benchmark", "Close to the top quartile"),
+    ],
+    "return_rate": [
+        t("2025-01", 8, "history", "Best quarter of 2024 was 7.9 %"),
+        t("2026-01", 6, "benchmark", "Apparel e-commerce peers return 5–7 % of outdoor hard goods"),
+    ],
+    "website_visitors": [
+        t("2026-01", 60_000, "chain", "60 deals ÷ 15 % ÷ 15.4 % ÷ 4.3 % (conversion chain, 2025 rates)"),
+    ],
+    "signups": [
+        t("2026-01", 2_600, "chain", "400 qualified leads ÷ 15.4 % qualification rate"),
+    ],
+    "qualified_leads": [
+        t("2026-01", 400, "chain", "60 deals ÷ 15 % lead-to-deal rate"),
+    ],
+    "deals": [
+        t("2025-01", 50, "history", "2024: 38 a month; +30 % expected from the dealer portal"),
+        t("2026-01", 60, "growth", "Retail partner plan: 700 new partners in 2026"),
+    ],
+    "on_time_delivery": [
+        t("2025-01", 95, "history", "2024 average 91 %; the lean programme promises 4 points"),
+        t("2026-01", 97, "benchmark", "Top-quartile apparel logistics (OTIF study 2025)"),
+    ],
+    "time_to_market": [
+        t("2025-Q1", 360, "history", "2024 average 395 days; stage-gate pilots saved 10 %"),
+        t("2026-Q1", 300, "benchmark", "Best-in-class outdoor brands: 9–10 months"),
+    ],
+    "products_launched": [
+        t("2025-Q1", 3, "history", "Range plan: twelve new products a year"),
+    ],
+    "defect_rate": [
+        t("2025-01", 1_500, "history", "2024 best month 1,480 ppm"),
+        t("2026-01", 1_000, "benchmark", "Supplier contracts allow 1,000 ppm"),
+    ],
+    "first_pass_yield": [
+        t("2026-01", 97, "benchmark", "Sewing industry benchmark for technical apparel"),
+    ],
+    "supplier_audit_score": [
+        t("2025-01", 80, "history", "Average of the five best suppliers in 2024"),
+        t("2026-01", 90, "benchmark", "Fair Wear Foundation 'leader' level"),
+    ],
+    "co2_per_unit": [
+        t("2025-01", 12, "growth", "−8 % a year towards the 2030 science-based target"),
+        t("2026-01", 11, "growth", "−8 % a year towards the 2030 science-based target"),
+    ],
+    "training_hours": [
+        t("2025-Q1", 10, "history", "2024: 8.5 hours a quarter"),
+        t("2026-Q1", 12, "benchmark", "Industry average 40 hours a year; we aim for 48"),
+    ],
+    "engagement": [
+        t("2025-H1", 75, "history", "2024 survey 72 points"),
+        t("2026-H1", 80, "benchmark", "Survey provider's top-quartile threshold"),
+    ],
+    "wholesale_revenue": [
+        t("2026-01", 1_400_000, "growth", "Sales' share (60 %) of the company revenue plan"),
+    ],
+    "pipeline_value": [
+        t("2026-01", 1_500_000, "chain", "Three months of wholesale target at a 35 % win rate"),
+    ],
+    "quote_win_rate": [
+        t("2025-01", 30, "history", "2024 average 24 %; best quarter 29 %"),
+        t("2026-01", 35, "benchmark", "B2B outdoor peers: 30–40 %"),
+    ],
+    "dock_to_stock": [
+        t("2026-01", 12, "benchmark", "Warehouse benchmark study: 8–16 hours"),
+    ],
+    "lines_per_hour": [
+        t("2026-01", 90, "benchmark", "Pick-by-light vendor reference sites reach 100+"),
+    ],
+}  # fmt: skip
+
+
+def with_targets(card: dict[str, Any]) -> dict[str, Any]:
+    """Add the default and per-period targets above; measurements stay the last field."""
+    for perspective in card["perspectives"]:
+        for objective in perspective["objectives"]:
+            kpis = []
+            for item in objective.get("kpis", []):
+                measurements = item.pop("measurements", None)
+                if item["code"] in DEFAULT_TARGETS:
+                    item["target"] = DEFAULT_TARGETS[item["code"]]
+                item["targets"] = item.get("targets", []) + TARGETS.get(item["code"], [])
+                if not item["targets"]:
+                    del item["targets"]
+                if measurements is not None:
+                    item["measurements"] = measurements
+                kpis.append(item)
+            objective["kpis"] = kpis
+    return card
 
 
 def document() -> dict[str, Any]:
@@ -856,7 +1034,7 @@ def document() -> dict[str, Any]:
             {"username": u, "name": n, "email": f"{u}@northwind.example", "role": r, "unit": unit}
             for u, n, r, unit in users
         ],
-        "scorecards": [company(), sales(), operations()],
+        "scorecards": [with_targets(c) for c in (company(), sales(), operations())],
     }
 
 

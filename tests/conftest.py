@@ -11,15 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
-
-from tests.factories import (
-    MembershipFactory,
-    OrganizationFactory,
-    ScorecardFactory,
-    UnitFactory,
-    UserFactory,
-)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -38,8 +29,10 @@ class World:
     outsider: Any
     other_organization: Any
 
-    def client_for(self, persona: str) -> Client:
+    def client_for(self, persona: str) -> Any:
         """A test client signed in as ``persona`` (or anonymous for "anonymous")."""
+        from django.test import Client
+
         client = Client()
         if persona != "anonymous":
             client.force_login(getattr(self, persona))
@@ -48,6 +41,15 @@ class World:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    # Imported here so that tests/engine runs without Django (-p no:django).
+    from tests.factories import (
+        MembershipFactory,
+        OrganizationFactory,
+        ScorecardFactory,
+        UnitFactory,
+        UserFactory,
+    )
+
     organization = OrganizationFactory(name="Northwind Outdoor", slug="northwind")
     unit = UnitFactory(organization=organization, name="Northwind", slug="northwind")
     scorecard = ScorecardFactory(
@@ -72,6 +74,9 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
     """Tests create many users; a slow hash there buys no safety."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return  # the engine's tests run without Django
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

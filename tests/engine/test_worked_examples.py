@@ -16,7 +16,7 @@ from scorecard.engine.evaluate import (
     evaluate_scorecard,
 )
 from scorecard.engine.formulas import Context, evaluate
-from scorecard.engine.rollup import absolute_weight, rollup
+from scorecard.engine.rollup import absolute_weights, indicator_scores, rollup
 from scorecard.engine.scoring import score_value
 from scorecard.engine.trend import forecast, least_squares
 from scorecard.engine.types import (
@@ -24,6 +24,7 @@ from scorecard.engine.types import (
     Aggregator,
     FormulaMode,
     Indicator,
+    Interval,
     KpiSpec,
     Measurement,
     MissingPolicy,
@@ -90,7 +91,28 @@ def test_example_7_weights_are_relative() -> None:
 
 
 def test_example_8_absolute_weight() -> None:
-    assert absolute_weight([(4, [4, 3, 2, 1]), (4, [3, 3, 4])]) == approx(0.16)
+    assert absolute_weights([(4, [4, 3, 2, 1]), (4, [3, 3, 4])]) == approx(0.16)
+
+
+# Rollup examples as one table: (example, children, options, expected).
+@pytest.mark.parametrize(
+    ("example", "children", "options", "expected"),
+    [
+        (3, [(0.75, 3), (0.60, 6)], {}, 0.65),
+        (3, [(0.75, 3), (0.60, 6)], {"aggregator": Aggregator.AVERAGE}, 0.675),
+        (6, [(0.8, 2), (None, 1), (0.5, 1)], {}, 0.70),
+        (6, [(0.8, 2), (None, 1), (0.5, 1)], {"missing": MissingPolicy.ZERO}, 0.525),
+        (6, [(0.8, 2), (None, 1), (0.5, 1)], {"missing": MissingPolicy.PROPAGATE}, None),
+        (6, [(0.8, 2), (None, 1), (0.5, 1)], {"min_coverage": 0.8}, None),
+        (6, [(0.8, 2), (None, 1), (0.5, 1)], {"min_coverage": 0.75}, 0.70),
+        (7, [(1.0, 40), (1.0, 40)], {}, 1.0),
+        (20, [(1.0, 40), (None, 30), (0.0, 30)], {}, 40 / 70),
+        (20, [(0.0, 40), (None, 30), (1.0, 30)], {}, 30 / 70),
+    ],
+)
+def test_rollup_examples(example, children, options, expected) -> None:
+    result = rollup(children, **options)
+    assert result == (None if expected is None else approx(expected)), f"example {example}"
 
 
 def _flights(mode: FormulaMode) -> float | None:
@@ -143,8 +165,14 @@ def test_example_10_aggregate_then_score() -> None:
 
 
 def test_example_11_ratio_rebuilt_from_parts() -> None:
-    answered = 400 * 0.92 + 600 * 0.88
-    assert answered / 1000 == approx(0.896)
+    # Service level = answered / calls, with both parts summed across the units first.
+    calls, answered = [400, 600], [400 * 0.92, 600 * 0.88]
+    value, flag = evaluate(
+        "answered / calls * 100",
+        Context({"answered": sum(answered), "calls": sum(calls)}),
+    )
+    assert (value, flag) == (approx(89.6), None)
+    assert (92 + 88) / 2 == 90  # what averaging the two rates would wrongly say
 
 
 def test_example_12_partial_periods() -> None:
@@ -155,6 +183,13 @@ def test_example_12_partial_periods() -> None:
     window = pr.Period(dt.date(2026, 1, 1), dt.date(2026, 2, 14))
     average = pr.aggregate_over_window([(jan, 100), (feb, 200)], window, Aggregation.AVERAGE)
     assert average == approx(131.11, abs=0.005)
+
+
+def test_example_12_window_values_of_half_january() -> None:
+    spec = KpiSpec("v", "Volume", aggregation=Aggregation.SUM, target=31)
+    window = pr.Period(dt.date(2026, 1, 16), dt.date(2026, 1, 31))
+    measurements = [Measurement(dt.date(2026, 1, 1), 310)]
+    assert pr.window_values(spec, measurements, [], None, window) == (approx(160), approx(16))
 
 
 def test_example_13_least_squares() -> None:
@@ -183,6 +218,22 @@ def test_example_16_leading_and_lagging() -> None:
     assert result.lagging == approx(0.70)
     assert result.leading == approx(0.80)
     assert result.score == approx(0.76)
+
+
+def test_example_16_indicator_split() -> None:
+    children = [
+        (0.60, 1, Indicator.LAGGING),
+        (0.80, 1, Indicator.LAGGING),
+        (0.90, 2, Indicator.LEADING),
+        (0.60, 1, Indicator.LEADING),
+    ]
+    assert indicator_scores(children) == (approx(0.80), approx(0.70), approx(0.76))
+
+
+def test_example_17_target_of_march_from_the_path() -> None:
+    path = TargetPath(dt.date(2026, 1, 1), 0, dt.date(2026, 12, 31), 12_000_000)
+    march = pr.period_containing(dt.date(2026, 3, 15), Interval.MONTH)
+    assert pr.target_for_period(march, [], path, None) == approx(3_000_000)
 
 
 def test_example_17_planned_path() -> None:

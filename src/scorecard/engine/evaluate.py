@@ -12,10 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import periods as pr
-from .formulas import Context, FormulaError, Parsed, evaluate, evaluation_order, parse
+from .formulas import parse, plan
 from .periods import Period
 from .rollup import coverage, normalised, rollup
 from .scoring import score_value, validate_spec
+from .series import Series
 from .trend import direction
 from .types import (
     ERROR,
@@ -24,7 +25,6 @@ from .types import (
     Aggregation,
     Aggregator,
     ConfigError,
-    FormulaMode,
     Indicator,
     Interval,
     KpiSpec,
@@ -163,12 +163,22 @@ class ScorecardResult:
 
 
 def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
-    """The window a KPI is scored over for ``view`` as of ``as_of``."""
+    """The window a KPI is scored over for ``view`` as of ``as_of``.
+
+    period: the KPI's latest own period that has ended by ``as_of``.
+    month/quarter/half_year/year: the calendar (fiscal) period containing ``as_of``,
+    widened to the KPI's own period when that is longer.
+    ytd: from the fiscal year's start to the end of the KPI's latest complete
+    period; before the first period of the year has ended, that first period.
+    """
     last = pr.last_complete_period(as_of, spec.interval, fy)
     if view is View.PERIOD:
         return last
     if view is View.YTD:
-        start = pr.fiscal_year_start(last.end, fy)
+        start = pr.fiscal_year_start(as_of, fy)
+        if last.end < start:
+            # Nothing has ended yet this year: show the year's first (running) period.
+            return Period(start, pr.period_containing(as_of, spec.interval, fy).end)
         return Period(start, last.end)
     window = pr.period_containing(as_of, VIEW_INTERVAL[view], fy)
     if INTERVAL_RANK[spec.interval] > INTERVAL_RANK[VIEW_INTERVAL[view]]:
@@ -177,103 +187,21 @@ def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
 
 
 def previous_window(window: Period, spec: KpiSpec, view: View, fy: int) -> Period:
-    """The window just before ``window`` for the trend arrow."""
+    """The window the trend arrow compares with.
+
+    Year to date compares with the same span a year earlier (a running sum always
+    grows, so comparing it with one period less would always point up).
+    """
     if view is View.YTD:
-        last = pr.previous_period(
-            pr.period_containing(window.end, spec.interval, fy), spec.interval, fy
-        )
-        if last.end < window.start:
-            return Period(pr.fiscal_year_start(last.end, fy), last.end)
-        return Period(window.start, last.end)
+        start = pr.add_months(window.start, -12)
+        end = pr.period_containing(pr.add_months(window.end, -12), spec.interval, fy).end
+        return Period(start, end)
     if view is View.PERIOD:
         return pr.previous_period(window, spec.interval, fy)
     interval = VIEW_INTERVAL[view]
     if INTERVAL_RANK[spec.interval] > INTERVAL_RANK[interval]:
         interval = spec.interval
     return pr.previous_period(window, interval, fy)
-
-
-class _Series:
-    """Per-period values of every KPI, with calculated KPIs filled in."""
-
-    def __init__(self, sc: ScorecardInput, as_of: dt.date) -> None:
-        self.fy = sc.fiscal_year_start_month
-        self.as_of = as_of
-        self.inputs = {k.spec.code: k for k in sc.kpis}
-        self.values: dict[str, dict[Period, float]] = {
-            code: pr.series_by_period(k.measurements, k.spec.interval, self.fy, as_of)
-            for code, k in self.inputs.items()
-            if not k.spec.formula
-        }
-        self.flags: dict[str, str] = {}
-
-    def actual(self, code: str, window: Period) -> float | None:
-        kpi = self.inputs[code]
-        return pr.actual_in_window(self.values.get(code, {}), window, kpi.spec.aggregation)
-
-    def target(self, code: str, window: Period) -> float | None:
-        k = self.inputs[code]
-        return pr.target_in_window(
-            window,
-            k.spec.interval,
-            k.spec.aggregation,
-            k.targets,
-            k.path,
-            k.spec.target,
-            self.fy,
-        )
-
-    def context(self, parsed: Parsed, window: Period, interval: Interval) -> Context:
-        values = {code: self.actual(code, window) for code in parsed.references}
-
-        def shifted(offset: int) -> Period:
-            period = window
-            step = pr.previous_period if offset < 0 else pr.next_period
-            for _ in range(abs(offset)):
-                period = step(period, interval, self.fy)
-            return period
-
-        def score_of(code: str) -> tuple[float | None, float | None]:
-            spec = self.inputs[code].spec
-            result = score_value(spec, self.actual(code, window), self.target(code, window))
-            return result.performance, result.progress
-
-        def ytd(code: str) -> float | None:
-            start = pr.fiscal_year_start(window.end, self.fy)
-            return self.actual(code, Period(start, window.end))
-
-        return Context(
-            values,
-            value_at=lambda code, offset: self.actual(code, shifted(offset)),
-            target_at=lambda code, offset: self.target(code, shifted(offset)),
-            performance_of=lambda code: score_of(code)[0],
-            progress_of=lambda code: score_of(code)[1],
-            ytd_of=ytd,
-        )
-
-    def compute_formula(self, code: str, parsed: Parsed) -> None:
-        """Fill in a calculated KPI's value for every period its inputs have data for."""
-        spec = self.inputs[code].spec
-        periods_seen: set[Period] = set()
-        for ref in parsed.references:
-            for period in self.values.get(ref, {}):
-                periods_seen.add(pr.period_containing(period.start, spec.interval, self.fy))
-        series: dict[Period, float] = {}
-        for period in sorted(periods_seen):
-            value, flag = evaluate(parsed, self.context(parsed, period, spec.interval))
-            if value is not None:
-                series[period] = value
-            elif flag:
-                self.flags[code] = flag
-        self.values[code] = series
-
-    def window_actual(
-        self, code: str, parsed: Parsed | None, window: Period
-    ) -> tuple[float | None, str | None]:
-        spec = self.inputs[code].spec
-        if parsed is None or spec.formula_mode is FormulaMode.AGGREGATE_RESULTS:
-            return self.actual(code, window), None
-        return evaluate(parsed, self.context(parsed, window, spec.interval))
 
 
 def evaluate_scorecard(
@@ -287,35 +215,27 @@ def evaluate_scorecard(
         for problem in validate_spec(kpi.spec):
             errors.append(problem)
             broken[kpi.spec.code] = problem.message
-    series = _Series(sc, as_of)
-    parsed: dict[str, Parsed] = {}
-    order = evaluation_order(k.spec for k in sc.kpis)
-    if isinstance(order, ConfigError):
-        errors.append(order)
-        calculated = [k.spec.code for k in sc.kpis if k.spec.formula]
-        for code in calculated:
-            broken.setdefault(code, order.message)
-            series.values[code] = {}
-        order = []
-    for code in order:
-        formula = series.inputs[code].spec.formula
-        if not formula:
-            continue
-        try:
-            parsed[code] = parse(formula)
-        except FormulaError as exc:  # pragma: no cover - evaluation_order parsed it already
-            broken[code] = str(exc)
-            continue
-        if any(ref in broken for ref in parsed[code].references):
-            series.values[code] = {}
-            continue
-        series.compute_formula(code, parsed[code])
+    series = Series(
+        ((k.spec, k.measurements, k.targets) for k in sc.kpis),
+        {k.spec.code: k.path for k in sc.kpis},
+        fy,
+        as_of,
+    )
+    formula_plan = plan(k.spec for k in sc.kpis)
+    for code, problem in formula_plan.problems.items():
+        errors.append(problem)
+        broken.setdefault(code, problem.message)
+    for code in formula_plan.order:
+        formula = series.specs[code].formula
+        if formula:
+            # plan() has read every formula in its order, so parsing cannot fail here.
+            series.compute(code, parse(formula))
 
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
     for kpi in sc.kpis:
         kpi_results[kpi.spec.code] = _score_kpi(
-            kpi, series, parsed.get(kpi.spec.code), broken, as_of, view, fy, weights, errors
+            kpi, series, broken, as_of, view, fy, weights, errors
         )
 
     objective_results = _objectives(sc, kpi_results, weights)
@@ -350,8 +270,7 @@ def _unique(errors: list[ConfigError]) -> list[ConfigError]:
 
 def _score_kpi(
     kpi: KpiInput,
-    series: _Series,
-    parsed: Parsed | None,
+    series: Series,
     broken: dict[str, str],
     as_of: dt.date,
     view: View,
@@ -369,17 +288,14 @@ def _score_kpi(
         status, performance, progress = ERROR, None, None
         previous = None
     else:
-        value, flag = series.window_actual(spec.code, parsed, window)
-        flag = flag or series.flags.get(spec.code)
+        value, flag = series.value(spec.code, window)
         target = series.target(spec.code, window)
         scored = score_value(spec, value, target)
         status, performance, progress = scored.status, scored.performance, scored.progress
         if scored.error:
             error = scored.error
             errors.append(ConfigError(spec.code, spec.name, scored.error))
-        previous, _ = series.window_actual(
-            spec.code, parsed, previous_window(window, spec, view, fy)
-        )
+        previous, _ = series.value(spec.code, previous_window(window, spec, view, fy))
     return KpiResult(
         code=spec.code,
         name=spec.name,
@@ -402,12 +318,12 @@ def _score_kpi(
 
 
 def _history(
-    code: str, series: _Series, window: Period, fy: int
+    code: str, series: Series, window: Period, fy: int
 ) -> tuple[tuple[dt.date, float | None, float | None], ...]:
-    spec = series.inputs[code].spec
+    spec = series.specs[code]
     period = pr.period_containing(window.end, spec.interval, fy)
     rows: list[tuple[dt.date, float | None, float | None]] = []
-    values = series.values.get(code, {})
+    values = series.values[code]
     for _ in range(HISTORY_LENGTH):
         rows.append((period.start, values.get(period), series.target(code, period)))
         period = pr.previous_period(period, spec.interval, fy)

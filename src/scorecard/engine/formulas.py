@@ -22,17 +22,41 @@ from .types import ConfigError, KpiSpec
 
 #: Functions whose first argument names a KPI instead of being a number.
 KPI_FUNCTIONS = frozenset({"value", "target", "progress", "performance", "ytd"})
+
+
+def _round(number: float, digits: float = 0) -> float:
+    # Python's round() refuses a float for the digits; formulas only have floats.
+    return float(round(number, int(digits)))
+
+
 MATH_FUNCTIONS: dict[str, Callable[..., float]] = {
     "abs": abs,
     "min": min,
     "max": max,
-    "round": round,
-    "pow": pow,
+    "round": _round,
+    "pow": lambda base, exponent: _power(base, exponent),
     "exp": math.exp,
     "ln": math.log,
 }
+#: (fewest, most) arguments of each function; None = no upper limit.
+ARITY: dict[str, tuple[int, int | None]] = {
+    "abs": (1, 1),
+    "min": (1, None),
+    "max": (1, None),
+    "round": (1, 2),
+    "pow": (2, 2),
+    "exp": (1, 1),
+    "ln": (1, 1),
+    "value": (1, 2),
+    "target": (1, 2),
+    "progress": (1, 1),
+    "performance": (1, 1),
+    "ytd": (1, 1),
+}
 IF_NAME = "if_"
+# Limits that keep any formula quick: its length, how deeply it nests, and powers.
 MAX_LENGTH = 2000
+MAX_DEPTH = 50
 MAX_EXPONENT = 1000
 
 
@@ -114,6 +138,7 @@ def parse(formula: str) -> Parsed:
     except SyntaxError as exc:
         where = f" at character {exc.offset}" if exc.offset else ""
         raise FormulaError(f"the formula cannot be read{where}.") from None
+    _check_depth(tree)
     references: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
@@ -128,6 +153,16 @@ def parse(formula: str) -> Parsed:
     return Parsed(tree=tree, references=frozenset(references))
 
 
+def _check_depth(tree: ast.AST) -> None:
+    """Refuse deeply nested formulas (walked without recursion, so it cannot overflow)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"the formula nests more than {MAX_DEPTH} levels deep.")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
 def _is_function_name(node: ast.Name, tree: ast.AST) -> bool:
     return any(isinstance(call, ast.Call) and call.func is node for call in ast.walk(tree))
 
@@ -138,17 +173,35 @@ def _check_call(node: ast.Call, references: set[str]) -> None:
     name = node.func.id
     if node.keywords:
         raise FormulaError(f"{name}() takes no named arguments.")
-    if name in KPI_FUNCTIONS:
-        if not node.args or not isinstance(node.args[0], ast.Name):
-            raise FormulaError(f"{name}() needs a KPI code as its first argument.")
-        limit = 2 if name in {"value", "target"} else 1
-        if len(node.args) > limit:
-            raise FormulaError(f"{name}() takes at most {limit} argument(s).")
-    elif name == IF_NAME:
+    if name == IF_NAME:
         if len(node.args) != 3:
             raise FormulaError("if() needs three arguments: if(condition, then, otherwise).")
-    elif name not in MATH_FUNCTIONS:
+        return
+    if name not in ARITY:
         raise FormulaError(f"“{name}” is not a known function.")
+    fewest, most = ARITY[name]
+    if len(node.args) < fewest or (most is not None and len(node.args) > most):
+        if most is None:
+            wanted = f"at least {fewest}"
+        else:
+            wanted = f"{fewest}" if fewest == most else f"{fewest} or {most}"
+        raise FormulaError(f"{name}() takes {wanted} argument(s), not {len(node.args)}.")
+    if name in KPI_FUNCTIONS:
+        if not isinstance(node.args[0], ast.Name):
+            raise FormulaError(f"{name}() needs a KPI code as its first argument.")
+        if len(node.args) == 2 and _offset(node.args[1]) is None:
+            raise FormulaError(f"the period offset of {name}() must be a whole number, like -1.")
+
+
+def _offset(node: ast.AST) -> int | None:
+    """A literal whole-number offset (``-1``, ``2``), else None."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
 
 
 def references(formula: str) -> frozenset[str]:
@@ -186,14 +239,14 @@ def evaluate(formula: str | Parsed, context: Context) -> tuple[float | None, str
     (None, "division_by_zero") or (None, "out_of_range") for arithmetic trouble."""
     parsed = parse(formula) if isinstance(formula, str) else formula
     try:
-        result = _eval(parsed.tree.body, context)
+        number = float(_eval(parsed.tree.body, context))
     except Missing:
         return None, None
     except ZeroDivisionError:
         return None, "division_by_zero"
     except (OverflowError, ValueError):
+        # ln(0), exp(1000), a huge power or a number too big for a float.
         return None, "out_of_range"
-    number = float(result)
     if not math.isfinite(number):
         return None, "out_of_range"
     return number, None
@@ -207,7 +260,8 @@ def _need(value: float | None) -> float:
 
 def _eval(node: ast.AST, ctx: Context) -> Any:
     if isinstance(node, ast.Constant):
-        return node.value
+        assert isinstance(node.value, int | float)  # parse() allows only numbers
+        return float(node.value)
     if isinstance(node, ast.Name):
         return _need(ctx.values.get(node.id))
     if isinstance(node, ast.UnaryOp):
@@ -220,8 +274,12 @@ def _eval(node: ast.AST, ctx: Context) -> Any:
     if isinstance(node, ast.BinOp):
         return _binop(node, ctx)
     if isinstance(node, ast.BoolOp):
-        values = [_eval(v, ctx) for v in node.values]
-        return all(values) if isinstance(node.op, ast.And) else any(values)
+        # Short-circuit like Python, so `total > 0 and done / total > 0.5` is safe.
+        wanted = isinstance(node.op, ast.Or)
+        for operand in node.values:
+            if bool(_eval(operand, ctx)) is wanted:
+                return wanted
+        return not wanted
     if isinstance(node, ast.Compare):
         return _compare(node, ctx)
     if isinstance(node, ast.Call):
@@ -279,11 +337,9 @@ def _call(node: ast.Call, ctx: Context) -> Any:
         first = node.args[0]
         assert isinstance(first, ast.Name)
         code = first.id
-        offset = int(_eval(node.args[1], ctx)) if len(node.args) > 1 else 0
+        offset = (_offset(node.args[1]) or 0) if len(node.args) > 1 else 0
         return _need(_kpi_function(name, code, offset, ctx))
     args = [_eval(arg, ctx) for arg in node.args]
-    if name == "pow":
-        return _power(*args)
     return MATH_FUNCTIONS[name](*args)
 
 
@@ -301,35 +357,83 @@ def _kpi_function(name: str, code: str, offset: int, ctx: Context) -> float | No
     return ctx.ytd_of(code) if ctx.ytd_of else None
 
 
-def evaluation_order(specs: Iterable[KpiSpec]) -> list[str] | ConfigError:
-    """KPI codes in an order where every formula's inputs come before it.
+@dataclass(frozen=True)
+class FormulaPlan:
+    """Calculated KPIs in a safe order, and the ones that cannot be computed.
 
-    Returns a ConfigError naming the KPIs when a formula cannot be read, refers to
-    an unknown KPI, or formulas form a cycle.
+    ``order`` lists every healthy KPI code so that each formula's inputs come
+    first. ``problems`` maps a KPI code to the reason it cannot be computed: its
+    formula cannot be read, names an unknown code, is part of a cycle, or uses a
+    KPI that has one of these problems.
     """
+
+    order: list[str]
+    problems: dict[str, ConfigError]
+
+
+def _label(spec: KpiSpec) -> str:
+    return f'KPI "{spec.name}" ({spec.code})'
+
+
+def plan(specs: Iterable[KpiSpec]) -> FormulaPlan:
+    """Order the KPIs for evaluation and collect every formula problem, KPI by KPI."""
     by_code = {spec.code: spec for spec in specs}
     needs: dict[str, frozenset[str]] = {}
+    problems: dict[str, ConfigError] = {}
     for spec in by_code.values():
+        needs[spec.code] = frozenset()
         if not spec.formula:
-            needs[spec.code] = frozenset()
             continue
         try:
             refs = references(spec.formula)
         except FormulaError as exc:
-            return ConfigError(spec.code, spec.name, f'Formula of "{spec.name}": {exc}')
+            problems[spec.code] = ConfigError(
+                spec.code, spec.name, f'Formula of "{spec.name}": {exc}'
+            )
+            continue
         unknown = sorted(refs - by_code.keys())
         if unknown:
-            return ConfigError(
-                spec.code,
-                spec.name,
-                f'Formula of "{spec.name}" refers to unknown KPI code(s): {", ".join(unknown)}.',
+            message = (
+                f'Formula of "{spec.name}" refers to unknown KPI code(s): {", ".join(unknown)}.'
             )
+            problems[spec.code] = ConfigError(spec.code, spec.name, message)
+            continue
         needs[spec.code] = refs
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 = being visited, 2 = done
+    for cycle in _cycles(needs, problems.keys()):
+        names = " → ".join(f'"{by_code[c].name}"' for c in cycle)
+        for code in cycle[:-1]:
+            spec = by_code[code]
+            problems[code] = ConfigError(code, spec.name, f"Formula cycle: {names}.")
+    order = _topological(needs, problems.keys())
+    for code in order:
+        broken = sorted(ref for ref in needs[code] if ref in problems)
+        if broken:  # inputs come first in ``order``, so this reaches users of users too
+            spec, first = by_code[code], by_code[broken[0]]
+            problems[code] = ConfigError(
+                code,
+                spec.name,
+                f'{_label(spec)}: its formula uses "{first.name}", which cannot be computed.',
+            )
+    return FormulaPlan([c for c in order if c not in problems], problems)
+
+
+def _cycles(needs: Mapping[str, frozenset[str]], skip: Iterable[str]) -> list[list[str]]:
+    """Every cycle found among the formulas (each as codes, first code repeated at the end)."""
+    cycles: list[list[str]] = []
+    removed = set(skip)
+    while True:
+        cycle = _find_cycle(needs, removed)
+        if cycle is None:
+            return cycles
+        cycles.append(cycle)
+        removed.update(cycle)
+
+
+def _find_cycle(needs: Mapping[str, frozenset[str]], removed: set[str]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
 
     def visit(code: str, trail: list[str]) -> list[str] | None:
-        if state.get(code) == 2:
+        if state.get(code) == 2 or code in removed:
             return None
         if state.get(code) == 1:
             return [*trail[trail.index(code) :], code]
@@ -339,13 +443,45 @@ def evaluation_order(specs: Iterable[KpiSpec]) -> list[str] | ConfigError:
             if cycle:
                 return cycle
         state[code] = 2
-        order.append(code)
         return None
 
-    for code in by_code:
-        cycle = visit(code, [])
-        if cycle:
-            names = " → ".join(f'"{by_code[c].name}"' for c in cycle)
-            first = by_code[cycle[0]]
-            return ConfigError(first.code, first.name, f"Formula cycle: {names}.")
+    for code in needs:
+        found = visit(code, [])
+        if found:
+            return found
+    return None
+
+
+def _topological(needs: Mapping[str, frozenset[str]], removed: Iterable[str]) -> list[str]:
+    """Codes with every input before its user (cycle members are left out)."""
+    skip = set(removed)
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(code: str) -> None:
+        if code in done:
+            return
+        done.add(code)
+        for ref in sorted(needs[code]):
+            if ref not in skip:
+                visit(ref)
+        order.append(code)
+
+    for code in needs:
+        if code not in skip:
+            visit(code)
     return order
+
+
+def evaluation_order(specs: Iterable[KpiSpec]) -> list[str] | ConfigError:
+    """KPI codes in an order where every formula's inputs come before it.
+
+    Returns a ConfigError naming the KPIs when a formula cannot be read, refers to
+    an unknown KPI, or formulas form a cycle (the first such problem; see
+    :func:`plan` for all of them).
+    """
+    result = plan(specs)
+    if result.problems:
+        # The first problem is a KPI's own (dependents are found after their inputs).
+        return next(iter(result.problems.values()))
+    return result.order

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .types import Aggregation, Interval, Measurement, TargetPath, TargetPoint
+from .types import Aggregation, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -179,14 +179,10 @@ def target_for_period(
     inherited forward); else the planned path at the period's end; else the
     KPI's default target.
     """
-    chosen: float | None = None
-    for point in targets:
-        if point.period_start <= period.start:
-            chosen = point.value
-        else:
-            break
-    if chosen is not None:
-        return chosen
+    # Callers need not sort the points: the latest one on or before the period wins.
+    earlier = [p for p in targets if p.period_start <= period.start]
+    if earlier:
+        return max(earlier, key=lambda p: p.period_start).value
     if path is not None:
         return target_on_path(path, period.end)
     return default
@@ -236,3 +232,69 @@ def target_in_window(
     if aggregation is Aggregation.COUNT:
         return float(len(pieces)) if pieces else None
     return aggregate_over_window(pieces, window, aggregation)
+
+
+def overlap_days(a: Period, b: Period) -> int:
+    """Days two periods share (0 when they do not meet)."""
+    return a.overlap_days(b)
+
+
+def periods_between(
+    start: dt.date, end: dt.date, interval: Interval, fiscal_year_start_month: int = 1
+) -> list[Period]:
+    """Every period of ``interval`` that shares a day with ``start``..``end`` (both included)."""
+    return list(periods_overlapping(Period(start, end), interval, fiscal_year_start_month))
+
+
+def ytd_window(day: dt.date, fiscal_year_start_month: int = 1) -> Period:
+    """From the first day of the fiscal year containing ``day`` up to ``day``."""
+    return Period(fiscal_year_start(day, fiscal_year_start_month), day)
+
+
+#: Partly covered periods count pro rata by days (another name for the same rule).
+prorate = aggregate_over_window
+
+
+def carry_forward(series: Mapping[Period, float], periods: Sequence[Period]) -> list[float | None]:
+    """Each period's value, or the latest earlier value when it has none (for ``last`` KPIs).
+
+    Only a level (headcount, a balance) may be carried forward: a sum or an
+    average of a period without data is unknown, not last period's number.
+    """
+    ordered = sorted(series.items())
+    out: list[float | None] = []
+    for period in periods:
+        earlier = [v for p, v in ordered if p.start <= period.start]
+        out.append(earlier[-1] if earlier else None)
+    return out
+
+
+def window_values(
+    spec: KpiSpec,
+    measurements: Iterable[Measurement],
+    targets: Sequence[TargetPoint],
+    path: TargetPath | None,
+    window: Period,
+    fiscal_year_start_month: int = 1,
+    as_of: dt.date | None = None,
+) -> tuple[float | None, float | None]:
+    """A KPI's actual and target over ``window``, both aggregated the KPI's way.
+
+    Scores are computed from these two numbers afterwards (aggregate first, then
+    score). Measurements of periods starting after ``as_of`` (default: the
+    window's end) are ignored.
+    """
+    series = series_by_period(
+        measurements, spec.interval, fiscal_year_start_month, as_of or window.end
+    )
+    actual = actual_in_window(series, window, spec.aggregation)
+    target = target_in_window(
+        window,
+        spec.interval,
+        spec.aggregation,
+        targets,
+        path,
+        spec.target,
+        fiscal_year_start_month,
+    )
+    return actual, target

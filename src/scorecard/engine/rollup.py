@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .types import Aggregator, MissingPolicy
+from .types import Aggregator, Indicator, MissingPolicy
 
 
 def clamp(score: float, cap: float = 1.0) -> float:
@@ -83,3 +83,32 @@ def absolute_weight(path: Sequence[tuple[float, Sequence[float]]]) -> float:
         total = sum(siblings)
         result *= own / total if total else 0.0
     return result
+
+
+#: The contract's name for :func:`absolute_weight`.
+absolute_weights = absolute_weight
+
+
+def indicator_scores(
+    children: Sequence[tuple[float | None, float, Indicator]],
+    *,
+    aggregator: Aggregator = Aggregator.WEIGHTED_AVERAGE,
+    missing: MissingPolicy = MissingPolicy.EXCLUDE,
+    cap: float = 1.0,
+    min_coverage: float = 0.0,
+) -> tuple[float | None, float | None, float | None]:
+    """(leading, lagging, overall) scores of ``(score, weight, indicator)`` children.
+
+    Drivers (leading) and results (lagging) are rolled up separately besides the
+    overall score, so a scorecard can show that results lag while drivers improve.
+    """
+
+    def part(kind: Indicator | None) -> float | None:
+        pairs = [(s, w) for s, w, i in children if kind is None or i is kind]
+        if not pairs:
+            return None
+        return rollup(
+            pairs, aggregator=aggregator, missing=missing, cap=cap, min_coverage=min_coverage
+        )
+
+    return part(Indicator.LEADING), part(Indicator.LAGGING), part(None)

@@ -130,8 +130,10 @@ class Thresholds:
 
     def status_for(self, number: float) -> str:
         """The status of the highest band whose lower bound ``number`` reaches."""
-        status = self.bands[0].status if self.bands else NO_DATA
-        for band in sorted(self.bands, key=lambda b: b.lower):
+        ordered = sorted(self.bands, key=lambda b: b.lower)
+        # Below every band's lower bound the lowest band still applies.
+        status = ordered[0].status if ordered else NO_DATA
+        for band in ordered:
             if number >= band.lower:
                 status = band.status
         return status

@@ -38,7 +38,10 @@ class Command(BaseCommand):
         # One hash computed once: the same demo password for every demo user.
         from django.contrib.auth.hashers import make_password
 
-        users.update(password=make_password(DEMO_PASSWORD))
+        # Only accounts without a usable password (the ones the demo just created) get
+        # the demo password: a real account that happens to share a demo user name keeps its own.
+        fresh = [u.pk for u in users if not u.has_usable_password()]
+        get_user_model().objects.filter(pk__in=fresh).update(password=make_password(DEMO_PASSWORD))
         memberships = Membership.objects.filter(
             organization__slug=summary.organization_slug
         ).select_related("user")

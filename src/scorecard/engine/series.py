@@ -1,0 +1,126 @@
+"""Per-period values of every KPI of a scorecard, with calculated KPIs filled in.
+
+Entered KPIs keep the values they were given. Calculated KPIs get one value per
+period of their own interval, computed from their inputs in dependency order.
+Over a longer window a calculated KPI in ``equation`` mode aggregates each
+input over the window first and then applies its formula; in
+``aggregate_results`` mode its per-period results are aggregated instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from . import periods as pr
+from .formulas import Context, Parsed, evaluate
+from .periods import Period
+from .scoring import score_value
+from .types import FormulaMode, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
+
+Result = tuple[float | None, str | None]
+
+
+class Series:
+    """Values, targets and formula results of a scorecard's KPIs as of one date."""
+
+    def __init__(
+        self,
+        kpis: Iterable[tuple[KpiSpec, tuple[Measurement, ...], tuple[TargetPoint, ...]]],
+        paths: dict[str, TargetPath | None],
+        fiscal_year_start_month: int,
+        as_of: dt.date,
+    ) -> None:
+        self.fy = fiscal_year_start_month
+        self.specs: dict[str, KpiSpec] = {}
+        self.targets: dict[str, tuple[TargetPoint, ...]] = {}
+        self.paths = paths
+        self.values: dict[str, dict[Period, float]] = {}
+        for spec, measurements, targets in kpis:
+            self.specs[spec.code] = spec
+            self.targets[spec.code] = targets
+            # Calculated KPIs ignore entered values: their formula is the source.
+            entered = () if spec.formula else measurements
+            self.values[spec.code] = pr.series_by_period(entered, spec.interval, self.fy, as_of)
+        self.parsed: dict[str, Parsed] = {}
+        # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
+        self.flags: dict[str, dict[Period, str]] = {}
+        self._cache: dict[tuple[str, Period], Result] = {}
+
+    def actual(self, code: str, window: Period) -> float | None:
+        """The KPI's per-period values aggregated over ``window``."""
+        return pr.actual_in_window(self.values[code], window, self.specs[code].aggregation)
+
+    def target(self, code: str, window: Period) -> float | None:
+        """The KPI's target aggregated over ``window`` the same way as its actual."""
+        spec = self.specs[code]
+        return pr.target_in_window(
+            window,
+            spec.interval,
+            spec.aggregation,
+            self.targets[code],
+            self.paths.get(code),
+            spec.target,
+            self.fy,
+        )
+
+    def value(self, code: str, window: Period) -> Result:
+        """The KPI's value over ``window`` and a flag, honouring its formula mode."""
+        key = (code, window)
+        if key not in self._cache:
+            self._cache[key] = self._value(code, window)
+        return self._cache[key]
+
+    def _value(self, code: str, window: Period) -> Result:
+        spec, parsed = self.specs[code], self.parsed.get(code)
+        if parsed is None or spec.formula_mode is FormulaMode.AGGREGATE_RESULTS:
+            flags = self.flags.get(code, {})
+            flag = next((f for p, f in sorted(flags.items()) if p.overlap_days(window)), None)
+            return self.actual(code, window), flag
+        return evaluate(parsed, self.context(parsed, window, spec.interval))
+
+    def context(self, parsed: Parsed, window: Period, interval: Interval) -> Context:
+        """What a formula sees when it is evaluated over ``window``."""
+        values = {code: self.value(code, window)[0] for code in parsed.references}
+
+        def shifted(offset: int) -> Period:
+            period = window
+            step = pr.previous_period if offset < 0 else pr.next_period
+            for _ in range(abs(offset)):
+                period = step(period, interval, self.fy)
+            return period
+
+        def score_of(code: str) -> tuple[float | None, float | None]:
+            result = score_value(
+                self.specs[code], self.value(code, window)[0], self.target(code, window)
+            )
+            return result.performance, result.progress
+
+        def ytd(code: str) -> float | None:
+            start = pr.fiscal_year_start(window.end, self.fy)
+            return self.value(code, Period(start, window.end))[0]
+
+        return Context(
+            values,
+            value_at=lambda code, offset: self.value(code, shifted(offset))[0],
+            target_at=lambda code, offset: self.target(code, shifted(offset)),
+            performance_of=lambda code: score_of(code)[0],
+            progress_of=lambda code: score_of(code)[1],
+            ytd_of=ytd,
+        )
+
+    def compute(self, code: str, parsed: Parsed) -> None:
+        """Fill in a calculated KPI's value for every period its inputs have data in."""
+        self.parsed[code] = parsed
+        interval = self.specs[code].interval
+        periods = {
+            pr.period_containing(period.start, interval, self.fy)
+            for ref in parsed.references
+            for period in self.values[ref]
+        }
+        for period in sorted(periods):
+            value, flag = evaluate(parsed, self.context(parsed, period, interval))
+            if value is not None:
+                self.values[code][period] = value
+            elif flag:
+                self.flags.setdefault(code, {})[period] = flag
