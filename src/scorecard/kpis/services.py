@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -198,3 +199,139 @@ def kpi_delete(*, kpi: Kpi) -> None:
             {"__all__": f"“{kpi.name}” is used in the formula of: {', '.join(users)}."}
         )
     kpi.delete()
+
+
+# --- Bulk recording (added for the REST API's POST /api/v1/measurements/bulk) -------------
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    """One value to record in a bulk call; ``index`` is its position in the caller's list."""
+
+    index: int
+    kpi: Kpi
+    period_start: dt.date
+    value: Any
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one row of a bulk call."""
+
+    index: int
+    field: str
+    message: str
+
+
+class MeasurementRowsError(ValidationError):
+    """Some rows of a bulk call are invalid; ``row_errors`` lists every problem found."""
+
+    def __init__(self, row_errors: list[RowError]) -> None:
+        self.row_errors = sorted(row_errors, key=lambda e: e.index)
+        super().__init__([f"Row {e.index}, {e.field}: {e.message}" for e in self.row_errors])
+
+
+@dataclass(frozen=True)
+class BulkRecordResult:
+    created: int
+    corrected: int
+    unchanged: int
+
+
+def measurement_rows_check(rows: list[MeasurementRow]) -> list[RowError]:
+    """Check every row without touching the database; return all problems found."""
+    errors: list[RowError] = []
+    seen: dict[tuple[int, dt.date], int] = {}
+    for row in rows:
+        kpi = row.kpi
+        if kpi.is_calculated:
+            errors.append(
+                RowError(row.index, "kpi", f"“{kpi.name}” is calculated from its formula.")
+            )
+            continue
+        try:
+            period_start_check(kpi=kpi, period_start=row.period_start)
+        except ValidationError as exc:
+            errors.append(RowError(row.index, "period_start", " ".join(exc.messages)))
+        try:
+            _finite(row.value, "value")
+        except ValidationError as exc:
+            errors.append(RowError(row.index, "value", " ".join(exc.messages)))
+        if len(row.note.strip()) > 500:
+            errors.append(RowError(row.index, "note", "A note can be at most 500 characters."))
+        key = (kpi.pk, row.period_start)
+        if key in seen:
+            errors.append(
+                RowError(
+                    row.index,
+                    "period_start",
+                    f"Row {seen[key]} already gives “{kpi.name}” a value for "
+                    f"{row.period_start.isoformat()}; send one value per KPI and period.",
+                )
+            )
+        else:
+            seen[key] = row.index
+    return errors
+
+
+@transaction.atomic
+def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> BulkRecordResult:
+    """Record many values at once, all or nothing, with the semantics of measurement_record.
+
+    Every row is checked first; on any problem MeasurementRowsError lists them all and
+    nothing is written. Corrections keep history (the earlier row is superseded), and
+    a row repeating the current value and note changes nothing. The number of queries
+    does not grow per row: one read of the current values, one update per 900
+    superseded rows and the batched inserts of bulk_create.
+    """
+    errors = measurement_rows_check(rows)
+    if errors:
+        raise MeasurementRowsError(errors)
+    if not rows:
+        return BulkRecordResult(0, 0, 0)
+    kpi_ids = {row.kpi.pk for row in rows}
+    starts = {row.period_start for row in rows}
+    current = {
+        (m.kpi_id, m.period_start): m
+        for m in Measurement.objects.select_for_update()
+        .filter(kpi_id__in=kpi_ids, period_start__in=starts, superseded_at__isnull=True)
+        .only("id", "kpi_id", "period_start", "value", "note")
+    }
+    now = clock.now()
+    recorder = user if getattr(user, "is_authenticated", False) else None
+    superseded: list[int] = []
+    new_rows: list[Measurement] = []
+    unchanged = 0
+    for row in rows:
+        number = _finite(row.value, "value")
+        note = row.note.strip()
+        existing = current.get((row.kpi.pk, row.period_start))
+        if existing is not None:
+            if existing.value == number and existing.note == note:
+                unchanged += 1
+                continue
+            superseded.append(existing.pk)
+        new_rows.append(
+            Measurement(
+                kpi_id=row.kpi.pk,
+                period_start=row.period_start,
+                value=number,
+                note=note,
+                recorded_by=recorder,
+                recorded_at=now,
+            )
+        )
+    for start in range(0, len(superseded), 900):
+        chunk = superseded[start : start + 900]
+        Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
+    Measurement.objects.bulk_create(new_rows)
+    return BulkRecordResult(
+        created=len(new_rows) - len(superseded), corrected=len(superseded), unchanged=unchanged
+    )
+
+
+@transaction.atomic
+def target_delete(*, target: Target) -> None:
+    """Remove one target; the KPI falls back to the previous target or its default."""
+    target.delete()

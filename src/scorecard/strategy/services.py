@@ -256,3 +256,14 @@ def perspective_move(*, perspective: Perspective, up: bool) -> None:
 def objective_move(*, objective: Objective, up: bool) -> None:
     """Swap an objective with its neighbour within its perspective."""
     _move(objective, list(Objective.objects.filter(perspective_id=objective.perspective_id)), up)
+
+
+@transaction.atomic
+def scorecard_delete(*, scorecard: Scorecard) -> None:
+    """Delete a scorecard with everything in it (callers confirm first).
+
+    Scorecards cascaded from it stay; they lose their parent link.
+    """
+    # Objectives protect their perspectives, so they (with their KPIs and data) go first.
+    Objective.objects.filter(scorecard=scorecard).delete()
+    scorecard.delete()

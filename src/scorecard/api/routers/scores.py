@@ -1,0 +1,48 @@
+"""Scores: every number the scorecard page shows, computed by the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from scorecard import clock
+from scorecard.engine.types import View
+from scorecard.interchange.scores import result_as_dict
+from scorecard.kpis.scoring import scorecard_evaluate
+
+from ..common import get_or_404
+from .scorecards import scoped_scorecards
+
+router = Router(tags=["scores"])
+
+
+class ScoreParams(Schema):
+    as_of: dt.date | None = Field(None, description="The day to score as of (default: today).")
+    view: View = Field(View.PERIOD, description="Window: the latest period, month, ..., ytd.")
+    known_at: dt.datetime | None = Field(
+        None, description="Reproduce the numbers as they were known then (ISO date-time)."
+    )
+
+
+@router.get("/scorecards/{scorecard_id}/scores", response=dict[str, Any])
+def scorecard_scores(
+    request: HttpRequest, scorecard_id: int, params: Query[ScoreParams]
+) -> dict[str, Any]:
+    """Scores and statuses of the scorecard, its perspectives, objectives and KPIs.
+
+    The same numbers as the scorecard page for the same ``as_of`` and ``view``:
+    {key, name, score, status, leading, lagging, perspectives: [...], objectives: [...],
+    kpis: [{code, value, target, performance, progress, status, trend, history, ...}]}.
+    """
+    scorecard = get_or_404(scoped_scorecards(request), pk=scorecard_id)
+    result = scorecard_evaluate(
+        scorecard=scorecard,
+        as_of=params.as_of or clock.today(),
+        view=params.view.value,
+        known_at=params.known_at,
+    )
+    return result_as_dict(result)
