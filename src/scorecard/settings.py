@@ -134,7 +134,9 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-us")
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Numbers for people are formatted by our own filters (web/templatetags); Django's
+# automatic separators would also turn ids in HTML attributes into "1,756".
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

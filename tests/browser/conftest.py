@@ -1,11 +1,15 @@
 """Browser tests: Playwright (from PyPI) driving Debian's Chromium against the live server.
 
-Without /usr/bin/chromium the tests are skipped on a laptop, and fail in CI (CI=true).
+Without /usr/bin/chromium the tests are skipped on a laptop and fail in CI (CI=true).
+Every run leaves screenshots of the main pages in test-artifacts/screenshots/ and
+refreshes the README's screenshot (docs/images/scorecard.png); "today" is frozen so
+the numbers in them do not move.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,7 @@ from tests.conftest import IN_CI
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse ORM
 # calls from it otherwise. The tests themselves are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("SCORECARD_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
@@ -30,6 +34,8 @@ ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+README_SHOT = ROOT / "docs" / "images" / "scorecard.png"
+TODAY = "2026-11-23"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -48,7 +54,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
@@ -56,19 +64,25 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def demo(transactional_db: Any, settings: Any) -> None:
     """The demo company, with "today" frozen so numbers and screenshots are stable."""
-    from scorecard.interchange.services import DEMO_FILE, document_load_file
-
-    settings.SCORECARD_TODAY = "2026-11-23"
-    document_load_file(DEMO_FILE)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
+    from scorecard.interchange.services import DEMO_FILE, document_load_file
+
+    settings.SCORECARD_TODAY = TODAY
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    document_load_file(DEMO_FILE)
     get_user_model().objects.update(password=make_password("demo"))
 
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1360, "height": 900},
+        base_url=live_server.url,
+        locale="en-GB",
+        timezone_id="UTC",
+    )
     tab = context.new_page()
     tab.set_default_timeout(15000)
     yield tab
@@ -84,7 +98,18 @@ def sign_in(page: Any, username: str) -> None:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot in test-artifacts/screenshots/ (gitignored)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def readme_screenshot(page: Any) -> None:
+    """The README's picture: the top of the scorecard page at a fixed size."""
+    path = SHOTS / "scorecard-readme.png"
+    page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1360, "height": 1100})
+    if os.environ.get("SCORECARD_UPDATE_README_SCREENSHOT"):
+        # Only on request, so that running the tests leaves the work tree clean.
+        README_SHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, README_SHOT)

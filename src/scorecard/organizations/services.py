@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -113,3 +114,55 @@ def unit_delete(*, unit: Unit) -> None:
             {"__all__": f"“{unit.name}” still has scorecards; delete or move them first."}
         )
     unit.delete()
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, parent: Unit) -> Unit:
+    """Hang ``unit`` (with its sub-units) under another ``parent`` of the same organization.
+
+    Refused for the top unit, for a parent in another organization, and for a parent
+    inside the unit's own branch (that would cut the branch off the tree).
+    """
+    if unit.parent_id is None:
+        raise ValidationError(
+            {"parent": "The top unit is the organization itself; it stays on top."}
+        )
+    if parent.organization_id != unit.organization_id:
+        raise ValidationError({"parent": "The new parent belongs to another organization."})
+    parents = dict(
+        Unit.objects.filter(organization_id=unit.organization_id).values_list("pk", "parent_id")
+    )
+    ancestor: int | None = parent.pk
+    while ancestor is not None:
+        if ancestor == unit.pk:
+            raise ValidationError(
+                {"parent": f"“{parent.name}” lies inside “{unit.name}”; choose a unit outside it."}
+            )
+        ancestor = parents.get(ancestor)
+    unit.parent = parent
+    unit.save(update_fields=["parent"])
+    return unit
+
+
+@transaction.atomic
+def membership_add(*, organization: Organization, login: str, role: str) -> Membership:
+    """Add an existing user, found by user name or e-mail (any case), to ``organization``."""
+    login = login.strip()
+    if not login:
+        raise ValidationError({"login": "Enter a user name or e-mail address."})
+    users = get_user_model().objects
+    # A user name is unique, so it wins; an e-mail address may be shared by two accounts.
+    matches = list(users.filter(username__iexact=login)[:1]) or list(
+        users.filter(email__iexact=login)[:2]
+    )
+    if not matches:
+        raise ValidationError(
+            {"login": f"Nobody signs in as “{login}”; they need an account first."}
+        )
+    if len(matches) > 1:
+        # Two accounts share this e-mail address; the user name is unambiguous.
+        raise ValidationError({"login": f"Several people use “{login}”; enter the user name."})
+    user = matches[0]
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError({"login": f"{user.get_username()} is a member already."})
+    return membership_set(organization=organization, user=user, role=role)

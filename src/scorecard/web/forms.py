@@ -1,4 +1,9 @@
-"""Forms for creating structure; the writes go through the services."""
+"""Forms for structure editing and action plans.
+
+Forms parse and check what a person typed; the writes (and the rules that need the
+database or the engine) live in the services, whose ValidationErrors the views put
+back next to the fields they name.
+"""
 
 from __future__ import annotations
 
@@ -8,178 +13,470 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from scorecard.initiatives.models import Initiative
-from scorecard.kpis.models import Aggregation, Indicator, Interval, Kpi, Optimization
-from scorecard.strategy.models import Perspective, Scorecard
+from scorecard.initiatives.models import Initiative, Task
+from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
+from scorecard.organizations.models import Organization, Role, Unit
+from scorecard.strategy.models import Objective, Perspective, Scorecard
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+WEIGHT_MESSAGE = "A weight must be greater than zero."
 
 
-class _NoColon:
-    """Labels without Django's trailing colon (our labels sit above their fields)."""
+class _Form(forms.Form):
+    """Our forms: labels sit above their fields, so no trailing colon."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
-def _choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
-    """Limit a choice field to ``queryset`` (e.g. people of this organization only)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
+def people(organization: Organization | int) -> QuerySet[Any]:
+    """Members of ``organization``: the only people a choice field may offer."""
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization_id=org_id)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
-class ObjectiveForm(_NoColon, forms.Form):
-    """A new objective in one of the scorecard's perspectives."""
+class PersonChoiceField(forms.ModelChoiceField):
+    """A member, shown by full name with the user name for people sharing a name."""
 
-    perspective = forms.ModelChoiceField(queryset=Perspective.objects.none())
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+def _person(label: str, help_text: str = "") -> PersonChoiceField:
+    return PersonChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label=label,
+        help_text=help_text,
+        empty_label="— nobody —",
+    )
+
+
+def _positive_weight(value: float | None) -> float:
+    if value is None or not value > 0:
+        raise forms.ValidationError(WEIGHT_MESSAGE)
+    return value
+
+
+# Organization, units and members ----------------------------------------------------
+
+
+class UnitForm(_Form):
+    """A new department or team under a parent unit."""
+
     name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
-    weight = forms.FloatField(initial=1.0, help_text="Relative to the other objectives (> 0).")
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label="Part of", help_text="The unit it belongs to."
+    )
 
-    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "perspective", scorecard.perspectives.all())
-        _choices(
-            self,
-            "owner",
-            get_user_model()
-            .objects.filter(memberships__organization=scorecard.organization)
-            .order_by("username"),
-        )
+        self.fields["parent"].queryset = organization.units.order_by("name")  # type: ignore[attr-defined]
 
 
-class KpiForm(_NoColon, forms.ModelForm):
-    """A new KPI for an objective (the service validates scales and formulas)."""
+class UnitEditForm(_Form):
+    """Rename a unit or hang it under another parent (the top unit keeps its place)."""
 
-    class Meta:
-        model = Kpi
-        fields = [
-            "name", "code", "unit", "description", "optimization", "minimum", "maximum",
-            "baseline", "target", "tolerance", "band_low", "band_high", "red_flag", "weight",
-            "update_interval", "time_aggregation", "indicator", "formula", "owner", "updater",
-        ]  # fmt: skip
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
-            "formula": forms.TextInput(attrs={"placeholder": "e.g. deals / qualified_leads * 100"}),
-        }
+    name = forms.CharField(max_length=200)
+    parent = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Part of", required=False)
 
-    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = (
-            get_user_model()
-            .objects.filter(memberships__organization=scorecard.organization)
-            .order_by("username")
-        )
-        _choices(self, "owner", people)
-        _choices(self, "updater", people)
-        self.fields["optimization"].initial = Optimization.MAXIMIZE
-        self.fields["update_interval"].initial = Interval.MONTH
-        self.fields["time_aggregation"].initial = Aggregation.SUM
-        self.fields["indicator"].initial = Indicator.LAGGING
-
-    def clean_weight(self) -> float:
-        weight: float = self.cleaned_data["weight"]
-        if weight is None or weight <= 0:
-            raise forms.ValidationError("A weight must be greater than zero.")
-        return weight
+        if unit.parent_id is None:
+            del self.fields["parent"]
+        else:
+            # The service refuses units inside the branch too; this keeps the list honest.
+            self.fields["parent"].queryset = (  # type: ignore[attr-defined]
+                Unit.objects.filter(organization_id=unit.organization_id)
+                .exclude(pk=unit.pk)
+                .order_by("name")
+            )
+            self.fields["parent"].required = True
 
 
-class PerspectiveForm(_NoColon, forms.Form):
+class MemberAddForm(_Form):
+    """An existing user to add, by user name or e-mail, with a role."""
+
+    login = forms.CharField(max_length=254, label="User name or e-mail")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+
+class MemberRoleForm(_Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+# Scorecards and perspectives --------------------------------------------------------
+
+
+class NewScorecardForm(_Form):
+    """A unit's new scorecard, optionally cascaded from a parent scorecard."""
+
+    name = forms.CharField(max_length=200)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
+    parent = forms.ModelChoiceField(
+        queryset=Scorecard.objects.none(),
+        required=False,
+        label="Cascaded from",
+        empty_label="— none: a top-level scorecard —",
+    )
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organization.units.order_by("name")  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = organization.scorecards.order_by("name")  # type: ignore[attr-defined]
+
+
+class ScorecardForm(_Form):
+    """What a scorecard says and how its scores roll up."""
+
+    name = forms.CharField(max_length=200)
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    aggregator = forms.ChoiceField(
+        choices=Scorecard.Aggregator.choices,
+        label="Roll up by",
+        help_text="How KPI scores combine into objective, perspective and scorecard scores.",
+    )
+    missing_policy = forms.ChoiceField(
+        choices=Scorecard.MissingPolicy.choices, label="Items without data"
+    )
+    score_cap = forms.FloatField(
+        min_value=1.0,
+        max_value=10.0,
+        label="Score cap",
+        help_text="The most one item may count in a rollup; 1.0 = 100 %.",
+    )
+
+
+class PerspectiveForm(_Form):
     """Name, kind and weight of a perspective."""
 
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=Perspective.Kind.choices)
     weight = forms.FloatField(initial=1.0, help_text="Relative to the other perspectives (> 0).")
 
+    def clean_weight(self) -> float:
+        return _positive_weight(self.cleaned_data.get("weight"))
 
-class ScorecardForm(_NoColon, forms.Form):
-    """What a scorecard says and how it rolls up."""
 
+# Objectives and links ---------------------------------------------------------------
+
+
+class ObjectiveForm(_Form):
+    """An objective in one of the scorecard's perspectives."""
+
+    perspective = forms.ModelChoiceField(queryset=Perspective.objects.none())
     name = forms.CharField(max_length=200)
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    aggregator = forms.ChoiceField(choices=Scorecard.Aggregator.choices)
-    missing_policy = forms.ChoiceField(
-        choices=Scorecard.MissingPolicy.choices, label="Children without data"
+    code = forms.SlugField(
+        max_length=80,
+        required=False,
+        help_text="Short name in links; left empty, it is made from the name.",
     )
-    score_cap = forms.FloatField(
-        min_value=1.0, max_value=10.0, help_text="1.0 = a child counts at most 100 %."
-    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = _person("Owner", "Who answers for this objective.")
+    weight = forms.FloatField(initial=1.0, help_text="Relative to the perspective's others (> 0).")
+    due_date = forms.DateField(required=False, widget=DATE, label="Due date")
+
+    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perspective"].queryset = scorecard.perspectives.order_by("position", "id")  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
+
+    def clean_weight(self) -> float:
+        return _positive_weight(self.cleaned_data.get("weight"))
 
 
-class InitiativeForm(_NoColon, forms.Form):
+class LinkForm(_Form):
+    """A cause → effect arrow from or to the objective on the page.
+
+    The choices are a list the caller already holds (the objective page has every
+    objective of the scorecard in memory), so showing the form costs no query.
+    """
+
+    DRIVES, DRIVEN_BY = "drives", "driven_by"
+    direction = forms.ChoiceField(
+        choices=[(DRIVES, "This objective drives …"), (DRIVEN_BY, "This objective is driven by …")],
+        label="Direction",
+    )
+    other = forms.TypedChoiceField(coerce=int, label="Other objective")
+
+    def __init__(
+        self,
+        *args: Any,
+        candidates: list[Objective],
+        perspective_names: dict[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._candidates = {o.pk: o for o in candidates}
+        # Grouped by perspective (in map order) so a long list stays easy to scan.
+        names = perspective_names or {}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for objective in candidates:
+            label = names.get(objective.perspective_id, "Objectives")
+            groups.setdefault(label, []).append((objective.pk, objective.name))
+        choices: list[Any] = [("", "— choose —"), *groups.items()]
+        self.fields["other"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_other(self) -> Objective:
+        return self._candidates[self.cleaned_data["other"]]
+
+
+# KPIs ---------------------------------------------------------------------------------
+
+# Three to a row: the scale, the target with its weight, where it starts, then the fields
+# only some optimizations use.
+SCALE_FIELDS = [
+    "optimization", "minimum", "maximum", "target", "target_date", "weight", "baseline",
+    "baseline_date", "tolerance", "band_low", "band_high", "red_flag",
+]  # fmt: skip
+
+#: The KPI form's groups, in the order a person fills them in.
+KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
+    ("Basics", "", ["name", "code", "description", "unit", "data_source"]),
+    (
+        "Scale and target",
+        "Scores run from the minimum (0 %) to the maximum (100 %) unless the optimization "
+        "says otherwise; the target is what counts as meeting the objective.",
+        SCALE_FIELDS,
+    ),
+    (
+        "Thresholds",
+        "Where the status turns yellow and green, as a share of the score. "
+        "Leave both empty for the usual thirds (yellow from 33.3 %, green from 66.7 %).",
+        ["yellow_from", "green_from"],
+    ),
+    ("Data", "", ["update_interval", "time_aggregation", "indicator", "owner", "updater"]),
+    (
+        "Formula",
+        "Only for calculated KPIs: use other KPIs' codes, e.g. deals / leads * 100.",
+        ["formula", "formula_mode"],
+    ),
+]
+
+_STANDARD_BANDS = ["red", "yellow", "green"]
+_BAND_COLORS = {"red": "#d64545", "yellow": "#e8b021", "green": "#2e9e5b"}
+
+
+def _standard_thresholds(raw: Any) -> tuple[float, float] | None:
+    """(yellow, green) lower bounds if ``raw`` is the plain red/yellow/green shape."""
+    if not isinstance(raw, list) or [b.get("status") for b in raw] != _STANDARD_BANDS:
+        return None
+    try:
+        return float(raw[1]["lower"]), float(raw[2]["lower"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class KpiForm(forms.ModelForm):
+    """Every field of a KPI, grouped; the service checks scales and formulas with the engine."""
+
+    yellow_from = forms.FloatField(
+        required=False, min_value=0, max_value=1000, label="Yellow from (% of score)"
+    )
+    green_from = forms.FloatField(
+        required=False, min_value=0, max_value=1000, label="Green from (% of score)"
+    )
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "name", "code", "description", "unit", "data_source", "optimization", "minimum",
+            "maximum", "target", "target_date", "baseline", "baseline_date", "tolerance",
+            "band_low", "band_high", "red_flag", "weight", "update_interval",
+            "time_aggregation", "indicator", "owner", "updater", "formula", "formula_mode",
+        ]  # fmt: skip
+        labels = {
+            "unit": "Unit of measure",
+            "target": "Target",
+            "target_date": "Target date",
+            "band_low": "Band from",
+            "band_high": "Band to",
+            "red_flag": "Red flag",
+            "update_interval": "Updated",
+            "time_aggregation": "Over time, take the",
+            "indicator": "Kind of indicator",
+            "formula_mode": "Calculate",
+        }
+        help_texts = {
+            "code": "Letters, digits, _ and -; formulas use it.",
+            "unit": "e.g. %, €, h, shops",
+            "formula": "",
+            "baseline": "Where it started; progress runs from here to the target.",
+            "tolerance": "For “exact” and “band”: how far off still scores something.",
+            "red_flag": "For “goal and red flag”: the value that is clearly bad.",
+            "weight": "Relative to the objective's other KPIs (> 0).",
+            "updater": "Who enters the values.",
+            "owner": "Who answers for the KPI.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "formula": forms.TextInput(attrs={"placeholder": "e.g. deals / qualified_leads * 100"}),
+            "target_date": DATE,
+            "baseline_date": DATE,
+        }
+        field_classes = {"owner": PersonChoiceField, "updater": PersonChoiceField}
+
+    def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "updater"):
+            field = self.fields[name]
+            field.queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
+            field.empty_label = "— nobody —"  # type: ignore[attr-defined]
+        defaults = {
+            "optimization": Optimization.MAXIMIZE,
+            "update_interval": Interval.MONTH,
+            "time_aggregation": Aggregation.SUM,
+            "indicator": Indicator.LAGGING,
+            "formula_mode": FormulaMode.EQUATION,
+        }
+        for name, value in defaults.items():
+            self.fields[name].initial = value
+            # An older client may leave these out; the model's default is what they meant.
+            self.fields[name].required = False
+        self._custom_thresholds = None
+        current = self.instance.thresholds if self.instance.pk else None
+        standard = _standard_thresholds(current)
+        if standard is not None:
+            self.initial.setdefault("yellow_from", round(standard[0] * 100, 4))
+            self.initial.setdefault("green_from", round(standard[1] * 100, 4))
+        elif current:
+            # Bands with their own names come from a scorecard file; keep them as they are.
+            self._custom_thresholds = current
+            for name in ("yellow_from", "green_from"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "This KPI has custom bands; they stay unchanged."
+
+    def fieldsets(self) -> list[dict[str, Any]]:
+        """The bound fields in their groups, for the template."""
+        # The engine's objections are about the scale as a whole (kpi_validate reports them
+        # without a field), so they are shown with the scale's fields.
+        return [
+            {"legend": legend, "help": help_text, "fields": [self[name] for name in names],
+             "errors": self.non_field_errors() if legend == "Scale and target" else []}
+            for legend, help_text, names in KPI_FIELDSETS
+        ]  # fmt: skip
+
+    def clean_weight(self) -> float:
+        return _positive_weight(self.cleaned_data.get("weight"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, field in self.fields.items():
+            if name in {"optimization", "update_interval", "time_aggregation", "indicator",
+                        "formula_mode"} and not data.get(name):  # fmt: skip
+                data[name] = field.initial
+        data["formula"] = (data.get("formula") or "").strip()
+        yellow, green = data.pop("yellow_from", None), data.pop("green_from", None)
+        if self._custom_thresholds is not None:
+            data["thresholds"] = self._custom_thresholds
+        elif yellow is None and green is None:
+            data["thresholds"] = None
+        elif yellow is None or green is None:
+            self.add_error(
+                "green_from" if green is None else "yellow_from",
+                "Give both thresholds, or neither for the usual thirds.",
+            )
+        elif not yellow < green:
+            self.add_error("green_from", "Green must start above yellow.")
+        else:
+            data["thresholds"] = [
+                {"status": "red", "lower": None, "color": _BAND_COLORS["red"]},
+                {"status": "yellow", "lower": yellow / 100, "color": _BAND_COLORS["yellow"]},
+                {"status": "green", "lower": green / 100, "color": _BAND_COLORS["green"]},
+            ]
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates the whole KPI (with the engine) before saving; the
+        # ModelForm's own model validation would only repeat part of it, without the
+        # scorecard, and report unique codes less clearly.
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        """Cleaned data as keyword arguments for kpi_create / kpi_update."""
+        return dict(self.cleaned_data)
+
+
+# Initiatives and tasks ----------------------------------------------------------------
+
+
+class InitiativeForm(_Form):
     """An action plan and the objectives it serves."""
 
     name = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
-    objectives = forms.ModelMultipleChoiceField(queryset=Perspective.objects.none(), required=False)
-    status = forms.ChoiceField(choices=Initiative.Status.choices)
-    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    owner = _person("Owner")
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.none(),
+        required=False,
+        label="Serves the objectives",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.ChoiceField(choices=Initiative.Status.choices, initial="planned")
+    start_date = forms.DateField(required=False, widget=DATE, label="Start date")
+    deadline = forms.DateField(required=False, widget=DATE)
     budget = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
     spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
     progress = forms.FloatField(
-        required=False, min_value=0, max_value=1, help_text="0–1; leave empty to use tasks done."
+        required=False,
+        min_value=0,
+        max_value=100,
+        label="Progress (%)",
+        help_text="Leave empty to use the share of tasks done.",
     )
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "owner", _people(scorecard))
-        _choices(self, "objectives", scorecard.objectives.order_by("name"))
+        self.fields["owner"].queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
+        self.fields["objectives"].queryset = scorecard.objectives.order_by(  # type: ignore[attr-defined]
+            "perspective__position", "position", "id"
+        )
+
+    @staticmethod
+    def initial_for(initiative: Initiative) -> dict[str, Any]:
+        """The form's starting values for an existing initiative (progress in %)."""
+        initial = {name: getattr(initiative, name) for name in INITIATIVE_FIELDS}
+        initial["owner"] = initiative.owner_id
+        initial["objectives"] = [o.pk for o in initiative.objectives.all()]
+        if initiative.progress is not None:
+            initial["progress"] = round(initiative.progress * 100, 2)
+        return initial
+
+    def service_fields(self) -> dict[str, Any]:
+        """Cleaned data for initiative_create / initiative_update (progress as 0–1)."""
+        data = dict(self.cleaned_data)
+        data["objectives"] = list(data["objectives"])
+        if data["progress"] is not None:
+            data["progress"] = data["progress"] / 100
+        return data
 
 
-class TaskForm(_NoColon, forms.Form):
+INITIATIVE_FIELDS = [
+    "name", "description", "status", "start_date", "deadline", "budget", "spent", "progress",
+]  # fmt: skip
+
+
+class TaskForm(_Form):
     """A step of an initiative."""
 
     name = forms.CharField(max_length=200, label="Task")
-    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = _person("Assignee")
+    deadline = forms.DateField(required=False, widget=DATE)
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "assignee", _people(scorecard))
+        self.fields["assignee"].queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
 
 
-class UnitForm(_NoColon, forms.Form):
-    """A department or team under a parent unit."""
-
-    name = forms.CharField(max_length=200)
-    parent = forms.ModelChoiceField(queryset=Perspective.objects.none())
-
-    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _choices(self, "parent", organization.units.order_by("name"))
-
-
-def _people(scorecard: Scorecard) -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(memberships__organization_id=scorecard.organization_id)
-        .order_by("username")
-    )
-
-
-class NewScorecardForm(_NoColon, forms.Form):
-    """A unit's new scorecard, optionally cascaded from a parent scorecard."""
-
-    name = forms.CharField(max_length=200)
-    unit = forms.ModelChoiceField(queryset=Perspective.objects.none())
-    parent = forms.ModelChoiceField(
-        queryset=Perspective.objects.none(), required=False, label="Cascaded from"
-    )
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _choices(self, "unit", organization.units.order_by("name"))
-        _choices(self, "parent", organization.scorecards.order_by("name"))
-
-
-class UnitRenameForm(_NoColon, forms.Form):
-    """A unit's new name."""
-
-    name = forms.CharField(max_length=200)
+class TaskStateForm(_Form):
+    state = forms.ChoiceField(choices=Task.State.choices)

@@ -1,23 +1,42 @@
 """The strategy map as server-rendered SVG (it prints, and goes into PDF reports as is).
 
-Objectives are boxes in horizontal perspective bands (the first perspective on top).
-Within a band, boxes are ordered to reduce crossing arrows: a few sweeps of the
-barycentre heuristic place each box under the average position of the boxes it is
-linked to. Arrows leave the top edge of the cause and enter the bottom edge of the
-effect as smooth curves; arrows inside one band arc above the boxes.
+A pure module: it takes plain data (bands of boxes and cause → effect links) and
+returns SVG text, so it is tested without a database.
+
+Layout, after Sugiyama's layered drawing:
+
+- each perspective is a horizontal band, the first one on top (financial);
+- a link that skips bands gets an invisible waypoint in every band it crosses, so
+  that it can be routed through a gap between boxes instead of through a box;
+- boxes and waypoints within a band are ordered to reduce crossings with a few
+  down and up sweeps of the barycentre heuristic, keeping the best order seen;
+- arrows leave the cause box's edge that faces the effect and enter the effect
+  box's facing edge as smooth vertical-ish curves, passing each crossed band
+  through its waypoint's gap; links within one band arc above the boxes, longer
+  arcs higher, so that they nest instead of overlapping.
+
+Every piece of user text is escaped; long names wrap onto two lines and the full
+name stays in the box's tooltip and accessible label.
 """
 
 from __future__ import annotations
 
+import itertools
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
-BOX_W, BOX_H = 180, 64
-GAP_X, BAND_H, LABEL_W, PAD = 28, 120, 150, 16
+BOX_W, BOX_H = 196, 64
+GAP_X = 30
+WAYPOINT_W = 14
+BAND_H = 132
+LABEL_W = 150
+PAD = 16
+SWEEPS = 6
+NAME_WIDTH = 20  # characters per line of a box label (12.5 px bold fits in BOX_W)
 COLORS = {
     "red": "#d64545",
-    "yellow": "#e8b021",
+    "yellow": "#e0a81e",
     "green": "#2e9e5b",
     "no_data": "#9aa1a9",
     "not_applicable": "#9aa1a9",
@@ -35,68 +54,364 @@ class MapBox:
     score_text: str
     url: str
     color: str = ""
+    status_text: str = ""
 
 
 @dataclass(frozen=True)
 class MapBand:
-    """One perspective: its name and its objectives."""
+    """One perspective: its name and its objectives (in their own order)."""
 
     name: str
     boxes: tuple[MapBox, ...]
 
 
-def order_boxes(
-    bands: list[MapBand], links: list[tuple[str, str]], sweeps: int = 4
-) -> list[list[MapBox]]:
-    """Boxes per band, reordered to reduce arrow crossings (barycentre heuristic)."""
-    rows = [list(band.boxes) for band in bands]
-    neighbours: dict[str, set[str]] = {}
-    for cause, effect in links:
-        neighbours.setdefault(cause, set()).add(effect)
-        neighbours.setdefault(effect, set()).add(cause)
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned rectangle in SVG user units."""
 
-    def positions() -> dict[str, float]:
-        pos: dict[str, float] = {}
-        for row in rows:
-            offset = (max(len(r) for r in rows) - len(row)) / 2 if rows else 0
-            for index, box in enumerate(row):
-                pos[box.key] = index + offset
-        return pos
+    x: float
+    y: float
+    w: float
+    h: float
 
-    for sweep in range(sweeps):
-        order = range(len(rows)) if sweep % 2 == 0 else range(len(rows) - 1, -1, -1)
-        for r in order:
-            pos = positions()
+    @property
+    def right(self) -> float:
+        return self.x + self.w
 
-            def centre(box: MapBox, pos: dict[str, float] = pos) -> float:
-                linked = [pos[n] for n in neighbours.get(box.key, ()) if n in pos]
-                return sum(linked) / len(linked) if linked else pos[box.key]
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
 
-            rows[r].sort(key=centre)
-    return rows
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    def overlaps(self, other: Rect) -> bool:
+        """True when the two rectangles share some area (touching edges do not count)."""
+        return (
+            self.x < other.right
+            and other.x < self.right
+            and self.y < other.bottom
+            and other.y < self.bottom
+        )
+
+    def contains(self, other: Rect) -> bool:
+        """True when ``other`` lies entirely inside this rectangle."""
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
 
 
-def count_crossings(rows: list[list[MapBox]], links: list[tuple[str, str]]) -> int:
-    """How many pairs of arrows between different bands cross (for tests and tuning)."""
-    where: dict[str, tuple[int, int]] = {}
-    for r, row in enumerate(rows):
-        for i, box in enumerate(row):
-            where[box.key] = (r, i)
-    segments = []
-    for cause, effect in links:
-        if cause in where and effect in where and where[cause][0] != where[effect][0]:
-            a, b = sorted([where[cause], where[effect]])
-            segments.append((a, b))
+@dataclass
+class MapLayout:
+    """Where everything goes: band areas, box rectangles, waypoints and arrow paths."""
+
+    width: float
+    height: float
+    bands: list[Rect]
+    rows: list[list[str]]  # node keys per band in drawing order (waypoints included)
+    boxes: dict[str, Rect]
+    box_band: dict[str, int]
+    waypoints: dict[str, Rect] = field(default_factory=dict)
+    paths: list[tuple[str, str, str]] = field(default_factory=list)  # (cause, effect, d)
+
+
+# --- ordering ---------------------------------------------------------------------------
+
+
+def _layered_graph(
+    bands: list[MapBand], links: list[tuple[str, str]]
+) -> tuple[list[list[str]], list[tuple[str, str]], dict[tuple[str, str], list[str]]]:
+    """Rows of node keys (boxes plus waypoints) and the edges between adjacent rows.
+
+    Returns the rows, the edges (upper node, lower node) and, per link, the chain of
+    node keys from cause to effect.
+    """
+    rows = [[box.key for box in band.boxes] for band in bands]
+    band_of = {key: r for r, row in enumerate(rows) for key in row}
+    edges: list[tuple[str, str]] = []
+    chains: dict[tuple[str, str], list[str]] = {}
+    for n, (cause, effect) in enumerate(links):
+        if cause not in band_of or effect not in band_of or cause == effect:
+            continue
+        rc, re_ = band_of[cause], band_of[effect]
+        if rc == re_:
+            chains[(cause, effect)] = [cause, effect]
+            continue
+        step = 1 if re_ > rc else -1
+        chain = [cause]
+        for r in range(rc + step, re_, step):
+            waypoint = f"\x00wp{n}:{r}"
+            rows[r].append(waypoint)
+            chain.append(waypoint)
+        chain.append(effect)
+        chains[(cause, effect)] = chain
+        # Edges run between adjacent rows, stored as (upper node, lower node).
+        pairs = itertools.pairwise(chain)
+        edges += [(a, b) if step > 0 else (b, a) for a, b in pairs]
+    return rows, edges, chains
+
+
+def _positions(rows: list[list[str]]) -> dict[str, float]:
+    """Each node's index in its row, centred on 0 so rows of different lengths line up."""
+    return {key: i - (len(row) - 1) / 2 for row in rows for i, key in enumerate(row)}
+
+
+def count_crossings(rows: list[list[str]], edges: list[tuple[str, str]]) -> int:
+    """Pairs of edges between the same two adjacent rows that cross."""
+    pos = {key: i for row in rows for i, key in enumerate(row)}
+    row_of = {key: r for r, row in enumerate(rows) for key in row}
+    by_rows: dict[int, list[tuple[int, int]]] = {}
+    for upper, lower in edges:
+        by_rows.setdefault(row_of[upper], []).append((pos[upper], pos[lower]))
     crossings = 0
-    for i, (a1, b1) in enumerate(segments):
-        for a2, b2 in segments[i + 1 :]:
-            if a1[0] == a2[0] and b1[0] == b2[0] and (a1[1] - a2[1]) * (b1[1] - b2[1]) < 0:
-                crossings += 1
+    for segments in by_rows.values():
+        for i, (a1, b1) in enumerate(segments):
+            for a2, b2 in segments[i + 1 :]:
+                if (a1 - a2) * (b1 - b2) < 0:
+                    crossings += 1
     return crossings
 
 
-def _label_lines(name: str, width: int = 22, lines: int = 2) -> list[str]:
-    wrapped = textwrap.wrap(name, width) or [""]
+def order_rows(
+    rows: list[list[str]], edges: list[tuple[str, str]], sweeps: int = SWEEPS
+) -> list[list[str]]:
+    """Rows reordered to reduce crossings (barycentre heuristic, best order kept)."""
+    rows = [list(row) for row in rows]
+    up: dict[str, list[str]] = {}
+    down: dict[str, list[str]] = {}
+    for upper, lower in edges:
+        down.setdefault(upper, []).append(lower)
+        up.setdefault(lower, []).append(upper)
+    best = [list(row) for row in rows]
+    best_crossings = count_crossings(rows, edges)
+    for sweep in range(sweeps):
+        downward = sweep % 2 == 0
+        order = range(1, len(rows)) if downward else range(len(rows) - 2, -1, -1)
+        for r in order:
+            pos = _positions(rows)
+            neighbours = up if downward else down
+
+            def centre(
+                key: str, pos: dict[str, float] = pos, neighbours: dict[str, list[str]] = neighbours
+            ) -> float:
+                linked = [pos[n] for n in neighbours.get(key, ())]
+                return sum(linked) / len(linked) if linked else pos[key]
+
+            # A stable sort keeps unlinked boxes in their given order relative to each other.
+            rows[r].sort(key=centre)
+        crossings = count_crossings(rows, edges)
+        if crossings < best_crossings:
+            best, best_crossings = [list(row) for row in rows], crossings
+    return best
+
+
+def order_boxes(
+    bands: list[MapBand], links: list[tuple[str, str]], sweeps: int = SWEEPS
+) -> list[list[MapBox]]:
+    """Boxes per band in the order the map draws them (waypoints left out)."""
+    rows, edges, _ = _layered_graph(bands, links)
+    ordered = order_rows(rows, edges, sweeps)
+    by_key = {box.key: box for band in bands for box in band.boxes}
+    return [[by_key[key] for key in row if key in by_key] for row in ordered]
+
+
+# --- geometry ---------------------------------------------------------------------------
+
+
+def _node_w(key: str) -> float:
+    return WAYPOINT_W if key.startswith("\x00") else BOX_W
+
+
+def _assign_x(
+    rows: list[list[str]], edges: list[tuple[str, str]], left: float, right: float
+) -> dict[str, float]:
+    """Centre x of every node: start packed and centred, then pull each node towards the
+    mean x of its neighbours in the adjacent bands, keeping the order and the gaps.
+
+    Waypoints follow their neighbours closely, so long arrows run nearly straight.
+    """
+    neighbours: dict[str, list[str]] = {}
+    for upper, lower in edges:
+        neighbours.setdefault(upper, []).append(lower)
+        neighbours.setdefault(lower, []).append(upper)
+    x: dict[str, float] = {}
+    for row in rows:
+        width = sum(_node_w(k) for k in row) + GAP_X * max(0, len(row) - 1)
+        cursor = left + (right - left - width) / 2
+        for key in row:
+            x[key] = cursor + _node_w(key) / 2
+            cursor += _node_w(key) + GAP_X
+    for sweep in range(SWEEPS):
+        order = range(len(rows)) if sweep % 2 == 0 else range(len(rows) - 1, -1, -1)
+        for r in order:
+            row = rows[r]
+            if not row:
+                continue
+            want = [
+                sum(x[n] for n in neighbours[k]) / len(neighbours[k]) if k in neighbours else x[k]
+                for k in row
+            ]
+            pos = list(want)
+
+            def gap(i: int, row: list[str] = row) -> float:
+                return (_node_w(row[i - 1]) + _node_w(row[i])) / 2 + GAP_X
+
+            pos[0] = max(pos[0], left + _node_w(row[0]) / 2)
+            for i in range(1, len(row)):
+                pos[i] = max(pos[i], pos[i - 1] + gap(i))
+            pos[-1] = min(pos[-1], right - _node_w(row[-1]) / 2)
+            for i in range(len(row) - 2, -1, -1):
+                pos[i] = min(pos[i], pos[i + 1] - gap(i + 1))
+            pos[0] = max(pos[0], left + _node_w(row[0]) / 2)
+            for i in range(1, len(row)):
+                pos[i] = max(pos[i], pos[i - 1] + gap(i))
+            for key, value in zip(row, pos, strict=True):
+                x[key] = value
+    return x
+
+
+def _refine(
+    rows: list[list[str]], edges: list[tuple[str, str]], x: dict[str, float], rounds: int = 3
+) -> list[list[str]]:
+    """Re-sort each band by where its nodes' neighbours actually are (their x, not their
+    index), keeping a new order only when it adds no crossing. This moves a waypoint
+    next to the boxes its arrow joins when the index-based sweeps left a tie."""
+    neighbours: dict[str, list[str]] = {}
+    for upper, lower in edges:
+        neighbours.setdefault(upper, []).append(lower)
+        neighbours.setdefault(lower, []).append(upper)
+    rows = [list(row) for row in rows]
+    crossings = count_crossings(rows, edges)
+    for _ in range(rounds):
+        changed = False
+        for r, row in enumerate(rows):
+            wanted = sorted(
+                row,
+                key=lambda k: (
+                    sum(x[n] for n in neighbours[k]) / len(neighbours[k])
+                    if k in neighbours
+                    else x[k]
+                ),
+            )
+            if wanted == row:
+                continue
+            candidate = [*rows[:r], wanted, *rows[r + 1 :]]
+            count = count_crossings(candidate, edges)
+            if count <= crossings:
+                rows, crossings, changed = candidate, count, True
+        if not changed:
+            break
+    return rows
+
+
+def layout(bands: list[MapBand], links: list[tuple[str, str]]) -> MapLayout:
+    """Place bands, boxes and waypoints, and route every arrow."""
+    rows, edges, chains = _layered_graph(bands, links)
+    rows = order_rows(rows, edges)
+    row_widths = [sum(_node_w(k) for k in row) + GAP_X * max(0, len(row) - 1) for row in rows]
+    inner = max(max(row_widths, default=BOX_W), BOX_W * 3 + GAP_X * 2)
+    width = LABEL_W + PAD + inner + PAD
+    height = len(rows) * BAND_H + PAD
+    left, right = LABEL_W + PAD, LABEL_W + PAD + inner
+    centres = _assign_x(rows, edges, left, right)
+    rows = _refine(rows, edges, centres)
+    centres = _assign_x(rows, edges, left, right)
+    band_rects: list[Rect] = []
+    boxes: dict[str, Rect] = {}
+    waypoints: dict[str, Rect] = {}
+    box_band: dict[str, int] = {}
+    for r, row in enumerate(rows):
+        top = PAD / 2 + r * BAND_H
+        band_rects.append(Rect(0, top, width, BAND_H))
+        box_y = top + (BAND_H - BOX_H) / 2
+        for key in row:
+            w = _node_w(key)
+            rect = Rect(centres[key] - w / 2, box_y, w, BOX_H)
+            if key.startswith("\x00"):
+                waypoints[key] = rect
+            else:
+                boxes[key] = rect
+                box_band[key] = r
+    result = MapLayout(width, height, band_rects, rows, boxes, box_band, waypoints)
+    result.paths = _route(result, links, chains)
+    return result
+
+
+def _route(
+    lay: MapLayout, links: list[tuple[str, str]], chains: dict[tuple[str, str], list[str]]
+) -> list[tuple[str, str, str]]:
+    """Curves for every link, each end at its own port along the box edge.
+
+    Ports on one edge are spread out and ordered by where the arrow goes next, so
+    arrows meeting one box do not pile up on a single point and cross less.
+    """
+    nodes = {**lay.boxes, **lay.waypoints}
+    wanted = [(c, e) for c, e in links if (c, e) in chains]
+    ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
+    for index, (cause, effect) in enumerate(wanted):
+        chain = chains[(cause, effect)]
+        rc, re_ = lay.box_band[cause], lay.box_band[effect]
+        if rc == re_:
+            cause_edge = effect_edge = "top"
+        elif rc > re_:  # the cause sits below its effect: the usual direction on a map
+            cause_edge, effect_edge = "top", "bottom"
+        else:
+            cause_edge, effect_edge = "bottom", "top"
+        ends.setdefault((cause, cause_edge), []).append((nodes[chain[1]].cx, index, "cause"))
+        ends.setdefault((effect, effect_edge), []).append((nodes[chain[-2]].cx, index, "effect"))
+    ports: dict[tuple[int, str], tuple[float, float]] = {}
+    for (key, edge), items in ends.items():
+        rect = lay.boxes[key]
+        y = rect.y if edge == "top" else rect.bottom
+        usable = rect.w - 24  # keep ports off the rounded corners
+        for n, (_, index, role) in enumerate(sorted(items)):
+            ports[(index, role)] = (rect.x + 12 + usable * (n + 1) / (len(items) + 1), y)
+    paths = []
+    for index, (cause, effect) in enumerate(wanted):
+        chain = chains[(cause, effect)]
+        sx, sy = ports[(index, "cause")]
+        tx, ty = ports[(index, "effect")]
+        if len(chain) == 2 and lay.box_band[cause] == lay.box_band[effect]:
+            span = abs(tx - sx)
+            rise = min((BAND_H - BOX_H) / 2 - 6, 10 + span / 40)
+            top = sy - rise
+            d = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{top:.1f} {tx:.1f},{top:.1f} {tx:.1f},{ty:.1f}"
+        else:
+            d = _chain_path((sx, sy), [nodes[k] for k in chain[1:-1]], (tx, ty))
+        paths.append((cause, effect, d))
+    return paths
+
+
+def _chain_path(start: tuple[float, float], waypoints: list[Rect], end: tuple[float, float]) -> str:
+    """A smooth path from ``start`` through each waypoint's gap (straight up or down
+    through the band) to ``end``."""
+    going_up = end[1] < start[1]
+    points: list[tuple[float, float]] = [start]
+    for wp in waypoints:
+        enter, leave = (wp.bottom, wp.y) if going_up else (wp.y, wp.bottom)
+        points += [(wp.cx, enter), (wp.cx, leave)]
+    points.append(end)
+    d = f"M{points[0][0]:.1f},{points[0][1]:.1f}"
+    for i in range(1, len(points)):
+        (x0, y0), (x1, y1) = points[i - 1], points[i]
+        if i % 2 == 1:  # between bands: an S-curve that leaves and arrives vertically
+            mid = (y0 + y1) / 2
+            d += f" C{x0:.1f},{mid:.1f} {x1:.1f},{mid:.1f} {x1:.1f},{y1:.1f}"
+        else:  # through a waypoint's gap: straight
+            d += f" L{x1:.1f},{y1:.1f}"
+    return d
+
+
+# --- drawing ----------------------------------------------------------------------------
+
+
+def _label_lines(name: str, width: int = NAME_WIDTH, lines: int = 2) -> list[str]:
+    """Wrap ``name`` onto at most ``lines`` lines, ending with … when cut."""
+    wrapped = textwrap.wrap(name, width, break_long_words=True) or [""]
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
@@ -107,99 +422,69 @@ def render_map(
     bands: list[MapBand], links: list[tuple[str, str]], title: str = "Strategy map"
 ) -> str:
     """SVG text of the map; every name is escaped."""
-    rows = order_boxes(bands, links)
-    widest = max((len(r) for r in rows), default=1) or 1
-    width = LABEL_W + PAD + widest * (BOX_W + GAP_X) + PAD
-    height = len(rows) * BAND_H + PAD
-    centres: dict[str, tuple[float, float, int]] = {}
-    parts: list[str] = []
-    for r, (band, row) in enumerate(zip(bands, rows, strict=True)):
-        y = PAD / 2 + r * BAND_H
-        shade = "#f3f5f8" if r % 2 == 0 else "#ffffff"
-        parts.append(
-            f'<rect x="0" y="{y:.0f}" width="{width}" height="{BAND_H}" fill="{shade}" />'
-            f'<text x="12" y="{y + BAND_H / 2 + 5:.0f}" class="band">{escape(band.name)}</text>'
-        )
-        offset = (widest - len(row)) * (BOX_W + GAP_X) / 2
-        for i, box in enumerate(row):
-            x = LABEL_W + PAD + offset + i * (BOX_W + GAP_X)
-            by = y + (BAND_H - BOX_H) / 2
-            centres[box.key] = (x + BOX_W / 2, by, r)
-            parts.append(_box(box, x, by))
-    arrows = _arrows(centres, [(c, e) for c, e in links if c in centres and e in centres])
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'role="img" aria-label="{escape(title)}" class="strategy-map">'
+    lay = layout(bands, links)
+    by_key = {box.key: box for band in bands for box in band.boxes}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
+        f'width="{lay.width:.0f}" height="{lay.height:.0f}" '
+        f'role="img" aria-label="{escape(title)}" class="strategy-map">',
+        "<title>" + escape(title) + "</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0,0 L10,5 L0,10 z" fill="#5b6670"/></marker></defs>'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#5b6670"/></marker></defs>',
         "<style>.band{font:600 13px system-ui,sans-serif;fill:#3d4852}"
-        ".name{font:600 12px system-ui,sans-serif;fill:#1f2933}"
-        ".score{font:12px system-ui,sans-serif;fill:#3d4852}"
-        ".link{fill:none;stroke:#5b6670;stroke-width:1.4;opacity:.75}"
-        "a:focus rect.box,a:hover rect.box{stroke:#1f2933;stroke-width:2.5}</style>"
-        # Arrows first, so a box drawn over an arrow hides it rather than the reverse.
-        + "".join(parts[0::1] and [p for p in parts if p.startswith('<rect x="0"')])
-        + "".join(arrows)
-        + "".join(p for p in parts if not p.startswith('<rect x="0"'))
-        + "</svg>"
-    )
+        ".name{font:600 12.5px system-ui,sans-serif;fill:#1f2933}"
+        ".score{font:600 12px system-ui,sans-serif;fill:#3d4852}"
+        ".status{font:11.5px system-ui,sans-serif;fill:#5b6670}"
+        ".link{fill:none;stroke:#6b7580;stroke-width:1.4;opacity:.8}"
+        "a:focus rect.box,a:hover rect.box{stroke-width:3}"
+        "a:focus{outline:none}</style>",
+    ]
+    # Bands first, then arrows, then boxes: a box drawn over an arrow hides it.
+    for r, (band, rect) in enumerate(zip(bands, lay.bands, strict=True)):
+        shade = "#f3f5f8" if r % 2 == 0 else "#fafbfc"
+        lines = _label_lines(band.name, 18)
+        first = rect.y + rect.h / 2 + 5 - 8 * (len(lines) - 1)
+        label = "".join(
+            f'<text x="14" y="{first + 16 * n:.0f}" class="band">{escape(line)}</text>'
+            for n, line in enumerate(lines)
+        )
+        parts.append(
+            f'<rect x="0" y="{rect.y:.0f}" width="{rect.w:.0f}" height="{rect.h:.0f}" '
+            f'fill="{shade}"/>{label}'
+        )
+    for cause, effect, d in lay.paths:
+        parts.append(
+            f'<path class="link" d="{d}" marker-end="url(#arrow)">'
+            f"<title>{escape(by_key[cause].name)} → {escape(by_key[effect].name)}</title></path>"
+        )
+    for key, rect in lay.boxes.items():
+        parts.append(_box(by_key[key], rect))
+    parts.append("</svg>")
+    return "".join(parts)
 
 
-def _box(box: MapBox, x: float, y: float) -> str:
+def _box(box: MapBox, rect: Rect) -> str:
     color = box.color or COLORS.get(box.status, "#9aa1a9")
+    x, y = rect.x, rect.y
     lines = _label_lines(box.name)
     text = "".join(
-        f'<text x="{x + 14:.0f}" y="{y + 20 + 15 * n:.0f}" class="name">{escape(line)}</text>'
+        f'<text x="{x + 16:.0f}" y="{y + 21 + 16 * n:.0f}" class="name">{escape(line)}</text>'
         for n, line in enumerate(lines)
     )
-    label = f"{box.name}: {box.score_text}"
+    status_text = box.status_text or box.status.replace("_", " ")
+    label = f"{box.name}: {box.score_text}, {status_text}"
     return (
         f'<a href="{escape(box.url)}" aria-label="{escape(label)}">'
         f"<title>{escape(label)}</title>"
-        f'<rect class="box" x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="8" '
-        f'fill="#fff" stroke="{color}" stroke-width="2"/>'
-        f'<rect x="{x:.0f}" y="{y:.0f}" width="6" height="{BOX_H}" rx="3" fill="{color}"/>'
+        f'<rect class="box" x="{x:.0f}" y="{y:.0f}" width="{rect.w:.0f}" height="{rect.h:.0f}" '
+        f'rx="8" fill="#fff" stroke="{escape(color)}" stroke-width="1.6"/>'
+        f'<rect x="{x:.0f}" y="{y:.0f}" width="6" height="{rect.h:.0f}" rx="3" '
+        f'fill="{escape(color)}"/>'
         f"{text}"
-        f'<text x="{x + BOX_W - 10:.0f}" y="{y + BOX_H - 10:.0f}" text-anchor="end" '
+        f'<circle cx="{x + 20:.0f}" cy="{y + rect.h - 13:.0f}" r="4" fill="{escape(color)}"/>'
+        f'<text x="{x + 29:.0f}" y="{y + rect.h - 9:.0f}" class="status">'
+        f"{escape(status_text)}</text>"
+        f'<text x="{x + rect.w - 10:.0f}" y="{y + rect.h - 9:.0f}" text-anchor="end" '
         f'class="score">{escape(box.score_text)}</text></a>'
     )
-
-
-def _arrows(
-    centres: dict[str, tuple[float, float, int]], links: list[tuple[str, str]]
-) -> list[str]:
-    """Curves from cause to effect, each end at its own port along the box edge.
-
-    Ports on one edge are spread out and ordered by where the other end lies, so
-    arrows meeting one box do not pile up on a single point and cross less.
-    """
-    ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
-    for index, (cause, effect) in enumerate(links):
-        (cx, _, cr), (ex, _, er) = centres[cause], centres[effect]
-        if cr == er:
-            cause_edge = effect_edge = "top"
-        elif cr > er:  # the cause sits below its effect (the usual direction on a map)
-            cause_edge, effect_edge = "top", "bottom"
-        else:
-            cause_edge, effect_edge = "bottom", "top"
-        ends.setdefault((cause, cause_edge), []).append((ex, index, "cause"))
-        ends.setdefault((effect, effect_edge), []).append((cx, index, "effect"))
-    ports: dict[tuple[int, str], tuple[float, float]] = {}
-    for (key, edge), items in ends.items():
-        x_centre, top, _ = centres[key]
-        left = x_centre - BOX_W / 2
-        y = top if edge == "top" else top + BOX_H
-        for n, (_, index, role) in enumerate(sorted(items)):
-            ports[(index, role)] = (left + BOX_W * (n + 1) / (len(items) + 1), y)
-    paths = []
-    for index, (cause, effect) in enumerate(links):
-        (sx, sy), (tx, ty) = ports[(index, "cause")], ports[(index, "effect")]
-        if centres[cause][2] == centres[effect][2]:  # same band: arc above both boxes
-            top = sy - 24
-            d = f"M{sx:.0f},{sy:.0f} C{sx:.0f},{top:.0f} {tx:.0f},{top:.0f} {tx:.0f},{ty:.0f}"
-        else:
-            mid = (sy + ty) / 2
-            d = f"M{sx:.0f},{sy:.0f} C{sx:.0f},{mid:.0f} {tx:.0f},{mid:.0f} {tx:.0f},{ty:.0f}"
-        paths.append(f'<path class="link" d="{d}" marker-end="url(#arrow)"/>')
-    return paths

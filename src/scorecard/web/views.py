@@ -1,6 +1,9 @@
-"""Page views: check access, validate input, call one selector or service, render.
+"""Reading and data-entry pages: check access, validate input, call one selector or
+service, render.
 
-Full pages include the same partial templates that htmx requests fetch.
+Full pages include the same partial templates that htmx requests fetch, so a
+page works without JavaScript and htmx only swaps the part that changed.
+Structure editing and action plans live in ``web/manage/`` (see manage_urls.py).
 """
 
 from __future__ import annotations
@@ -11,29 +14,37 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
-from scorecard.engine.scoring import value_at_score
+from scorecard.engine import periods
+from scorecard.engine import types as et
 from scorecard.engine.types import View
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.scoring import kpi_spec
-from scorecard.kpis.services import measurement_record
+from scorecard.kpis.services import (
+    MeasurementRow,
+    MeasurementRowsError,
+    measurement_bulk_record,
+    measurement_record,
+)
+from scorecard.organizations import selectors as org_selectors
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
-from scorecard.organizations.selectors import membership_list_for_user
 from scorecard.strategy import selectors as strategy_selectors
-from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
+from scorecard.strategy.models import Scorecard
 
-from .charts import history_chart, sparkline
+from .charts import history_chart, sparkline, status_zones, value_range
 from .strategy_map import MapBand, MapBox, render_map
-from .templatetags.scorecard_format import pct
+from .templatetags.scorecard_format import format_number, pct, plain_number, status_label
 
+#: Session key of the organization the user looked at last (the home page's switcher).
+SESSION_ORG = "organization"
+#: The period choices of the scorecard page and the map.
 VIEW_LABELS = [
     (View.PERIOD.value, "Latest period"),
     (View.MONTH.value, "Month"),
@@ -41,6 +52,10 @@ VIEW_LABELS = [
     (View.YTD.value, "Year to date"),
     (View.YEAR.value, "Year"),
 ]
+#: Earliest and latest as-of dates accepted (the engine's calendar maths stays in range).
+AS_OF_MIN, AS_OF_MAX = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+#: How many of a KPI's periods the entry form offers.
+ENTRY_PERIODS = 24
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -51,7 +66,10 @@ def is_htmx(request: HttpRequest) -> bool:
 def organization_for(
     request: HttpRequest, org_slug: str, role: str
 ) -> tuple[Organization, Membership]:
-    """The organization named in the URL, if the user has ``role`` there (else 404/403)."""
+    """The organization named in the URL, if the user has ``role`` there.
+
+    Unknown organizations and outsiders get a 404; members below ``role`` a 403.
+    """
     organization = Organization.objects.filter(slug=org_slug).first()
     if organization is None:
         raise Http404("No such organization.")
@@ -70,103 +88,85 @@ def scorecard_for(
     return scorecard, membership
 
 
+def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
+    """An as-of date from user input, or ``default`` with a plain explanation."""
+    raw = raw.strip()
+    if not raw:
+        return default, None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return default, (
+            f"“{raw}” is not a date; showing {default:%-d %b %Y} instead. "
+            "Write dates as year-month-day, e.g. 2026-10-31."
+        )
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        return default, (
+            f"{raw} is outside the years {AS_OF_MIN.year}–{AS_OF_MAX.year}; "
+            f"showing {default:%-d %b %Y} instead."
+        )
+    return day, None
+
+
 def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
-    """The as-of date and view from the query string, with plain errors for bad values."""
+    """The as-of date and view from the query string, with plain errors for bad values.
+
+    Bad values never fail the page: it shows today and the latest period, and says why.
+    """
     errors = []
-    as_of = clock.today()
-    raw = request.GET.get("as_of", "").strip()
-    if raw:
-        try:
-            as_of = dt.date.fromisoformat(raw)
-        except ValueError:
-            errors.append(f"“{raw}” is not a date; showing today. Use the form 2026-10-31.")
-    view = request.GET.get("view", View.PERIOD.value)
+    as_of, problem = parse_as_of(request.GET.get("as_of", ""), clock.today())
+    if problem:
+        errors.append(problem)
+    view = request.GET.get("view", "").strip() or View.PERIOD.value
     if view not in {v.value for v in View}:
-        errors.append(f"“{view}” is not a period choice; showing the latest period.")
+        choices = ", ".join(label.lower() for _, label in VIEW_LABELS)
+        errors.append(f"“{view}” is not a period choice ({choices}); showing the latest period.")
         view = View.PERIOD.value
     return as_of, view, errors
 
 
+def _period_query(as_of: dt.date, view: str) -> str:
+    """The query string that keeps the chosen period when following a link."""
+    query = QueryDict(mutable=True)
+    if as_of != clock.today():
+        query["as_of"] = as_of.isoformat()
+    if view != View.PERIOD.value:
+        query["view"] = view
+    return f"?{query.urlencode()}" if query else ""
+
+
+# --- home -------------------------------------------------------------------------------
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page: my organizations and scorecards, KPIs waiting for my values, my tasks."""
-    from scorecard.initiatives.models import Task
-
-    memberships = list(membership_list_for_user(user=request.user))
-    chosen = request.GET.get("org") or request.session.get("organization")
-    current = next((m for m in memberships if m.organization.slug == chosen), None)
-    if current is None and memberships:
-        current = memberships[0]
-    context: dict[str, Any] = {"memberships": memberships, "current": current}
-    if current is not None:
-        request.session["organization"] = current.organization.slug
-        organization = current.organization
-        today = clock.today()
-        context["scorecards"] = strategy_selectors.scorecard_list(organization=organization)
-        my_kpis = list(
-            Kpi.objects.filter(scorecard__organization=organization, formula="")
-            .filter(updater_id=request.user.pk)
-            .select_related("scorecard")
-            .order_by("scorecard__name", "name")
-        )
-        starts = {
-            k.pk: kpi_selectors.entry_period_for(k, today, organization.fiscal_year_start_month)
-            for k in my_kpis
-        }
-        have = kpi_selectors.current_values(my_kpis, starts)
-        context["due_kpis"] = [(k, starts[k.pk]) for k in my_kpis if k.pk not in have]
-        context["tasks"] = list(
-            Task.objects.filter(
-                assignee_id=request.user.pk, initiative__scorecard__organization=organization
-            )
-            .exclude(state="done")
-            .select_related("initiative__scorecard")
-            .order_by("deadline")
-        )
-        context["today"] = today
-        context["red_kpis"] = _my_red_kpis(request, organization, today)
-    return render(request, "web/home.html", context)
-
-
-def _my_red_kpis(
-    request: HttpRequest, organization: Organization, today: dt.date
-) -> list[tuple[Kpi, Any]]:
-    """Red KPIs the user owns or updates (one evaluation per scorecard they touch)."""
-    from django.db.models import Q
-
-    from scorecard.kpis.scoring import scorecard_evaluate
-
-    mine = list(
-        Kpi.objects.filter(scorecard__organization=organization)
-        .filter(Q(owner_id=request.user.pk) | Q(updater_id=request.user.pk))
-        .select_related("scorecard__organization")
+    """Start page: my organizations and scorecards, KPIs waiting for my values, red KPIs
+    of my area and my open tasks. The chosen organization is remembered in the session."""
+    page = org_selectors.home_page(
+        user=request.user,
+        wanted=request.GET.get("org"),
+        remembered=request.session.get(SESSION_ORG),
+        today=clock.today(),
     )
-    red: list[tuple[Kpi, Any]] = []
-    for scorecard in {k.scorecard_id: k.scorecard for k in mine}.values():
-        result = scorecard_evaluate(scorecard=scorecard, as_of=today)
-        for kpi in mine:
-            if kpi.scorecard_id == scorecard.pk and result.kpis[kpi.code].status == "red":
-                red.append((kpi, result.kpis[kpi.code]))
-    return red
-
-
-@login_required
-def organization_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """The organization's scorecards."""
-    organization, membership = organization_for(request, org_slug, "viewer")
-    request.session["organization"] = organization.slug
+    if page.current is not None:
+        request.session[SESSION_ORG] = page.current.organization.slug
     return render(
         request,
-        "web/organization.html",
+        "web/home.html",
         {
-            "organization": organization,
-            "membership": membership,
-            "scorecards": strategy_selectors.scorecard_list(organization=organization),
+            "page": page,
+            "organization": page.current.organization if page.current else None,
+            "membership": page.current,
         },
     )
 
 
-def _scorecard_context(request: HttpRequest, scorecard: Scorecard) -> dict[str, Any]:
+# --- scorecard and strategy map ---------------------------------------------------------
+
+
+def _scorecard_context(
+    request: HttpRequest, scorecard: Scorecard, membership: Membership
+) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
     page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
     sparks = {
@@ -178,23 +178,33 @@ def _scorecard_context(request: HttpRequest, scorecard: Scorecard) -> dict[str, 
     return {
         "scorecard": scorecard,
         "organization": scorecard.organization,
+        "membership": membership,
+        "can_edit": membership.allows("editor"),
         "page": page,
         "as_of": as_of,
         "view": view,
         "views": VIEW_LABELS,
         "param_errors": errors,
         "sparks": sparks,
+        "period_query": _period_query(as_of, view),
     }
 
 
 @login_required
 def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
-    """The scorecard as one table: perspectives → objectives → KPIs with their numbers."""
+    """The scorecard as one table: perspectives → objectives → KPIs with their numbers.
+
+    An htmx request (the period selector) gets only the table partial.
+    """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    context = _scorecard_context(request, scorecard)
-    context["membership"] = membership
+    context = _scorecard_context(request, scorecard, membership)
     template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
     return render(request, template, context)
+
+
+def _objective_url(org_slug: str, sc_slug: str, code: str, query: str = "") -> str:
+    """The objective's page (web/manage), keeping the chosen period."""
+    return reverse("objective_detail", args=[org_slug, sc_slug, code]) + query
 
 
 @login_required
@@ -203,7 +213,7 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     as_of, view, errors = period_params(request)
     page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
-    codes = {o.pk: o.code for o in page.rows.objectives}
+    query = _period_query(as_of, view)
     bands = [
         MapBand(
             p.perspective.name,
@@ -213,15 +223,16 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
                     name=o.objective.name,
                     status=o.result.status,
                     score_text=pct(o.result.score),
-                    url=reverse("objective_detail", args=[org_slug, sc_slug, o.objective.code]),
+                    status_text=status_label(o.result.status),
+                    url=_objective_url(org_slug, sc_slug, o.objective.code, query),
                 )
                 for o in p.objectives
             ),
         )
         for p in page.perspectives
     ]
+    codes = {o.pk: o.code for o in page.rows.objectives}
     links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
-    svg = render_map(bands, links, title=f"Strategy map of {scorecard.name}")
     return render(
         request,
         "web/strategy_map.html",
@@ -230,61 +241,17 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
             "organization": scorecard.organization,
             "membership": membership,
             "page": page,
-            "svg": svg,
+            "svg": render_map(bands, links, title=f"Strategy map of {scorecard.name}"),
             "as_of": as_of,
             "view": view,
             "views": VIEW_LABELS,
             "param_errors": errors,
+            "period_query": query,
         },
     )
 
 
-def _kpi_context(
-    request: HttpRequest, scorecard: Scorecard, kpi: Kpi, membership: Membership
-) -> dict[str, Any]:
-    as_of, view, errors = period_params(request)
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
-    result = page.result.kpis[kpi.code]
-    objective_result = page.result.objectives[kpi.objective.code]
-    fiscal = scorecard.organization.fiscal_year_start_month
-    default_period = kpi_selectors.entry_period_for(kpi, clock.today(), fiscal)
-    return {
-        "scorecard": scorecard,
-        "organization": scorecard.organization,
-        "membership": membership,
-        "kpi": kpi,
-        "result": result,
-        "objective_result": objective_result,
-        "history": kpi_selectors.kpi_history(kpi=kpi),
-        "comments": list(kpi.comments.select_related("author")[:50]),
-        "chart": history_chart(
-            result.history,
-            title=f"History of {kpi.name}",
-            unit=kpi.unit,
-            thresholds=_threshold_lines(kpi, result.target),
-        ),
-        "can_record": kpi_selectors.user_can_record(
-            user=request.user, kpi=kpi, role=membership.role
-        ),
-        "period_value": default_period.isoformat(),
-        "as_of": as_of,
-        "view": view,
-        "param_errors": errors,
-    }
-
-
-def _threshold_lines(kpi: Kpi, target: float | None) -> list[tuple[str, float]]:
-    """Where green starts and red ends, in the KPI's unit (linear scales with default bands)."""
-    if kpi.thresholds:
-        return []
-    spec = kpi_spec(kpi)
-    lines = [
-        ("Green from", value_at_score(spec, 2 / 3, target)),
-        ("Red below", value_at_score(spec, 1 / 3, target)),
-    ]
-    if spec.optimization == "minimize":
-        lines = [("Green below", lines[0][1]), ("Red above", lines[1][1])]
-    return [(label, value) for label, value in lines if value is not None]
+# --- KPI page and entry -----------------------------------------------------------------
 
 
 def _kpi_or_404(scorecard: Scorecard, code: str) -> Kpi:
@@ -294,31 +261,115 @@ def _kpi_or_404(scorecard: Scorecard, code: str) -> Kpi:
     return kpi
 
 
+def _kpi_chart(kpi: Kpi, history: Any) -> str:
+    """The history chart with the status zones of the latest target."""
+    if not history:
+        return ""
+    latest_target = next((t for _, _, t in reversed(history) if t is not None), None)
+    low, high = value_range(history)
+    zones = status_zones(kpi_spec(kpi), latest_target, low, high)
+    return history_chart(
+        history,
+        title=f"History of {kpi.name}: values, targets and status zones",
+        formatter=lambda v: format_number(v, kpi.unit),
+        zones=zones,
+        y_range=(low, high),
+    )
+
+
+def _entry_periods(kpi: Kpi, fiscal: int, chosen: dt.date) -> list[periods.Period]:
+    """The periods the entry form offers, newest first: the running one, the ones
+    before it, and the chosen one when it is older (to correct an old value)."""
+    interval = et.Interval(kpi.update_interval)
+    span = periods.period_containing(clock.today(), interval, fiscal)
+    out = []
+    for _ in range(ENTRY_PERIODS):
+        out.append(span)
+        span = periods.previous_period(span, interval, fiscal)
+    if chosen < out[-1].start:
+        out.append(periods.period_containing(chosen, interval, fiscal))
+    return out
+
+
+def _kpi_context(
+    request: HttpRequest, scorecard: Scorecard, kpi: Kpi, membership: Membership
+) -> dict[str, Any]:
+    as_of, view, errors = period_params(request)
+    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    result = page.result.kpis[kpi.code]
+    fiscal = scorecard.organization.fiscal_year_start_month
+    can_record = kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role)
+    default_period = kpi_selectors.entry_period_for(kpi, clock.today(), fiscal).start
+    chosen, _ = parse_as_of(request.GET.get("period", ""), default_period)
+    chosen = kpi_selectors.kpi_period(kpi, chosen, fiscal).start
+    return {
+        "scorecard": scorecard,
+        "organization": scorecard.organization,
+        "membership": membership,
+        "can_edit": membership.allows("editor"),
+        "kpi": kpi,
+        "result": result,
+        "objective_result": page.result.objectives[kpi.objective.code],
+        "objective_url": _objective_url(
+            scorecard.organization.slug, scorecard.slug, kpi.objective.code
+        ),
+        "history": []
+        if kpi.is_calculated
+        else kpi_selectors.kpi_history(kpi=kpi, fiscal_year_start_month=fiscal),
+        "calculated": kpi_selectors.calculated_history(
+            kpi=kpi, history=result.history, fiscal_year_start_month=fiscal
+        )
+        if kpi.is_calculated
+        else [],
+        "chart": _kpi_chart(kpi, result.history),
+        "can_record": can_record,
+        "entry_periods": _entry_periods(kpi, fiscal, chosen) if can_record else [],
+        "period_value": chosen.isoformat(),
+        "form_values": {},
+        "form_errors": {},
+        "as_of": as_of,
+        "view": view,
+        "param_errors": errors,
+        "period_query": _period_query(as_of, view),
+    }
+
+
 @login_required
 def kpi_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
-    """A KPI: its definition, chart, history with corrections, and the entry form."""
+    """A KPI: its definition, chart, periods with corrections, and the entry form."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     kpi = _kpi_or_404(scorecard, code)
-    return render(request, "web/kpi.html", _kpi_context(request, scorecard, kpi, membership))
+    context = _kpi_context(request, scorecard, kpi, membership)
+    context["comments"] = list(kpi.comments.select_related("author")[:50])
+    return render(request, "web/kpi.html", context)
+
+
+def _clean_number(raw: str) -> str:
+    """User input minus thousands separators and spaces: ``1,234 567`` → ``1234567``."""
+    return "".join(raw.split()).replace(",", "").replace("\u00a0", "")
 
 
 @login_required
 @require_POST
 def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
-    """Record (or correct) one value; re-renders the KPI panel for htmx, else redirects."""
+    """Record (or correct) one value with measurement_record, which keeps the history.
+
+    htmx gets the re-rendered KPI panel (new status, objective score, chart and
+    periods); a plain form post is redirected back to the KPI page.
+    """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, "contributor")
     kpi = _kpi_or_404(scorecard, code)
     if not kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role):
         return HttpResponse("You may not enter values for this KPI.", status=403)
     form_errors: dict[str, str] = {}
     raw_period = request.POST.get("period", "").strip()
-    raw_value = request.POST.get("value", "").strip().replace(",", "")
+    raw_value = _clean_number(request.POST.get("value", ""))
     note = request.POST.get("note", "")
-    period = None
+    period: dt.date | None = None
     try:
         period = dt.date.fromisoformat(raw_period)
     except ValueError:
-        form_errors["period"] = "Choose the first day of a period, e.g. 2026-10-01."
+        form_errors["period"] = "Choose a period (its first day, e.g. 2026-10-01)."
     if not raw_value:
         form_errors["value"] = "Enter a number."
     if period is not None and not form_errors:
@@ -329,19 +380,20 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
         except ValidationError as exc:
             for field, problems in exc.message_dict.items():
                 form_errors[{"period_start": "period"}.get(field, field)] = " ".join(problems)
+    if not form_errors and not is_htmx(request):
+        messages.success(request, f"Saved the value of {kpi.name} for {period:%b %Y}.")
+        return redirect("kpi_detail", org_slug, sc_slug, code)
     context = _kpi_context(request, scorecard, kpi, membership)
     context.update(
         form_errors=form_errors,
-        form_values={"value": request.POST.get("value", ""), "note": note},
+        form_values={"value": request.POST.get("value", ""), "note": note} if form_errors else {},
         period_value=raw_period,
         saved=not form_errors,
     )
     status = 422 if form_errors else 200
     if is_htmx(request):
         return render(request, "web/partials/kpi_panel.html", context, status=status)
-    if not form_errors:
-        messages.success(request, f"Saved {kpi.name} for {period}.")
-        return redirect("kpi_detail", org_slug, sc_slug, code)
+    context["comments"] = list(kpi.comments.select_related("author")[:50])
     return render(request, "web/kpi.html", context, status=status)
 
 
@@ -360,49 +412,76 @@ def kpi_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) ->
     return redirect(f"{reverse('kpi_detail', args=[org_slug, sc_slug, code])}#comments")
 
 
+# --- data-entry grid --------------------------------------------------------------------
+
+
+def _grid_rows(
+    rows: list[kpi_selectors.EntryRow], data: QueryDict
+) -> tuple[list[MeasurementRow], dict[int, tuple[str, str]]]:
+    """The filled cells of a posted grid as service rows, and what was typed per KPI."""
+    cells: list[MeasurementRow] = []
+    entered: dict[int, tuple[str, str]] = {}
+    for index, row in enumerate(rows):
+        raw = data.get(f"value-{row.kpi.pk}", "")
+        note = data.get(f"note-{row.kpi.pk}", "")
+        entered[row.kpi.pk] = (raw, note)
+        value = _clean_number(raw)
+        if not value:
+            continue  # an empty cell records nothing
+        cells.append(MeasurementRow(index, row.kpi, row.period.start, value, note))
+    return cells, entered
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_entry(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
-    """This period's values for all of the user's KPIs in one form, saved all or nothing."""
+    """One period's values for all of the user's KPIs in one form, saved all or nothing.
+
+    Every cell is checked first; if any is wrong nothing is saved and each wrong cell
+    says why. Corrections keep the earlier value (measurement_bulk_record).
+    """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, "contributor")
-    fiscal = scorecard.organization.fiscal_year_start_month
-    as_of, _, param_errors = period_params(request)
-    kpis = kpi_selectors.entry_kpis(scorecard=scorecard, user=request.user, role=membership.role)
-    starts = {k.pk: kpi_selectors.entry_period_for(k, as_of, fiscal) for k in kpis}
-    current = kpi_selectors.current_values(kpis, starts)
+    today = clock.today()
+    months = kpi_selectors.entry_months(today)
+    as_of, problem = parse_as_of(request.GET.get("as_of", ""), months[0])
+    rows = kpi_selectors.entry_grid(
+        scorecard=scorecard, user=request.user, role=membership.role, as_of=as_of
+    )
     errors: dict[int, str] = {}
     entered: dict[int, tuple[str, str]] = {}
     if request.method == "POST":
-        for kpi in kpis:
-            value = request.POST.get(f"value-{kpi.pk}", "").strip().replace(",", "")
-            note = request.POST.get(f"note-{kpi.pk}", "")
-            entered[kpi.pk] = (request.POST.get(f"value-{kpi.pk}", ""), note)
-            if value:
-                try:
-                    float(value)
-                except ValueError:
-                    errors[kpi.pk] = f"“{value}” is not a number."
-        if not errors:
-            try:
-                saved = _save_grid(request, kpis, starts, entered)
-            except _GridError as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, f"Saved {saved} value{'s' if saved != 1 else ''}.")
-                url = reverse("data_entry", args=[org_slug, sc_slug])
-                return redirect(f"{url}?as_of={as_of.isoformat()}")
-    rows = [
+        cells, entered = _grid_rows(rows, request.POST)
+        try:
+            result = measurement_bulk_record(rows=cells, user=request.user)
+        except MeasurementRowsError as exc:
+            for error in exc.row_errors:
+                kpi_id = rows[error.index].kpi.pk
+                errors[kpi_id] = " ".join(filter(None, [errors.get(kpi_id), error.message]))
+        else:
+            changed = result.created + result.corrected
+            corrected = f" ({result.corrected} corrected)" if result.corrected else ""
+            messages.success(
+                request, f"Saved {changed} value{'s' if changed != 1 else ''}{corrected}."
+            )
+            url = reverse("data_entry", args=[org_slug, sc_slug])
+            return redirect(f"{url}?as_of={as_of.isoformat()}")
+    if as_of not in months:
+        months = sorted({*months, as_of}, reverse=True)
+    lines = [
         {
-            "kpi": kpi,
-            "period": starts[kpi.pk],
-            "current": current.get(kpi.pk),
-            "value": entered.get(kpi.pk, ("", ""))[0]
-            if kpi.pk in entered
-            else ("" if current.get(kpi.pk) is None else _plain(current[kpi.pk].value)),
-            "note": entered.get(kpi.pk, ("", ""))[1],
-            "error": errors.get(kpi.pk),
+            "kpi": row.kpi,
+            "period": row.period,
+            "current": row.current,
+            "target": row.target,
+            "value": entered[row.kpi.pk][0]
+            if row.kpi.pk in entered
+            else ("" if row.current is None else plain_number(row.current.value)),
+            "note": entered[row.kpi.pk][1]
+            if row.kpi.pk in entered
+            else (row.current.note if row.current else ""),
+            "error": errors.get(row.kpi.pk),
         }
-        for kpi in kpis
+        for row in rows
     ]
     return render(
         request,
@@ -411,98 +490,11 @@ def data_entry(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespons
             "scorecard": scorecard,
             "organization": scorecard.organization,
             "membership": membership,
-            "rows": rows,
+            "rows": lines,
             "as_of": as_of,
+            "months": months,
             "errors": errors,
-            "param_errors": param_errors,
+            "param_errors": [problem] if problem else [],
         },
         status=422 if errors else 200,
     )
-
-
-def _plain(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
-
-
-class _GridError(Exception):
-    def __init__(self, errors: dict[int, str]) -> None:
-        super().__init__("grid has errors")
-        self.errors = errors
-
-
-def _save_grid(
-    request: HttpRequest,
-    kpis: list[Kpi],
-    starts: dict[int, dt.date],
-    entered: dict[int, tuple[str, str]],
-) -> int:
-    """Record every filled cell in one transaction; any bad cell rolls all of them back."""
-    errors: dict[int, str] = {}
-    saved = 0
-    with transaction.atomic():
-        for kpi in kpis:
-            raw, note = entered[kpi.pk]
-            value = raw.strip().replace(",", "")
-            if not value:
-                continue
-            try:
-                measurement_record(
-                    kpi=kpi,
-                    period_start=starts[kpi.pk],
-                    value=value,
-                    note=note,
-                    user=request.user,
-                )
-                saved += 1
-            except ValidationError as exc:
-                errors[kpi.pk] = " ".join(" ".join(v) for v in exc.message_dict.values())
-        if errors:
-            transaction.set_rollback(True)
-            raise _GridError(errors)
-    return saved
-
-
-@login_required
-def objective_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
-    """An objective: its score, KPIs, causes and effects, and the initiatives serving it."""
-    scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    as_of, view, errors = period_params(request)
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
-    row = next(
-        (o for p in page.perspectives for o in p.objectives if o.objective.code == code), None
-    )
-    if row is None:
-        raise Http404("No such objective.")
-    by_id = {o.pk: o for o in page.rows.objectives}
-    causes = [by_id[c] for c, e in page.links if e == row.objective.pk and c in by_id]
-    link_ids = dict(
-        ObjectiveLink.objects.filter(cause=row.objective).values_list("effect_id", "pk")
-    )
-    effects = [
-        (link_ids[e], by_id[e]) for c, e in page.links if c == row.objective.pk and e in by_id
-    ]
-    linked = {o.pk for _, o in effects} | {row.objective.pk}
-    others = [o for o in page.rows.objectives if o.pk not in linked]
-    initiatives = list(row.objective.initiatives.select_related("owner").order_by("deadline"))
-    return render(
-        request,
-        "web/objective.html",
-        {
-            "scorecard": scorecard,
-            "organization": scorecard.organization,
-            "membership": membership,
-            "row": row,
-            "perspective": next(p.perspective for p in page.perspectives if row in p.objectives),
-            "causes": causes,
-            "effects": effects,
-            "others": others,
-            "can_edit": membership.allows("editor"),
-            "initiatives": initiatives,
-            "results": page.result.objectives,
-            "as_of": as_of,
-            "param_errors": errors,
-        },
-    )
-
-
-__all__ = ["Objective"]

@@ -1,0 +1,162 @@
+"""Helpers shared by the manage views: access, form pages, delete confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from scorecard import clock
+from scorecard.engine.types import View
+from scorecard.organizations.access import require_role
+from scorecard.organizations.models import Membership, Organization, Role
+from scorecard.strategy.models import Scorecard
+
+#: Roles by what they may do here (organizations.access ranks them).
+READ = Role.VIEWER
+EDIT = Role.EDITOR
+ADMIN = Role.ADMIN
+
+
+def organization_access(
+    request: HttpRequest, org_slug: str, role: str
+) -> tuple[Organization, Membership]:
+    """The organization in the URL if the user has ``role`` there.
+
+    Unknown organizations and outsiders both get a 404 (we never confirm that another
+    tenant exists); members below ``role`` get a 403.
+    """
+    organization = Organization.objects.filter(slug=org_slug).first()
+    if organization is None:
+        raise Http404("No such organization.")
+    membership = require_role(user=request.user, organization=organization, role=role)
+    return organization, membership
+
+
+def scorecard_access(
+    request: HttpRequest, org_slug: str, sc_slug: str, role: str
+) -> tuple[Scorecard, Membership]:
+    """The scorecard in the URL, looked up inside the user's organization only."""
+    organization, membership = organization_access(request, org_slug, role)
+    scorecard = (
+        Scorecard.objects.select_related("organization", "unit", "parent")
+        .filter(organization=organization, slug=sc_slug)
+        .first()
+    )
+    if scorecard is None:
+        raise Http404("No such scorecard.")
+    return scorecard, membership
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """True for a request made by htmx (it wants a partial, not a full page)."""
+    return bool(getattr(request, "htmx", False))
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (else on top of the form)."""
+    if not hasattr(exc, "error_dict"):
+        for problem in exc.messages:
+            form.add_error(None, problem)
+        return
+    for field, problems in exc.message_dict.items():
+        target = field if field in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` URL from the form if it points into this site, else ``fallback``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    context: dict[str, Any],
+    title: str,
+    cancel_url: str,
+    submit: str = "Save",
+    template: str = "web/manage/form.html",
+    intro: str = "",
+) -> HttpResponse:
+    """Render a form page; a form with errors answers 422 so clients and tests can tell."""
+    return render(
+        request,
+        template,
+        {**context, "form": form, "title": title, "cancel_url": cancel_url, "submit": submit,
+         "intro": intro},
+        status=422 if form.errors else 200,
+    )  # fmt: skip
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    context: dict[str, Any],
+    thing: str,
+    name: str,
+    losses: list[str],
+    cancel_url: str,
+    problem: str = "",
+) -> HttpResponse:
+    """The "are you sure?" page listing what goes with the item.
+
+    When the service refuses the deletion, ``problem`` says why and the page answers 409.
+    """
+    return render(
+        request,
+        "web/manage/confirm_delete.html",
+        {**context, "thing": thing, "name": name, "losses": losses, "cancel_url": cancel_url,
+         "problem": problem},
+        status=409 if problem else 200,
+    )  # fmt: skip
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """``3, "KPI"`` → ``3 KPIs``; ``1, "KPI"`` → ``1 KPI``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def base_context(
+    organization: Organization, membership: Membership, scorecard: Scorecard | None = None
+) -> dict[str, Any]:
+    """What web/base.html needs for its navigation, plus the role flags templates test."""
+    return {
+        "organization": organization,
+        "membership": membership,
+        "scorecard": scorecard,
+        "can_edit": membership.allows(EDIT),
+        "is_admin": membership.allows(ADMIN),
+    }
+
+
+def period_from_query(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
+    """``as_of`` and ``view`` from the query string (as the reading pages pass them on).
+
+    Bad values fall back to today and the latest period, with a message for the page.
+    """
+    problems: list[str] = []
+    as_of = clock.today()
+    raw = request.GET.get("as_of", "").strip()
+    if raw:
+        try:
+            as_of = dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append(f"“{raw}” is not a date; showing today. Use the form 2026-10-31.")
+    view = request.GET.get("view", View.PERIOD.value)
+    if view not in {v.value for v in View}:
+        problems.append(f"“{view}” is not a period choice; showing the latest period.")
+        view = View.PERIOD.value
+    return as_of, view, problems
