@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("scorecard.api.urls")),
+    path("", include("scorecard.webhooks.urls")),
     path("", include("scorecard.web.urls")),
 ]

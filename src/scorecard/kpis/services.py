@@ -18,6 +18,7 @@ from scorecard.strategy.models import Objective
 
 from .models import Kpi, Measurement, Target
 from .scoring import kpi_spec
+from .signals import measurements_recorded
 
 #: Fields a caller may set on a KPI through kpi_create / kpi_update.
 KPI_FIELDS = {
@@ -89,7 +90,7 @@ def measurement_record(
             return current
         current.superseded_at = now
         current.save(update_fields=["superseded_at"])
-    return Measurement.objects.create(
+    measurement = Measurement.objects.create(
         kpi=kpi,
         period_start=period_start,
         value=number,
@@ -97,6 +98,10 @@ def measurement_record(
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
         recorded_at=now,
     )
+    measurements_recorded.send(
+        sender=Measurement, measurements=[measurement], recorded_at=now, user=user
+    )
+    return measurement
 
 
 @transaction.atomic
@@ -326,6 +331,9 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
         chunk = superseded[start : start + 900]
         Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
     Measurement.objects.bulk_create(new_rows)
+    measurements_recorded.send(
+        sender=Measurement, measurements=new_rows, recorded_at=now, user=recorder
+    )
     return BulkRecordResult(
         created=len(new_rows) - len(superseded), corrected=len(superseded), unchanged=unchanged
     )

@@ -1,0 +1,12 @@
+"""Signals sent by the KPI services, for apps that react to new numbers (webhooks).
+
+They are sent inside the service's transaction: a receiver that writes takes part
+in it, and a rolled-back write leaves nothing behind.
+"""
+
+from django.dispatch import Signal
+
+#: Sent after values are recorded or corrected. Arguments: ``measurements`` (the new
+#: Measurement rows, with ``kpi`` loaded), ``recorded_at`` (their common time) and
+#: ``user`` (who recorded them, or None).
+measurements_recorded = Signal()

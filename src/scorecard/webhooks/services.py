@@ -1,0 +1,255 @@
+"""Register webhooks, queue their deliveries and deliver them (signed, with retries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from scorecard import clock
+from scorecard.organizations.models import Organization
+
+from .models import Delivery, Event, Webhook
+
+#: Waits after the 1st, 2nd ... failed attempt; after the last one the delivery fails.
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=12),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+TIMEOUT_SECONDS = 5
+MAX_WEBHOOKS_PER_ORGANIZATION = 20
+SIGNATURE_HEADER = "X-Scorecard-Signature"
+
+
+def webhook_create(
+    *,
+    organization: Organization,
+    url: str,
+    events: Iterable[str],
+    description: str = "",
+    user: Any = None,
+) -> Webhook:
+    """Register ``url`` for ``events``; the shared secret is generated here."""
+    url = url.strip()
+    chosen = sorted(set(events))
+    errors: dict[str, str] = {}
+    parts = urlsplit(url)
+    if not url:
+        errors["url"] = "Enter the address to call."
+    elif parts.scheme not in {"http", "https"} or not parts.hostname:
+        errors["url"] = "The address must start with http:// or https:// and name a host."
+    elif len(url) > 500:
+        errors["url"] = "The address can be at most 500 characters long."
+    elif parts.username or parts.password:
+        errors["url"] = "Put no user name or password in the address; the calls are signed."
+    unknown = [name for name in chosen if name not in Event.values]
+    if not chosen:
+        errors["events"] = "Choose at least one event."
+    elif unknown:
+        errors["events"] = f"Unknown event: {', '.join(unknown)}."
+    if len(description.strip()) > 200:
+        errors["description"] = "The description can be at most 200 characters long."
+    if Webhook.objects.filter(organization=organization).count() >= MAX_WEBHOOKS_PER_ORGANIZATION:
+        errors["url"] = (
+            f"An organization can have at most {MAX_WEBHOOKS_PER_ORGANIZATION} webhooks."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return Webhook.objects.create(
+        organization=organization,
+        url=url,
+        events=chosen,
+        description=description.strip(),
+        secret=secrets.token_urlsafe(32),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_at=clock.now(),
+    )
+
+
+def webhook_set_active(*, webhook: Webhook, active: bool) -> Webhook:
+    """Pause or resume a webhook (paused ones get no new deliveries)."""
+    webhook.active = active
+    webhook.save(update_fields=["active"])
+    return webhook
+
+
+def webhook_delete(*, webhook: Webhook) -> None:
+    """Remove a webhook and its delivery log."""
+    webhook.delete()
+
+
+def delivery_retry(*, delivery: Delivery) -> Delivery:
+    """Queue a failed delivery again, now, with a fresh count of attempts."""
+    delivery.state = Delivery.State.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = clock.now()
+    delivery.save(update_fields=["state", "attempts", "next_attempt_at"])
+    return delivery
+
+
+def subscribers(organization_id: int, event: str) -> list[Webhook]:
+    """Active webhooks of the organization that want ``event`` (one query)."""
+    return [
+        hook
+        for hook in Webhook.objects.filter(organization_id=organization_id, active=True)
+        if event in hook.events
+    ]
+
+
+def deliveries_queue(*, hooks: list[Webhook], event: str, payloads: list[dict[str, Any]]) -> int:
+    """Queue one delivery per webhook and payload (bulk insert); returns how many."""
+    now = clock.now()
+    rows = [
+        Delivery(
+            webhook=hook,
+            event=event,
+            payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for hook in hooks
+        for payload in payloads
+    ]
+    Delivery.objects.bulk_create(rows, batch_size=500)
+    ids = [row.pk for row in rows if row.pk is not None]
+    if ids and settings.WEBHOOKS_DELIVER_AT_ONCE:
+        # First attempt right after the commit, in a background thread; retries
+        # are made by `scorecard deliver_webhooks` (cron).
+        from .receivers import deliver_in_background
+
+        transaction.on_commit(lambda: deliver_in_background(ids))
+    return len(rows)
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The signature header's value: ``t=<unix time>,v1=<hex HMAC-SHA256 of "t.body">``.
+
+    Signing the time too lets a receiver refuse replays of old calls.
+    """
+    message = str(timestamp).encode() + b"." + body
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect answers a call with a 3xx status; we never follow it elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of one HTTP call."""
+
+    ok: bool
+    status: int | None
+    error: str
+
+
+def _post(delivery: Delivery, now: dt.datetime) -> Attempt:
+    body = json.dumps(
+        {
+            "id": delivery.pk,
+            "event": delivery.event,
+            "created_at": delivery.created_at.isoformat(),
+            "data": delivery.payload,
+        },
+        separators=(",", ":"),
+    ).encode()
+    request = urllib.request.Request(
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Scorecard-Webhooks/1",
+            "X-Scorecard-Event": delivery.event,
+            "X-Scorecard-Delivery": str(delivery.pk),
+            SIGNATURE_HEADER: signature(delivery.webhook.secret, int(now.timestamp()), body),
+        },
+    )
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as exc:
+        return Attempt(False, exc.code, f"The receiver answered {exc.code} {exc.reason}.")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return Attempt(False, None, f"Could not reach the receiver: {reason}."[:300])
+    if 200 <= status < 300:
+        return Attempt(True, status, "")
+    return Attempt(False, status, f"The receiver answered {status}.")
+
+
+def deliver(delivery: Delivery, *, now: dt.datetime | None = None) -> Delivery:
+    """Try one delivery once and record the outcome (and when to try again)."""
+    now = now or clock.now()
+    outcome = _post(delivery, now)
+    delivery.attempts += 1
+    delivery.last_status_code = outcome.status
+    delivery.last_error = outcome.error
+    if outcome.ok:
+        delivery.state = Delivery.State.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = Delivery.State.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + RETRY_DELAYS[delivery.attempts - 1]
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "state",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
+    return delivery
+
+
+def deliver_due(
+    *, now: dt.datetime | None = None, limit: int = 500, only_ids: list[int] | None = None
+) -> dict[str, int]:
+    """Deliver every pending delivery whose time has come; returns counts by outcome."""
+    now = now or clock.now()
+    due = (
+        Delivery.objects.select_related("webhook")
+        .filter(state=Delivery.State.PENDING, next_attempt_at__lte=now, webhook__active=True)
+        .order_by("next_attempt_at", "id")
+    )
+    if only_ids is not None:
+        due = due.filter(pk__in=only_ids)
+    counts = {"delivered": 0, "retrying": 0, "failed": 0}
+    for delivery in due[:limit]:
+        result = deliver(delivery, now=now)
+        if result.state == Delivery.State.DELIVERED:
+            counts["delivered"] += 1
+        elif result.state == Delivery.State.FAILED:
+            counts["failed"] += 1
+        else:
+            counts["retrying"] += 1
+    return counts
