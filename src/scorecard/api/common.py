@@ -17,6 +17,10 @@ from .errors import field_error
 #: Largest page a list endpoint returns; ask with ?limit= and walk with ?offset=.
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
+#: Positions are stored as 32-bit integers (PostgreSQL's ``integer``).
+MAX_POSITION = 2**31 - 1
+#: Larger offsets are no use (no table has that many rows) and overflow the database.
+MAX_OFFSET = 10**9
 
 M = TypeVar("M", bound=Model)
 
@@ -69,4 +73,4 @@ class PageParams(Schema):
     """limit/offset paging (limit at most MAX_LIMIT)."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -89,6 +89,9 @@ def _ninja_validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
     return items
 
 
+OUT_OF_RANGE = "A number in the request is too large to be an id, position or count."
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers that give every error the standard shape."""
 
@@ -154,3 +157,17 @@ def install(api: NinjaAPI) -> None:
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         detail = "The change conflicts with another one made at the same time; try again."
         return _respond(api, request, 409, detail, [])
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # SQLite refuses integers beyond 64 bits before running the query.
+        return _respond(
+            api, request, 422, OUT_OF_RANGE, [{"loc": ["query"], "message": OUT_OF_RANGE}]
+        )
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # PostgreSQL: a number beyond its column's range ("integer out of range").
+        return _respond(
+            api, request, 422, OUT_OF_RANGE, [{"loc": ["body"], "message": OUT_OF_RANGE}]
+        )

@@ -14,7 +14,7 @@ from scorecard.kpis import services
 from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
 
 from ..access import access_of
-from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
 from .objectives import scoped_objectives
 
@@ -111,7 +111,7 @@ class KpiPatch(Schema):
     thresholds: list[dict[str, Any]] | None = None
     owner: int | None = None
     updater: int | None = None
-    position: int | None = Field(None, ge=0)
+    position: int | None = Field(None, ge=0, le=MAX_POSITION)
 
 
 class KpiFilter(PageParams):

@@ -14,7 +14,7 @@ from scorecard.strategy import services
 from scorecard.strategy.models import Objective
 
 from ..access import access_of
-from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
 from .perspectives import scoped_perspectives
 
@@ -64,7 +64,7 @@ class ObjectivePatch(Schema):
     owner: int | None = None
     weight: float | None = None
     due_date: dt.date | None = None
-    position: int | None = Field(None, ge=0)
+    position: int | None = Field(None, ge=0, le=MAX_POSITION)
 
 
 class ObjectiveFilter(PageParams):

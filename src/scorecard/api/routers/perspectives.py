@@ -13,7 +13,7 @@ from scorecard.strategy import services
 from scorecard.strategy.models import Perspective
 
 from ..access import access_of
-from ..common import PageParams, get_or_404, page_schema, paginate
+from ..common import MAX_POSITION, PageParams, get_or_404, page_schema, paginate
 from .scorecards import scoped_scorecards
 
 router = Router(tags=["perspectives"])
@@ -45,7 +45,7 @@ class PerspectivePatch(Schema):
     name: str | None = None
     kind: Kind | None = None
     weight: float | None = None
-    position: int | None = Field(None, ge=0)
+    position: int | None = Field(None, ge=0, le=MAX_POSITION)
 
 
 class PerspectiveFilter(PageParams):
