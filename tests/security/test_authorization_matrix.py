@@ -1,0 +1,372 @@
+"""The authorization matrix: every URL and every API operation × every role.
+
+The cases are generated from the URL configuration and from the OpenAPI document, so
+a new page or endpoint without a rule here fails ``test_every_url_has_a_rule``.
+
+Expectations per persona, in the order of ROLES:
+  ok    the request is served (2xx, a redirect that is not to the sign-in page, or 422
+        for an empty form);
+  403   refused: the role is too low;
+  404   hidden: the user is not a member of the organization;
+  422   (API) the body names objects the caller cannot see;
+  login anonymous users are sent to the sign-in page (web) / 401 (API).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from scorecard.api.services import api_token_create
+from scorecard.webhooks.models import Delivery
+from scorecard.webhooks.services import webhook_create
+from tests.api.conftest import ApiWorld, JsonClient, Stuff
+from tests.factories import PerspectiveFactory
+
+ROLES = ("admin", "editor", "contributor", "viewer", "outsider", "anonymous")
+
+READ = ("ok", "ok", "ok", "ok", "404", "login")
+CONTRIBUTE = ("ok", "ok", "ok", "403", "404", "login")
+EDIT = ("ok", "ok", "403", "403", "404", "login")
+ADMIN = ("ok", "403", "403", "403", "404", "login")
+ANY_MEMBER = ("ok", "ok", "ok", "ok", "ok", "login")  # pages about the user's own things
+PUBLIC = ("ok", "ok", "ok", "ok", "ok", "ok")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to call one URL and what each role gets."""
+
+    method: str
+    expect: tuple[str, ...]
+    code: str = ""  # which object a <code> parameter names: "kpi" or "objective"
+    pk: str = ""  # which object a <pk> parameter names
+
+
+#: Web pages, by URL name.
+WEB: dict[str, Rule] = {
+    "login": Rule("GET", PUBLIC),
+    # Signing out always ends on the sign-in page.
+    "logout": Rule("POST", ("login",) * 6),
+    "home": Rule("GET", ANY_MEMBER),
+    "api_docs_asset": Rule("GET", PUBLIC),
+    "api_tokens": Rule("GET", READ),
+    "api_token_revoke": Rule("POST", ("ok", "404", "404", "404", "404", "login"), pk="token"),
+    "webhook_list": Rule("GET", ADMIN),
+    "webhook_toggle": Rule("POST", ADMIN, pk="webhook"),
+    "webhook_delete": Rule("POST", ADMIN, pk="webhook"),
+    "webhook_delivery_retry": Rule("POST", ADMIN, pk="delivery"),
+    "scorecard_detail": Rule("GET", READ),
+    "strategy_map": Rule("GET", READ),
+    "data_entry": Rule("GET", CONTRIBUTE),
+    "kpi_detail": Rule("GET", READ, code="kpi"),
+    "kpi_record": Rule("POST", CONTRIBUTE, code="kpi"),
+    "kpi_comment": Rule("POST", CONTRIBUTE, code="kpi"),
+    "organization_detail": Rule("GET", READ),
+    "unit_new": Rule("GET", ADMIN),
+    "unit_detail": Rule("GET", READ),
+    "unit_edit": Rule("GET", ADMIN),
+    "unit_delete": Rule("GET", ADMIN),
+    "members": Rule("GET", ADMIN),
+    "member_add": Rule("POST", ADMIN),
+    "member_role": Rule("POST", ADMIN, pk="membership"),
+    "member_remove": Rule("POST", ADMIN, pk="membership"),
+    "scorecard_new": Rule("GET", EDIT),
+    "scorecard_edit": Rule("GET", EDIT),
+    "scorecard_delete": Rule("GET", EDIT),
+    "perspective_list": Rule("GET", READ),  # the structure; edit buttons only for editors
+    "perspective_new": Rule("GET", EDIT),
+    "perspective_edit": Rule("GET", EDIT, pk="perspective"),
+    "perspective_move": Rule("POST", EDIT, pk="perspective"),
+    "perspective_delete": Rule("GET", EDIT, pk="empty_perspective"),
+    "objective_new": Rule("GET", EDIT),
+    "objective_detail": Rule("GET", READ, code="objective"),
+    "objective_edit": Rule("GET", EDIT, code="objective"),
+    "objective_delete": Rule("GET", EDIT, code="objective"),
+    "objective_move": Rule("POST", EDIT, code="objective"),
+    "link_add": Rule("POST", EDIT, code="objective"),
+    "link_remove": Rule("POST", EDIT, pk="link"),
+    "kpi_new": Rule("GET", EDIT, code="objective"),
+    "kpi_edit": Rule("GET", EDIT, code="kpi"),
+    "kpi_delete": Rule("GET", EDIT, code="kpi"),
+    "initiative_list": Rule("GET", READ),
+    "initiative_board": Rule("GET", READ),
+    "initiative_new": Rule("GET", EDIT),
+    "initiative_detail": Rule("GET", READ, pk="initiative"),
+    "initiative_edit": Rule("GET", EDIT, pk="initiative"),
+    "initiative_delete": Rule("GET", EDIT, pk="initiative"),
+    "task_add": Rule("POST", EDIT, pk="initiative"),
+    "task_edit": Rule("GET", EDIT, pk="task"),
+    "task_remove": Rule("POST", EDIT, pk="task"),
+    "task_state": Rule("POST", CONTRIBUTE, pk="task"),
+}
+
+API_READ = ("ok", "ok", "ok", "ok", "404", "login")
+API_EDIT = ("ok", "ok", "403", "403", "404", "login")
+API_ADMIN = ("ok", "403", "403", "403", "404", "login")
+API_CONTRIBUTE = ("ok", "ok", "ok", "403", "404", "login")
+API_SELF = ("ok", "ok", "ok", "ok", "ok", "login")
+# Lists are filtered to the caller's organizations, so an outsider sees an empty page.
+API_LIST = ("ok", "ok", "ok", "ok", "ok", "login")
+# The outsider names objects of another organization in the body: they are not found.
+API_CREATE_EDIT = ("ok", "ok", "403", "403", "404", "login")
+API_CREATE_ADMIN = ("ok", "403", "403", "403", "404", "login")
+API_CREATE_CONTRIBUTE = ("ok", "ok", "ok", "403", "404", "login")
+# A bulk upload checks every row and names the unknown KPIs row by row.
+API_BULK = ("ok", "ok", "ok", "403", "422", "login")
+
+
+def _bodies(one: Stuff) -> dict[str, Any]:
+    """A valid body for every operation that takes one (PATCH bodies may be empty)."""
+    return {
+        "unit_create": {"parent": one.unit.pk, "name": "Service"},
+        "unit_update": {"name": "Sales and service"},
+        "scorecard_create": {"unit": one.unit.pk, "name": "Sales"},
+        "perspective_create": {"scorecard": one.perspective.scorecard_id, "name": "Growth"},
+        "objective_create": {"perspective": one.perspective.pk, "name": "Win back customers"},
+        "link_create": {"cause": one.objective2.pk, "effect": one.objective.pk},
+        "kpi_create": {
+            "objective": one.objective.pk,
+            "code": "wins",
+            "name": "Wins",
+            "minimum": 0,
+            "maximum": 10,
+        },  # fmt: skip
+        "target_set": {"kpi": one.kpi.pk, "period_start": "2026-02-01", "value": 70},
+        "measurement_create": {"kpi": one.kpi.pk, "period_start": "2026-02-01", "value": 61},
+        "measurement_bulk": [{"kpi": one.kpi.pk, "period_start": "2026-03-01", "value": 62}],
+        "initiative_create": {"scorecard": one.perspective.scorecard_id, "name": "Call back"},
+        "task_create": {"initiative": one.initiative.pk, "name": "Draft the script"},
+    }
+
+
+#: API operations, by operationId (from the OpenAPI document).
+API: dict[str, tuple[str, ...]] = {
+    "me": API_SELF,
+    "unit_list": API_LIST,
+    "unit_create": API_CREATE_ADMIN,
+    "unit_get": API_READ,
+    "unit_update": API_ADMIN,
+    "unit_delete": API_ADMIN,
+    "scorecard_list": API_LIST,
+    "scorecard_create": API_CREATE_EDIT,
+    "scorecard_get": API_READ,
+    "scorecard_update": API_EDIT,
+    "scorecard_delete": API_EDIT,
+    "scorecard_scores": API_READ,
+    "perspective_list": API_LIST,
+    "perspective_create": API_CREATE_EDIT,
+    "perspective_get": API_READ,
+    "perspective_update": API_EDIT,
+    "perspective_delete": API_EDIT,
+    "objective_list": API_LIST,
+    "objective_create": API_CREATE_EDIT,
+    "objective_get": API_READ,
+    "objective_update": API_EDIT,
+    "objective_delete": API_EDIT,
+    "link_list": API_LIST,
+    "link_create": API_CREATE_EDIT,
+    "link_get": API_READ,
+    "link_delete": API_EDIT,
+    "kpi_list": API_LIST,
+    "kpi_create": API_CREATE_EDIT,
+    "kpi_get": API_READ,
+    "kpi_update": API_EDIT,
+    "kpi_delete": API_EDIT,
+    "target_list": API_LIST,
+    "target_set": API_CREATE_EDIT,
+    "target_get": API_READ,
+    "target_delete": API_EDIT,
+    "measurement_list": API_LIST,
+    "measurement_create": API_CREATE_CONTRIBUTE,
+    "measurement_bulk": API_BULK,
+    "measurement_get": API_READ,
+    "initiative_list": API_LIST,
+    "initiative_create": API_CREATE_EDIT,
+    "initiative_get": API_READ,
+    "initiative_update": API_EDIT,
+    "initiative_delete": API_EDIT,
+    "task_list": API_LIST,
+    "task_create": API_CREATE_EDIT,
+    "task_get": API_READ,
+    "task_update": API_CONTRIBUTE,
+    "task_delete": API_EDIT,
+}
+
+#: Framework URLs that are not ours to rule (the Django admin has its own staff checks).
+NOT_OURS = re.compile(r"^admin/|^api/v1/(openapi\.json|docs|)$")
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.append((prefix + str(pattern.pattern), str(pattern.name)))
+    return found
+
+
+def web_urls() -> list[tuple[str, str]]:
+    """(route, name) of every page outside the API and the Django admin."""
+    return [
+        (route, name)
+        for route, name in _walk(get_resolver().url_patterns)
+        if not NOT_OURS.match(route) and not route.startswith("api/v1/")
+    ]
+
+
+def api_operations() -> list[tuple[str, str, str]]:
+    """(method, path, operationId) of every operation in the OpenAPI document."""
+    from scorecard.api.v1 import api as ninja_api
+
+    document = ninja_api.get_openapi_schema()
+    return [
+        (
+            method.upper(),
+            path,
+            re.sub(r"^scorecard_api_routers_[a-z]+?_", "", operation["operationId"]),
+        )
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def test_every_url_has_a_rule() -> None:
+    missing = sorted({name for _, name in web_urls()} - set(WEB))
+    assert not missing, f"pages without an authorization rule: {missing}"
+    stale = sorted(set(WEB) - {name for _, name in web_urls()})
+    assert not stale, f"rules for pages that no longer exist: {stale}"
+    operations = {operation for _, _, operation in api_operations()}
+    assert not sorted(operations - set(API)), (
+        f"API operations without a rule: {operations - set(API)}"
+    )
+    assert not sorted(set(API) - operations), f"rules for gone operations: {set(API) - operations}"
+
+
+@dataclass
+class Objects:
+    """One of everything, to fill in URL parameters."""
+
+    stuff: Stuff
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def objects(api: ApiWorld, stuff: Stuff) -> Objects:
+    world, one = api.world, stuff
+    token, _ = api_token_create(user=world.admin, organization=world.organization, name="x")
+    hook = webhook_create(
+        organization=world.organization, url="https://x.example/", events=["measurement.recorded"]
+    )
+    delivery = Delivery.objects.create(
+        webhook=hook, event="measurement.recorded", payload={}, created_at=hook.created_at,
+        state=Delivery.State.FAILED,
+    )  # fmt: skip
+    membership = world.viewer.memberships.get(organization=world.organization)
+    ids = {
+        "token": token.pk,
+        "webhook": hook.pk,
+        "delivery": delivery.pk,
+        "membership": membership.pk,
+        "perspective": one.perspective.pk,
+        "empty_perspective": PerspectiveFactory(scorecard=world.scorecard, name="Spare").pk,
+        "link": one.link.pk,
+        "initiative": one.initiative.pk,
+        "task": one.task.pk,
+    }
+    return Objects(stuff, ids)
+
+
+def _fill(route: str, rule: Rule, objects: Objects) -> str:
+    values = {
+        "org_slug": "northwind",
+        "sc_slug": "company",
+        "unit_slug": "sales",
+        "name": "swagger-ui.css",
+        "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
+        "pk": str(objects.ids.get(rule.pk, 0)),
+    }
+
+    def value(match: re.Match[str]) -> str:
+        return values[match.group(1)]
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", value, route)
+
+
+def _outcome(response: Any, api_call: bool) -> str:
+    status = response.status_code
+    if status == 302 and "/login/" in response.get("Location", "") and not api_call:
+        return "login"
+    if status == 401 and api_call:
+        return "login"
+    if status in (403, 404) or (status == 422 and api_call):
+        return str(status)
+    if status < 400 or status == 422:
+        return "ok"
+    return f"unexpected {status}"
+
+
+WEB_CASES = [
+    pytest.param(route, name, role, id=f"{name}-{role}")
+    for route, name in web_urls()
+    if name in WEB
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("route", "name", "role"), WEB_CASES)
+def test_page_access(route: str, name: str, role: str, api: ApiWorld, objects: Objects) -> None:
+    rule = WEB[name]
+    url = _fill(route, rule, objects)
+    client = api.world.client_for(role)
+    response = client.get(url) if rule.method == "GET" else client.post(url, {})
+    expected = rule.expect[ROLES.index(role)]
+    outcome = _outcome(response, api_call=False)
+    assert outcome == expected, f"{rule.method} {url} as {role}: {outcome}, expected {expected}"
+
+
+def _api_path(path: str, objects: Objects) -> str:
+    one = objects.stuff
+    ids = {
+        "unit_id": one.unit.pk,
+        "scorecard_id": one.perspective.scorecard_id,
+        "perspective_id": objects.ids["empty_perspective"],
+        "objective_id": one.objective.pk,
+        "link_id": one.link.pk,
+        "kpi_id": one.kpi.pk,
+        "target_id": one.target.pk,
+        "measurement_id": one.measurement.pk,
+        "initiative_id": one.initiative.pk,
+        "task_id": one.task.pk,
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+
+API_CASES = [
+    pytest.param(method, path, operation, role, id=f"{operation}-{role}")
+    for method, path, operation in api_operations()
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("method", "path", "operation", "role"), API_CASES)
+def test_api_access(
+    method: str,
+    path: str,
+    operation: str,
+    role: str,
+    api: ApiWorld,
+    objects: Objects,
+) -> None:
+    client = api.client(role) if role != "anonymous" else JsonClient()
+    url = _api_path(path, objects)
+    body = None if method in ("GET", "DELETE") else _bodies(objects.stuff).get(operation, {})
+    response = client.request(method, url, body)
+    expected = API[operation][ROLES.index(role)]
+    outcome = _outcome(response, api_call=True)
+    assert outcome == expected, f"{method} {url} as {role}: {outcome}, expected {expected}"
