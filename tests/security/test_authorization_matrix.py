@@ -135,7 +135,7 @@ def _bodies(one: Stuff) -> dict[str, Any]:
             "name": "Wins",
             "minimum": 0,
             "maximum": 10,
-        },  # fmt: skip
+        },
         "target_set": {"kpi": one.kpi.pk, "period_start": "2026-02-01", "value": 70},
         "measurement_create": {"kpi": one.kpi.pk, "period_start": "2026-02-01", "value": 61},
         "measurement_bulk": [{"kpi": one.kpi.pk, "period_start": "2026-03-01", "value": 62}],
