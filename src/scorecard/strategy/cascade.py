@@ -148,6 +148,12 @@ def _check(
         raise ValidationError(
             {"objectives": f"“{foreign[0]}” is not an objective of “{parent.name}”."}
         )
+    if not name:
+        raise ValidationError({"name": "The new scorecard needs a name."})
+    if not slug:
+        raise ValidationError(
+            {"slug": "Give the scorecard a short name with letters or digits, e.g. sales-2027."}
+        )
     clash = (
         Scorecard.objects.filter(organization_id=parent.organization_id, slug=slug)
         .select_related("unit")
@@ -161,8 +167,6 @@ def _check(
                 f"name “{slug}” (“{clash.name}”). Choose another name or short name."
             }
         )
-    if not name:
-        raise ValidationError({"name": "The new scorecard needs a name."})
 
 
 @transaction.atomic
@@ -189,7 +193,7 @@ def scorecard_cascade(
     """
     shares = shares or {}
     name = (name or "").strip() or f"{unit.name} – {parent.name}"
-    slug = (slug or "").strip() or slugify(name)[:80]
+    slug = slugify((slug or "").strip() or name)[:80]
     _check(parent, unit, objectives, name, slug)
     objectives = list(
         Objective.objects.filter(scorecard=parent, pk__in=[o.pk for o in objectives])
