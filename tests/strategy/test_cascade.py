@@ -69,7 +69,9 @@ def company(world: Any) -> Company:
         kpi=cost, period_start=dt.date(2026, 1, 1), value=40,
         set_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )  # fmt: skip
-    sales = UnitFactory(organization=world.organization, parent=world.unit, name="Sales", slug="sales")
+    sales = UnitFactory(
+        organization=world.organization, parent=world.unit, name="Sales", slug="sales"
+    )
     team = UnitFactory(organization=world.organization, parent=sales, name="North", slug="north")
     return Company(world, card, finance, customer, grow, win, sales, team, revenue, margin)
 
@@ -168,9 +170,9 @@ def test_clear_errors_and_nothing_half_made(company: Company) -> None:
     }
     other = ObjectiveFactory(perspective=PerspectiveFactory(scorecard=ScorecardFactory(
         organization=world.organization, unit=company.sales, slug="elsewhere")))  # fmt: skip
-    assert "is not an objective of “Company”" in _refused(company, objectives=[other])[
-        "objectives"
-    ][0]
+    assert (
+        "is not an objective of “Company”" in _refused(company, objectives=[other])["objectives"][0]
+    )
     assert _refused(company, shares={company.grow.pk: 1.5}) == {
         "share": ["The share of “Grow revenue” must be more than 0 and at most 1 (100 %); "
                   "“1.5” is not."]

@@ -107,9 +107,13 @@ class CardRow:
 
 @dataclass
 class UnitScoreRow:
+    """A unit in tree order with its scorecards; ``cascade_from`` is the scorecard of the
+    nearest unit above that has one (what an editor would cascade to this unit)."""
+
     unit: Unit
     depth: int
     cards: list[CardRow] = field(default_factory=list)
+    cascade_from: Scorecard | None = None
 
 
 @dataclass
@@ -166,15 +170,25 @@ def alignment_overview(
         cards[card.pk] = CardRow(card, scores.results[card.pk])
         if card.unit_id in by_unit:
             by_unit[card.unit_id].cards.append(cards[card.pk])
+    units = {row.unit.pk: row for row in rows}
+    for row in rows:
+        above = row.unit.parent_id
+        seen: set[int] = set()
+        while above is not None and above in units and above not in seen:
+            if units[above].cards:
+                row.cascade_from = units[above].cards[0].scorecard
+                break
+            seen.add(above)
+            above = units[above].unit.parent_id
     names = {
         (card.slug, o.code): o.name
         for card in scores.scorecards
         for o in scores.rows[card.pk].objectives
     }
-    for row in scores.alignments:
-        a = row.alignment
-        if row.child_scorecard_id in cards:
-            cards[row.child_scorecard_id].feeds.append(
+    for link in scores.alignments:
+        a = link.alignment
+        if link.child_scorecard_id in cards:
+            cards[link.child_scorecard_id].feeds.append(
                 (
                     names.get((a.child_scorecard, a.child_objective), a.child_objective),
                     names.get((a.parent_scorecard, a.parent_objective), a.parent_objective),
@@ -270,7 +284,9 @@ class Step:
 
     ``kind`` is task, initiative, kpi, objective, perspective, scorecard or vision;
     ``scorecard`` and ``key`` (an objective code, KPI code or initiative id) let the
-    page link to it; ``note`` says how it connects (e.g. "makes up 60 % of").
+    page link to it. An objective reached through an alignment has the ``share`` the
+    objective before it makes up of it, and that objective's name as ``note``; a
+    scorecard's ``note`` is its unit, the vision's the scorecard it comes from.
     """
 
     kind: str
@@ -311,7 +327,9 @@ def _objective_paths(
         below = seen | {objective.pk}
         for rest, top in _objective_paths(parent, perspectives, cards, objectives, parents, below):
             first = rest[0]
-            aligned = Step(first.kind, first.name, first.scorecard, first.key, "aligned", share)
+            aligned = Step(
+                first.kind, first.name, first.scorecard, first.key, objective.name, share
+            )
             paths.append(([*here, aligned, *rest[1:]], top))
     return paths
 
