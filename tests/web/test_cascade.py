@@ -138,7 +138,7 @@ def test_every_member_sees_the_alignment_view(card: Card, persona: str, status: 
         assert re.search(r'id="score-sales-2027"><span class="pill \w+">60.0\s%', text)
         assert "Grow → <strong>Grow</strong>" in text
         # Only editors are offered to cascade.
-        assert ("Cascade to a unit" in _scorecard_page(card, persona)) == (
+        assert (f'href="{CASCADE}">Cascade to a unit</a>' in _scorecard_page(card, persona)) == (
             persona in {"admin", "editor"}
         )
 
