@@ -41,7 +41,8 @@ HEADER = """\
 # Other things to look at: the sales funnel (website visitors -> sign-ups ->
 # qualified leads -> deals) and the calculated KPIs gross margin and lead-to-deal
 # conversion; red, yellow and green KPIs in every perspective; two department
-# scorecards (Sales, Operations) aligned to the company objectives.
+# scorecards (Sales, Operations) aligned to the company objectives, each making up a
+# share of the company objective; a Customer service unit without a scorecard yet.
 #
 # Regenerate with scripts/make_demo.py; the format is in docs/scorecard-format.md.
 """
@@ -798,7 +799,7 @@ def sales() -> dict[str, Any]:
                  measurements=series("month", 20, 40, 0.4, 0.55, noise=0.02, digits=0)),
          ]},
         {"kind": "customer", "code": "partner-pipeline", "name": "Fill the partner pipeline",
-         "owner": "sales.lead", "aligned_to": [{"objective": "company/win-customers"}],
+         "owner": "sales.lead", "aligned_to": [{"objective": "company/win-customers", "share": 0.4}],
          "kpis": [
              kpi("pipeline_value", "Pipeline value", unit="€", minimum=500_000, target=1_500_000,
                  time_aggregation="last", owner="sales.lead", updater="sales.lead",
@@ -848,7 +849,7 @@ def operations() -> dict[str, Any]:
                  measurements=series("month", 9, 5, 0.3, 0.55, digits=2)),
          ]},
         {"kind": "internal", "code": "ship-fast", "name": "Ship fast and accurately",
-         "owner": "ops.lead", "aligned_to": [{"objective": "company/deliver-on-time"}],
+         "owner": "ops.lead", "aligned_to": [{"objective": "company/deliver-on-time", "share": 0.5}],
          "kpis": [
              kpi("picking_accuracy", "Picking accuracy", unit="%", minimum=97, maximum=100,
                  target=99.7, time_aggregation="average", owner="ops.lead", updater="ops.lead",
@@ -1029,6 +1030,8 @@ def document() -> dict[str, Any]:
             {"slug": "northwind", "name": "Northwind Outdoor"},
             {"slug": "sales", "name": "Sales", "parent": "northwind"},
             {"slug": "operations", "name": "Operations", "parent": "northwind"},
+            # No scorecard yet: the unit to cascade the company scorecard to (docs/cascading.md).
+            {"slug": "customer-service", "name": "Customer service", "parent": "northwind"},
         ],
         "users": [
             {"username": u, "name": n, "email": f"{u}@northwind.example", "role": r, "unit": unit}

@@ -46,3 +46,19 @@ def test_superseded_rows_may_share_the_period() -> None:
 def test_weight_must_be_positive() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         KpiFactory(weight=0)
+
+
+def test_unit_rollup_choices_are_the_engines_and_automatic() -> None:
+    from scorecard.engine.cascade import UnitRollup
+
+    assert set(km.UnitRollup.values) == {rule.value for rule in UnitRollup} | {"auto"}
+
+
+@pytest.mark.django_db
+def test_a_kpi_rolls_up_into_one_parent_kpi_only() -> None:
+    child, parent, other = KpiFactory(), KpiFactory(), KpiFactory()
+    km.KpiAlignment.objects.create(child=child, parent=parent)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        km.KpiAlignment.objects.create(child=child, parent=other)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        km.KpiAlignment.objects.create(child=other, parent=other)

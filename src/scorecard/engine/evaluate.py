@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import periods as pr
 from .formulas import parse, plan
 from .periods import Period
-from .rollup import coverage, normalised, rollup
+from .rollup import aligned_rollup, coverage, normalised, rollup
 from .scoring import score_value, validate_spec
 from .series import Series
 from .trend import direction
@@ -96,6 +96,41 @@ class RollupSettings:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """Cascading: an objective of a unit below that makes up ``share`` of one objective here.
+
+    ``score`` is that objective's own rolled-up score (the engine's cascade evaluation
+    fills it in, children first); ``share`` is the declared share, 0 < share <= 1.
+    """
+
+    objective: str
+    source_scorecard: str
+    source_scorecard_name: str
+    source: str
+    name: str
+    score: float | None
+    share: float
+
+
+@dataclass(frozen=True)
+class ContributionResult:
+    """What one aligned objective of a unit below added to an objective's score.
+
+    ``weight`` is its effective share of the objective's score: the declared share,
+    scaled down when the shares add up to more than 1, and re-weighed over the parts
+    that have a score (0 when it has none and is left out).
+    """
+
+    source_scorecard: str
+    source_scorecard_name: str
+    source: str
+    name: str
+    score: float | None
+    share: float
+    weight: float
+
+
+@dataclass(frozen=True)
 class ScorecardInput:
     """Everything needed to score one scorecard."""
 
@@ -106,6 +141,7 @@ class ScorecardInput:
     kpis: tuple[KpiInput, ...]
     settings: RollupSettings = field(default_factory=RollupSettings)
     fiscal_year_start_month: int = 1
+    contributions: tuple[Contribution, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +155,9 @@ class NodeResult:
     weight: float
     absolute_weight: float
     coverage: float
+    own_score: float | None = None
+    own_weight: float = 1.0
+    contributions: tuple[ContributionResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -382,15 +421,37 @@ def _objectives(
             for r in kpis.values()
             if r.objective == o.key and _scored(r)
         ]
-        score = _roll(children, sc.settings)
+        own = _roll(children, sc.settings)
+        aligned = [c for c in sc.contributions if c.objective == o.key]
+        blended = aligned_rollup(
+            own,
+            [(c.score, c.share) for c in aligned],
+            has_own=bool(children),
+            missing=sc.settings.missing,
+            cap=sc.settings.cap,
+        )
         out[o.key] = NodeResult(
             key=o.key,
             name=o.name,
-            score=score,
-            status=_status(score, sc.settings.thresholds),
+            score=blended.score,
+            status=_status(blended.score, sc.settings.thresholds),
             weight=weights.get(f"objective:{o.key}", 0.0),
             absolute_weight=weights.get(f"objective-abs:{o.key}", 0.0),
             coverage=coverage(children),
+            own_score=own,
+            own_weight=blended.own_weight,
+            contributions=tuple(
+                ContributionResult(
+                    source_scorecard=c.source_scorecard,
+                    source_scorecard_name=c.source_scorecard_name,
+                    source=c.source,
+                    name=c.name,
+                    score=c.score,
+                    share=c.share,
+                    weight=weight,
+                )
+                for c, weight in zip(aligned, blended.weights, strict=True)
+            ),
         )
     return out
 
@@ -430,6 +491,8 @@ def _indicator_score(
 
 __all__ = [
     "Aggregation",
+    "Contribution",
+    "ContributionResult",
     "KpiInput",
     "KpiResult",
     "NodeResult",

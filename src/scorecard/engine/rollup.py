@@ -8,6 +8,7 @@ weights of 40 and 40 make two halves, not 80 %. Each child's score is clamped to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .types import Aggregator, Indicator, MissingPolicy
 
@@ -63,6 +64,60 @@ def rollup(
     if aggregator is Aggregator.MAX:
         return max(scores)
     return sum(scores)
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """An objective's score with the parts aligned to it from the units below.
+
+    ``own_weight`` and ``weights`` are the effective shares of the objective's own
+    KPIs and of each aligned part (in the order given) in ``score``.
+    """
+
+    score: float | None
+    own_weight: float
+    weights: tuple[float, ...]
+
+
+def aligned_rollup(
+    own: float | None,
+    shares: Sequence[tuple[float | None, float]],
+    *,
+    has_own: bool = True,
+    missing: MissingPolicy = MissingPolicy.EXCLUDE,
+    cap: float = 1.0,
+) -> Aligned:
+    """Blend an objective's own score with the ``(score, share)`` of objectives aligned to it.
+
+    Each share is the part of the objective that the aligned objective makes up, so
+    the objective's own KPIs make up the rest: ``(1 - Σ shares)·own + Σ shareᵢ·scoreᵢ``.
+    Shares adding up to more than 1 are scaled down to 1 and the own KPIs then count
+    for nothing. An objective without KPIs of its own (``has_own`` False) is made of
+    its aligned parts alone. Missing scores follow ``missing`` as in :func:`rollup`.
+    Every part enters once: a unit's objective brings its whole rolled-up score,
+    which already holds the units below it, so nothing is counted twice.
+    """
+    if not shares:
+        return Aligned(own, 1.0, ())
+    missing = MissingPolicy(missing)
+    total = sum(share for _, share in shares)
+    scale = 1.0 / total if total > 1.0 else 1.0
+    declared = [share * scale for _, share in shares]
+    own_declared = max(0.0, 1.0 - sum(declared)) if has_own else 0.0
+    parts = [(own, own_declared), *((s, w) for (s, _), w in zip(shares, declared, strict=True))]
+    parts = [(s, w) for s, w in parts if w > 0]
+    score = rollup(parts, missing=missing, cap=cap)
+    if missing is MissingPolicy.ZERO:
+        counted = [own_declared, *declared]
+    else:
+        counted = [
+            w if s is not None else 0.0
+            for s, w in [(own, own_declared), *zip((s for s, _ in shares), declared, strict=True)]
+        ]
+    if score is None:
+        counted = [0.0] * len(counted)
+    effective = normalised(counted)
+    return Aligned(score, effective[0], tuple(effective[1:]))
 
 
 def coverage(children: Sequence[tuple[float | None, float]]) -> float:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Kpi, Measurement, Target
+from .models import Kpi, KpiAlignment, Measurement, Target
 
 
 @admin.register(Kpi)
@@ -19,3 +19,8 @@ class MeasurementAdmin(admin.ModelAdmin):
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
     list_display = ["kpi", "period_start", "value", "provenance"]
+
+
+@admin.register(KpiAlignment)
+class KpiAlignmentAdmin(admin.ModelAdmin):
+    list_display = ["child", "parent"]

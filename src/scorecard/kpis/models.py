@@ -51,6 +51,17 @@ class FormulaMode(models.TextChoices):
     AGGREGATE_RESULTS = "aggregate_results", "Calculate each period, then aggregate"
 
 
+class UnitRollup(models.TextChoices):
+    """How the same KPI's values in the units below combine (engine.cascade.UnitRollup)."""
+
+    AUTO = "auto", "Automatic (rebuild ratios from parts, average %, sum the rest)"
+    SUM = "sum", "Sum of the units"
+    AVERAGE = "average", "Average of the units"
+    MIN = "min", "Lowest unit"
+    MAX = "max", "Highest unit"
+    EQUATION = "equation", "Its formula over the units' summed inputs"
+
+
 class Kpi(models.Model):
     """A key performance indicator measuring one objective.
 
@@ -118,6 +129,12 @@ class Kpi(models.Model):
         related_name="updated_kpis",
     )
     position = models.PositiveIntegerField(default=0)
+    unit_rollup = models.CharField(
+        max_length=20,
+        choices=UnitRollup.choices,
+        default=UnitRollup.AUTO,
+        help_text="How the values of this KPI in the units below (aligned KPIs) combine.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -201,3 +218,26 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.period_start}: {self.value}"
+
+
+class KpiAlignment(models.Model):
+    """Cascading: a unit's KPI is the same measure as a KPI of the scorecard above.
+
+    Its values roll up into the parent KPI's by the parent's ``unit_rollup`` rule
+    (shown beside the parent's own value, never scored: the unit's performance
+    reaches the parent's score through the objective alignment only).
+    """
+
+    child = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="aligned_to")
+    parent = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="aligned_from")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child"], name="kpi_alignment_one_parent"),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("parent")), name="kpi_alignment_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} ⇢ {self.parent}"

@@ -10,12 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q
 
 from scorecard.engine import types as et
+from scorecard.engine.cascade import (
+    Alignment,
+    RolledValue,
+    UnitRollup,
+    UnitValue,
+    default_unit_rollup,
+    evaluate_cascade,
+    roll_up_values,
+)
 from scorecard.engine.evaluate import (
     KpiInput,
     ObjectiveInput,
@@ -25,9 +34,10 @@ from scorecard.engine.evaluate import (
     ScorecardResult,
     evaluate_scorecard,
 )
-from scorecard.strategy.models import Objective, Perspective, Scorecard
+from scorecard.engine.formulas import FormulaError, references
+from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 
-from .models import Kpi, Measurement, Target
+from .models import Kpi, KpiAlignment, Measurement, Target
 
 
 def thresholds_from_json(raw: Any) -> et.Thresholds:
@@ -110,14 +120,24 @@ class ScorecardRows:
 
 def scorecard_rows(scorecard: Scorecard) -> ScorecardRows:
     """Perspectives, objectives and KPIs (with owners) of one scorecard in three queries."""
-    perspectives = list(Perspective.objects.filter(scorecard=scorecard).order_by("position", "id"))
-    objectives = list(
-        Objective.objects.filter(scorecard=scorecard).order_by(
-            "perspective__position", "perspective_id", "position", "id"
-        )
-    )
-    kpis = list(
-        Kpi.objects.filter(scorecard=scorecard)
+    return scorecards_rows([scorecard.pk])[scorecard.pk]
+
+
+def scorecards_rows(scorecard_ids: list[int]) -> dict[int, ScorecardRows]:
+    """:func:`scorecard_rows` of several scorecards at once, still in three queries."""
+    perspectives: dict[int, list[Perspective]] = {pk: [] for pk in scorecard_ids}
+    objectives: dict[int, list[Objective]] = {pk: [] for pk in scorecard_ids}
+    kpis: dict[int, list[Kpi]] = {pk: [] for pk in scorecard_ids}
+    for perspective in Perspective.objects.filter(scorecard_id__in=scorecard_ids).order_by(
+        "position", "id"
+    ):
+        perspectives[perspective.scorecard_id].append(perspective)
+    for objective in Objective.objects.filter(scorecard_id__in=scorecard_ids).order_by(
+        "perspective__position", "perspective_id", "position", "id"
+    ):
+        objectives[objective.scorecard_id].append(objective)
+    for kpi in (
+        Kpi.objects.filter(scorecard_id__in=scorecard_ids)
         .select_related("owner", "updater")
         .order_by(
             "objective__perspective__position",
@@ -127,21 +147,15 @@ def scorecard_rows(scorecard: Scorecard) -> ScorecardRows:
             "position",
             "id",
         )
-    )
-    return ScorecardRows(perspectives, objectives, kpis)
+    ):
+        kpis[kpi.scorecard_id].append(kpi)
+    return {pk: ScorecardRows(perspectives[pk], objectives[pk], kpis[pk]) for pk in scorecard_ids}
 
 
-def scorecard_input(
-    scorecard: Scorecard,
-    *,
-    known_at: dt.datetime | None = None,
-    rows: ScorecardRows | None = None,
-) -> ScorecardInput:
-    """Load one scorecard's definitions and data into engine input (five queries)."""
-    rows = rows or scorecard_rows(scorecard)
-    perspectives, objectives, kpis = rows.perspectives, rows.objectives, rows.kpis
-    kpi_ids = [kpi.pk for kpi in kpis]
-
+def _series(
+    kpi_ids: list[int], known_at: dt.datetime | None
+) -> tuple[dict[int, list[et.Measurement]], dict[int, list[et.TargetPoint]]]:
+    """Values and targets of the KPIs, as known at ``known_at`` (two queries)."""
     values: dict[int, list[et.Measurement]] = defaultdict(list)
     for kpi_id, period_start, value in known_measurements(kpi_ids, known_at).values_list(
         "kpi_id", "period_start", "value"
@@ -153,19 +167,27 @@ def scorecard_input(
         target_rows = target_rows.filter(set_at__lte=known_at)
     for kpi_id, period_start, value in target_rows.values_list("kpi_id", "period_start", "value"):
         targets[kpi_id].append(et.TargetPoint(period_start=period_start, value=value))
+    return values, targets
 
-    objective_keys = {objective.pk: objective.code for objective in objectives}
+
+def _input(
+    scorecard: Scorecard,
+    rows: ScorecardRows,
+    values: dict[int, list[et.Measurement]],
+    targets: dict[int, list[et.TargetPoint]],
+) -> ScorecardInput:
+    objective_keys = {objective.pk: objective.code for objective in rows.objectives}
     return ScorecardInput(
         key=scorecard.slug,
         name=scorecard.name,
         perspectives=tuple(
-            PerspectiveInput(key=str(p.pk), name=p.name, weight=p.weight) for p in perspectives
+            PerspectiveInput(key=str(p.pk), name=p.name, weight=p.weight) for p in rows.perspectives
         ),
         objectives=tuple(
             ObjectiveInput(
                 key=o.code, name=o.name, perspective=str(o.perspective_id), weight=o.weight
             )
-            for o in objectives
+            for o in rows.objectives
         ),
         kpis=tuple(
             KpiInput(
@@ -175,7 +197,7 @@ def scorecard_input(
                 targets=tuple(sorted(targets[kpi.pk], key=lambda t: t.period_start)),
                 path=target_path(kpi),
             )
-            for kpi in kpis
+            for kpi in rows.kpis
         ),
         settings=RollupSettings(
             aggregator=et.Aggregator(scorecard.aggregator),
@@ -184,6 +206,86 @@ def scorecard_input(
         ),
         fiscal_year_start_month=scorecard.organization.fiscal_year_start_month,
     )
+
+
+def scorecard_input(
+    scorecard: Scorecard,
+    *,
+    known_at: dt.datetime | None = None,
+    rows: ScorecardRows | None = None,
+) -> ScorecardInput:
+    """Load one scorecard's definitions and data into engine input (five queries).
+
+    The input holds the scorecard alone; :func:`scorecard_evaluate` adds what the
+    units below contribute through aligned objectives.
+    """
+    rows = rows or scorecard_rows(scorecard)
+    values, targets = _series([kpi.pk for kpi in rows.kpis], known_at)
+    return _input(scorecard, rows, values, targets)
+
+
+def scorecards_input(
+    scorecards: list[Scorecard],
+    *,
+    known_at: dt.datetime | None = None,
+    rows: dict[int, ScorecardRows] | None = None,
+) -> dict[int, ScorecardInput]:
+    """Engine input of several scorecards in five queries (fewer when rows are given)."""
+    rows = dict(rows or {})
+    missing = [card.pk for card in scorecards if card.pk not in rows]
+    if missing:
+        rows.update(scorecards_rows(missing))
+    kpi_ids = [kpi.pk for card in scorecards for kpi in rows[card.pk].kpis]
+    values, targets = _series(kpi_ids, known_at)
+    return {card.pk: _input(card, rows[card.pk], values, targets) for card in scorecards}
+
+
+@dataclass(frozen=True)
+class AlignmentRow:
+    """An objective alignment between two scorecards of one organization (ids and keys)."""
+
+    child_scorecard_id: int
+    parent_scorecard_id: int
+    alignment: Alignment
+
+
+def alignment_rows(organization_id: int) -> list[AlignmentRow]:
+    """Every objective alignment inside the organization (one query)."""
+    rows = (
+        ObjectiveAlignment.objects.filter(
+            child__scorecard__organization_id=organization_id,
+            parent__scorecard__organization_id=organization_id,
+        )
+        .order_by("pk")
+        .values_list(
+            "child__scorecard_id",
+            "child__scorecard__slug",
+            "child__code",
+            "parent__scorecard_id",
+            "parent__scorecard__slug",
+            "parent__code",
+            "share",
+        )
+    )
+    return [
+        AlignmentRow(child_id, parent_id, Alignment(c_slug, c_code, p_slug, p_code, share))
+        for child_id, c_slug, c_code, parent_id, p_slug, p_code, share in rows
+    ]
+
+
+def scorecards_below(scorecard_id: int, alignments: list[AlignmentRow]) -> set[int]:
+    """Ids of the scorecards whose objectives feed ``scorecard_id``'s, at any depth."""
+    below: dict[int, set[int]] = defaultdict(set)
+    for row in alignments:
+        below[row.parent_scorecard_id].add(row.child_scorecard_id)
+    found: set[int] = set()
+    stack = [scorecard_id]
+    while stack:
+        for child in below.get(stack.pop(), ()):
+            if child not in found and child != scorecard_id:
+                found.add(child)
+                stack.append(child)
+    return found
 
 
 def scorecard_evaluate(
@@ -198,7 +300,123 @@ def scorecard_evaluate(
 
     ``known_at`` reproduces the numbers as they were known at that moment
     (corrections made later are ignored); by default the current values count.
+    Objectives that units' scorecards are aligned to include those units' scores
+    (docs/cascading.md): the scorecards below are loaded together, so this costs
+    one query more than the scorecard alone, plus five when anything is aligned.
     """
-    return evaluate_scorecard(
-        scorecard_input(scorecard, known_at=known_at, rows=rows), as_of=as_of, view=et.View(view)
+    alignments = alignment_rows(scorecard.organization_id)
+    below = scorecards_below(scorecard.pk, alignments)
+    if not below:
+        return evaluate_scorecard(
+            scorecard_input(scorecard, known_at=known_at, rows=rows),
+            as_of=as_of,
+            view=et.View(view),
+        )
+    cards = [
+        scorecard,
+        *Scorecard.objects.filter(pk__in=below).select_related("organization").order_by("pk"),
+    ]
+    inputs = scorecards_input(
+        cards, known_at=known_at, rows={scorecard.pk: rows} if rows is not None else None
     )
+    result = evaluate_cascade(
+        [inputs[card.pk] for card in cards],
+        [row.alignment for row in alignments],
+        as_of=as_of,
+        view=et.View(view),
+    )
+    return result.scorecards[scorecard.slug]
+
+
+@dataclass(frozen=True)
+class OrganizationScores:
+    """Every scorecard of an organization scored together, units below first."""
+
+    organization_id: int
+    scorecards: list[Scorecard]
+    rows: dict[int, ScorecardRows]
+    results: dict[int, ScorecardResult]
+    alignments: list[AlignmentRow]
+    errors: tuple[et.ConfigError, ...]
+
+
+def organization_evaluate(
+    *,
+    organization_id: int,
+    as_of: dt.date,
+    view: str = "period",
+    known_at: dt.datetime | None = None,
+) -> OrganizationScores:
+    """Score all of an organization's scorecards at once in a constant number of queries
+    (seven), whatever the number of scorecards, objectives and KPIs."""
+    cards = list(
+        Scorecard.objects.filter(organization_id=organization_id)
+        .select_related("organization", "unit")
+        .order_by("name", "pk")
+    )
+    rows = scorecards_rows([card.pk for card in cards])
+    inputs = scorecards_input(cards, known_at=known_at, rows=rows)
+    alignments = alignment_rows(organization_id)
+    result = evaluate_cascade(
+        [inputs[card.pk] for card in cards],
+        [row.alignment for row in alignments],
+        as_of=as_of,
+        view=et.View(view),
+    )
+    return OrganizationScores(
+        organization_id=organization_id,
+        scorecards=cards,
+        rows=rows,
+        results={card.pk: result.scorecards[card.slug] for card in cards},
+        alignments=alignments,
+        errors=result.errors,
+    )
+
+
+def unit_rule(kpi: Kpi) -> UnitRollup:
+    """The rule that rolls this KPI's values up from the units below."""
+    if kpi.unit_rollup == "auto":
+        return default_unit_rollup(kpi_spec(kpi))
+    return UnitRollup(kpi.unit_rollup)
+
+
+def value_rollups(scores: OrganizationScores) -> dict[int, RolledValue]:
+    """KPI values rolled up across the unit tree, by KPI id (one query).
+
+    Only KPIs that have KPIs of units below aligned to them, or whose formula uses
+    such KPIs, are in the answer; the values are the ones shown on the scorecards.
+    """
+    children: dict[int, list[int]] = defaultdict(list)
+    for child_id, parent_id in KpiAlignment.objects.filter(
+        parent__scorecard__organization_id=scores.organization_id
+    ).values_list("child_id", "parent_id"):
+        children[parent_id].append(child_id)
+    nodes: dict[str, UnitValue] = {}
+    for card in scores.scorecards:
+        kpis = scores.rows[card.pk].kpis
+        by_code = {kpi.code: kpi.pk for kpi in kpis}
+        result = scores.results[card.pk]
+        for kpi in kpis:
+            rule = unit_rule(kpi)
+            inputs: tuple[tuple[str, str], ...] = ()
+            if rule is UnitRollup.EQUATION and kpi.formula.strip():
+                try:
+                    used = references(kpi.formula)
+                except FormulaError:
+                    used = frozenset()
+                inputs = tuple((code, str(by_code[code])) for code in used if code in by_code)
+            nodes[str(kpi.pk)] = UnitValue(
+                key=str(kpi.pk),
+                value=result.kpis[kpi.code].value,
+                rule=rule,
+                children=tuple(str(c) for c in children.get(kpi.pk, ())),
+                formula=kpi.formula.strip() or None,
+                inputs=inputs,
+            )
+    # A unit's KPI aligned from another organization cannot exist (the services refuse
+    # it), but drop any stray child so that one bad row cannot break the page.
+    nodes = {
+        key: replace(node, children=tuple(c for c in node.children if c in nodes))
+        for key, node in nodes.items()
+    }
+    return {int(key): rolled for key, rolled in roll_up_values(nodes).items() if rolled.rolled}
