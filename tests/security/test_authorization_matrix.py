@@ -103,6 +103,8 @@ WEB: dict[str, Rule] = {
     "task_edit": Rule("GET", EDIT, pk="task"),
     "task_remove": Rule("POST", EDIT, pk="task"),
     "task_state": Rule("POST", CONTRIBUTE, pk="task"),
+    "alignment": Rule("GET", READ),
+    "cascade_new": Rule("GET", EDIT),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
