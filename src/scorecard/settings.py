@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "scorecard.initiatives",
     "scorecard.interchange",
     "scorecard.reviews",
+    "scorecard.audit",
+    "scorecard.meetings",
     "scorecard.web",
     "scorecard.api",
 ]
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "scorecard.audit.context.ActorMiddleware",
 ]
 
 ROOT_URLCONF = "scorecard.urls"
