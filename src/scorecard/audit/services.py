@@ -214,7 +214,7 @@ def record_change(
 def record_changes(changes: Iterable[Change | None]) -> int:
     """Save many history entries with one bulk insert (bulk value entry)."""
     rows = [c for c in changes if c is not None]
-    Change.objects.bulk_create(rows, batch_size=500)
+    Change.objects.bulk_create(rows)
     return len(rows)
 
 
