@@ -116,13 +116,16 @@ def user_can_decide(*, user: Any, kpi: Kpi, role: str) -> bool:
 
 def pending_values(*, kpi: Kpi) -> list[Measurement]:
     """Values of ``kpi`` waiting for approval, oldest period first (one query)."""
-    return list(
+    rows = list(
         Measurement.objects.filter(
             kpi=kpi, approval=Measurement.Approval.PENDING, superseded_at__isnull=True
         )
         .select_related("recorded_by")
         .order_by("period_start", "recorded_at")
     )
+    for row in rows:
+        row.kpi = kpi  # no query per row for the KPI they belong to
+    return rows
 
 
 def entry_kpis(*, scorecard: Scorecard, user: Any, role: str) -> list[Kpi]:
