@@ -42,9 +42,19 @@ class MeetingForm(forms.Form):
 
 
 class NotesForm(forms.Form):
+    """The meeting's notes, one text."""
+
     notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000, label="Notes"
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+        label="Meeting notes",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "notes-%s")
+        super().__init__(*args, **kwargs)
 
 
 class DecisionForm(forms.Form):
