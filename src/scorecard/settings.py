@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "scorecard.initiatives",
     "scorecard.interchange",
     "scorecard.reviews",
+    "scorecard.audit",
+    "scorecard.meetings",
     "scorecard.web",
     "scorecard.api",
     "scorecard.webhooks",
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "scorecard.audit.context.ActorMiddleware",
     "scorecard.security.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from scorecard.audit.services import record_change, snapshot
 from scorecard.strategy.models import Objective, Scorecard
 
 from .models import Initiative, Task
@@ -16,6 +17,10 @@ INITIATIVE_FIELDS = {
     "name", "description", "owner", "start_date", "deadline", "budget", "spent", "status",
     "progress",
 }  # fmt: skip
+#: What the history keeps of a task (its place in the list is left out).
+TASK_SNAPSHOT = ("name", "assignee", "deadline", "state")
+#: What the history keeps of an initiative (its fields and the objectives it serves).
+INITIATIVE_SNAPSHOT = (*INITIATIVE_FIELDS, "objectives")
 
 
 def _check_objectives(scorecard: Scorecard, objectives: list[Objective]) -> None:
@@ -54,6 +59,7 @@ def initiative_create(
     _validate(initiative)
     initiative.save()
     initiative.objectives.set(objectives)
+    record_change(obj=initiative, before=None, after=snapshot(initiative, INITIATIVE_SNAPSHOT))
     return initiative
 
 
@@ -65,6 +71,7 @@ def initiative_update(
     unknown = set(fields) - INITIATIVE_FIELDS
     if unknown:
         raise TypeError(f"Unknown initiative fields: {', '.join(sorted(unknown))}")
+    before = snapshot(initiative, INITIATIVE_SNAPSHOT)
     for field, value in fields.items():
         setattr(initiative, field, value)
     _validate(initiative)
@@ -72,12 +79,14 @@ def initiative_update(
     if objectives is not None:
         _check_objectives(initiative.scorecard, objectives)
         initiative.objectives.set(objectives)
+    record_change(obj=initiative, before=before, after=snapshot(initiative, INITIATIVE_SNAPSHOT))
     return initiative
 
 
 @transaction.atomic
 def initiative_delete(*, initiative: Initiative) -> None:
     """Delete an initiative and its tasks."""
+    record_change(obj=initiative, before=snapshot(initiative, INITIATIVE_SNAPSHOT), after=None)
     initiative.delete()
 
 
@@ -89,13 +98,15 @@ def task_create(
     if not name.strip():
         raise ValidationError({"name": "A task needs a name."})
     last = Task.objects.filter(initiative=initiative).aggregate(m=Max("position"))["m"]
-    return Task.objects.create(
+    task = Task.objects.create(
         initiative=initiative,
         name=name.strip(),
         assignee=assignee,
         deadline=deadline,
         position=0 if last is None else last + 1,
     )
+    record_change(obj=task, before=None, after=snapshot(task, TASK_SNAPSHOT))
+    return task
 
 
 @transaction.atomic
@@ -103,14 +114,17 @@ def task_state_set(*, task: Task, state: str) -> Task:
     """Move a task to "todo", "doing" or "done"."""
     if state not in Task.State.values:
         raise ValidationError({"state": f"Unknown task state “{state}”."})
+    before = {"state": task.state}
     task.state = state
     task.save(update_fields=["state"])
+    record_change(obj=task, before=before, after={"state": state})
     return task
 
 
 @transaction.atomic
 def task_delete(*, task: Task) -> None:
     """Remove a task."""
+    record_change(obj=task, before=snapshot(task, TASK_SNAPSHOT), after=None)
     task.delete()
 
 
@@ -119,6 +133,8 @@ def task_update(*, task: Task, name: str, assignee: Any = None, deadline: Any = 
     """Rename a task, give it to someone else or move its deadline."""
     if not name.strip():
         raise ValidationError({"name": "A task needs a name."})
+    before = snapshot(task, TASK_SNAPSHOT)
     task.name, task.assignee, task.deadline = name.strip(), assignee, deadline
     task.save(update_fields=["name", "assignee", "deadline"])
+    record_change(obj=task, before=before, after=snapshot(task, TASK_SNAPSHOT))
     return task

@@ -135,6 +135,10 @@ class Kpi(models.Model):
         default=UnitRollup.AUTO,
         help_text="How the values of this KPI in the units below (aligned KPIs) combine.",
     )
+    values_need_approval = models.BooleanField(
+        default=False,
+        help_text="Values entered by anyone but the owner count only once the owner approves.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -192,8 +196,18 @@ class Measurement(models.Model):
 
     A correction never overwrites: the earlier row gets ``superseded_at`` and a new
     row holds the new value, so any report can be reproduced as it was known on a date.
-    At most one current (not superseded) row exists per KPI and period.
+
+    When the KPI's values need approval, a value entered by someone other than the
+    owner is *pending*: it does not count until the owner approves it (then it
+    supersedes the current value, and ``decided_at`` says from when it counts) or
+    rejects it (then it is superseded itself and never counted). At most one current
+    (not superseded) approved row and one pending row exist per KPI and period.
     """
+
+    class Approval(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Waiting for approval"
+        REJECTED = "rejected", "Rejected"
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
     period_start = models.DateField()
@@ -204,12 +218,23 @@ class Measurement(models.Model):
     )
     recorded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
+    approval = models.CharField(max_length=10, choices=Approval.choices, default=Approval.APPROVED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the owner approved or rejected a pending value."
+    )
 
     class Meta:
         ordering = ["kpi", "period_start", "recorded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kpi", "period_start"],
+                fields=["kpi", "period_start", "approval"],
                 condition=models.Q(superseded_at__isnull=True),
                 name="one_current_value_per_kpi_period",
             ),

@@ -100,12 +100,18 @@ def target_path(kpi: Kpi) -> et.TargetPath | None:
 
 
 def known_measurements(kpi_ids: list[int], known_at: dt.datetime | None) -> Any:
-    """Measurements as they were known at ``known_at`` (the current ones when None)."""
-    rows = Measurement.objects.filter(kpi_id__in=kpi_ids)
+    """Measurements that counted at ``known_at`` (the ones that count now when None).
+
+    Values waiting for approval, and rejected ones, never count; an approved value
+    counts from its approval (``decided_at``) on, not from when it was entered.
+    """
+    rows = Measurement.objects.filter(kpi_id__in=kpi_ids, approval=Measurement.Approval.APPROVED)
     if known_at is None:
         return rows.filter(superseded_at__isnull=True)
-    return rows.filter(recorded_at__lte=known_at).filter(
-        Q(superseded_at__isnull=True) | Q(superseded_at__gt=known_at)
+    return rows.filter(
+        Q(recorded_at__lte=known_at),
+        Q(decided_at__isnull=True) | Q(decided_at__lte=known_at),
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=known_at),
     )
 
 

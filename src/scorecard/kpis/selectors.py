@@ -74,7 +74,8 @@ def kpi_history(*, kpi: Kpi, fiscal_year_start_month: int = 1) -> list[PeriodRow
     ]
     rows: dict[dt.date, PeriodRow] = {}
     for m in (
-        Measurement.objects.filter(kpi=kpi)
+        # Pending and rejected values never counted: the KPI page lists them apart.
+        Measurement.objects.filter(kpi=kpi, approval=Measurement.Approval.APPROVED)
         .select_related("recorded_by")
         .order_by("-period_start", "-recorded_at", "-pk")
     ):
@@ -103,6 +104,28 @@ def user_can_record(*, user: Any, kpi: Kpi, role: str) -> bool:
     if role == "contributor":
         return user.pk is not None and user.pk in {kpi.updater_id, kpi.owner_id}
     return False
+
+
+def user_can_decide(*, user: Any, kpi: Kpi, role: str) -> bool:
+    """Who approves or rejects values waiting for approval: the KPI's owner; while the
+    KPI has no owner, editors and admins (so pending values are never stranded)."""
+    if user.pk is not None and user.pk == kpi.owner_id:
+        return True
+    return kpi.owner_id is None and role in ANY_KPI_ROLES
+
+
+def pending_values(*, kpi: Kpi) -> list[Measurement]:
+    """Values of ``kpi`` waiting for approval, oldest period first (one query)."""
+    rows = list(
+        Measurement.objects.filter(
+            kpi=kpi, approval=Measurement.Approval.PENDING, superseded_at__isnull=True
+        )
+        .select_related("recorded_by")
+        .order_by("period_start", "recorded_at")
+    )
+    for row in rows:
+        row.kpi = kpi  # no query per row for the KPI they belong to
+    return rows
 
 
 def entry_kpis(*, scorecard: Scorecard, user: Any, role: str) -> list[Kpi]:
@@ -143,6 +166,7 @@ def current_values(kpis: list[Kpi], starts: dict[int, dt.date]) -> dict[int, Mea
         kpi_id__in=[k.pk for k in kpis],
         period_start__in=set(starts.values()),
         superseded_at__isnull=True,
+        approval=Measurement.Approval.APPROVED,
     ).select_related("recorded_by")
     return {m.kpi_id: m for m in rows if (m.kpi_id, m.period_start) in wanted}
 

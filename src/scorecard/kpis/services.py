@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scorecard import clock
+from scorecard.audit.models import Change
+from scorecard.audit.services import build_change, record_change, record_changes, snapshot
 from scorecard.engine import formulas, periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
@@ -26,7 +28,11 @@ KPI_FIELDS = {
     "baseline_date", "minimum", "maximum", "target", "target_date", "tolerance", "band_low",
     "band_high", "red_flag", "weight", "update_interval", "time_aggregation", "indicator",
     "formula", "formula_mode", "thresholds", "owner", "updater", "position",
+    "values_need_approval",
 }  # fmt: skip
+#: What the history keeps of a value and of a target.
+MEASUREMENT_FIELDS = ("period_start", "value", "note")
+TARGET_FIELDS = ("period_start", "value", "provenance", "note")
 
 
 def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
@@ -68,7 +74,8 @@ def measurement_record(
 
     A second value for the same period is a correction: the earlier row is kept
     (marked superseded) so the history shows both. Recording the same value and
-    note again changes nothing.
+    note again changes nothing. When the KPI's values need approval and ``user``
+    is not its owner, the value is pending (see :func:`needs_approval`).
     """
     if kpi.is_calculated:
         raise ValidationError(
@@ -80,28 +87,117 @@ def measurement_record(
     if len(note) > 500:
         raise ValidationError({"note": "A note can be at most 500 characters."})
     now = clock.now()
-    current = (
-        Measurement.objects.select_for_update()
-        .filter(kpi=kpi, period_start=period_start, superseded_at__isnull=True)
-        .first()
+    recorder = user if getattr(user, "is_authenticated", False) else None
+    pending = needs_approval(kpi=kpi, user=recorder)
+    current = {
+        m.approval: m
+        for m in Measurement.objects.select_for_update().filter(
+            kpi=kpi, period_start=period_start, superseded_at__isnull=True
+        )
+    }
+    approved = current.get(Measurement.Approval.APPROVED)
+    replaced = current.get(
+        Measurement.Approval.PENDING if pending else Measurement.Approval.APPROVED
     )
-    if current is not None:
-        if current.value == number and current.note == note:
-            return current
-        current.superseded_at = now
-        current.save(update_fields=["superseded_at"])
+    same = replaced or (approved if pending else None)
+    if same is not None and same.value == number and same.note == note:
+        return same
+    if replaced is not None:
+        replaced.superseded_at = now
+        replaced.save(update_fields=["superseded_at"])
     measurement = Measurement.objects.create(
         kpi=kpi,
         period_start=period_start,
         value=number,
         note=note,
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=recorder,
         recorded_at=now,
+        approval=Measurement.Approval.PENDING if pending else Measurement.Approval.APPROVED,
     )
+    record_changes([_value_change(measurement, approved, pending, recorder, now)])
     measurements_recorded.send(
         sender=Measurement, measurements=[measurement], recorded_at=now, user=user
     )
     return measurement
+
+
+def needs_approval(*, kpi: Kpi, user: Any) -> bool:
+    """True when a value ``user`` enters for ``kpi`` waits for the owner's approval:
+    the KPI asks for approval and ``user`` is not its owner."""
+    if not kpi.values_need_approval:
+        return False
+    return user is None or getattr(user, "pk", None) != kpi.owner_id
+
+
+def _value_change(
+    measurement: Measurement,
+    approved: Measurement | None,
+    pending: bool,
+    actor: Any,
+    at: dt.datetime,
+) -> Change | None:
+    """The history entry of a new value: recorded, corrected or submitted for approval."""
+    if pending:
+        action = Change.Action.SUBMITTED
+    else:
+        action = Change.Action.CORRECTED if approved else Change.Action.RECORDED
+    return build_change(
+        obj=measurement,
+        before=snapshot(approved, MEASUREMENT_FIELDS) if approved else None,
+        after=snapshot(measurement, MEASUREMENT_FIELDS),
+        action=action,
+        actor=actor,
+        at=at,
+        label=measurement.kpi.name,
+    )
+
+
+@transaction.atomic
+def measurement_decide(*, measurement: Measurement, approve: bool, user: Any) -> Measurement:
+    """The owner approves a pending value (it counts from now on, replacing the current
+    one) or rejects it (it never counts; the history keeps it).
+
+    Callers check that ``user`` may decide (kpis.selectors.user_can_decide).
+    """
+    locked = Measurement.objects.select_for_update().select_related("kpi").get(pk=measurement.pk)
+    if locked.approval != Measurement.Approval.PENDING or locked.superseded_at is not None:
+        raise ValidationError(
+            {"__all__": "This value is no longer waiting for approval; reload the page."}
+        )
+    now = clock.now()
+    decider = user if getattr(user, "is_authenticated", False) else None
+    approved = (
+        Measurement.objects.select_for_update()
+        .filter(
+            kpi_id=locked.kpi_id,
+            period_start=locked.period_start,
+            superseded_at__isnull=True,
+            approval=Measurement.Approval.APPROVED,
+        )
+        .first()
+    )
+    locked.decided_by, locked.decided_at = decider, now
+    if approve:
+        if approved is not None:
+            approved.superseded_at = now
+            approved.save(update_fields=["superseded_at"])
+        locked.approval = Measurement.Approval.APPROVED
+        before = snapshot(approved, MEASUREMENT_FIELDS) if approved else None
+        after: dict[str, Any] | None = snapshot(locked, MEASUREMENT_FIELDS)
+    else:
+        locked.approval = Measurement.Approval.REJECTED
+        locked.superseded_at = now
+        before, after = snapshot(locked, MEASUREMENT_FIELDS), None
+    locked.save(update_fields=["approval", "decided_by", "decided_at", "superseded_at"])
+    record_change(
+        obj=locked,
+        before=before,
+        after=after,
+        action=Change.Action.APPROVED if approve else Change.Action.REJECTED,
+        actor=decider,
+        label=locked.kpi.name,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -119,6 +215,8 @@ def target_set(
     number = _finite(value, "value")
     if provenance not in Target.Provenance.values:
         raise ValidationError({"provenance": f"Unknown target source “{provenance}”."})
+    existing = Target.objects.filter(kpi=kpi, period_start=period_start).first()
+    before = snapshot(existing, TARGET_FIELDS) if existing else None
     target, _ = Target.objects.update_or_create(
         kpi=kpi,
         period_start=period_start,
@@ -130,12 +228,21 @@ def target_set(
             "set_at": clock.now(),
         },
     )
+    target.kpi = kpi
+    record_change(
+        obj=target, before=before, after=snapshot(target, TARGET_FIELDS), actor=user,
+        label=kpi.name,
+    )  # fmt: skip
     return target
 
 
 def kpi_validate(kpi: Kpi) -> None:
     """Check one KPI's definition, its scale and its formula; raise ValidationError naming it."""
     kpi.full_clean(exclude=["scorecard", "objective"])
+    if kpi.values_need_approval and kpi.owner_id is None:
+        raise ValidationError(
+            {"values_need_approval": "Values need the owner's approval: choose an owner first."}
+        )
     problems = [error.message for error in validate_spec(kpi_spec(kpi))]
     if problems:
         raise ValidationError({"__all__": problems})
@@ -163,6 +270,7 @@ def kpi_create(*, objective: Objective, code: str, name: str, **fields: Any) -> 
         setattr(kpi, field, value)
     kpi_validate(kpi)
     kpi.save()
+    record_change(obj=kpi, before=None, after=snapshot(kpi))
     return kpi
 
 
@@ -184,10 +292,12 @@ def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
         raise ValidationError(
             {"code": f"Another KPI in this scorecard uses the code “{new_code}”."}
         )
+    before = snapshot(kpi)
     for field, value in fields.items():
         setattr(kpi, field, value)
     kpi_validate(kpi)
     kpi.save()
+    record_change(obj=kpi, before=before, after=snapshot(kpi))
     return kpi
 
 
@@ -203,6 +313,7 @@ def kpi_delete(*, kpi: Kpi) -> None:
         raise ValidationError(
             {"__all__": f"“{kpi.name}” is used in the formula of: {', '.join(users)}."}
         )
+    record_change(obj=kpi, before=snapshot(kpi), after=None)
     kpi.delete()
 
 
@@ -298,41 +409,50 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
     kpi_ids = {row.kpi.pk for row in rows}
     starts = {row.period_start for row in rows}
     current = {
-        (m.kpi_id, m.period_start): m
+        (m.kpi_id, m.period_start, m.approval): m
         for m in Measurement.objects.select_for_update()
         .filter(kpi_id__in=kpi_ids, period_start__in=starts, superseded_at__isnull=True)
-        .only("id", "kpi_id", "period_start", "value", "note")
+        .only("id", "kpi_id", "period_start", "value", "note", "approval")
     }
     now = clock.now()
     recorder = user if getattr(user, "is_authenticated", False) else None
     superseded: list[int] = []
-    new_rows: list[Measurement] = []
+    new_rows: list[tuple[Measurement, Measurement | None, bool]] = []
     unchanged = 0
     for row in rows:
         number = _finite(row.value, "value")
         note = row.note.strip()
-        existing = current.get((row.kpi.pk, row.period_start))
-        if existing is not None:
-            if existing.value == number and existing.note == note:
-                unchanged += 1
-                continue
-            superseded.append(existing.pk)
-        new_rows.append(
-            Measurement(
-                kpi_id=row.kpi.pk,
-                period_start=row.period_start,
-                value=number,
-                note=note,
-                recorded_by=recorder,
-                recorded_at=now,
-            )
+        pending = needs_approval(kpi=row.kpi, user=recorder)
+        key = (row.kpi.pk, row.period_start)
+        approved = current.get((*key, Measurement.Approval.APPROVED))
+        replaced = current.get((*key, Measurement.Approval.PENDING)) if pending else approved
+        same = replaced or (approved if pending else None)
+        if same is not None and same.value == number and same.note == note:
+            unchanged += 1
+            continue
+        if replaced is not None:
+            superseded.append(replaced.pk)
+        measurement = Measurement(
+            kpi=row.kpi,
+            period_start=row.period_start,
+            value=number,
+            note=note,
+            recorded_by=recorder,
+            recorded_at=now,
+            approval=Measurement.Approval.PENDING if pending else Measurement.Approval.APPROVED,
         )
+        new_rows.append((measurement, approved, pending))
     for start in range(0, len(superseded), 900):
         chunk = superseded[start : start + 900]
         Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
-    Measurement.objects.bulk_create(new_rows)
+    created = [m for m, _, _ in new_rows]
+    Measurement.objects.bulk_create(created)
+    # One more bulk insert keeps every new value in the history.
+    record_changes(
+        _value_change(m, approved, pending, recorder, now) for m, approved, pending in new_rows
+    )
     measurements_recorded.send(
-        sender=Measurement, measurements=new_rows, recorded_at=now, user=recorder
+        sender=Measurement, measurements=created, recorded_at=now, user=recorder
     )
     return BulkRecordResult(
         created=len(new_rows) - len(superseded), corrected=len(superseded), unchanged=unchanged
@@ -342,4 +462,5 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
 @transaction.atomic
 def target_delete(*, target: Target) -> None:
     """Remove one target; the KPI falls back to the previous target or its default."""
+    record_change(obj=target, before=snapshot(target, TARGET_FIELDS), after=None)
     target.delete()

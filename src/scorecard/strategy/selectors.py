@@ -67,22 +67,29 @@ class ScorecardPage:
     links: list[tuple[int, int]]
 
 
-def last_updates(kpi_ids: list[int]) -> dict[int, Any]:
-    """When each KPI last got a value recorded (one query)."""
-    rows = (
-        Measurement.objects.filter(kpi_id__in=kpi_ids)
-        .values("kpi_id")
-        .annotate(last=Max("recorded_at"))
-        .values_list("kpi_id", "last")
+def last_updates(kpi_ids: list[int], known_at: dt.datetime | None = None) -> dict[int, Any]:
+    """When each KPI last got a value recorded (by ``known_at`` when given; one query)."""
+    values = Measurement.objects.filter(kpi_id__in=kpi_ids, approval=Measurement.Approval.APPROVED)
+    if known_at is not None:
+        values = values.filter(recorded_at__lte=known_at)
+    return dict(
+        values.values("kpi_id").annotate(last=Max("recorded_at")).values_list("kpi_id", "last")
     )
-    return dict(rows)
 
 
-def scorecard_page(*, scorecard: Scorecard, as_of: dt.date, view: str) -> ScorecardPage:
-    """The scorecard's tree with every score, for the scorecard page and the map."""
+def scorecard_page(
+    *, scorecard: Scorecard, as_of: dt.date, view: str, known_at: dt.datetime | None = None
+) -> ScorecardPage:
+    """The scorecard's tree with every score, for the scorecard page and the map.
+
+    With ``known_at`` the numbers are those known at that moment (later entries and
+    corrections are left out), so a past report can be shown again as it was.
+    """
     rows = scorecard_rows(scorecard)
-    result = scorecard_evaluate(scorecard=scorecard, as_of=as_of, view=view, rows=rows)
-    updates = last_updates([k.pk for k in rows.kpis])
+    result = scorecard_evaluate(
+        scorecard=scorecard, as_of=as_of, view=view, rows=rows, known_at=known_at
+    )
+    updates = last_updates([k.pk for k in rows.kpis], known_at)
     kpis_by_objective: dict[int, list[KpiRow]] = {}
     for kpi in rows.kpis:
         kpis_by_objective.setdefault(kpi.objective_id, []).append(

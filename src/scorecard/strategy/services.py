@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from scorecard.audit.services import record_change, snapshot
 from scorecard.organizations.models import Organization, Unit
 
 from .models import (
@@ -67,6 +68,7 @@ def scorecard_create(
             Perspective(scorecard=scorecard, kind=kind, name=label, position=index)
             for index, (kind, label) in enumerate(DEFAULT_PERSPECTIVES)
         )
+    record_change(obj=scorecard, before=None, after=snapshot(scorecard))
     return scorecard
 
 
@@ -74,12 +76,14 @@ def scorecard_create(
 def scorecard_update(*, scorecard: Scorecard, **fields: Any) -> Scorecard:
     """Change a scorecard's name, vision, mission or rollup settings."""
     allowed = {"name", "vision", "mission", "aggregator", "missing_policy", "score_cap"}
+    before = snapshot(scorecard)
     for field, value in fields.items():
         if field not in allowed:
             raise TypeError(f"Unknown scorecard field: {field}")
         setattr(scorecard, field, value)
     scorecard.full_clean(exclude=["organization", "unit", "parent", "slug"])
     scorecard.save()
+    record_change(obj=scorecard, before=before, after=snapshot(scorecard))
     return scorecard
 
 
@@ -94,18 +98,21 @@ def perspective_create(
     if Perspective.objects.filter(scorecard=scorecard, name=name).exists():
         raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
     last = Perspective.objects.filter(scorecard=scorecard).aggregate(m=Max("position"))["m"]
-    return Perspective.objects.create(
+    perspective = Perspective.objects.create(
         scorecard=scorecard,
         name=name,
         kind=kind,
         weight=_weight(weight),
         position=0 if last is None else last + 1,
     )
+    record_change(obj=perspective, before=None, after=snapshot(perspective))
+    return perspective
 
 
 @transaction.atomic
 def perspective_update(*, perspective: Perspective, **fields: Any) -> Perspective:
     """Rename or re-weigh a perspective."""
+    before = snapshot(perspective)
     if "weight" in fields:
         fields["weight"] = _weight(fields["weight"])
     if "name" in fields:
@@ -121,6 +128,7 @@ def perspective_update(*, perspective: Perspective, **fields: Any) -> Perspectiv
             raise TypeError(f"Unknown perspective field: {field}")
         setattr(perspective, field, value)
     perspective.save()
+    record_change(obj=perspective, before=before, after=snapshot(perspective))
     return perspective
 
 
@@ -135,6 +143,7 @@ def perspective_delete(*, perspective: Perspective) -> None:
                 "move or delete them first."
             }
         )
+    record_change(obj=perspective, before=snapshot(perspective), after=None)
     perspective.delete()
 
 
@@ -159,7 +168,7 @@ def objective_create(
             {"code": f"Another objective in this scorecard uses the code “{code}”."}
         )
     last = Objective.objects.filter(perspective=perspective).aggregate(m=Max("position"))["m"]
-    return Objective.objects.create(
+    objective = Objective.objects.create(
         scorecard_id=perspective.scorecard_id,
         perspective=perspective,
         code=code,
@@ -170,6 +179,8 @@ def objective_create(
         due_date=due_date,
         position=0 if last is None else last + 1,
     )
+    record_change(obj=objective, before=None, after=snapshot(objective))
+    return objective
 
 
 @transaction.atomic
@@ -185,6 +196,7 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         "perspective",
         "position",
     }
+    before = snapshot(objective)
     perspective = fields.get("perspective")
     if perspective is not None and perspective.scorecard_id != objective.scorecard_id:
         raise ValidationError({"perspective": "The perspective belongs to another scorecard."})
@@ -205,12 +217,14 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         setattr(objective, field, value)
     objective.full_clean(exclude=["scorecard", "perspective", "owner"])
     objective.save()
+    record_change(obj=objective, before=before, after=snapshot(objective))
     return objective
 
 
 @transaction.atomic
 def objective_delete(*, objective: Objective) -> None:
     """Delete an objective with its KPIs and their data (callers confirm first)."""
+    record_change(obj=objective, before=snapshot(objective), after=None)
     objective.delete()
 
 
@@ -223,12 +237,15 @@ def link_create(*, cause: Objective, effect: Objective, note: str = "") -> Objec
         raise ValidationError({"effect": "Both objectives must be on the same strategy map."})
     if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
         raise ValidationError({"effect": f"“{cause.name}” already leads to “{effect.name}”."})
-    return ObjectiveLink.objects.create(cause=cause, effect=effect, note=note.strip())
+    link = ObjectiveLink.objects.create(cause=cause, effect=effect, note=note.strip())
+    record_change(obj=link, before=None, after=snapshot(link))
+    return link
 
 
 @transaction.atomic
 def link_delete(*, link: ObjectiveLink) -> None:
     """Remove an arrow from the strategy map."""
+    record_change(obj=link, before=snapshot(link), after=None)
     link.delete()
 
 
@@ -242,8 +259,10 @@ def _move(item: Any, siblings: list[Any], up: bool) -> None:
     siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings):
         if sibling.position != position:
+            before = {"position": sibling.position}
             sibling.position = position
             sibling.save(update_fields=["position"])
+            record_change(obj=sibling, before=before, after={"position": position})
 
 
 @transaction.atomic
@@ -264,6 +283,7 @@ def scorecard_delete(*, scorecard: Scorecard) -> None:
 
     Scorecards cascaded from it stay; they lose their parent link.
     """
+    record_change(obj=scorecard, before=snapshot(scorecard), after=None)
     # Objectives protect their perspectives, so they (with their KPIs and data) go first.
     Objective.objects.filter(scorecard=scorecard).delete()
     scorecard.delete()

@@ -254,7 +254,18 @@ KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
         "Leave both empty for the usual thirds (yellow from 33.3 %, green from 66.7 %).",
         ["yellow_from", "green_from"],
     ),
-    ("Data", "", ["update_interval", "time_aggregation", "indicator", "owner", "updater"]),
+    (
+        "Data",
+        "",
+        [
+            "update_interval",
+            "time_aggregation",
+            "indicator",
+            "owner",
+            "updater",
+            "values_need_approval",
+        ],
+    ),
     (
         "Formula",
         "Only for calculated KPIs: use other KPIs' codes, e.g. deals / leads * 100.",
@@ -293,6 +304,7 @@ class KpiForm(forms.ModelForm):
             "maximum", "target", "target_date", "baseline", "baseline_date", "tolerance",
             "band_low", "band_high", "red_flag", "weight", "update_interval",
             "time_aggregation", "indicator", "owner", "updater", "formula", "formula_mode",
+            "values_need_approval",
         ]  # fmt: skip
         labels = {
             "unit": "Unit of measure",
@@ -305,6 +317,7 @@ class KpiForm(forms.ModelForm):
             "time_aggregation": "Over time, take the",
             "indicator": "Kind of indicator",
             "formula_mode": "Calculate",
+            "values_need_approval": "Values need the owner's approval",
         }
         help_texts = {
             "code": "Letters, digits, _ and -; formulas use it.",
@@ -316,6 +329,8 @@ class KpiForm(forms.ModelForm):
             "weight": "Relative to the objective's other KPIs (> 0).",
             "updater": "Who enters the values.",
             "owner": "Who answers for the KPI.",
+            "values_need_approval": "Values entered by anyone but the owner count only once "
+            "the owner approves them on the KPI page.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),

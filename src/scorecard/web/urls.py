@@ -22,4 +22,5 @@ urlpatterns = [
     # KPI definitions, initiatives): see manage_urls.py.
     path("", include("scorecard.web.manage_urls")),
     path("", include("scorecard.web.cascade_urls")),  # cascading and alignment
+    path("", include("scorecard.web.governance.urls")),
 ]

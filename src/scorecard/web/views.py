@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
@@ -125,13 +126,49 @@ def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
     return as_of, view, errors
 
 
-def _period_query(as_of: dt.date, view: str) -> str:
+def _moment(raw: str) -> dt.datetime | None:
+    """An aware datetime from ISO text, or None."""
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    except (ValueError, OverflowError):
+        return None
+
+
+def known_params(request: HttpRequest, as_of: dt.date) -> tuple[dt.datetime | None, str, list[str]]:
+    """Which knowledge the numbers reflect: now (None), or a past moment.
+
+    ``known=then`` means "as known at the end of the as-of date"; ``known_at`` names
+    an exact moment (review meetings link with it). Returns the moment, the query
+    value that keeps it, and plain errors for bad input (the page then shows today's
+    knowledge).
+    """
+    raw = request.GET.get("known_at", "").strip()
+    if raw:
+        # An unescaped "+02:00" arrives as " 02:00"; a space may also separate date and time.
+        moment = _moment(raw.replace(" ", "+")) or _moment(raw)
+        if moment is None:
+            return None, "", [f"“{raw}” is not a moment; showing the numbers as known now."]
+    elif request.GET.get("known", "") == "then":
+        moment, raw = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max)), "then"
+    else:
+        return None, "", []
+    if moment >= clock.now():
+        return None, "", []  # the future knows nothing more than now
+    return moment, raw, []
+
+
+def _period_query(as_of: dt.date, view: str, known: str = "") -> str:
     """The query string that keeps the chosen period when following a link."""
     query = QueryDict(mutable=True)
     if as_of != clock.today():
         query["as_of"] = as_of.isoformat()
     if view != View.PERIOD.value:
         query["view"] = view
+    if known == "then":
+        query["known"] = known
+    elif known:
+        query["known_at"] = known
     return f"?{query.urlencode()}" if query else ""
 
 
@@ -168,7 +205,10 @@ def _scorecard_context(
     request: HttpRequest, scorecard: Scorecard, membership: Membership
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    known_at, known, known_errors = known_params(request, as_of)
+    page = strategy_selectors.scorecard_page(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+    )
     sparks = {
         row.kpi.pk: sparkline([v for _, v, _ in row.result.history])
         for p in page.perspectives
@@ -184,9 +224,11 @@ def _scorecard_context(
         "as_of": as_of,
         "view": view,
         "views": VIEW_LABELS,
-        "param_errors": errors,
+        "param_errors": errors + known_errors,
         "sparks": sparks,
-        "period_query": _period_query(as_of, view),
+        "known_at": known_at,
+        "known": known,
+        "period_query": _period_query(as_of, view, known),
     }
 
 
@@ -212,8 +254,11 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
     """The strategy map: objectives in perspective bands with cause-effect arrows."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     as_of, view, errors = period_params(request)
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
-    query = _period_query(as_of, view)
+    known_at, known, known_errors = known_params(request, as_of)
+    page = strategy_selectors.scorecard_page(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+    )
+    query = _period_query(as_of, view, known)
     bands = [
         MapBand(
             p.perspective.name,
@@ -245,7 +290,9 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
             "as_of": as_of,
             "view": view,
             "views": VIEW_LABELS,
-            "param_errors": errors,
+            "param_errors": errors + known_errors,
+            "known_at": known_at,
+            "known": known,
             "period_query": query,
         },
     )
@@ -340,7 +387,6 @@ def kpi_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     kpi = _kpi_or_404(scorecard, code)
     context = _kpi_context(request, scorecard, kpi, membership)
-    context["comments"] = list(kpi.comments.select_related("author")[:50])
     return render(request, "web/kpi.html", context)
 
 
@@ -393,7 +439,6 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
     status = 422 if form_errors else 200
     if is_htmx(request):
         return render(request, "web/partials/kpi_panel.html", context, status=status)
-    context["comments"] = list(kpi.comments.select_related("author")[:50])
     return render(request, "web/kpi.html", context, status=status)
 
 
@@ -405,11 +450,17 @@ def kpi_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) ->
 
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "contributor")
     kpi = _kpi_or_404(scorecard, code)
+    url = reverse("kpi_detail", args=[org_slug, sc_slug, code])
     try:
-        comment_add_to_kpi(kpi=kpi, author=request.user, text=request.POST.get("text", ""))
+        comment_add_to_kpi(
+            kpi=kpi,
+            author=request.user,
+            text=request.POST.get("text", ""),
+            url=request.build_absolute_uri(url),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(f"{reverse('kpi_detail', args=[org_slug, sc_slug, code])}#comments")
+    return redirect(f"{url}#comments")
 
 
 # --- data-entry grid --------------------------------------------------------------------

@@ -99,7 +99,7 @@ def measurement_list(request: HttpRequest, filters: Query[MeasurementFilter]) ->
     """Current values (and with ``history=true`` the replaced ones), by KPI and period."""
     items = scoped_measurements(request)
     if not filters.history:
-        items = items.filter(superseded_at__isnull=True)
+        items = items.filter(superseded_at__isnull=True, approval=Measurement.Approval.APPROVED)
     if filters.organization:
         items = items.filter(kpi__scorecard__organization__slug=filters.organization)
     if filters.unit is not None:

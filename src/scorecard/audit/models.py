@@ -1,0 +1,89 @@
+"""History of changes and notifications.
+
+A :class:`Change` keeps plain ids (not foreign keys) of the items it concerns, so
+the history of an item outlives the item: deleting a KPI does not delete the record
+that says who deleted it and what it looked like.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from scorecard.reviews.models import Comment
+
+
+class Change(models.Model):
+    """One change to the strategy, its targets or its values: who, when, what, before, after.
+
+    ``before`` and ``after`` hold the changed fields only (all fields for a creation or
+    a deletion) as JSON; foreign keys are stored as ``{"id": .., "label": ..}`` so the
+    history reads in words even after the person or item is gone.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "created"
+        CHANGED = "changed", "changed"
+        DELETED = "deleted", "deleted"
+        RECORDED = "recorded", "recorded"
+        CORRECTED = "corrected", "corrected"
+        SUBMITTED = "submitted", "submitted for approval"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    kind = models.CharField(max_length=20, help_text="scorecard, objective, kpi, measurement …")
+    object_id = models.BigIntegerField()
+    label = models.CharField(max_length=300, help_text="What the item was called then.")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    # Where the item sits, for the history pages (plain ids: they outlive the items).
+    scorecard_id = models.BigIntegerField(null=True, blank=True)
+    objective_id = models.BigIntegerField(null=True, blank=True)
+    related_objective_id = models.BigIntegerField(null=True, blank=True)
+    kpi_id = models.BigIntegerField(null=True, blank=True)
+    initiative_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["scorecard_id", "at"], name="change_scorecard_at"),
+            models.Index(fields=["objective_id"], name="change_objective"),
+            models.Index(fields=["related_objective_id"], name="change_related_objective"),
+            models.Index(fields=["kpi_id"], name="change_kpi"),
+            models.Index(fields=["initiative_id"], name="change_initiative"),
+            models.Index(fields=["kind", "object_id"], name="change_kind_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.action} {self.kind} {self.label}"
+
+
+class Notification(models.Model):
+    """Tells a member that a comment mentions them (``@username``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="one_notification_per_mention")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
+
+    def __str__(self) -> str:
+        return f"{self.user} mentioned in comment {self.comment_id}"

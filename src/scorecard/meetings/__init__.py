@@ -1,0 +1,1 @@
+"""Review meetings: the scorecard as it stood at the meeting, notes and decisions."""

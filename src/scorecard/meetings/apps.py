@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "scorecard.meetings"
+    verbose_name = "Review meetings"

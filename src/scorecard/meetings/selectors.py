@@ -1,0 +1,129 @@
+"""Reads for review meetings, scoped by scorecard; each page in a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from scorecard.engine.periods import Period
+from scorecard.strategy.models import Scorecard
+
+from .models import Decision, ReviewMeeting
+
+
+def meeting_list(*, scorecard: Scorecard) -> list[ReviewMeeting]:
+    """The scorecard's review meetings, latest first (one query; the snapshot is not loaded)."""
+    return list(
+        ReviewMeeting.objects.filter(scorecard=scorecard)
+        .defer("snapshot", "notes")
+        .select_related("created_by")
+    )
+
+
+def meeting_get(*, scorecard: Scorecard, pk: int) -> ReviewMeeting | None:
+    """One meeting of ``scorecard``."""
+    return (
+        ReviewMeeting.objects.filter(scorecard=scorecard, pk=pk)
+        .select_related("created_by", "scorecard__organization")
+        .first()
+    )
+
+
+def decisions_of(meeting: ReviewMeeting) -> list[Decision]:
+    """The meeting's decisions with their owners, tasks and initiatives (one query)."""
+    return list(
+        Decision.objects.filter(meeting=meeting).select_related(
+            "owner", "task__initiative", "task__assignee"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class FrozenKpi:
+    """A KPI row as it was shown at the meeting."""
+
+    code: str
+    name: str
+    unit: str
+    window: Period | None
+    value: float | None
+    target: float | None
+    performance: float | None
+    progress: float | None
+    status: str
+    trend: str | None
+    previous_value: float | None
+    optimization: str
+
+
+@dataclass
+class FrozenNode:
+    """An objective or perspective with its frozen score."""
+
+    name: str
+    score: float | None
+    status: str
+    code: str = ""
+    children: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class FrozenScorecard:
+    """The whole snapshot, ready for the template."""
+
+    score: float | None
+    status: str
+    leading: float | None
+    lagging: float | None
+    perspectives: list[FrozenNode]
+    errors: list[dict[str, str]]
+
+
+def _window(raw: Any) -> Period | None:
+    try:
+        return Period(dt.date.fromisoformat(raw[0]), dt.date.fromisoformat(raw[1]))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def frozen_scorecard(meeting: ReviewMeeting) -> FrozenScorecard:
+    """The meeting's stored snapshot as objects (no query)."""
+    data = meeting.snapshot or {}
+    perspectives = []
+    for p in data.get("perspectives", []):
+        objectives = []
+        for o in p.get("objectives", []):
+            kpis = [
+                FrozenKpi(
+                    code=k.get("code", ""),
+                    name=k.get("name", ""),
+                    unit=k.get("unit", ""),
+                    window=_window(k.get("window")),
+                    value=k.get("value"),
+                    target=k.get("target"),
+                    performance=k.get("performance"),
+                    progress=k.get("progress"),
+                    status=k.get("status", "no_data"),
+                    trend=k.get("trend"),
+                    previous_value=k.get("previous_value"),
+                    optimization=k.get("optimization", "maximize"),
+                )
+                for k in o.get("kpis", [])
+            ]
+            objectives.append(
+                FrozenNode(
+                    o.get("name", ""), o.get("score"), o.get("status", ""), o.get("code", ""), kpis
+                )
+            )
+        perspectives.append(
+            FrozenNode(p.get("name", ""), p.get("score"), p.get("status", ""), "", objectives)
+        )
+    return FrozenScorecard(
+        score=data.get("score"),
+        status=data.get("status", "no_data"),
+        leading=data.get("leading"),
+        lagging=data.get("lagging"),
+        perspectives=perspectives,
+        errors=list(data.get("errors", [])),
+    )
