@@ -14,6 +14,7 @@ Expectations per persona, in the order of ROLES:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard.api.services import api_token_create
+from scorecard.kpis.models import Measurement
+from scorecard.meetings.services import meeting_create
+from scorecard.reviews.services import comment_add
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -105,6 +109,22 @@ WEB: dict[str, Rule] = {
     "task_state": Rule("POST", CONTRIBUTE, pk="task"),
     "alignment": Rule("GET", READ),
     "cascade_new": Rule("GET", EDIT),
+    "scorecard_history": Rule("GET", READ),
+    "objective_history": Rule("GET", READ, code="objective"),
+    "kpi_history": Rule("GET", READ, code="kpi"),
+    "initiative_history": Rule("GET", READ, pk="initiative"),
+    # Nobody owns the KPI, so editors and admins decide its pending values.
+    "value_decide": Rule("POST", EDIT, code="kpi", pk="pending_value"),
+    "meeting_list": Rule("GET", READ),
+    "meeting_detail": Rule("GET", READ, pk="meeting"),
+    "meeting_notes": Rule("POST", EDIT, pk="meeting"),
+    "meeting_decision": Rule("POST", EDIT, pk="meeting"),
+    "objective_comment": Rule("POST", CONTRIBUTE, code="objective"),
+    "initiative_comment": Rule("POST", CONTRIBUTE, pk="initiative"),
+    "notifications": Rule("GET", ANY_MEMBER),
+    # The notification is the admin's: nobody else may open it.
+    "notification_open": Rule("GET", ("ok", "404", "404", "404", "404", "login"), pk="notice"),
+    "person_detail": Rule("GET", READ),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -270,6 +290,14 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         state=Delivery.State.FAILED,
     )  # fmt: skip
     membership = world.viewer.memberships.get(organization=world.organization)
+    pending = Measurement.objects.create(
+        kpi=one.kpi, period_start=dt.date(2026, 5, 1), value=1, recorded_at=hook.created_at,
+        approval=Measurement.Approval.PENDING,
+    )  # fmt: skip
+    meeting = meeting_create(
+        scorecard=world.scorecard, title="October review", held_on=dt.date(2026, 11, 2)
+    )
+    comment = comment_add(item=one.objective, author=world.editor, text="@admin-user look")
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -280,6 +308,9 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "link": one.link.pk,
         "initiative": one.initiative.pk,
         "task": one.task.pk,
+        "pending_value": pending.pk,
+        "meeting": meeting.pk,
+        "notice": comment.notifications.get(user=world.admin).pk,
     }
     return Objects(stuff, ids)
 
@@ -290,6 +321,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "sc_slug": "company",
         "unit_slug": "sales",
         "name": "swagger-ui.css",
+        "username": "viewer-user",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
     }

@@ -491,7 +491,8 @@ QUERY_PAGES = {
     "scorecard partial": (lambda s: f"/o/northwind/s/{s}/?view=ytd", 14),
     "map": (lambda s: f"/o/northwind/s/{s}/map/", 14),
     "entry grid": (lambda s: f"/o/northwind/s/{s}/entry/", 10),
-    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 18),
+    # The KPI page adds its why-chain (5), pending values, comments and unread notices.
+    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 24),
     # Home evaluates each scorecard holding KPIs of the user's area once (here two).
     "home": (lambda s: "/", 24),
 }
