@@ -493,8 +493,9 @@ QUERY_PAGES = {
     "entry grid": (lambda s: f"/o/northwind/s/{s}/entry/", 10),
     # The KPI page adds its why-chain (5), pending values, comments and unread notices.
     "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 24),
-    # Home evaluates each scorecard holding KPIs of the user's area once (here two).
-    "home": (lambda s: "/", 24),
+    # Home evaluates each scorecard holding KPIs of the user's area once (here two), and
+    # lists the user's notifications and values waiting for their approval.
+    "home": (lambda s: "/", 26),
 }
 
 
