@@ -214,18 +214,22 @@ CASES: list[tuple[str, dict[str, Any], Subject, str, set[str], set[str]]] = [
         set(),
     ),
     # --- A: achievable ------------------------------------------------------------------
-    # history 60..70: mean 65, σ ≈ 3.4, best 70 → reach max(71.8, 84) = 84
+    # history 60..70: mean 65, σ ≈ 3.4, best 70 → reach max(71.8, 70 × 1.5) = 105
     (
-        "target beyond mean+2σ and best+20 %",
-        _kpis(kpi(target=90.0, history=(60.0, 62.0, 64.0, 66.0, 68.0, 70.0)), kpi("calls", **LEAD)),
+        "target beyond mean+2σ and best+50 %",
+        _kpis(
+            kpi(target=110.0, history=(60.0, 62.0, 64.0, 66.0, 68.0, 70.0)), kpi("calls", **LEAD)
+        ),
         Subject.KPI,
         "sales",
         {"kpi.target_out_of_reach"},
         set(),
     ),
     (
-        "target within best+20 %",
-        _kpis(kpi(target=84.0, history=(60.0, 62.0, 64.0, 66.0, 68.0, 70.0)), kpi("calls", **LEAD)),
+        "target within best+50 %",
+        _kpis(
+            kpi(target=105.0, history=(60.0, 62.0, 64.0, 66.0, 68.0, 70.0)), kpi("calls", **LEAD)
+        ),
         Subject.KPI,
         "sales",
         set(),
@@ -239,15 +243,15 @@ CASES: list[tuple[str, dict[str, Any], Subject, str, set[str], set[str]]] = [
         set(),
         {"kpi.target_out_of_reach"},
     ),
-    # minimize: history 20..30, best 20 → reach min(mean-2σ ≈ 18.2, 16) = 16
+    # minimize: history 20..30, best 20 → reach min(mean − 2σ ≈ 18.2, 20 / 1.5) ≈ 13.3
     (
-        "minimized target below best−20 %",
+        "minimized target below best / 1.5",
         _kpis(
             kpi(
                 optimization=Optimization.MINIMIZE,
                 maximum=40.0,
                 minimum=0.0,
-                target=10.0,
+                target=12.0,
                 history=(30.0, 28.0, 26.0, 24.0, 22.0, 20.0),
             ),
             kpi("calls", **LEAD),
@@ -264,7 +268,7 @@ CASES: list[tuple[str, dict[str, Any], Subject, str, set[str], set[str]]] = [
                 optimization=Optimization.MINIMIZE,
                 maximum=40.0,
                 minimum=0.0,
-                target=17.0,
+                target=14.0,
                 history=(30.0, 28.0, 26.0, 24.0, 22.0, 20.0),
             ),
             kpi("calls", **LEAD),
@@ -613,15 +617,19 @@ def test_unused_kpis(usage: dict[str, Any], calculated: bool, unused: bool) -> N
     extra = {"formula": "calls * 1"} if calculated else {}
     item = kpi(**usage, views=0, **extra)
     calls = kpi("calls", last_viewed=AS_OF, views=3, **LEAD)
-    facts = card(kpis=(item, calls), usage_known=True)
+    facts = card(kpis=(item, calls), usage_since=dt.date(2026, 1, 1))
     found = codes(check_scorecard(facts, AS_OF), Subject.KPI, "sales")
     assert ("kpi.unused" in found) is unused
     assert "kpi.unused" not in codes(check_scorecard(facts, AS_OF), Subject.KPI, "calls")
 
 
-def test_usage_is_not_judged_where_it_is_unknown() -> None:
-    facts = card(kpis=(kpi(), kpi("calls", **LEAD)), usage_known=False)
+@pytest.mark.parametrize("since", [None, dt.date(2026, 8, 2)])
+def test_usage_is_not_judged_where_it_is_unknown(since: dt.date | None) -> None:
+    """Not tracked at all (a document), or not for the whole window (1 Aug – today)."""
+    facts = card(kpis=(kpi(last_recorded=None), kpi("calls", **LEAD)), usage_since=since)
     assert "kpi.unused" not in codes(check_scorecard(facts, AS_OF))
+    tracked = replace(facts, usage_since=dt.date(2026, 8, 1))
+    assert "kpi.unused" in codes(check_scorecard(tracked, AS_OF))
 
 
 # Shape of the results ----------------------------------------------------------------

@@ -134,8 +134,9 @@ class InitiativeFacts:
 class ScorecardFacts:
     """Everything about one scorecard that the checks look at.
 
-    ``usage_known`` is False where nobody records views and entries (a document):
-    the check for unused KPIs is then skipped rather than flagging every KPI.
+    ``usage_since`` is the first day from which views of KPI pages are on record,
+    None where nobody records them (a document). A KPI is called unused only when
+    the records cover its whole usage window: absence of evidence is not evidence.
     """
 
     name: str
@@ -144,7 +145,7 @@ class ScorecardFacts:
     kpis: tuple[KpiFacts, ...] = ()
     initiatives: tuple[InitiativeFacts, ...] = ()
     fiscal_year_start_month: int = 1
-    usage_known: bool = False
+    usage_since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,9 @@ class Rules:
 
     #: A target is out of reach beyond mean ± k·σ of the history ...
     sigma_k: float = 2.0
-    #: ... and beyond the best value so far improved by this share.
-    best_margin: float = 0.2
+    #: ... and beyond the best value so far improved by this share (for a KPI where
+    #: lower is better: the best value divided by 1 + this share).
+    best_margin: float = 0.5
     #: Fewest values before the history says anything about a target.
     min_history: int = 4
     #: Days after a period's value falls due before the KPI counts as stale.
@@ -283,12 +285,12 @@ def _objective_findings(
         )  # fmt: skip
     else:
         indicators = {k.spec.indicator for k in kpis}
-        for wanted, role in ((Indicator.LEADING, "driver"), (Indicator.LAGGING, "outcome")):
+        for wanted, role in ((Indicator.LEADING, "a driver"), (Indicator.LAGGING, "an outcome")):
             if wanted not in indicators:
                 yield finding(
                     f"objective.no_{wanted.value}", Severity.INFO,
-                    f"The objective {name} has no {wanted.value} KPI (a {role}).",
-                    f"Ideally an objective has a leading and a lagging KPI; add a {role} "
+                    f"The objective {name} has no {wanted.value} KPI ({role}).",
+                    f"Ideally an objective has a leading and a lagging KPI; add {role} "
                     "or mark one of its KPIs as such.",
                     "kpis", "M",
                 )  # fmt: skip
@@ -411,8 +413,8 @@ def _kpi_findings(
     # T: time-bound, fresh
     if not kpi.calculated:
         yield from _staleness(kpi, facts, as_of, rules, finding)
-    if facts.usage_known:
-        unused = _unused_since(kpi, facts, as_of, rules)
+    if facts.usage_since is not None:
+        unused = _unused_since(kpi, facts, facts.usage_since, as_of, rules)
         if unused is not None:
             entered = "" if kpi.calculated else "no value was entered and "
             yield finding(
@@ -468,7 +470,7 @@ def _out_of_reach(kpi: KpiFacts, rules: Rules) -> str | None:
         best = min(values)
         reach = mean - rules.sigma_k * sigma
         if best > 0:
-            reach = min(reach, best * (1 - rules.best_margin))
+            reach = min(reach, best / (1 + rules.best_margin))
         if target >= reach:
             return None
         word = "lowest"
@@ -518,14 +520,17 @@ def _staleness(
 
 
 def _unused_since(
-    kpi: KpiFacts, facts: ScorecardFacts, as_of: dt.date, rules: Rules
+    kpi: KpiFacts, facts: ScorecardFacts, tracked: dt.date, as_of: dt.date, rules: Rules
 ) -> dt.date | None:
-    """The start of the usage window when nobody entered or viewed the KPI in it."""
+    """The start of the usage window when nobody entered or viewed the KPI in it
+    (None when someone did, or when views were not yet recorded for all of it)."""
     fiscal = facts.fiscal_year_start_month
     window = periods.period_containing(as_of, kpi.spec.interval, fiscal)
     for _ in range(rules.unused_intervals):
         window = periods.previous_period(window, kpi.spec.interval, fiscal)
     since = window.start
+    if tracked > since:
+        return None
     viewed = kpi.last_viewed is not None and kpi.last_viewed >= since
     entered = kpi.last_recorded is not None and kpi.last_recorded >= since
     if viewed or (entered and not kpi.calculated):
