@@ -137,6 +137,8 @@ class ScorecardFacts:
     ``usage_since`` is the first day from which views of KPI pages are on record,
     None where nobody records them (a document). A KPI is called unused only when
     the records cover its whole usage window: absence of evidence is not evidence.
+    ``map_in_use`` tells whether any objective of the scorecard is linked on the
+    strategy map when the facts hold only part of it (one objective's checklist).
     """
 
     name: str
@@ -146,6 +148,7 @@ class ScorecardFacts:
     initiatives: tuple[InitiativeFacts, ...] = ()
     fiscal_year_start_month: int = 1
     usage_since: dt.date | None = None
+    map_in_use: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,9 @@ def _check_objectives(facts: ScorecardFacts) -> Iterator[Finding]:
         if initiative.status in PLAN_STATUSES:
             for code in initiative.objectives:
                 plans[code] = plans.get(code, 0) + 1
-    map_in_use = any(o.linked for o in facts.objectives)
+    map_in_use = facts.map_in_use
+    if map_in_use is None:
+        map_in_use = any(o.linked for o in facts.objectives)
     for objective in facts.objectives:
         yield from _objective_findings(
             objective, kpis_of.get(objective.code, []), plans.get(objective.code, 0), map_in_use
@@ -483,7 +488,7 @@ def _out_of_reach(kpi: KpiFacts, rules: Rules) -> str | None:
 def _num(value: float) -> str:
     if math.isfinite(value) and value == round(value):
         return f"{value:,.0f}"
-    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def _staleness(

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -155,32 +155,47 @@ def usage_since(scorecard: Scorecard) -> dt.date | None:
     return first.aggregate(first=Min("day"))["first"]
 
 
-def scorecard_health(
-    *, scorecard: Scorecard, today: dt.date, rules: Rules | None = None
-) -> HealthReport:
-    """Check a stored scorecard as of ``today`` (a fixed number of queries)."""
-    fiscal = scorecard.organization.fiscal_year_start_month
-    rows = scorecard_rows(scorecard)
-    perspectives = {str(p.pk): p for p in rows.perspectives}
-    objective_codes = {o.pk: o.code for o in rows.objectives}
-    linked = _linked_objectives(scorecard)
-    targets = _targets(rows.kpis)
-    values = _values(rows.kpis)
-    recorded = _last_recorded(rows.kpis)
-    views = _views(rows.kpis)
-    initiatives = list(
-        Initiative.objects.filter(scorecard=scorecard)
-        .select_related("owner")
+@dataclass
+class _Rows:
+    """The rows one check looks at: a whole scorecard, or one objective or initiative."""
+
+    perspectives: list[Perspective]
+    objectives: list[Objective]
+    kpis: list[Kpi]
+    initiatives: list[Initiative]
+
+
+def _initiatives(queryset: QuerySet[Initiative]) -> list[Initiative]:
+    return list(
+        queryset.select_related("owner")
         .annotate(task_count=Count("tasks"))
         .order_by("deadline", "name", "pk")
     )
-    served: dict[int, list[str]] = defaultdict(list)
-    for initiative_id, objective_id in Initiative.objectives.through.objects.filter(
-        initiative__scorecard=scorecard
-    ).values_list("initiative_id", "objective_id"):
-        if objective_id in objective_codes:
-            served[initiative_id].append(objective_codes[objective_id])
 
+
+def _findings(
+    scorecard: Scorecard,
+    rows: _Rows,
+    linked: set[int],
+    today: dt.date,
+    rules: Rules | None,
+    *,
+    usage: bool = True,
+    map_in_use: bool | None = None,
+) -> list[Finding]:
+    """Turn the rows into facts and check them (a fixed number of queries)."""
+    fiscal = scorecard.organization.fiscal_year_start_month
+    objective_codes = {o.pk: o.code for o in rows.objectives}
+    targets = _targets(rows.kpis)
+    values = _values(rows.kpis)
+    recorded = _last_recorded(rows.kpis)
+    views = _views(rows.kpis) if usage else {}
+    served: dict[int, list[str]] = defaultdict(list)
+    if rows.initiatives:
+        through = Initiative.objectives.through.objects.filter(initiative__in=rows.initiatives)
+        for initiative_id, objective_id in through.values_list("initiative_id", "objective_id"):
+            if objective_id in objective_codes:
+                served[initiative_id].append(objective_codes[objective_id])
     kpi_facts = []
     for kpi in rows.kpis:
         target, provenance = _target_now(kpi, targets.get(kpi.pk, []), today, fiscal)
@@ -233,20 +248,134 @@ def scorecard_health(
                 status=i.status,
                 start_date=i.start_date,
                 deadline=i.deadline,
-                tasks=i.task_count,
+                tasks=getattr(i, "task_count", 0),
                 progress=i.progress,
             )
-            for i in initiatives
+            for i in rows.initiatives
         ),
         fiscal_year_start_month=fiscal,
-        usage_since=usage_since(scorecard),
+        usage_since=usage_since(scorecard) if usage else None,
+        map_in_use=map_in_use,
     )
+    return check_scorecard(facts, today, rules)
+
+
+def scorecard_health(
+    *, scorecard: Scorecard, today: dt.date, rules: Rules | None = None
+) -> HealthReport:
+    """Check a stored scorecard as of ``today`` (a fixed number of queries)."""
+    base = scorecard_rows(scorecard)
+    rows = _Rows(
+        base.perspectives,
+        base.objectives,
+        base.kpis,
+        _initiatives(Initiative.objects.filter(scorecard=scorecard)),
+    )
+    findings = _findings(scorecard, rows, _linked_objectives(scorecard), today, rules)
     return HealthReport(
         scorecard=scorecard,
         as_of=today,
-        findings=check_scorecard(facts, today, rules),
-        perspectives=perspectives,
+        findings=findings,
+        perspectives={str(p.pk): p for p in rows.perspectives},
         objectives={o.code: o for o in rows.objectives},
         kpis={k.code: k for k in rows.kpis},
-        initiatives={str(i.pk): i for i in initiatives},
+        initiatives={str(i.pk): i for i in rows.initiatives},
     )
+
+
+# SMART checklists of one objective or initiative ---------------------------------------
+
+#: The letters of SMART and what each asks, in the words of the checklist panel.
+SMART = [
+    ("S", "Specific", "says clearly what is meant"),
+    ("M", "Measurable", "has KPIs with targets and data"),
+    ("A", "Achievable", "has an owner, a plan and targets within reach"),
+    ("R", "Relevant", "is linked into the strategy"),
+    ("T", "Time-bound", "has a date and fresh data"),
+]
+
+
+@dataclass
+class ChecklistLine:
+    """One SMART letter: what it asks and what is missing (nothing missing = ticked)."""
+
+    letter: str
+    label: str
+    question: str
+    missing: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing under this letter needs fixing."""
+        return not self.missing
+
+
+@dataclass
+class Checklist:
+    """The SMART checklist of one objective or initiative, and the KPIs it looked at."""
+
+    lines: list[ChecklistLine]
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> int:
+        """How many things are missing in all."""
+        return sum(len(line.missing) for line in self.lines)
+
+
+def _checklist(findings: list[Finding], kpis: list[Kpi]) -> Checklist:
+    # Findings without a letter (action plan, weights) are filed under A: they are about
+    # whether the objective can be achieved as planned.
+    lines = [
+        ChecklistLine(letter, label, question, [f for f in findings if (f.letter or "A") == letter])
+        for letter, label, question in SMART
+    ]
+    return Checklist(lines, {k.code: k for k in kpis})
+
+
+def objective_checklist(*, objective: Objective, scorecard: Scorecard, today: dt.date) -> Checklist:
+    """What the objective (and its KPIs) lacks, letter by letter (a fixed number of queries).
+
+    Usage is left out: whether a KPI is used is a question for the health page.
+    """
+    kpis = list(Kpi.objects.filter(objective=objective).select_related("owner", "updater"))
+    linked = (
+        ObjectiveLink.objects.filter(Q(cause=objective) | Q(effect=objective)).exists()
+        or ObjectiveAlignment.objects.filter(Q(child=objective) | Q(parent=objective)).exists()
+    )
+    rows = _Rows(
+        list(Perspective.objects.filter(pk=objective.perspective_id)),
+        [objective],
+        kpis,
+        _initiatives(Initiative.objects.filter(objectives=objective)),
+    )
+    map_in_use = linked or ObjectiveLink.objects.filter(cause__scorecard=scorecard).exists()
+    findings = _findings(
+        scorecard,
+        rows,
+        {objective.pk} if linked else set(),
+        today,
+        None,
+        usage=False,
+        map_in_use=map_in_use,
+    )
+    mine = [
+        f
+        for f in findings
+        if (f.subject is Subject.OBJECTIVE and f.key == objective.code)
+        or (f.subject is Subject.KPI and f.severity is not Severity.INFO)
+    ]
+    return _checklist(mine, kpis)
+
+
+def initiative_checklist(
+    *, initiative: Initiative, scorecard: Scorecard, today: dt.date
+) -> Checklist:
+    """What the initiative lacks, letter by letter (a fixed number of queries)."""
+    objectives = list(Objective.objects.filter(initiatives=initiative))
+    if not hasattr(initiative, "task_count"):
+        initiative.task_count = initiative.tasks.count()  # type: ignore[attr-defined]
+    rows = _Rows([], objectives, [], [initiative])
+    findings = _findings(scorecard, rows, set(), today, None, usage=False)
+    mine = findings_about(findings, Subject.INITIATIVE, str(initiative.pk))
+    return _checklist(mine, [])
