@@ -68,12 +68,12 @@ class Command(DjangoCheck):
         )
 
     def handle(self, *app_labels: Any, **options: Any) -> None:
+        if options["scorecard"] and not options["org"]:
+            raise CommandError("--scorecard needs --org (the organization's slug).")
         files = [label for label in app_labels if _looks_like_file(label)]
         if not files and not options["org"]:
             super().handle(*app_labels, **options)
             return
-        if options["scorecard"] and not options["org"]:
-            raise CommandError("--scorecard needs --org (the organization's slug).")
         today = self._as_of(options["as_of"])
         results = [self._check_file(Path(f), today) for f in files]
         if options["org"]:
