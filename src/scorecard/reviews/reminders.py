@@ -117,9 +117,7 @@ def reminders_plan(*, today: dt.date, organization: Organization | None = None) 
     organizations = (
         [organization] if organization is not None else list(Organization.objects.order_by("name"))
     )
-    snoozed = set(
-        ReminderSnooze.objects.filter(until__gte=today).values_list("user_id", flat=True)
-    )
+    snoozed = set(ReminderSnooze.objects.filter(until__gte=today).values_list("user_id", flat=True))
     for org in organizations:
         _plan_organization(plan, org, today, snoozed)
     return plan
@@ -170,9 +168,7 @@ def _plan_organization(
         admins = [m.user for m in members.values() if m.role == Role.ADMIN]
         for admin in sorted(admins, key=lambda u: u.pk):
             if usable(admin):
-                plan.emails.append(
-                    Email(admin, org, "summary", behind=behind, nobody=nobody)
-                )
+                plan.emails.append(Email(admin, org, "summary", behind=behind, nobody=nobody))
     for email in plan.emails:
         if email.organization == org:
             _render(email, today)
@@ -243,8 +239,7 @@ def _render(email: Email, today: dt.date) -> None:
     else:
         people = len(email.behind)
         email.subject = (
-            f"{org.name}: {people} {'person has' if people == 1 else 'people have'} "
-            "values to enter"
+            f"{org.name}: {people} {'person has' if people == 1 else 'people have'} values to enter"
         )
         email.body = render_to_string("reviews/email/summary.txt", context)
 

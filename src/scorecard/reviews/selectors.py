@@ -22,6 +22,7 @@ class UnplannedRed:
     kpi: Any
     objective: Objective
     result: Any
+    scorecard_slug: str
 
 
 def _objectives_without_active_plan(**scope: Any) -> dict[int, Objective]:
@@ -38,7 +39,7 @@ def unplanned_red_on_page(*, page: Any) -> list[UnplannedRed]:
     scorecard: Scorecard = page.scorecard
     unplanned = _objectives_without_active_plan(scorecard=scorecard)
     return [
-        UnplannedRed(row.kpi, o.objective, row.result)
+        UnplannedRed(row.kpi, o.objective, row.result, scorecard.slug)
         for p in page.perspectives
         for o in p.objectives
         for row in o.kpis
@@ -51,7 +52,7 @@ def unplanned_red_of(*, red_kpis: Iterable[Any], organization: Organization) -> 
     initiative serves (one query)."""
     unplanned = _objectives_without_active_plan(scorecard__organization=organization)
     return [
-        UnplannedRed(red.kpi, unplanned[red.kpi.objective_id], red.result)
+        UnplannedRed(red.kpi, unplanned[red.kpi.objective_id], red.result, red.kpi.scorecard.slug)
         for red in red_kpis
         if red.kpi.objective_id in unplanned
     ]
