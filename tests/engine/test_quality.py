@@ -666,3 +666,14 @@ def test_facts_are_values() -> None:
     item = kpi()
     assert replace(item, owner=None) != item
     assert item.code == "sales" and not item.calculated
+
+
+@pytest.mark.parametrize(("map_in_use", "expected"), [(None, False), (True, True), (False, False)])
+def test_part_of_a_scorecard_can_say_whether_its_map_is_used(
+    map_in_use: bool | None, expected: bool
+) -> None:
+    """One objective's checklist holds only that objective: the caller says whether the
+    rest of the map has links, so an unlinked objective is still found."""
+    facts = card(objectives=(objective(linked=False),), map_in_use=map_in_use)
+    found = codes(check_scorecard(facts, AS_OF), Subject.OBJECTIVE, "grow")
+    assert ("objective.not_on_map" in found) is expected
