@@ -285,13 +285,21 @@ def scorecard_health(
 
 # SMART checklists of one objective or initiative ---------------------------------------
 
-#: The letters of SMART and what each asks, in the words of the checklist panel.
+#: The letters of SMART and what each asks of an objective, in the checklist's words.
 SMART = [
     ("S", "Specific", "says clearly what is meant"),
     ("M", "Measurable", "has KPIs with targets and data"),
     ("A", "Achievable", "has an owner, a plan and targets within reach"),
     ("R", "Relevant", "is linked into the strategy"),
     ("T", "Time-bound", "has a date and fresh data"),
+]
+#: What each letter asks of an initiative.
+SMART_INITIATIVE = [
+    ("S", "Specific", "says what it will deliver"),
+    ("M", "Measurable", "has tasks or a progress to follow"),
+    ("A", "Achievable", "has an owner who drives it"),
+    ("R", "Relevant", "serves an objective"),
+    ("T", "Time-bound", "has a deadline that still holds"),
 ]
 
 
@@ -323,12 +331,14 @@ class Checklist:
         return sum(len(line.missing) for line in self.lines)
 
 
-def _checklist(findings: list[Finding], kpis: list[Kpi]) -> Checklist:
+def _checklist(
+    findings: list[Finding], kpis: list[Kpi], letters: list[tuple[str, str, str]] = SMART
+) -> Checklist:
     # Findings without a letter (action plan, weights) are filed under A: they are about
     # whether the objective can be achieved as planned.
     lines = [
         ChecklistLine(letter, label, question, [f for f in findings if (f.letter or "A") == letter])
-        for letter, label, question in SMART
+        for letter, label, question in letters
     ]
     return Checklist(lines, {k.code: k for k in kpis})
 
@@ -378,4 +388,4 @@ def initiative_checklist(
     rows = _Rows([], objectives, [], [initiative])
     findings = _findings(scorecard, rows, set(), today, None, usage=False)
     mine = findings_about(findings, Subject.INITIATIVE, str(initiative.pk))
-    return _checklist(mine, [])
+    return _checklist(mine, [], SMART_INITIATIVE)
