@@ -125,6 +125,8 @@ WEB: dict[str, Rule] = {
     # The notification is the admin's: nobody else may open it.
     "notification_open": Rule("GET", ("ok", "404", "404", "404", "404", "login"), pk="notice"),
     "person_detail": Rule("GET", READ),
+    "scorecard_health": Rule("GET", READ),
+    "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")

@@ -487,15 +487,18 @@ def _scorecard_with(world, slug: str, kpi_count: int, months: int = 24) -> None:
 
 QUERY_PAGES = {
     # page: (address for a scorecard slug, most queries allowed)
-    "scorecard": (lambda s: f"/o/northwind/s/{s}/", 14),
+    # The full page adds the red-without-an-action-plan alerts (one query).
+    "scorecard": (lambda s: f"/o/northwind/s/{s}/", 15),
     "scorecard partial": (lambda s: f"/o/northwind/s/{s}/?view=ytd", 14),
     "map": (lambda s: f"/o/northwind/s/{s}/map/", 14),
     "entry grid": (lambda s: f"/o/northwind/s/{s}/entry/", 10),
-    # The KPI page adds its why-chain (5), pending values, comments and unread notices.
-    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 24),
+    # The KPI page adds its why-chain (5), pending values, comments, unread notices and
+    # the record that the user opened it (usage, for the health check).
+    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 25),
     # Home evaluates each scorecard holding KPIs of the user's area once (here two), and
-    # lists the user's notifications and values waiting for their approval.
-    "home": (lambda s: "/", 26),
+    # lists the user's notifications, values waiting for their approval and red KPIs
+    # without an action plan.
+    "home": (lambda s: "/", 27),
 }
 
 

@@ -1,7 +1,8 @@
-"""Writes for comments."""
+"""Writes for comments, usage (who opened what) and reminder snoozes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
 from scorecard.strategy.models import Objective
 
-from .models import Comment
+from .models import Comment, KpiView, ObjectiveView, ReminderSnooze
 
 MAX_COMMENT = 4000
 
@@ -43,3 +44,51 @@ def comment_add(
 def comment_add_to_kpi(*, kpi: Kpi, author: Any, text: str, url: str = "") -> Comment:
     """Add a member's comment to a KPI."""
     return comment_add(item=kpi, author=author, text=text, url=url)
+
+
+def usage_record_view(
+    *, user: Any, kpi: Kpi | None = None, objective: Objective | None = None
+) -> None:
+    """Note that ``user`` opened a KPI's or an objective's page today.
+
+    One INSERT that ignores a duplicate (one row per person, item and day), so a
+    page pays one query however often it is opened. Anonymous users leave no trace.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    now = clock.now()
+    day = clock.today()
+    if kpi is not None:
+        KpiView.objects.bulk_create(
+            [KpiView(kpi=kpi, user=user, day=day, first_seen_at=now)], ignore_conflicts=True
+        )
+    if objective is not None:
+        ObjectiveView.objects.bulk_create(
+            [ObjectiveView(objective=objective, user=user, day=day, first_seen_at=now)],
+            ignore_conflicts=True,
+        )
+
+
+#: Longest snooze a person may ask for (a quarter, so nobody drops out for good by accident).
+MAX_SNOOZE_DAYS = 92
+
+
+@transaction.atomic
+def reminders_snooze(*, user: Any, days: int | str) -> ReminderSnooze:
+    """Pause ``user``'s reminder e-mails for ``days`` days from today (inclusive)."""
+    try:
+        count = int(str(days).strip())
+    except ValueError:
+        raise ValidationError({"days": "Enter a whole number of days, e.g. 7."}) from None
+    if not 1 <= count <= MAX_SNOOZE_DAYS:
+        raise ValidationError({"days": f"Choose between 1 and {MAX_SNOOZE_DAYS} days."})
+    until = clock.today() + dt.timedelta(days=count - 1)
+    snooze, _ = ReminderSnooze.objects.update_or_create(
+        user=user, defaults={"until": until, "set_at": clock.now()}
+    )
+    return snooze
+
+
+def reminders_resume(*, user: Any) -> None:
+    """End ``user``'s snooze: reminders come again from the next run."""
+    ReminderSnooze.objects.filter(user=user).delete()

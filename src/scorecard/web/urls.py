@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("scorecard.web.manage_urls")),
     path("", include("scorecard.web.cascade_urls")),  # cascading and alignment
     path("", include("scorecard.web.governance.urls")),
+    path("", include("scorecard.web.health_urls")),  # health check, SMART, reminders
 ]

@@ -36,6 +36,8 @@ from scorecard.kpis.services import (
 from scorecard.organizations import selectors as org_selectors
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
+from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
+from scorecard.reviews.services import usage_record_view
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
 
@@ -185,8 +187,10 @@ def home(request: HttpRequest) -> HttpResponse:
         remembered=request.session.get(SESSION_ORG),
         today=clock.today(),
     )
+    alerts = []
     if page.current is not None:
         request.session[SESSION_ORG] = page.current.organization.slug
+        alerts = unplanned_red_of(red_kpis=page.red_kpis, organization=page.current.organization)
     return render(
         request,
         "web/home.html",
@@ -194,6 +198,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "organization": page.current.organization if page.current else None,
             "membership": page.current,
+            "alerts": alerts,
         },
     )
 
@@ -229,6 +234,7 @@ def _scorecard_context(
         "known_at": known_at,
         "known": known,
         "period_query": _period_query(as_of, view, known),
+        "alerts": unplanned_red_on_page(page=page),
     }
 
 
@@ -386,6 +392,7 @@ def kpi_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
     """A KPI: its definition, chart, periods with corrections, and the entry form."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     kpi = _kpi_or_404(scorecard, code)
+    usage_record_view(user=request.user, kpi=kpi)  # one query: the health check's usage
     context = _kpi_context(request, scorecard, kpi, membership)
     return render(request, "web/kpi.html", context)
 

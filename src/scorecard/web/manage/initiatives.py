@@ -30,6 +30,7 @@ from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
 
 from ..forms import InitiativeForm, TaskForm, TaskStateForm
+from ..health import initiative_smart
 from .common import (
     EDIT,
     READ,
@@ -100,7 +101,9 @@ def _detail_response(
         "web/manage/initiative_detail.html",
         {**_context(scorecard, membership), "initiative": initiative,
          "tasks": selectors.task_list(initiative=initiative), "task_form": task_form,
-         "states": Task.State.choices},
+         "states": Task.State.choices,
+         "smart": initiative_smart(initiative=initiative, scorecard=scorecard,
+                                   membership=membership)},
         status=422 if task_form.errors else 200,
     )  # fmt: skip
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from scorecard.kpis.models import Measurement
 from scorecard.organizations.models import Membership
+from scorecard.reviews.services import usage_record_view
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 from scorecard.strategy.services import (
     link_create,
@@ -30,6 +31,7 @@ from scorecard.strategy.services import (
 )
 
 from ..forms import LinkForm, NewScorecardForm, ObjectiveForm, PerspectiveForm, ScorecardForm
+from ..health import objective_smart
 from . import selectors
 from .common import (
     EDIT,
@@ -266,13 +268,16 @@ def _objective_response(
     page = selectors.objective_page(scorecard=scorecard, code=code, as_of=as_of, view=view)
     if page is None:
         raise Http404("No such objective.")
+    usage_record_view(user=request.user, objective=page.objective)  # the health check's usage
     if link_form is None:
         link_form = LinkForm(candidates=page.candidates, perspective_names=page.perspective_names)
     return render(
         request,
         "web/manage/objective.html",
         {**_context(scorecard, membership), "page": page, "link_form": link_form,
-         "param_errors": problems},
+         "param_errors": problems,
+         "smart": objective_smart(objective=page.objective, scorecard=scorecard,
+                                  membership=membership)},
         status=422 if link_form.errors else 200,
     )  # fmt: skip
 
