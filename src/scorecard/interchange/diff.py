@@ -234,7 +234,9 @@ def _users(old: Document, new: Document, out: _Collector) -> None:
 def _scorecard(
     old: ScorecardIn, new: ScorecardIn, old_fiscal: int, new_fiscal: int, out: _Collector
 ) -> None:
-    for text in _field_changes(old, new, ("slug", "settings", "perspectives", "links", "initiatives")):
+    for text in _field_changes(
+        old, new, ("slug", "settings", "perspectives", "links", "initiatives")
+    ):
         out.add(0, (), text)
     for text in _field_changes(old.settings, new.settings, ()):
         out.add(0, (), f"rollup {text}")
@@ -340,7 +342,9 @@ def _kpis(
     for code in sorted(before.keys() | after.keys()):
         was, now = before.get(code), after.get(code)
         if was is None and now is not None:
-            out.add(topic, (code,), f"KPI {code} (“{now[1].name}”) added to objective {now[0].code}")
+            out.add(
+                topic, (code,), f"KPI {code} (“{now[1].name}”) added to objective {now[0].code}"
+            )
             _targets(code, None, now[1], old_fiscal, new_fiscal, out)
             _measurements(code, None, now[1], old_fiscal, new_fiscal, out)
         elif now is None and was is not None:

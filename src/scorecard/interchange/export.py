@@ -14,7 +14,6 @@ but are no longer members of the organization (the reference is left out).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -159,12 +158,14 @@ def _read(organization: Organization) -> _Org:
     """The organization's rows, in a fixed number of queries whatever its size."""
     cards = list(Scorecard.objects.filter(organization=organization).order_by("slug"))
     objectives = list(
-        Objective.objects.filter(scorecard__organization=organization).order_by(
-            "perspective_id", "position", "id"
-        )
+        Objective.objects.filter(scorecard__organization=organization)
+        .select_related("owner")
+        .order_by("perspective_id", "position", "id")
     )
     initiatives = list(
-        Initiative.objects.filter(scorecard__organization=organization).order_by("id")
+        Initiative.objects.filter(scorecard__organization=organization)
+        .select_related("owner")
+        .order_by("id")
     )
     through = Initiative.objectives.through.objects.filter(
         initiative__scorecard__organization=organization
