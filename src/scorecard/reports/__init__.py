@@ -1,0 +1,1 @@
+"""Printed reports of a scorecard: PDF (WeasyPrint) and XLSX (openpyxl)."""
