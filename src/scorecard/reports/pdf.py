@@ -7,7 +7,6 @@ is not a ``data:`` URL (user text is escaped, so none should ever get there).
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -21,10 +20,6 @@ from scorecard.web.strategy_map import MapBand, MapBox, render_map
 from scorecard.web.templatetags.scorecard_format import format_number, pct, status_label
 
 from .data import KpiBlock, ReportData
-
-# WeasyPrint reports each layout step at INFO level; that is noise in the server's log.
-for _name in ("weasyprint", "weasyprint.progress"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
 
 #: Periods a KPI's small chart shows (the most recent ones).
 CHART_PERIODS = 12
