@@ -449,10 +449,9 @@ def _initiatives(old: ScorecardIn, new: ScorecardIn, out: _Collector) -> None:
 def _initiative(
     label: str, name: str, old: InitiativeIn, new: InitiativeIn, topic: int, out: _Collector
 ) -> None:
-    for field_name, was, now in (("progress", old.progress, new.progress),):
-        if was != now:
-            shown = [("none" if v is None else f"{v * 100:g} %") for v in (was, now)]
-            out.add(topic, (name,), f"{label}: {field_name} {shown[0]} → {shown[1]}")
+    if old.progress != new.progress:
+        shown = [("none" if v is None else f"{v * 100:g} %") for v in (old.progress, new.progress)]
+        out.add(topic, (name,), f"{label}: progress {shown[0]} → {shown[1]}")
     for text in _field_changes(old, new, ("name", "objectives", "tasks", "progress")):
         out.add(topic, (name,), f"{label}: {text}")
     for code in sorted(set(new.objectives) - set(old.objectives)):
@@ -462,13 +461,13 @@ def _initiative(
     before = {t.name: t for t in old.tasks}
     after = {t.name: t for t in new.tasks}
     for task in sorted(before.keys() | after.keys()):
-        was, now = before.get(task), after.get(task)
-        if was is None:
+        old_task, new_task = before.get(task), after.get(task)
+        if old_task is None:
             out.add(topic, (name, task), f"{label}: task “{task}” added")
-        elif now is None:
+        elif new_task is None:
             out.add(topic, (name, task), f"{label}: task “{task}” removed")
         else:
-            for text in _field_changes(was, now, ("name",)):
+            for text in _field_changes(old_task, new_task, ("name",)):
                 out.add(topic, (name, task), f"{label}: task “{task}” {text}")
 
 

@@ -74,7 +74,7 @@ def _header(sheet: Worksheet, names: list[str]) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.freeze_panes = f"A{row + 1}"
 
 
 def _status(sheet: Worksheet, row: int, column: int, status: str) -> None:
@@ -114,12 +114,12 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
             sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
         sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     result = data.page.result
-    for label, value in (
+    for label, score in (
         ("Overall score", result.score),
         ("Lagging KPIs (outcomes)", result.lagging),
         ("Leading KPIs (drivers)", result.leading),
     ):
-        row = _append(sheet, [label, value])
+        row = _append(sheet, [label, score])
         sheet.cell(row=row, column=1).font = BOLD
         _percent(sheet, row, 2)
         if label == "Overall score":
@@ -130,7 +130,9 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for p in data.perspectives:
-        row = _append(sheet, [p.row.perspective.name, p.row.result.score, "", p.row.perspective.weight])
+        row = _append(
+            sheet, [p.row.perspective.name, p.row.result.score, "", p.row.perspective.weight]
+        )
         for cell in sheet[row]:
             cell.font = BOLD
             cell.fill = GROUP_FILL
@@ -138,7 +140,8 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
         _status(sheet, row, 3, p.row.result.status)
         for o in p.objectives:
             row = _append(
-                sheet, ["    " + o.row.objective.name, o.row.result.score, "", o.row.objective.weight]
+                sheet,
+                ["    " + o.row.objective.name, o.row.result.score, "", o.row.objective.weight],
             )
             _percent(sheet, row, 2)
             _status(sheet, row, 3, o.row.result.status)
@@ -156,7 +159,9 @@ def _perspective_sheets(book: Workbook, data: ReportData, taken: set[str]) -> No
         sheet = book.create_sheet(sheet_title(p.row.perspective.name, taken))
         _header(sheet, KPI_COLUMNS)
         for o in p.objectives:
-            row = _append(sheet, [o.row.objective.name, "", "", "", "", "", "", "", o.row.result.score])
+            row = _append(
+                sheet, [o.row.objective.name, "", "", "", "", "", "", "", o.row.result.score]
+            )
             for cell in sheet[row]:
                 cell.font = BOLD
                 cell.fill = GROUP_FILL
@@ -198,8 +203,20 @@ def _initiatives(book: Workbook, data: ReportData, taken: set[str]) -> None:
     sheet = book.create_sheet(sheet_title("Initiatives", taken))
     _header(
         sheet,
-        ["Initiative", "Serves", "Owner", "Start", "Deadline", "Status", "Progress",
-         "Tasks done", "Tasks", "Budget", "Spent", "Overdue"],  # fmt: skip
+        [
+            "Initiative",
+            "Serves",
+            "Owner",
+            "Start",
+            "Deadline",
+            "Status",
+            "Progress",
+            "Tasks done",
+            "Tasks",
+            "Budget",
+            "Spent",
+            "Overdue",
+        ],
     )
     for i in data.initiatives:
         row = _append(
@@ -231,8 +248,18 @@ def _measurements(book: Workbook, data: ReportData, taken: set[str]) -> None:
     sheet = book.create_sheet(sheet_title("Measurements", taken))
     _header(
         sheet,
-        ["Perspective", "Objective", "KPI", "Code", "Period start", "Value", "Unit", "Note",
-         "Recorded at", "Recorded by"],  # fmt: skip
+        [
+            "Perspective",
+            "Objective",
+            "KPI",
+            "Code",
+            "Period start",
+            "Value",
+            "Unit",
+            "Note",
+            "Recorded at",
+            "Recorded by",
+        ],
     )
     kpis = {k.kpi.pk: (p, o, k) for p in data.perspectives for o in p.objectives for k in o.kpis}
     for m in data.measurements:
