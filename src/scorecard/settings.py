@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "scorecard.reviews",
     "scorecard.audit",
     "scorecard.meetings",
+    "scorecard.reports",
     "scorecard.web",
     "scorecard.api",
     "scorecard.webhooks",

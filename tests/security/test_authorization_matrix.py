@@ -127,6 +127,8 @@ WEB: dict[str, Rule] = {
     "person_detail": Rule("GET", READ),
     "scorecard_health": Rule("GET", READ),
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
+    "scorecard_report_pdf": Rule("GET", READ),
+    "scorecard_report_xlsx": Rule("GET", READ),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")

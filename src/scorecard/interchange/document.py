@@ -30,6 +30,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    WithJsonSchema,
 )
 
 from scorecard.engine import formulas, periods
@@ -134,8 +135,30 @@ def _alignment_target(value: str) -> str:
     return value
 
 
-PeriodText = Annotated[str, BeforeValidator(_period_text)]
-AlignmentTarget = Annotated[str, AfterValidator(_alignment_target)]
+#: How the JSON Schema (docs/scorecard.schema.json) describes a period: its written forms.
+PERIOD_SCHEMA = {
+    "anyOf": [
+        {
+            "type": "string",
+            "pattern": r"^\s*\d{4}(-(Q[1-4]|H[12]|\d{1,2}|\d{2}-\d{2}))?\s*$",
+            "examples": ["2026-03", "2026-Q2", "2026-H1", "2026", "2026-03-02"],
+        },
+        {"type": "integer", "minimum": 1, "maximum": 9999, "description": "a year"},
+    ],
+    "title": "Period",
+}
+PeriodText = Annotated[str, BeforeValidator(_period_text), WithJsonSchema(PERIOD_SCHEMA)]
+AlignmentTarget = Annotated[
+    str,
+    AfterValidator(_alignment_target),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$",
+            "description": "scorecard-slug/objective-code",
+        }
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -545,6 +568,24 @@ def aligned_period(text: str | int | dt.date, interval: str, fiscal_month: int) 
             f"(that period starts on {period.start.isoformat()})."
         )
     return day
+
+
+def period_text(start: dt.date, interval: str, fiscal_month: int) -> str:
+    """A period start in the document's shorthand (the inverse of :func:`period_date`).
+
+    ``2026-03`` for months; ``2026-Q2``, ``2026-H1`` and ``2026`` only when the fiscal
+    year makes those calendar shorthands name the same day, else the first month
+    (``2026-02``); days and weeks by their date.
+    """
+    if interval in {"day", "week"} or start.day != 1:
+        return start.isoformat()
+    if interval == "year" and start.month == 1:
+        return str(start.year)
+    if interval == "half_year" and start.month in {1, 7} and fiscal_month in {1, 7}:
+        return f"{start.year}-H{1 if start.month == 1 else 2}"
+    if interval == "quarter" and (start.month - 1) % 3 == 0 and (fiscal_month - 1) % 3 == 0:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
 
 
 def measurement_rows(kpi: KpiIn, fiscal_month: int) -> list[tuple[dt.date, float, str]]:

@@ -465,3 +465,8 @@ class _Writer:
 def _split(reference: str) -> tuple[str, str]:
     card, _, code = reference.partition("/")
     return card, code
+
+
+def read_document_text(file: Path) -> str:
+    """A document file's text; DocumentError when it is missing, too large or not UTF-8."""
+    return _read_text(file)

@@ -130,11 +130,13 @@ def history_chart(
     formatter: Callable[[float], str],
     zones: Sequence[Zone] = (),
     y_range: tuple[float, float] | None = None,
+    size: tuple[int, int] = (780, 320),
 ) -> str:
     """Line chart of actual values and targets per period over coloured status zones.
 
     ``formatter`` writes a number for people (with the unit); ``zones`` are the
-    status bands drawn behind the lines, lowest first.
+    status bands drawn behind the lines, lowest first; ``size`` is the drawing's
+    width and height in pixels (PDF reports draw small ones).
     """
     if not history:
         return ""
@@ -142,8 +144,8 @@ def history_chart(
     # Zones are drawn as filled lines from the top down: each covers the ones above it.
     ordered = sorted(zones, key=lambda z: z.high, reverse=True)
     chart = pygal.Line(
-        width=780,
-        height=320,
+        width=size[0],
+        height=size[1],
         js=[],
         disable_xml_declaration=True,
         style=_style([z.color for z in ordered] + [ACTUAL, TARGET]),

@@ -432,10 +432,13 @@ def render_map(
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#5b6670"/></marker></defs>',
-        "<style>.band{font:600 13px system-ui,sans-serif;fill:#3d4852}"
-        ".name{font:600 12.5px system-ui,sans-serif;fill:#1f2933}"
-        ".score{font:600 12px system-ui,sans-serif;fill:#3d4852}"
-        ".status{font:11.5px system-ui,sans-serif;fill:#5b6670}"
+        # Font longhands, not the ``font`` shorthand: WeasyPrint's SVG renderer (PDF
+        # reports) misreads the shorthand and draws the text hundreds of pixels high.
+        "<style>text{font-family:system-ui,'Liberation Sans','DejaVu Sans',sans-serif}"
+        ".band{font-weight:600;font-size:13px;fill:#3d4852}"
+        ".name{font-weight:600;font-size:12.5px;fill:#1f2933}"
+        ".score{font-weight:600;font-size:12px;fill:#3d4852}"
+        ".status{font-size:11.5px;fill:#5b6670}"
         ".link{fill:none;stroke:#6b7580;stroke-width:1.4;opacity:.8}"
         "a:focus rect.box,a:hover rect.box{stroke-width:3}"
         "a:focus{outline:none}</style>",

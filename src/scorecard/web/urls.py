@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("scorecard.web.cascade_urls")),  # cascading and alignment
     path("", include("scorecard.web.governance.urls")),
     path("", include("scorecard.web.health_urls")),  # health check, SMART, reminders
+    path("", include("scorecard.reports.urls")),
 ]

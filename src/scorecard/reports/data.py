@@ -1,0 +1,165 @@
+"""What a scorecard report shows, read once and shared by the PDF and the XLSX builders.
+
+:func:`report_data` loads the scorecard page's tree (the same selector and the
+same engine call as the web page, so the numbers agree), the latest comments,
+the initiatives and every current measurement, in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from scorecard.engine.types import View
+from scorecard.initiatives.models import Initiative
+from scorecard.initiatives.selectors import initiative_list
+from scorecard.kpis.models import Kpi, Measurement
+from scorecard.reviews.models import Comment
+from scorecard.strategy import selectors as strategy_selectors
+from scorecard.strategy.models import Scorecard
+from scorecard.strategy.selectors import KpiRow, ObjectiveRow, PerspectiveRow, ScorecardPage
+from scorecard.web.templatetags.scorecard_format import period_label
+
+#: The period choices, worded as on the scorecard page.
+VIEW_LABELS = {
+    View.PERIOD.value: "Latest period",
+    View.MONTH.value: "Month",
+    View.QUARTER.value: "Quarter",
+    View.HALF_YEAR.value: "Half-year",
+    View.YTD.value: "Year to date",
+    View.YEAR.value: "Year",
+}
+#: How many comments of each KPI a report shows (newest first).
+COMMENTS_PER_KPI = 3
+
+
+@dataclass
+class KpiBlock:
+    """A KPI of the report: the scorecard page's row and its latest comments."""
+
+    row: KpiRow
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def kpi(self) -> Kpi:
+        return self.row.kpi
+
+
+@dataclass
+class ObjectiveBlock:
+    row: ObjectiveRow
+    kpis: list[KpiBlock]
+    initiatives: list[Initiative]
+
+
+@dataclass
+class PerspectiveBlock:
+    row: PerspectiveRow
+    objectives: list[ObjectiveBlock]
+
+
+@dataclass
+class ReportData:
+    """Everything one report shows, for one as-of date and period choice."""
+
+    scorecard: Scorecard
+    page: ScorecardPage
+    as_of: dt.date
+    view: str
+    perspectives: list[PerspectiveBlock]
+    initiatives: list[Initiative]
+    #: every current measurement of the scorecard's KPIs up to the as-of date
+    measurements: list[Measurement]
+    generated_at: dt.datetime
+
+    @property
+    def view_label(self) -> str:
+        return VIEW_LABELS.get(self.view, self.view)
+
+    @property
+    def period_text(self) -> str:
+        """The period choice and the window most KPIs show: ``Latest period · Oct 2026``."""
+        windows = Counter(
+            period_label(k.row.result.window) for p in self.perspectives
+            for o in p.objectives for k in o.kpis
+        )  # fmt: skip
+        if not windows:
+            return self.view_label
+        common, _ = windows.most_common(1)[0]
+        more = " for most KPIs" if len(windows) > 1 else ""
+        return f"{self.view_label} · {common}{more}"
+
+    @property
+    def kpi_blocks(self) -> list[KpiBlock]:
+        return [k for p in self.perspectives for o in p.objectives for k in o.kpis]
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+
+
+def report_data(
+    *, scorecard: Scorecard, as_of: dt.date, view: str, generated_at: dt.datetime
+) -> ReportData:
+    """The report of ``scorecard`` as of ``as_of`` for the period choice ``view``.
+
+    Comments and measurements entered after the as-of day are left out, so a
+    report of an earlier date does not quote what was said later. Initiatives
+    are shown as they stand now (they keep no history), overdue relative to the
+    as-of date.
+    """
+    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    kpi_ids = [k.pk for k in page.rows.kpis]
+    comments: dict[int, list[Comment]] = defaultdict(list)
+    for comment in (
+        Comment.objects.filter(kpi_id__in=kpi_ids, created_at__lt=_day_end(as_of))
+        .select_related("author")
+        .order_by("kpi_id", "-created_at", "-id")
+    ):
+        if comment.kpi_id is not None and len(comments[comment.kpi_id]) < COMMENTS_PER_KPI:
+            comments[comment.kpi_id].append(comment)
+    initiatives = initiative_list(scorecard=scorecard, today=as_of)
+    by_objective: dict[int, list[Initiative]] = defaultdict(list)
+    for initiative in initiatives:
+        for objective in initiative.objectives.all():
+            by_objective[objective.pk].append(initiative)
+    perspectives = [
+        PerspectiveBlock(
+            p,
+            [
+                ObjectiveBlock(
+                    o,
+                    [KpiBlock(k, comments.get(k.kpi.pk, [])) for k in o.kpis],
+                    by_objective.get(o.objective.pk, []),
+                )
+                for o in p.objectives
+            ],
+        )
+        for p in page.perspectives
+    ]
+    measurements = list(
+        Measurement.objects.filter(
+            kpi_id__in=kpi_ids, superseded_at__isnull=True, period_start__lte=as_of
+        )
+        .select_related("recorded_by")
+        .order_by("kpi_id", "period_start")
+    )
+    return ReportData(
+        scorecard=scorecard,
+        page=page,
+        as_of=as_of,
+        view=view,
+        perspectives=perspectives,
+        initiatives=initiatives,
+        measurements=measurements,
+        generated_at=generated_at,
+    )
+
+
+def owner_name(user: Any) -> str:
+    """A person's full name, else the user name, else empty."""
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.username)

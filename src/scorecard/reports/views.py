@@ -1,0 +1,51 @@
+"""Report downloads: the scorecard page's period and as-of date, as PDF or Excel.
+
+Anyone who may read the scorecard may download its report (viewer role and up);
+outsiders get a 404 like everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from scorecard import clock
+from scorecard.web.views import period_params, scorecard_for
+
+from .data import ReportData, report_data
+from .pdf import filename, report_pdf
+from .xlsx import report_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(
+    request: HttpRequest,
+    org_slug: str,
+    sc_slug: str,
+    build: Callable[[ReportData], bytes],
+    content_type: str,
+    extension: str,
+) -> HttpResponse:
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug)
+    # Bad values fall back as on the scorecard page (today, latest period).
+    as_of, view, _errors = period_params(request)
+    data = report_data(scorecard=scorecard, as_of=as_of, view=view, generated_at=clock.now())
+    response = HttpResponse(build(data), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename(data, extension)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def scorecard_report_pdf(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
+    """The scorecard report as PDF."""
+    return _download(request, org_slug, sc_slug, report_pdf, "application/pdf", "pdf")
+
+
+@login_required
+def scorecard_report_xlsx(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
+    """The scorecard report as an Excel workbook."""
+    return _download(request, org_slug, sc_slug, report_xlsx, XLSX, "xlsx")
