@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "scorecard.initiatives",
     "scorecard.interchange",
     "scorecard.reviews",
+    "scorecard.planning",
     "scorecard.web",
     "scorecard.api",
 ]
