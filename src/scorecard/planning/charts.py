@@ -80,7 +80,7 @@ def forecast_chart(
         x_label_rotation=0,
         show_minor_x_labels=False,
         legend_at_bottom=True,
-        legend_at_bottom_columns=len(ordered) + 4,
+        legend_at_bottom_columns=len(ordered) + 4,  # the lower line has none
         truncate_label=-1,
         truncate_legend=-1,
         range=(low, high),
@@ -129,9 +129,15 @@ def forecast_chart(
         show_dots=False,
         stroke_style={"width": 0.8},
     )
-    chart.add("", pad + [f[2] for f in future], show_dots=False, stroke_style={"width": 0.8})
+    chart.add(
+        "lower end", pad + [f[2] for f in future], show_dots=False, stroke_style={"width": 0.8}
+    )
     svg = SCRIPT.sub("", chart.render(is_unicode=True))
     svg = _with_band(svg, forecast_index + 1, forecast_index + 2)
+    # The lower line shares the upper line's legend entry ("80 % range"): drop its own.
+    svg = re.sub(
+        rf'<g id="activate-serie-{forecast_index + 2}" class="[^"]*">.*?</g>', "", svg, count=1
+    )
     return svg.replace(
         "<svg ", f'<svg role="img" aria-label="{escape(title, quote=True)}" class="chart" ', 1
     )

@@ -128,6 +128,21 @@ class FunnelAnalysis:
     attribution_problem: str | None = None
 
     @property
+    def change(self) -> float | None:
+        """The last stage's change since the period before, as recorded (no rounding noise)."""
+        last = self.stages[-1] if self.stages else None
+        if last is None or last.value is None or last.previous is None:
+            return None
+        return last.value - last.previous
+
+    @property
+    def target_gap(self) -> float | None:
+        """How much the target lies above (or below) today's result, as a fraction."""
+        if self.split is None:
+            return None
+        return self.split.factor - 1
+
+    @property
     def costs_known(self) -> bool:
         """True when every lever has a cost (then levers are ranked by gain per cost)."""
         return bool(self.levers) and all(lv.cost is not None for lv in self.levers)
