@@ -491,7 +491,9 @@ QUERY_PAGES = {
     "scorecard partial": (lambda s: f"/o/northwind/s/{s}/?view=ytd", 14),
     "map": (lambda s: f"/o/northwind/s/{s}/map/", 14),
     "entry grid": (lambda s: f"/o/northwind/s/{s}/entry/", 10),
-    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 18),
+    # The KPI page's planning panel (scorecard.planning) adds six: the scorecard's values
+    # and targets for the forecast, the target in force, benchmarks, funnels, the risk rule.
+    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 24),
     # Home evaluates each scorecard holding KPIs of the user's area once (here two).
     "home": (lambda s: "/", 24),
 }

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from scorecard import clock
 from scorecard.kpis.models import Kpi
-from scorecard.kpis.scoring import kpi_spec, scorecard_input
+from scorecard.kpis.scoring import ScorecardRows, kpi_spec, scorecard_input
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
 from scorecard.web.charts import status_zones, value_range
@@ -48,6 +48,7 @@ def kpi_page_extras(
     membership: Membership,
     result: Any,
     as_of: dt.date,
+    rows: ScorecardRows | None = None,
 ) -> dict[str, Any]:
     """What the planning app adds to the KPI page: the planning panel and a chart with
     the forecast band (replacing the plain history chart when there is a forecast)."""
@@ -60,7 +61,7 @@ def kpi_page_extras(
             problems.append(f"“{request.GET.get(name)}” is not a number.")
             return None
 
-    sc = scorecard_input(scorecard)
+    sc = scorecard_input(scorecard, rows=rows)
     planning = selectors.kpi_planning(
         kpi=kpi,
         as_of=as_of,
@@ -87,7 +88,7 @@ def kpi_page_extras(
         extras["chart"] = forecast_chart(
             result.history,
             future,
-            title=f"History and forecast of {kpi.name}: values, targets, forecast range",
+            title=f"History of {kpi.name}: values, targets, the forecast and its 80 % range",
             formatter=lambda v: format_number(v, kpi.unit),
             zones=status_zones(kpi_spec(kpi), latest, low, high),
             y_range=(low, high),
@@ -95,10 +96,15 @@ def kpi_page_extras(
     return extras
 
 
-def map_link_marks(scorecard: Scorecard, as_of: dt.date) -> dict[tuple[str, str], tuple[str, str]]:
+def map_link_marks(
+    scorecard: Scorecard,
+    as_of: dt.date,
+    rows: ScorecardRows | None = None,
+    links: list[tuple[int, int]] | None = None,
+) -> dict[tuple[str, str], tuple[str, str]]:
     """For the strategy map: (cause code, effect code) → (verdict, a sentence for the tooltip)."""
     marks = {}
-    for item in selectors.link_evidence(scorecard=scorecard, as_of=as_of):
+    for item in selectors.link_evidence(scorecard=scorecard, as_of=as_of, rows=rows, links=links):
         found = item.evidence
         if found is None or found.r is None:
             text = "untested: too little data" if not item.reason else f"untested: {item.reason}"

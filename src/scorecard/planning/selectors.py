@@ -24,7 +24,7 @@ from scorecard.engine import whatif as wi
 from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
 from scorecard.engine.periods import Period
 from scorecard.kpis.models import Kpi, Target
-from scorecard.kpis.scoring import scorecard_input, scorecard_rows
+from scorecard.kpis.scoring import ScorecardRows, scorecard_input, scorecard_rows
 from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
 from scorecard.web.templatetags.scorecard_format import format_number, period_label, plain_number
 
@@ -649,10 +649,20 @@ def _representative(kpis: list[Kpi], indicator: str) -> Kpi | None:
     return (preferred or scored or [None])[0]
 
 
-def link_evidence(*, scorecard: Scorecard, as_of: dt.date) -> list[LinkEvidence]:
+def link_evidence(
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    rows: ScorecardRows | None = None,
+    links: list[tuple[int, int]] | None = None,
+) -> list[LinkEvidence]:
     """For each link between objectives with KPIs: the cause's leading KPI against the
-    effect's lagging KPI, lags 0–6, in the coarser of their two intervals (seven queries)."""
-    rows = scorecard_rows(scorecard)
+    effect's lagging KPI, lags 0–6, in the coarser of their two intervals.
+
+    Six queries, or two when the caller already has the scorecard's ``rows`` and
+    its ``links`` as (cause id, effect id) pairs (the strategy map has both).
+    """
+    rows = rows or scorecard_rows(scorecard)
     sc = scorecard_input(scorecard, rows=rows)
     values = ev.kpi_values(sc, as_of)
     specs = {k.spec.code: k.spec for k in sc.kpis}
@@ -660,13 +670,22 @@ def link_evidence(*, scorecard: Scorecard, as_of: dt.date) -> list[LinkEvidence]
     by_objective: dict[int, list[Kpi]] = {}
     for kpi in rows.kpis:
         by_objective.setdefault(kpi.objective_id, []).append(kpi)
-    links = list(
-        ObjectiveLink.objects.filter(cause__scorecard=scorecard)
-        .select_related("cause__perspective", "effect__perspective")
-        .order_by("cause__perspective__position", "cause__position", "effect__position", "pk")
-    )
+    if links is None:
+        link_rows = list(
+            ObjectiveLink.objects.filter(cause__scorecard=scorecard)
+            .select_related("cause__perspective", "effect__perspective")
+            .order_by("cause__perspective__position", "cause__position", "effect__position", "pk")
+        )
+    else:
+        # Unsaved link objects built from the pairs: no query needed.
+        objectives = {o.pk: o for o in rows.objectives}
+        link_rows = [
+            ObjectiveLink(cause=objectives[c], effect=objectives[e])
+            for c, e in links
+            if c in objectives and e in objectives
+        ]
     out = []
-    for link in links:
+    for link in link_rows:
         leading = _representative(by_objective.get(link.cause_id, []), "leading")
         lagging = _representative(by_objective.get(link.effect_id, []), "lagging")
         if leading is None or lagging is None:

@@ -246,7 +246,7 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
                 bands,
                 links,
                 title=f"Strategy map of {scorecard.name}",
-                marks=map_link_marks(scorecard, as_of),
+                marks=map_link_marks(scorecard, as_of, page.rows, page.links),
             ),
             "as_of": as_of,
             "view": view,
@@ -339,7 +339,7 @@ def _kpi_context(
         "period_query": _period_query(as_of, view),
     }
     # Target assistant, benchmarks and the forecast band (scorecard.planning).
-    context.update(kpi_page_extras(request, scorecard, kpi, membership, result, as_of))
+    context.update(kpi_page_extras(request, scorecard, kpi, membership, result, as_of, page.rows))
     return context
 
 
