@@ -152,3 +152,26 @@ def test_link_evidence_supported_by_a_lagged_history(world) -> None:
     (item,) = selectors.link_evidence(scorecard=world.scorecard, as_of=AS_OF)
     assert item.verdict == "supported"
     assert item.evidence.best_lag == 2 and item.evidence.r == approx(1.0)
+
+
+def test_funnel_change_against_a_chosen_earlier_period(sales) -> None:
+    import math
+
+    recorded = dt.datetime(2026, 9, 5, tzinfo=dt.UTC)
+    for code, value in {"visitors": 4000, "signups": 160, "leads": 16, "deals": 1.6}.items():
+        Measurement.objects.create(
+            kpi=sales.kpis[code], period_start=dt.date(2026, 8, 1), value=value,
+            recorded_at=recorded,
+        )  # fmt: skip
+    a = selectors.funnel_analysis(funnel=sales.funnel, as_of=AS_OF, compare=dt.date(2026, 8, 31))
+    assert a.previous_window.start == dt.date(2026, 8, 1)
+    assert [r.previous for r in a.stages] == [4000, 160, 16, 1.6]
+    assert a.change == approx(1.1) and sum(r.part for r in a.stages) == approx(1.1)
+    weight = (2.7 - 1.6) / math.log(2.7 / 1.6)
+    assert a.stages[0].part == approx(weight * math.log(1.5))
+    assert a.stages[1].part == approx(weight * math.log(0.045 / 0.04))
+    # Without a choice the comparison is with the period before (September).
+    assert selectors.funnel_analysis(funnel=sales.funnel, as_of=AS_OF).previous_window.start == SEP
+
+
+SEP = dt.date(2026, 9, 1)

@@ -156,25 +156,31 @@ def funnel_analysis(
     points: float = 0.01,
     relative: float = 0.10,
     result: ScorecardResult | None = None,
+    compare: dt.date | None = None,
 ) -> FunnelAnalysis:
     """The funnel's stage volumes and rates in each KPI's latest complete period as of
     ``as_of``; back-cascaded stage targets, the gap split, the levers, and the LMDI
-    split of the change since the period before."""
+    split of the change since the period before (or since the latest complete period
+    as of ``compare``, an earlier date)."""
     from scorecard.kpis.scoring import scorecard_evaluate
 
     if result is None:
         result = scorecard_evaluate(scorecard=funnel.scorecard, as_of=as_of)
+    earlier = (
+        scorecard_evaluate(scorecard=funnel.scorecard, as_of=compare)
+        if compare is not None
+        else None
+    )
     stages = list(funnel.stages.all())
     rows = []
     for stage in stages:
         kpi_result = result.kpis.get(stage.kpi.code)
+        previous = kpi_result.previous_value if kpi_result else None
+        if earlier is not None:
+            before = earlier.kpis.get(stage.kpi.code)
+            previous = before.value if before else None
         rows.append(
-            StageRow(
-                stage,
-                stage.kpi,
-                kpi_result.value if kpi_result else None,
-                kpi_result.previous_value if kpi_result else None,
-            )
+            StageRow(stage, stage.kpi, kpi_result.value if kpi_result else None, previous)
         )
     analysis = FunnelAnalysis(
         funnel=funnel,
@@ -193,6 +199,14 @@ def funnel_analysis(
     last = result.kpis.get(rows[-1].kpi.code)
     if last is not None:
         analysis.window = last.window
+        if earlier is not None:
+            before = earlier.kpis.get(rows[-1].kpi.code)
+            analysis.previous_window = before.window if before else None
+        else:
+            fy = funnel.scorecard.organization.fiscal_year_start_month
+            analysis.previous_window = periods.previous_period(
+                last.window, et.Interval(rows[-1].kpi.update_interval), fy
+            )
         interval = rows[-1].kpi.update_interval
         if any(r.kpi.update_interval != interval for r in rows):
             analysis.problems.append(

@@ -244,9 +244,30 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
         target = None
     points = _percent_param(request, "points", 0.01, errors)
     relative = _percent_param(request, "relative", 0.10, errors)
+    compare: dt.date | None = None
+    raw_compare = request.GET.get("compare", "").strip()
+    if raw_compare:
+        try:
+            compare = dt.date.fromisoformat(raw_compare)
+        except ValueError:
+            errors.append(f"“{raw_compare}” is not a date; comparing with the period before.")
+        else:
+            if compare >= as_of:
+                errors.append("Compare with a period before; using the period before.")
+                compare = None
     analysis = selectors.funnel_analysis(
-        funnel=funnel, as_of=as_of, target=target, points=points, relative=relative
-    )
+        funnel=funnel, as_of=as_of, target=target, points=points, relative=relative,
+        compare=compare,
+    )  # fmt: skip
+    # The earlier periods to compare with: up to two years back, by their last day.
+    compare_choices: list[tuple[str, str]] = []
+    if analysis.window is not None and analysis.stages:
+        interval = et.Interval(analysis.stages[-1].kpi.update_interval)
+        fiscal = scorecard.organization.fiscal_year_start_month
+        period = analysis.window
+        for _ in range(24):
+            period = periods.previous_period(period, interval, fiscal)
+            compare_choices.append((period.end.isoformat(), period_label(period)))
     unit = analysis.stages[-1].kpi.unit if analysis.stages else ""
     labels = [
         f"{before.kpi.name} → {after.kpi.name}"
@@ -289,6 +310,8 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
             as_of=as_of,
             param_errors=errors,
             target_value=plain_number(target) if target is not None else "",
+            compare_choices=compare_choices,
+            compare_value=compare.isoformat() if compare else "",
             points_value=plain_number(points * 100),
             relative_value=plain_number(relative * 100),
         ),
