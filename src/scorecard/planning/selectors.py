@@ -332,6 +332,7 @@ class KpiPlanning:
     kpi: Kpi
     target_row: Target | None
     zero_target: bool
+    upcoming: list[Target]
     history: list[tuple[Period, float | None]]
     stats: gr.HistoryStats | None
     proposals: list[Proposal]
@@ -374,12 +375,15 @@ def _series(
     return out
 
 
-def _target_row(kpi: Kpi, period_start: dt.date) -> Target | None:
-    return (
-        Target.objects.filter(kpi=kpi, period_start__lte=period_start)
-        .order_by("-period_start")
-        .first()
-    )
+def _target_rows(kpi: Kpi, period_start: dt.date) -> tuple[Target | None, list[Target]]:
+    """The target row in force in the period starting ``period_start`` and the ones
+    set for later periods (one query)."""
+    rows = list(Target.objects.filter(kpi=kpi).order_by("period_start"))
+    current = None
+    for row in rows:
+        if row.period_start <= period_start:
+            current = row
+    return current, [row for row in rows if row.period_start > period_start]
 
 
 def kpi_planning(
@@ -406,7 +410,7 @@ def kpi_planning(
     history = _series(values, interval, last, fy)
     known = [v for _, v in history[-PROPOSAL_PERIODS:] if v is not None]
     direction = higher_is_better(spec, current_target)
-    target_row = _target_row(kpi, window.start)
+    target_row, upcoming = _target_rows(kpi, window.start)
     running = periods.next_period(last, interval, fy)
     accept_periods = [running]
     for _ in range(11):
@@ -414,7 +418,12 @@ def kpi_planning(
     planning = KpiPlanning(
         kpi=kpi,
         target_row=target_row,
-        zero_target=target_row is not None and target_row.provenance == Target.Provenance.ZERO,
+        # A first guess stays flagged until a target from a real source replaces it,
+        # now or from a later period on.
+        zero_target=target_row is not None
+        and target_row.provenance == Target.Provenance.ZERO
+        and all(row.provenance == Target.Provenance.ZERO for row in upcoming),
+        upcoming=upcoming,
         history=history,
         stats=None,
         proposals=[],

@@ -165,7 +165,8 @@ def _funnel_form(
                     funnel = services.funnel_update(funnel=funnel, **args)
             except ValidationError as exc:
                 for key, problems in exc.message_dict.items():
-                    errors[key] = " ".join(problems)
+                    # Templates cannot read "__all__" (a leading underscore).
+                    errors["form" if key == "__all__" else key] = " ".join(problems)
             else:
                 messages.success(request, f"Saved the funnel “{funnel.name}”.")
                 return redirect(
