@@ -390,7 +390,10 @@ def test_forecast_band_chance_and_at_risk_on_the_kpi_page(sales) -> None:
     text = _text(client.get(sales.url("kpi_detail", "deals")))
     assert 'id="h-forecast"' in text and "Chance of meeting the target of 3" in text
     assert re.search(r'likely between [\d.]+ and [\d.]+ \(80 %\)', text)
-    assert re.search(r'id="chance">\d+(\.\d)? ?%<', text), text[text.find("chance"):][:200]
+    assert re.search(r'id="chance">(under |over )?\d+ %<', text), text[text.find("chance"):][:200]
+    # Under the chart too, with the shaded range.
+    assert re.search(r'id="chart-chance">(under |over )?\d+ %<', text)
+    assert "(the shaded 80 % range)" in text
     assert "forecast and its 80 % range" in text  # the chart with the band
     assert 'id="at-risk"' not in text
     response = client.post(sales.url("forecast_rule"), {"at_risk_below": "99"}, follow=True)
@@ -505,3 +508,21 @@ def test_pages_take_a_constant_number_of_queries(
     with django_assert_max_num_queries(limit) as large:
         assert client.get(sales.url(name, *args), {"seek_kpi": "deals"}).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries), name
+
+
+def test_levers_with_costs_say_what_one_more_result_costs(sales) -> None:
+    from scorecard.planning.models import FunnelStage
+
+    # Cost of one point into each stage: 100, 50, 10 (the first stage has none).
+    for position, cost in [(1, 100), (2, 50), (3, 10)]:
+        FunnelStage.objects.filter(funnel=sales.funnel, position=position).update(cost=cost)
+    text = _text(
+        sales.world.client_for("viewer").get(
+            sales.url("funnel_detail", sales.funnel.pk), {"points": "2"}
+        )
+    )
+    assert "Ranked by cost" in text and "Cost of +2 point(s)" in text
+    # +2 points into deals (10 % → 12 %) adds 0.54 deals for 2 × 10: 37.04 a deal,
+    # into leads the same gain for 2 × 50, into sign-ups 2.7·(6.5/4.5 − 1) = 1.2 for 200.
+    costs = re.findall(r'class="num cost-per-gain">([^<]*)<', text)
+    assert costs == ["37.04", "166.7", "185.2"], costs

@@ -227,7 +227,11 @@ def funnel_analysis(
             rates,
             points=points,
             relative=relative,
-            costs=[r.stage.cost for r in rows[1:]],
+            # A stage's cost is per percentage point; the engine wants the cost of the step tried.
+            costs=[
+                r.stage.cost * points * 100 if r.stage.cost is not None else None
+                for r in rows[1:]
+            ],
         )
         if analysis.final_target is not None:
             cascade = fn.back_cascade(analysis.final_target, rates)
@@ -349,6 +353,18 @@ class KpiPlanning:
     growth: Proposal | None = None
     growth_problem: str | None = None
     check: Proposal | None = None
+
+    @property
+    def chance_label(self) -> str:
+        """The chance in words for people: whole percent, "under 1 %" and "over 99 %"
+        rather than a falsely certain 0 % or 100 %."""
+        if self.chance is None:
+            return "—"
+        if self.chance < 0.01:
+            return "under 1\u00a0%"
+        if self.chance > 0.99:
+            return "over 99\u00a0%"
+        return f"{self.chance * 100:.0f}\u00a0%"
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
