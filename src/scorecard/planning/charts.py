@@ -124,7 +124,7 @@ def forecast_chart(
     )
     pad: list[float | None] = [None] * n_hist
     chart.add(
-        f"{level:.0%} range",
+        f"{level * 100:.0f} % range",
         pad + [f[3] for f in future],
         show_dots=False,
         stroke_style={"width": 0.8},

@@ -681,6 +681,14 @@ class LinkEvidence:
     def verdict(self) -> str:
         return self.evidence.verdict if self.evidence else "untested"
 
+    @property
+    def r_text(self) -> str:
+        """The correlation with two decimals, keeping the sign of a tiny negative one
+        (−0.00 explains a "contradicted" better than 0.00)."""
+        if self.evidence is None or self.evidence.r is None:
+            return "—"
+        return f"{self.evidence.r:.2f}".replace("-", "\u2212")
+
 
 def _representative(kpis: list[Kpi], indicator: str) -> Kpi | None:
     scored = [k for k in kpis if k.optimization != "none"]
