@@ -5,7 +5,7 @@ index). With at least ``SEASONAL_MIN`` values and two full seasons, seasonal
 means are added: the average amount by which each period of the season (each
 calendar month, say) sits above or below the line. The residual standard error
 gives the prediction interval (Student's t) and the chance of meeting a target
-(normal approximation). See docs/scoring.md, "Forecasts".
+(normal approximation). See docs/planning.md, "Forecasts".
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ class Funnel(models.Model):
     """An ordered chain of volume KPIs of one scorecard, e.g. visitors → sign-ups → deals.
 
     The conversion rates between the stages come from the KPIs' data; the funnel
-    itself stores only the order (docs/scoring.md, "Conversion chains").
+    itself stores only the order (docs/planning.md, "Funnels").
     """
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="funnels")
