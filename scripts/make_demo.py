@@ -282,8 +282,19 @@ def company() -> dict[str, Any]:
                         indicator="leading",
                         measurements=funnel["signups"],
                         benchmarks=[
-                            {"value": 2200, "percentile": 50, "source": "Outdoor trade association, dealer portal survey", "date": "2026-03-31"},
-                            {"value": 2900, "percentile": 75, "source": "Outdoor trade association, dealer portal survey", "date": "2026-03-31", "note": "Top quartile of peers our size"},
+                            {
+                                "value": 2200,
+                                "percentile": 50,
+                                "source": "Outdoor trade association, dealer portal survey",
+                                "date": "2026-03-31",
+                            },
+                            {
+                                "value": 2900,
+                                "percentile": 75,
+                                "source": "Outdoor trade association, dealer portal survey",
+                                "date": "2026-03-31",
+                                "note": "Top quartile of peers our size",
+                            },
                         ],
                     ),
                     kpi(
@@ -306,7 +317,13 @@ def company() -> dict[str, Any]:
                         updater="sales.lead",
                         measurements=funnel["deals"],
                         benchmarks=[
-                            {"value": 45, "percentile": 60, "source": "Sporting goods wholesale benchmark study", "date": "2026-06-30", "note": "New partners a month, brands of 50-100 M€ revenue"},
+                            {
+                                "value": 45,
+                                "percentile": 60,
+                                "source": "Sporting goods wholesale benchmark study",
+                                "date": "2026-06-30",
+                                "note": "New partners a month, brands of 50-100 M€ revenue",
+                            },
                         ],
                     ),
                     kpi(

@@ -10,7 +10,7 @@ from scorecard.interchange.document import DocumentError, parse_document
 from scorecard.interchange.services import DEMO_FILE, document_load, document_load_file
 from scorecard.planning import selectors
 from scorecard.planning.models import Benchmark, Funnel
-from tests.interchange.documents import MINIMAL, card, kpi, mutate
+from tests.interchange.documents import card, kpi, mutate
 
 FUNNEL = {"name": "Sales to cost", "stages": ["sales", "cost"], "costs": [None, 50]}
 

@@ -389,8 +389,8 @@ def test_forecast_band_chance_and_at_risk_on_the_kpi_page(sales) -> None:
     client = sales.world.client_for("editor")
     text = _text(client.get(sales.url("kpi_detail", "deals")))
     assert 'id="h-forecast"' in text and "Chance of meeting the target of 3" in text
-    assert re.search(r'likely between [\d.]+ and [\d.]+ \(80 %\)', text)
-    assert re.search(r'id="chance">(under |over )?\d+ %<', text), text[text.find("chance"):][:200]
+    assert re.search(r"likely between [\d.]+ and [\d.]+ \(80 %\)", text)
+    assert re.search(r'id="chance">(under |over )?\d+ %<', text), text[text.find("chance") :][:200]
     # Under the chart too, with the shaded range.
     assert re.search(r'id="chart-chance">(under |over )?\d+ %<', text)
     assert "(the shaded 80 % range)" in text
@@ -434,7 +434,9 @@ def test_what_if_bad_numbers_are_named(sales) -> None:
 
 def test_goal_seek_answers_with_a_value(sales) -> None:
     client = sales.world.client_for("viewer")
-    text = _text(client.get(sales.url("whatif"), {"seek_kpi": "deals", "seek_node": "objective:win"}))
+    text = _text(
+        client.get(sales.url("whatif"), {"seek_kpi": "deals", "seek_node": "objective:win"})
+    )
     assert 'id="seek-answer"' in text
     assert re.search(r"Deals needs to be <strong>at least [\d.,]+</strong>", text) or (
         "Not reachable" in text or "Already green" in text
@@ -446,7 +448,9 @@ def test_goal_seek_answers_with_a_value(sales) -> None:
 def test_sensitivity_lists_kpis(sales) -> None:
     text = _text(sales.world.client_for("viewer").get(sales.url("whatif")))
     assert "Which KPIs move the scorecard most" in text
-    assert re.search(r'<th scope="row">Visitors</th><td class="num">[^<]+</td><td class="num">\+', text)
+    assert re.search(
+        r'<th scope="row">Visitors</th><td class="num">[^<]+</td><td class="num">\+', text
+    )
 
 
 # --- evidence ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 A funnel is an ordered chain of volumes, e.g. visitors → sign-ups → leads → deals.
 Its result is the last volume: Y = V · r₁ · r₂ · … · rₙ, where V is the first
 volume and rᵢ the share of stage i − 1 that reaches stage i (docs/planning.md,
-"Conversion chains"). Rates here are fractions (0.04, not 4 %).
+"Funnels"). Rates here are fractions (0.04, not 4 %).
 
 Every function takes plain numbers and raises :class:`FunnelError` with a sentence
 for people when the numbers cannot be used (a zero stage, a rate above 100 % ...).

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .trend import least_squares
 
-#: A baseline needs at least this many past values (docs/planning.md, "The target assistant").
+#: A baseline needs at least this many past values (docs/planning.md, target assistant).
 MIN_HISTORY = 5
 
 

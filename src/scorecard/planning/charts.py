@@ -114,7 +114,8 @@ def forecast_chart(
         stroke_style={"width": 1.8, "dasharray": "6, 4"},
     )
     last_actual = history[-1][1]
-    lead: list[float | None] = [None] * (n_hist - 1) + [last_actual]
+    lead: list[float | None] = [None] * (n_hist - 1)
+    lead.append(last_actual)
     forecast_index = len(ordered) + 2
     chart.add(
         "Forecast",

@@ -177,11 +177,9 @@ def funnel_analysis(
         kpi_result = result.kpis.get(stage.kpi.code)
         previous = kpi_result.previous_value if kpi_result else None
         if earlier is not None:
-            before = earlier.kpis.get(stage.kpi.code)
-            previous = before.value if before else None
-        rows.append(
-            StageRow(stage, stage.kpi, kpi_result.value if kpi_result else None, previous)
-        )
+            then = earlier.kpis.get(stage.kpi.code)
+            previous = then.value if then else None
+        rows.append(StageRow(stage, stage.kpi, kpi_result.value if kpi_result else None, previous))
     analysis = FunnelAnalysis(
         funnel=funnel,
         stages=rows,
@@ -200,8 +198,8 @@ def funnel_analysis(
     if last is not None:
         analysis.window = last.window
         if earlier is not None:
-            before = earlier.kpis.get(rows[-1].kpi.code)
-            analysis.previous_window = before.window if before else None
+            then = earlier.kpis.get(rows[-1].kpi.code)
+            analysis.previous_window = then.window if then else None
         else:
             fy = funnel.scorecard.organization.fiscal_year_start_month
             analysis.previous_window = periods.previous_period(
@@ -214,11 +212,11 @@ def funnel_analysis(
                 "give every stage the same update interval."
             )
     analysis.final_target = target if target is not None else (last.target if last else None)
-    for before, after in itertools.pairwise(rows):
-        if before.value and after.value is not None:
-            after.rate = after.value / before.value
-        if before.previous and after.previous is not None:
-            after.previous_rate = after.previous / before.previous
+    for upper, lower in itertools.pairwise(rows):
+        if upper.value and lower.value is not None:
+            lower.rate = lower.value / upper.value
+        if upper.previous and lower.previous is not None:
+            lower.previous_rate = lower.previous / upper.previous
     try:
         rates = fn.rates_from_volumes([r.value for r in rows])
         analysis.result = fn.chain_result(rows[0].value or 0.0, rates)
@@ -229,8 +227,7 @@ def funnel_analysis(
             relative=relative,
             # A stage's cost is per percentage point; the engine wants the cost of the step tried.
             costs=[
-                r.stage.cost * points * 100 if r.stage.cost is not None else None
-                for r in rows[1:]
+                r.stage.cost * points * 100 if r.stage.cost is not None else None for r in rows[1:]
             ],
         )
         if analysis.final_target is not None:
@@ -514,11 +511,11 @@ def kpi_planning(
             "",
         )
     if planning.stats is not None:
-        for proposal in [*planning.proposals, *([planning.check] if planning.check else [])]:
-            proposal.check = gr.achievability(
-                proposal.value, planning.stats, higher_is_better=direction is not False
+        for shown in [*planning.proposals, *([planning.check] if planning.check else [])]:
+            shown.check = gr.achievability(
+                shown.value, planning.stats, higher_is_better=direction is not False
             )
-            proposal.warnings = warning_texts(proposal.check, planning.stats, unit)
+            shown.warnings = warning_texts(shown.check, planning.stats, unit)
     _forecast(planning, kpi_input, history, running, fy, direction)
     rule = ForecastRule.objects.filter(scorecard=scorecard).first()
     planning.risk_threshold = rule.at_risk_below if rule else None
@@ -693,7 +690,8 @@ class LinkEvidence:
 def _representative(kpis: list[Kpi], indicator: str) -> Kpi | None:
     scored = [k for k in kpis if k.optimization != "none"]
     preferred = [k for k in scored if k.indicator == indicator]
-    return (preferred or scored or [None])[0]
+    chosen = preferred or scored
+    return chosen[0] if chosen else None
 
 
 def link_evidence(

@@ -153,7 +153,7 @@ def _funnel_form(
         }
         if not errors:
             try:
-                args = {
+                args: dict[str, Any] = {
                     "name": form["name"],
                     "kpis": chosen,
                     "description": form["description"],
