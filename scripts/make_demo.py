@@ -282,6 +282,21 @@ def company() -> dict[str, Any]:
                         updater="marketing",
                         indicator="leading",
                         measurements=funnel["signups"],
+                        benchmarks=[
+                            {
+                                "value": 2200,
+                                "percentile": 50,
+                                "source": "Outdoor trade association, dealer portal survey",
+                                "date": "2026-03-31",
+                            },
+                            {
+                                "value": 2900,
+                                "percentile": 75,
+                                "source": "Outdoor trade association, dealer portal survey",
+                                "date": "2026-03-31",
+                                "note": "Top quartile of peers our size",
+                            },
+                        ],
                     ),
                     kpi(
                         "qualified_leads",
@@ -302,6 +317,15 @@ def company() -> dict[str, Any]:
                         owner="sales.lead",
                         updater="sales.lead",
                         measurements=funnel["deals"],
+                        benchmarks=[
+                            {
+                                "value": 45,
+                                "percentile": 60,
+                                "source": "Sporting goods wholesale benchmark study",
+                                "date": "2026-06-30",
+                                "note": "New partners a month, brands of 50-100 M€ revenue",
+                            },
+                        ],
                     ),
                     kpi(
                         "lead_conversion",
@@ -758,6 +782,16 @@ def company() -> dict[str, Any]:
         "perspectives": [financial, customer, internal, learning],
         "links": [{"cause": c, "effect": e} for c, e in links],
         "initiatives": initiatives,
+        "funnels": [
+            {
+                "name": "Sales funnel",
+                "description": "From a visit to the website to a signed retail partner.",
+                "stages": ["website_visitors", "signups", "qualified_leads", "deals"],
+                # What one percentage point more conversion into each stage costs a month
+                # (ads and landing pages, inside-sales time, sales visits and samples).
+                "costs": [None, 4000, 6000, 9000],
+            }
+        ],
     }
 
 

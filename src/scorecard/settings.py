@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "scorecard.audit",
     "scorecard.meetings",
     "scorecard.reports",
+    "scorecard.planning",
     "scorecard.web",
     "scorecard.api",
     "scorecard.webhooks",

@@ -25,11 +25,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from scorecard.api.services import api_token_create
 from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
+from scorecard.planning.services import benchmark_add, funnel_create
 from scorecard.reviews.services import comment_add
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
-from tests.factories import PerspectiveFactory
+from tests.factories import KpiFactory, PerspectiveFactory
 
 ROLES = ("admin", "editor", "contributor", "viewer", "outsider", "anonymous")
 
@@ -129,6 +130,18 @@ WEB: dict[str, Rule] = {
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
     "scorecard_report_pdf": Rule("GET", READ),
     "scorecard_report_xlsx": Rule("GET", READ),
+    "planning_home": Rule("GET", READ),
+    "funnel_detail": Rule("GET", READ, pk="funnel"),
+    "whatif": Rule("GET", READ),  # and a POST never writes either
+    "link_evidence": Rule("GET", READ),
+    "funnel_new": Rule("GET", EDIT),
+    "funnel_edit": Rule("GET", EDIT, pk="funnel"),
+    "funnel_delete": Rule("POST", EDIT, pk="funnel"),
+    "funnel_lever": Rule("POST", EDIT, pk="funnel"),
+    "forecast_rule": Rule("POST", EDIT),
+    "kpi_target_accept": Rule("POST", EDIT, code="kpi"),
+    "benchmark_add": Rule("POST", EDIT, code="kpi"),
+    "benchmark_delete": Rule("POST", EDIT, code="kpi", pk="benchmark"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -301,6 +314,12 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     meeting = meeting_create(
         scorecard=world.scorecard, title="October review", held_on=dt.date(2026, 11, 2)
     )
+    stages = [
+        KpiFactory(objective=one.objective, code=code, name=code.title(), unit="")
+        for code in ("visits", "deals")
+    ]
+    funnel = funnel_create(scorecard=world.scorecard, name="Funnel", kpis=stages)
+    benchmark = benchmark_add(kpi=one.kpi, value=60, source="Peers", as_of=dt.date(2026, 1, 1))
     comment = comment_add(item=one.objective, author=world.editor, text="@admin-user look")
     ids = {
         "token": token.pk,
@@ -314,6 +333,8 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "task": one.task.pk,
         "pending_value": pending.pk,
         "meeting": meeting.pk,
+        "funnel": funnel.pk,
+        "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
     }
     return Objects(stuff, ids)

@@ -215,6 +215,29 @@ class TargetIn(_Strict):
     note: Note = ""
 
 
+class BenchmarkIn(_Strict):
+    """What peers achieve on a KPI (the planning app's benchmark library)."""
+
+    value: float
+    percentile: Annotated[float, Field(ge=0, le=100)] | None = None
+    source: Annotated[str, Field(min_length=1, max_length=300)]
+    date: dt.date
+    note: Note = ""
+
+
+class FunnelIn(_Strict):
+    """A conversion chain of volume KPIs of this scorecard, top of the funnel first.
+
+    ``costs`` optionally gives, per stage, the cost of one percentage point more
+    conversion into it (the first stage's entry is not used).
+    """
+
+    name: Name
+    description: str = ""
+    stages: list[Code]
+    costs: list[Annotated[float, Field(gt=0)] | None] | None = None
+
+
 class BandIn(_Strict):
     """A status band: the status applies from ``lower`` up (null: from the very bottom)."""
 
@@ -252,6 +275,7 @@ class KpiIn(_Strict):
     owner: str | None = None
     updater: str | None = None
     targets: list[TargetIn] = []
+    benchmarks: list[BenchmarkIn] = []
     measurements: Measurements = []
 
 
@@ -330,6 +354,7 @@ class ScorecardIn(_Strict):
     perspectives: list[PerspectiveIn] = []
     links: list[LinkIn] = []
     initiatives: list[InitiativeIn] = []
+    funnels: list[FunnelIn] = []
 
 
 class UnitIn(_Strict):
@@ -742,6 +767,31 @@ def _check_scorecard(card: ScorecardIn, where: str, names: _Names) -> Iterator[D
     yield from _check_formulas(kpi_paths)
     yield from _check_links(card, where, names)
     yield from _check_initiatives(card, where, names)
+    yield from _check_funnels(card, where, {k.code: k for _, k in kpi_paths})
+
+
+def _check_funnels(card: ScorecardIn, where: str, kpis: dict[str, KpiIn]) -> Iterator[DocError]:
+    yield from _duplicates(
+        ((f"{where}.funnels[{i}].name", f.name) for i, f in enumerate(card.funnels)),
+        "funnel name",
+    )
+    for index, funnel in enumerate(card.funnels):
+        path = f"{where}.funnels[{_key(funnel.name, index)}]"
+        if len(funnel.stages) < 2:
+            yield DocError(f"{path}.stages", "a funnel needs at least two stages.")
+        if len(set(funnel.stages)) != len(funnel.stages):
+            yield DocError(f"{path}.stages", "a KPI can be a stage of a funnel only once.")
+        for code in funnel.stages:
+            kpi = kpis.get(code)
+            if kpi is None:
+                yield DocError(f"{path}.stages", f"no KPI “{code}” in this scorecard.")
+            elif kpi.unit.strip().lower() in {"%", "percent", "pct"}:
+                yield DocError(
+                    f"{path}.stages",
+                    f"“{code}” is a rate ({kpi.unit}); funnel stages are volumes.",
+                )
+        if funnel.costs is not None and len(funnel.costs) != len(funnel.stages):
+            yield DocError(f"{path}.costs", "give one cost per stage (or none).")
 
 
 def _check_objective(

@@ -23,6 +23,8 @@ from scorecard.engine.types import Interval
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi, Measurement, Target
 from scorecard.organizations.models import Membership, Organization, Unit
+from scorecard.planning.models import Benchmark
+from scorecard.planning.services import funnel_create
 from scorecard.strategy.models import (
     Objective,
     ObjectiveAlignment,
@@ -273,6 +275,8 @@ class _Writer:
     cards: dict[str, Scorecard] = dataclasses.field(default_factory=dict)
     #: every objective by (scorecard slug, objective code), for links and alignments
     objectives: dict[tuple[str, str], Objective] = dataclasses.field(default_factory=dict)
+    #: every KPI by scorecard slug and code, for funnels
+    kpi_rows: dict[str, dict[str, Kpi]] = dataclasses.field(default_factory=dict)
 
     @property
     def fiscal_month(self) -> int:
@@ -301,6 +305,19 @@ class _Writer:
         self.kpis(card, kpis)
         self.links(card_in)
         self.initiatives(card_in, card)
+        self.funnels(card_in, card)
+
+    def funnels(self, card_in: ScorecardIn, card: Scorecard) -> None:
+        """The scorecard's conversion chains (checked by parse_document already)."""
+        codes = self.kpi_rows.get(card.slug, {})
+        for f_in in card_in.funnels:
+            funnel_create(
+                scorecard=card,
+                name=f_in.name,
+                description=f_in.description,
+                kpis=[codes[code] for code in f_in.stages],
+                costs=f_in.costs,
+            )
 
     def perspectives_and_objectives(
         self, card_in: ScorecardIn, card: Scorecard
@@ -341,6 +358,21 @@ class _Writer:
             measurements.extend(self.measurements(kpi, k_in))
         Target.objects.bulk_create(targets, batch_size=BATCH_SIZE)
         Measurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
+        Benchmark.objects.bulk_create(
+            Benchmark(
+                kpi=kpi,
+                value=b.value,
+                percentile=b.percentile,
+                source=b.source,
+                as_of=b.date,
+                note=b.note,
+                added_by=self.loaded_by,
+                added_at=self.now,
+            )
+            for kpi, (k_in, _, _) in zip(rows, kpis, strict=True)
+            for b in k_in.benchmarks
+        )
+        self.kpi_rows[card.slug] = {kpi.code: kpi for kpi in rows}
         self.summary.kpis += len(rows)
         self.summary.targets += len(targets)
         self.summary.measurements += len(measurements)
@@ -348,7 +380,7 @@ class _Writer:
     def kpi(self, k_in: KpiIn, card: Scorecard, objective: Objective, position: int) -> Kpi:
         # The document's KPI fields carry the model's names, so most copy across as they are.
         fields = k_in.model_dump(
-            exclude={"targets", "measurements", "owner", "updater", "thresholds"}
+            exclude={"targets", "measurements", "owner", "updater", "thresholds", "benchmarks"}
         )
         return Kpi(
             scorecard=card,

@@ -34,6 +34,8 @@ LABEL_W = 150
 PAD = 16
 SWEEPS = 6
 NAME_WIDTH = 20  # characters per line of a box label (12.5 px bold fits in BOX_W)
+#: Link classes the evidence of the planning app may set (see render_map's ``marks``).
+EVIDENCE_CLASSES = {"supported", "weak", "contradicted", "untested"}
 COLORS = {
     "red": "#d64545",
     "yellow": "#e0a81e",
@@ -419,9 +421,18 @@ def _label_lines(name: str, width: int = NAME_WIDTH, lines: int = 2) -> list[str
 
 
 def render_map(
-    bands: list[MapBand], links: list[tuple[str, str]], title: str = "Strategy map"
+    bands: list[MapBand],
+    links: list[tuple[str, str]],
+    title: str = "Strategy map",
+    marks: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> str:
-    """SVG text of the map; every name is escaped."""
+    """SVG text of the map; every name is escaped.
+
+    ``marks`` optionally tags links with what the data say about them (planning app):
+    (cause, effect) → (verdict, sentence); the verdict styles the arrow
+    (supported, weak, contradicted, untested) and the sentence joins its tooltip.
+    """
+    marks = marks or {}
     lay = layout(bands, links)
     by_key = {box.key: box for band in bands for box in band.boxes}
     parts = [
@@ -440,6 +451,9 @@ def render_map(
         ".score{font-weight:600;font-size:12px;fill:#3d4852}"
         ".status{font-size:11.5px;fill:#5b6670}"
         ".link{fill:none;stroke:#6b7580;stroke-width:1.4;opacity:.8}"
+        ".link.supported{stroke:#2e9e5b;stroke-width:2}"
+        ".link.contradicted{stroke:#d64545;stroke-width:2;stroke-dasharray:7 4}"
+        ".link.untested{stroke-dasharray:2 4}"
         "a:focus rect.box,a:hover rect.box{stroke-width:3}"
         "a:focus{outline:none}</style>",
     ]
@@ -457,9 +471,13 @@ def render_map(
             f'fill="{shade}"/>{label}'
         )
     for cause, effect, d in lay.paths:
+        verdict, sentence = marks.get((cause, effect), ("", ""))
+        css = f"link {verdict}" if verdict in EVIDENCE_CLASSES else "link"
+        note = f" — evidence {sentence}" if sentence else ""
         parts.append(
-            f'<path class="link" d="{d}" marker-end="url(#arrow)">'
-            f"<title>{escape(by_key[cause].name)} → {escape(by_key[effect].name)}</title></path>"
+            f'<path class="{css}" d="{d}" marker-end="url(#arrow)">'
+            f"<title>{escape(by_key[cause].name)} → {escape(by_key[effect].name)}"
+            f"{escape(note)}</title></path>"
         )
     for key, rect in lay.boxes.items():
         parts.append(_box(by_key[key], rect))

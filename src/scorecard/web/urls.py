@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("scorecard.web.governance.urls")),
     path("", include("scorecard.web.health_urls")),  # health check, SMART, reminders
     path("", include("scorecard.reports.urls")),
+    path("", include("scorecard.planning.urls")),  # funnels, targets, what-if, evidence
 ]

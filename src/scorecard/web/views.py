@@ -36,6 +36,7 @@ from scorecard.kpis.services import (
 from scorecard.organizations import selectors as org_selectors
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
+from scorecard.planning.pages import kpi_page_extras, map_link_marks
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import usage_record_view
 from scorecard.strategy import selectors as strategy_selectors
@@ -292,7 +293,12 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
             "organization": scorecard.organization,
             "membership": membership,
             "page": page,
-            "svg": render_map(bands, links, title=f"Strategy map of {scorecard.name}"),
+            "svg": render_map(
+                bands,
+                links,
+                title=f"Strategy map of {scorecard.name}",
+                marks=map_link_marks(scorecard, as_of, page.rows, page.links),
+            ),
             "as_of": as_of,
             "view": view,
             "views": VIEW_LABELS,
@@ -355,7 +361,7 @@ def _kpi_context(
     default_period = kpi_selectors.entry_period_for(kpi, clock.today(), fiscal).start
     chosen, _ = parse_as_of(request.GET.get("period", ""), default_period)
     chosen = kpi_selectors.kpi_period(kpi, chosen, fiscal).start
-    return {
+    context = {
         "scorecard": scorecard,
         "organization": scorecard.organization,
         "membership": membership,
@@ -385,6 +391,9 @@ def _kpi_context(
         "param_errors": errors,
         "period_query": _period_query(as_of, view),
     }
+    # Target assistant, benchmarks and the forecast band (scorecard.planning).
+    context.update(kpi_page_extras(request, scorecard, kpi, membership, result, as_of, page.rows))
+    return context
 
 
 @login_required

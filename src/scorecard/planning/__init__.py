@@ -1,0 +1,1 @@
+"""Setting targets and reading the numbers: funnels, benchmarks, forecasts, what-if."""

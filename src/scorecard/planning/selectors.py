@@ -1,0 +1,769 @@
+"""Reads of the planning pages: funnels with their analysis, the target assistant, forecasts,
+what-if and the evidence for the strategy map. Each loads in a constant number of queries.
+
+The numbers come from the engine (engine/funnel.py, growth.py, forecast.py, whatif.py,
+evidence.py); this module only gathers the inputs and labels the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from scorecard.engine import evidence as ev
+from scorecard.engine import forecast as fc
+from scorecard.engine import funnel as fn
+from scorecard.engine import growth as gr
+from scorecard.engine import periods
+from scorecard.engine import types as et
+from scorecard.engine import whatif as wi
+from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
+from scorecard.engine.periods import Period
+from scorecard.kpis.models import Kpi, Target
+from scorecard.kpis.scoring import ScorecardRows, scorecard_input, scorecard_rows
+from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
+from scorecard.web.templatetags.scorecard_format import format_number, period_label, plain_number
+
+from .models import Benchmark, ForecastRule, Funnel, FunnelStage
+
+#: Periods per year by interval: the season of a seasonal forecast.
+SEASON = {
+    et.Interval.WEEK: 52,
+    et.Interval.MONTH: 12,
+    et.Interval.QUARTER: 4,
+    et.Interval.HALF_YEAR: 2,
+}
+PERIODS_PER_YEAR = {
+    et.Interval.DAY: 365.0,
+    et.Interval.WEEK: 52.0,
+    et.Interval.MONTH: 12.0,
+    et.Interval.QUARTER: 4.0,
+    et.Interval.HALF_YEAR: 2.0,
+    et.Interval.YEAR: 1.0,
+}
+#: How many past periods the forecast and the history proposals look at.
+HISTORY_PERIODS = 60
+#: Proposals from history use the latest this-many periods (two years of months).
+PROPOSAL_PERIODS = 24
+#: How many periods ahead the KPI chart shows the forecast.
+FORECAST_STEPS = 6
+HIGHER_IS_BETTER = {
+    et.Optimization.MAXIMIZE,
+    et.Optimization.BINARY_MAX,
+    et.Optimization.PERCENT_OF_TARGET,
+}
+LOWER_IS_BETTER = {et.Optimization.MINIMIZE, et.Optimization.BINARY_MIN}
+
+
+def higher_is_better(spec: et.KpiSpec, target: float | None = None) -> bool | None:
+    """Which way is good for this KPI (None for exact, band and unscored KPIs)."""
+    if spec.optimization in HIGHER_IS_BETTER:
+        return True
+    if spec.optimization in LOWER_IS_BETTER:
+        return False
+    if spec.optimization is et.Optimization.GOAL_RED_FLAG and spec.red_flag is not None:
+        return target is None or target >= spec.red_flag
+    return None
+
+
+# --- funnels -----------------------------------------------------------------------------
+
+
+def funnels_for(*, scorecard: Scorecard) -> list[Funnel]:
+    """The scorecard's funnels with their stages and KPIs (two queries)."""
+    return list(Funnel.objects.filter(scorecard=scorecard).prefetch_related(_stages_prefetch()))
+
+
+def _stages_prefetch() -> Prefetch:
+    return Prefetch(
+        "stages", queryset=FunnelStage.objects.select_related("kpi").order_by("position")
+    )
+
+
+def funnel_get(*, scorecard: Scorecard, pk: int) -> Funnel | None:
+    """One funnel of ``scorecard`` with its stages (two queries)."""
+    return (
+        Funnel.objects.filter(scorecard=scorecard, pk=pk)
+        .select_related("scorecard__organization")
+        .prefetch_related(_stages_prefetch())
+        .first()
+    )
+
+
+@dataclass
+class StageRow:
+    """One stage of a funnel with its numbers in the chosen period and the one before."""
+
+    stage: FunnelStage
+    kpi: Kpi
+    value: float | None
+    previous: float | None
+    rate: float | None = None
+    previous_rate: float | None = None
+    target: float | None = None
+    part: float | None = None
+
+
+@dataclass
+class FunnelAnalysis:
+    """Everything the funnel page shows; ``problems`` say in words what could not be done."""
+
+    funnel: Funnel
+    stages: list[StageRow]
+    window: Period | None
+    previous_window: Period | None
+    result: float | None
+    final_target: float | None
+    target_from_kpi: bool
+    split: fn.GapSplit | None = None
+    levers: list[fn.Lever] = field(default_factory=list)
+    attribution: fn.Attribution | None = None
+    points: float = 0.01
+    relative: float = 0.10
+    problems: list[str] = field(default_factory=list)
+    attribution_problem: str | None = None
+
+    @property
+    def change(self) -> float | None:
+        """The last stage's change since the period before, as recorded (no rounding noise)."""
+        last = self.stages[-1] if self.stages else None
+        if last is None or last.value is None or last.previous is None:
+            return None
+        return last.value - last.previous
+
+    @property
+    def target_gap(self) -> float | None:
+        """How much the target lies above (or below) today's result, as a fraction."""
+        if self.split is None:
+            return None
+        return self.split.factor - 1
+
+    @property
+    def costs_known(self) -> bool:
+        """True when every lever has a cost (then levers are ranked by gain per cost)."""
+        return bool(self.levers) and all(lv.cost is not None for lv in self.levers)
+
+
+def funnel_analysis(
+    *,
+    funnel: Funnel,
+    as_of: dt.date,
+    target: float | None = None,
+    points: float = 0.01,
+    relative: float = 0.10,
+    result: ScorecardResult | None = None,
+    compare: dt.date | None = None,
+) -> FunnelAnalysis:
+    """The funnel's stage volumes and rates in each KPI's latest complete period as of
+    ``as_of``; back-cascaded stage targets, the gap split, the levers, and the LMDI
+    split of the change since the period before (or since the latest complete period
+    as of ``compare``, an earlier date)."""
+    from scorecard.kpis.scoring import scorecard_evaluate
+
+    if result is None:
+        result = scorecard_evaluate(scorecard=funnel.scorecard, as_of=as_of)
+    earlier = (
+        scorecard_evaluate(scorecard=funnel.scorecard, as_of=compare)
+        if compare is not None
+        else None
+    )
+    stages = list(funnel.stages.all())
+    rows = []
+    for stage in stages:
+        kpi_result = result.kpis.get(stage.kpi.code)
+        previous = kpi_result.previous_value if kpi_result else None
+        if earlier is not None:
+            then = earlier.kpis.get(stage.kpi.code)
+            previous = then.value if then else None
+        rows.append(StageRow(stage, stage.kpi, kpi_result.value if kpi_result else None, previous))
+    analysis = FunnelAnalysis(
+        funnel=funnel,
+        stages=rows,
+        window=None,
+        previous_window=None,
+        result=None,
+        final_target=None,
+        target_from_kpi=target is None,
+        points=points,
+        relative=relative,
+    )
+    if len(rows) < 2:
+        analysis.problems.append("This funnel has fewer than two stages left; edit it.")
+        return analysis
+    last = result.kpis.get(rows[-1].kpi.code)
+    if last is not None:
+        analysis.window = last.window
+        if earlier is not None:
+            then = earlier.kpis.get(rows[-1].kpi.code)
+            analysis.previous_window = then.window if then else None
+        else:
+            fy = funnel.scorecard.organization.fiscal_year_start_month
+            analysis.previous_window = periods.previous_period(
+                last.window, et.Interval(rows[-1].kpi.update_interval), fy
+            )
+        interval = rows[-1].kpi.update_interval
+        if any(r.kpi.update_interval != interval for r in rows):
+            analysis.problems.append(
+                "The stages are measured at different intervals, so their periods differ; "
+                "give every stage the same update interval."
+            )
+    analysis.final_target = target if target is not None else (last.target if last else None)
+    for upper, lower in itertools.pairwise(rows):
+        if upper.value and lower.value is not None:
+            lower.rate = lower.value / upper.value
+        if upper.previous and lower.previous is not None:
+            lower.previous_rate = lower.previous / upper.previous
+    try:
+        rates = fn.rates_from_volumes([r.value for r in rows])
+        analysis.result = fn.chain_result(rows[0].value or 0.0, rates)
+        analysis.levers = fn.levers(
+            rows[0].value or 0.0,
+            rates,
+            points=points,
+            relative=relative,
+            # A stage's cost is per percentage point; the engine wants the cost of the step tried.
+            costs=[
+                r.stage.cost * points * 100 if r.stage.cost is not None else None for r in rows[1:]
+            ],
+        )
+        if analysis.final_target is not None:
+            cascade = fn.back_cascade(analysis.final_target, rates)
+            for row, value in zip(rows, cascade, strict=True):
+                row.target = value
+            if analysis.final_target > 0:
+                analysis.split = fn.gap_split(rows[0].value or 0.0, rates, analysis.final_target)
+        else:
+            analysis.problems.append(
+                f"“{rows[-1].kpi.name}” has no target for this period: enter one above "
+                "to see each stage's target."
+            )
+    except fn.FunnelError as exc:
+        analysis.problems.append(str(exc))
+    try:
+        before = fn.funnel_factors([r.previous for r in rows])
+        after = fn.funnel_factors([r.value for r in rows])
+        analysis.attribution = fn.lmdi(before, after)
+        for row, part in zip(rows, analysis.attribution.parts, strict=True):
+            row.part = part
+    except fn.FunnelError as exc:
+        analysis.attribution_problem = str(exc)
+    if analysis.attribution is not None and analysis.attribution.change == 0:
+        analysis.attribution_problem = (
+            "The result did not change since the period before; the parts below show "
+            "which stages moved and cancel each other out."
+        )
+    return analysis
+
+
+def funnels_with_kpi(*, kpi: Kpi) -> list[Funnel]:
+    """The funnels ``kpi`` is a stage of (two queries)."""
+    return list(
+        Funnel.objects.filter(stages__kpi=kpi)
+        .distinct()
+        .prefetch_related(_stages_prefetch())
+        .select_related("scorecard__organization")
+    )
+
+
+# --- the target assistant and the forecast -----------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """A target the assistant proposes, with its basis and the history check."""
+
+    kind: str
+    label: str
+    value: float
+    provenance: str
+    basis: str
+    note: str
+    check: gr.Achievability | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def field_value(self) -> str:
+        """The number as the accept form's input shows it: six significant digits,
+        whole numbers above 100,000, never an exponent."""
+        if abs(self.value) >= 100_000:
+            return plain_number(round(self.value))
+        return plain_number(float(f"{self.value:.6g}"))
+
+
+def warning_texts(check: gr.Achievability, stats: gr.HistoryStats, unit: str) -> list[str]:
+    """The achievability warnings in words, with the numbers they rest on."""
+    out = []
+    for code in check.warnings:
+        if code == "outside_range":
+            out.append(
+                f"Outside the usual range of the history ({_fmt(check.low, unit)} to "
+                f"{_fmt(check.high, unit)}, the mean ± 2 standard deviations)."
+            )
+        elif code == "beyond_best":
+            out.append(f"More than 20 % past the best value ever ({_fmt(stats.best, unit)}).")
+        elif code == "short_history":
+            out.append(
+                f"Only {stats.count} past value{'s' if stats.count != 1 else ''}: "
+                f"fewer than {gr.MIN_HISTORY} make a shaky basis."
+            )
+    return out
+
+
+@dataclass
+class ForecastPoint:
+    """One future period: the forecast, its interval, and that period's target."""
+
+    period: Period
+    value: float
+    low: float | None
+    high: float | None
+    target: float | None
+
+
+@dataclass
+class KpiPlanning:
+    """What the KPI page adds: the target in force and where it came from, the
+    assistant's proposals, benchmarks, and the forecast with the chance of meeting
+    the running period's target."""
+
+    kpi: Kpi
+    target_row: Target | None
+    zero_target: bool
+    upcoming: list[Target]
+    history: list[tuple[Period, float | None]]
+    stats: gr.HistoryStats | None
+    proposals: list[Proposal]
+    benchmarks: list[Benchmark]
+    forecast: list[ForecastPoint]
+    seasonal: bool
+    chance: float | None
+    chance_period: Period | None
+    chance_target: float | None
+    at_risk: bool
+    risk_threshold: float | None
+    accept_periods: list[Period]
+    direction: bool | None
+    growth: Proposal | None = None
+    growth_problem: str | None = None
+    check: Proposal | None = None
+
+    @property
+    def chance_label(self) -> str:
+        """The chance in words for people: whole percent, "under 1 %" and "over 99 %"
+        rather than a falsely certain 0 % or 100 %."""
+        if self.chance is None:
+            return "—"
+        if self.chance < 0.01:
+            return "under 1\u00a0%"
+        if self.chance > 0.99:
+            return "over 99\u00a0%"
+        return f"{self.chance * 100:.0f}\u00a0%"
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    return format_number(value, unit)
+
+
+def _series(
+    values: dict[Period, float], interval: et.Interval, last: Period, fy: int
+) -> list[tuple[Period, float | None]]:
+    """The KPI's periods from its first value up to ``last``, gaps as None (at most
+    HISTORY_PERIODS of them)."""
+    if not values:
+        return []
+    first = min(values)
+    out: list[tuple[Period, float | None]] = []
+    period = last
+    while period >= first and len(out) < HISTORY_PERIODS:
+        out.append((period, values.get(period)))
+        period = periods.previous_period(period, interval, fy)
+    out.reverse()
+    # Leading gaps say nothing.
+    while out and out[0][1] is None:
+        out.pop(0)
+    return out
+
+
+def _target_rows(kpi: Kpi, period_start: dt.date) -> tuple[Target | None, list[Target]]:
+    """The target row in force in the period starting ``period_start`` and the ones
+    set for later periods (one query)."""
+    rows = list(Target.objects.filter(kpi=kpi).order_by("period_start"))
+    current = None
+    for row in rows:
+        if row.period_start <= period_start:
+            current = row
+    return current, [row for row in rows if row.period_start > period_start]
+
+
+def kpi_planning(
+    *,
+    kpi: Kpi,
+    as_of: dt.date,
+    window: Period,
+    current_target: float | None,
+    growth_end: float | None = None,
+    growth_years: float | None = None,
+    check_value: float | None = None,
+    sc: ScorecardInput | None = None,
+    result: ScorecardResult | None = None,
+) -> KpiPlanning:
+    """The KPI page's planning panel (a constant number of queries)."""
+    scorecard = kpi.scorecard
+    fy = scorecard.organization.fiscal_year_start_month
+    sc = sc or scorecard_input(scorecard)
+    kpi_input = next(k for k in sc.kpis if k.spec.code == kpi.code)
+    spec = kpi_input.spec
+    interval = spec.interval
+    last = periods.last_complete_period(as_of, interval, fy)
+    values = ev.kpi_values(sc, as_of)[kpi.code]
+    history = _series(values, interval, last, fy)
+    known = [v for _, v in history[-PROPOSAL_PERIODS:] if v is not None]
+    direction = higher_is_better(spec, current_target)
+    target_row, upcoming = _target_rows(kpi, window.start)
+    running = periods.next_period(last, interval, fy)
+    accept_periods = [running]
+    for _ in range(11):
+        accept_periods.append(periods.next_period(accept_periods[-1], interval, fy))
+    planning = KpiPlanning(
+        kpi=kpi,
+        target_row=target_row,
+        # A first guess stays flagged until a target from a real source replaces it,
+        # now or from a later period on.
+        zero_target=target_row is not None
+        and target_row.provenance == Target.Provenance.ZERO
+        and all(row.provenance == Target.Provenance.ZERO for row in upcoming),
+        upcoming=upcoming,
+        history=history,
+        stats=None,
+        proposals=[],
+        benchmarks=list(Benchmark.objects.filter(kpi=kpi).select_related("added_by")),
+        forecast=[],
+        seasonal=False,
+        chance=None,
+        chance_period=None,
+        chance_target=None,
+        at_risk=False,
+        risk_threshold=None,
+        accept_periods=accept_periods,
+        direction=direction,
+    )
+    unit = kpi.unit
+    if known:
+        stats = gr.history_stats(known, higher_is_better=direction is not False)
+        planning.stats = stats
+        first_label = period_label(history[max(0, len(history) - PROPOSAL_PERIODS)][0])
+        span = f"{len(known)} values, {first_label} – {period_label(history[-1][0])}"
+        labels = {
+            "mean": ("Average", f"Mean of {span}"),
+            "best": ("Best period", f"Best value of {span}"),
+            "trend": ("Trend", f"Least-squares line through {span}, one period ahead"),
+            "growth": ("Growth", ""),
+        }
+        for proposal in gr.history_proposals(stats):
+            label, basis = labels[proposal.kind]
+            if proposal.kind == "growth":
+                assert stats.growth is not None
+                basis = (
+                    f"Compound growth of {stats.growth:.2%} a period from the first to the "
+                    f"last of {span}, one period on"
+                )
+            planning.proposals.append(
+                Proposal(
+                    proposal.kind,
+                    label,
+                    proposal.value,
+                    proposal.provenance,
+                    basis,
+                    f"{label}: {basis}.",
+                )
+            )
+    for benchmark in planning.benchmarks:
+        pct = f"{benchmark.percentile:g}th percentile of peers, " if benchmark.percentile else ""
+        basis = f"{pct}{benchmark.source}, {benchmark.as_of:%-d %b %Y}"
+        planning.proposals.append(
+            Proposal(
+                "benchmark",
+                "Benchmark",
+                benchmark.value,
+                Target.Provenance.BENCHMARK,
+                basis,
+                f"Benchmark: {basis}.",
+            )
+        )
+    planning.proposals += _chain_proposals(kpi, as_of, result)
+    if growth_end is not None or growth_years is not None:
+        planning.growth, planning.growth_problem = _growth_proposal(
+            history, growth_end, growth_years, interval, running, fy, unit
+        )
+        if planning.growth is not None:
+            planning.proposals.append(planning.growth)
+    if check_value is not None:
+        planning.check = Proposal(
+            "own",
+            "Your number",
+            check_value,
+            Target.Provenance.ZERO,
+            "Typed in to check",
+            "",
+        )
+    if planning.stats is not None:
+        for shown in [*planning.proposals, *([planning.check] if planning.check else [])]:
+            shown.check = gr.achievability(
+                shown.value, planning.stats, higher_is_better=direction is not False
+            )
+            shown.warnings = warning_texts(shown.check, planning.stats, unit)
+    _forecast(planning, kpi_input, history, running, fy, direction)
+    rule = ForecastRule.objects.filter(scorecard=scorecard).first()
+    planning.risk_threshold = rule.at_risk_below if rule else None
+    planning.at_risk = fc.at_risk(planning.chance, planning.risk_threshold)
+    return planning
+
+
+def _chain_proposals(kpi: Kpi, as_of: dt.date, result: ScorecardResult | None) -> list[Proposal]:
+    out = []
+    for funnel in funnels_with_kpi(kpi=kpi):
+        analysis = funnel_analysis(funnel=funnel, as_of=as_of, result=result)
+        row = next((r for r in analysis.stages if r.kpi.pk == kpi.pk), None)
+        if row is None or row is analysis.stages[-1] or row.target is None:
+            continue
+        final = analysis.stages[-1]
+        basis = (
+            f"Funnel “{funnel.name}”: {_fmt(analysis.final_target, final.kpi.unit)} "
+            f"{final.kpi.name} at today's conversion rates"
+        )
+        out.append(
+            Proposal(
+                "chain",
+                "Conversion chain",
+                row.target,
+                Target.Provenance.CHAIN,
+                basis,
+                f"{basis}.",
+            )
+        )
+    return out
+
+
+def _growth_proposal(
+    history: list[tuple[Period, float | None]],
+    end: float | None,
+    years: float | None,
+    interval: et.Interval,
+    running: Period,
+    fy: int,
+    unit: str,
+) -> tuple[Proposal | None, str | None]:
+    if end is None or years is None:
+        return None, "Give both the level to reach and the number of years."
+    latest = next(((p, v) for p, v in reversed(history) if v is not None), None)
+    if latest is None:
+        return None, "A growth path starts from the latest value, and there is none yet."
+    start_period, start = latest
+    try:
+        yearly = gr.growth_rate(start, end, years)
+        per_period = gr.rate_per_period(yearly, PERIODS_PER_YEAR[interval])
+    except gr.GrowthError as exc:
+        return None, str(exc)
+    steps = 0
+    period = start_period
+    while period < running:
+        period = periods.next_period(period, interval, fy)
+        steps += 1
+    value = gr.growth_path(start, per_period, steps)[-1]
+    basis = (
+        f"From {_fmt(start, unit)} in {period_label(start_period)} to {_fmt(end, unit)} in "
+        f"{years:g} years: g = {yearly:.2%} a year ({per_period:.2%} a period)"
+    )
+    return Proposal(
+        "growth_path",
+        "Growth path",
+        value,
+        Target.Provenance.GROWTH,
+        basis,
+        f"Growth path: {basis}.",
+    ), None
+
+
+def _forecast(
+    planning: KpiPlanning,
+    kpi_input: KpiInput,
+    history: list[tuple[Period, float | None]],
+    running: Period,
+    fy: int,
+    direction: bool | None,
+) -> None:
+    spec = kpi_input.spec
+    if not history:
+        return
+    interval = spec.interval
+    # Fill the stretch between the last listed period and the running one with gaps.
+    values = [v for _, v in history]
+    period = history[-1][0]
+    while periods.next_period(period, interval, fy) < running:
+        period = periods.next_period(period, interval, fy)
+        values.append(None)
+    model, predictions = fc.forecast_series(
+        values, FORECAST_STEPS, season_length=SEASON.get(interval)
+    )
+    if model is None:
+        return
+    planning.seasonal = bool(model.seasonal)
+    period = running
+    for prediction in predictions:
+        target = periods.target_for_period(period, kpi_input.targets, kpi_input.path, spec.target)
+        planning.forecast.append(
+            ForecastPoint(period, prediction.value, prediction.low, prediction.high, target)
+        )
+        period = periods.next_period(period, interval, fy)
+    first = planning.forecast[0]
+    planning.chance_period, planning.chance_target = first.period, first.target
+    if direction is not None and first.target is not None:
+        planning.chance = fc.chance_of_meeting(
+            predictions[0], first.target, higher_is_better=direction
+        )
+
+
+# --- what-if -----------------------------------------------------------------------------
+
+
+@dataclass
+class WhatIfPage:
+    """The scorecard as it is and as it would be with the changes."""
+
+    input: ScorecardInput
+    base: ScorecardResult
+    changed: ScorecardResult | None
+    sensitivity: list[wi.Sensitivity]
+    rows: Any
+
+
+def whatif_page(*, scorecard: Scorecard, as_of: dt.date, changes: wi.Changes) -> WhatIfPage:
+    """Base and changed scores, and each KPI's pull on the top score (six queries).
+
+    Raises WhatIfError for changes that cannot be applied. Nothing is written.
+    """
+    from scorecard.engine.evaluate import evaluate_scorecard
+
+    rows = scorecard_rows(scorecard)
+    sc = scorecard_input(scorecard, rows=rows)
+    base = evaluate_scorecard(sc, as_of=as_of)
+    changed = wi.what_if(sc, changes, as_of=as_of) if changes else None
+    return WhatIfPage(
+        input=sc,
+        base=base,
+        changed=changed,
+        sensitivity=wi.sensitivity(sc, changed or base),
+        rows=rows,
+    )
+
+
+# --- evidence for the strategy map -------------------------------------------------------
+
+
+@dataclass
+class LinkEvidence:
+    """A cause → effect link, the two KPIs compared, and what their histories say."""
+
+    link: ObjectiveLink
+    leading: Kpi | None
+    lagging: Kpi | None
+    evidence: ev.Evidence | None
+    reason: str = ""
+
+    @property
+    def verdict(self) -> str:
+        return self.evidence.verdict if self.evidence else "untested"
+
+    @property
+    def r_text(self) -> str:
+        """The correlation with two decimals, keeping the sign of a tiny negative one
+        (−0.00 explains a "contradicted" better than 0.00)."""
+        if self.evidence is None or self.evidence.r is None:
+            return "—"
+        return f"{self.evidence.r:.2f}".replace("-", "\u2212")
+
+
+def _representative(kpis: list[Kpi], indicator: str) -> Kpi | None:
+    scored = [k for k in kpis if k.optimization != "none"]
+    preferred = [k for k in scored if k.indicator == indicator]
+    chosen = preferred or scored
+    return chosen[0] if chosen else None
+
+
+def link_evidence(
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    rows: ScorecardRows | None = None,
+    links: list[tuple[int, int]] | None = None,
+) -> list[LinkEvidence]:
+    """For each link between objectives with KPIs: the cause's leading KPI against the
+    effect's lagging KPI, lags 0–6, in the coarser of their two intervals.
+
+    Six queries, or two when the caller already has the scorecard's ``rows`` and
+    its ``links`` as (cause id, effect id) pairs (the strategy map has both).
+    """
+    rows = rows or scorecard_rows(scorecard)
+    sc = scorecard_input(scorecard, rows=rows)
+    values = ev.kpi_values(sc, as_of)
+    specs = {k.spec.code: k.spec for k in sc.kpis}
+    fy = scorecard.organization.fiscal_year_start_month
+    by_objective: dict[int, list[Kpi]] = {}
+    for kpi in rows.kpis:
+        by_objective.setdefault(kpi.objective_id, []).append(kpi)
+    if links is None:
+        link_rows = list(
+            ObjectiveLink.objects.filter(cause__scorecard=scorecard)
+            .select_related("cause__perspective", "effect__perspective")
+            .order_by("cause__perspective__position", "cause__position", "effect__position", "pk")
+        )
+    else:
+        # Unsaved link objects built from the pairs: no query needed.
+        objectives = {o.pk: o for o in rows.objectives}
+        link_rows = [
+            ObjectiveLink(cause=objectives[c], effect=objectives[e])
+            for c, e in links
+            if c in objectives and e in objectives
+        ]
+    out = []
+    for link in link_rows:
+        leading = _representative(by_objective.get(link.cause_id, []), "leading")
+        lagging = _representative(by_objective.get(link.effect_id, []), "lagging")
+        if leading is None or lagging is None:
+            missing = link.cause if leading is None else link.effect
+            out.append(LinkEvidence(link, leading, lagging, None, f"“{missing.name}” has no KPI."))
+            continue
+        a, b = specs[leading.code], specs[lagging.code]
+        ranks = list(et.Interval)
+        interval = max(a.interval, b.interval, key=ranks.index)
+        last = periods.last_complete_period(as_of, interval, fy)
+        windows = [last]
+        for _ in range(HISTORY_PERIODS - 1):
+            windows.append(periods.previous_period(windows[-1], interval, fy))
+        windows.reverse()
+        lead_values = ev.aligned(values[leading.code], a.aggregation, windows)
+        lag_values = ev.aligned(values[lagging.code], b.aggregation, windows)
+        way_a, way_b = higher_is_better(a), higher_is_better(b)
+        same = way_a is None or way_b is None or way_a == way_b
+        out.append(
+            LinkEvidence(
+                link,
+                leading,
+                lagging,
+                ev.lagged_correlation(lead_values, lag_values, same_direction=same),
+            )
+        )
+    return out
+
+
+def objectives_of(scorecard: Scorecard) -> list[Objective]:
+    """The scorecard's objectives in map order (one query)."""
+    return list(
+        Objective.objects.filter(scorecard=scorecard)
+        .select_related("perspective")
+        .order_by("perspective__position", "position", "pk")
+    )
