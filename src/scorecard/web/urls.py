@@ -21,4 +21,5 @@ urlpatterns = [
     # Structure editing and action plans (organization, units, members, objectives,
     # KPI definitions, initiatives): see manage_urls.py.
     path("", include("scorecard.web.manage_urls")),
+    path("", include("scorecard.imports.urls")),  # CSV/XLSX export and import of values
 ]
