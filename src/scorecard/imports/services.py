@@ -232,6 +232,10 @@ class ParsedRow(NamedTuple):
 
 
 def cell_text(cell: Any) -> str:
+    """A cell as trimmed text, with a CSV export's formula escape undone."""
+    if type(cell) is str:  # the common case first: every CSV cell
+        text = cell.strip()
+        return tabular.unescape_text(text).strip() if text[:1] == tabular.ESCAPE else text
     if cell is None:
         return ""
     if isinstance(cell, float):
@@ -315,7 +319,7 @@ def parse_period(cell: Any) -> dt.date | str:
         if not text:
             return "the period is empty; give the first day of the period, e.g. 2026-10-01"
         try:
-            if re.fullmatch(r"\d{4}-\d{2}", text):
+            if len(text) == 7 and re.fullmatch(r"\d{4}-\d{2}", text):
                 day = dt.date.fromisoformat(text + "-01")
             elif len(text) > 10:
                 day = dt.datetime.fromisoformat(text).date()
@@ -348,6 +352,19 @@ class RowChecker:
         }
         self.role = role
         self.ranges = {k.pk: sane_range(k) for k in self.kpis.values()}
+        self._starts: dict[tuple[str, dt.date], dt.date] = {}
+
+    def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
+        """The start of the KPI's period containing ``day`` (remembered: files repeat
+        the same few dates on many rows)."""
+        key = (kpi.update_interval, day)
+        start = self._starts.get(key)
+        if start is None:
+            if len(self._starts) > 100_000:
+                self._starts.clear()  # bounded, whatever the file
+            interval = et.Interval(kpi.update_interval)
+            start = self._starts[key] = periods.period_containing(day, interval).start
+        return start
 
     def cell(self, cells: Sequence[Any], name: str) -> Any:
         index = self.mapping.index(name)
@@ -383,8 +400,7 @@ class RowChecker:
         if isinstance(period, str):
             errors.append(CellError(number, col("period"), period))
         elif isinstance(kpi, Kpi):
-            interval = et.Interval(kpi.update_interval)
-            start = periods.period_containing(period, interval).start
+            start = self.period_start(kpi, period)
             if start != period:
                 errors.append(
                     CellError(

@@ -128,24 +128,35 @@ def _delimiter(first_line: str) -> str:
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     # utf-8-sig drops the byte-order mark Excel puts in front of "CSV UTF-8" files.
+    # Bytes that are not UTF-8 come through as lone surrogates ("surrogateescape"),
+    # so the row that holds them can be named exactly.
     number = 0
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
             delimiter = _delimiter(fh.readline())
             fh.seek(0)
             for cells in csv.reader(fh, delimiter=delimiter, strict=False):
                 number += 1
-                yield number, list(cells)
-    except UnicodeDecodeError as exc:
-        raise TabularError(
-            f"Row {number + 1}: the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-            "cannot be read). Save it as “CSV UTF-8” and try again."
-        ) from None
+                joined = "".join(cells)
+                if not joined.isascii():
+                    _require_utf8(joined, number)
+                yield number, cells
     except csv.Error as exc:
         problem = str(exc)
         if "NUL" in problem:
             problem = "the file contains NUL bytes, so it is not CSV text"
         raise TabularError(f"Row {number + 1}: {problem}.") from None
+
+
+def _require_utf8(text: str, number: int) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(text[exc.start]) - 0xDC00
+        raise TabularError(
+            f"Row {number}: the file is not UTF-8 text (byte 0x{byte:02x} cannot be read). "
+            "Save it as “CSV UTF-8” and try again."
+        ) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
