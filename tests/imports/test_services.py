@@ -157,8 +157,9 @@ def test_dry_run_counts_exactly_and_keeps_nothing(card: Card, tmp_path: Path) ->
 
 
 @pytest.mark.django_db
-def test_writing_in_batches_is_still_one_transaction(card: Card, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_writing_in_batches_is_still_one_transaction(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The third batch fails inside the bulk service: the first two are rolled back."""
     from scorecard.kpis import services as kpi_services
 

@@ -278,10 +278,15 @@ def test_a_mapping_without_the_value_column_is_refused(card: Card) -> None:
 def test_an_xlsx_file_goes_through_the_flow(card: Card, tmp_path: Path) -> None:
     from .conftest import write_xlsx
 
-    path = write_xlsx(tmp_path / "v.xlsx", [["sales", JAN, 41.5, None]], ["Code", "Month", "Actual"])
+    path = write_xlsx(
+        tmp_path / "v.xlsx", [["sales", JAN, 41.5, None]], ["Code", "Month", "Actual"]
+    )
     client = card.world.client_for("editor")
     job = job_of(upload(client, card, path.read_bytes(), "v.xlsx"))
-    assert (job.file_format, job.mapping) == ("xlsx", {"kpi": 0, "period": 1, "value": 2, "note": None})
+    assert (job.file_format, job.mapping) == (
+        "xlsx",
+        {"kpi": 0, "period": 1, "value": 2, "note": None},
+    )
     client.post(url("values_import_columns", card, job.pk), job.mapping | {"note": ""})
     client.post(url("values_import_run", card, job.pk))
     assert list(Measurement.objects.values_list("value", flat=True)) == [41.5]
@@ -290,7 +295,9 @@ def test_an_xlsx_file_goes_through_the_flow(card: Card, tmp_path: Path) -> None:
 def test_contributors_see_which_rows_are_not_theirs(card: Card) -> None:
     client = card.world.client_for("contributor")
     job = job_of(upload(client, card, GOOD))
-    client.post(url("values_import_columns", card, job.pk), {"kpi": "0", "period": "1", "value": "2"})
+    client.post(
+        url("values_import_columns", card, job.pk), {"kpi": "0", "period": "1", "value": "2"}
+    )
     html = client.get(url("values_import_preview", card, job.pk)).content.decode()
     assert "you may not record values for &#x27;Net promoter score&#x27;" in html
     client.post(url("values_import_run", card, job.pk))

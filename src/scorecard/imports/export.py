@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -114,7 +114,7 @@ def _cells(rows: list[ValueRow]) -> Iterator[tuple[Any, ...]]:
 
 
 def export_values(
-    *, scorecard: Scorecard, fmt: str, out: IO[Any] | Path, bom: bool = True
+    *, scorecard: Scorecard, fmt: str, out: tabular.Sink | Path, bom: bool = True
 ) -> int:
     """Write the scorecard's values to ``out`` as CSV (a text stream or a path) or XLSX
     (a binary stream or a path); return the number of rows.

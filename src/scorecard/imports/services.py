@@ -84,9 +84,7 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
     for name in FIELDS:
         guess[name] = None
         for synonym in SYNONYMS[name]:
-            index = next(
-                (i for i, k in enumerate(keys) if k == synonym and i not in taken), None
-            )
+            index = next((i for i, k in enumerate(keys) if k == synonym and i not in taken), None)
             if index is not None:
                 guess[name] = index
                 taken.add(index)
@@ -260,14 +258,9 @@ def sane_range(kpi: Kpi) -> tuple[float, float] | None:
     make its scale; the accepted range reaches RANGE_FACTOR times the scale's size
     beyond either end: a KPI scaled 0–100 accepts −1000 to 1100.
     """
-    points = [
-        v
-        for v in (
-            kpi.minimum, kpi.maximum, kpi.baseline, kpi.target,
-            kpi.band_low, kpi.band_high, kpi.red_flag,
-        )  # fmt: skip
-        if v is not None
-    ]
+    scale = (kpi.minimum, kpi.maximum, kpi.baseline, kpi.target)
+    extra = (kpi.band_low, kpi.band_high, kpi.red_flag)
+    points = [v for v in (*scale, *extra) if v is not None]
     if not points:
         return None
     low, high = min(points), max(points)
@@ -618,7 +611,9 @@ def import_table(
         except MeasurementRowsError as exc:
             # Only if the KPIs changed between the check and the write.
             failed = CheckReport(rows=report.rows)
-            failed.add([CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors])
+            failed.add(
+                [CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors]
+            )
             raise ImportFailed(failed) from None
         result.created += done.created
         result.corrected += done.corrected
@@ -638,7 +633,9 @@ def import_table(
                 failed.add(parsed)
                 raise ImportFailed(failed)
             batch.append(
-                MeasurementRow(parsed.row, parsed.kpi, parsed.period_start, parsed.value, parsed.note)
+                MeasurementRow(
+                    parsed.row, parsed.kpi, parsed.period_start, parsed.value, parsed.note
+                )
             )
             if len(batch) >= batch_size:
                 flush(batch)
@@ -768,7 +765,9 @@ def job_checker(job: ImportJob, *, user: Any, role: str) -> RowChecker:
     return RowChecker(scorecard=job.scorecard, mapping=job_mapping(job), user=user, role=role)
 
 
-def job_check(*, job: ImportJob, chosen: Mapping[str, int | None], user: Any, role: str) -> CheckReport:
+def job_check(
+    *, job: ImportJob, chosen: Mapping[str, int | None], user: Any, role: str
+) -> CheckReport:
     """Store the chosen columns and check every row of the file against them."""
     mapping = mapping_build(job.headers, chosen)
     job.mapping = mapping.as_dict()

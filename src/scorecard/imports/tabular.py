@@ -23,7 +23,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 #: The table formats we read and write.
 FORMATS = ("csv", "xlsx")
@@ -36,6 +36,12 @@ DELIMITERS = (",", ";", "\t")
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls) and other old Office files
+
+
+class Sink(Protocol):
+    """Anything with ``write``: a file, a StringIO, an HttpResponse."""
+
+    def write(self, data: Any, /) -> Any: ...
 
 
 class TabularError(Exception):
@@ -212,7 +218,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_head(path: Path, fmt: str, count: int = 10) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def read_head(
+    path: Path, fmt: str, count: int = 10
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """The header names and the first ``count`` non-blank data rows (the file is closed
     as soon as they are read)."""
     rows = iter_rows(path, fmt)
@@ -266,7 +274,7 @@ def plain_float(value: float) -> str:
     return repr(value)
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str]) -> int:
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: Sink) -> int:
     """Write a CSV table (comma-separated, quoted where needed) and return the rows written.
 
     Text cells are escaped against formula injection; numbers and dates are written
@@ -284,7 +292,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str]
 def write_xlsx(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    out: IO[bytes] | Path,
+    out: Sink | Path,
     *,
     title: str = "Values",
     widths: Sequence[int] = (),
@@ -307,7 +315,7 @@ def write_xlsx(
     formats = number_formats or {}
     bold = Font(bold=True)
 
-    def cell(value: Any, column: int, *, header_cell: bool = False) -> WriteOnlyCell:
+    def cell(value: Any, column: int, *, header_cell: bool = False) -> Any:
         if isinstance(value, str):
             # openpyxl turns a text starting with "=" into a formula; a string cell with
             # the quote prefix is shown as text and never calculated.

@@ -99,7 +99,9 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def _import_access(request: HttpRequest, org_slug: str, sc_slug: str) -> tuple[Scorecard, Membership]:
+def _import_access(
+    request: HttpRequest, org_slug: str, sc_slug: str
+) -> tuple[Scorecard, Membership]:
     """Contributors and above may import (contributors only their KPIs' values)."""
     return scorecard_for(request, org_slug, sc_slug, "contributor")
 
@@ -107,7 +109,7 @@ def _import_access(request: HttpRequest, org_slug: str, sc_slug: str) -> tuple[S
 def _job_or_404(request: HttpRequest, scorecard: Scorecard, pk: int) -> ImportJob:
     job = (
         ImportJob.objects.select_related("scorecard__organization")
-        .filter(pk=pk, scorecard=scorecard, created_by=request.user)
+        .filter(pk=pk, scorecard=scorecard, created_by_id=request.user.pk)
         .first()
     )
     if job is None:

@@ -8,7 +8,7 @@ spreadsheet formula injection (see scorecard/imports/tabular.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -46,11 +46,15 @@ class Command(BaseCommand):
             suffix = Path(output).suffix.lower().lstrip(".")
             fmt = suffix if suffix in FORMATS else None
             if fmt is None:
-                raise CommandError("Say --format csv or --format xlsx (or name the file .csv/.xlsx).")
+                raise CommandError(
+                    "Say --format csv or --format xlsx (or name the file .csv/.xlsx)."
+                )
         if output == "-":
             if fmt != "csv":
                 raise CommandError("Only CSV can be written to stdout; give a file name for XLSX.")
-            count = export_values(scorecard=scorecard, fmt="csv", out=self.stdout._out, bom=False)
+            count = export_values(
+                scorecard=scorecard, fmt="csv", out=cast(Any, self.stdout._out), bom=False
+            )
             self.stderr.write(f"Exported {count} values.")
             return
         path = Path(output)

@@ -158,7 +158,9 @@ class _Bars:
 
     def checking(self, count: int) -> None:
         if self.check is None:
-            self.check = tqdm(desc="Checking", unit=" rows", file=self.stream, disable=self.disabled)
+            self.check = tqdm(
+                desc="Checking", unit=" rows", file=self.stream, disable=self.disabled
+            )
         self.rows += count
         self.check.update(count)
 
