@@ -83,3 +83,17 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[Any]], header: Sequence[str] 
 
 
 JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+
+
+def write_workbook(path: Path, sheets: dict[str, list[Sequence[Any]]]) -> Path:
+    """A workbook with several sheets, each given as its rows (header included)."""
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    workbook.save(path)
+    return path

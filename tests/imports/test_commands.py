@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from scorecard.kpis.models import Measurement
 from scorecard.kpis.services import measurement_record
 
-from .conftest import FEB, JAN, Card, write_csv, write_xlsx
+from .conftest import FEB, HEADER, JAN, Card, write_csv, write_workbook, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,23 @@ def test_what_export_values_writes_imports_back(card: Card, tmp_path: Path,
     run("export-values", "--org", "northwind", "--scorecard", "company", "-o", str(target))
     out, _ = run("import", str(target), "--org", "northwind", "--scorecard", "company")
     assert "unchanged: 1" in out
+
+
+def test_import_reads_the_sheet_it_is_told(card: Card, tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "book.xlsx",
+        {
+            "Notes": [],
+            "A": [HEADER, ["sales", JAN, 1, None]],
+            "B": [HEADER, ["sales", FEB, 2, None]],
+        },
+    )
+    out, _ = run("import", str(path), "--org", "northwind", "--scorecard", "company", "--quiet")
+    assert out.splitlines()[-1] == "Imported book.xlsx (sheet “A”) into Company."
+    run("import", str(path), "--org", "northwind", "--scorecard", "company", "--sheet", "B")
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [1.0, 2.0]
+    assert "no sheet called “C”" in fail("import", str(path), "--org", "northwind",
+                                         "--scorecard", "company", "--sheet", "C")[0]  # fmt: skip
+    csv_path = write_csv(tmp_path / "v.csv", [["sales", "2026-03-01", "3", ""]])
+    assert "a CSV file has no sheets" in fail("import", str(csv_path), "--org", "northwind",
+                                              "--scorecard", "company", "--sheet", "A")[0]  # fmt: skip

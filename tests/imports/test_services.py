@@ -22,7 +22,7 @@ from scorecard.kpis.models import Measurement
 from scorecard.kpis.services import measurement_record
 from tests.factories import MeasurementFactory
 
-from .conftest import FEB, HEADER, JAN, Card, write_csv, write_xlsx
+from .conftest import FEB, HEADER, JAN, Card, write_csv, write_workbook, write_xlsx
 
 
 def checker(card: Card, headers: list[str] = HEADER, user: Any = None, role: str = "admin",
@@ -294,3 +294,41 @@ def test_the_sane_range_follows_the_kpi_scale(card: Card) -> None:
     assert services.sane_range(card.free) is None
     card.free.target = 0.0
     assert services.sane_range(card.free) is None  # a zero target alone says nothing
+
+
+@pytest.mark.django_db
+def test_the_sane_range_is_configured(card: Card, tmp_path: Path, settings: Any) -> None:
+    settings.SCORECARD_IMPORT_RANGE_FACTOR = 1
+    assert services.sane_range(card.sales) == (-100.0, 200.0)
+    path = write_csv(tmp_path / "v.csv", [["sales", "2026-01-01", "250", ""]])
+    assert failure(card, path) == [
+        "Row 2, column 'Value': 250 is far outside the scale of 'Sales'; values from -100 to "
+        "200 are accepted (check the unit and the decimal point)"
+    ]
+    settings.SCORECARD_IMPORT_RANGE_FACTOR = 0  # the check is off
+    assert services.sane_range(card.sales) is None
+    assert run(card, path).created == 1
+
+
+# --- workbooks with several sheets ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_one_sheet_of_a_workbook_is_read(card: Card, tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "book.xlsx",
+        {
+            "Cover": [],
+            "Sales": [HEADER, ["sales", JAN, 1, None]],
+            "Other": [HEADER, ["sales", FEB, 2, None], ["nosuch", FEB, 3, None]],
+        },
+    )
+    assert services.tabular.sheet_names(path) == ["Cover", "Sales", "Other"]
+    assert services.tabular.first_filled_sheet(path) == "Sales"
+    assert failure(card, path, "xlsx", sheet="Other") == [
+        "Row 3, column 'KPI code': no KPI has the code 'nosuch' in the scorecard 'Company'"
+    ]
+    assert run(card, path, "xlsx", sheet="Sales").created == 1
+    assert list(Measurement.objects.values_list("period_start", "value")) == [(JAN, 1.0)]
+    with pytest.raises(services.tabular.TabularError, match="no sheet called “Nope”; its sheets"):
+        run(card, path, "xlsx", sheet="Nope")

@@ -311,3 +311,88 @@ def test_discarding_forgets_the_file(card: Card) -> None:
     assert response.status_code == 302
     assert not ImportJob.objects.exists()
     assert not any(import_dir().iterdir())
+
+
+@pytest.mark.parametrize(
+    ("persona", "written"),
+    [("admin", ["nps", "sales"]), ("editor", ["nps", "sales"]), ("contributor", ["sales"])],
+)
+def test_each_role_imports_the_kpis_it_may_record(
+    card: Card, persona: str, written: list[str]
+) -> None:
+    """The same rules as the bulk API: a contributor only for the KPIs they update."""
+    client = card.world.client_for(persona)
+    content = GOOD if persona != "contributor" else GOOD.split(b"nps,")[0]
+    job = job_of(upload(client, card, content))
+    client.post(url("values_import_columns", card, job.pk), job.mapping)
+    client.post(url("values_import_run", card, job.pk))
+    assert sorted(Measurement.objects.values_list("kpi__code", flat=True)) == written
+    assert {m.recorded_by for m in Measurement.objects.all()} == {getattr(card.world, persona)}
+
+
+def test_a_member_who_became_a_viewer_cannot_go_on(card: Card) -> None:
+    from scorecard.organizations.models import Membership
+
+    client = card.world.client_for("editor")
+    job = job_of(upload(client, card, GOOD))
+    Membership.objects.filter(user=card.world.editor).update(role="viewer")
+    for name in ("values_import_columns", "values_import_preview"):
+        assert client.get(url(name, card, job.pk)).status_code == 403
+    for name in ("values_import_columns", "values_import_run", "values_import_discard"):
+        assert client.post(url(name, card, job.pk), job.mapping).status_code == 403
+    assert Measurement.objects.count() == 0 and ImportJob.objects.count() == 1
+
+
+def test_a_workbook_of_several_sheets_asks_which_one(card: Card, tmp_path: Path) -> None:
+    from .conftest import HEADER, write_workbook
+
+    path = write_workbook(
+        tmp_path / "book.xlsx",
+        {
+            "Read me": [],
+            "January": [HEADER, ["sales", JAN, 1, "jan"]],
+            "Codes": [["Id", "When", "Amount"], ["sales", dt.date(2026, 2, 1), 2]],
+            "Header only": [HEADER],
+        },
+    )
+    client = card.world.client_for("editor")
+    job = job_of(upload(client, card, path.read_bytes(), "book.xlsx"))
+    assert (job.sheet, job.headers) == ("January", HEADER)  # the first sheet with a table
+    html = client.get(url("values_import_columns", card, job.pk)).content.decode()
+    assert "The workbook has 4 sheets; the values are read from “January”." in html
+    assert '<option value="January" selected>January</option>' in html
+
+    response = client.post(url("values_import_columns", card, job.pk), {"sheet": "Header only"})
+    assert response.status_code == 422
+    assert "The sheet “Header only” has a header row but no rows of values." in (
+        response.content.decode()
+    )
+    response = client.post(url("values_import_columns", card, job.pk), {"sheet": "Nope"})
+    assert "The workbook has no sheet called “Nope”." in response.content.decode()
+    job.refresh_from_db()
+    assert job.sheet == "January"
+
+    response = client.post(url("values_import_columns", card, job.pk), {"sheet": "Codes"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.sheet, job.headers, job.state) == ("Codes", ["Id", "When", "Amount"], "uploaded")
+    assert job.mapping == {"kpi": None, "period": None, "value": 2, "note": None}  # guessed again
+    html = client.get(url("values_import_columns", card, job.pk)).content.decode()
+    assert "2026-02-01" in html  # the sample rows come from the chosen sheet
+    client.post(url("values_import_columns", card, job.pk), {"kpi": 0, "period": 1, "value": 2})
+    preview = client.get(url("values_import_preview", card, job.pk)).content.decode()
+    assert "Import 1 row" in preview
+    client.post(url("values_import_run", card, job.pk))
+    assert list(Measurement.objects.values_list("period_start", "value")) == [
+        (dt.date(2026, 2, 1), 2.0)
+    ]
+
+
+def test_a_csv_file_has_no_sheet_choice(card: Card) -> None:
+    client = card.world.client_for("editor")
+    job = job_of(upload(client, card, GOOD))
+    assert job.sheet == ""
+    assert (
+        'name="sheet"'
+        not in client.get(url("values_import_columns", card, job.pk)).content.decode()
+    )

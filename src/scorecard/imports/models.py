@@ -13,7 +13,9 @@ class ImportJob(models.Model):
 
     The web flow is upload → column mapping → preview with every row checked →
     import. The file waits under ``SCORECARD_DATA_DIR/imports/`` (``stored_name``)
-    until it has been imported or the job is discarded; ``mapping`` says which
+    until it has been imported or the job is discarded; ``sheet`` names the worksheet
+    of a workbook that is read (the first one with a header, unless the person chooses
+    another); ``mapping`` says which
     column holds what; ``report`` keeps the last check or the import's result.
     A job belongs to the person who uploaded it: nobody else sees it.
     """
@@ -35,6 +37,9 @@ class ImportJob(models.Model):
     )
     file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
     size = models.PositiveBigIntegerField()
+    sheet = models.CharField(
+        max_length=31, blank=True, help_text="The worksheet read from a workbook (empty for CSV)."
+    )
     headers = models.JSONField(default=list, help_text="The names in the file's first row.")
     mapping = models.JSONField(
         default=dict, blank=True, help_text='Column index per field, e.g. {"kpi": 0, "value": 2}.'

@@ -58,8 +58,9 @@ SYNONYMS = {
 MAX_ERRORS_KEPT = 500
 #: Rows per call of the bulk service during the write pass.
 BATCH_SIZE = 2000
-#: A value more than this many scale spans beyond the KPI's scale is refused as a
-#: likely typo (wrong unit, missing decimal point).
+#: By default, a value more than this many scale spans beyond the KPI's scale is
+#: refused as a likely typo (wrong unit, missing decimal point); the setting
+#: SCORECARD_IMPORT_RANGE_FACTOR changes it (0: no range check).
 RANGE_FACTOR = 10
 #: Dates outside these years are surely typos (and keep the calendar maths in range).
 FIRST_YEAR, LAST_YEAR = 1900, 2199
@@ -250,14 +251,23 @@ def _shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def sane_range(kpi: Kpi) -> tuple[float, float] | None:
+def range_factor() -> int:
+    """The configured SCORECARD_IMPORT_RANGE_FACTOR (0 or less: no range check)."""
+    return int(getattr(settings, "SCORECARD_IMPORT_RANGE_FACTOR", RANGE_FACTOR))
+
+
+def sane_range(kpi: Kpi, factor: int | None = None) -> tuple[float, float] | None:
     """Values outside this range are refused as likely typos; None when the KPI has no
-    scale numbers to judge by.
+    scale numbers to judge by, or the check is turned off.
 
     The KPI's own numbers (minimum, maximum, baseline, target, band ends, red flag)
-    make its scale; the accepted range reaches RANGE_FACTOR times the scale's size
-    beyond either end: a KPI scaled 0–100 accepts −1000 to 1100.
+    make its scale; the accepted range reaches ``factor`` (default: the setting
+    SCORECARD_IMPORT_RANGE_FACTOR, 10) times the scale's size beyond either end: with
+    10, a KPI scaled 0–100 accepts −1000 to 1100.
     """
+    factor = range_factor() if factor is None else factor
+    if factor <= 0:
+        return None
     scale = (kpi.minimum, kpi.maximum, kpi.baseline, kpi.target)
     extra = (kpi.band_low, kpi.band_high, kpi.red_flag)
     points = [v for v in (*scale, *extra) if v is not None]
@@ -267,7 +277,7 @@ def sane_range(kpi: Kpi) -> tuple[float, float] | None:
     span = max(high - low, abs(low), abs(high))
     if span == 0:
         return None  # only zeros (a zero target): nothing tells a typo from a value
-    return low - RANGE_FACTOR * span, high + RANGE_FACTOR * span
+    return low - factor * span, high + factor * span
 
 
 def parse_number(cell: Any) -> float | str:
@@ -344,7 +354,8 @@ class RowChecker:
             k.pk for k in self.kpis.values() if user_can_record(user=user, kpi=k, role=role)
         }
         self.role = role
-        self.ranges = {k.pk: sane_range(k) for k in self.kpis.values()}
+        factor = range_factor()
+        self.ranges = {k.pk: sane_range(k, factor) for k in self.kpis.values()}
         self._starts: dict[tuple[str, dt.date], dt.date] = {}
 
     def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
@@ -463,9 +474,9 @@ class CheckReport:
         }
 
 
-def data_rows(path: Path, fmt: str) -> Iterator[tuple[int, list[Any]]]:
+def data_rows(path: Path, fmt: str, sheet: str | None = None) -> Iterator[tuple[int, list[Any]]]:
     """The rows after the header, with their numbers; blank rows are given as []."""
-    rows = tabular.iter_rows(path, fmt)
+    rows = tabular.iter_rows(path, fmt, sheet)
     for number, cells in rows:
         if number == 1:
             continue
@@ -476,7 +487,12 @@ Progress = Callable[[int], None]
 
 
 def check_table(
-    *, path: Path, fmt: str, checker: RowChecker, progress: Progress | None = None
+    *,
+    path: Path,
+    fmt: str,
+    checker: RowChecker,
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> CheckReport:
     """Check every row of the file, streaming; return the counts and the errors.
 
@@ -488,15 +504,16 @@ def check_table(
     repeats: list[tuple[ParsedRow, int]] = []  # later rows that repeat a key (bounded)
     repeat_count = 0
     pending = 0
-    for number, cells in data_rows(path, fmt):
-        pending += 1
-        if progress is not None and pending >= PROGRESS_STEP:
-            progress(pending)
-            pending = 0
+    for number, cells in data_rows(path, fmt, sheet):
         if not cells:
             report.blank += 1
             continue
         report.rows += 1
+        # Progress counts the rows of values, so it ends at the total the write pass has.
+        pending += 1
+        if progress is not None and pending >= PROGRESS_STEP:
+            progress(pending)
+            pending = 0
         parsed = checker.parse(number, cells)
         if isinstance(parsed, list):
             report.add(parsed)
@@ -511,7 +528,7 @@ def check_table(
     if progress is not None and pending:
         progress(pending)
     if repeat_count:
-        firsts = _first_rows(path, fmt, checker, {key for _, key in repeats})
+        firsts = _first_rows(path, fmt, sheet, checker, {key for _, key in repeats})
         report.add(
             [
                 CellError(
@@ -529,10 +546,12 @@ def check_table(
     return report
 
 
-def _first_rows(path: Path, fmt: str, checker: RowChecker, keys: set[int]) -> dict[int, int]:
+def _first_rows(
+    path: Path, fmt: str, sheet: str | None, checker: RowChecker, keys: set[int]
+) -> dict[int, int]:
     """The first row of each repeated key (a second pass, only when repeats exist)."""
     firsts: dict[int, int] = {}
-    for number, cells in data_rows(path, fmt):
+    for number, cells in data_rows(path, fmt, sheet):
         if not cells:
             continue
         parsed = checker.parse(number, cells)
@@ -582,6 +601,7 @@ def import_table(
     path: Path,
     fmt: str,
     checker: RowChecker,
+    sheet: str | None = None,
     user: Any = None,
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
@@ -594,7 +614,7 @@ def import_table(
     the earlier value (superseded) and repeating a current value changes nothing.
     With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
     """
-    report = check_table(path=path, fmt=fmt, checker=checker, progress=check_progress)
+    report = check_table(path=path, fmt=fmt, checker=checker, sheet=sheet, progress=check_progress)
     if not report.ok:
         raise ImportFailed(report)
     result = ImportResult(rows=report.rows, dry_run=dry_run)
@@ -624,7 +644,7 @@ def import_table(
 
     with transaction.atomic():
         batch: list[MeasurementRow] = []
-        for number, cells in data_rows(path, fmt):
+        for number, cells in data_rows(path, fmt, sheet):
             if not cells:
                 continue
             parsed = checker.parse(number, cells)
@@ -723,13 +743,14 @@ def job_create(*, scorecard: Scorecard, user: Any, upload: UploadedFile) -> Impo
     with open(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    sheet = ""
     try:
         fmt = tabular.detect_format(path, name=name)
         if fmt == "csv":
             _check_utf8(path)
-        headers, sample = tabular.read_head(path, fmt, 1)
-        if not sample:
-            raise tabular.TabularError("The file has a header row but no rows of values.")
+        else:
+            sheet = tabular.first_filled_sheet(path)
+        headers = _headers_of(path, fmt, sheet)
     except tabular.TabularError as exc:
         path.unlink(missing_ok=True)
         raise ValidationError(str(exc)) from None
@@ -741,9 +762,47 @@ def job_create(*, scorecard: Scorecard, user: Any, upload: UploadedFile) -> Impo
         stored_name=stored,
         file_format=fmt,
         size=size,
+        sheet=sheet,
         headers=headers,
         mapping=guess_mapping(headers),
     )
+
+
+def _headers_of(path: Path, fmt: str, sheet: str) -> list[str]:
+    """The header of a file (or of one sheet) that has at least one row of values."""
+    headers, sample = tabular.read_head(path, fmt, 1, sheet or None)
+    if not sample:
+        where = f"The sheet “{sheet}”" if sheet else "The file"
+        raise tabular.TabularError(f"{where} has a header row but no rows of values.")
+    return headers
+
+
+def job_sheets(job: ImportJob) -> list[str]:
+    """The worksheets of the job's workbook (empty for CSV or an unreadable file)."""
+    if job.file_format != "xlsx":
+        return []
+    try:
+        return tabular.sheet_names(job_path(job))
+    except (tabular.TabularError, OSError):
+        return []
+
+
+def job_choose_sheet(*, job: ImportJob, sheet: str) -> None:
+    """Read another worksheet of the job's workbook: its header replaces the columns,
+    which are guessed again. ValidationError if the sheet is unknown or has no rows;
+    the job then stays as it was."""
+    if sheet not in job_sheets(job):
+        raise ValidationError(f"The workbook has no sheet called “{sheet}”.")
+    try:
+        headers = _headers_of(job_path(job), job.file_format, sheet)
+    except tabular.TabularError as exc:
+        raise ValidationError(str(exc)) from None
+    job.sheet = sheet
+    job.headers = headers
+    job.mapping = guess_mapping(headers)
+    job.state = ImportJob.State.UPLOADED
+    job.report = {}
+    job.save(update_fields=["sheet", "headers", "mapping", "state", "report"])
 
 
 def _discard_stale(*, user: Any) -> None:
@@ -773,7 +832,9 @@ def job_check(
     job.mapping = mapping.as_dict()
     checker = RowChecker(scorecard=job.scorecard, mapping=mapping, user=user, role=role)
     try:
-        report = check_table(path=job_path(job), fmt=job.file_format, checker=checker)
+        report = check_table(
+            path=job_path(job), fmt=job.file_format, checker=checker, sheet=job.sheet or None
+        )
     except tabular.TabularError as exc:
         report = CheckReport()
         report.add([CellError(0, "", str(exc))])
@@ -790,7 +851,13 @@ def job_run(*, job: ImportJob, user: Any, role: str) -> ImportResult:
     """
     checker = job_checker(job, user=user, role=role)
     try:
-        result = import_table(path=job_path(job), fmt=job.file_format, checker=checker, user=user)
+        result = import_table(
+            path=job_path(job),
+            fmt=job.file_format,
+            checker=checker,
+            sheet=job.sheet or None,
+            user=user,
+        )
     except ImportFailed as exc:
         job.report = exc.report.as_dict()
         job.state = ImportJob.State.INVALID

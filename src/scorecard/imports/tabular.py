@@ -165,18 +165,56 @@ def _require_utf8(text: str, number: int) -> None:
         ) from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _open_workbook(path: Path) -> Any:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TabularError(f"The workbook cannot be read ({exc}).") from None
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The names of a workbook's worksheets, in their order (charts sheets left out)."""
+    workbook = _open_workbook(path)
+    try:
+        return [sheet.title for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+def first_filled_sheet(path: Path) -> str:
+    """The first worksheet with anything in its first row: a workbook whose first
+    sheet is a cover or an empty "Sheet1" still opens on its table."""
+    workbook = _open_workbook(path)
     try:
         if not workbook.worksheets:
             raise TabularError("The workbook has no worksheet.")
-        sheet = workbook.worksheets[0]
+        for sheet in workbook.worksheets:
+            for cells in sheet.iter_rows(max_row=1, values_only=True):
+                if not is_blank(cells):
+                    return str(sheet.title)
+        return str(workbook.worksheets[0].title)
+    finally:
+        workbook.close()
+
+
+def _xlsx_rows(path: Path, sheet_name: str | None) -> Iterator[tuple[int, list[Any]]]:
+    workbook = _open_workbook(path)
+    try:
+        if not workbook.worksheets:
+            raise TabularError("The workbook has no worksheet.")
+        if sheet_name is None:
+            sheet = workbook.worksheets[0]
+        else:
+            found = [s for s in workbook.worksheets if s.title == sheet_name]
+            if not found:
+                names = ", ".join(f"“{s.title}”" for s in workbook.worksheets)
+                raise TabularError(
+                    f"The workbook has no sheet called “{sheet_name}”; its sheets are {names}."
+                )
+            sheet = found[0]
         # Read-only sheets yield empty tuples for empty rows, so numbers stay those
         # a person sees in Excel.
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -185,13 +223,14 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         workbook.close()
 
 
-def iter_rows(path: Path, fmt: str) -> Iterator[tuple[int, list[Any]]]:
+def iter_rows(path: Path, fmt: str, sheet: str | None = None) -> Iterator[tuple[int, list[Any]]]:
     """Every row of the file with its number as a spreadsheet shows it (the header is
-    row 1). CSV cells are strings; XLSX cells are str, int, float, bool, datetime or None."""
+    row 1). CSV cells are strings; XLSX cells are str, int, float, bool, datetime or None.
+    ``sheet`` names the worksheet of a workbook (default: the first); CSV ignores it."""
     if fmt == "csv":
         return _csv_rows(path)
     if fmt == "xlsx":
-        return _xlsx_rows(path)
+        return _xlsx_rows(path, sheet)
     raise TabularError(f"Unknown format “{fmt}”; use csv or xlsx.")
 
 
@@ -219,11 +258,11 @@ def column_letter(index: int) -> str:
 
 
 def read_head(
-    path: Path, fmt: str, count: int = 10
+    path: Path, fmt: str, count: int = 10, sheet: str | None = None
 ) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """The header names and the first ``count`` non-blank data rows (the file is closed
     as soon as they are read)."""
-    rows = iter_rows(path, fmt)
+    rows = iter_rows(path, fmt, sheet)
     try:
         header: list[str] | None = None
         sample: list[tuple[int, list[Any]]] = []

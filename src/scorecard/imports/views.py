@@ -204,7 +204,16 @@ def values_import_columns(
         return redirect("values_import_preview", org_slug, sc_slug, job.pk)
     chosen = {name: job.mapping.get(name) for name in services.FIELDS}
     problems: dict[str, str] = {}
-    if request.method == "POST":
+    sheet_error = ""
+    if request.method == "POST" and "sheet" in request.POST:
+        # Another worksheet of the workbook: read its header, guess its columns again.
+        try:
+            services.job_choose_sheet(job=job, sheet=request.POST["sheet"])
+        except ValidationError as exc:
+            sheet_error = " ".join(exc.messages)
+        else:
+            return redirect("values_import_columns", org_slug, sc_slug, job.pk)
+    elif request.method == "POST":
         chosen = _posted_mapping(request, job)
         try:
             services.job_check(job=job, chosen=chosen, user=request.user, role=membership.role)
@@ -213,7 +222,7 @@ def values_import_columns(
         else:
             return redirect("values_import_preview", org_slug, sc_slug, job.pk)
     try:
-        _, sample = tabular.read_head(services.job_path(job), job.file_format, 5)
+        _, sample = tabular.read_head(services.job_path(job), job.file_format, 5, job.sheet or None)
     except (tabular.TabularError, OSError):
         sample = []
     width = len(job.headers)
@@ -234,6 +243,8 @@ def values_import_columns(
             scorecard,
             membership,
             job=job,
+            sheets=services.job_sheets(job),
+            sheet_error=sheet_error,
             fields=fields,
             columns=list(enumerate(job.headers)),
             letters=[tabular.column_letter(i) for i in range(width)],
@@ -242,7 +253,7 @@ def values_import_columns(
                 for number, cells in sample
             ],
         ),
-        status=422 if problems else 200,
+        status=422 if problems or sheet_error else 200,
     )
 
 
@@ -256,7 +267,9 @@ def _display(cell: Any) -> str:
 
 def _preview_rows(job: ImportJob, checker: services.RowChecker) -> list[dict[str, Any]]:
     """The first rows as they will be read, each with its problems."""
-    _, sample = tabular.read_head(services.job_path(job), job.file_format, PREVIEW_ROWS)
+    _, sample = tabular.read_head(
+        services.job_path(job), job.file_format, PREVIEW_ROWS, job.sheet or None
+    )
     rows = []
     for number, cells in sample:
         parsed = checker.parse(number, cells)

@@ -41,6 +41,11 @@ class Command(BaseCommand):
             "--format", choices=tabular.FORMATS, help="csv or xlsx (default: from the file name)."
         )
         parser.add_argument(
+            "--sheet",
+            help="The worksheet of an XLSX workbook to read (default: the first one with a "
+            "header row).",
+        )
+        parser.add_argument(
             "--column",
             action="append",
             default=[],
@@ -87,7 +92,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No user is called “{options['user']}”.")
         try:
             fmt = tabular.detect_format(path, declared=options["format"])
-            headers, _ = tabular.read_head(path, fmt, 0)
+            sheet = options["sheet"]
+            if fmt == "csv" and sheet:
+                raise CommandError("--sheet is for XLSX workbooks; a CSV file has no sheets.")
+            if fmt == "xlsx" and not sheet:
+                sheet = tabular.first_filled_sheet(path)
+            headers, _ = tabular.read_head(path, fmt, 0, sheet)
             mapping = services.mapping_from_names(headers, dict(options["column"]))
         except tabular.TabularError as exc:
             raise CommandError(f"{path}: {exc}") from None
@@ -106,6 +116,7 @@ class Command(BaseCommand):
                 path=path,
                 fmt=fmt,
                 checker=checker,
+                sheet=sheet,
                 user=user,
                 dry_run=options["dry_run"],
                 check_progress=bars.checking,
@@ -129,10 +140,13 @@ class Command(BaseCommand):
             f"({result.created} new, {result.corrected} superseding an earlier value); "
             f"unchanged: {result.unchanged}; errors: 0."
         )
+        where = f" (sheet “{sheet}”)" if sheet else ""
         if result.dry_run:
             self.stdout.write("Dry run: nothing was kept.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {path.name} into {scorecard.name}."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Imported {path.name}{where} into {scorecard.name}.")
+            )
 
     def _report_errors(self, path: Path, report: services.CheckReport, limit: int) -> None:
         shown = report.errors[: max(limit, 0)]
