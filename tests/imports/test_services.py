@@ -332,3 +332,15 @@ def test_one_sheet_of_a_workbook_is_read(card: Card, tmp_path: Path) -> None:
     assert list(Measurement.objects.values_list("period_start", "value")) == [(JAN, 1.0)]
     with pytest.raises(services.tabular.TabularError, match="no sheet called “Nope”; its sheets"):
         run(card, path, "xlsx", sheet="Nope")
+
+
+def test_the_pairs_met_are_remembered_in_a_bitmap_per_kpi() -> None:
+    seen = services.SeenPeriods()
+    first, last = dt.date(1899, 1, 1), dt.date(2199, 12, 31)
+    assert [seen.add(1, day) for day in (first, last, JAN, JAN, first, last)] == [
+        False, False, False, True, True, True
+    ]  # fmt: skip
+    assert seen.add(2, JAN) is False  # another KPI, same day
+    assert seen.add(1, dt.date(1898, 12, 31)) is False  # outside the bitmap: still exact
+    assert seen.add(1, dt.date(1898, 12, 31)) is True
+    assert {len(b) for b in seen.bits.values()} == {13_743}  # bytes per KPI, whatever the rows

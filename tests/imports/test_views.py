@@ -120,6 +120,9 @@ def test_the_scorecard_page_links_to_the_files(card: Card) -> None:
     assert url("values_import", card) not in page  # viewers may not import
     page = card.world.client_for("contributor").get(url("scorecard_detail", card)).content.decode()
     assert url("values_import", card) in page
+    # the links are in the page's body, not in its <title>
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "values" not in title and "<" not in title
 
 
 # --- import: who may --------------------------------------------------------------------------
