@@ -1,8 +1,9 @@
 """Large files stream: memory does not grow with the number of rows.
 
 The check keeps one bit per KPI and day to find repeats and nothing per row; the
-write pass holds one batch of rows at a time. tracemalloc slows Python several-fold, so the check runs here on 50,000 rows and the whole import (check and
-write) on two smaller files whose peaks are compared. docs/imports.md gives the
+write pass holds one batch of rows at a time. tracemalloc slows Python several-fold,
+so the check runs here on 50,000 rows and the whole import (check and write) on two
+smaller files whose peaks are compared. docs/imports.md gives the
 figures measured by hand for 1,000,000 rows.
 """
 

@@ -260,6 +260,10 @@ def test_a_bad_file_lists_each_problem_and_imports_nothing(card: Card) -> None:
     assert "Row 3, column &#x27;Value&#x27;: &#x27;abc&#x27; is not a number" in html
     assert "Row 4, column &#x27;KPI code&#x27;: no KPI has the code &#x27;nosuch&#x27;" in html
     assert "Row 5, column &#x27;Period&#x27;: row 2 already gives &#x27;Sales&#x27;" in html
+    # in the table of rows too: the repeat is marked although the row alone is fine
+    table = html.split('class="list importpreview"')[1]
+    marked = [part.split("</td>")[0] for part in table.split('<tr class="has-error">')[1:]]
+    assert [m.split(">")[-1] for m in marked] == ["3", "4", "5"]
     assert "Import 4 rows" not in html
     response = client.post(url("values_import_run", card, job.pk), follow=True)
     assert "Nothing was imported" in response.content.decode()

@@ -266,25 +266,34 @@ def _display(cell: Any) -> str:
 
 
 def _preview_rows(job: ImportJob, checker: services.RowChecker) -> list[dict[str, Any]]:
-    """The first rows as they will be read, each with its problems."""
+    """The first rows as they will be read, each with its problems: those of the row
+    itself, and those only the whole file shows (a repeat of an earlier row), taken
+    from the last check's report."""
     _, sample = tabular.read_head(
         services.job_path(job), job.file_format, PREVIEW_ROWS, job.sheet or None
     )
+    reported: dict[int, list[str]] = {}
+    for error in job.report.get("errors", []):
+        reported.setdefault(error["row"], []).append(error["message"])
     rows = []
     for number, cells in sample:
         parsed = checker.parse(number, cells)
         raw = {name: services.cell_text(checker.cell(cells, name)) for name in services.FIELDS}
-        if isinstance(parsed, list):
+        errors = [e.message for e in parsed] if isinstance(parsed, list) else []
+        errors += [m for m in reported.get(number, []) if m not in errors]
+        if errors:
             kpi = checker.kpi_for(checker.cell(cells, "kpi"))
             rows.append(
                 {
                     "number": number,
                     "raw": raw,
                     "kpi": kpi if isinstance(kpi, Kpi) else None,
-                    "errors": [e.message for e in parsed],
+                    "parsed": None if isinstance(parsed, list) else parsed,
+                    "errors": errors,
                 }
             )
         else:
+            assert not isinstance(parsed, list)
             rows.append({"number": number, "raw": raw, "parsed": parsed, "kpi": parsed.kpi})
     return rows
 
