@@ -403,3 +403,35 @@ def test_a_csv_file_has_no_sheet_choice(card: Card) -> None:
         'name="sheet"'
         not in client.get(url("values_import_columns", card, job.pk)).content.decode()
     )
+
+
+def test_the_steps_take_the_same_queries_for_many_kpis_and_rows(card: Card) -> None:
+    client = card.world.client_for("contributor")
+
+    def queries(content: bytes) -> list[int]:
+        job = job_of(upload(client, card, content))
+        counts = []
+        for method, name, data in [
+            ("get", "values_import_columns", None),
+            (
+                "post",
+                "values_import_columns",
+                {k: v for k, v in job.mapping.items() if v is not None},
+            ),
+            ("get", "values_import_preview", None),
+            ("post", "values_import_run", None),
+        ]:
+            with CaptureQueriesContext(connection) as ctx:
+                response = getattr(client, method)(url(name, card, job.pk), data)
+                assert response.status_code in (200, 302)
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    few = queries(b"KPI code,Period,Value\nsales,2026-01-01,1\n")
+    for n in range(25):
+        KpiFactory(
+            objective=card.sales.objective, code=f"extra_{n}", updater=card.world.contributor
+        )
+    rows = "".join(f"extra_{n},2026-{m:02d}-01,{m}\n" for n in range(25) for m in range(1, 13))
+    assert queries(f"KPI code,Period,Value\n{rows}".encode()) == few
+    assert Measurement.objects.count() == 1 + 25 * 12
