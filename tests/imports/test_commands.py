@@ -71,7 +71,7 @@ def test_columns_can_be_named_and_xlsx_is_read(card: Card, tmp_path: Path) -> No
                       ["Label", "Id", "When", "Number"])  # fmt: skip
     message, err = fail("import", str(path), "--org", "northwind", "--scorecard", "company")
     assert "say which column holds each field" in message
-    assert "kpi: Choose the column that holds the kpi code." in err
+    assert "kpi: Choose the column that holds the KPI code." in err
     out, _ = run("import", str(path), "--org", "northwind", "--scorecard", "company",
                  "--column", "kpi=id", "--column", "period=When", "--column", "value=Number",
                  "--quiet")  # fmt: skip

@@ -71,7 +71,7 @@ def test_a_mapping_needs_the_three_columns_each_once() -> None:
     with pytest.raises(MappingError) as info:
         mapping_build(["a", "b"], {"kpi": 0, "period": 0, "value": None})
     assert info.value.problems == {
-        "period": "Column 'a' is already used for the kpi code.",
+        "period": "Column 'a' is already used for the KPI code.",
         "value": "Choose the column that holds the value.",
     }
 

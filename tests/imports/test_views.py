@@ -278,7 +278,7 @@ def test_a_mapping_without_the_value_column_is_refused(card: Card) -> None:
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Column &#x27;KPI code&#x27; is already used for the kpi code." in html
+    assert "Column &#x27;KPI code&#x27; is already used for the KPI code." in html
     assert "Choose the column that holds the value." in html
 
 

@@ -46,6 +46,8 @@ from .models import ImportJob
 FIELDS = ("kpi", "period", "value", "note")
 REQUIRED = ("kpi", "period", "value")
 FIELD_LABELS = {"kpi": "KPI code", "period": "Period", "value": "Value", "note": "Note"}
+#: The fields as a sentence names them.
+FIELD_WORDS = {"kpi": "KPI code", "period": "period", "value": "value", "note": "note"}
 #: Header names (lower case, letters and digits only) that give away a column's field;
 #: earlier names win.
 SYNONYMS = {
@@ -134,7 +136,7 @@ def mapping_build(headers: Sequence[str], chosen: Mapping[str, int | None]) -> C
         index = chosen.get(name)
         if index is None:
             if name in REQUIRED:
-                problems[name] = f"Choose the column that holds the {FIELD_LABELS[name].lower()}."
+                problems[name] = f"Choose the column that holds the {FIELD_WORDS[name]}."
             clean[name] = None
             continue
         if not 0 <= index < len(headers):
@@ -142,8 +144,7 @@ def mapping_build(headers: Sequence[str], chosen: Mapping[str, int | None]) -> C
             continue
         if index in used:
             problems[name] = (
-                f"Column '{headers[index]}' is already used for the "
-                f"{FIELD_LABELS[used[index]].lower()}."
+                f"Column '{headers[index]}' is already used for the {FIELD_WORDS[used[index]]}."
             )
             continue
         used[index] = name
@@ -241,7 +242,8 @@ def cell_text(cell: Any) -> str:
     if isinstance(cell, float):
         return tabular.plain_float(cell)
     if isinstance(cell, dt.datetime):
-        return cell.isoformat(sep=" ")
+        # Spreadsheet dates come as datetimes at midnight: show them as dates.
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(sep=" ")
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return tabular.unescape_text(str(cell).strip()).strip()
