@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "scorecard.web",
     "scorecard.api",
     "scorecard.webhooks",
+    "scorecard.imports",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,11 @@ LOGOUT_REDIRECT_URL = "login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SCORECARD_MAX_REQUEST_BYTES", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+# Largest CSV/XLSX file of values accepted by the web import (the CLI has no limit).
+SCORECARD_IMPORT_MAX_BYTES = env_int("SCORECARD_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imported values further than this many scale spans beyond a KPI's scale are refused
+# as likely typos (0 turns the check off).
+SCORECARD_IMPORT_RANGE_FACTOR = env_int("SCORECARD_IMPORT_RANGE_FACTOR", 10)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

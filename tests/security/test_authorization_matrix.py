@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard.api.services import api_token_create
+from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
@@ -40,6 +42,7 @@ EDIT = ("ok", "ok", "403", "403", "404", "login")
 ADMIN = ("ok", "403", "403", "403", "404", "login")
 ANY_MEMBER = ("ok", "ok", "ok", "ok", "ok", "login")  # pages about the user's own things
 PUBLIC = ("ok", "ok", "ok", "ok", "ok", "ok")
+UPLOADER = ("ok", "404", "404", "403", "404", "login")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,13 @@ WEB: dict[str, Rule] = {
     "kpi_target_accept": Rule("POST", EDIT, code="kpi"),
     "benchmark_add": Rule("POST", EDIT, code="kpi"),
     "benchmark_delete": Rule("POST", EDIT, code="kpi", pk="benchmark"),
+    "values_export": Rule("GET", READ),
+    "values_import": Rule("GET", CONTRIBUTE),
+    # An import in progress is its uploader's (the admin's here): others do not see it.
+    "values_import_preview": Rule("GET", UPLOADER, pk="import"),
+    "values_import_columns": Rule("GET", UPLOADER, pk="import"),
+    "values_import_run": Rule("POST", UPLOADER, pk="import"),
+    "values_import_discard": Rule("POST", UPLOADER, pk="import"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -320,6 +330,8 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     ]
     funnel = funnel_create(scorecard=world.scorecard, name="Funnel", kpis=stages)
     benchmark = benchmark_add(kpi=one.kpi, value=60, source="Peers", as_of=dt.date(2026, 1, 1))
+    upload = SimpleUploadedFile("values.csv", b"KPI code,period,value\nnps,2026-04,61\n")
+    job = job_create(scorecard=world.scorecard, user=world.admin, upload=upload)
     comment = comment_add(item=one.objective, author=world.editor, text="@admin-user look")
     ids = {
         "token": token.pk,
@@ -334,6 +346,7 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "pending_value": pending.pk,
         "meeting": meeting.pk,
         "funnel": funnel.pk,
+        "import": job.pk,
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
     }
@@ -347,6 +360,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "unit_slug": "sales",
         "name": "swagger-ui.css",
         "username": "viewer-user",
+        "fmt": "csv",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
     }

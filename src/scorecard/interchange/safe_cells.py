@@ -15,11 +15,40 @@ from typing import Any
 
 #: The first characters that make spreadsheet programs read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a text cell gets in front when it would otherwise start a formula.
+ESCAPE = "'"
+
+
+def needs_escape(text: str) -> bool:
+    """True when ``text`` must be escaped in CSV: it starts a formula, or it starts with
+    the escape mark followed by something :func:`unescape_text` would remove."""
+    if not text:
+        return False
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return len(text) > 1 and text[0] == ESCAPE and text[1] in (*FORMULA_STARTS, ESCAPE)
+
+
+def escape_text(text: str) -> str:
+    """A CSV text cell made safe: ``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``.
+
+    The rule is reversible (``unescape_text(escape_text(s)) == s`` for every string),
+    which is why a text that already starts with ``'=`` or ``''`` gets one more
+    apostrophe: an export read back in gives the very same notes and names.
+    """
+    return ESCAPE + text if needs_escape(text) else text
+
+
+def unescape_text(text: str) -> str:
+    """Undo :func:`escape_text` (a lone apostrophe elsewhere in a text is kept)."""
+    if len(text) > 1 and text[0] == ESCAPE and text[1] in (*FORMULA_STARTS, ESCAPE):
+        return text[1:]
+    return text
 
 
 def safe_text(text: str) -> str:
-    """``=1+1`` → ``'=1+1``; any other text unchanged."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """``=1+1`` → ``'=1+1``; any other text unchanged (see :func:`escape_text`)."""
+    return escape_text(text)
 
 
 def safe_value(value: Any) -> Any:

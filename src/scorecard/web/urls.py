@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("scorecard.web.health_urls")),  # health check, SMART, reminders
     path("", include("scorecard.reports.urls")),
     path("", include("scorecard.planning.urls")),  # funnels, targets, what-if, evidence
+    path("", include("scorecard.imports.urls")),  # CSV/XLSX export and import of values
 ]

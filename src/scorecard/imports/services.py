@@ -1,0 +1,920 @@
+"""Importing measurements from CSV and XLSX files: map the columns, check every row,
+then write everything in one transaction through ``measurement_bulk_record``.
+
+The file is read twice, each time as a stream (``tabular.iter_rows``): once to check
+every row, once to write. Nothing but a bitmap of the (KPI, period) pairs met is kept
+between rows (its size depends on the KPIs, not on the rows), so a file of a million
+rows needs little memory. The write pass sends batches
+of rows to the bulk service inside ONE ``transaction.atomic``: any failure, in any
+batch, leaves the database as it was.
+
+The web flow (``ImportJob``) and the ``scorecard import`` command both call
+:func:`check_table` and :func:`import_table`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import math
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import reset_queries, transaction
+
+from scorecard import clock
+from scorecard.engine import periods
+from scorecard.engine import types as et
+from scorecard.kpis.models import Kpi
+from scorecard.kpis.selectors import user_can_record
+from scorecard.kpis.services import MeasurementRow, MeasurementRowsError, measurement_bulk_record
+from scorecard.strategy.models import Scorecard
+
+from . import tabular
+from .models import ImportJob
+
+# --- columns -----------------------------------------------------------------------------
+
+#: The fields a row gives, in the order the mapping form shows them.
+FIELDS = ("kpi", "period", "value", "note")
+REQUIRED = ("kpi", "period", "value")
+FIELD_LABELS = {"kpi": "KPI code", "period": "Period", "value": "Value", "note": "Note"}
+#: The fields as a sentence names them.
+FIELD_WORDS = {"kpi": "KPI code", "period": "period", "value": "value", "note": "note"}
+#: Header names (lower case, letters and digits only) that give away a column's field;
+#: earlier names win.
+SYNONYMS = {
+    "kpi": ["kpicode", "code", "kpi", "kpiid", "indicatorcode", "metriccode", "measurecode"],
+    "period": ["period", "periodstart", "start", "date", "month", "periodbegin", "day"],
+    "value": ["value", "actual", "actualvalue", "amount", "result", "measurement"],
+    "note": ["note", "notes", "comment", "comments", "remark", "remarks"],
+}
+
+#: How many errors a check keeps to show (all are counted).
+MAX_ERRORS_KEPT = 500
+#: Rows per call of the bulk service during the write pass.
+BATCH_SIZE = 2000
+#: By default, a value more than this many scale spans beyond the KPI's scale is
+#: refused as a likely typo (wrong unit, missing decimal point); the setting
+#: SCORECARD_IMPORT_RANGE_FACTOR changes it (0: no range check).
+RANGE_FACTOR = 10
+#: Dates outside these years are surely typos (and keep the calendar maths in range).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+#: Progress callbacks are called every this many rows.
+PROGRESS_STEP = 1000
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
+    """Guess which column holds which field from the header names.
+
+    ``KPI code``, ``code`` or ``kpi`` → KPI; ``period``/``date``/``month`` → period;
+    ``value``/``actual`` → value; ``note``/``comment`` → note. A column is used once;
+    fields without a match are None.
+    """
+    keys = [_key(h) for h in headers]
+    taken: set[int] = set()
+    guess: dict[str, int | None] = {}
+    for name in FIELDS:
+        guess[name] = None
+        for synonym in SYNONYMS[name]:
+            index = next((i for i, k in enumerate(keys) if k == synonym and i not in taken), None)
+            if index is not None:
+                guess[name] = index
+                taken.add(index)
+                break
+    return guess
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column (0-based index into the header) holds each field."""
+
+    headers: tuple[str, ...]
+    kpi: int
+    period: int
+    value: int
+    note: int | None = None
+
+    def index(self, name: str) -> int | None:
+        index: int | None = getattr(self, name)
+        return index
+
+    def column(self, name: str) -> str:
+        """The header name of a field's column, as error messages quote it."""
+        index = self.index(name)
+        return self.headers[index] if index is not None else FIELD_LABELS[name]
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {name: self.index(name) for name in FIELDS}
+
+
+class MappingError(ValidationError):
+    """The chosen columns do not make a usable mapping; ``problems`` maps field → message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(problems)
+
+
+def mapping_build(headers: Sequence[str], chosen: Mapping[str, int | None]) -> ColumnMapping:
+    """A mapping from column indexes per field, or MappingError saying what is wrong."""
+    problems: dict[str, str] = {}
+    used: dict[int, str] = {}
+    clean: dict[str, int | None] = {}
+    for name in FIELDS:
+        index = chosen.get(name)
+        if index is None:
+            if name in REQUIRED:
+                problems[name] = f"Choose the column that holds the {FIELD_WORDS[name]}."
+            clean[name] = None
+            continue
+        if not 0 <= index < len(headers):
+            problems[name] = f"The file has no column {index + 1}."
+            continue
+        if index in used:
+            problems[name] = (
+                f"Column '{headers[index]}' is already used for the {FIELD_WORDS[used[index]]}."
+            )
+            continue
+        used[index] = name
+        clean[name] = index
+    if problems:
+        raise MappingError(problems)
+    return ColumnMapping(
+        headers=tuple(headers),
+        kpi=_req(clean["kpi"]),
+        period=_req(clean["period"]),
+        value=_req(clean["value"]),
+        note=clean["note"],
+    )
+
+
+def _req(index: int | None) -> int:
+    assert index is not None  # checked by mapping_build
+    return index
+
+
+def mapping_from_names(
+    headers: Sequence[str], names: Mapping[str, str], *, guess: bool = True
+) -> ColumnMapping:
+    """A mapping from header names per field (``{"kpi": "Code"}``, case-insensitive),
+    the other fields guessed from the headers. Used by the command line."""
+    chosen: dict[str, int | None] = dict(guess_mapping(headers)) if guess else {}
+    problems: dict[str, str] = {}
+    lowered = [h.strip().lower() for h in headers]
+    for name, header in names.items():
+        if name not in FIELDS:
+            problems[name] = f"Unknown field '{name}'; the fields are {', '.join(FIELDS)}."
+            continue
+        wanted = header.strip().lower()
+        if wanted not in lowered:
+            problems[name] = (
+                f"The file has no column '{header}'; its columns are "
+                + ", ".join(f"'{h}'" for h in headers)
+                + "."
+            )
+            continue
+        index = lowered.index(wanted)
+        for other, taken in list(chosen.items()):
+            if taken == index and other != name and other not in names:
+                chosen[other] = None  # an explicit choice beats a guess
+        chosen[name] = index
+    if problems:
+        raise MappingError(problems)
+    return mapping_build(headers, chosen)
+
+
+# --- one row -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """What is wrong with one cell (or, with no column, one row) of the file."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message  # about the whole file
+        if not self.column:
+            return f"Row {self.row}: {self.message}"
+        return f"Row {self.row}, column '{self.column}': {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ParsedRow(NamedTuple):
+    """One good row, ready for the bulk service."""
+
+    row: int
+    kpi: Kpi
+    period_start: dt.date
+    value: float
+    note: str
+
+    @property
+    def key(self) -> int:
+        """(KPI, period) packed into one int, to name the repeated pairs."""
+        return self.kpi.pk * 4_194_304 + self.period_start.toordinal()  # ordinals < 2**22
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as trimmed text, with a CSV export's formula escape undone."""
+    if type(cell) is str:  # the common case first: every CSV cell
+        text = cell.strip()
+        return tabular.unescape_text(text).strip() if text[:1] == tabular.ESCAPE else text
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return tabular.plain_float(cell)
+    if isinstance(cell, dt.datetime):
+        # Spreadsheet dates come as datetimes at midnight: show them as dates.
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(sep=" ")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return tabular.unescape_text(str(cell).strip()).strip()
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A cell's text as messages quote it (cut short: a message is not a place for essays)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def range_factor() -> int:
+    """The configured SCORECARD_IMPORT_RANGE_FACTOR (0 or less: no range check)."""
+    return int(getattr(settings, "SCORECARD_IMPORT_RANGE_FACTOR", RANGE_FACTOR))
+
+
+def sane_range(kpi: Kpi, factor: int | None = None) -> tuple[float, float] | None:
+    """Values outside this range are refused as likely typos; None when the KPI has no
+    scale numbers to judge by, or the check is turned off.
+
+    The KPI's own numbers (minimum, maximum, baseline, target, band ends, red flag)
+    make its scale; the accepted range reaches ``factor`` (default: the setting
+    SCORECARD_IMPORT_RANGE_FACTOR, 10) times the scale's size beyond either end: with
+    10, a KPI scaled 0–100 accepts −1000 to 1100.
+    """
+    factor = range_factor() if factor is None else factor
+    if factor <= 0:
+        return None
+    scale = (kpi.minimum, kpi.maximum, kpi.baseline, kpi.target)
+    extra = (kpi.band_low, kpi.band_high, kpi.red_flag)
+    points = [v for v in (*scale, *extra) if v is not None]
+    if not points:
+        return None
+    low, high = min(points), max(points)
+    span = max(high - low, abs(low), abs(high))
+    if span == 0:
+        return None  # only zeros (a zero target): nothing tells a typo from a value
+    return low - factor * span, high + factor * span
+
+
+def parse_number(cell: Any) -> float | str:
+    """The cell as a finite float, or the reason it is not one."""
+    if isinstance(cell, bool):
+        return f"'{cell}' is a yes/no cell, not a number"
+    if isinstance(cell, int | float):
+        number = float(cell)
+    else:
+        text = cell_text(cell)
+        if not text:
+            return "the value is empty; give a number or delete the row"
+        cleaned = text.replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+        cleaned = cleaned.replace("\u202f", "")
+        try:
+            number = float(cleaned)
+        except ValueError:
+            hint = ""
+            if "," in cleaned:
+                hint = " (use a point for decimals and no thousands separators, e.g. 1234.5)"
+            elif cleaned.endswith("%"):
+                hint = " (leave out the % sign)"
+            return f"'{_shown(text)}' is not a number{hint}"
+    if not math.isfinite(number):
+        return f"'{_shown(cell_text(cell))}' is not a finite number"
+    return number
+
+
+def parse_period(cell: Any) -> dt.date | str:
+    """The cell as a date (``2026-10-01``, ``2026-10`` or a spreadsheet date), or why not."""
+    if isinstance(cell, dt.datetime):
+        day = cell.date()
+    elif isinstance(cell, dt.date):
+        day = cell
+    elif isinstance(cell, bool | int | float):
+        return (
+            f"'{cell_text(cell)}' is a number, not a date; format the column as dates or "
+            "write 2026-10-01"
+        )
+    else:
+        text = cell_text(cell)
+        if not text:
+            return "the period is empty; give the first day of the period, e.g. 2026-10-01"
+        try:
+            if len(text) == 7 and re.fullmatch(r"\d{4}-\d{2}", text):
+                day = dt.date.fromisoformat(text + "-01")
+            elif len(text) > 10:
+                day = dt.datetime.fromisoformat(text).date()
+            else:
+                day = dt.date.fromisoformat(text)
+        except ValueError:
+            return (
+                f"'{_shown(text)}' is not a date; write the first day of the period as "
+                "year-month-day, e.g. 2026-10-01"
+            )
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return f"{day.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR}"
+    return day
+
+
+class RowChecker:
+    """Turns a file row into a ParsedRow or a list of CellErrors.
+
+    It knows the scorecard's KPIs (loaded in one query), which of them the person may
+    record, and each KPI's sane range; it keeps nothing per row.
+    """
+
+    def __init__(self, *, scorecard: Scorecard, mapping: ColumnMapping, user: Any, role: str):
+        self.scorecard = scorecard
+        self.mapping = mapping
+        self.kpis = {k.code: k for k in Kpi.objects.filter(scorecard=scorecard)}
+        self.kpis_lower = {code.lower(): k for code, k in self.kpis.items()}
+        self.allowed = {
+            k.pk for k in self.kpis.values() if user_can_record(user=user, kpi=k, role=role)
+        }
+        self.role = role
+        factor = range_factor()
+        self.ranges = {k.pk: sane_range(k, factor) for k in self.kpis.values()}
+        self._starts: dict[tuple[str, dt.date], dt.date] = {}
+
+    def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
+        """The start of the KPI's period containing ``day`` (remembered: files repeat
+        the same few dates on many rows)."""
+        key = (kpi.update_interval, day)
+        start = self._starts.get(key)
+        if start is None:
+            if len(self._starts) > 100_000:
+                self._starts.clear()  # bounded, whatever the file
+            interval = et.Interval(kpi.update_interval)
+            start = self._starts[key] = periods.period_containing(day, interval).start
+        return start
+
+    def cell(self, cells: Sequence[Any], name: str) -> Any:
+        index = self.mapping.index(name)
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+    def kpi_for(self, cell: Any) -> Kpi | str:
+        """The KPI a cell names, or why it names none this person may record."""
+        code = cell_text(cell)
+        if not code:
+            return "the KPI code is empty"
+        kpi = self.kpis.get(code) or self.kpis_lower.get(code.lower())
+        if kpi is None:
+            return f"no KPI has the code '{_shown(code)}' in the scorecard '{self.scorecard.name}'"
+        if kpi.is_calculated:
+            return f"'{kpi.name}' is calculated from its formula; its values cannot be imported"
+        if kpi.pk not in self.allowed:
+            return (
+                f"you may not record values for '{kpi.name}'; contributors record the KPIs "
+                "they update or own"
+            )
+        return kpi
+
+    def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow | list[CellError]:
+        """Check one row; every problem of the row is reported, each with its column."""
+        col = self.mapping.column
+        errors: list[CellError] = []
+        kpi = self.kpi_for(self.cell(cells, "kpi"))
+        if isinstance(kpi, str):
+            errors.append(CellError(number, col("kpi"), kpi))
+        period = parse_period(self.cell(cells, "period"))
+        if isinstance(period, str):
+            errors.append(CellError(number, col("period"), period))
+        elif isinstance(kpi, Kpi):
+            start = self.period_start(kpi, period)
+            if start != period:
+                errors.append(
+                    CellError(
+                        number,
+                        col("period"),
+                        f"{period.isoformat()} does not start a "
+                        f"{kpi.get_update_interval_display().lower()} period of "
+                        f"'{kpi.name}'; that period starts on {start.isoformat()}",
+                    )
+                )
+        value = parse_number(self.cell(cells, "value"))
+        if isinstance(value, str):
+            errors.append(CellError(number, col("value"), value))
+        elif isinstance(kpi, Kpi):
+            bounds = self.ranges[kpi.pk]
+            if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                errors.append(
+                    CellError(
+                        number,
+                        col("value"),
+                        f"{tabular.plain_float(value)} is far outside the scale of "
+                        f"'{kpi.name}'; values from {tabular.plain_float(bounds[0])} to "
+                        f"{tabular.plain_float(bounds[1])} are accepted (check the unit "
+                        "and the decimal point)",
+                    )
+                )
+        note = cell_text(self.cell(cells, "note")) if self.mapping.note is not None else ""
+        if len(note) > 500:
+            errors.append(
+                CellError(number, col("note"), f"the note has {len(note)} characters; 500 at most")
+            )
+        if errors:
+            return errors
+        assert isinstance(kpi, Kpi) and isinstance(period, dt.date)
+        assert isinstance(value, float)
+        return ParsedRow(number, kpi, period, value, note)
+
+
+# --- the whole file ----------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    """The outcome of checking every row: counts and the first errors (all are counted)."""
+
+    rows: int = 0
+    blank: int = 0
+    error_count: int = 0
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, errors: Sequence[CellError]) -> None:
+        self.error_count += len(errors)
+        room = MAX_ERRORS_KEPT - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "blank": self.blank,
+            "error_count": self.error_count,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def data_rows(path: Path, fmt: str, sheet: str | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """The rows after the header, with their numbers; blank rows are given as []."""
+    rows = tabular.iter_rows(path, fmt, sheet)
+    for number, cells in rows:
+        if number == 1:
+            continue
+        yield number, ([] if tabular.is_blank(cells) else cells)
+
+
+Progress = Callable[[int], None]
+
+
+class SeenPeriods:
+    """The (KPI, period) pairs met so far, as one bit per KPI and day.
+
+    Its size depends on the scorecard, never on the file: each KPI met costs a
+    bitmap of every day from 1899 to 2199 (under 14 KB), so a file of a million
+    rows for ten KPIs needs 140 KB where a set of a million keys would need ~60 MB.
+    (Period starts fall in those years: dates outside FIRST_YEAR–LAST_YEAR are refused
+    and a period starts at most a year before its date.)
+    """
+
+    FIRST = dt.date(FIRST_YEAR - 1, 1, 1).toordinal()
+    DAYS = dt.date(LAST_YEAR + 1, 1, 1).toordinal() - FIRST
+
+    def __init__(self) -> None:
+        self.bits: dict[int, bytearray] = {}
+        self.outside: set[tuple[int, dt.date]] = set()  # never filled while the rule holds
+
+    def add(self, kpi_pk: int, day: dt.date) -> bool:
+        """Mark the pair; True if it was already marked."""
+        index = day.toordinal() - self.FIRST
+        if not 0 <= index < self.DAYS:
+            if (kpi_pk, day) in self.outside:
+                return True
+            self.outside.add((kpi_pk, day))
+            return False
+        bitmap = self.bits.get(kpi_pk)
+        if bitmap is None:
+            bitmap = self.bits[kpi_pk] = bytearray((self.DAYS + 7) // 8)
+        byte, mask = index >> 3, 1 << (index & 7)
+        if bitmap[byte] & mask:
+            return True
+        bitmap[byte] |= mask
+        return False
+
+
+def check_table(
+    *,
+    path: Path,
+    fmt: str,
+    checker: RowChecker,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> CheckReport:
+    """Check every row of the file, streaming; return the counts and the errors.
+
+    Besides each row's own checks, a KPI may have one value per period in a file: a
+    repeat is reported on the later row, naming the row that came first. Memory does
+    not grow with the rows: see SeenPeriods.
+    """
+    report = CheckReport()
+    seen = SeenPeriods()
+    repeats: list[tuple[ParsedRow, int]] = []  # later rows that repeat a key (bounded)
+    repeat_count = 0
+    pending = 0
+    for number, cells in data_rows(path, fmt, sheet):
+        if not cells:
+            report.blank += 1
+            continue
+        report.rows += 1
+        # Progress counts the rows of values, so it ends at the total the write pass has.
+        pending += 1
+        if progress is not None and pending >= PROGRESS_STEP:
+            progress(pending)
+            pending = 0
+        parsed = checker.parse(number, cells)
+        if isinstance(parsed, list):
+            report.add(parsed)
+            continue
+        if seen.add(parsed.kpi.pk, parsed.period_start):
+            repeat_count += 1
+            if len(repeats) < MAX_ERRORS_KEPT:
+                repeats.append((parsed, parsed.key))
+    if progress is not None and pending:
+        progress(pending)
+    if repeat_count:
+        firsts = _first_rows(path, fmt, sheet, checker, {key for _, key in repeats})
+        report.add(
+            [
+                CellError(
+                    row.row,
+                    checker.mapping.column("period"),
+                    f"row {firsts.get(key, '?')} already gives '{row.kpi.name}' a value for "
+                    f"{row.period_start.isoformat()}; a file may hold one value per KPI "
+                    "and period",
+                )
+                for row, key in repeats
+            ]
+        )
+        report.error_count += repeat_count - len(repeats)
+    report.errors.sort(key=lambda e: e.row)
+    return report
+
+
+def _first_rows(
+    path: Path, fmt: str, sheet: str | None, checker: RowChecker, keys: set[int]
+) -> dict[int, int]:
+    """The first row of each repeated key (a second pass, only when repeats exist)."""
+    firsts: dict[int, int] = {}
+    for number, cells in data_rows(path, fmt, sheet):
+        if not cells:
+            continue
+        parsed = checker.parse(number, cells)
+        if isinstance(parsed, list) or parsed.key not in keys or parsed.key in firsts:
+            continue
+        firsts[parsed.key] = number
+        if len(firsts) == len(keys):
+            break
+    return firsts
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows read, values written (new or corrections), unchanged."""
+
+    rows: int
+    created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+
+    @property
+    def written(self) -> int:
+        return self.created + self.corrected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "corrected": self.corrected,
+            "unchanged": self.unchanged,
+            "written": self.written,
+            "dry_run": self.dry_run,
+        }
+
+
+class ImportFailed(Exception):
+    """Some rows are wrong, so nothing was written; ``report`` lists them."""
+
+    def __init__(self, report: CheckReport) -> None:
+        self.report = report
+        super().__init__(f"{report.error_count} problem(s) in the file; nothing was written.")
+
+
+def import_table(
+    *,
+    path: Path,
+    fmt: str,
+    checker: RowChecker,
+    sheet: str | None = None,
+    user: Any = None,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    check_progress: Progress | None = None,
+    write_progress: Progress | None = None,
+) -> ImportResult:
+    """Check every row, then write them all in one transaction, or raise ImportFailed.
+
+    Writing goes through ``measurement_bulk_record`` in batches, so corrections keep
+    the earlier value (superseded) and repeating a current value changes nothing.
+    With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
+    """
+    report = check_table(path=path, fmt=fmt, checker=checker, sheet=sheet, progress=check_progress)
+    if not report.ok:
+        raise ImportFailed(report)
+    result = ImportResult(rows=report.rows, dry_run=dry_run)
+    column = {
+        "kpi": checker.mapping.column("kpi"),
+        "period_start": checker.mapping.column("period"),
+        "value": checker.mapping.column("value"),
+        "note": checker.mapping.column("note"),
+    }
+
+    def flush(batch: list[MeasurementRow]) -> None:
+        try:
+            done = measurement_bulk_record(rows=batch, user=user)
+        except MeasurementRowsError as exc:
+            # Only if the KPIs changed between the check and the write.
+            failed = CheckReport(rows=report.rows)
+            failed.add(
+                [CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors]
+            )
+            raise ImportFailed(failed) from None
+        result.created += done.created
+        result.corrected += done.corrected
+        result.unchanged += done.unchanged
+        if write_progress is not None:
+            write_progress(len(batch))
+        reset_queries()  # with DEBUG on, Django would keep every INSERT's SQL
+
+    with transaction.atomic():
+        batch: list[MeasurementRow] = []
+        for number, cells in data_rows(path, fmt, sheet):
+            if not cells:
+                continue
+            parsed = checker.parse(number, cells)
+            if isinstance(parsed, list):  # the file changed since it was checked
+                failed = CheckReport(rows=report.rows)
+                failed.add(parsed)
+                raise ImportFailed(failed)
+            batch.append(
+                MeasurementRow(
+                    parsed.row, parsed.kpi, parsed.period_start, parsed.value, parsed.note
+                )
+            )
+            if len(batch) >= batch_size:
+                flush(batch)
+                batch = []
+        if batch:
+            flush(batch)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+# --- the web flow: jobs ------------------------------------------------------------------
+
+
+def import_dir() -> Path:
+    """Where uploaded files wait between the steps (inside SCORECARD_DATA_DIR)."""
+    return Path(settings.DATA_DIR) / "imports"
+
+
+def job_path(job: ImportJob) -> Path:
+    return import_dir() / job.stored_name
+
+
+def max_upload_bytes() -> int:
+    return int(settings.SCORECARD_IMPORT_MAX_BYTES)
+
+
+def size_text(size: int) -> str:
+    """1536 → ``1.5 KiB``; for messages about file sizes."""
+    amount = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if amount < 1024 or unit == "GiB":
+            return f"{amount:.0f} {unit}" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{size} bytes"
+
+
+def _check_utf8(path: Path) -> None:
+    """Refuse a CSV that is not UTF-8 before any row is shown (decoded in chunks)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(64 * 1024):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise tabular.TabularError(
+                    f"The file is not UTF-8 text (byte 0x{chunk[exc.start]:02x} at position "
+                    f"{offset + exc.start} cannot be read). Save it as “CSV UTF-8” and upload "
+                    "it again."
+                ) from None
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise tabular.TabularError(
+                "The file is not UTF-8 text (it ends in the middle of a character)."
+            ) from None
+
+
+def job_create(*, scorecard: Scorecard, user: Any, upload: UploadedFile) -> ImportJob:
+    """Keep an uploaded file for the import flow, or refuse it with a clear message.
+
+    Too large, neither CSV nor XLSX, not UTF-8 (CSV), or without a header row: a
+    ValidationError says which, and nothing is kept.
+    """
+    name = Path(upload.name or "upload").name
+    size = upload.size or 0
+    limit = max_upload_bytes()
+    if size > limit:
+        raise ValidationError(
+            f"“{name}” is {size_text(size)}; files of up to {size_text(limit)} can be imported "
+            "here. Split it, or use the command line (scorecard import)."
+        )
+    if size == 0:
+        raise ValidationError(f"“{name}” is empty.")
+    suffix = Path(name).suffix.lower()
+    if suffix not in {".csv", ".txt", ".xlsx"}:
+        raise ValidationError(f"“{name}” is neither a .csv nor an .xlsx file.")
+    _discard_stale(user=user)
+    folder = import_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}{'.xlsx' if suffix == '.xlsx' else '.csv'}"
+    path = folder / stored
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    sheet = ""
+    try:
+        fmt = tabular.detect_format(path, name=name)
+        if fmt == "csv":
+            _check_utf8(path)
+        else:
+            sheet = tabular.first_filled_sheet(path)
+        headers = _headers_of(path, fmt, sheet)
+    except tabular.TabularError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError(str(exc)) from None
+    return ImportJob.objects.create(
+        scorecard=scorecard,
+        created_by=user,
+        created_at=clock.now(),
+        original_name=name[:255],
+        stored_name=stored,
+        file_format=fmt,
+        size=size,
+        sheet=sheet,
+        headers=headers,
+        mapping=guess_mapping(headers),
+    )
+
+
+def _headers_of(path: Path, fmt: str, sheet: str) -> list[str]:
+    """The header of a file (or of one sheet) that has at least one row of values."""
+    headers, sample = tabular.read_head(path, fmt, 1, sheet or None)
+    if not sample:
+        where = f"The sheet “{sheet}”" if sheet else "The file"
+        raise tabular.TabularError(f"{where} has a header row but no rows of values.")
+    return headers
+
+
+def job_sheets(job: ImportJob) -> list[str]:
+    """The worksheets of the job's workbook (empty for CSV or an unreadable file)."""
+    if job.file_format != "xlsx":
+        return []
+    try:
+        return tabular.sheet_names(job_path(job))
+    except (tabular.TabularError, OSError):
+        return []
+
+
+def job_choose_sheet(*, job: ImportJob, sheet: str) -> None:
+    """Read another worksheet of the job's workbook: its header replaces the columns,
+    which are guessed again. ValidationError if the sheet is unknown or has no rows;
+    the job then stays as it was."""
+    if sheet not in job_sheets(job):
+        raise ValidationError(f"The workbook has no sheet called “{sheet}”.")
+    try:
+        headers = _headers_of(job_path(job), job.file_format, sheet)
+    except tabular.TabularError as exc:
+        raise ValidationError(str(exc)) from None
+    job.sheet = sheet
+    job.headers = headers
+    job.mapping = guess_mapping(headers)
+    job.state = ImportJob.State.UPLOADED
+    job.report = {}
+    job.save(update_fields=["sheet", "headers", "mapping", "state", "report"])
+
+
+def _discard_stale(*, user: Any) -> None:
+    """Forget this person's unfinished jobs older than a day (and their files)."""
+    cutoff = clock.now() - dt.timedelta(days=1)
+    for job in ImportJob.objects.filter(created_by=user, created_at__lt=cutoff).exclude(
+        state=ImportJob.State.DONE
+    ):
+        job_discard(job=job)
+
+
+def job_mapping(job: ImportJob) -> ColumnMapping:
+    """The job's stored mapping (MappingError if it is incomplete)."""
+    stored = {name: job.mapping.get(name) for name in FIELDS}
+    return mapping_build(job.headers, stored)
+
+
+def job_checker(job: ImportJob, *, user: Any, role: str) -> RowChecker:
+    return RowChecker(scorecard=job.scorecard, mapping=job_mapping(job), user=user, role=role)
+
+
+def job_check(
+    *, job: ImportJob, chosen: Mapping[str, int | None], user: Any, role: str
+) -> CheckReport:
+    """Store the chosen columns and check every row of the file against them."""
+    mapping = mapping_build(job.headers, chosen)
+    job.mapping = mapping.as_dict()
+    checker = RowChecker(scorecard=job.scorecard, mapping=mapping, user=user, role=role)
+    try:
+        report = check_table(
+            path=job_path(job), fmt=job.file_format, checker=checker, sheet=job.sheet or None
+        )
+    except tabular.TabularError as exc:
+        report = CheckReport()
+        report.add([CellError(0, "", str(exc))])
+    job.report = report.as_dict()
+    job.state = ImportJob.State.CHECKED if report.ok else ImportJob.State.INVALID
+    job.save(update_fields=["mapping", "report", "state"])
+    return report
+
+
+def job_run(*, job: ImportJob, user: Any, role: str) -> ImportResult:
+    """Import the job's file (all or nothing); the file is deleted once it is in.
+
+    On ImportFailed the job keeps the new report so the preview can show it.
+    """
+    checker = job_checker(job, user=user, role=role)
+    try:
+        result = import_table(
+            path=job_path(job),
+            fmt=job.file_format,
+            checker=checker,
+            sheet=job.sheet or None,
+            user=user,
+        )
+    except ImportFailed as exc:
+        job.report = exc.report.as_dict()
+        job.state = ImportJob.State.INVALID
+        job.save(update_fields=["report", "state"])
+        raise
+    except tabular.TabularError as exc:
+        report = CheckReport()
+        report.add([CellError(0, "", str(exc))])
+        job.report = report.as_dict()
+        job.state = ImportJob.State.INVALID
+        job.save(update_fields=["report", "state"])
+        raise ImportFailed(report) from None
+    job_path(job).unlink(missing_ok=True)
+    job.report = result.as_dict()
+    job.state = ImportJob.State.DONE
+    job.finished_at = clock.now()
+    job.save(update_fields=["report", "state", "finished_at"])
+    return result
+
+
+def job_discard(*, job: ImportJob) -> None:
+    """Delete a job and its waiting file."""
+    job_path(job).unlink(missing_ok=True)
+    job.delete()
