@@ -34,7 +34,9 @@ def test_editor_cascades_the_company_scorecard_to_customer_service(page: Any) ->
     # The department records its first value; its score now counts.
     page.goto("/o/northwind/s/customer-service-2027/kpi/on_time_delivery/")
     page.get_by_label("Period", exact=True).select_option(label="Oct 2026")
-    page.get_by_role("textbox", name="Value").fill("99")
+    page.get_by_role("region", name="Enter or correct a value").get_by_role(
+        "textbox", name="Value"
+    ).fill("99")
     page.get_by_role("button", name="Save value").click()
     page.wait_for_selector("text=Saved.")
     assert "Why are we doing this?" in page.inner_text("#why-heading")

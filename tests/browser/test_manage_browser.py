@@ -23,7 +23,7 @@ def test_editor_creates_an_objective_with_a_kpi(page: Any) -> None:
     page.wait_for_selector("h1:has-text('Open the Alpine market')")
     assert page.get_by_text("No KPI measures this objective yet.").is_visible()
 
-    page.get_by_role("link", name="Add a KPI").click()
+    page.get_by_role("link", name="Add a KPI").first.click()
     page.get_by_label("Name", exact=True).fill("Alpine retailers")
     page.get_by_label("Code", exact=True).fill("alpine_retailers")
     page.get_by_label("Minimum").fill("0")

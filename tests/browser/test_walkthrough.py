@@ -50,7 +50,9 @@ def test_enter_and_correct_a_value(page: Any) -> None:
     before_objective = page.inner_text("#objective-score")
 
     page.get_by_label("Period", exact=True).select_option(label="Oct 2026")
-    page.get_by_role("textbox", name="Value").fill("58")
+    page.get_by_role("region", name="Enter or correct a value").get_by_role(
+        "textbox", name="Value"
+    ).fill("58")
     page.get_by_role("textbox", name="Note").fill("Two partners signed late")
     page.get_by_role("button", name="Save value").click()
     page.wait_for_selector("text=Saved.")
@@ -60,7 +62,9 @@ def test_enter_and_correct_a_value(page: Any) -> None:
     screenshot(page, "kpi")
 
     # A correction keeps the earlier value, struck through in the periods table.
-    page.get_by_role("textbox", name="Value").fill("41")
+    page.get_by_role("region", name="Enter or correct a value").get_by_role(
+        "textbox", name="Value"
+    ).fill("41")
     page.get_by_role("textbox", name="Note").fill("Correction: one contract not countersigned")
     page.get_by_role("button", name="Save value").click()
     page.wait_for_selector("del >> text=58")
@@ -68,7 +72,9 @@ def test_enter_and_correct_a_value(page: Any) -> None:
     assert page.locator("del", has_text="Two partners signed late").count() == 1
 
     # A bad value is refused next to the field and nothing changes.
-    page.get_by_role("textbox", name="Value").fill("forty")
+    page.get_by_role("region", name="Enter or correct a value").get_by_role(
+        "textbox", name="Value"
+    ).fill("forty")
     page.get_by_role("button", name="Save value").click()
     page.wait_for_selector("#value-error")
     assert "is not a number" in page.inner_text("#value-error")

@@ -490,13 +490,14 @@ QUERY_PAGES = {
     # The full page adds the red-without-an-action-plan alerts (one query).
     "scorecard": (lambda s: f"/o/northwind/s/{s}/", 15),
     "scorecard partial": (lambda s: f"/o/northwind/s/{s}/?view=ytd", 14),
-    "map": (lambda s: f"/o/northwind/s/{s}/map/", 14),
+    # The map adds the evidence for its arrows (values of linked KPIs) and unread notices.
+    "map": (lambda s: f"/o/northwind/s/{s}/map/", 16),
     "entry grid": (lambda s: f"/o/northwind/s/{s}/entry/", 10),
     # The KPI page adds its why-chain (5), pending values, comments, unread notices, the
     # record that the user opened it (usage, for the health check) and the planning panel
     # (six: values and targets for the forecast, target in force, benchmarks, funnels, the
     # risk rule).
-    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 31),
+    "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 32),
     # Home evaluates each scorecard holding KPIs of the user's area once (here two), and
     # lists the user's notifications, values waiting for their approval and red KPIs
     # without an action plan.

@@ -63,6 +63,8 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture(autouse=True)
 def _deliver_by_hand(settings: Any) -> None:
     settings.WEBHOOKS_DELIVER_AT_ONCE = False
+    # The one clock stands at NOW (noon of this day), so deliveries are due exactly then.
+    settings.SCORECARD_TODAY = NOW.date().isoformat()
 
 
 @pytest.fixture
@@ -172,7 +174,9 @@ def test_a_bulk_upload_is_announced_in_parts(world: Any, kpi: Any) -> None:
     assert [len(d.payload["measurements"]) for d in deliveries] == [500, 100]
 
 
-def test_a_status_change_is_announced(world: Any, kpi: Any) -> None:
+def test_a_status_change_is_announced(world: Any, kpi: Any, settings: Any) -> None:
+    # The status before a write is the one known just before it: that takes a running clock.
+    settings.SCORECARD_TODAY = ""
     services.webhook_create(
         organization=world.organization, url="https://x.example/", events=["kpi.status_changed"]
     )
