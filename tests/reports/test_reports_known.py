@@ -181,7 +181,7 @@ def test_report_command_known_at(corrected: int, tmp_path: Path) -> None:
 
 
 def test_report_command_refuses_a_bad_known_at(corrected: int) -> None:
-    with pytest.raises(CommandError, match="--known-at must be “then” .* not “last week”"):
+    with pytest.raises(CommandError, match=r"--known-at must be “then” .* not “last week”"):
         call_command(
             "report", "--org", "northwind", "--scorecard", "company",
             "--known-at", "last week", stdout=io.StringIO(),
