@@ -96,3 +96,12 @@ def test_a_review_keeps_its_numbers_and_its_decision_becomes_a_task(page: Any) -
     page.get_by_role("link", name="Review meetings").click()
     row = page.get_by_role("row", name=re.compile("November review"))
     assert "23 Nov 2026" in row.inner_text()
+
+    # The history tells the story: the meeting, its notes, the decision, the correction.
+    page.goto(SCORECARD + "history/")
+    history = " ".join(page.inner_text("ol.history").replace("\u00a0", " ").split())
+    assert "Marc Dubois corrected the value of “Revenue” for Oct 2026" in history
+    assert f"Value was {OLD_REVENUE} → now {NEW_REVENUE}" in history  # with screen-reader words
+    assert "created the decision “Call the three largest retailers”" in history
+    assert "created the review meeting “November review, 23 Nov 2026”" in history
+    screenshot(page, "history")

@@ -307,3 +307,19 @@ def test_the_meetings_report_links_give_the_numbers_known_at_the_meeting(card):
     assert numbers.startswith("As known at 22 Nov 2026, 23:59;")
     value, numbers = revenue_and_numbers(card.url("scorecard_report_xlsx"))
     assert value == 900 and numbers.startswith("Latest:")
+
+
+@pytest.mark.parametrize(
+    ("held_on", "said"),
+    [
+        ("2026-11-23", "the numbers are kept as they are now."),
+        ("2026-11-20", "the numbers are kept as they were known at the end of 20 Nov 2026."),
+    ],
+)
+def test_holding_a_meeting_says_which_numbers_it_keeps(card, held_on, said):
+    client = card.world.client_for("editor")
+    response = client.post(
+        card.url("meeting_list"), {"title": "Check-in", "held_on": held_on, "view": "period"},
+        follow=True,
+    )  # fmt: skip
+    assert f"Held “Check-in”: {said}" in response.content.decode()
