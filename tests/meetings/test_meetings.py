@@ -246,3 +246,80 @@ def test_meeting_and_list_pages_take_a_constant_number_of_queries(card, meeting)
         for n in range(5):
             services.meeting_create(scorecard=card.scorecard, title=f"R{n}", held_on=HELD)
     assert counts() == small
+
+
+def test_meeting_list_shows_the_score_then_and_the_decisions(card, meeting):
+    services.decision_add(meeting=meeting, text="One", owner=card.world.viewer)
+    services.decision_add(meeting=meeting, text="Two", owner=card.world.viewer)
+    empty = services.meeting_create(scorecard=card.scorecard, title="Quiet one", held_on=HELD)
+    html = card.world.client_for("viewer").get(card.url("meeting_list")).content.decode()
+    row = re.search(rf'<tr id="meeting-{meeting.pk}">(.*?)</tr>', html, re.DOTALL).group(1)
+    cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    score = f"{meeting.snapshot['score'] * 100:.1f}\u00a0%".split()
+    status = {"green": "Green", "yellow": "Yellow", "red": "Red"}[meeting.snapshot["status"]]
+    assert cells[2] == [*score, status]  # the score then, as on the meeting page
+    assert cells[3] == ["2"]  # decisions
+    quiet = re.search(rf'<tr id="meeting-{empty.pk}">(.*?)</tr>', html, re.DOTALL).group(1)
+    assert re.findall(r'<td class="num">(.*?)</td>', quiet) == ["0"]
+
+
+def test_the_history_reads_a_meeting_in_words(card, meeting):
+    services.meeting_notes_set(meeting=meeting, notes="Agreed", user=card.world.editor)
+    html = card.world.client_for("viewer").get(card.url("scorecard_history")).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).replace("\u00a0", " ").split())
+    assert "created the review meeting “November review, 23 Nov 2026”" in text
+    assert "changed the review meeting “November review, 23 Nov 2026”" in text
+    assert "Numbers as known at 23 Nov 2026 12:00" in text
+    assert "Numbers as of 23 Nov 2026" in text
+    assert "Period Latest period" in text
+    assert "(2026-11-23)" not in text and "View period" not in text
+
+
+def test_the_meetings_report_links_give_the_numbers_known_at_the_meeting(card):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    # Recorded the day after, so its numbers are those known at the end of 22 Nov.
+    meeting = services.meeting_create(
+        scorecard=card.scorecard, title="Written up late", held_on=dt.date(2026, 11, 22)
+    )
+    kpi_services.measurement_record(kpi=card.revenue, period_start=dt.date(2026, 10, 1), value=900)
+    client = card.world.client_for("viewer")
+    html = client.get(card.url("meeting_detail", meeting.pk)).content.decode()
+    links = dict(
+        (label, href.replace("&amp;", "&"))
+        for href, label in re.findall(r'<a href="([^"]*/report\.[a-z]+\?[^"]*)">(\w+)</a>', html)
+    )
+    assert set(links) == {"PDF", "Excel"} and "known_at=2026-11-22T23" in links["Excel"]
+
+    def revenue_and_numbers(url):
+        book = load_workbook(BytesIO(client.get(url).content))
+        rows = list(book["Financial"].iter_rows(values_only=True))
+        revenue = next(r for r in rows if r[2] == "revenue")
+        numbers = next(
+            r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0] == "Numbers"
+        )
+        return revenue[rows[0].index("Value")], numbers
+
+    value, numbers = revenue_and_numbers(links["Excel"])
+    assert value == 600
+    assert numbers.startswith("As known at 22 Nov 2026, 23:59;")
+    value, numbers = revenue_and_numbers(card.url("scorecard_report_xlsx"))
+    assert value == 900 and numbers.startswith("Latest:")
+
+
+@pytest.mark.parametrize(
+    ("held_on", "said"),
+    [
+        ("2026-11-23", "the numbers are kept as they are now."),
+        ("2026-11-20", "the numbers are kept as they were known at the end of 20 Nov 2026."),
+    ],
+)
+def test_holding_a_meeting_says_which_numbers_it_keeps(card, held_on, said):
+    client = card.world.client_for("editor")
+    response = client.post(
+        card.url("meeting_list"), {"title": "Check-in", "held_on": held_on, "view": "period"},
+        follow=True,
+    )  # fmt: skip
+    assert f"Held “Check-in”: {said}" in response.content.decode()

@@ -222,7 +222,7 @@ def test_xlsx_report_has_its_sheets_and_the_numbers(demo: Scorecard) -> None:
     summary = book["Summary"]
     rows = {r[0]: r[1:] for r in summary.iter_rows(values_only=True) if r and r[0]}
     assert rows["Overall score"][0] == pytest.approx(result.score)
-    assert summary["B8"].number_format == "0.0%"  # the overall score as a percentage
+    assert summary["B9"].number_format == "0.0%"  # the overall score as a percentage
     financial = list(book["Financial"].iter_rows(values_only=True))
     header = financial[0]
     revenue = next(r for r in financial if r[2] == "revenue")

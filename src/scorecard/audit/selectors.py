@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -58,6 +59,17 @@ VALUE_KINDS = ("measurement", "target")
 PERCENT_FIELDS = {"progress"}
 #: Fields that hold money.
 MONEY_FIELDS = {"budget", "spent"}
+#: Stored codes shown in words: the period a review meeting looked at (no model choices).
+CODE_LABELS: dict[tuple[Any, str], dict[str, str]] = {
+    (ReviewMeeting, "view"): {
+        et.View.PERIOD.value: "Latest period",
+        et.View.MONTH.value: "Month",
+        et.View.QUARTER.value: "Quarter",
+        et.View.HALF_YEAR.value: "Half-year",
+        et.View.YTD.value: "Year to date",
+        et.View.YEAR.value: "Year",
+    },
+}
 #: Fields measured in the KPI's own unit.
 KPI_UNIT_FIELDS = {
     "baseline", "minimum", "maximum", "target", "tolerance", "band_low", "band_high", "red_flag",
@@ -90,9 +102,19 @@ class Entry:
         return self.change.at
 
 
+#: Field names worded as the pages word them (the model's own names are terse).
+FIELD_LABELS: dict[tuple[Any, str], str] = {
+    (ReviewMeeting, "as_of"): "Numbers as of",
+    (ReviewMeeting, "known_at"): "Numbers as known at",
+    (ReviewMeeting, "view"): "Period",
+}
+
+
 def _field_label(model: Any, name: str) -> str:
     if name == "period_start":
         return "Period"
+    if (model, name) in FIELD_LABELS:
+        return FIELD_LABELS[(model, name)]
     try:
         verbose = model._meta.get_field(name).verbose_name
     except Exception:
@@ -111,6 +133,15 @@ def _choice_label(model: Any, name: str, value: Any) -> str | None:
 
 
 def _date_text(raw: str) -> str:
+    """An ISO date as "23 Nov 2026"; an ISO moment with its time, in the site's time zone."""
+    if len(raw) > 10 and raw[10:11] in {"T", " "}:
+        try:
+            moment = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            return raw
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return f"{moment.day} {moment:%b %Y %H:%M}"
     try:
         day = dt.date.fromisoformat(raw[:10])
     except ValueError:
@@ -145,6 +176,9 @@ def value_text(model: Any, name: str, value: Any, unit: str = "") -> str:
     choice = _choice_label(model, name, value)
     if choice is not None:
         return choice
+    codes = CODE_LABELS.get((model, name))
+    if codes and isinstance(value, str):
+        return codes.get(value, value)
     if name in PERCENT_FIELDS:
         return pct(value)
     if name in MONEY_FIELDS:

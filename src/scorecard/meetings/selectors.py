@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, F
+
 from scorecard.engine.periods import Period
 from scorecard.strategy.models import Scorecard
 
@@ -13,11 +15,18 @@ from .models import Decision, ReviewMeeting
 
 
 def meeting_list(*, scorecard: Scorecard) -> list[ReviewMeeting]:
-    """The scorecard's review meetings, latest first (one query; the snapshot is not loaded)."""
+    """The scorecard's review meetings, latest first, each with ``frozen_score`` and
+    ``frozen_status`` (read from the snapshot by the database; the snapshot itself is
+    not loaded) and ``decision_count``. One query."""
     return list(
         ReviewMeeting.objects.filter(scorecard=scorecard)
         .defer("snapshot", "notes")
         .select_related("created_by")
+        .annotate(
+            frozen_score=F("snapshot__score"),
+            frozen_status=F("snapshot__status"),
+            decision_count=Count("decisions"),
+        )
     )
 
 

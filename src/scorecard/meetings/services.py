@@ -101,6 +101,12 @@ def _known_at(held_on: dt.date) -> dt.datetime:
     return min(now, end_of_day)
 
 
+def history_label(meeting: ReviewMeeting) -> str:
+    """How the history names a meeting: its title and day ("Monthly review, 23 Nov 2026"),
+    since many meetings share a title."""
+    return f"{meeting.title}, {meeting.held_on.day} {meeting.held_on:%b %Y}"
+
+
 def _clean_title(title: str) -> str:
     title = title.strip()
     if not title:
@@ -150,7 +156,13 @@ def meeting_create(
         created_by=user if getattr(user, "is_authenticated", False) else None,
         created_at=clock.now(),
     )
-    record_change(obj=meeting, before=None, after=snapshot(meeting, MEETING_FIELDS), actor=user)
+    record_change(
+        obj=meeting,
+        before=None,
+        after=snapshot(meeting, MEETING_FIELDS),
+        actor=user,
+        label=history_label(meeting),
+    )
     return meeting
 
 
@@ -163,7 +175,13 @@ def meeting_notes_set(*, meeting: ReviewMeeting, notes: str, user: Any = None) -
     before = snapshot(meeting, ("notes",))
     meeting.notes = notes
     meeting.save(update_fields=["notes"])
-    record_change(obj=meeting, before=before, after={"notes": notes}, actor=user)
+    record_change(
+        obj=meeting,
+        before=before,
+        after={"notes": notes},
+        actor=user,
+        label=history_label(meeting),
+    )
     return meeting
 
 

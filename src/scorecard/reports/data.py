@@ -12,10 +12,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from scorecard.engine.types import View
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiative_list
 from scorecard.kpis.models import Kpi, Measurement
+from scorecard.kpis.scoring import known_measurements
 from scorecard.reviews.models import Comment
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
@@ -73,10 +76,35 @@ class ReportData:
     #: every current measurement of the scorecard's KPIs up to the as-of date
     measurements: list[Measurement]
     generated_at: dt.datetime
+    #: the moment whose knowledge the numbers reflect; None: everything known now
+    known_at: dt.datetime | None = None
+    #: how it was chosen: "then" (end of the as-of day), an exact moment, or "" (now)
+    known: str = ""
 
     @property
     def view_label(self) -> str:
         return VIEW_LABELS.get(self.view, self.view)
+
+    @property
+    def known_text(self) -> str:
+        """Which numbers the report shows, in words (the cover and the summary sheet say it)."""
+        if self.known_at is None:
+            made = timezone.localtime(self.generated_at)
+            return f"Latest: every value and correction up to {made:%-d %b %Y, %H:%M}"
+        if self.known == "then":
+            when = f"the end of {self.as_of:%-d %b %Y}"
+        else:
+            when = f"{timezone.localtime(self.known_at):%-d %b %Y, %H:%M}"
+        return f"As known at {when}; values entered or corrected later are left out"
+
+    @property
+    def known_short(self) -> str:
+        """A few words for page headers: empty for the latest numbers."""
+        if self.known_at is None:
+            return ""
+        if self.known == "then":
+            return "numbers as known then"
+        return f"numbers as known at {timezone.localtime(self.known_at):%-d %b %Y %H:%M}"
 
     @property
     def period_text(self) -> str:
@@ -100,21 +128,38 @@ def _day_end(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
 
 
+def known_then(as_of: dt.date) -> dt.datetime:
+    """The moment "as known then" means: the end of the as-of day (as on the scorecard page)."""
+    return timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
+
+
 def report_data(
-    *, scorecard: Scorecard, as_of: dt.date, view: str, generated_at: dt.datetime
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str,
+    generated_at: dt.datetime,
+    known_at: dt.datetime | None = None,
+    known: str = "",
 ) -> ReportData:
     """The report of ``scorecard`` as of ``as_of`` for the period choice ``view``.
 
-    Comments and measurements entered after the as-of day are left out, so a
-    report of an earlier date does not quote what was said later. Initiatives
-    are shown as they stand now (they keep no history), overdue relative to the
-    as-of date.
+    With ``known_at`` the numbers are those known at that moment, as on the
+    scorecard page with the same choice: values entered, approved or corrected
+    later are left out (``known`` says how the moment was chosen, for the cover).
+    Comments entered after the as-of day (or after ``known_at``) are left out, so a
+    report of an earlier date does not quote what was said later; so are
+    measurements of later periods. Initiatives are shown as they stand now (they
+    keep no history), overdue relative to the as-of date.
     """
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    page = strategy_selectors.scorecard_page(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+    )
     kpi_ids = [k.pk for k in page.rows.kpis]
+    said_before = _day_end(as_of) if known_at is None else min(_day_end(as_of), known_at)
     comments: dict[int, list[Comment]] = defaultdict(list)
     for comment in (
-        Comment.objects.filter(kpi_id__in=kpi_ids, created_at__lt=_day_end(as_of))
+        Comment.objects.filter(kpi_id__in=kpi_ids, created_at__lt=said_before)
         .select_related("author")
         .order_by("kpi_id", "-created_at", "-id")
     ):
@@ -139,10 +184,11 @@ def report_data(
         )
         for p in page.perspectives
     ]
+    # The values that counted at ``known_at`` (or count now): pending and rejected
+    # values never show, nor do values replaced by then.
     measurements = list(
-        Measurement.objects.filter(
-            kpi_id__in=kpi_ids, superseded_at__isnull=True, period_start__lte=as_of
-        )
+        known_measurements(kpi_ids, known_at)
+        .filter(period_start__lte=as_of)
         .select_related("recorded_by")
         .order_by("kpi_id", "period_start")
     )
@@ -155,6 +201,8 @@ def report_data(
         initiatives=initiatives,
         measurements=measurements,
         generated_at=generated_at,
+        known_at=known_at,
+        known=known if known_at is not None else "",
     )
 
 

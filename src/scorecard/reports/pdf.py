@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -109,6 +110,12 @@ def report_pdf(data: ReportData) -> bytes:
 
 
 def filename(data: ReportData, extension: str) -> str:
-    """``northwind-company-2026-11-23.pdf``: organization, scorecard, as-of date."""
+    """``northwind-company-2026-11-23.pdf``: organization, scorecard, as-of date; a report
+    of the numbers as known then says so (``…-2026-10-31-as-known-then.pdf``, or
+    ``…-as-known-2026-11-20-1100.pdf`` for an exact moment), so the two never mix up."""
     org = data.scorecard.organization.slug
-    return f"{org}-{data.scorecard.slug}-{data.as_of:%Y-%m-%d}.{extension}"
+    known = ""
+    if data.known_at is not None:
+        moment = timezone.localtime(data.known_at)
+        known = "-as-known-then" if data.known == "then" else f"-as-known-{moment:%Y-%m-%d-%H%M}"
+    return f"{org}-{data.scorecard.slug}-{data.as_of:%Y-%m-%d}{known}.{extension}"

@@ -1,4 +1,5 @@
-"""Report downloads: the scorecard page's period and as-of date, as PDF or Excel.
+"""Report downloads: the scorecard page's period, as-of date and choice of numbers
+(as known now, as known then, or at a moment), as PDF or Excel.
 
 Anyone who may read the scorecard may download its report (viewer role and up);
 outsiders get a 404 like everywhere else.
@@ -12,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from scorecard import clock
-from scorecard.web.views import period_params, scorecard_for
+from scorecard.web.views import known_params, period_params, scorecard_for
 
 from .data import ReportData, report_data
 from .pdf import filename, report_pdf
@@ -32,7 +33,16 @@ def _download(
     scorecard, _ = scorecard_for(request, org_slug, sc_slug)
     # Bad values fall back as on the scorecard page (today, latest period).
     as_of, view, _errors = period_params(request)
-    data = report_data(scorecard=scorecard, as_of=as_of, view=view, generated_at=clock.now())
+    # ``known=then`` / ``known_at=...`` as on the scorecard page; a bad moment means now.
+    known_at, known, _known_errors = known_params(request, as_of)
+    data = report_data(
+        scorecard=scorecard,
+        as_of=as_of,
+        view=view,
+        generated_at=clock.now(),
+        known_at=known_at,
+        known=known,
+    )
     response = HttpResponse(build(data), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(data, extension)}"'
     response["Cache-Control"] = "private, no-store"

@@ -105,6 +105,7 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
         ("Unit", scorecard.unit.name),
         ("As of", data.as_of),
         ("Period", data.period_text),
+        ("Numbers", data.known_text),
         ("Vision", scorecard.vision),
         ("Mission", scorecard.mission),
     ):
@@ -289,7 +290,8 @@ def _measurements(book: Workbook, data: ReportData, taken: set[str]) -> None:
 def report_xlsx(data: ReportData) -> bytes:
     """The report as the bytes of an .xlsx file."""
     book = Workbook()
-    book.properties.title = safe_value(f"{data.scorecard.name} as of {data.as_of:%Y-%m-%d}")
+    known = f", {data.known_short}" if data.known_short else ""
+    book.properties.title = safe_value(f"{data.scorecard.name} as of {data.as_of:%Y-%m-%d}{known}")
     book.properties.creator = "Scorecard"
     taken: set[str] = set()
     _summary(book, data, taken)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scorecard import clock
 from scorecard.meetings import selectors
 from scorecard.meetings.models import ReviewMeeting
 from scorecard.meetings.services import decision_add, meeting_create, meeting_notes_set
@@ -42,9 +43,12 @@ def meeting_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request, f"Held “{meeting.title}”: the numbers are kept as they are now."
-            )
+            if meeting.held_on < clock.today():
+                day = meeting.held_on
+                kept = f"as they were known at the end of {day.day} {day:%b %Y}"
+            else:
+                kept = "as they are now"
+            messages.success(request, f"Held “{meeting.title}”: the numbers are kept {kept}.")
             return redirect("meeting_detail", org_slug, sc_slug, meeting.pk)
     return render(
         request,
