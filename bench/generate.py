@@ -84,12 +84,24 @@ SLOTS: list[tuple[str, str, str, float, dict[str, Any]]] = [
     ("minimize", "average", "lagging", 35.0, {"baseline": 50.0, "target": 20.0}),
     ("maximize", "last", "lagging", 150.0, {"baseline": 100.0, "target": 200.0}),
     ("exact", "average", "leading", 100.0, {"target": 100.0, "tolerance": 10.0}),
-    ("band", "average", "leading", 100.0, {"band_low": 90.0, "band_high": 110.0, "tolerance": 20.0}),  # fmt: skip
+    (
+        "band",
+        "average",
+        "leading",
+        100.0,
+        {"band_low": 90.0, "band_high": 110.0, "tolerance": 20.0},
+    ),
     ("percent_of_target", "sum", "lagging", 150.0, {"target": 160.0}),
     ("maximize", "max", "leading", 150.0, {"minimum": 0.0, "maximum": 200.0, "target": 180.0}),
     ("binary_max", "min", "leading", 85.0, {"target": 80.0}),
     ("goal_red_flag", "average", "lagging", 110.0, {"target": 120.0, "red_flag": 80.0}),
-    ("maximize", "average", "lagging", 100.0, {"minimum": 0.0, "maximum": 200.0, "target": 100.0}),  # fmt: skip
+    (
+        "maximize",
+        "average",
+        "lagging",
+        100.0,
+        {"minimum": 0.0, "maximum": 200.0, "target": 100.0},
+    ),
 ]
 CALCULATED_SLOT = 9
 CUSTOM_THRESHOLDS = [
@@ -364,7 +376,9 @@ def _batches(items: Iterator[Any], n: int) -> Iterator[list[Any]]:
 
 def size_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --units/--kpis/--periods/--small to a command line."""
-    parser.add_argument("--units", type=int, default=DEFAULT.units, help="units (one scorecard each)")  # fmt: skip
+    parser.add_argument(
+        "--units", type=int, default=DEFAULT.units, help="units (one scorecard each)"
+    )
     parser.add_argument("--kpis", type=int, default=DEFAULT.kpis, help="KPIs per scorecard")
     parser.add_argument("--periods", type=int, default=DEFAULT.periods, help="monthly periods")
     parser.add_argument(
