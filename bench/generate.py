@@ -15,7 +15,7 @@ default organization has 540,000 current values and 60,000 superseded ones.
 Rows are written with ``bulk_create`` in batches, with a progress bar. Running the
 generator again with the same size reuses the organization (``--regenerate`` rebuilds it).
 
-    python -m bench.generate [--units 50] [--kpis 200] [--periods 60] [--small] [--regenerate]
+    python -m bench.generate [--units 50] [--kpis 200] [--months 60] [--small] [--regenerate]
 """
 
 from __future__ import annotations
@@ -150,15 +150,18 @@ def find(size: Size) -> Any:
 
 def delete(slug: str) -> None:
     """Remove a generated organization quickly (measurements first, without signals)."""
-    from scorecard.kpis.models import Measurement, Target
+    from scorecard.kpis.models import Kpi, Measurement, Target
     from scorecard.organizations.models import Organization, Unit
-    from scorecard.strategy.models import Scorecard
+    from scorecard.strategy.models import Objective, Scorecard
 
     org = Organization.objects.filter(slug=slug).first()
     if org is None:
         return
     for model in (Measurement, Target):
         model.objects.filter(kpi__scorecard__organization=org)._raw_delete(model.objects.db)
+    # Objectives protect their perspective: delete them (and what hangs on them) first.
+    Kpi.objects.filter(scorecard__organization=org).delete()
+    Objective.objects.filter(scorecard__organization=org).delete()
     Scorecard.objects.filter(organization=org).delete()
     # Units protect their children: delete the leaves first.
     while Unit.objects.filter(organization=org).exists():
@@ -375,12 +378,15 @@ def _batches(items: Iterator[Any], n: int) -> Iterator[list[Any]]:
 
 
 def size_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add --units/--kpis/--periods/--small to a command line."""
+    """Add --units/--kpis/--months/--small to a command line."""
     parser.add_argument(
         "--units", type=int, default=DEFAULT.units, help="units (one scorecard each)"
     )
     parser.add_argument("--kpis", type=int, default=DEFAULT.kpis, help="KPIs per scorecard")
-    parser.add_argument("--periods", type=int, default=DEFAULT.periods, help="monthly periods")
+    parser.add_argument(
+        "--months", "--periods", dest="periods", type=int, default=DEFAULT.periods,
+        help="monthly periods",
+    )  # fmt: skip
     parser.add_argument(
         "--small", action="store_true", help=f"quick check: {SMALL} (overrides the sizes)"
     )

@@ -1,11 +1,14 @@
 """Import benchmark: 1,000,000 measurement rows from a CSV file.
 
-The importer is the product's (``scorecard.imports``) through :func:`find_importer`, the
-one place that knows its interface; without it (a branch that lacks it) the rows go to
-``kpis.services.measurement_bulk_record`` in batches of 10,000 inside one transaction,
-which is what the importer does too. The floor is SQLite's own CSV import of the same
-file (the ``sqlite3`` command line's ``.import``, or Python's sqlite3 ``executemany``
-when the command is missing) into a plain table; on PostgreSQL also ``COPY``.
+The importer is the product's (``scorecard.imports``, what ``scorecard import`` runs)
+through :func:`find_importer`, the one place that knows its interface. Without the
+imports app the importer's line says "skipped (imports app not installed)", and the
+same rows go to ``kpis.services.measurement_bulk_record`` in batches of 10,000 inside
+one transaction instead, which is what the importer writes through.
+
+The floor is SQLite's own CSV import of the same file (the ``sqlite3`` command line's
+``.import``, or Python's sqlite3 ``executemany`` when the command is missing) into a
+plain table; on PostgreSQL also ``COPY``.
 
 Each import runs in a fresh child process so that its peak memory (``ru_maxrss``) is
 its own.
@@ -39,9 +42,18 @@ BATCH = 10_000
 Importer = Callable[[Path, Any, Any, Any], int]
 
 
+def importer_installed() -> bool:
+    """Whether the imports app is part of this tree and of INSTALLED_APPS."""
+    from django.apps import apps
+
+    return apps.is_installed("scorecard.imports")
+
+
 def find_importer() -> Importer | None:
     """``(path, organization, scorecard, user) -> rows`` with the product's CSV importer,
     or None when scorecard.imports is not installed."""
+    if not importer_installed():
+        return None
     try:
         from scorecard.imports import services as imports  # type: ignore[import-not-found]
     except ImportError:
@@ -127,8 +139,9 @@ def prepare(rows: int) -> tuple[Any, Any]:
     return org, sc
 
 
-def child(path: Path, rows: int) -> None:
-    """In the child process: import the file, print seconds, rows and memory as JSON."""
+def child(path: Path, rows: int, mode: str) -> None:
+    """In the child process: import the file (``mode`` "import" with the product's
+    importer, "service" with the bulk service), print seconds, rows and memory as JSON."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
@@ -139,12 +152,12 @@ def child(path: Path, rows: int) -> None:
 
     org, sc = prepare(rows)
     user = bench_user()
-    importer = find_importer()
-    name = "scorecard.imports" if importer is not None else "measurement_bulk_record"
-    run = importer or fallback_import
+    importer = find_importer() if mode == "import" else fallback_import
+    if importer is None:
+        raise SystemExit("the imports app is not installed")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    done = run(path, org, sc, user)
+    done = importer(path, org, sc, user)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with connection.cursor() as cursor:
@@ -154,7 +167,7 @@ def child(path: Path, rows: int) -> None:
             [sc.pk],
         )
         stored = cursor.fetchone()[0]
-    print(json.dumps({"seconds": seconds, "rows": done, "stored": stored, "importer": name,
+    print(json.dumps({"seconds": seconds, "rows": done, "stored": stored,
                       "rss_before_kb": before, "rss_peak_kb": peak}))  # fmt: skip
 
 
@@ -200,6 +213,22 @@ def postgres_floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def measure(path: Path, rows: int, mode: str) -> dict[str, Any]:
+    """Import ``path`` in a child process; what it measured."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.imports", str(path), str(rows), mode],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"the import ({mode}) failed:\n{out.stderr[-3000:]}")
+    got: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    if got["stored"] != rows:
+        raise RuntimeError(f"{rows} rows imported but {got['stored']} stored")
+    return got
+
+
 def run(rows: int = ROWS) -> list[Result]:
     """Write the CSV, import it in a child process, and measure the floors."""
     from django.db import connection
@@ -209,31 +238,27 @@ def run(rows: int = ROWS) -> list[Result]:
         path = Path(tmp) / "measurements.csv"
         write_csv(path, rows)
         size = path.stat().st_size / 1e6
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.imports", str(path), str(rows)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0:
-            raise RuntimeError(f"the import failed:\n{out.stderr[-3000:]}")
-        got = json.loads(out.stdout.strip().splitlines()[-1])
-        assert got["stored"] == rows, got
         floor, how = sqlite_floor(path)
-        detail = (
-            f"{got['importer']}; {rows / got['seconds']:,.0f} rows/s; "
-            f"peak memory {got['rss_peak_kb'] / 1024:.0f} MB "
-            f"(+{(got['rss_peak_kb'] - got['rss_before_kb']) / 1024:.0f} MB); "
-            f"floor {how} {floor:.1f} s (×{got['seconds'] / floor:.0f})"
-        )
-        if connection.vendor == "postgresql":
-            copy = postgres_floor(path)
-            detail += f", COPY {copy:.1f} s (×{got['seconds'] / copy:.0f})"
-        results.append(
-            Result("import", f"{rows:,} rows from CSV ({size:.0f} MB)", got["seconds"], detail)
-        )
+        copy = postgres_floor(path) if connection.vendor == "postgresql" else None
+        what = f"{rows:,} rows from CSV ({size:.0f} MB)"
+        modes = [("import", f"{what}: scorecard import")]
+        if not importer_installed():
+            results.append(
+                Result("import", modes[0][1], None, detail="skipped (imports app not installed)")
+            )
+            modes = [("service", f"{what}: bulk write service alone")]
+        for mode, label in modes:
+            got = measure(path, rows, mode)
+            detail = (
+                f"{rows / got['seconds']:,.0f} rows/s; peak memory "
+                f"{got['rss_peak_kb'] / 1024:,.0f} MB "
+                f"(+{(got['rss_peak_kb'] - got['rss_before_kb']) / 1024:,.0f} MB while importing)"
+            )
+            if copy is not None:
+                detail += f"; PostgreSQL COPY {copy:.1f} s (×{got['seconds'] / copy:,.0f})"
+            results.append(Result.against("import", label, got["seconds"], how, floor, detail))
     return results
 
 
 if __name__ == "__main__":
-    child(Path(sys.argv[1]), int(sys.argv[2]))
+    child(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "import")

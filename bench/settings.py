@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SCORECARD_DATA_DIR", str(ROOT / "var" / "bench"))
-Path(os.environ["SCORECARD_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+# static/ too: whitenoise warns about a missing STATIC_ROOT (files come from the apps).
+(Path(os.environ["SCORECARD_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
 
 from scorecard.settings import *  # noqa: E402,F403
 
