@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -47,7 +48,7 @@ def main() -> None:
 
             importer = find_importer()
             assert importer is not None
-            importer(sys.argv[4], kpis[0].scorecard.organization, kpis[0].scorecard)
+            importer(Path(sys.argv[4]), kpis[0].scorecard.organization, kpis[0].scorecard)
         else:
             batch = [
                 MeasurementRow(index=i, kpi=kpi, period_start=period, value=float(i))
