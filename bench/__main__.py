@@ -40,6 +40,14 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
+def load() -> str:
+    """The machine's one-minute load average (other work slows every figure down)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=(__doc__ or "").splitlines()[0]
@@ -92,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     org = generate.generate(size, regenerate=args.regenerate, progress=sys.stderr.isatty())
     print(f"organization {org.slug} ready in {time.perf_counter() - start:.0f} s", flush=True)
 
+    load_before = load()
     results: list[Result] = []
 
     def show(found: list[Result]) -> None:
@@ -111,9 +120,11 @@ def main(argv: list[str] | None = None) -> None:
         from . import imports
 
         show(imports.run(args.import_rows))
+    # The machine may be shared: its load says how much the figures can be trusted.
     title = (
         f"\nScorecard benchmarks: {size} = {size.rows:,} measurement rows; "
-        f"{connection.vendor} {version}; {machine()}\n"
+        f"{connection.vendor} {version}; {machine()}; load average {load_before} before, "
+        f"{load()} after\n"
     )
     print(table(results, title))
 

@@ -148,9 +148,13 @@ def child(path: Path, rows: int, mode: str) -> None:
     django.setup()
     from django.db import connection
 
+    from scorecard.strategy.models import Scorecard
+
     from .generate import bench_user
 
-    org, sc = prepare(rows)
+    # Prepared by the parent, so that this process's peak memory is the import's.
+    sc = Scorecard.objects.select_related("organization").get(organization__slug=ORG)
+    org = sc.organization
     user = bench_user()
     importer = find_importer() if mode == "import" else fallback_import
     if importer is None:
@@ -214,7 +218,8 @@ def postgres_floor(path: Path) -> float:
 
 
 def measure(path: Path, rows: int, mode: str) -> dict[str, Any]:
-    """Import ``path`` in a child process; what it measured."""
+    """Import ``path`` in a child process into a fresh scorecard; what it measured."""
+    prepare(rows)
     out = subprocess.run(
         [sys.executable, "-m", "bench.imports", str(path), str(rows), mode],
         capture_output=True,
