@@ -10,8 +10,9 @@ The floor is SQLite's own CSV import of the same file (the ``sqlite3`` command l
 ``.import``, or Python's sqlite3 ``executemany`` when the command is missing) into a
 plain table; on PostgreSQL also ``COPY``.
 
-Each import runs in a fresh child process so that its peak memory (``ru_maxrss``) is
-its own.
+Each import runs in a fresh child process so that its peak memory (``VmHWM``, the
+high-water mark of its resident memory; ``ru_maxrss`` would inherit the parent's
+across ``exec``) is its own.
 """
 
 from __future__ import annotations
@@ -139,6 +140,18 @@ def prepare(rows: int) -> tuple[Any, Any]:
     return org, sc
 
 
+def peak_kb() -> int:
+    """This process's peak resident memory in KiB since it started."""
+    try:
+        with open("/proc/self/status") as status:
+            for row in status:
+                if row.startswith("VmHWM:"):
+                    return int(row.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child(path: Path, rows: int, mode: str) -> None:
     """In the child process: import the file (``mode`` "import" with the product's
     importer, "service" with the bulk service), print seconds, rows and memory as JSON."""
@@ -159,11 +172,11 @@ def child(path: Path, rows: int, mode: str) -> None:
     importer = find_importer() if mode == "import" else fallback_import
     if importer is None:
         raise SystemExit("the imports app is not installed")
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_kb()
     start = time.perf_counter()
     done = importer(path, org, sc, user)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_kb()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM kpis_measurement m JOIN kpis_kpi k ON k.id = m.kpi_id "
