@@ -217,8 +217,8 @@ def run(org: Any, *, repeat: int = 3, show_profile: bool = False) -> tuple[list[
     )
     floor = Floor(loaded.inputs)
     for view, window in (("period", 1), ("ytd", 12)):
-        engine = time_best(lambda v=view: evaluate_all(loaded.inputs, v), repeat)  # type: ignore[misc]
-        numpy = time_best(lambda w=window: floor.run(w), max(repeat, 5))  # type: ignore[misc]
+        engine = time_best(lambda v=view: evaluate_all(loaded.inputs, v), repeat)
+        numpy = time_best(lambda w=window: floor.run(w), max(repeat, 5))
         results.append(
             Result.against(
                 "engine",

@@ -258,7 +258,8 @@ def _structure(size: Size) -> tuple[Any, list[Any]]:
     )
     by_scorecard = {sc.pk: objectives[s * size.objectives : (s + 1) * size.objectives]
                     for s, sc in enumerate(scorecards)}  # fmt: skip
-    links, alignments = [], []
+    links: list[ObjectiveLink] = []
+    alignments: list[ObjectiveAlignment] = []
     for sc in scorecards:
         own = by_scorecard[sc.pk]
         # Learning → internal → customer → financial, one arrow per objective.
@@ -267,15 +268,15 @@ def _structure(size: Size) -> tuple[Any, list[Any]]:
             for j in range(per_perspective, size.objectives)
         )
         if sc.parent_id is not None:
-            parent = by_scorecard[sc.parent_id]
+            above = by_scorecard[sc.parent_id]
             alignments.extend(
-                ObjectiveAlignment(child=own[j], parent=parent[j], share=0.5)
+                ObjectiveAlignment(child=own[j], parent=above[j], share=0.5)
                 for j in range(size.objectives)
             )
     ObjectiveLink.objects.bulk_create(links)
     ObjectiveAlignment.objects.bulk_create(alignments)
     for sc in scorecards:
-        sc.bench_objectives = by_scorecard[sc.pk]
+        sc.bench_objectives = by_scorecard[sc.pk]  # type: ignore[attr-defined]
     return org, scorecards
 
 

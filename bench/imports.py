@@ -56,7 +56,7 @@ def find_importer() -> Importer | None:
     if not importer_installed():
         return None
     try:
-        from scorecard.imports import services as imports  # type: ignore[import-not-found]
+        from scorecard.imports import services as imports
     except ImportError:
         return None
 
