@@ -9,8 +9,10 @@ behind a proxy mostly do) ask for the same URL for a fixed time. Measured: media
 - ``/bench/ping``, a view that does nothing (mounted only by bench.settings): the
   ceiling of this server on this machine.
 
-The time is the median latency; the ratio is the ceiling's requests per second over
-the page's (how many times fewer requests the page can serve than an empty view).
+The time is the median latency under load (each target is also asked by one client
+alone first, for the latency of a single request); the ratio is the ceiling's requests
+per second over the page's (how many times fewer requests the page can serve than an
+empty view).
 """
 
 from __future__ import annotations
@@ -68,8 +70,23 @@ def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
         conn.close()
 
 
-def hammer(port: int, path: str, headers: dict[str, str], seconds: float) -> Load:
-    """``CLIENTS`` threads asking for ``path`` until ``seconds`` have passed."""
+def alone(port: int, path: str, headers: dict[str, str], seconds: float) -> float:
+    """Median latency of one client asking again and again (at least five times)."""
+    took: list[float] = []
+    deadline = time.monotonic() + seconds
+    while len(took) < 5 or time.monotonic() < deadline:
+        start = time.perf_counter()
+        status, _ = _get(port, path, headers)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        took.append(time.perf_counter() - start)
+    return statistics.median(took)
+
+
+def hammer(
+    port: int, path: str, headers: dict[str, str], seconds: float, clients: int = CLIENTS
+) -> Load:
+    """``clients`` threads asking for ``path`` until ``seconds`` have passed."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
@@ -89,7 +106,7 @@ def hammer(port: int, path: str, headers: dict[str, str], seconds: float) -> Loa
                 else:
                     failures[0] += 1
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -172,12 +189,14 @@ def run(org: Any, *, seconds: float = 20) -> list[Result]:
             status, body = _get(port, path, headers)  # warm up, and check it works
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}: {body[:300]!r}")
+            single = alone(port, path, headers, min(5.0, seconds / 4))
             load = hammer(port, path, headers, seconds)
             if not load.latencies:
                 raise RuntimeError(f"{path}: no request succeeded ({load.failures} failed)")
             detail = (
                 f"{load.rate:,.1f} req/s; p95 {load.percentile(0.95) * 1000:,.0f} ms; "
-                f"{len(load.latencies):,} requests, {load.failures} failed"
+                f"{len(load.latencies):,} requests, {load.failures} failed; "
+                f"one client alone: {single * 1000:,.0f} ms"
             )
             median = statistics.median(load.latencies)
             if ceiling is None:
