@@ -190,7 +190,7 @@ def run(org: Any, *, repeat: int = 3, show_profile: bool = False) -> tuple[list[
         Scorecard.objects.filter(organization=org).order_by("pk").values_list("pk", flat=True)
     )
     seconds, queries, kpi_count = load_one(org)
-    one_floor = min(raw_rows(ids[:1])[0] for _ in range(3))
+    one_floor = min(raw_rows(ids[:1])[0] for _ in range(5))  # best of: noise only adds
     results.append(
         Result.against(
             "database",
@@ -202,7 +202,7 @@ def run(org: Any, *, repeat: int = 3, show_profile: bool = False) -> tuple[list[
         )
     )
     loaded = load_inputs(org)
-    all_floor, _ = raw_rows(ids)
+    all_floor = min(raw_rows(ids)[0] for _ in range(3))
     kpis = sum(len(sc.kpis) for sc in loaded.inputs)
     values = sum(len(k.measurements) for sc in loaded.inputs for k in sc.kpis)
     results.append(

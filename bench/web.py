@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .generate import AS_OF
-from .report import Result
+from .report import Result, human
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20
@@ -196,7 +196,7 @@ def run(org: Any, *, seconds: float = 20) -> list[Result]:
             detail = (
                 f"{load.rate:,.1f} req/s; p95 {load.percentile(0.95) * 1000:,.0f} ms; "
                 f"{len(load.latencies):,} requests, {load.failures} failed; "
-                f"one client alone: {single * 1000:,.0f} ms"
+                f"one client alone: {human(single)}"
             )
             median = statistics.median(load.latencies)
             if ceiling is None:
