@@ -165,17 +165,20 @@ def profile(inputs: list[Any], view: str, lines: int = 25) -> str:
 
 
 def raw_rows(scorecard_ids: list[int]) -> tuple[float, int]:
-    """The database floor: the same current values fetched with one plain SQL query."""
+    """The database floor: the scorecards' current values fetched with one plain SQL query
+    by KPI (the KPIs' ids are looked up first, untimed, as the adapter has them too)."""
     from django.db import connection
 
-    marks = ", ".join(["%s"] * len(scorecard_ids))
+    from scorecard.kpis.models import Kpi
+
+    kpi_ids = list(Kpi.objects.filter(scorecard_id__in=scorecard_ids).values_list("pk", flat=True))
+    marks = ", ".join(["%s"] * len(kpi_ids))
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.kpi_id, m.period_start, m.value FROM kpis_measurement m "
-            "JOIN kpis_kpi k ON k.id = m.kpi_id "
-            f"WHERE k.scorecard_id IN ({marks}) AND m.superseded_at IS NULL",
-            scorecard_ids,
+            "SELECT kpi_id, period_start, value FROM kpis_measurement "
+            f"WHERE kpi_id IN ({marks}) AND superseded_at IS NULL",
+            kpi_ids,
         )
         rows = len(cursor.fetchall())
     return time.perf_counter() - start, rows
