@@ -104,8 +104,10 @@ def _importer_available() -> bool:
 
 
 def _csv(path: Path, seeded: dict[str, Any]) -> Path:
+    """Every seeded KPI for every month; values within the KPIs' 0-100 scale, so that
+    the importer's sanity check (ten times the scale) accepts every row."""
     lines = ["kpi,period,value"]
-    lines += [f"{kpi['code']},{month},{n}" for n, (kpi, month) in
+    lines += [f"{kpi['code']},{month},{n % 100}" for n, (kpi, month) in
               enumerate((k, m) for k in seeded["kpis"] for m in MONTHS)]  # fmt: skip
     path.write_text("\n".join(lines) + "\n")
     return path
