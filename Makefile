@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# make bench BENCH_ARGS="--units 5 --kpis 40 --months 24" (or --small, --only engine, ...);
+# the database is DATABASE_URL (make bench DATABASE_URL=postgres://...) or a SQLite file.
+BENCH_ARGS ?=
 
-.PHONY: demo test pytest lint format install install-dev clean
+.PHONY: demo test pytest lint format install install-dev clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,15 +40,20 @@ pytest: install-dev
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/mypy --strict src/scorecard/engine
 	$(BIN)/lint-imports
 
 format: install-dev
-	$(BIN)/ruff format src tests scripts
-	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts bench
+	$(BIN)/ruff check --fix src tests scripts bench
+
+## make bench: generate an organization (default 50 units x 200 KPIs x 60 months) and print
+## the benchmark table, each figure against its floor (docs/performance.md). Not a test.
+bench: install-dev
+	PYTHONPATH=src:. $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ import math
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .types import ConfigError, KpiSpec
@@ -74,6 +75,8 @@ class Parsed:
 
     tree: ast.Expression
     references: frozenset[str]
+    #: True when it calls value(), target(), progress(), performance() or ytd().
+    uses_kpi_functions: bool = True
 
 
 def _rewrite_if(text: str) -> str:
@@ -126,6 +129,9 @@ _ALLOWED = (
 )
 
 
+# A scorecard's formulas are read again on every evaluation; the result depends on the
+# text only (nothing mutates a parsed tree), so it is kept.
+@lru_cache(maxsize=4096)
 def parse(formula: str) -> Parsed:
     """Check a formula and list the KPI codes it reads; FormulaError explains a problem."""
     text = formula.strip()
@@ -150,7 +156,14 @@ def parse(formula: str) -> Parsed:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not _is_function_name(node, tree):
             references.add(node.id)
-    return Parsed(tree=tree, references=frozenset(references))
+    uses_kpi_functions = any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        and node.func.id in KPI_FUNCTIONS
+        for node in ast.walk(tree)
+    )  # fmt: skip
+    return Parsed(
+        tree=tree, references=frozenset(references), uses_kpi_functions=uses_kpi_functions
+    )
 
 
 def _check_depth(tree: ast.AST) -> None:

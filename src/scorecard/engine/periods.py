@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .types import Aggregation, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
 
@@ -28,6 +31,17 @@ class Period:
     start: dt.date
     end: dt.date
 
+    # Periods are dictionary keys everywhere in scoring: their hash is computed once.
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.start, self.end)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[no-any-return,attr-defined]
+
+    def __reduce__(self) -> tuple[type[Period], tuple[dt.date, dt.date]]:
+        # Rebuilt from its ends, so the hash is recomputed in the process that loads it.
+        return (Period, (self.start, self.end))
+
     @property
     def days(self) -> int:
         """Number of days in the period."""
@@ -35,23 +49,41 @@ class Period:
 
     def overlap_days(self, other: Period) -> int:
         """Days this period shares with ``other`` (0 when they do not meet)."""
-        start = max(self.start, other.start)
-        end = min(self.end, other.end)
-        return max(0, (end - start).days + 1)
+        # Plain comparisons rather than max()/min(): this runs for every period of
+        # every window of every KPI (see docs/performance.md).
+        start = self.start if self.start > other.start else other.start
+        end = self.end if self.end < other.end else other.end
+        days = (end - start).days + 1
+        return days if days > 0 else 0
 
     def contains(self, day: dt.date) -> bool:
         """True when ``day`` lies inside the period."""
         return self.start <= day <= self.end
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Number of days of ``month`` (1-12) in ``year``."""
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (clipped to the month's last day)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
+    if day.day <= 28:
+        # Every month has a 28th: no need to look up the month's length.
+        return dt.date(year, month + 1, day.day)
+    return dt.date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
+# Scoring an organization asks for the same few periods hundreds of thousands of times
+# (every value, window and history row); the answer depends on the arguments only.
+@lru_cache(maxsize=1 << 16)
 def period_containing(day: dt.date, interval: Interval, fiscal_year_start_month: int = 1) -> Period:
     """The period of ``interval`` that contains ``day``.
 
@@ -133,16 +165,24 @@ def aggregate_over_window(
     (whole periods alone count equally). Other aggregations use the values of
     every period that meets the window.
     """
-    inside = [(p, v) for p, v in pieces if p.overlap_days(window) > 0]
+    # (value, overlapping days, length in days) of each period meeting the window,
+    # each computed once: this runs for every window of every KPI.
+    inside: list[tuple[float, int, int]] = []
+    w_start, w_end = window.start, window.end
+    for p, v in pieces:
+        # Period.overlap_days, inlined.
+        start = p.start if p.start > w_start else w_start
+        end = p.end if p.end < w_end else w_end
+        if start <= end:
+            inside.append((v, (end - start).days + 1, (p.end - p.start).days + 1))
     if not inside:
         return None
-    partial = any(p.overlap_days(window) < p.days for p, _ in inside)
     if aggregation is Aggregation.SUM:
-        return sum(v * p.overlap_days(window) / p.days for p, v in inside)
-    if aggregation is Aggregation.AVERAGE and partial:
-        weights = [p.overlap_days(window) for p, _ in inside]
-        return sum(w * v for w, (_, v) in zip(weights, inside, strict=True)) / sum(weights)
-    return aggregate([v for _, v in inside], aggregation)
+        return sum([v * shared / days for v, shared, days in inside])
+    if aggregation is Aggregation.AVERAGE and any(shared < days for _, shared, days in inside):
+        weights = [shared for _, shared, _ in inside]
+        return sum(w * v for w, (v, _, _) in zip(weights, inside, strict=True)) / sum(weights)
+    return aggregate([v for v, _, _ in inside], aggregation)
 
 
 def target_on_path(path: TargetPath, day: dt.date) -> float:
@@ -163,8 +203,7 @@ def target_on_path(path: TargetPath, day: dt.date) -> float:
 
 def _months_between(a: dt.date, b: dt.date) -> float:
     whole = (b.year - a.year) * 12 + (b.month - a.month)
-    days_in_month = calendar.monthrange(b.year, b.month)[1]
-    return whole + (b.day - a.day) / days_in_month
+    return whole + (b.day - a.day) / days_in_month(b.year, b.month)
 
 
 def target_for_period(
@@ -193,13 +232,24 @@ def series_by_period(
     interval: Interval,
     fiscal_year_start_month: int,
     as_of: dt.date,
+    known: dict[dt.date, Period] | None = None,
 ) -> dict[Period, float]:
-    """Measurements keyed by their period, ignoring any period starting after ``as_of``."""
-    return {
-        period_containing(m.period_start, interval, fiscal_year_start_month): m.value
-        for m in measurements
-        if m.period_start <= as_of
-    }
+    """Measurements keyed by their period, ignoring any period starting after ``as_of``.
+
+    ``known`` (period start day → its period, for this interval and fiscal year) may be
+    shared between calls so that many KPIs look each period up only once.
+    """
+    if known is None:
+        known = {}
+    out: dict[Period, float] = {}
+    for m in measurements:
+        day = m.period_start
+        if day <= as_of:
+            period = known.get(day)
+            if period is None:
+                period = known[day] = period_containing(day, interval, fiscal_year_start_month)
+            out[period] = m.value
+    return out
 
 
 def actual_in_window(
@@ -213,6 +263,71 @@ def actual_in_window(
     return aggregate_over_window(pieces, window, aggregation)
 
 
+@dataclass(frozen=True)
+class SortedSeries:
+    """One KPI's per-period values in time order, to find a window's periods by bisection.
+
+    Scanning every period of a KPI for every window made scoring an organization
+    quadratic in its history; a KPI's periods never overlap, so the periods that meet a
+    window are one contiguous run of the sorted list.
+    """
+
+    periods: tuple[Period, ...]
+    starts: tuple[dt.date, ...]
+    ends: tuple[dt.date, ...]
+    values: tuple[float, ...]
+    disjoint: bool
+
+    @classmethod
+    def of(cls, series: Mapping[Period, float]) -> SortedSeries:
+        """Index ``series`` (a KPI's values keyed by period)."""
+        periods = tuple(series)
+        starts = tuple(p.start for p in periods)
+        ends = tuple(p.end for p in periods)
+        # Each period ending before the next one starts: sorted and disjoint (the usual
+        # case, values arrive in time order), checked in C.
+        if all(map(operator.lt, ends[:-1], starts[1:])):
+            return cls(periods, starts, ends, tuple(series.values()), disjoint=True)
+        # Sorting on (start, end) tuples is the periods' own order, compared in C.
+        items = sorted(series.items(), key=lambda item: (item[0].start, item[0].end))
+        periods = tuple(p for p, _ in items)
+        starts = tuple(p.start for p in periods)
+        ends = tuple(p.end for p in periods)
+        return cls(
+            periods=periods,
+            starts=starts,
+            ends=ends,
+            values=tuple(v for _, v in items),
+            disjoint=all(map(operator.lt, ends[:-1], starts[1:])),
+        )
+
+    def pieces(self, window: Period) -> list[tuple[Period, float]]:
+        """(period, value) of every period sharing a day with ``window``, in time order."""
+        if not self.disjoint:
+            return [(p, v) for p, v in zip(self.periods, self.values, strict=True)
+                    if p.overlap_days(window) > 0]  # fmt: skip
+        first = bisect_left(self.ends, window.start)
+        stop = bisect_right(self.starts, window.end)
+        return list(zip(self.periods[first:stop], self.values[first:stop], strict=True))
+
+    def last_until(self, day: dt.date) -> float | None:
+        """The value of the latest period starting on or before ``day`` (None if none)."""
+        if not self.disjoint:
+            earlier = [v for p, v in zip(self.periods, self.values, strict=True) if p.start <= day]
+            return earlier[-1] if earlier else None
+        stop = bisect_right(self.starts, day)
+        return self.values[stop - 1] if stop else None
+
+
+def actual_in_sorted(
+    series: SortedSeries, window: Period, aggregation: Aggregation
+) -> float | None:
+    """:func:`actual_in_window` on an indexed series (same result, without a full scan)."""
+    if aggregation is Aggregation.LAST:
+        return series.last_until(window.end)
+    return aggregate_over_window(series.pieces(window), window, aggregation)
+
+
 def target_in_window(
     window: Period,
     interval: Interval,
@@ -224,7 +339,14 @@ def target_in_window(
 ) -> float | None:
     """The KPI's target over ``window``, aggregated the same way as its actual."""
     pieces: list[tuple[Period, float]] = []
-    for period in periods_overlapping(window, interval, fiscal_year_start_month):
+    first = period_containing(window.start, interval, fiscal_year_start_month)
+    # Most windows are one of the KPI's own periods (history rows, monthly views).
+    overlapping: Iterable[Period] = (
+        (first,)
+        if first.end >= window.end
+        else periods_overlapping(window, interval, fiscal_year_start_month)
+    )
+    for period in overlapping:
         value = target_for_period(period, targets, path, default)
         if value is None:
             return None

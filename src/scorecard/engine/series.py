@@ -16,7 +16,7 @@ from . import periods as pr
 from .formulas import Context, Parsed, evaluate
 from .periods import Period
 from .scoring import score_value
-from .types import FormulaMode, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
+from .types import Aggregation, FormulaMode, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
 
 Result = tuple[float | None, str | None]
 
@@ -36,25 +36,48 @@ class Series:
         self.targets: dict[str, tuple[TargetPoint, ...]] = {}
         self.paths = paths
         self.values: dict[str, dict[Period, float]] = {}
+        # Period start day → its period, per interval (the fiscal year is the same for all).
+        known: dict[Interval, dict[dt.date, Period]] = {}
+        self._known = known
         for spec, measurements, targets in kpis:
             self.specs[spec.code] = spec
             self.targets[spec.code] = targets
             # Calculated KPIs ignore entered values: their formula is the source.
             entered = () if spec.formula else measurements
-            self.values[spec.code] = pr.series_by_period(entered, spec.interval, self.fy, as_of)
+            self.values[spec.code] = pr.series_by_period(
+                entered, spec.interval, self.fy, as_of, known.setdefault(spec.interval, {})
+            )
         self.parsed: dict[str, Parsed] = {}
         # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
+        self._target_cache: dict[tuple[str, Period], float | None] = {}
+        # Each KPI's values in time order; dropped whenever compute() adds a value.
+        self._sorted: dict[str, pr.SortedSeries] = {}
 
     def actual(self, code: str, window: Period) -> float | None:
         """The KPI's per-period values aggregated over ``window``."""
-        return pr.actual_in_window(self.values[code], window, self.specs[code].aggregation)
+        aggregation = self.specs[code].aggregation
+        own = self.values[code].get(window)
+        if own is not None:
+            # The window is one of the KPI's own periods (a formula input, a history row).
+            # A KPI's periods never overlap, so no other period meets the window and the
+            # latest period starting by its end is this one.
+            if aggregation is Aggregation.LAST:
+                return own
+            return pr.aggregate_over_window(((window, own),), window, aggregation)
+        index = self._sorted.get(code)
+        if index is None:
+            index = self._sorted[code] = pr.SortedSeries.of(self.values[code])
+        return pr.actual_in_sorted(index, window, aggregation)
 
     def target(self, code: str, window: Period) -> float | None:
         """The KPI's target aggregated over ``window`` the same way as its actual."""
+        key = (code, window)
+        if key in self._target_cache:
+            return self._target_cache[key]
         spec = self.specs[code]
-        return pr.target_in_window(
+        target = pr.target_in_window(
             window,
             spec.interval,
             spec.aggregation,
@@ -63,25 +86,33 @@ class Series:
             spec.target,
             self.fy,
         )
+        self._target_cache[key] = target
+        return target
 
     def value(self, code: str, window: Period) -> Result:
         """The KPI's value over ``window`` and a flag, honouring its formula mode."""
         key = (code, window)
-        if key not in self._cache:
-            self._cache[key] = self._value(code, window)
-        return self._cache[key]
+        result = self._cache.get(key)
+        if result is None:
+            result = self._cache[key] = self._value(code, window)
+        return result
 
     def _value(self, code: str, window: Period) -> Result:
         spec, parsed = self.specs[code], self.parsed.get(code)
         if parsed is None or spec.formula_mode is FormulaMode.AGGREGATE_RESULTS:
-            flags = self.flags.get(code, {})
-            flag = next((f for p, f in sorted(flags.items()) if p.overlap_days(window)), None)
+            flags = self.flags.get(code)
+            flag = None
+            if flags:
+                flag = next((f for p, f in sorted(flags.items()) if p.overlap_days(window)), None)
             return self.actual(code, window), flag
         return evaluate(parsed, self.context(parsed, window, spec.interval))
 
     def context(self, parsed: Parsed, window: Period, interval: Interval) -> Context:
         """What a formula sees when it is evaluated over ``window``."""
         values = {code: self.value(code, window)[0] for code in parsed.references}
+        if not parsed.uses_kpi_functions:
+            # Plain arithmetic on the inputs' values needs none of the callbacks below.
+            return Context(values)
 
         def shifted(offset: int) -> Period:
             period = window
@@ -113,14 +144,20 @@ class Series:
         """Fill in a calculated KPI's value for every period its inputs have data in."""
         self.parsed[code] = parsed
         interval = self.specs[code].interval
-        periods = {
-            pr.period_containing(period.start, interval, self.fy)
-            for ref in parsed.references
-            for period in self.values[ref]
-        }
+        known = self._known.setdefault(interval, {})
+        periods = set()
+        for ref in parsed.references:
+            for period in self.values[ref]:
+                own = known.get(period.start)
+                if own is None:
+                    own = known[period.start] = pr.period_containing(
+                        period.start, interval, self.fy
+                    )
+                periods.add(own)
         for period in sorted(periods):
             value, flag = evaluate(parsed, self.context(parsed, period, interval))
             if value is not None:
                 self.values[code][period] = value
+                self._sorted.pop(code, None)
             elif flag:
                 self.flags.setdefault(code, {})[period] = flag
