@@ -238,7 +238,7 @@ def test_export_warnings_go_to_standard_error() -> None:
 def test_export_reads_in_a_constant_number_of_queries(django_assert_max_num_queries: Any) -> None:
     document_load_file(DEMO)
     organization = Organization.objects.get(slug="northwind")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(18):
         document_export(organization=organization)
 
 
