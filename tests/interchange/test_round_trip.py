@@ -147,7 +147,9 @@ def scores(slug: str) -> dict[str, Any]:
 
 
 def _kpi(card: str, code: str) -> Kpi:
-    return Kpi.objects.get(scorecard__organization__slug="northwind", scorecard__slug=card, code=code)
+    return Kpi.objects.get(
+        scorecard__organization__slug="northwind", scorecard__slug=card, code=code
+    )
 
 
 def _add_what_the_demo_file_lacks() -> None:
@@ -189,7 +191,9 @@ def test_export_load_export_keeps_document_stored_state_and_scores(settings: Any
 
     first = document_export(organization=original)
     assert first.warnings == ["KPI company/revenue: 1 value waiting for approval is left out."]
-    document_load(document=parse_document(first.text.replace("slug: northwind\n", f"slug: {COPY}\n", 1)))
+    document_load(
+        document=parse_document(first.text.replace("slug: northwind\n", f"slug: {COPY}\n", 1))
+    )
     copy = Organization.objects.get(slug=COPY)
     second = document_export(organization=copy)
 

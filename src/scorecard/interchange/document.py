@@ -150,6 +150,8 @@ PERIOD_SCHEMA = {
     "title": "Period",
 }
 PeriodText = Annotated[str, BeforeValidator(_period_text), WithJsonSchema(PERIOD_SCHEMA)]
+
+
 def _kpi_alignment_target(value: str) -> str:
     """A KPI alignment names another scorecard's KPI as ``scorecard/kpi_code``."""
     card, _, code = value.partition("/")

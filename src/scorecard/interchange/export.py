@@ -394,7 +394,8 @@ class _Builder:
                 "description": _text(funnel.description),
                 "stages": _Flow(codes.get(s.kpi_id, f"?{s.kpi_id}") for s in stages),
                 # The first stage's cost is never used, so it is always written as null.
-                "costs": _Flow([None, *costs[1:]]) if any(c is not None for c in costs[1:])
+                "costs": _Flow([None, *costs[1:]])
+                if any(c is not None for c in costs[1:])
                 else None,
             },
         )

@@ -51,6 +51,10 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 DEMO_FILE_NAME = "northwind.yaml"
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / DEMO_FILE_NAME
 BATCH_SIZE = 2000
+#: Fields of a document's KPI that are not plain columns of the Kpi model.
+KPI_FIELDS_NOT_COPIED = {
+    "targets", "measurements", "owner", "updater", "thresholds", "benchmarks", "aligned_to",
+}  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -389,12 +393,7 @@ class _Writer:
 
     def kpi(self, k_in: KpiIn, card: Scorecard, objective: Objective, position: int) -> Kpi:
         # The document's KPI fields carry the model's names, so most copy across as they are.
-        fields = k_in.model_dump(
-            exclude={
-                "targets", "measurements", "owner", "updater", "thresholds", "benchmarks",
-                "aligned_to",
-            }  # fmt: skip
-        )
+        fields = k_in.model_dump(exclude=KPI_FIELDS_NOT_COPIED)
         return Kpi(
             scorecard=card,
             objective=objective,
@@ -505,7 +504,6 @@ class _Writer:
             for a in o_in.aligned_to
         )
         self.summary.alignments += len(rows)
-
 
     def kpi_alignments(self, document: Document) -> None:
         """A unit's KPI aligned to the same KPI of a scorecard above (checked to exist)."""
