@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from scorecard.interchange.diff import document_diff, format_changes, number_text
 from scorecard.interchange.document import parse_document
 
-from .documents import MINIMAL, card, kpi, mutate, objective, write
+from .documents import MINIMAL, card, kpi, mutate, objective, sales_kpi, write
 
 ROOT = Path(__file__).resolve().parents[2]
 Change = Callable[[dict[str, Any]], Any]
@@ -57,13 +57,8 @@ def _remove_card(d: dict[str, Any]) -> None:
     d["scorecards"].pop(1)
 
 
-def _sales_kpi(d: dict[str, Any]) -> dict[str, Any]:
-    """The KPI of the Sales scorecard (cascaded from main)."""
-    return card(d, 1)["perspectives"][0]["objectives"][0]["kpis"][0]
-
-
 #: Starting points other than MINIMAL for some cases.
-ALIGNED = mutate(lambda d: _sales_kpi(d).update(aligned_to="main/sales"))
+ALIGNED = mutate(lambda d: sales_kpi(d).update(aligned_to="main/sales"))
 BENCHMARKED = mutate(
     lambda d: kpi(d).update(
         benchmarks=[{"value": 90, "percentile": 75, "source": "Peer study", "date": "2026-06-30"}]
@@ -241,7 +236,7 @@ CASES: list[tuple[Any, ...]] = [
     ),
     (
         "KPI aligned to the scorecard above, rolling up by sum",
-        lambda d: _sales_kpi(d).update(aligned_to="main/sales") or kpi(d).update(unit_rollup="sum"),
+        lambda d: sales_kpi(d).update(aligned_to="main/sales") or kpi(d).update(unit_rollup="sum"),
         [
             "KPI sales (“Sales”) now rolls up across units by sum (was automatically)",
             "KPI accounts (“Accounts”) now aligned to KPI main/sales",
@@ -249,13 +244,13 @@ CASES: list[tuple[Any, ...]] = [
     ),
     (
         "KPI alignment changed and removed",
-        lambda d: _sales_kpi(d).update(aligned_to=None),
+        lambda d: sales_kpi(d).update(aligned_to=None),
         ["KPI accounts (“Accounts”) no longer aligned to KPI main/sales"],
         ALIGNED,
     ),
     (
         "KPI alignment moved to another KPI",
-        lambda d: _sales_kpi(d).update(aligned_to="main/cost"),
+        lambda d: sales_kpi(d).update(aligned_to="main/cost"),
         ["KPI accounts (“Accounts”) now aligned to KPI main/cost instead of main/sales"],
         ALIGNED,
     ),
