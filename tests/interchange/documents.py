@@ -113,6 +113,11 @@ def kpi(d: dict[str, Any], index: int = 0) -> dict[str, Any]:
     return objective(d)["kpis"][index]
 
 
+def sales_kpi(d: dict[str, Any]) -> dict[str, Any]:
+    """The KPI "accounts" of the Sales scorecard (cascaded from main)."""
+    return card(d, 1)["perspectives"][0]["objectives"][0]["kpis"][0]
+
+
 def write(tmp_path: Path, text: str, name: str = "doc.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 
-from .documents import GROW, MINIMAL, SALES, kpi, mutate, objective, write
+from .documents import GROW, MINIMAL, SALES, kpi, mutate, objective, sales_kpi, write
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,51 @@ scorecards:
 def test_score_command_bad_date() -> None:
     with pytest.raises(CommandError, match="--as-of must be a date"):
         call_command("score", "--as-of", "yesterday")
+
+
+# --- check and diff on the cascade, approval and planning fields ---------------------------
+
+CASCADED = mutate(
+    lambda d: (
+        sales_kpi(d).update(aligned_to="main/sales")
+        or kpi(d).update(unit_rollup="sum", values_need_approval=True)
+        or d["scorecards"][0].update(
+            settings={"at_risk_below": 0.4},
+            funnels=[{"name": "Sales to cost", "stages": ["sales", "cost"]}],
+        )
+    )
+)
+
+
+def test_check_reads_a_document_with_the_cascade_and_planning_fields(tmp_path: Path) -> None:
+    out = StringIO()
+    call_command("check", write(tmp_path, CASCADED), "--as-of", "2026-04-20", stdout=out)
+    assert "0 errors" in out.getvalue().splitlines()[0]
+
+
+def test_check_names_a_bad_kpi_alignment_by_its_path(tmp_path: Path) -> None:
+    broken = CASCADED.replace("aligned_to: main/sales", "aligned_to: main/ghost")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check", write(tmp_path, broken), stdout=out)
+    assert (
+        "scorecards[sales-card].perspectives[Customer].objectives[accounts].kpis[accounts]"
+        ".aligned_to\n    no KPI “ghost” in scorecard “main”." in out.getvalue()
+    )
+
+
+def test_diff_command_says_cascade_changes_in_words(tmp_path: Path) -> None:
+    old, new = write(tmp_path, MINIMAL, "old.yaml"), write(tmp_path, CASCADED, "new.yaml")
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("diff", old, new, stdout=out)
+    assert exit_info.value.code == 1
+    text = out.getvalue()
+    for line in (
+        "KPIs now shown at risk when the chance of meeting the target is below 40 %",
+        "KPI sales (“Sales”) now rolls up across units by sum (was automatically)",
+        "KPI sales (“Sales”) values now need the owner's approval",
+        "funnel “Sales to cost” added: sales → cost",
+        "KPI accounts (“Accounts”) now aligned to KPI main/sales",
+    ):
+        assert line in text, text

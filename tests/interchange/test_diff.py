@@ -16,15 +16,15 @@ from django.core.management import CommandError, call_command
 from scorecard.interchange.diff import document_diff, format_changes, number_text
 from scorecard.interchange.document import parse_document
 
-from .documents import MINIMAL, card, kpi, mutate, objective, write
+from .documents import MINIMAL, card, kpi, mutate, objective, sales_kpi, write
 
 ROOT = Path(__file__).resolve().parents[2]
 Change = Callable[[dict[str, Any]], Any]
 
 
-def texts(change: Change) -> list[str]:
-    old = parse_document(MINIMAL)
-    new = parse_document(mutate(change))
+def texts(change: Change, start: str = MINIMAL) -> list[str]:
+    old = parse_document(start)
+    new = parse_document(mutate(change, start))
     return [c.text for c in document_diff(old, new)]
 
 
@@ -57,7 +57,20 @@ def _remove_card(d: dict[str, Any]) -> None:
     d["scorecards"].pop(1)
 
 
-CASES: list[tuple[str, Change, list[str]]] = [
+#: Starting points other than MINIMAL for some cases.
+ALIGNED = mutate(lambda d: sales_kpi(d).update(aligned_to="main/sales"))
+BENCHMARKED = mutate(
+    lambda d: kpi(d).update(
+        benchmarks=[{"value": 90, "percentile": 75, "source": "Peer study", "date": "2026-06-30"}]
+    )
+)
+FUNNEL = mutate(
+    lambda d: card(d).update(
+        funnels=[{"name": "Sales to cost", "stages": ["sales", "cost"], "costs": [None, 50]}]
+    )
+)
+
+CASES: list[tuple[Any, ...]] = [
     ("same data written another way", _series_as_list, []),
     ("defaults written out", lambda d: kpi(d).update(weight=1.0, optimization="maximize"), []),
     (
@@ -221,12 +234,89 @@ CASES: list[tuple[str, Change, list[str]]] = [
         lambda d: d["organization"].update(name="Acme Tools"),
         ["organization: name “Acme” → “Acme Tools”"],
     ),
+    (
+        "KPI aligned to the scorecard above, rolling up by sum",
+        lambda d: sales_kpi(d).update(aligned_to="main/sales") or kpi(d).update(unit_rollup="sum"),
+        [
+            "KPI sales (“Sales”) now rolls up across units by sum (was automatically)",
+            "KPI accounts (“Accounts”) now aligned to KPI main/sales",
+        ],
+    ),
+    (
+        "KPI alignment changed and removed",
+        lambda d: sales_kpi(d).update(aligned_to=None),
+        ["KPI accounts (“Accounts”) no longer aligned to KPI main/sales"],
+        ALIGNED,
+    ),
+    (
+        "KPI alignment moved to another KPI",
+        lambda d: sales_kpi(d).update(aligned_to="main/cost"),
+        ["KPI accounts (“Accounts”) now aligned to KPI main/cost instead of main/sales"],
+        ALIGNED,
+    ),
+    (
+        "values need approval",
+        lambda d: kpi(d).update(values_need_approval=True),
+        ["KPI sales (“Sales”) values now need the owner's approval"],
+    ),
+    (
+        "at-risk rule",
+        lambda d: card(d).update(settings={"at_risk_below": 0.4}),
+        [
+            "KPIs now shown at risk when the chance of meeting the target is below 40 %",
+        ],
+    ),
+    (
+        "benchmarks added, changed and removed",
+        lambda d: kpi(d).update(
+            benchmarks=[
+                {"value": 95, "source": "Peer study", "date": "2026-06-30", "percentile": 90},
+                {"value": 60, "source": "Trade body", "date": "2025-12-31"},
+            ]
+        ),
+        [
+            "benchmark of KPI sales from “Trade body” (2025-12-31) added: 60",
+            "benchmark of KPI sales from “Peer study” (2026-06-30): value 90 → 95",
+            "benchmark of KPI sales from “Peer study” (2026-06-30): percentile 75 → 90",
+        ],
+        BENCHMARKED,
+    ),
+    (
+        "funnel added",
+        lambda d: card(d).update(funnels=[{"name": "Sales to cost", "stages": ["sales", "cost"]}]),
+        ["funnel “Sales to cost” added: sales → cost"],
+    ),
+    (
+        "funnel stages, costs and description",
+        lambda d: card(d)["funnels"][0].update(costs=[None, 80], description="Why"),
+        [
+            "funnel “Sales to cost”: costs of more conversion changed",
+            "funnel “Sales to cost”: description changed",
+        ],
+        FUNNEL,
+    ),
+    (
+        "funnel: the first stage's cost is never used",
+        lambda d: card(d)["funnels"][0].update(costs=[7, 50]),
+        [],
+        FUNNEL,
+    ),
+    (
+        "funnel removed",
+        lambda d: card(d).update(funnels=[]),
+        ["funnel “Sales to cost” removed"],
+        FUNNEL,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_changes_in_words(change: Change, expected: list[str]) -> None:
-    assert texts(change) == expected
+@pytest.mark.parametrize(
+    ("change", "expected", "start"),
+    [(c[1], c[2], c[3] if len(c) > 3 else MINIMAL) for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_changes_in_words(change: Change, expected: list[str], start: str) -> None:
+    assert texts(change, start) == expected
 
 
 def test_changes_are_grouped_and_sorted() -> None:

@@ -31,6 +31,7 @@ from .documents import (
     kpi,
     mutate,
     objective,
+    sales_kpi,
 )
 
 
@@ -52,6 +53,9 @@ def test_demo_document_parses_without_error() -> None:
 
 
 Change = Callable[[dict[str, Any]], Any]
+
+ACCOUNTS = "scorecards[sales-card].perspectives[Customer].objectives[accounts].kpis[accounts]"
+
 
 #: (label, change to MINIMAL, path of the error, fragment of its message)
 BAD: list[tuple[str, Change, str, str]] = [
@@ -377,6 +381,60 @@ BAD: list[tuple[str, Change, str, str]] = [
         f"{MARGIN}.measurements",
         "takes no values",
     ),
+    (
+        "KPI alignment written without a slash",
+        lambda d: sales_kpi(d).update(aligned_to="sales"),
+        f"{ACCOUNTS}.aligned_to",
+        "scorecard-slug/kpi_code",
+    ),
+    (
+        "KPI alignment to an unknown scorecard",
+        lambda d: sales_kpi(d).update(aligned_to="nope/sales"),
+        f"{ACCOUNTS}.aligned_to",
+        "no scorecard “nope”",
+    ),
+    (
+        "KPI alignment to an unknown KPI",
+        lambda d: sales_kpi(d).update(aligned_to="main/ghost"),
+        f"{ACCOUNTS}.aligned_to",
+        "no KPI “ghost” in scorecard “main”",
+    ),
+    (
+        "KPI aligned inside its own scorecard",
+        lambda d: kpi(d).update(aligned_to="main/cost"),
+        f"{SALES}.aligned_to",
+        "a KPI of a scorecard above its own",
+    ),
+    (
+        "KPI aligned to a scorecard below",
+        lambda d: kpi(d).update(aligned_to="sales-card/accounts"),
+        f"{SALES}.aligned_to",
+        "“main” is not cascaded from “sales-card” (it has no parent)",
+    ),
+    (
+        "unknown unit rollup",
+        lambda d: kpi(d).update(unit_rollup="median"),
+        f"{SALES}.unit_rollup",
+        "must be one of",
+    ),
+    (
+        "values need approval but nobody owns the KPI",
+        lambda d: kpi(d, 1).update(values_need_approval=True),
+        f"{COST}.values_need_approval",
+        "has no owner",
+    ),
+    (
+        "approval that is not yes or no",
+        lambda d: kpi(d).update(values_need_approval="sometimes"),
+        f"{SALES}.values_need_approval",
+        "",
+    ),
+    (
+        "at-risk chance of 100 %",
+        lambda d: card(d).update(settings={"at_risk_below": 1}),
+        f"{MAIN}.settings.at_risk_below",
+        "must be less than 1",
+    ),
 ]
 
 
@@ -386,6 +444,20 @@ def test_bad_documents_name_the_place_and_the_problem(
 ) -> None:
     found = errors_of(mutate(change))
     assert any(p == path and fragment in m for p, m in found), found
+
+
+def test_cascade_and_approval_fields_parse() -> None:
+    def fields(d: dict[str, Any]) -> None:
+        sales_kpi(d).update(aligned_to="main/sales")
+        kpi(d).update(unit_rollup="sum", values_need_approval=True)
+        card(d)["settings"] = {"at_risk_below": 0.4}
+
+    document = parse_document(mutate(fields))
+    sales = document.scorecards[0].perspectives[0].objectives[0].kpis[0]
+    accounts = document.scorecards[1].perspectives[0].objectives[0].kpis[0]
+    assert (sales.unit_rollup, sales.values_need_approval) == ("sum", True)
+    assert accounts.aligned_to == "main/sales" and accounts.unit_rollup == "auto"
+    assert document.scorecards[0].settings.at_risk_below == 0.4
 
 
 def test_yaml_syntax_error_gives_line_and_column() -> None:

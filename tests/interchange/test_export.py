@@ -23,7 +23,7 @@ from scorecard.kpis.services import measurement_record
 from scorecard.organizations.models import Membership, Organization
 from scorecard.strategy.models import Scorecard
 
-from .documents import DEMO, MINIMAL, card, kpi, mutate, objective
+from .documents import DEMO, MINIMAL, card, kpi, mutate, objective, sales_kpi
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +92,29 @@ def test_minimal_document_with_every_kind_of_field_round_trips() -> None:
                          target_date="2026-12-31", description="Line one\nline two")  # fmt: skip
         card(d)["initiatives"][0]["progress"] = 0.35
         objective(d)["due_date"] = "2026-12-31"
+        card(d)["settings"]["at_risk_below"] = 0.35
+        card(d)["funnels"] = [{"name": "Sales to cost", "description": "Why",
+                               "stages": ["sales", "cost"], "costs": [None, 12.5]}]  # fmt: skip
+        kpi(d, 0).update(unit_rollup="sum", values_need_approval=True, benchmarks=[
+            {"value": 70, "source": "Old study", "date": "2025-06-30"},
+            {"value": 90, "percentile": 75, "source": "Peer study", "date": "2026-06-30",
+             "note": "median 80"},
+            {"value": 95, "source": "Second study", "date": "2026-06-30"},
+        ])  # fmt: skip
+        sales_kpi(d)["aligned_to"] = "main/sales"
 
     text = mutate(extras)
     document_load(document=parse_document(text))
     first, first_scores = export("acme"), scores("acme")
     assert document_diff(parse_document(text), parse_document(first)) == []
+    main = yaml.safe_load(first)["scorecards"][0]
+    assert main["settings"]["at_risk_below"] == 0.35
+    assert main["funnels"] == [{"name": "Sales to cost", "description": "Why",
+                                "stages": ["sales", "cost"], "costs": [None, 12.5]}]  # fmt: skip
+    sales = _kpi_data(first, "sales")
+    assert (sales["unit_rollup"], sales["values_need_approval"]) == ("sum", True)
+    assert [b["source"] for b in sales["benchmarks"]] == ["Peer study", "Second study", "Old study"]
+    assert _kpi_data(first, "accounts")["aligned_to"] == "main/sales"
     reload(first)
     assert export("acme") == first
     assert scores("acme") == first_scores
@@ -161,6 +179,55 @@ def test_only_the_current_value_of_a_corrected_period_is_exported(settings: Any)
         {"period": "2026-02", "value": 25.5, "note": "recount"},
         {"period": "2026-04", "value": 40},
     ]
+
+
+def test_values_waiting_for_approval_are_left_out(settings: Any) -> None:
+    """Only approved values count, so only they are written; the export says what it left."""
+    settings.SCORECARD_TODAY = "2026-06-15"
+    document_load(document=parse_document(MINIMAL))
+    sales = Kpi.objects.get(code="sales")
+    Kpi.objects.filter(pk=sales.pk).update(values_need_approval=True)  # owner ann
+    sales.refresh_from_db()
+    bo = Membership.objects.get(user__username="bo").user
+    for month, value in ((2, 99), (5, 50)):  # a correction and a new period, both waiting
+        measurement_record(kpi=sales, period_start=dt.date(2026, month, 1), value=value, user=bo)
+    result = document_export(organization=Organization.objects.get(slug="acme"))
+    assert _kpi_data(result.text, "sales")["measurements"] == {
+        "start": "2026-01",
+        "values": [10, 20, None, 40],
+    }
+    assert result.warnings == ["KPI main/sales: 2 values waiting for approval are left out."]
+
+
+def test_approval_without_an_owner_in_the_document_is_left_out() -> None:
+    document_load(document=parse_document(MINIMAL))
+    Kpi.objects.filter(code="sales").update(values_need_approval=True)
+    Membership.objects.filter(user__username="ann").delete()
+    result = document_export(organization=Organization.objects.get(slug="acme"))
+    assert "values_need_approval" not in _kpi_data(result.text, "sales")
+    assert (
+        "KPI main/sales: its values need the owner's approval, but it has no owner in the "
+        "document; the approval is left out." in result.warnings
+    )
+
+
+def test_kpi_alignment_to_a_scorecard_not_exported_or_not_above_is_left_out() -> None:
+    document_load(document=parse_document(mutate(lambda d: sales_kpi(d).update(
+        aligned_to="main/sales"))))  # fmt: skip
+    organization = Organization.objects.get(slug="acme")
+    alone = document_export(organization=organization, scorecards=["sales-card"])
+    assert "aligned_to" not in _kpi_data(alone.text, "accounts")
+    assert (
+        "KPI sales-card/accounts: its alignment to KPI main/sales is left out (that scorecard "
+        "is not exported)." in alone.warnings
+    )
+    Scorecard.objects.filter(slug="sales-card").update(parent=None)  # e.g. in the admin
+    unparented = document_export(organization=organization)
+    assert "aligned_to" not in _kpi_data(unparented.text, "accounts")
+    assert (
+        "KPI sales-card/accounts: its alignment to KPI main/sales is left out (main is not a "
+        "scorecard sales-card is cascaded from, as a KPI alignment needs)." in unparented.warnings
+    )
 
 
 def test_defaults_are_left_out() -> None:
@@ -238,7 +305,7 @@ def test_export_warnings_go_to_standard_error() -> None:
 def test_export_reads_in_a_constant_number_of_queries(django_assert_max_num_queries: Any) -> None:
     document_load_file(DEMO)
     organization = Organization.objects.get(slug="northwind")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(18):
         document_export(organization=organization)
 
 

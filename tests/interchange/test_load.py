@@ -17,8 +17,9 @@ from scorecard.initiatives.models import Initiative, Task
 from scorecard.interchange import services
 from scorecard.interchange.document import DocumentError, parse_document
 from scorecard.interchange.services import LoadSummary, document_load, document_load_file
-from scorecard.kpis.models import Kpi, Measurement, Target
+from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
 from scorecard.organizations.models import Membership, Organization, Unit
+from scorecard.planning.models import ForecastRule
 from scorecard.strategy.models import (
     Objective,
     ObjectiveAlignment,
@@ -27,7 +28,7 @@ from scorecard.strategy.models import (
     Scorecard,
 )
 
-from .documents import DEMO, MINIMAL, kpi, mutate, objective, write
+from .documents import DEMO, MINIMAL, kpi, mutate, objective, sales_kpi, write
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +328,24 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
     assert document_load_file(path).kpis == 5
+
+
+def test_cascade_approval_forecast_funnel_and_benchmarks_are_loaded() -> None:
+    def fields(d: dict[str, Any]) -> None:
+        sales_kpi(d)["aligned_to"] = "main/sales"
+        kpi(d).update(unit_rollup="sum", values_need_approval=True)
+        kpi(d)["benchmarks"] = [{"value": 90, "source": "Peer study", "date": "2026-06-30"}]
+        d["scorecards"][0]["settings"] = {"at_risk_below": 0.4}
+        d["scorecards"][0]["funnels"] = [{"name": "Sales to cost", "stages": ["sales", "cost"]}]
+
+    summary = load(mutate(fields))
+    assert (summary.kpi_alignments, summary.benchmarks, summary.funnels) == (1, 1, 1)
+    alignment = KpiAlignment.objects.select_related("child", "parent__scorecard").get()
+    assert (alignment.child.code, alignment.parent.scorecard.slug, alignment.parent.code) == (
+        "accounts", "main", "sales",
+    )  # fmt: skip
+    sales = Kpi.objects.get(code="sales")
+    assert (sales.unit_rollup, sales.values_need_approval) == ("sum", True)
+    assert Kpi.objects.get(code="accounts").unit_rollup == "auto"
+    assert ForecastRule.objects.get().at_risk_below == 0.4
+    assert "1 kpi_alignments" in str(summary)

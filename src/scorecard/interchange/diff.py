@@ -13,8 +13,9 @@ The comparison is of meaning, not of text: a series and a list of the same
 values are equal, as are ``2026-Q1`` and ``2026-01`` for a quarterly KPI, and a
 field left out equals one written with its default value. Things are matched by
 their identity in the document: units and scorecards by slug, users by user
-name, perspectives and initiatives by name, objectives and KPIs by code (within
-their scorecard), links by their two ends, tasks by name within their initiative.
+name, perspectives, initiatives and funnels by name, objectives and KPIs by code
+(within their scorecard), links by their two ends, tasks by name within their
+initiative, benchmarks by source and date within their KPI.
 ``scorecard diff OLD NEW`` prints the result (interchange/management/commands/diff.py).
 """
 
@@ -29,7 +30,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .document import (
+    BenchmarkIn,
     Document,
+    FunnelIn,
     InitiativeIn,
     KpiIn,
     ObjectiveIn,
@@ -48,8 +51,10 @@ TOPICS = (
     "Links",
     "KPIs",
     "Targets",
+    "Benchmarks",
     "Measurements",
     "Initiatives",
+    "Funnels",
 )
 #: KPI fields measured in the KPI's own unit (written with it).
 SCALE_FIELDS = {
@@ -57,6 +62,15 @@ SCALE_FIELDS = {
 }  # fmt: skip
 #: Fields whose old and new text is too long to print; only "changed" is said.
 LONG_TEXT = {"description", "vision", "mission"}
+#: How a KPI's values from the units below combine, as said after "rolls up ...".
+UNIT_ROLLUP_TEXT = {
+    "auto": "automatically (ratios from their parts, averages for %, sums for the rest)",
+    "sum": "by sum",
+    "average": "by average",
+    "min": "by the lowest unit",
+    "max": "by the highest unit",
+    "equation": "by its formula over the units' summed inputs",
+}
 #: Units written before the number.
 PREFIX_UNITS = {"$", "£", "US$"}
 
@@ -235,16 +249,29 @@ def _scorecard(
     old: ScorecardIn, new: ScorecardIn, old_fiscal: int, new_fiscal: int, out: _Collector
 ) -> None:
     for text in _field_changes(
-        old, new, ("slug", "settings", "perspectives", "links", "initiatives")
+        old, new, ("slug", "settings", "perspectives", "links", "initiatives", "funnels")
     ):
         out.add(0, (), text)
-    for text in _field_changes(old.settings, new.settings, ()):
+    for text in _field_changes(old.settings, new.settings, ("at_risk_below",)):
         out.add(0, (), f"rollup {text}")
+    was_risk, now_risk = old.settings.at_risk_below, new.settings.at_risk_below
+    if was_risk != now_risk:
+        if now_risk is None:
+            out.add(0, (), "KPIs are no longer shown at risk from their forecast")
+        else:
+            since = "" if was_risk is None else f" (was {_share(was_risk)})"
+            out.add(
+                0,
+                (),
+                "KPIs now shown at risk when the chance of meeting the target is below "
+                f"{_share(now_risk)}{since}",
+            )
     _perspectives(old, new, out)
     _objectives(old, new, out)
     _links(old, new, out)
     _kpis(old, new, old_fiscal, new_fiscal, out)
     _initiatives(old, new, out)
+    _funnels(old, new, out)
 
 
 def _perspectives(old: ScorecardIn, new: ScorecardIn, out: _Collector) -> None:
@@ -357,13 +384,74 @@ def _kpis(
                 out.add(
                     topic, (code,), f"{label} moved from objective {was[0].code} to {now[0].code}"
                 )
-            skip = ("code", "targets", "measurements", "thresholds")
+            skip = (
+                "code", "targets", "measurements", "thresholds", "benchmarks", "unit_rollup",
+                "values_need_approval", "aligned_to",
+            )  # fmt: skip
             for text in _field_changes(was[1], now[1], skip, now[1].unit):
                 out.add(topic, (code,), f"{label}: {text}")
             if not _same(was[1].thresholds, now[1].thresholds):
                 out.add(topic, (code,), f"{label}: status thresholds changed")
+            for text in _cascade_changes(was[1], now[1]):
+                out.add(topic, (code,), f"{label} {text}")
+            _benchmarks(code, was[1], now[1], out)
             _targets(code, was[1], now[1], old_fiscal, new_fiscal, out)
             _measurements(code, was[1], now[1], old_fiscal, new_fiscal, out)
+
+
+def _cascade_changes(old: KpiIn, new: KpiIn) -> Iterator[str]:
+    """The KPI's place in the cascade and its approval rule, in words."""
+    if old.aligned_to != new.aligned_to:
+        if old.aligned_to is None:
+            yield f"now aligned to KPI {new.aligned_to}"
+        elif new.aligned_to is None:
+            yield f"no longer aligned to KPI {old.aligned_to}"
+        else:
+            yield f"now aligned to KPI {new.aligned_to} instead of {old.aligned_to}"
+    if old.unit_rollup != new.unit_rollup:
+        yield (
+            f"now rolls up across units {UNIT_ROLLUP_TEXT[new.unit_rollup]} "
+            f"(was {UNIT_ROLLUP_TEXT[old.unit_rollup].split(' (')[0]})"
+        )
+    if old.values_need_approval != new.values_need_approval:
+        yield (
+            "values now need the owner's approval"
+            if new.values_need_approval
+            else "values no longer need the owner's approval"
+        )
+
+
+def _benchmark_text(b: BenchmarkIn, unit: str) -> str:
+    percentile = "" if b.percentile is None else f", {b.percentile:g}th percentile"
+    return f"{number_text(b.value, unit)}{percentile}"
+
+
+def _benchmarks(code: str, old: KpiIn, new: KpiIn, out: _Collector) -> None:
+    """Benchmarks matched by source and date; several of one source and date as a group."""
+    topic = TOPICS.index("Benchmarks")
+    unit = new.unit
+
+    def grouped(kpi: KpiIn) -> dict[tuple[str, dt.date], list[BenchmarkIn]]:
+        groups: dict[tuple[str, dt.date], list[BenchmarkIn]] = {}
+        for b in kpi.benchmarks:
+            groups.setdefault((b.source, b.date), []).append(b)
+        return groups
+
+    before, after = grouped(old), grouped(new)
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[1], k[0])):
+        was, now = before.get(key, []), after.get(key, [])
+        label = f"benchmark of KPI {code} from “{key[0]}” ({key[1].isoformat()})"
+        subject = (code, key[1], key[0])
+        if len(was) == 1 and len(now) == 1:
+            for text in _field_changes(was[0], now[0], ("source", "date"), unit):
+                out.add(topic, subject, f"{label}: {text}")
+            continue
+        gone = [b for b in was if not any(_same(b, n) for n in now)]
+        new_ones = [b for b in now if not any(_same(b, w) for w in was)]
+        for b in new_ones:
+            out.add(topic, subject, f"{label} added: {_benchmark_text(b, unit)}")
+        for b in gone:
+            out.add(topic, subject, f"{label} removed (was {_benchmark_text(b, unit)})")
 
 
 def _target_rows(kpi: KpiIn | None, fiscal: int) -> dict[dt.date, tuple[float, str, str]]:
@@ -469,6 +557,36 @@ def _initiative(
         else:
             for text in _field_changes(old_task, new_task, ("name",)):
                 out.add(topic, (name, task), f"{label}: task “{task}” {text}")
+
+
+def _funnel_costs(funnel: FunnelIn) -> list[float | None]:
+    """A funnel's costs per stage; the first stage's is never used, so it is left out."""
+    costs = funnel.costs or [None] * len(funnel.stages)
+    return [None, *costs[1:]]
+
+
+def _funnels(old: ScorecardIn, new: ScorecardIn, out: _Collector) -> None:
+    topic = TOPICS.index("Funnels")
+    before = {f.name: f for f in old.funnels}
+    after = {f.name: f for f in new.funnels}
+    for name in sorted(before.keys() | after.keys()):
+        was, now = before.get(name), after.get(name)
+        label = f"funnel “{name}”"
+        if was is None and now is not None:
+            out.add(topic, (name,), f"{label} added: {' → '.join(now.stages)}")
+        elif now is None and was is not None:
+            out.add(topic, (name,), f"{label} removed")
+        elif was is not None and now is not None:
+            if was.stages != now.stages:
+                out.add(
+                    topic,
+                    (name,),
+                    f"{label}: stages {' → '.join(was.stages)} now {' → '.join(now.stages)}",
+                )
+            elif _funnel_costs(was) != _funnel_costs(now):
+                out.add(topic, (name,), f"{label}: costs of more conversion changed")
+            if was.description != now.description:
+                out.add(topic, (name,), f"{label}: description changed")
 
 
 # Printing ------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ Optimization = Literal[
     "percent_of_target", "goal_red_flag", "none",
 ]  # fmt: skip
 IntervalName = Literal["day", "week", "month", "quarter", "half_year", "year"]
+#: How the values of a KPI's aligned KPIs in the units below combine (kpis.models.UnitRollup).
+UnitRollupName = Literal["auto", "sum", "average", "min", "max", "equation"]
 AggregationName = Literal["sum", "average", "last", "min", "max", "count"]
 Role = Literal["admin", "editor", "contributor", "viewer"]
 
@@ -148,6 +150,27 @@ PERIOD_SCHEMA = {
     "title": "Period",
 }
 PeriodText = Annotated[str, BeforeValidator(_period_text), WithJsonSchema(PERIOD_SCHEMA)]
+
+
+def _kpi_alignment_target(value: str) -> str:
+    """A KPI alignment names another scorecard's KPI as ``scorecard/kpi_code``."""
+    card, _, code = value.partition("/")
+    if not (re.match(SLUG_PATTERN, card) and re.match(CODE_PATTERN, code)):
+        raise ValueError("write the KPI as scorecard-slug/kpi_code, e.g. company/revenue.")
+    return value
+
+
+KpiAlignmentTarget = Annotated[
+    str,
+    AfterValidator(_kpi_alignment_target),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[A-Za-z0-9_-]+/[a-z][a-z0-9_]*$",
+            "description": "scorecard-slug/kpi_code of the same KPI in a scorecard above",
+        }
+    ),
+]
 AlignmentTarget = Annotated[
     str,
     AfterValidator(_alignment_target),
@@ -274,6 +297,9 @@ class KpiIn(_Strict):
     thresholds: Annotated[list[BandIn], Field(min_length=1)] | None = None
     owner: str | None = None
     updater: str | None = None
+    values_need_approval: bool = False
+    unit_rollup: UnitRollupName = "auto"
+    aligned_to: KpiAlignmentTarget | None = None
     targets: list[TargetIn] = []
     benchmarks: list[BenchmarkIn] = []
     measurements: Measurements = []
@@ -334,13 +360,15 @@ class InitiativeIn(_Strict):
 
 
 class SettingsIn(_Strict):
-    """How a scorecard rolls scores up (docs/scoring.md, section 5)."""
+    """How a scorecard rolls scores up (docs/scoring.md, section 5), and when a KPI whose
+    forecast falls short is shown "at risk" (``at_risk_below``, docs/planning.md)."""
 
     aggregator: Literal["weighted_average", "average", "min", "max", "worst_child"] = (
         "weighted_average"
     )
     missing_policy: Literal["exclude", "zero", "propagate"] = "exclude"
     score_cap: Annotated[float, Field(ge=1.0, le=10)] = 1.0
+    at_risk_below: Annotated[float, Field(gt=0, lt=1)] | None = None
 
 
 class ScorecardIn(_Strict):
@@ -654,6 +682,19 @@ class _Names:
     scorecards: set[str]
     #: objective codes by scorecard slug
     objectives: dict[str, set[str]] = field(default_factory=dict)
+    #: KPI codes by scorecard slug
+    kpis: dict[str, set[str]] = field(default_factory=dict)
+    #: each scorecard's parent scorecard (the one it is cascaded from)
+    parents: dict[str, str | None] = field(default_factory=dict)
+
+    def above(self, card: str) -> list[str]:
+        """The scorecards ``card`` is cascaded from: its parent, that one's parent ..."""
+        out: list[str] = []
+        parent = self.parents.get(card)
+        while parent is not None and parent not in out and parent != card:
+            out.append(parent)
+            parent = self.parents.get(parent)
+        return out
 
 
 def _cross_check(doc: Document) -> Iterator[DocError]:
@@ -665,6 +706,11 @@ def _cross_check(doc: Document) -> Iterator[DocError]:
         objectives={
             s.slug: {o.code for p in s.perspectives for o in p.objectives} for s in doc.scorecards
         },
+        kpis={
+            s.slug: {k.code for p in s.perspectives for o in p.objectives for k in o.kpis}
+            for s in doc.scorecards
+        },
+        parents={s.slug: s.parent for s in doc.scorecards},
     )
     yield from _check_units(doc.units)
     yield from _check_users(doc.users, names)
@@ -764,6 +810,7 @@ def _check_scorecard(card: ScorecardIn, where: str, names: _Names) -> Iterator[D
         yield from _check_objective(objective, card, path, names)
     for path, kpi in kpi_paths:
         yield from _check_kpi(kpi, path, names)
+        yield from _check_kpi_alignment(kpi, card, path, names)
     yield from _check_formulas(kpi_paths)
     yield from _check_links(card, where, names)
     yield from _check_initiatives(card, where, names)
@@ -818,6 +865,11 @@ def _check_objective(
 def _check_kpi(kpi: KpiIn, path: str, names: _Names) -> Iterator[DocError]:
     yield from _user_ref(kpi.owner, names, f"{path}.owner")
     yield from _user_ref(kpi.updater, names, f"{path}.updater")
+    if kpi.values_need_approval and kpi.owner is None:
+        yield DocError(
+            f"{path}.values_need_approval",
+            "values need the owner's approval, but the KPI has no owner: give it an owner.",
+        )
     spec = spec_of(kpi)
     problems = validate_spec(spec)
     for problem in problems:
@@ -834,6 +886,31 @@ def _check_kpi(kpi: KpiIn, path: str, names: _Names) -> Iterator[DocError]:
         )
     yield from _check_measurements(kpi, path, names.fiscal_month)
     yield from _check_targets(kpi, spec if not problems else None, path, names.fiscal_month)
+
+
+def _check_kpi_alignment(
+    kpi: KpiIn, card: ScorecardIn, path: str, names: _Names
+) -> Iterator[DocError]:
+    """A KPI aligns to a KPI of a scorecard its own is cascaded from (as the app allows)."""
+    if kpi.aligned_to is None:
+        return
+    card_slug, code = kpi.aligned_to.split("/", 1)
+    above = names.above(card.slug)
+    if card_slug not in names.scorecards:
+        message = f"no scorecard “{card_slug}”."
+    elif code not in names.kpis[card_slug]:
+        message = f"no KPI “{code}” in scorecard “{card_slug}”."
+    elif card_slug == card.slug:
+        message = "a KPI can only be aligned to a KPI of a scorecard above its own."
+    elif card_slug not in above:
+        message = (
+            f"scorecard “{card.slug}” is not cascaded from “{card_slug}” "
+            + (f"(it is cascaded from {', '.join(above)}); " if above else "(it has no parent); ")
+            + "a KPI can only be aligned to a KPI of a scorecard above its own."
+        )
+    else:
+        return
+    yield DocError(f"{path}.aligned_to", message)
 
 
 def _check_measurements(kpi: KpiIn, path: str, fiscal_month: int) -> Iterator[DocError]:

@@ -8,7 +8,8 @@ is returned, so an export never hands out a document that ``scorecard load``
 would refuse.
 
 What the format has no place for is not written: passwords, who recorded a value
-and when, superseded (corrected) values, comments, and people who own something
+and when, superseded (corrected) values, values still waiting for the owner's
+approval (or rejected), comments and other history, and people who own something
 but are no longer members of the organization (the reference is left out).
 """
 
@@ -26,8 +27,9 @@ from pydantic import BaseModel
 from scorecard.engine import periods
 from scorecard.engine.types import Interval
 from scorecard.initiatives.models import Initiative, Task
-from scorecard.kpis.models import Kpi, Measurement, Target
+from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
 from scorecard.organizations.models import Membership, Organization, Unit
+from scorecard.planning.models import Benchmark, ForecastRule, Funnel, FunnelStage
 from scorecard.strategy.models import (
     Objective,
     ObjectiveAlignment,
@@ -39,7 +41,9 @@ from scorecard.strategy.models import (
 from .document import (
     AlignmentIn,
     BandIn,
+    BenchmarkIn,
     DocumentError,
+    FunnelIn,
     InitiativeIn,
     KpiIn,
     LinkIn,
@@ -138,12 +142,22 @@ class _Org:
     kpis: dict[int, list[Kpi]]
     targets: dict[int, list[Target]]
     measurements: dict[int, list[Measurement]]
+    #: values entered but waiting for the owner's approval, by KPI
+    pending: dict[int, list[Measurement]]
+    #: the KPI each KPI is aligned to (a KPI of a scorecard above), by KPI
+    kpi_parents: dict[int, Kpi]
+    benchmarks: dict[int, list[Benchmark]]
+    funnels: dict[int, list[Funnel]]
+    stages: dict[int, list[FunnelStage]]
+    at_risk_below: dict[int, float]
     links: dict[int, list[ObjectiveLink]]
     alignments: dict[int, list[ObjectiveAlignment]]
     initiatives: dict[int, list[Initiative]]
     initiative_objectives: dict[int, list[int]]
     tasks: dict[int, list[Task]]
     objective_by_id: dict[int, Objective]
+    #: every KPI's code by its id
+    kpi_codes: dict[int, str]
     card_by_id: dict[int, Scorecard]
 
 
@@ -173,6 +187,17 @@ def _read(organization: Organization) -> _Org:
     initiative_objectives: dict[int, list[int]] = defaultdict(list)
     for initiative_id, objective_id in through:
         initiative_objectives[initiative_id].append(objective_id)
+    current = list(
+        Measurement.objects.filter(
+            kpi__scorecard__organization=organization, superseded_at__isnull=True
+        ).order_by("period_start")
+    )
+    approved = Measurement.Approval.APPROVED
+    kpis = list(
+        Kpi.objects.filter(scorecard__organization=organization)
+        .select_related("owner", "updater")
+        .order_by("position", "id")
+    )
     return _Org(
         organization=organization,
         units=list(Unit.objects.filter(organization=organization).order_by("name", "slug")),
@@ -189,23 +214,44 @@ def _read(organization: Organization) -> _Org:
             "scorecard_id",
         ),
         objectives=_grouped(objectives, "perspective_id"),
-        kpis=_grouped(
-            Kpi.objects.filter(scorecard__organization=organization)
-            .select_related("owner", "updater")
-            .order_by("position", "id"),
-            "objective_id",
-        ),
+        kpis=_grouped(kpis, "objective_id"),
+        kpi_codes={k.pk: k.code for k in kpis},
         targets=_grouped(
             Target.objects.filter(kpi__scorecard__organization=organization).order_by(
                 "period_start"
             ),
             "kpi_id",
         ),
-        measurements=_grouped(
-            Measurement.objects.filter(
-                kpi__scorecard__organization=organization, superseded_at__isnull=True
-            ).order_by("period_start"),
+        measurements=_grouped((m for m in current if m.approval == approved), "kpi_id"),
+        pending=_grouped((m for m in current if m.approval != approved), "kpi_id"),
+        kpi_parents={
+            a.child_id: a.parent
+            for a in KpiAlignment.objects.filter(
+                child__scorecard__organization=organization
+            ).select_related("parent")
+        },
+        # Newest first as the benchmark library lists them; equal dates in the order
+        # entered, which a load keeps (rows are created in file order).
+        benchmarks=_grouped(
+            Benchmark.objects.filter(kpi__scorecard__organization=organization).order_by(
+                "-as_of", "id"
+            ),
             "kpi_id",
+        ),
+        funnels=_grouped(
+            Funnel.objects.filter(scorecard__organization=organization).order_by("name", "id"),
+            "scorecard_id",
+        ),
+        stages=_grouped(
+            FunnelStage.objects.filter(funnel__scorecard__organization=organization).order_by(
+                "position", "id"
+            ),
+            "funnel_id",
+        ),
+        at_risk_below=dict(
+            ForecastRule.objects.filter(scorecard__organization=organization).values_list(
+                "scorecard_id", "at_risk_below"
+            )
         ),
         links=_grouped(
             ObjectiveLink.objects.filter(cause__scorecard__organization=organization).order_by(
@@ -314,6 +360,7 @@ class _Builder:
                 "aggregator": card.aggregator,
                 "missing_policy": card.missing_policy,
                 "score_cap": _number(card.score_cap),
+                "at_risk_below": _number(self.data.at_risk_below.get(card.pk)),
             },
         )
         unit_slug = next(u.slug for u in self.data.units if u.pk == card.unit_id)
@@ -332,6 +379,24 @@ class _Builder:
                 "initiatives": [
                     self.initiative(card, i) for i in self.data.initiatives.get(card.pk, [])
                 ],
+                "funnels": [self.funnel(card, f) for f in self.data.funnels.get(card.pk, [])],
+            },
+        )
+
+    def funnel(self, card: Scorecard, funnel: Funnel) -> dict[str, Any]:
+        stages = self.data.stages.get(funnel.pk, [])
+        codes = self.data.kpi_codes
+        costs = [_number(s.cost) for s in stages]
+        return _compact(
+            FunnelIn,
+            {
+                "name": _text(funnel.name),
+                "description": _text(funnel.description),
+                "stages": _Flow(codes.get(s.kpi_id, f"?{s.kpi_id}") for s in stages),
+                # The first stage's cost is never used, so it is always written as null.
+                "costs": _Flow([None, *costs[1:]])
+                if any(c is not None for c in costs[1:])
+                else None,
             },
         )
 
@@ -386,6 +451,7 @@ class _Builder:
 
     def kpi(self, card: Scorecard, kpi: Kpi) -> dict[str, Any]:
         where = f"KPI {card.slug}/{kpi.code}"
+        owner = self.person(kpi.owner, f"{where}: owner")
         numbers = (
             "baseline", "minimum", "maximum", "target", "tolerance", "band_low", "band_high",
             "red_flag", "weight",
@@ -406,14 +472,65 @@ class _Builder:
             "formula": _text(kpi.formula),
             "formula_mode": kpi.formula_mode,
             "thresholds": self.thresholds(kpi),
-            "owner": self.person(kpi.owner, f"{where}: owner"),
+            "owner": owner,
             "updater": self.person(kpi.updater, f"{where}: updater"),
+            "values_need_approval": kpi.values_need_approval and owner is not None,
+            "unit_rollup": kpi.unit_rollup,
+            "aligned_to": self.kpi_parent(card, kpi, where),
             "targets": [self.target(kpi, t) for t in self.data.targets.get(kpi.pk, [])],
+            "benchmarks": [self.benchmark(b) for b in self.data.benchmarks.get(kpi.pk, [])],
             "measurements": self.measurements(kpi, where),
         }
+        if kpi.values_need_approval and owner is None:
+            self.warnings.append(
+                f"{where}: its values need the owner's approval, but it has no owner in the "
+                "document; the approval is left out."
+            )
         # The model's field order, so every export lists a KPI's fields the same way.
         ordered = {name: data[name] for name in KpiIn.model_fields if name in data}
         return _compact(KpiIn, ordered)
+
+    def kpi_parent(self, card: Scorecard, kpi: Kpi, where: str) -> str | None:
+        """``scorecard/code`` of the KPI this one is aligned to, when the document can say it."""
+        parent = self.data.kpi_parents.get(kpi.pk)
+        if parent is None:
+            return None
+        parent_card = self.data.card_by_id.get(parent.scorecard_id)
+        reference = f"{parent_card.slug if parent_card else '?'}/{parent.code}"
+        if parent_card is None or parent_card.slug not in self.chosen:
+            self.warnings.append(
+                f"{where}: its alignment to KPI {reference} is left out "
+                "(that scorecard is not exported)."
+            )
+            return None
+        if parent_card.pk not in self.above(card):
+            self.warnings.append(
+                f"{where}: its alignment to KPI {reference} is left out ({parent_card.slug} is "
+                f"not a scorecard {card.slug} is cascaded from, as a KPI alignment needs)."
+            )
+            return None
+        return reference
+
+    def above(self, card: Scorecard) -> set[int]:
+        """The ids of the exported scorecards ``card`` is cascaded from, directly or further up."""
+        out: set[int] = set()
+        parent = self.data.card_by_id.get(card.parent_id) if card.parent_id else None
+        while parent is not None and parent.pk not in out and parent.slug in self.chosen:
+            out.add(parent.pk)
+            parent = self.data.card_by_id.get(parent.parent_id) if parent.parent_id else None
+        return out
+
+    def benchmark(self, benchmark: Benchmark) -> dict[str, Any]:
+        return _compact(
+            BenchmarkIn,
+            {
+                "value": _number(benchmark.value),
+                "percentile": _number(benchmark.percentile),
+                "source": _text(benchmark.source),
+                "date": benchmark.as_of,
+                "note": _text(benchmark.note),
+            },
+        )
 
     def thresholds(self, kpi: Kpi) -> list[Any] | None:
         if not kpi.thresholds:
@@ -449,6 +566,12 @@ class _Builder:
         A list is used as soon as one value has a note, or when the gaps between
         values would outnumber the values.
         """
+        waiting = len(self.data.pending.get(kpi.pk, []))
+        if waiting:
+            self.warnings.append(
+                f"{where}: {waiting} value{'' if waiting == 1 else 's'} waiting for approval "
+                f"{'is' if waiting == 1 else 'are'} left out."
+            )
         rows = self.data.measurements.get(kpi.pk, [])
         if not rows:
             return []

@@ -21,9 +21,9 @@ from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine.types import Interval
 from scorecard.initiatives.models import Initiative, Task
-from scorecard.kpis.models import Kpi, Measurement, Target
+from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
 from scorecard.organizations.models import Membership, Organization, Unit
-from scorecard.planning.models import Benchmark
+from scorecard.planning.models import Benchmark, ForecastRule
 from scorecard.planning.services import funnel_create
 from scorecard.strategy.models import (
     Objective,
@@ -51,6 +51,10 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 DEMO_FILE_NAME = "northwind.yaml"
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / DEMO_FILE_NAME
 BATCH_SIZE = 2000
+#: Fields of a document's KPI that are not plain columns of the Kpi model.
+KPI_FIELDS_NOT_COPIED = {
+    "targets", "measurements", "owner", "updater", "thresholds", "benchmarks", "aligned_to",
+}  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -67,8 +71,11 @@ class LoadSummary:
     links: int = 0
     alignments: int = 0
     kpis: int = 0
+    kpi_alignments: int = 0
     targets: int = 0
     measurements: int = 0
+    benchmarks: int = 0
+    funnels: int = 0
     initiatives: int = 0
     tasks: int = 0
 
@@ -167,6 +174,7 @@ def _load(document: Document, *, replace: bool, loaded_by: Any) -> LoadSummary:
     for card_in in _parents_first(document):
         writer.scorecard(card_in)
     writer.alignments(document)
+    writer.kpi_alignments(document)
     return summary
 
 
@@ -301,6 +309,10 @@ class _Writer:
         )
         self.cards[card_in.slug] = card
         self.summary.scorecards += 1
+        if card_in.settings.at_risk_below is not None:
+            ForecastRule.objects.create(
+                scorecard=card, at_risk_below=card_in.settings.at_risk_below
+            )
         kpis = self.perspectives_and_objectives(card_in, card)
         self.kpis(card, kpis)
         self.links(card_in)
@@ -318,6 +330,7 @@ class _Writer:
                 kpis=[codes[code] for code in f_in.stages],
                 costs=f_in.costs,
             )
+        self.summary.funnels += len(card_in.funnels)
 
     def perspectives_and_objectives(
         self, card_in: ScorecardIn, card: Scorecard
@@ -358,7 +371,7 @@ class _Writer:
             measurements.extend(self.measurements(kpi, k_in))
         Target.objects.bulk_create(targets, batch_size=BATCH_SIZE)
         Measurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
-        Benchmark.objects.bulk_create(
+        benchmarks = Benchmark.objects.bulk_create(
             Benchmark(
                 kpi=kpi,
                 value=b.value,
@@ -376,12 +389,11 @@ class _Writer:
         self.summary.kpis += len(rows)
         self.summary.targets += len(targets)
         self.summary.measurements += len(measurements)
+        self.summary.benchmarks += len(benchmarks)
 
     def kpi(self, k_in: KpiIn, card: Scorecard, objective: Objective, position: int) -> Kpi:
         # The document's KPI fields carry the model's names, so most copy across as they are.
-        fields = k_in.model_dump(
-            exclude={"targets", "measurements", "owner", "updater", "thresholds", "benchmarks"}
-        )
+        fields = k_in.model_dump(exclude=KPI_FIELDS_NOT_COPIED)
         return Kpi(
             scorecard=card,
             objective=objective,
@@ -492,6 +504,22 @@ class _Writer:
             for a in o_in.aligned_to
         )
         self.summary.alignments += len(rows)
+
+    def kpi_alignments(self, document: Document) -> None:
+        """A unit's KPI aligned to the same KPI of a scorecard above (checked to exist)."""
+        rows = KpiAlignment.objects.bulk_create(
+            KpiAlignment(
+                child=self.kpi_rows[card_in.slug][k_in.code],
+                parent=self.kpi_rows[card][code],
+            )
+            for card_in in document.scorecards
+            for p_in in card_in.perspectives
+            for o_in in p_in.objectives
+            for k_in in o_in.kpis
+            if k_in.aligned_to is not None
+            for card, code in [_split(k_in.aligned_to)]
+        )
+        self.summary.kpi_alignments += len(rows)
 
 
 def _split(reference: str) -> tuple[str, str]:
