@@ -680,6 +680,11 @@ class RiskMark:
         return chance_text(self.chance)
 
     @property
+    def short_label(self) -> str:
+        """The chance for the pill of the scorecard table: "<1 %" saves room there."""
+        return "<1\u00a0%" if self.chance < 0.01 else chance_text(self.chance)
+
+    @property
     def explanation(self) -> str:
         """One sentence for the tooltip: what the chance is of, and the rule."""
         return (

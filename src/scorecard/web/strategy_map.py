@@ -501,11 +501,11 @@ def _box(box: MapBox, rect: Rect) -> str:
     risk = ""
     if box.risk:
         label += f"; {box.risk}"
-        # A small triangle between the status and the score, in the bottom line.
-        tx, ty = x + rect.w - 62, y + rect.h - 13
+        # A small triangle in the top right corner (names wrap before reaching it).
+        tx, ty = x + rect.w - 14, y + 13
         risk = (
-            f'<path class="risk" d="M{tx:.0f} {ty - 5:.0f} L{tx + 6:.0f} {ty + 5:.0f} '
-            f'L{tx - 6:.0f} {ty + 5:.0f} Z" fill="#d64545"/>'
+            f'<path class="risk" d="M{tx:.0f} {ty - 4:.0f} L{tx + 5:.0f} {ty + 4:.0f} '
+            f'L{tx - 5:.0f} {ty + 4:.0f} Z" fill="#d64545"/>'
         )
     return (
         f'<a href="{escape(box.url)}" aria-label="{escape(label)}">'

@@ -316,7 +316,7 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
 
 
 def _risk_sentence(rows: list[Any], risks: dict[str, Any]) -> str:
-    """ "2 KPIs at risk: Revenue (23 % chance), …" for a map box's tooltip."""
+    """A map box's tooltip sentence: "2 KPIs at risk: Revenue (23 % chance), …"."""
     if not rows:
         return ""
     names = ", ".join(f"{r.kpi.name} ({risks[r.kpi.code].chance_label} chance)" for r in rows)
