@@ -116,6 +116,40 @@ def test_forecast_and_chance_of_meeting_the_target(world) -> None:
     assert len(p.forecast) == selectors.FORECAST_STEPS and not p.seasonal
 
 
+def test_at_risk_marks_agree_with_the_kpi_page(world, django_assert_num_queries) -> None:
+    from scorecard.kpis.scoring import scorecard_evaluate_with_input
+
+    objective = ObjectiveFactory(perspective__scorecard=world.scorecard)
+    for code, target in [("sales", 150), ("visits", 120)]:
+        kpi = KpiFactory(
+            objective=objective, code=code, name=code.title(), minimum=0, maximum=None,
+            baseline=None, target=target, time_aggregation="sum",
+        )  # fmt: skip
+        for month, value in zip([7, 8, 9, 10], [100, 110, 125, 130], strict=True):
+            Measurement.objects.create(
+                kpi=kpi, period_start=dt.date(2026, month, 1), value=value,
+                recorded_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+            )  # fmt: skip
+    result, sc = scorecard_evaluate_with_input(scorecard=world.scorecard, as_of=AS_OF)
+    with django_assert_num_queries(1):  # the rule, and no rule: nothing to mark
+        assert (
+            selectors.at_risk_marks(scorecard=world.scorecard, sc=sc, result=result, as_of=AS_OF)
+            == {}
+        )
+    services.forecast_rule_set(scorecard=world.scorecard, at_risk_below=50)
+    with django_assert_num_queries(1):
+        marks = selectors.at_risk_marks(
+            scorecard=world.scorecard, sc=sc, result=result, as_of=AS_OF
+        )
+    assert set(marks) == {"sales"}  # visits: 142.5 ± 4.68 against 120, over 99 %
+    mark = marks["sales"]
+    page = selectors.kpi_planning(kpi=kpi.__class__.objects.get(code="sales"), as_of=AS_OF,
+                                  window=_october(), current_target=150)  # fmt: skip
+    assert mark.chance == page.chance == approx(0.0544, abs=1e-3)
+    assert mark.period.start == dt.date(2026, 11, 1) and mark.target == 150
+    assert mark.chance_label == "5\u00a0%" and "at risk below 50\u00a0%" in mark.explanation
+
+
 def test_link_evidence_untested_with_little_data(sales) -> None:
     other = ObjectiveFactory(perspective=sales.internal, code="grow", name="Grow")
     KpiFactory(objective=other, code="growth", indicator="leading")

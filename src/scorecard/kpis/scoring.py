@@ -310,14 +310,28 @@ def scorecard_evaluate(
     (docs/cascading.md): the scorecards below are loaded together, so this costs
     one query more than the scorecard alone, plus five when anything is aligned.
     """
+    result, _ = scorecard_evaluate_with_input(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
+    )
+    return result
+
+
+def scorecard_evaluate_with_input(
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str = "period",
+    known_at: dt.datetime | None = None,
+    rows: ScorecardRows | None = None,
+) -> tuple[ScorecardResult, ScorecardInput]:
+    """:func:`scorecard_evaluate` and the scorecard's own engine input it scored, so
+    that callers needing the values and targets again (the forecasts of the "at risk"
+    rule) do not load them a second time."""
     alignments = alignment_rows(scorecard.organization_id)
     below = scorecards_below(scorecard.pk, alignments)
     if not below:
-        return evaluate_scorecard(
-            scorecard_input(scorecard, known_at=known_at, rows=rows),
-            as_of=as_of,
-            view=et.View(view),
-        )
+        sc = scorecard_input(scorecard, known_at=known_at, rows=rows)
+        return evaluate_scorecard(sc, as_of=as_of, view=et.View(view)), sc
     cards = [
         scorecard,
         *Scorecard.objects.filter(pk__in=below).select_related("organization").order_by("pk"),
@@ -331,7 +345,7 @@ def scorecard_evaluate(
         as_of=as_of,
         view=et.View(view),
     )
-    return result.scorecards[scorecard.slug]
+    return result.scorecards[scorecard.slug], inputs[scorecard.pk]
 
 
 @dataclass(frozen=True)

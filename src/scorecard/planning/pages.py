@@ -1,5 +1,6 @@
 """What the planning app adds to pages of the web app: the KPI page's planning panel and
-forecast chart, and the evidence marks of the strategy map.
+forecast chart, the evidence marks of the strategy map, and the "at risk" marks of the
+scorecard table and the map.
 
 Kept apart from planning/views.py so that web/views.py can import it without a cycle.
 """
@@ -13,10 +14,12 @@ from typing import Any
 from django.http import HttpRequest
 
 from scorecard import clock
+from scorecard.engine.evaluate import ScorecardInput
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.scoring import ScorecardRows, kpi_spec, scorecard_input
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
+from scorecard.strategy.selectors import ScorecardPage
 from scorecard.web.charts import status_zones, value_range
 from scorecard.web.templatetags.scorecard_format import format_number
 
@@ -49,6 +52,7 @@ def kpi_page_extras(
     result: Any,
     as_of: dt.date,
     rows: ScorecardRows | None = None,
+    sc: ScorecardInput | None = None,
 ) -> dict[str, Any]:
     """What the planning app adds to the KPI page: the planning panel and a chart with
     the forecast band (replacing the plain history chart when there is a forecast)."""
@@ -61,7 +65,8 @@ def kpi_page_extras(
             problems.append(f"“{request.GET.get(name)}” is not a number.")
             return None
 
-    sc = scorecard_input(scorecard, rows=rows)
+    # The values and targets the page already scored, when it passes them.
+    sc = sc or scorecard_input(scorecard, rows=rows)
     planning = selectors.kpi_planning(
         kpi=kpi,
         as_of=as_of,
@@ -113,3 +118,13 @@ def map_link_marks(
             text = f"{verdict}: r = {found.r:.2f} at a lag of {found.best_lag}"
         marks[(item.link.cause.code, item.link.effect.code)] = (item.verdict, text)
     return marks
+
+
+def risk_marks(page: ScorecardPage, as_of: dt.date) -> dict[str, selectors.RiskMark]:
+    """KPI code → "at risk" mark for the scorecard page and the map (one query, the
+    rule; the forecasts use the values the page already loaded)."""
+    if page.input is None:
+        return {}
+    return selectors.at_risk_marks(
+        scorecard=page.scorecard, sc=page.input, result=page.result, as_of=as_of
+    )

@@ -353,15 +353,85 @@ class KpiPlanning:
 
     @property
     def chance_label(self) -> str:
-        """The chance in words for people: whole percent, "under 1 %" and "over 99 %"
-        rather than a falsely certain 0 % or 100 %."""
-        if self.chance is None:
-            return "—"
-        if self.chance < 0.01:
-            return "under 1\u00a0%"
-        if self.chance > 0.99:
-            return "over 99\u00a0%"
-        return f"{self.chance * 100:.0f}\u00a0%"
+        """The chance in words for people (see :func:`chance_text`)."""
+        return chance_text(self.chance)
+
+
+def chance_text(chance: float | None) -> str:
+    """A chance in words for people: whole percent, "under 1 %" and "over 99 %"
+    rather than a falsely certain 0 % or 100 %."""
+    if chance is None:
+        return "—"
+    if chance < 0.01:
+        return "under 1\u00a0%"
+    if chance > 0.99:
+        return "over 99\u00a0%"
+    return f"{chance * 100:.0f}\u00a0%"
+
+
+@dataclass
+class KpiForecast:
+    """A KPI's history up to the last complete period, the forecast of the periods from
+    the running one on, and the chance of meeting the running period's target."""
+
+    history: list[tuple[Period, float | None]]
+    running: Period
+    direction: bool | None
+    points: list[ForecastPoint] = field(default_factory=list)
+    seasonal: bool = False
+    chance: float | None = None
+    chance_period: Period | None = None
+    chance_target: float | None = None
+
+
+def kpi_forecast(
+    kpi_input: KpiInput,
+    values: dict[Period, float],
+    *,
+    as_of: dt.date,
+    fy: int,
+    current_target: float | None,
+) -> KpiForecast:
+    """The forecast of one KPI from its ``values`` per period (from ev.kpi_values) as
+    of ``as_of``; ``current_target`` (the target shown for the KPI) decides which way
+    is good for KPIs scored against a red flag. No queries: the KPI page and the
+    "at risk" marks of the scorecard page share it."""
+    spec = kpi_input.spec
+    interval = spec.interval
+    last = periods.last_complete_period(as_of, interval, fy)
+    out = KpiForecast(
+        history=_series(values, interval, last, fy),
+        running=periods.next_period(last, interval, fy),
+        direction=higher_is_better(spec, current_target),
+    )
+    if not out.history:
+        return out
+    # Fill the stretch between the last listed period and the running one with gaps.
+    series = [v for _, v in out.history]
+    period = out.history[-1][0]
+    while periods.next_period(period, interval, fy) < out.running:
+        period = periods.next_period(period, interval, fy)
+        series.append(None)
+    model, predictions = fc.forecast_series(
+        series, FORECAST_STEPS, season_length=SEASON.get(interval)
+    )
+    if model is None:
+        return out
+    out.seasonal = bool(model.seasonal)
+    period = out.running
+    for prediction in predictions:
+        target = periods.target_for_period(period, kpi_input.targets, kpi_input.path, spec.target)
+        out.points.append(
+            ForecastPoint(period, prediction.value, prediction.low, prediction.high, target)
+        )
+        period = periods.next_period(period, interval, fy)
+    first = out.points[0]
+    out.chance_period, out.chance_target = first.period, first.target
+    if out.direction is not None and first.target is not None:
+        out.chance = fc.chance_of_meeting(
+            predictions[0], first.target, higher_is_better=out.direction
+        )
+    return out
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -416,15 +486,17 @@ def kpi_planning(
     fy = scorecard.organization.fiscal_year_start_month
     sc = sc or scorecard_input(scorecard)
     kpi_input = next(k for k in sc.kpis if k.spec.code == kpi.code)
-    spec = kpi_input.spec
-    interval = spec.interval
-    last = periods.last_complete_period(as_of, interval, fy)
-    values = ev.kpi_values(sc, as_of)[kpi.code]
-    history = _series(values, interval, last, fy)
+    interval = kpi_input.spec.interval
+    forecast = kpi_forecast(
+        kpi_input,
+        ev.kpi_values(sc, as_of)[kpi.code],
+        as_of=as_of,
+        fy=fy,
+        current_target=current_target,
+    )
+    history, running, direction = forecast.history, forecast.running, forecast.direction
     known = [v for _, v in history[-PROPOSAL_PERIODS:] if v is not None]
-    direction = higher_is_better(spec, current_target)
     target_row, upcoming = _target_rows(kpi, window.start)
-    running = periods.next_period(last, interval, fy)
     accept_periods = [running]
     for _ in range(11):
         accept_periods.append(periods.next_period(accept_periods[-1], interval, fy))
@@ -441,11 +513,11 @@ def kpi_planning(
         stats=None,
         proposals=[],
         benchmarks=list(Benchmark.objects.filter(kpi=kpi).select_related("added_by")),
-        forecast=[],
-        seasonal=False,
-        chance=None,
-        chance_period=None,
-        chance_target=None,
+        forecast=forecast.points,
+        seasonal=forecast.seasonal,
+        chance=forecast.chance,
+        chance_period=forecast.chance_period,
+        chance_target=forecast.chance_target,
         at_risk=False,
         risk_threshold=None,
         accept_periods=accept_periods,
@@ -516,8 +588,7 @@ def kpi_planning(
                 shown.value, planning.stats, higher_is_better=direction is not False
             )
             shown.warnings = warning_texts(shown.check, planning.stats, unit)
-    _forecast(planning, kpi_input, history, running, fy, direction)
-    rule = ForecastRule.objects.filter(scorecard=scorecard).first()
+    rule = forecast_rule_of(scorecard)
     planning.risk_threshold = rule.at_risk_below if rule else None
     planning.at_risk = fc.at_risk(planning.chance, planning.risk_threshold)
     return planning
@@ -588,43 +659,82 @@ def _growth_proposal(
     ), None
 
 
-def _forecast(
-    planning: KpiPlanning,
-    kpi_input: KpiInput,
-    history: list[tuple[Period, float | None]],
-    running: Period,
-    fy: int,
-    direction: bool | None,
-) -> None:
-    spec = kpi_input.spec
-    if not history:
-        return
-    interval = spec.interval
-    # Fill the stretch between the last listed period and the running one with gaps.
-    values = [v for _, v in history]
-    period = history[-1][0]
-    while periods.next_period(period, interval, fy) < running:
-        period = periods.next_period(period, interval, fy)
-        values.append(None)
-    model, predictions = fc.forecast_series(
-        values, FORECAST_STEPS, season_length=SEASON.get(interval)
-    )
-    if model is None:
-        return
-    planning.seasonal = bool(model.seasonal)
-    period = running
-    for prediction in predictions:
-        target = periods.target_for_period(period, kpi_input.targets, kpi_input.path, spec.target)
-        planning.forecast.append(
-            ForecastPoint(period, prediction.value, prediction.low, prediction.high, target)
+def forecast_rule_of(scorecard: Scorecard) -> ForecastRule | None:
+    """The scorecard's "at risk" rule, or None when it is off (one query)."""
+    return ForecastRule.objects.filter(scorecard=scorecard).first()
+
+
+@dataclass(frozen=True)
+class RiskMark:
+    """A KPI that the "at risk" rule marks: its chance of meeting the running period's
+    target is below the scorecard's threshold."""
+
+    chance: float
+    period: Period
+    target: float
+    threshold: float
+    unit: str = ""
+
+    @property
+    def chance_label(self) -> str:
+        return chance_text(self.chance)
+
+    @property
+    def short_label(self) -> str:
+        """The chance for the pill of the scorecard table: "<1 %" saves room there."""
+        return "<1\u00a0%" if self.chance < 0.01 else chance_text(self.chance)
+
+    @property
+    def explanation(self) -> str:
+        """One sentence for the tooltip: what the chance is of, and the rule."""
+        return (
+            f"The forecast gives {chance_text(self.chance)} chance of meeting the "
+            f"{period_label(self.period)} target of {_fmt(self.target, self.unit)}; this "
+            f"scorecard marks KPIs at risk below {self.threshold * 100:.0f}\u00a0% "
+            "(set on its planning page)."
         )
-        period = periods.next_period(period, interval, fy)
-    first = planning.forecast[0]
-    planning.chance_period, planning.chance_target = first.period, first.target
-    if direction is not None and first.target is not None:
-        planning.chance = fc.chance_of_meeting(
-            predictions[0], first.target, higher_is_better=direction
+
+
+def at_risk_marks(
+    *, scorecard: Scorecard, sc: ScorecardInput, result: ScorecardResult, as_of: dt.date
+) -> dict[str, RiskMark]:
+    """KPI code → mark for the KPIs the scorecard's "at risk" rule flags as of ``as_of``.
+
+    ``sc`` and ``result`` are what the page already loaded and scored, so this costs
+    one query (the rule) whatever the number of KPIs, and nothing more when the rule
+    is off. The forecasts are those of the KPI page (:func:`kpi_forecast`).
+    """
+    rule = forecast_rule_of(scorecard)
+    if rule is None:
+        return {}
+    values = ev.kpi_values(sc, as_of)
+    marks = {}
+    for kpi_input in sc.kpis:
+        code = kpi_input.spec.code
+        shown = result.kpis.get(code)
+        if shown is None or shown.error:
+            continue
+        forecast = kpi_forecast(
+            kpi_input,
+            values.get(code, {}),
+            as_of=as_of,
+            fy=sc.fiscal_year_start_month,
+            current_target=shown.target,
         )
+        if (
+            fc.at_risk(forecast.chance, rule.at_risk_below)
+            and forecast.chance is not None
+            and forecast.chance_period is not None
+            and forecast.chance_target is not None
+        ):
+            marks[code] = RiskMark(
+                forecast.chance,
+                forecast.chance_period,
+                forecast.chance_target,
+                rule.at_risk_below,
+                kpi_input.spec.unit,
+            )
+    return marks
 
 
 # --- what-if -----------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Max
 
-from scorecard.engine.evaluate import KpiResult, NodeResult, ScorecardResult
+from scorecard.engine.evaluate import KpiResult, NodeResult, ScorecardInput, ScorecardResult
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.scoring import ScorecardRows, scorecard_evaluate, scorecard_rows
+from scorecard.kpis.scoring import ScorecardRows, scorecard_evaluate_with_input, scorecard_rows
 from scorecard.organizations.models import Organization
 
 from .models import Objective, ObjectiveLink, Perspective, Scorecard
@@ -65,6 +65,8 @@ class ScorecardPage:
     perspectives: list[PerspectiveRow]
     rows: ScorecardRows
     links: list[tuple[int, int]]
+    #: The engine input that was scored (values and targets), for forecasts on the page.
+    input: ScorecardInput | None = None
 
 
 def last_updates(kpi_ids: list[int], known_at: dt.datetime | None = None) -> dict[int, Any]:
@@ -86,7 +88,7 @@ def scorecard_page(
     corrections are left out), so a past report can be shown again as it was.
     """
     rows = scorecard_rows(scorecard)
-    result = scorecard_evaluate(
+    result, sc = scorecard_evaluate_with_input(
         scorecard=scorecard, as_of=as_of, view=view, rows=rows, known_at=known_at
     )
     updates = last_updates([k.pk for k in rows.kpis], known_at)
@@ -110,4 +112,4 @@ def scorecard_page(
             "cause_id", "effect_id"
         )
     )
-    return ScorecardPage(scorecard, result, perspectives, rows, links)
+    return ScorecardPage(scorecard, result, perspectives, rows, links, sc)

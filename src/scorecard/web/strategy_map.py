@@ -57,6 +57,9 @@ class MapBox:
     url: str
     color: str = ""
     status_text: str = ""
+    #: Set when KPIs of the objective are "at risk" (planning's forecast rule): a
+    #: sentence naming them for the tooltip; the box gets a small warning triangle.
+    risk: str = ""
 
 
 @dataclass(frozen=True)
@@ -495,6 +498,15 @@ def _box(box: MapBox, rect: Rect) -> str:
     )
     status_text = box.status_text or box.status.replace("_", " ")
     label = f"{box.name}: {box.score_text}, {status_text}"
+    risk = ""
+    if box.risk:
+        label += f"; {box.risk}"
+        # A small triangle in the top right corner (names wrap before reaching it).
+        tx, ty = x + rect.w - 14, y + 13
+        risk = (
+            f'<path class="risk" d="M{tx:.0f} {ty - 4:.0f} L{tx + 5:.0f} {ty + 4:.0f} '
+            f'L{tx - 5:.0f} {ty + 4:.0f} Z" fill="#d64545"/>'
+        )
     return (
         f'<a href="{escape(box.url)}" aria-label="{escape(label)}">'
         f"<title>{escape(label)}</title>"
@@ -507,5 +519,5 @@ def _box(box: MapBox, rect: Rect) -> str:
         f'<text x="{x + 29:.0f}" y="{y + rect.h - 9:.0f}" class="status">'
         f"{escape(status_text)}</text>"
         f'<text x="{x + rect.w - 10:.0f}" y="{y + rect.h - 9:.0f}" text-anchor="end" '
-        f'class="score">{escape(box.score_text)}</text></a>'
+        f'class="score">{escape(box.score_text)}</text>{risk}</a>'
     )

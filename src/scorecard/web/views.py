@@ -36,7 +36,7 @@ from scorecard.kpis.services import (
 from scorecard.organizations import selectors as org_selectors
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
-from scorecard.planning.pages import kpi_page_extras, map_link_marks
+from scorecard.planning.pages import kpi_page_extras, map_link_marks, risk_marks
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import usage_record_view
 from scorecard.strategy import selectors as strategy_selectors
@@ -232,6 +232,8 @@ def _scorecard_context(
         "views": VIEW_LABELS,
         "param_errors": errors + known_errors,
         "sparks": sparks,
+        # KPI code → "at risk" mark when the scorecard's forecast rule is on.
+        "risks": risk_marks(page, as_of),
         "known_at": known_at,
         "known": known,
         "period_query": _period_query(as_of, view, known),
@@ -266,6 +268,7 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
     )
     query = _period_query(as_of, view, known)
+    risks = risk_marks(page, as_of)
     bands = [
         MapBand(
             p.perspective.name,
@@ -277,6 +280,7 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
                     score_text=pct(o.result.score),
                     status_text=status_label(o.result.status),
                     url=_objective_url(org_slug, sc_slug, o.objective.code, query),
+                    risk=_risk_sentence([k for k in o.kpis if k.kpi.code in risks], risks),
                 )
                 for o in p.objectives
             ),
@@ -306,8 +310,17 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
             "known_at": known_at,
             "known": known,
             "period_query": query,
+            "risks": risks,
         },
     )
+
+
+def _risk_sentence(rows: list[Any], risks: dict[str, Any]) -> str:
+    """A map box's tooltip sentence: "2 KPIs at risk: Revenue (23 % chance), …"."""
+    if not rows:
+        return ""
+    names = ", ".join(f"{r.kpi.name} ({risks[r.kpi.code].chance_label} chance)" for r in rows)
+    return f"{len(rows)} KPI{'s' if len(rows) != 1 else ''} at risk: {names}"
 
 
 # --- KPI page and entry -----------------------------------------------------------------
@@ -392,7 +405,11 @@ def _kpi_context(
         "period_query": _period_query(as_of, view),
     }
     # Target assistant, benchmarks and the forecast band (scorecard.planning).
-    context.update(kpi_page_extras(request, scorecard, kpi, membership, result, as_of, page.rows))
+    context.update(
+        kpi_page_extras(
+            request, scorecard, kpi, membership, result, as_of, page.rows, sc=page.input
+        )
+    )
     return context
 
 
