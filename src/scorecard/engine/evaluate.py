@@ -359,14 +359,18 @@ def _score_kpi(
 def _history(
     code: str, series: Series, window: Period, fy: int
 ) -> tuple[tuple[dt.date, float | None, float | None], ...]:
-    spec = series.specs[code]
-    period = pr.period_containing(window.end, spec.interval, fy)
+    interval = series.specs[code].interval
+    period = pr.period_containing(window.end, interval, fy)
     rows: list[tuple[dt.date, float | None, float | None]] = []
     values = series.values[code]
+    own_target = series.own_target
+    previous = pr.previous_period
+    # Every row is one of the KPI's own periods: its value and target need no window.
     for _ in range(HISTORY_LENGTH):
-        rows.append((period.start, values.get(period), series.target(code, period)))
-        period = pr.previous_period(period, spec.interval, fy)
-    return tuple(reversed(rows))
+        rows.append((period.start, values.get(period), own_target(code, period)))
+        period = previous(period, interval, fy)
+    rows.reverse()
+    return tuple(rows)
 
 
 def _scored(result: KpiResult) -> bool:

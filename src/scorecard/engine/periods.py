@@ -185,6 +185,22 @@ def aggregate_over_window(
     return aggregate([v for v, _, _ in inside], aggregation)
 
 
+def whole_period(value: float, days: int, aggregation: Aggregation) -> float | None:
+    """What :func:`aggregate_over_window` gives for one value over exactly its own period.
+
+    Most windows are one of the KPI's own periods (history rows, formula inputs, monthly
+    views); this does the same arithmetic without the overlap bookkeeping, so the result
+    is the same float to the last bit (``days`` is the period's length).
+    """
+    if aggregation is Aggregation.SUM:
+        return sum((value * days / days,))
+    if aggregation is Aggregation.AVERAGE:
+        return float(sum((value,))) / 1
+    if aggregation is Aggregation.COUNT:
+        return 1.0
+    return float(value)
+
+
 def target_on_path(path: TargetPath, day: dt.date) -> float:
     """The planned value at the end of ``day`` on a straight path (held flat beyond its ends).
 
@@ -241,15 +257,29 @@ def series_by_period(
     """
     if known is None:
         known = {}
-    out: dict[Period, float] = {}
-    for m in measurements:
-        day = m.period_start
-        if day <= as_of:
-            period = known.get(day)
-            if period is None:
-                period = known[day] = period_containing(day, interval, fiscal_year_start_month)
-            out[period] = m.value
-    return out
+    if not isinstance(measurements, Sequence):
+        measurements = tuple(measurements)
+    days = list(map(_START, measurements))
+    periods = list(map(known.get, days))
+    # all(): a Period is always true, None false (tested in C, without Period.__eq__).
+    if not all(periods) or (days and max(days) > as_of):
+        # Some period not looked up yet, or measurements after as_of: one by one.
+        out: dict[Period, float] = {}
+        for m in measurements:
+            day = m.period_start
+            if day <= as_of:
+                period = known.get(day)
+                if period is None:
+                    period = known[day] = period_containing(day, interval, fiscal_year_start_month)
+                out[period] = m.value
+        return out
+    # Every period known and none after as_of (the usual case): built in C, the same
+    # dictionary as the loop above (a repeated period keeps its place and the last value).
+    return dict(zip(periods, map(_VALUE, measurements), strict=True))  # type: ignore[arg-type]
+
+
+_START = operator.attrgetter("period_start")
+_VALUE = operator.attrgetter("value")
 
 
 def actual_in_window(

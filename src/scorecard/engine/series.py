@@ -10,10 +10,11 @@ input over the window first and then applies its formula; in
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from . import periods as pr
-from .formulas import Context, Parsed, evaluate
+from .formulas import Context, Parsed, compiled, run
 from .periods import Period
 from .scoring import score_value
 from .types import Aggregation, FormulaMode, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
@@ -52,6 +53,8 @@ class Series:
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
+        # Each KPI's target points by day, and the value that holds from each (lazily).
+        self._target_index: dict[str, tuple[list[dt.date], list[float]]] = {}
         # Each KPI's values in time order; dropped whenever compute() adds a value.
         self._sorted: dict[str, pr.SortedSeries] = {}
 
@@ -65,7 +68,7 @@ class Series:
             # latest period starting by its end is this one.
             if aggregation is Aggregation.LAST:
                 return own
-            return pr.aggregate_over_window(((window, own),), window, aggregation)
+            return pr.whole_period(own, (window.end - window.start).days + 1, aggregation)
         index = self._sorted.get(code)
         if index is None:
             index = self._sorted[code] = pr.SortedSeries.of(self.values[code])
@@ -77,6 +80,9 @@ class Series:
         if key in self._target_cache:
             return self._target_cache[key]
         spec = self.specs[code]
+        own = pr.period_containing(window.start, spec.interval, self.fy)
+        if own.start == window.start and own.end == window.end:
+            return self.own_target(code, window)
         target = pr.target_in_window(
             window,
             spec.interval,
@@ -88,6 +94,46 @@ class Series:
         )
         self._target_cache[key] = target
         return target
+
+    def own_target(self, code: str, period: Period) -> float | None:
+        """:meth:`target` over one of the KPI's own periods (the caller knows it is one):
+        its one target, aggregated as target_in_window() would."""
+        key = (code, period)
+        if key in self._target_cache:
+            return self._target_cache[key]
+        point = self._target_point(code, period)
+        target = (
+            None
+            if point is None
+            else pr.whole_period(
+                point, (period.end - period.start).days + 1, self.specs[code].aggregation
+            )
+        )
+        self._target_cache[key] = target
+        return target
+
+    def _target_point(self, code: str, period: Period) -> float | None:
+        """:func:`periods.target_for_period` with the KPI's target points indexed once."""
+        index = self._target_index.get(code)
+        if index is None:
+            if not self.targets[code]:
+                index = self._target_index[code] = ([], [])
+            # Stable sort: among points of the same day the first given stays first, and
+            # each tie keeps the first one's value (max() over the points picks it).
+            else:
+                points = sorted(self.targets[code], key=lambda p: p.period_start)
+                starts = [p.period_start for p in points]
+                chosen = [points[starts.index(day)].value for day in starts]
+                index = self._target_index[code] = (starts, chosen)
+        starts, chosen = index
+        if starts:
+            found = bisect_right(starts, period.start)
+            if found:
+                return chosen[found - 1]
+        path = self.paths.get(code)
+        if path is not None:
+            return pr.target_on_path(path, period.end)
+        return self.specs[code].target
 
     def value(self, code: str, window: Period) -> Result:
         """The KPI's value over ``window`` and a flag, honouring its formula mode."""
@@ -105,7 +151,7 @@ class Series:
             if flags:
                 flag = next((f for p, f in sorted(flags.items()) if p.overlap_days(window)), None)
             return self.actual(code, window), flag
-        return evaluate(parsed, self.context(parsed, window, spec.interval))
+        return run(compiled(parsed), self.context(parsed, window, spec.interval))
 
     def context(self, parsed: Parsed, window: Period, interval: Interval) -> Context:
         """What a formula sees when it is evaluated over ``window``."""
@@ -154,10 +200,32 @@ class Series:
                         period.start, interval, self.fy
                     )
                 periods.add(own)
-        for period in sorted(periods):
-            value, flag = evaluate(parsed, self.context(parsed, period, interval))
+        function = compiled(parsed)
+        values = self.values[code]
+        # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
+        ordered = sorted(periods, key=_ends)
+        if parsed.uses_kpi_functions:
+            contexts = (self.context(parsed, period, interval) for period in ordered)
+        else:
+            # Plain arithmetic on the inputs' values: one context whose values change.
+            inputs: dict[str, float | None] = {}
+            shared = Context(inputs)
+            refs = tuple(parsed.references)
+
+            def fill(period: Period) -> Context:
+                for ref in refs:
+                    inputs[ref] = self.value(ref, period)[0]
+                return shared
+
+            contexts = (fill(period) for period in ordered)
+        for period, context in zip(ordered, contexts, strict=True):
+            value, flag = run(function, context)
             if value is not None:
-                self.values[code][period] = value
+                values[period] = value
                 self._sorted.pop(code, None)
             elif flag:
                 self.flags.setdefault(code, {})[period] = flag
+
+
+def _ends(period: Period) -> tuple[dt.date, dt.date]:
+    return period.start, period.end
