@@ -361,16 +361,16 @@ def _history(
 ) -> tuple[tuple[dt.date, float | None, float | None], ...]:
     interval = series.specs[code].interval
     period = pr.period_containing(window.end, interval, fy)
-    rows: list[tuple[dt.date, float | None, float | None]] = []
-    values = series.values[code]
-    own_target = series.own_target
+    periods = [period]
     previous = pr.previous_period
-    # Every row is one of the KPI's own periods: its value and target need no window.
-    for _ in range(HISTORY_LENGTH):
-        rows.append((period.start, values.get(period), own_target(code, period)))
+    for _ in range(HISTORY_LENGTH - 1):
         period = previous(period, interval, fy)
-    rows.reverse()
-    return tuple(rows)
+        periods.append(period)
+    periods.reverse()
+    values = series.values[code]
+    # Every row is one of the KPI's own periods: its value and target need no window.
+    targets = series.own_targets(code, periods)
+    return tuple(zip([p.start for p in periods], map(values.get, periods), targets, strict=True))
 
 
 def _scored(result: KpiResult) -> bool:

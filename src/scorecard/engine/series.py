@@ -54,7 +54,7 @@ class Series:
         self._cache: dict[tuple[str, Period], Result] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
         # Each KPI's target points by day, and the value that holds from each (lazily).
-        self._target_index: dict[str, tuple[list[dt.date], list[float]]] = {}
+        self._target_indexes: dict[str, tuple[list[dt.date], list[float]]] = {}
         # Each KPI's values in time order; dropped whenever compute() adds a value.
         self._sorted: dict[str, pr.SortedSeries] = {}
 
@@ -82,7 +82,8 @@ class Series:
         spec = self.specs[code]
         own = pr.period_containing(window.start, spec.interval, self.fy)
         if own.start == window.start and own.end == window.end:
-            return self.own_target(code, window)
+            target = self._target_cache[key] = self.own_targets(code, (window,))[0]
+            return target
         target = pr.target_in_window(
             window,
             spec.interval,
@@ -95,45 +96,44 @@ class Series:
         self._target_cache[key] = target
         return target
 
-    def own_target(self, code: str, period: Period) -> float | None:
-        """:meth:`target` over one of the KPI's own periods (the caller knows it is one):
-        its one target, aggregated as target_in_window() would."""
-        key = (code, period)
-        if key in self._target_cache:
-            return self._target_cache[key]
-        point = self._target_point(code, period)
-        target = (
-            None
-            if point is None
-            else pr.whole_period(
-                point, (period.end - period.start).days + 1, self.specs[code].aggregation
-            )
-        )
-        self._target_cache[key] = target
-        return target
+    def own_targets(self, code: str, periods: Iterable[Period]) -> list[float | None]:
+        """:meth:`target` over some of the KPI's own periods (the caller knows they are):
+        each period's one target, aggregated as target_in_window() would."""
+        spec = self.specs[code]
+        aggregation = spec.aggregation
+        path = self.paths.get(code)
+        starts, chosen = self._target_index(code)
+        out: list[float | None] = []
+        for period in periods:
+            # periods.target_for_period: the latest point on or before the period wins,
+            # else the planned path, else the KPI's default target.
+            found = bisect_right(starts, period.start) if starts else 0
+            if found:
+                point: float | None = chosen[found - 1]
+            elif path is not None:
+                point = pr.target_on_path(path, period.end)
+            else:
+                point = spec.target
+            if point is None:
+                out.append(None)
+            elif aggregation is Aggregation.COUNT:
+                out.append(1.0)
+            else:
+                days = (period.end - period.start).days + 1
+                out.append(pr.whole_period(point, days, aggregation))
+        return out
 
-    def _target_point(self, code: str, period: Period) -> float | None:
-        """:func:`periods.target_for_period` with the KPI's target points indexed once."""
-        index = self._target_index.get(code)
+    def _target_index(self, code: str) -> tuple[list[dt.date], list[float]]:
+        """The KPI's target points' days in order, and the value that holds from each."""
+        index = self._target_indexes.get(code)
         if index is None:
-            if not self.targets[code]:
-                index = self._target_index[code] = ([], [])
             # Stable sort: among points of the same day the first given stays first, and
             # each tie keeps the first one's value (max() over the points picks it).
-            else:
-                points = sorted(self.targets[code], key=lambda p: p.period_start)
-                starts = [p.period_start for p in points]
-                chosen = [points[starts.index(day)].value for day in starts]
-                index = self._target_index[code] = (starts, chosen)
-        starts, chosen = index
-        if starts:
-            found = bisect_right(starts, period.start)
-            if found:
-                return chosen[found - 1]
-        path = self.paths.get(code)
-        if path is not None:
-            return pr.target_on_path(path, period.end)
-        return self.specs[code].target
+            points = sorted(self.targets[code], key=_start)
+            starts = [p.period_start for p in points]
+            chosen = [points[starts.index(day)].value for day in starts]
+            index = self._target_indexes[code] = (starts, chosen)
+        return index
 
     def value(self, code: str, window: Period) -> Result:
         """The KPI's value over ``window`` and a flag, honouring its formula mode."""
@@ -186,6 +186,25 @@ class Series:
             ytd_of=ytd,
         )
 
+    def _over(self, code: str, periods: list[Period]) -> list[float | None]:
+        """:meth:`value` (without its flag) over each of ``periods`` in turn."""
+        if code in self.parsed or self.flags.get(code):
+            return [self.value(code, period)[0] for period in periods]
+        # An entered KPI: where a period is one of its own, actual()'s first branch.
+        aggregation = self.specs[code].aggregation
+        own = self.values[code]
+        out: list[float | None] = []
+        for period in periods:
+            value = own.get(period)
+            if value is None:
+                out.append(self.value(code, period)[0])
+            elif aggregation is Aggregation.LAST:
+                out.append(value)
+            else:
+                days = (period.end - period.start).days + 1
+                out.append(pr.whole_period(value, days, aggregation))
+        return out
+
     def compute(self, code: str, parsed: Parsed) -> None:
         """Fill in a calculated KPI's value for every period its inputs have data in."""
         self.parsed[code] = parsed
@@ -207,17 +226,18 @@ class Series:
         if parsed.uses_kpi_functions:
             contexts = (self.context(parsed, period, interval) for period in ordered)
         else:
-            # Plain arithmetic on the inputs' values: one context whose values change.
+            # Plain arithmetic on the inputs' values: each input's values over these
+            # periods taken at once, then one context whose values change.
             inputs: dict[str, float | None] = {}
             shared = Context(inputs)
-            refs = tuple(parsed.references)
+            columns = [(ref, self._over(ref, ordered)) for ref in parsed.references]
 
-            def fill(period: Period) -> Context:
-                for ref in refs:
-                    inputs[ref] = self.value(ref, period)[0]
+            def fill(row: int) -> Context:
+                for ref, column in columns:
+                    inputs[ref] = column[row]
                 return shared
 
-            contexts = (fill(period) for period in ordered)
+            contexts = (fill(row) for row in range(len(ordered)))
         for period, context in zip(ordered, contexts, strict=True):
             value, flag = run(function, context)
             if value is not None:
@@ -225,6 +245,10 @@ class Series:
                 self._sorted.pop(code, None)
             elif flag:
                 self.flags.setdefault(code, {})[period] = flag
+
+
+def _start(point: TargetPoint) -> dt.date:
+    return point.period_start
 
 
 def _ends(period: Period) -> tuple[dt.date, dt.date]:
