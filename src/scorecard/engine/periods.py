@@ -279,6 +279,8 @@ def series_by_period(
 
 
 _START = operator.attrgetter("period_start")
+_PERIOD_START = operator.attrgetter("start")
+_PERIOD_END = operator.attrgetter("end")
 _VALUE = operator.attrgetter("value")
 
 
@@ -312,8 +314,8 @@ class SortedSeries:
     def of(cls, series: Mapping[Period, float]) -> SortedSeries:
         """Index ``series`` (a KPI's values keyed by period)."""
         periods = tuple(series)
-        starts = tuple(p.start for p in periods)
-        ends = tuple(p.end for p in periods)
+        starts = tuple(map(_PERIOD_START, periods))
+        ends = tuple(map(_PERIOD_END, periods))
         # Each period ending before the next one starts: sorted and disjoint (the usual
         # case, values arrive in time order), checked in C.
         if all(map(operator.lt, ends[:-1], starts[1:])):

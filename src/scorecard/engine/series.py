@@ -84,36 +84,48 @@ class Series:
         if own.start == window.start and own.end == window.end:
             target = self._target_cache[key] = self.own_targets(code, (window,))[0]
             return target
-        target = pr.target_in_window(
-            window,
-            spec.interval,
-            spec.aggregation,
-            self.targets[code],
-            self.paths.get(code),
-            spec.target,
-            self.fy,
+        # periods.target_in_window, with each period's target found by bisection.
+        overlapping = (
+            [own]
+            if own.end >= window.end
+            else list(pr.periods_overlapping(window, spec.interval, self.fy))
         )
+        points = self._target_points(code, overlapping)
+        if None in points:
+            target = None
+        elif spec.aggregation is Aggregation.COUNT:
+            target = float(len(points)) if points else None
+        else:
+            pieces = list(zip(overlapping, points, strict=True))
+            target = pr.aggregate_over_window(pieces, window, spec.aggregation)  # type: ignore[arg-type]
         self._target_cache[key] = target
         return target
 
-    def own_targets(self, code: str, periods: Iterable[Period]) -> list[float | None]:
-        """:meth:`target` over some of the KPI's own periods (the caller knows they are):
-        each period's one target, aggregated as target_in_window() would."""
+    def _target_points(self, code: str, periods: Iterable[Period]) -> list[float | None]:
+        """:func:`periods.target_for_period` of each period: the latest point on or
+        before the period wins, else the planned path, else the KPI's default target."""
         spec = self.specs[code]
-        aggregation = spec.aggregation
         path = self.paths.get(code)
         starts, chosen = self._target_index(code)
         out: list[float | None] = []
         for period in periods:
-            # periods.target_for_period: the latest point on or before the period wins,
-            # else the planned path, else the KPI's default target.
             found = bisect_right(starts, period.start) if starts else 0
             if found:
-                point: float | None = chosen[found - 1]
+                out.append(chosen[found - 1])
             elif path is not None:
-                point = pr.target_on_path(path, period.end)
+                out.append(pr.target_on_path(path, period.end))
             else:
-                point = spec.target
+                out.append(spec.target)
+        return out
+
+    def own_targets(self, code: str, periods: Iterable[Period]) -> list[float | None]:
+        """:meth:`target` over some of the KPI's own periods (the caller knows they are):
+        each period's one target, aggregated as target_in_window() would."""
+        if not isinstance(periods, list | tuple):
+            periods = list(periods)
+        aggregation = self.specs[code].aggregation
+        out: list[float | None] = []
+        for period, point in zip(periods, self._target_points(code, periods), strict=True):
             if point is None:
                 out.append(None)
             elif aggregation is Aggregation.COUNT:
