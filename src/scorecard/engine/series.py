@@ -95,6 +95,9 @@ class Series:
             target = None
         elif spec.aggregation is Aggregation.COUNT:
             target = float(len(points)) if points else None
+        elif overlapping[0].start >= window.start and overlapping[-1].end <= window.end:
+            # Every period lies wholly inside the window (year to date): no shares.
+            target = pr.aggregate_whole(overlapping, points, spec.aggregation)  # type: ignore[arg-type]
         else:
             pieces = list(zip(overlapping, points, strict=True))
             target = pr.aggregate_over_window(pieces, window, spec.aggregation)  # type: ignore[arg-type]
