@@ -272,9 +272,10 @@ def evaluate_scorecard(
 
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
+    rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
     for kpi in sc.kpis:
         kpi_results[kpi.spec.code] = _score_kpi(
-            kpi, series, broken, as_of, view, fy, weights, errors
+            kpi, series, broken, as_of, view, fy, weights, errors, rows
         )
 
     objective_results = _objectives(sc, kpi_results, weights)
@@ -316,10 +317,11 @@ def _score_kpi(
     fy: int,
     weights: dict[str, float],
     errors: list[ConfigError],
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
 ) -> KpiResult:
     spec = kpi.spec
     window = kpi_window(spec, as_of, view, fy)
-    history = _history(spec.code, series, window, fy)
+    history = _history(spec.code, series, window, fy, rows)
     error = broken.get(spec.code)
     if error is not None:
         value = target = None
@@ -356,21 +358,34 @@ def _score_kpi(
     )
 
 
+#: The rows of a history: its periods, their first days and their lengths in days.
+HistoryRows = tuple[list[Period], list[dt.date], list[int]]
+
+
 def _history(
-    code: str, series: Series, window: Period, fy: int
+    code: str,
+    series: Series,
+    window: Period,
+    fy: int,
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
 ) -> tuple[tuple[dt.date, float | None, float | None], ...]:
     interval = series.specs[code].interval
-    period = pr.period_containing(window.end, interval, fy)
-    periods = [period]
-    previous = pr.previous_period
-    for _ in range(HISTORY_LENGTH - 1):
-        period = previous(period, interval, fy)
-        periods.append(period)
-    periods.reverse()
-    values = series.values[code]
+    # KPIs of one interval scored over the same window share their history's periods:
+    # ``rows`` keeps them for the whole scorecard.
+    key = (interval, window.end)
+    shared = rows.get(key)
+    if shared is None:
+        period = pr.period_containing(window.end, interval, fy)
+        periods = [period]
+        for _ in range(HISTORY_LENGTH - 1):
+            period = pr.previous_period(period, interval, fy)
+            periods.append(period)
+        periods.reverse()
+        shared = rows[key] = (periods, [p.start for p in periods], pr.period_days(periods))
+    periods, starts, days = shared
     # Every row is one of the KPI's own periods: its value and target need no window.
-    targets = series.own_targets(code, periods)
-    return tuple(zip([p.start for p in periods], map(values.get, periods), targets, strict=True))
+    targets = series.own_targets(code, periods, days)
+    return tuple(zip(starts, map(series.values[code].get, periods), targets, strict=True))
 
 
 def _scored(result: KpiResult) -> bool:

@@ -201,6 +201,24 @@ def whole_period(value: float, days: int, aggregation: Aggregation) -> float | N
     return float(value)
 
 
+def whole_periods(
+    values: Sequence[float | None], days: Sequence[int], aggregation: Aggregation
+) -> list[float | None]:
+    """:func:`whole_period` of each value over its period of ``days`` days (None stays None)."""
+    if aggregation is Aggregation.SUM:
+        return [None if v is None else sum((v * d / d,)) for v, d in zip(values, days, strict=True)]
+    if aggregation is Aggregation.AVERAGE:
+        return [None if v is None else float(sum((v,))) / 1 for v in values]
+    if aggregation is Aggregation.COUNT:
+        return [None if v is None else 1.0 for v in values]
+    return [None if v is None else float(v) for v in values]
+
+
+def period_days(periods: Iterable[Period]) -> list[int]:
+    """The length in days of each period."""
+    return [(p.end - p.start).days + 1 for p in periods]
+
+
 def target_on_path(path: TargetPath, day: dt.date) -> float:
     """The planned value at the end of ``day`` on a straight path (held flat beyond its ends).
 

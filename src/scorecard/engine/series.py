@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, run
@@ -104,12 +104,15 @@ class Series:
         self._target_cache[key] = target
         return target
 
-    def _target_points(self, code: str, periods: Iterable[Period]) -> list[float | None]:
+    def _target_points(self, code: str, periods: Sequence[Period]) -> list[float | None]:
         """:func:`periods.target_for_period` of each period: the latest point on or
         before the period wins, else the planned path, else the KPI's default target."""
         spec = self.specs[code]
         path = self.paths.get(code)
         starts, chosen = self._target_index(code)
+        if not starts and path is None:
+            # No points and no path: the default target holds in every period.
+            return [spec.target] * len(periods)
         out: list[float | None] = []
         for period in periods:
             found = bisect_right(starts, period.start) if starts else 0
@@ -121,22 +124,17 @@ class Series:
                 out.append(spec.target)
         return out
 
-    def own_targets(self, code: str, periods: Iterable[Period]) -> list[float | None]:
+    def own_targets(
+        self, code: str, periods: Sequence[Period], days: Sequence[int] | None = None
+    ) -> list[float | None]:
         """:meth:`target` over some of the KPI's own periods (the caller knows they are):
-        each period's one target, aggregated as target_in_window() would."""
-        if not isinstance(periods, list | tuple):
-            periods = list(periods)
-        aggregation = self.specs[code].aggregation
-        out: list[float | None] = []
-        for period, point in zip(periods, self._target_points(code, periods), strict=True):
-            if point is None:
-                out.append(None)
-            elif aggregation is Aggregation.COUNT:
-                out.append(1.0)
-            else:
-                days = (period.end - period.start).days + 1
-                out.append(pr.whole_period(point, days, aggregation))
-        return out
+        each period's one target, aggregated as target_in_window() would. ``days``, the
+        periods' lengths, may be given when the caller has them already."""
+        if days is None:
+            days = pr.period_days(periods)
+        return pr.whole_periods(
+            self._target_points(code, periods), days, self.specs[code].aggregation
+        )
 
     def _target_index(self, code: str) -> tuple[list[dt.date], list[float]]:
         """The KPI's target points' days in order, and the value that holds from each."""
@@ -201,23 +199,21 @@ class Series:
             ytd_of=ytd,
         )
 
-    def _over(self, code: str, periods: list[Period]) -> list[float | None]:
-        """:meth:`value` (without its flag) over each of ``periods`` in turn."""
+    def _over(self, code: str, periods: list[Period], days: list[int]) -> list[float | None]:
+        """:meth:`value` (without its flag) over each of ``periods`` (``days`` long) in turn."""
         if code in self.parsed or self.flags.get(code):
             return [self.value(code, period)[0] for period in periods]
         # An entered KPI: where a period is one of its own, actual()'s first branch.
         aggregation = self.specs[code].aggregation
-        own = self.values[code]
-        out: list[float | None] = []
-        for period in periods:
-            value = own.get(period)
+        own = list(map(self.values[code].get, periods))
+        out = (
+            list(own)
+            if aggregation is Aggregation.LAST
+            else pr.whole_periods(own, days, aggregation)
+        )
+        for row, value in enumerate(own):
             if value is None:
-                out.append(self.value(code, period)[0])
-            elif aggregation is Aggregation.LAST:
-                out.append(value)
-            else:
-                days = (period.end - period.start).days + 1
-                out.append(pr.whole_period(value, days, aggregation))
+                out[row] = self.value(code, periods[row])[0]
         return out
 
     def compute(self, code: str, parsed: Parsed) -> None:
@@ -245,7 +241,8 @@ class Series:
             # periods taken at once, then one context whose values change.
             inputs: dict[str, float | None] = {}
             shared = Context(inputs)
-            columns = [(ref, self._over(ref, ordered)) for ref in parsed.references]
+            days = pr.period_days(ordered)
+            columns = [(ref, self._over(ref, ordered, days)) for ref in parsed.references]
 
             def fill(row: int) -> Context:
                 for ref, column in columns:
