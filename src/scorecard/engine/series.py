@@ -10,6 +10,7 @@ input over the window first and then applies its formula; in
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -221,8 +222,13 @@ class Series:
         self.parsed[code] = parsed
         interval = self.specs[code].interval
         known = self._known.setdefault(interval, {})
-        periods = set()
+        periods: set[Period] = set()
         for ref in parsed.references:
+            # Usually every input period's start is known already: looked up in C.
+            found = list(map(known.get, map(_period_start, self.values[ref])))
+            if all(found):  # a Period is always true, None false
+                periods.update(found)  # type: ignore[arg-type]
+                continue
             for period in self.values[ref]:
                 own = known.get(period.start)
                 if own is None:
@@ -257,6 +263,9 @@ class Series:
                 self._sorted.pop(code, None)
             elif flag:
                 self.flags.setdefault(code, {})[period] = flag
+
+
+_period_start = operator.attrgetter("start")
 
 
 def _start(point: TargetPoint) -> dt.date:
