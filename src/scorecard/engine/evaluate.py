@@ -409,6 +409,10 @@ def _status(score: float | None, thresholds: Thresholds) -> str:
 def _weights(sc: ScorecardInput) -> dict[str, float]:
     """Normalised and absolute weights: perspective → objective → KPI (scored KPIs only)."""
     out: dict[str, float] = {}
+    # Each objective's KPIs in their order, grouped once (not a scan per objective).
+    by_objective: dict[str, list[KpiInput]] = {}
+    for k in sc.kpis:
+        by_objective.setdefault(k.objective, []).append(k)
     p_shares = normalised([p.weight for p in sc.perspectives])
     for p, p_share in zip(sc.perspectives, p_shares, strict=True):
         out[f"perspective:{p.key}"] = p_share
@@ -420,8 +424,8 @@ def _weights(sc: ScorecardInput) -> dict[str, float]:
             out[f"objective-abs:{o.key}"] = p_share * o_share
             kpis = [
                 k
-                for k in sc.kpis
-                if k.objective == o.key and k.spec.optimization is not Optimization.NONE
+                for k in by_objective.get(o.key, ())
+                if k.spec.optimization is not Optimization.NONE
             ]
             k_shares = normalised([k.spec.weight for k in kpis])
             for k, k_share in zip(kpis, k_shares, strict=True):
@@ -433,12 +437,14 @@ def _objectives(
     sc: ScorecardInput, kpis: dict[str, KpiResult], weights: dict[str, float]
 ) -> dict[str, NodeResult]:
     specs = {k.spec.code: k.spec for k in sc.kpis}
+    # Each objective's KPI results in their order, grouped once (not a scan per objective).
+    by_objective: dict[str, list[KpiResult]] = {}
+    for r in kpis.values():
+        by_objective.setdefault(r.objective, []).append(r)
     out: dict[str, NodeResult] = {}
     for o in sc.objectives:
         children = [
-            (r.performance, specs[r.code].weight)
-            for r in kpis.values()
-            if r.objective == o.key and _scored(r)
+            (r.performance, specs[r.code].weight) for r in by_objective.get(o.key, ()) if _scored(r)
         ]
         own = _roll(children, sc.settings)
         aligned = [c for c in sc.contributions if c.objective == o.key]
