@@ -272,9 +272,10 @@ def evaluate_scorecard(
 
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
+    rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
     for kpi in sc.kpis:
         kpi_results[kpi.spec.code] = _score_kpi(
-            kpi, series, broken, as_of, view, fy, weights, errors
+            kpi, series, broken, as_of, view, fy, weights, errors, rows
         )
 
     objective_results = _objectives(sc, kpi_results, weights)
@@ -316,10 +317,11 @@ def _score_kpi(
     fy: int,
     weights: dict[str, float],
     errors: list[ConfigError],
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
 ) -> KpiResult:
     spec = kpi.spec
     window = kpi_window(spec, as_of, view, fy)
-    history = _history(spec.code, series, window, fy)
+    history = _history(spec.code, series, window, fy, rows)
     error = broken.get(spec.code)
     if error is not None:
         value = target = None
@@ -356,17 +358,34 @@ def _score_kpi(
     )
 
 
+#: The rows of a history: its periods, their first days and their lengths in days.
+HistoryRows = tuple[list[Period], list[dt.date], list[int]]
+
+
 def _history(
-    code: str, series: Series, window: Period, fy: int
+    code: str,
+    series: Series,
+    window: Period,
+    fy: int,
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
 ) -> tuple[tuple[dt.date, float | None, float | None], ...]:
-    spec = series.specs[code]
-    period = pr.period_containing(window.end, spec.interval, fy)
-    rows: list[tuple[dt.date, float | None, float | None]] = []
-    values = series.values[code]
-    for _ in range(HISTORY_LENGTH):
-        rows.append((period.start, values.get(period), series.target(code, period)))
-        period = pr.previous_period(period, spec.interval, fy)
-    return tuple(reversed(rows))
+    interval = series.specs[code].interval
+    # KPIs of one interval scored over the same window share their history's periods:
+    # ``rows`` keeps them for the whole scorecard.
+    key = (interval, window.end)
+    shared = rows.get(key)
+    if shared is None:
+        period = pr.period_containing(window.end, interval, fy)
+        periods = [period]
+        for _ in range(HISTORY_LENGTH - 1):
+            period = pr.previous_period(period, interval, fy)
+            periods.append(period)
+        periods.reverse()
+        shared = rows[key] = (periods, [p.start for p in periods], pr.period_days(periods))
+    periods, starts, days = shared
+    # Every row is one of the KPI's own periods: its value and target need no window.
+    targets = series.own_targets(code, periods, days)
+    return tuple(zip(starts, map(series.values[code].get, periods), targets, strict=True))
 
 
 def _scored(result: KpiResult) -> bool:
@@ -390,6 +409,10 @@ def _status(score: float | None, thresholds: Thresholds) -> str:
 def _weights(sc: ScorecardInput) -> dict[str, float]:
     """Normalised and absolute weights: perspective → objective → KPI (scored KPIs only)."""
     out: dict[str, float] = {}
+    # Each objective's KPIs in their order, grouped once (not a scan per objective).
+    by_objective: dict[str, list[KpiInput]] = {}
+    for k in sc.kpis:
+        by_objective.setdefault(k.objective, []).append(k)
     p_shares = normalised([p.weight for p in sc.perspectives])
     for p, p_share in zip(sc.perspectives, p_shares, strict=True):
         out[f"perspective:{p.key}"] = p_share
@@ -401,8 +424,8 @@ def _weights(sc: ScorecardInput) -> dict[str, float]:
             out[f"objective-abs:{o.key}"] = p_share * o_share
             kpis = [
                 k
-                for k in sc.kpis
-                if k.objective == o.key and k.spec.optimization is not Optimization.NONE
+                for k in by_objective.get(o.key, ())
+                if k.spec.optimization is not Optimization.NONE
             ]
             k_shares = normalised([k.spec.weight for k in kpis])
             for k, k_share in zip(kpis, k_shares, strict=True):
@@ -414,12 +437,14 @@ def _objectives(
     sc: ScorecardInput, kpis: dict[str, KpiResult], weights: dict[str, float]
 ) -> dict[str, NodeResult]:
     specs = {k.spec.code: k.spec for k in sc.kpis}
+    # Each objective's KPI results in their order, grouped once (not a scan per objective).
+    by_objective: dict[str, list[KpiResult]] = {}
+    for r in kpis.values():
+        by_objective.setdefault(r.objective, []).append(r)
     out: dict[str, NodeResult] = {}
     for o in sc.objectives:
         children = [
-            (r.performance, specs[r.code].weight)
-            for r in kpis.values()
-            if r.objective == o.key and _scored(r)
+            (r.performance, specs[r.code].weight) for r in by_objective.get(o.key, ()) if _scored(r)
         ]
         own = _roll(children, sc.settings)
         aligned = [c for c in sc.contributions if c.objective == o.key]

@@ -185,6 +185,40 @@ def aggregate_over_window(
     return aggregate([v for v, _, _ in inside], aggregation)
 
 
+def whole_period(value: float, days: int, aggregation: Aggregation) -> float | None:
+    """What :func:`aggregate_over_window` gives for one value over exactly its own period.
+
+    Most windows are one of the KPI's own periods (history rows, formula inputs, monthly
+    views); this does the same arithmetic without the overlap bookkeeping, so the result
+    is the same float to the last bit (``days`` is the period's length).
+    """
+    if aggregation is Aggregation.SUM:
+        return sum((value * days / days,))
+    if aggregation is Aggregation.AVERAGE:
+        return float(sum((value,))) / 1
+    if aggregation is Aggregation.COUNT:
+        return 1.0
+    return float(value)
+
+
+def whole_periods(
+    values: Sequence[float | None], days: Sequence[int], aggregation: Aggregation
+) -> list[float | None]:
+    """:func:`whole_period` of each value over its period of ``days`` days (None stays None)."""
+    if aggregation is Aggregation.SUM:
+        return [None if v is None else sum((v * d / d,)) for v, d in zip(values, days, strict=True)]
+    if aggregation is Aggregation.AVERAGE:
+        return [None if v is None else float(sum((v,))) / 1 for v in values]
+    if aggregation is Aggregation.COUNT:
+        return [None if v is None else 1.0 for v in values]
+    return [None if v is None else float(v) for v in values]
+
+
+def period_days(periods: Iterable[Period]) -> list[int]:
+    """The length in days of each period."""
+    return [(p.end - p.start).days + 1 for p in periods]
+
+
 def target_on_path(path: TargetPath, day: dt.date) -> float:
     """The planned value at the end of ``day`` on a straight path (held flat beyond its ends).
 
@@ -241,15 +275,31 @@ def series_by_period(
     """
     if known is None:
         known = {}
-    out: dict[Period, float] = {}
-    for m in measurements:
-        day = m.period_start
-        if day <= as_of:
-            period = known.get(day)
-            if period is None:
-                period = known[day] = period_containing(day, interval, fiscal_year_start_month)
-            out[period] = m.value
-    return out
+    if not isinstance(measurements, Sequence):
+        measurements = tuple(measurements)
+    days = list(map(_START, measurements))
+    periods = list(map(known.get, days))
+    # all(): a Period is always true, None false (tested in C, without Period.__eq__).
+    if not all(periods) or (days and max(days) > as_of):
+        # Some period not looked up yet, or measurements after as_of: one by one.
+        out: dict[Period, float] = {}
+        for m in measurements:
+            day = m.period_start
+            if day <= as_of:
+                period = known.get(day)
+                if period is None:
+                    period = known[day] = period_containing(day, interval, fiscal_year_start_month)
+                out[period] = m.value
+        return out
+    # Every period known and none after as_of (the usual case): built in C, the same
+    # dictionary as the loop above (a repeated period keeps its place and the last value).
+    return dict(zip(periods, map(_VALUE, measurements), strict=True))  # type: ignore[arg-type]
+
+
+_START = operator.attrgetter("period_start")
+_PERIOD_START = operator.attrgetter("start")
+_PERIOD_END = operator.attrgetter("end")
+_VALUE = operator.attrgetter("value")
 
 
 def actual_in_window(
@@ -282,8 +332,8 @@ class SortedSeries:
     def of(cls, series: Mapping[Period, float]) -> SortedSeries:
         """Index ``series`` (a KPI's values keyed by period)."""
         periods = tuple(series)
-        starts = tuple(p.start for p in periods)
-        ends = tuple(p.end for p in periods)
+        starts = tuple(map(_PERIOD_START, periods))
+        ends = tuple(map(_PERIOD_END, periods))
         # Each period ending before the next one starts: sorted and disjoint (the usual
         # case, values arrive in time order), checked in C.
         if all(map(operator.lt, ends[:-1], starts[1:])):
@@ -325,7 +375,31 @@ def actual_in_sorted(
     """:func:`actual_in_window` on an indexed series (same result, without a full scan)."""
     if aggregation is Aggregation.LAST:
         return series.last_until(window.end)
+    if series.disjoint:
+        first = bisect_left(series.ends, window.start)
+        stop = bisect_right(series.starts, window.end)
+        if (
+            first < stop
+            and series.starts[first] >= window.start
+            and series.ends[stop - 1] <= window.end
+        ):
+            # Every period meeting the window lies wholly inside it (year to date, a
+            # quarter of months): no share to work out.
+            return aggregate_whole(
+                series.periods[first:stop], series.values[first:stop], aggregation
+            )
     return aggregate_over_window(series.pieces(window), window, aggregation)
+
+
+def aggregate_whole(
+    periods: Sequence[Period], values: Sequence[float], aggregation: Aggregation
+) -> float | None:
+    """:func:`aggregate_over_window` when each period lies wholly inside the window: the
+    same arithmetic in the same order, so the same float."""
+    if aggregation is Aggregation.SUM:
+        days = [(p.end - p.start).days + 1 for p in periods]
+        return sum([v * d / d for v, d in zip(values, days, strict=True)])
+    return aggregate(values, aggregation)
 
 
 def target_in_window(

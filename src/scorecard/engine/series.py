@@ -10,10 +10,12 @@ input over the window first and then applies its formula; in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import operator
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 
 from . import periods as pr
-from .formulas import Context, Parsed, evaluate
+from .formulas import Context, Parsed, compiled, run
 from .periods import Period
 from .scoring import score_value
 from .types import Aggregation, FormulaMode, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
@@ -52,6 +54,8 @@ class Series:
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
+        # Each KPI's target points by day, and the value that holds from each (lazily).
+        self._target_indexes: dict[str, tuple[list[dt.date], list[float]]] = {}
         # Each KPI's values in time order; dropped whenever compute() adds a value.
         self._sorted: dict[str, pr.SortedSeries] = {}
 
@@ -65,7 +69,7 @@ class Series:
             # latest period starting by its end is this one.
             if aggregation is Aggregation.LAST:
                 return own
-            return pr.aggregate_over_window(((window, own),), window, aggregation)
+            return pr.whole_period(own, (window.end - window.start).days + 1, aggregation)
         index = self._sorted.get(code)
         if index is None:
             index = self._sorted[code] = pr.SortedSeries.of(self.values[code])
@@ -77,17 +81,73 @@ class Series:
         if key in self._target_cache:
             return self._target_cache[key]
         spec = self.specs[code]
-        target = pr.target_in_window(
-            window,
-            spec.interval,
-            spec.aggregation,
-            self.targets[code],
-            self.paths.get(code),
-            spec.target,
-            self.fy,
+        own = pr.period_containing(window.start, spec.interval, self.fy)
+        if own.start == window.start and own.end == window.end:
+            target = self._target_cache[key] = self.own_targets(code, (window,))[0]
+            return target
+        # periods.target_in_window, with each period's target found by bisection.
+        overlapping = (
+            [own]
+            if own.end >= window.end
+            else list(pr.periods_overlapping(window, spec.interval, self.fy))
         )
+        points = self._target_points(code, overlapping)
+        if None in points:
+            target = None
+        elif spec.aggregation is Aggregation.COUNT:
+            target = float(len(points)) if points else None
+        elif overlapping[0].start >= window.start and overlapping[-1].end <= window.end:
+            # Every period lies wholly inside the window (year to date): no shares.
+            target = pr.aggregate_whole(overlapping, points, spec.aggregation)  # type: ignore[arg-type]
+        else:
+            pieces = list(zip(overlapping, points, strict=True))
+            target = pr.aggregate_over_window(pieces, window, spec.aggregation)  # type: ignore[arg-type]
         self._target_cache[key] = target
         return target
+
+    def _target_points(self, code: str, periods: Sequence[Period]) -> list[float | None]:
+        """:func:`periods.target_for_period` of each period: the latest point on or
+        before the period wins, else the planned path, else the KPI's default target."""
+        spec = self.specs[code]
+        path = self.paths.get(code)
+        starts, chosen = self._target_index(code)
+        if not starts and path is None:
+            # No points and no path: the default target holds in every period.
+            return [spec.target] * len(periods)
+        out: list[float | None] = []
+        for period in periods:
+            found = bisect_right(starts, period.start) if starts else 0
+            if found:
+                out.append(chosen[found - 1])
+            elif path is not None:
+                out.append(pr.target_on_path(path, period.end))
+            else:
+                out.append(spec.target)
+        return out
+
+    def own_targets(
+        self, code: str, periods: Sequence[Period], days: Sequence[int] | None = None
+    ) -> list[float | None]:
+        """:meth:`target` over some of the KPI's own periods (the caller knows they are):
+        each period's one target, aggregated as target_in_window() would. ``days``, the
+        periods' lengths, may be given when the caller has them already."""
+        if days is None:
+            days = pr.period_days(periods)
+        return pr.whole_periods(
+            self._target_points(code, periods), days, self.specs[code].aggregation
+        )
+
+    def _target_index(self, code: str) -> tuple[list[dt.date], list[float]]:
+        """The KPI's target points' days in order, and the value that holds from each."""
+        index = self._target_indexes.get(code)
+        if index is None:
+            # Stable sort: among points of the same day the first given stays first, and
+            # each tie keeps the first one's value (max() over the points picks it).
+            points = sorted(self.targets[code], key=_start)
+            starts = [p.period_start for p in points]
+            chosen = [points[starts.index(day)].value for day in starts]
+            index = self._target_indexes[code] = (starts, chosen)
+        return index
 
     def value(self, code: str, window: Period) -> Result:
         """The KPI's value over ``window`` and a flag, honouring its formula mode."""
@@ -105,7 +165,7 @@ class Series:
             if flags:
                 flag = next((f for p, f in sorted(flags.items()) if p.overlap_days(window)), None)
             return self.actual(code, window), flag
-        return evaluate(parsed, self.context(parsed, window, spec.interval))
+        return run(compiled(parsed), self.context(parsed, window, spec.interval))
 
     def context(self, parsed: Parsed, window: Period, interval: Interval) -> Context:
         """What a formula sees when it is evaluated over ``window``."""
@@ -140,13 +200,35 @@ class Series:
             ytd_of=ytd,
         )
 
+    def _over(self, code: str, periods: list[Period], days: list[int]) -> list[float | None]:
+        """:meth:`value` (without its flag) over each of ``periods`` (``days`` long) in turn."""
+        if code in self.parsed or self.flags.get(code):
+            return [self.value(code, period)[0] for period in periods]
+        # An entered KPI: where a period is one of its own, actual()'s first branch.
+        aggregation = self.specs[code].aggregation
+        own = list(map(self.values[code].get, periods))
+        out = (
+            list(own)
+            if aggregation is Aggregation.LAST
+            else pr.whole_periods(own, days, aggregation)
+        )
+        for row, value in enumerate(own):
+            if value is None:
+                out[row] = self.value(code, periods[row])[0]
+        return out
+
     def compute(self, code: str, parsed: Parsed) -> None:
         """Fill in a calculated KPI's value for every period its inputs have data in."""
         self.parsed[code] = parsed
         interval = self.specs[code].interval
         known = self._known.setdefault(interval, {})
-        periods = set()
+        periods: set[Period] = set()
         for ref in parsed.references:
+            # Usually every input period's start is known already: looked up in C.
+            found = list(map(known.get, map(_period_start, self.values[ref])))
+            if all(found):  # a Period is always true, None false
+                periods.update(found)  # type: ignore[arg-type]
+                continue
             for period in self.values[ref]:
                 own = known.get(period.start)
                 if own is None:
@@ -154,10 +236,41 @@ class Series:
                         period.start, interval, self.fy
                     )
                 periods.add(own)
-        for period in sorted(periods):
-            value, flag = evaluate(parsed, self.context(parsed, period, interval))
+        function = compiled(parsed)
+        values = self.values[code]
+        # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
+        ordered = sorted(periods, key=_ends)
+        if parsed.uses_kpi_functions:
+            contexts = (self.context(parsed, period, interval) for period in ordered)
+        else:
+            # Plain arithmetic on the inputs' values: each input's values over these
+            # periods taken at once, then one context whose values change.
+            inputs: dict[str, float | None] = {}
+            shared = Context(inputs)
+            days = pr.period_days(ordered)
+            columns = [(ref, self._over(ref, ordered, days)) for ref in parsed.references]
+
+            def fill(row: int) -> Context:
+                for ref, column in columns:
+                    inputs[ref] = column[row]
+                return shared
+
+            contexts = (fill(row) for row in range(len(ordered)))
+        for period, context in zip(ordered, contexts, strict=True):
+            value, flag = run(function, context)
             if value is not None:
-                self.values[code][period] = value
+                values[period] = value
                 self._sorted.pop(code, None)
             elif flag:
                 self.flags.setdefault(code, {})[period] = flag
+
+
+_period_start = operator.attrgetter("start")
+
+
+def _start(point: TargetPoint) -> dt.date:
+    return point.period_start
+
+
+def _ends(period: Period) -> tuple[dt.date, dt.date]:
+    return period.start, period.end
