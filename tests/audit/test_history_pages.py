@@ -64,17 +64,25 @@ def test_histories_read_in_words_and_escape_user_text(history):
     client = card.world.client_for("viewer")
     editor = card.world.editor.get_full_name()
     kpi_page = client.get(card.url("kpi_history", "revenue")).content.decode()
-    assert f"<strong>{editor}</strong> corrected the value of “Revenue” for Oct 2026" in kpi_page
+    revenue = card.url("kpi_detail", "revenue")
+    assert (
+        f'<strong>{editor}</strong> corrected the value of <a href="{revenue}">“Revenue”</a> '
+        "for Oct 2026" in kpi_page
+    )
     assert '<del><span class="sr-only">was </span>600\u00a0€</del>' in kpi_page
     assert '<span class="sr-only">now </span>650\u00a0€' in kpi_page
-    assert "changed the KPI “Revenue”" in kpi_page and "900\u00a0€" in kpi_page
+    assert (
+        "changed the KPI “Revenue”" in re.sub(r"<[^>]+>", "", kpi_page) and "900\u00a0€" in kpi_page
+    )
     objective_page = client.get(card.url("objective_history", "grow")).content.decode()
     assert XSS not in objective_page and "Grow &lt;script&gt;" in objective_page
     assert "changed the KPI" in objective_page  # its KPIs' definitions ...
     assert "value of" not in objective_page  # ... but not their values
     initiative_page = client.get(card.url("initiative_history", initiative.pk)).content.decode()
-    assert "created the task “Call dealers”" in initiative_page
-    assert "created the initiative “Dealer push”" in initiative_page
+    initiative_text = re.sub(r"<[^>]+>", "", initiative_page)
+    assert "created the task “Call dealers”" in initiative_text
+    assert "created the initiative “Dealer push”" in initiative_text
+    assert f'href="{card.url("initiative_detail", initiative.pk)}"' in initiative_page
 
 
 def test_scorecard_history_filters_structure_and_values_and_keeps_deleted_items(history):

@@ -96,6 +96,9 @@ class Entry:
     name: str
     period: str = ""
     lines: list[Line] = field(default_factory=list)
+    #: The page of the item this change is about, while it still exists: ("kpi", code),
+    #: ("objective", code), ("initiative", pk) or ("meeting", pk); None once deleted.
+    link: tuple[str, str] | None = None
 
     @property
     def at(self) -> dt.datetime:
@@ -259,7 +262,51 @@ def _page(
     changes = changes[:limit]
     kpi_ids = {c.kpi_id for c in changes if c.kpi_id}
     kpis = {k.pk: k for k in Kpi.objects.filter(pk__in=kpi_ids)} if kpi_ids else {}
-    return HistoryPage([describe(c, kpis, fiscal) for c in changes], older)
+    entries = [describe(c, kpis, fiscal) for c in changes]
+    _add_links(entries, kpis)
+    return HistoryPage(entries, older)
+
+
+def _add_links(entries: list[Entry], kpis: dict[int, Kpi]) -> None:
+    """Point each entry at its item's page, if the item still exists (at most three
+    queries for the page: objectives, initiatives and meetings still there)."""
+    changes = [e.change for e in entries]
+    objective_ids = {
+        c.objective_id for c in changes if c.objective_id and c.kind in OBJECTIVE_KINDS
+    }
+    initiative_ids = {c.initiative_id for c in changes if c.initiative_id}
+    meeting_ids = {c.object_id for c in changes if c.kind == "meeting"}
+    objectives = (
+        dict(Objective.objects.filter(pk__in=objective_ids).values_list("pk", "code"))
+        if objective_ids
+        else {}
+    )
+    initiatives = (
+        set(Initiative.objects.filter(pk__in=initiative_ids).values_list("pk", flat=True))
+        if initiative_ids
+        else set()
+    )
+    meetings = (
+        set(ReviewMeeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True))
+        if meeting_ids
+        else set()
+    )
+    for entry in entries:
+        c = entry.change
+        if c.kind in KPI_KINDS and c.kpi_id in kpis:
+            entry.link = ("kpi", kpis[c.kpi_id].code)
+        elif c.kind in OBJECTIVE_KINDS and c.objective_id in objectives:
+            entry.link = ("objective", objectives[c.objective_id])
+        elif c.kind in INITIATIVE_KINDS and c.initiative_id in initiatives:
+            entry.link = ("initiative", str(c.initiative_id))
+        elif c.kind == "meeting" and c.object_id in meetings:
+            entry.link = ("meeting", str(c.object_id))
+
+
+#: Which item's page a change of each kind belongs on.
+KPI_KINDS = ("kpi", "target", "measurement")
+OBJECTIVE_KINDS = ("objective", "link")
+INITIATIVE_KINDS = ("initiative", "task")
 
 
 def kpi_history(*, kpi: Kpi, before_id: int | None = None) -> HistoryPage:
