@@ -16,7 +16,7 @@ from html import escape
 import pygal
 
 from scorecard.engine import funnel as fn
-from scorecard.web.charts import ACTUAL, SCRIPT, TARGET, Zone, _style
+from scorecard.web.charts import ACTUAL, LINE_CHART_OPTIONS, SCRIPT, TARGET, Zone, _style
 
 FORECAST = "#7b4bb7"
 BAND_FILL = "#7b4bb7"
@@ -72,25 +72,12 @@ def forecast_chart(
     chart = pygal.Line(
         width=780,
         height=320,
-        js=[],
-        disable_xml_declaration=True,
         style=_style([z.color for z in ordered] + [ACTUAL, TARGET, FORECAST, FORECAST, FORECAST]),
-        show_x_guides=False,
-        show_y_guides=True,
-        x_label_rotation=0,
-        show_minor_x_labels=False,
-        legend_at_bottom=True,
         legend_at_bottom_columns=len(ordered) + 4,  # the lower line has none
-        truncate_label=-1,
-        truncate_legend=-1,
         range=(low, high),
         zero=low,
-        min_scale=3,
-        max_scale=6,
         value_formatter=formatter,
-        margin_left=4,
-        margin_right=16,
-        spacing=8,
+        **LINE_CHART_OPTIONS,
     )
     labels = [day.strftime("%b %Y") for day, _, _ in history] + [
         day.strftime("%b %Y") for day, *_ in future

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import pygal
 from pygal.style import Style
@@ -123,6 +124,26 @@ def value_range(
     return low, high
 
 
+#: What every line chart over time shares (the KPI history and the forecast): no
+#: script, light guides, the legend below, months as they are, a few y steps.
+LINE_CHART_OPTIONS: dict[str, Any] = {
+    "js": [],
+    "disable_xml_declaration": True,
+    "show_x_guides": False,
+    "show_y_guides": True,
+    "x_label_rotation": 0,
+    "show_minor_x_labels": False,
+    "legend_at_bottom": True,
+    "truncate_label": -1,
+    "truncate_legend": -1,
+    "min_scale": 3,
+    "max_scale": 6,
+    "margin_left": 4,
+    "margin_right": 16,
+    "spacing": 8,
+}
+
+
 def history_chart(
     history: Sequence[tuple[dt.date, float | None, float | None]],
     *,
@@ -146,25 +167,12 @@ def history_chart(
     chart = pygal.Line(
         width=size[0],
         height=size[1],
-        js=[],
-        disable_xml_declaration=True,
         style=_style([z.color for z in ordered] + [ACTUAL, TARGET]),
-        show_x_guides=False,
-        show_y_guides=True,
-        x_label_rotation=0,
-        show_minor_x_labels=False,
-        legend_at_bottom=True,
         legend_at_bottom_columns=len(ordered) + 2,
-        truncate_label=-1,
-        truncate_legend=-1,
         range=(low, high),
         zero=low,
-        min_scale=3,
-        max_scale=6,
         value_formatter=formatter,
-        margin_left=4,
-        margin_right=16,
-        spacing=8,
+        **LINE_CHART_OPTIONS,
     )
     labels = [day.strftime("%b %Y") for day, _, _ in history]
     chart.x_labels = labels
