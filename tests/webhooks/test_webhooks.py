@@ -16,7 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scorecard.kpis.models import Measurement
-from scorecard.kpis.services import MeasurementRow, measurement_bulk_record, measurement_record
+from scorecard.kpis.services import (
+    MeasurementRow,
+    measurement_bulk_record,
+    measurement_decide,
+    measurement_record,
+)
 from scorecard.webhooks import services
 from scorecard.webhooks.models import Delivery, Event, Webhook
 from tests.factories import KpiFactory, ObjectiveFactory
@@ -289,3 +294,24 @@ def test_an_admin_of_another_organization_cannot_touch_our_webhooks(world: Any) 
     assert client.post(f"/o/northwind/webhooks/{hook.pk}/delete/").status_code == 404
     assert client.post(f"/o/rival/webhooks/{hook.pk}/delete/").status_code == 404
     assert Webhook.objects.filter(pk=hook.pk).exists()
+
+
+def test_a_value_waiting_for_approval_is_announced_once_approved(world: Any, kpi: Any) -> None:
+    kpi.owner, kpi.values_need_approval = world.editor, True
+    kpi.save()
+    services.webhook_create(
+        organization=world.organization, url="https://x.example/", events=["measurement.recorded"]
+    )
+    pending = measurement_record(
+        kpi=kpi, period_start=dt.date(2026, 10, 1), value=42, user=world.contributor
+    )
+    measurement_bulk_record(
+        rows=[MeasurementRow(index=0, kpi=kpi, period_start=dt.date(2026, 9, 1), value=41)],
+        user=world.contributor,
+    )
+    assert not Delivery.objects.exists()  # nothing counts yet, so nothing is announced
+
+    measurement_decide(measurement=pending, approve=True, user=world.editor)
+    [delivery] = Delivery.objects.all()
+    [announced] = delivery.payload["measurements"]
+    assert (announced["period_start"], announced["value"]) == ("2026-10-01", 42)

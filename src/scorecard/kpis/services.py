@@ -115,9 +115,10 @@ def measurement_record(
         approval=Measurement.Approval.PENDING if pending else Measurement.Approval.APPROVED,
     )
     record_changes([_value_change(measurement, approved, pending, recorder, now)])
-    measurements_recorded.send(
-        sender=Measurement, measurements=[measurement], recorded_at=now, user=user
-    )
+    if not pending:  # a value waiting for approval counts (and is announced) once approved
+        measurements_recorded.send(
+            sender=Measurement, measurements=[measurement], recorded_at=now, user=user
+        )
     return measurement
 
 
@@ -197,6 +198,10 @@ def measurement_decide(*, measurement: Measurement, approve: bool, user: Any) ->
         actor=decider,
         label=locked.kpi.name,
     )
+    if approve:  # from now on the value counts: announce it like a newly recorded one
+        measurements_recorded.send(
+            sender=Measurement, measurements=[locked], recorded_at=now, user=decider
+        )
     return locked
 
 
@@ -445,14 +450,17 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
     for start in range(0, len(superseded), 900):
         chunk = superseded[start : start + 900]
         Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
-    created = [m for m, _, _ in new_rows]
-    Measurement.objects.bulk_create(created)
+    inserted = [m for m, _, _ in new_rows]
+    Measurement.objects.bulk_create(inserted)
     # One more bulk insert keeps every new value in the history.
     record_changes(
         _value_change(m, approved, pending, recorder, now) for m, approved, pending in new_rows
     )
     measurements_recorded.send(
-        sender=Measurement, measurements=created, recorded_at=now, user=recorder
+        sender=Measurement,
+        measurements=[m for m, _, pending in new_rows if not pending],
+        recorded_at=now,
+        user=recorder,
     )
     return BulkRecordResult(
         created=len(new_rows) - len(superseded), corrected=len(superseded), unchanged=unchanged

@@ -6,7 +6,8 @@ in it, and a rolled-back write leaves nothing behind.
 
 from django.dispatch import Signal
 
-#: Sent after values are recorded or corrected. Arguments: ``measurements`` (the new
+#: Sent after values that count are recorded or corrected, or when a value waiting for
+#: approval is approved (values still waiting are not sent). Arguments: ``measurements`` (the new
 #: Measurement rows, with ``kpi`` loaded), ``recorded_at`` (their common time) and
 #: ``user`` (who recorded them, or None).
 measurements_recorded = Signal()
