@@ -11,13 +11,13 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from scorecard.audit import selectors
 from scorecard.audit.context import acting_as
 from scorecard.audit.models import Change
 from scorecard.initiatives import services as initiative_services
 from scorecard.kpis import services as kpi_services
 from scorecard.kpis.models import Measurement
 from scorecard.strategy import services as strategy_services
+from scorecard.web.governance import history_pages as selectors
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

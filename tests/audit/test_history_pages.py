@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scorecard.audit.context import acting_as
 from scorecard.audit.models import Change
-from scorecard.audit.selectors import PAGE_SIZE
+from scorecard.history.selectors import PAGE_SIZE
 from scorecard.initiatives import services as initiative_services
 from scorecard.kpis import services as kpi_services
 from scorecard.strategy import services as strategy_services

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from scorecard.audit.models import Notification
-from scorecard.audit.services import mentioned_usernames
+from scorecard.reviews.mentions import mentioned_usernames
 from scorecard.reviews.models import Comment
 from scorecard.reviews.services import comment_add
 from tests.factories import InitiativeFactory

@@ -25,8 +25,8 @@ from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
 from scorecard.engine.periods import Period
 from scorecard.kpis.models import Kpi, Target
 from scorecard.kpis.scoring import ScorecardRows, scorecard_input, scorecard_rows
+from scorecard.presentation.numbers import format_number, period_label, plain_number
 from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
-from scorecard.web.templatetags.scorecard_format import format_number, period_label, plain_number
 
 from .models import Benchmark, ForecastRule, Funnel, FunnelStage
 

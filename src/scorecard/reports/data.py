@@ -19,11 +19,11 @@ from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiative_list
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.scoring import known_measurements
+from scorecard.presentation.numbers import period_label
 from scorecard.reviews.models import Comment
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
 from scorecard.strategy.selectors import KpiRow, ObjectiveRow, PerspectiveRow, ScorecardPage
-from scorecard.web.templatetags.scorecard_format import period_label
 
 #: The period choices, worded as on the scorecard page.
 VIEW_LABELS = {

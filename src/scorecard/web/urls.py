@@ -24,7 +24,7 @@ urlpatterns = [
     path("", include("scorecard.web.cascade_urls")),  # cascading and alignment
     path("", include("scorecard.web.governance.urls")),
     path("", include("scorecard.web.health_urls")),  # health check, SMART, reminders
-    path("", include("scorecard.reports.urls")),
-    path("", include("scorecard.planning.urls")),  # funnels, targets, what-if, evidence
-    path("", include("scorecard.imports.urls")),  # CSV/XLSX export and import of values
+    path("", include("scorecard.web.reports.urls")),
+    path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
+    path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
 ]

@@ -36,15 +36,14 @@ from scorecard.kpis.services import (
 from scorecard.organizations import selectors as org_selectors
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
-from scorecard.planning.pages import kpi_page_extras, map_link_marks, risk_marks
+from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
+from scorecard.presentation.numbers import format_number, pct, plain_number, status_label
+from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import usage_record_view
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
-
-from .charts import history_chart, sparkline, status_zones, value_range
-from .strategy_map import MapBand, MapBox, render_map
-from .templatetags.scorecard_format import format_number, pct, plain_number, status_label
+from scorecard.web.planning.pages import kpi_page_extras, map_link_marks, risk_marks
 
 #: Session key of the organization the user looked at last (the home page's switcher).
 SESSION_ORG = "organization"

@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from scorecard.audit import selectors
 from scorecard.audit.models import Notification
-from scorecard.audit.services import notifications_mark_read
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.access import membership_for
 from scorecard.organizations.models import Membership, Role
+from scorecard.reviews import notifications as selectors
+from scorecard.reviews.mentions import notifications_mark_read
 from scorecard.reviews.services import comment_add
 from scorecard.strategy.models import Objective
 

@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from scorecard.audit import selectors
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.services import measurement_decide
 from scorecard.organizations.models import Membership, Role
 from scorecard.strategy.models import Objective, Scorecard
+from scorecard.web.governance import history_pages as selectors
 
 from ..manage.common import base_context, scorecard_access
 

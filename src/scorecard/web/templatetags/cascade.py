@@ -16,10 +16,9 @@ from django.urls import reverse
 
 from scorecard import clock
 from scorecard.engine.types import View
+from scorecard.presentation.numbers import format_number
 from scorecard.strategy import cascade_selectors
 from scorecard.strategy.cascade_selectors import Step
-
-from .scorecard_format import format_number
 
 register = template.Library()
 

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from scorecard.audit import selectors
-from scorecard.audit.services import MENTION, members_named, mentioned_usernames
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi, Measurement
+from scorecard.reviews import notifications as selectors
+from scorecard.reviews.mentions import MENTION, members_named, mentioned_usernames
 from scorecard.reviews.models import Comment
 from scorecard.strategy.models import Objective
 
