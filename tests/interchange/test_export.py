@@ -17,8 +17,8 @@ from scorecard.interchange.document import parse_document, period_text
 from scorecard.interchange.export import ExportError, document_export
 from scorecard.interchange.scores import result_as_dict
 from scorecard.interchange.services import document_load, document_load_file
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.scoring import scorecard_evaluate
 from scorecard.kpis.services import measurement_record
 from scorecard.organizations.models import Membership, Organization
 from scorecard.strategy.models import Scorecard

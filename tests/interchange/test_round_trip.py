@@ -31,8 +31,8 @@ from scorecard.interchange.document import parse_document
 from scorecard.interchange.export import document_export
 from scorecard.interchange.scores import result_as_dict
 from scorecard.interchange.services import document_load, document_load_file
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
-from scorecard.kpis.scoring import scorecard_evaluate
 from scorecard.kpis.services import measurement_record
 from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.planning.models import Benchmark, ForecastRule, Funnel, FunnelStage

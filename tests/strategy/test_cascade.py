@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
-from scorecard.kpis.scoring import organization_evaluate, scorecard_evaluate, value_rollups
-from scorecard.strategy.cascade import (
+from scorecard.alignment.services import (
     alignment_create,
     alignment_delete,
     alignment_update,
     scorecard_cascade,
 )
+from scorecard.kpis.evaluation import organization_evaluate, scorecard_evaluate, value_rollups
+from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 from tests.factories import (
     KpiFactory,

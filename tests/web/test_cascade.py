@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from scorecard.alignment.services import scorecard_cascade
 from scorecard.kpis.models import Kpi, KpiAlignment
-from scorecard.strategy.cascade import scorecard_cascade
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Scorecard
 from tests.factories import MeasurementFactory, ScorecardFactory, UnitFactory
 from tests.web.test_manage_access import ORG, PERSONAS, SC, Card, build_card, count_queries

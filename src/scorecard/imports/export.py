@@ -21,8 +21,8 @@ from typing import Any
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import score_value
+from scorecard.kpis.evaluation import kpi_spec, target_path
 from scorecard.kpis.models import Kpi, Measurement, Target
-from scorecard.kpis.scoring import kpi_spec, target_path
 from scorecard.strategy.models import Scorecard
 
 from . import tabular

@@ -31,8 +31,8 @@ from scorecard.engine.quality import (
     findings_about,
 )
 from scorecard.initiatives.models import Initiative
+from scorecard.kpis.evaluation import kpi_spec, scorecard_rows, target_path
 from scorecard.kpis.models import Kpi, Measurement, Target
-from scorecard.kpis.scoring import kpi_spec, scorecard_rows, target_path
 from scorecard.strategy.models import (
     Objective,
     ObjectiveAlignment,

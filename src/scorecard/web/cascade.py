@@ -17,9 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from scorecard.alignment import selectors as cascade_selectors
+from scorecard.alignment.services import DEFAULT_SHARE, scorecard_cascade
 from scorecard.organizations.models import Unit
-from scorecard.strategy import cascade_selectors
-from scorecard.strategy.cascade import DEFAULT_SHARE, scorecard_cascade
 from scorecard.strategy.models import Objective
 
 from .manage.common import (

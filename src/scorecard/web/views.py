@@ -24,25 +24,27 @@ from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.engine.types import View
+from scorecard.kpis import scorecard_selectors
 from scorecard.kpis import selectors as kpi_selectors
+from scorecard.kpis.evaluation import kpi_spec
 from scorecard.kpis.models import Kpi
-from scorecard.kpis.scoring import kpi_spec
 from scorecard.kpis.services import (
     MeasurementRow,
     MeasurementRowsError,
     measurement_bulk_record,
     measurement_record,
 )
-from scorecard.organizations import selectors as org_selectors
 from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, plain_number, status_label
+from scorecard.presentation.planning import chance_text
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import usage_record_view
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
+from scorecard.web.home import home_page
 from scorecard.web.planning.pages import kpi_page_extras, map_link_marks, risk_marks
 
 #: Session key of the organization the user looked at last (the home page's switcher).
@@ -181,7 +183,7 @@ def _period_query(as_of: dt.date, view: str, known: str = "") -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: my organizations and scorecards, KPIs waiting for my values, red KPIs
     of my area and my open tasks. The chosen organization is remembered in the session."""
-    page = org_selectors.home_page(
+    page = home_page(
         user=request.user,
         wanted=request.GET.get("org"),
         remembered=request.session.get(SESSION_ORG),
@@ -211,7 +213,7 @@ def _scorecard_context(
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    page = strategy_selectors.scorecard_page(
+    page = scorecard_selectors.scorecard_page(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
     )
     sparks = {
@@ -263,7 +265,7 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    page = strategy_selectors.scorecard_page(
+    page = scorecard_selectors.scorecard_page(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
     )
     query = _period_query(as_of, view, known)
@@ -318,7 +320,9 @@ def _risk_sentence(rows: list[Any], risks: dict[str, Any]) -> str:
     """A map box's tooltip sentence: "2 KPIs at risk: Revenue (23 % chance), …"."""
     if not rows:
         return ""
-    names = ", ".join(f"{r.kpi.name} ({risks[r.kpi.code].chance_label} chance)" for r in rows)
+    names = ", ".join(
+        f"{r.kpi.name} ({chance_text(risks[r.kpi.code].chance)} chance)" for r in rows
+    )
     return f"{len(rows)} KPI{'s' if len(rows) != 1 else ''} at risk: {names}"
 
 
@@ -366,7 +370,7 @@ def _kpi_context(
     request: HttpRequest, scorecard: Scorecard, kpi: Kpi, membership: Membership
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    page = scorecard_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
     result = page.result.kpis[kpi.code]
     fiscal = scorecard.organization.fiscal_year_start_month
     can_record = kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role)

@@ -12,8 +12,8 @@ from django.dispatch import receiver
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
+from scorecard.kpis.evaluation import scorecard_evaluate, scorecard_rows
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.scoring import scorecard_evaluate, scorecard_rows
 from scorecard.kpis.signals import measurements_recorded
 from scorecard.strategy.models import Scorecard
 

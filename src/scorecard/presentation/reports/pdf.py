@@ -15,9 +15,10 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from scorecard.kpis.scoring import kpi_spec
+from scorecard.kpis.evaluation import kpi_spec
 from scorecard.presentation.charts import history_chart, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
+from scorecard.presentation.reports.common import period_text
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
 from scorecard.reports.data import KpiBlock, ReportData
 
@@ -92,6 +93,7 @@ def report_html(data: ReportData) -> str:
         "reports/report.html",
         {
             "data": data,
+            "period_text": period_text(data),
             "scorecard": data.scorecard,
             "organization": data.scorecard.organization,
             "page": data.page,

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard.interchange.safe_cells import safe_row, safe_value
 from scorecard.presentation.numbers import period_label, status_label
+from scorecard.presentation.reports.common import period_text
 from scorecard.reports.data import ReportData, owner_name
 
 PERCENT = "0.0%"
@@ -103,7 +104,7 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
         ("Organization", scorecard.organization.name),
         ("Unit", scorecard.unit.name),
         ("As of", data.as_of),
-        ("Period", data.period_text),
+        ("Period", period_text(data)),
         ("Numbers", data.known_text),
         ("Vision", scorecard.vision),
         ("Mission", scorecard.mission),

@@ -15,15 +15,16 @@ from django.http import HttpRequest
 
 from scorecard import clock
 from scorecard.engine.evaluate import ScorecardInput
+from scorecard.kpis.evaluation import ScorecardRows, kpi_spec, scorecard_input
 from scorecard.kpis.models import Kpi
-from scorecard.kpis.scoring import ScorecardRows, kpi_spec, scorecard_input
+from scorecard.kpis.scorecard_selectors import ScorecardPage
 from scorecard.organizations.models import Membership
 from scorecard.planning import selectors
 from scorecard.presentation.charts import status_zones, value_range
 from scorecard.presentation.numbers import format_number
+from scorecard.presentation.planning import word_planning
 from scorecard.presentation.planning_charts import forecast_chart
 from scorecard.strategy.models import Scorecard
-from scorecard.strategy.selectors import ScorecardPage
 
 VERDICT_LABELS = {
     "supported": "Supported",
@@ -66,15 +67,17 @@ def kpi_page_extras(
 
     # The values and targets the page already scored, when it passes them.
     sc = sc or scorecard_input(scorecard, rows=rows)
-    planning = selectors.kpi_planning(
-        kpi=kpi,
-        as_of=as_of,
-        window=result.window,
-        current_target=result.target,
-        growth_end=number("growth_end"),
-        growth_years=number("growth_years"),
-        check_value=number("check"),
-        sc=sc,
+    planning = word_planning(
+        selectors.kpi_planning(
+            kpi=kpi,
+            as_of=as_of,
+            window=result.window,
+            current_target=result.target,
+            growth_end=number("growth_end"),
+            growth_years=number("growth_years"),
+            check_value=number("check"),
+            sc=sc,
+        )
     )
     extras: dict[str, Any] = {
         "planning": planning,

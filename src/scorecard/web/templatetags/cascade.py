@@ -15,10 +15,10 @@ from django import template
 from django.urls import reverse
 
 from scorecard import clock
+from scorecard.alignment import selectors as cascade_selectors
+from scorecard.alignment.selectors import Step
 from scorecard.engine.types import View
 from scorecard.presentation.numbers import format_number
-from scorecard.strategy import cascade_selectors
-from scorecard.strategy.cascade_selectors import Step
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from scorecard.presentation import numbers
+from scorecard.presentation import numbers, planning
 
 register = template.Library()
 
@@ -21,3 +21,7 @@ register.filter("trend_arrow", numbers.trend_arrow)
 register.filter("trend_meaning", numbers.trend_meaning)
 register.filter("get_item", numbers.get_item)
 register.filter("person", numbers.person)
+register.filter("chance", planning.chance_text)
+register.filter("proposal_input", planning.proposal_input)
+register.filter("risk_short", planning.risk_short)
+register.filter("risk_explanation", planning.risk_explanation)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.interchange.scores import result_as_dict
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.strategy.models import Scorecard
 
 

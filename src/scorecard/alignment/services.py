@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from scorecard import clock
+from scorecard.engine.formulas import FormulaError, references
+from scorecard.kpis.models import Kpi, KpiAlignment, Target
 from scorecard.organizations.models import Unit
-
-from .models import Objective, ObjectiveAlignment, Perspective, Scorecard
-from .services import scorecard_create
+from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
+from scorecard.strategy.services import scorecard_create
 
 #: The share a cascaded objective makes up of its parent objective unless told otherwise:
 #: half, so the parent's own KPIs keep counting for the other half.
@@ -246,8 +247,6 @@ def scorecard_cascade(
 
 
 def _references(formula: str) -> frozenset[str]:
-    from scorecard.engine.formulas import FormulaError, references
-
     try:
         return references(formula)
     except FormulaError:
@@ -258,9 +257,6 @@ def _copy_kpis(
     copies: Mapping[int, Objective], card: Scorecard, outcome: CascadeOutcome, user: Any
 ) -> None:
     """Copy the chosen objectives' KPIs and targets into ``card``, each aligned to its source."""
-    # Imported here: kpis builds on strategy, so strategy reaches it only when cascading.
-    from scorecard.kpis.models import Kpi, KpiAlignment, Target
-
     sources = list(
         Kpi.objects.filter(objective_id__in=list(copies)).order_by("objective_id", "position", "id")
     )

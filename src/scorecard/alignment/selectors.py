@@ -16,17 +16,16 @@ from django.db.models import Count, Q
 
 from scorecard.engine.cascade import RolledValue, UnitRollup
 from scorecard.engine.evaluate import NodeResult, ScorecardResult
-from scorecard.kpis.models import Kpi
-from scorecard.kpis.scoring import (
+from scorecard.kpis.evaluation import (
     OrganizationScores,
     organization_evaluate,
     unit_rule,
     value_rollups,
 )
+from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization, Unit
 from scorecard.organizations.selectors import unit_tree
-
-from .models import Objective, ObjectiveAlignment, Perspective, Scorecard
+from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 
 # --- the cascade form -------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The scorecard report rendered as PDF (WeasyPrint) and as an Excel workbook."""
