@@ -21,9 +21,14 @@ from scorecard.engine import growth as gr
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.engine import whatif as wi
-from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
+from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult, evaluate_scorecard
 from scorecard.engine.periods import Period
-from scorecard.kpis.evaluation import ScorecardRows, scorecard_input, scorecard_rows
+from scorecard.kpis.evaluation import (
+    ScorecardRows,
+    scorecard_evaluate,
+    scorecard_input,
+    scorecard_rows,
+)
 from scorecard.kpis.models import Kpi, Target
 from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
 
@@ -161,8 +166,6 @@ def funnel_analysis(
     ``as_of``; back-cascaded stage targets, the gap split, the levers, and the LMDI
     split of the change since the period before (or since the latest complete period
     as of ``compare``, an earlier date)."""
-    from scorecard.kpis.evaluation import scorecard_evaluate
-
     if result is None:
         result = scorecard_evaluate(scorecard=funnel.scorecard, as_of=as_of)
     earlier = (
@@ -662,8 +665,6 @@ def whatif_page(*, scorecard: Scorecard, as_of: dt.date, changes: wi.Changes) ->
 
     Raises WhatIfError for changes that cannot be applied. Nothing is written.
     """
-    from scorecard.engine.evaluate import evaluate_scorecard
-
     rows = scorecard_rows(scorecard)
     sc = scorecard_input(scorecard, rows=rows)
     base = evaluate_scorecard(sc, as_of=as_of)

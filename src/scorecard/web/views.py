@@ -41,7 +41,7 @@ from scorecard.presentation.numbers import format_number, pct, plain_number, sta
 from scorecard.presentation.planning import chance_text
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
-from scorecard.reviews.services import usage_record_view
+from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
 from scorecard.web.home import home_page
@@ -482,8 +482,6 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
 @require_POST
 def kpi_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Members who may contribute leave a comment on a KPI."""
-    from scorecard.reviews.services import comment_add_to_kpi
-
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "contributor")
     kpi = _kpi_or_404(scorecard, code)
     url = reverse("kpi_detail", args=[org_slug, sc_slug, code])

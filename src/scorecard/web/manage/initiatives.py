@@ -30,7 +30,7 @@ from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
 
 from ..forms import InitiativeForm, TaskForm, TaskStateForm
-from ..health import initiative_smart
+from ..health.views import initiative_smart
 from .common import (
     EDIT,
     READ,

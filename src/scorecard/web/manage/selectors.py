@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from scorecard.engine import formulas
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiatives_for_objective
 from scorecard.kpis import scorecard_selectors
@@ -179,8 +180,6 @@ def objective_page(
 
 def kpi_formula_users(*, kpi: Kpi) -> list[str]:
     """Names of the calculated KPIs whose formulas use ``kpi`` (for the delete page)."""
-    from scorecard.engine import formulas
-
     return [
         k.name
         for k in Kpi.objects.filter(scorecard_id=kpi.scorecard_id).exclude(formula="")

@@ -31,7 +31,7 @@ from scorecard.strategy.services import (
 )
 
 from ..forms import LinkForm, NewScorecardForm, ObjectiveForm, PerspectiveForm, ScorecardForm
-from ..health import objective_smart
+from ..health.views import objective_smart
 from . import selectors
 from .common import (
     EDIT,

@@ -19,14 +19,14 @@ from django.core.management.commands.check import Command as DjangoCheck
 
 from scorecard import clock
 from scorecard.engine.quality import Severity
-from scorecard.organizations.models import Organization
-from scorecard.reviews.document_check import (
+from scorecard.health.checks import scorecard_health
+from scorecard.health.document import (
     CheckResult,
     check_document_text,
     located_findings,
     stored_paths,
 )
-from scorecard.reviews.health import scorecard_health
+from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
 
 TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Suggestions"}

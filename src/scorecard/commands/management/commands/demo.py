@@ -7,9 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from scorecard.interchange.services import DEMO_FILE, document_load_file
 from scorecard.organizations.models import Membership
 
 #: Every demo user signs in with this password; it is printed, never used in production.
@@ -24,8 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from scorecard.interchange.services import DEMO_FILE, document_load_file
-
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         self.stdout.write("Preparing the database ...")
         call_command("migrate", verbosity=0, interactive=False)
@@ -36,8 +36,6 @@ class Command(BaseCommand):
             memberships__organization__slug=summary.organization_slug
         )
         # One hash computed once: the same demo password for every demo user.
-        from django.contrib.auth.hashers import make_password
-
         # Only accounts without a usable password (the ones the demo just created) get
         # the demo password: a real account that happens to share a demo user name keeps its own.
         fresh = [u.pk for u in users if not u.has_usable_password()]

@@ -21,14 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from scorecard import clock
 from scorecard.engine.quality import Finding, Severity, Subject
+from scorecard.health import checks as health_checks
 from scorecard.initiatives.models import Initiative
 from scorecard.organizations.models import Membership
-from scorecard.reviews import health as health_checks
 from scorecard.reviews.selectors import snooze_for
 from scorecard.reviews.services import MAX_SNOOZE_DAYS, reminders_resume, reminders_snooze
 from scorecard.strategy.models import Objective, Scorecard
 
-from .views import scorecard_for
+from ..views import scorecard_for
 
 SEVERITY_LABELS = {
     Severity.ERROR: ("Errors", "These make numbers wrong or impossible to compute."),

@@ -22,7 +22,7 @@ from scorecard.alignment.services import DEFAULT_SHARE, scorecard_cascade
 from scorecard.organizations.models import Unit
 from scorecard.strategy.models import Objective
 
-from .manage.common import (
+from ..manage.common import (
     EDIT,
     READ,
     apply_errors,
@@ -32,7 +32,7 @@ from .manage.common import (
     plural,
     scorecard_access,
 )
-from .views import VIEW_LABELS
+from ..views import VIEW_LABELS
 
 
 class CascadeForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import health
+from . import views as health
 
 SC = "o/<slug:org_slug>/s/<slug:sc_slug>/"
 

@@ -33,6 +33,7 @@ from scorecard.engine.quality import (
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.evaluation import kpi_spec, scorecard_rows, target_path
 from scorecard.kpis.models import Kpi, Measurement, Target
+from scorecard.reviews.models import KpiView
 from scorecard.strategy.models import (
     Objective,
     ObjectiveAlignment,
@@ -40,8 +41,6 @@ from scorecard.strategy.models import (
     Perspective,
     Scorecard,
 )
-
-from .models import KpiView
 
 #: How many of a KPI's latest values the achievability check looks at.
 HISTORY_PERIODS = 24

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import cascade
+from . import views as cascade
 
 urlpatterns = [
     path("o/<slug:org_slug>/alignment/", cascade.alignment, name="alignment"),

@@ -5,7 +5,7 @@ Every address sits under /o/<org>/…; each view checks the role itself.
 
 from django.urls import path
 
-from .manage import initiatives, kpis, organization, structure
+from . import initiatives, kpis, organization, structure
 
 ORG = "o/<slug:org_slug>/"
 SC = ORG + "s/<slug:sc_slug>/"

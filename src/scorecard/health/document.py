@@ -39,7 +39,7 @@ from scorecard.interchange.document import (
     spec_of,
 )
 
-from .health import HealthReport
+from .checks import HealthReport
 
 #: Where in a KPI, objective or initiative each finding's field lives in the document.
 FIELD_KEYS = {
