@@ -27,12 +27,12 @@ from ..manage.common import (
     READ,
     apply_errors,
     base_context,
-    organization_access,
+    organization_for,
     period_from_query,
     plural,
-    scorecard_access,
+    scorecard_for,
 )
-from ..views import VIEW_LABELS
+from ..queries import VIEW_LABELS
 
 
 class CascadeForm(forms.Form):
@@ -102,7 +102,7 @@ def _shares(
 @require_http_methods(["GET", "POST"])
 def cascade_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Cascade this scorecard to a unit below: its objectives (aligned), perhaps its KPIs."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     data = cascade_selectors.cascade_form(scorecard=scorecard)
     initial_unit = next(
         (u.pk for u, _ in data.units if u.slug == request.GET.get("unit", "")), None
@@ -200,7 +200,7 @@ def _percent(share: float) -> str:
 @require_GET
 def alignment(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The unit tree with every scorecard's score and what feeds what; rolled-up values."""
-    organization, membership = organization_access(request, org_slug, READ)
+    organization, membership = organization_for(request, org_slug, READ)
     as_of, view, problems = period_from_query(request)
     page = cascade_selectors.alignment_overview(organization=organization, as_of=as_of, view=view)
     return render(

@@ -28,7 +28,7 @@ from scorecard.reviews.selectors import snooze_for
 from scorecard.reviews.services import MAX_SNOOZE_DAYS, reminders_resume, reminders_snooze
 from scorecard.strategy.models import Objective, Scorecard
 
-from ..views import scorecard_for
+from ..access import scorecard_for
 
 SEVERITY_LABELS = {
     Severity.ERROR: ("Errors", "These make numbers wrong or impossible to compute."),

@@ -27,7 +27,7 @@ from scorecard.imports.models import ImportJob
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
-from scorecard.web.views import scorecard_for
+from scorecard.web.access import scorecard_for
 
 #: Rows the preview shows (every row is checked; these are shown as they will be read).
 PREVIEW_ROWS = 10

@@ -8,7 +8,6 @@ Kept apart from planning/views.py so that web/views.py can import it without a c
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,6 +24,7 @@ from scorecard.presentation.numbers import format_number
 from scorecard.presentation.planning import word_planning
 from scorecard.presentation.planning_charts import forecast_chart
 from scorecard.strategy.models import Scorecard
+from scorecard.web.parsing import parse_number
 
 VERDICT_LABELS = {
     "supported": "Supported",
@@ -32,16 +32,6 @@ VERDICT_LABELS = {
     "contradicted": "Contradicted",
     "untested": "Untested",
 }
-
-
-def _number(raw: str | None) -> float | None:
-    text = "".join((raw or "").split()).replace(",", "")
-    if not text:
-        return None
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
 
 
 def kpi_page_extras(
@@ -60,7 +50,7 @@ def kpi_page_extras(
 
     def number(name: str) -> float | None:
         try:
-            return _number(request.GET.get(name))
+            return parse_number(request.GET.get(name))
         except ValueError:
             problems.append(f"“{request.GET.get(name)}” is not a number.")
             return None

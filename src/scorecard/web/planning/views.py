@@ -7,7 +7,6 @@ targets; the what-if page never writes, whoever uses it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.contrib import messages
@@ -29,26 +28,15 @@ from scorecard.planning.models import Benchmark, ForecastRule, Funnel
 from scorecard.presentation.numbers import format_number, period_label, plain_number
 from scorecard.presentation.planning_charts import lever_chart
 from scorecard.strategy.models import Scorecard
-from scorecard.web.views import _kpi_or_404, parse_as_of, scorecard_for
+from scorecard.web.access import scorecard_for
+from scorecard.web.parsing import parse_number
+from scorecard.web.queries import parse_as_of
+from scorecard.web.views import _kpi_or_404
 
 from .pages import VERDICT_LABELS
 
 #: How many stage choices the funnel form offers.
 MAX_STAGES = 8
-
-
-def _number(raw: str | None) -> float | None:
-    """A number typed by a person (thousands separators allowed), or None when empty.
-
-    Raises ValueError for text that is not a finite number.
-    """
-    text = "".join((raw or "").split()).replace(",", "")
-    if not text:
-        return None
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
 
 
 def _as_of(request: HttpRequest) -> tuple[dt.date, list[str]]:
@@ -217,7 +205,7 @@ def funnel_delete(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
 
 def _percent_param(request: HttpRequest, name: str, default: float, errors: list[str]) -> float:
     try:
-        value = _number(request.GET.get(name))
+        value = parse_number(request.GET.get(name))
     except ValueError:
         errors.append(f"“{request.GET.get(name)}” is not a number; using {default * 100:g}.")
         return default
@@ -237,7 +225,7 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
     as_of, errors = _as_of(request)
     target = None
     try:
-        target = _number(request.GET.get("target"))
+        target = parse_number(request.GET.get("target"))
     except ValueError:
         errors.append(f"“{request.GET.get('target')}” is not a number; using the KPI's target.")
     if target is not None and target <= 0:
@@ -372,7 +360,7 @@ def kpi_target_accept(request: HttpRequest, org_slug: str, sc_slug: str, code: s
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
     kpi = _kpi_or_404(scorecard, code)
     try:
-        value = _number(request.POST.get("value"))
+        value = parse_number(request.POST.get("value"))
         period = dt.date.fromisoformat(request.POST.get("period", ""))
     except ValueError:
         messages.error(request, "Give the target as a number and choose a period.")
@@ -457,7 +445,7 @@ def _changes(data: QueryDict, page_kpis: list[Kpi], errors: dict[str, str]) -> w
         for prefix, into in (("v", values), ("t", targets), ("w", weights)):
             raw = data.get(f"{prefix}-{kpi.code}", "")
             try:
-                number = _number(raw)
+                number = parse_number(raw)
             except ValueError:
                 errors[f"{prefix}-{kpi.code}"] = f"“{raw}” is not a number."
                 continue

@@ -16,7 +16,8 @@ from scorecard import clock
 from scorecard.presentation.reports.pdf import filename, report_pdf
 from scorecard.presentation.reports.xlsx import report_xlsx
 from scorecard.reports.data import ReportData, report_data
-from scorecard.web.views import known_params, period_params, scorecard_for
+from scorecard.web.access import scorecard_for
+from scorecard.web.queries import known_params, period_params
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.api.models import ApiToken
 from scorecard.api.services import api_token_create, api_token_revoke
-from scorecard.organizations.access import require_role
-from scorecard.organizations.models import Organization
+from scorecard.organizations.models import Role
+from scorecard.web.access import organization_for
 
 #: Swagger UI as shipped inside django-ninja (no CDN): the only files docs_asset serves.
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
@@ -36,17 +36,11 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
     return response
 
 
-def _organization(request: HttpRequest, org_slug: str) -> tuple[Organization, object]:
-    organization = get_object_or_404(Organization, slug=org_slug)
-    membership = require_role(user=request.user, organization=organization, role="viewer")
-    return organization, membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Your API tokens in this organization; POST creates one and shows it once."""
-    organization, membership = _organization(request, org_slug)
+    organization, membership = organization_for(request, org_slug, Role.VIEWER)
     plaintext = ""
     error = ""
     if request.method == "POST":
@@ -77,7 +71,7 @@ def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Revoke one of your tokens."""
-    organization, _ = _organization(request, org_slug)
+    organization, _ = organization_for(request, org_slug, Role.VIEWER)
     token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk, organization=organization)
     api_token_revoke(token=token)
     messages.success(request, f"Revoked the token “{token.name}”.")

@@ -9,25 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from scorecard.organizations.access import require_role
-from scorecard.organizations.models import Membership, Organization
+from scorecard.organizations.models import Role
+from scorecard.web.access import organization_for
 from scorecard.webhooks import services
 from scorecard.webhooks.models import Delivery, Event, Webhook
 
 RECENT_DELIVERIES = 50
 
 
-def _organization(request: HttpRequest, org_slug: str) -> tuple[Organization, Membership]:
-    organization = get_object_or_404(Organization, slug=org_slug)
-    membership = require_role(user=request.user, organization=organization, role="admin")
-    return organization, membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def webhook_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organization's webhooks and recent deliveries; POST registers a webhook."""
-    organization, membership = _organization(request, org_slug)
+    organization, membership = organization_for(request, org_slug, Role.ADMIN)
     errors: dict[str, list[str]] = {}
     created: Webhook | None = None
     form: dict[str, object] = {"url": "", "description": "", "events": list(Event.values)}
@@ -74,7 +68,7 @@ def webhook_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_POST
 def webhook_toggle(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Pause an active webhook or resume a paused one."""
-    organization, _ = _organization(request, org_slug)
+    organization, _ = organization_for(request, org_slug, Role.ADMIN)
     hook = get_object_or_404(Webhook, pk=pk, organization=organization)
     services.webhook_set_active(webhook=hook, active=not hook.active)
     messages.success(request, f"{'Resumed' if hook.active else 'Paused'} the webhook {hook.url}.")
@@ -85,7 +79,7 @@ def webhook_toggle(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 @require_POST
 def webhook_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Delete a webhook with its delivery log."""
-    organization, _ = _organization(request, org_slug)
+    organization, _ = organization_for(request, org_slug, Role.ADMIN)
     hook = get_object_or_404(Webhook, pk=pk, organization=organization)
     services.webhook_delete(webhook=hook)
     messages.success(request, f"Deleted the webhook {hook.url}.")
@@ -96,7 +90,7 @@ def webhook_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 @require_POST
 def delivery_retry(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Queue a delivery again (e.g. after the receiver was fixed)."""
-    organization, _ = _organization(request, org_slug)
+    organization, _ = organization_for(request, org_slug, Role.ADMIN)
     delivery = get_object_or_404(Delivery, pk=pk, webhook__organization=organization)
     services.delivery_retry(delivery=delivery)
     messages.success(request, f"Delivery #{delivery.pk} will be tried again.")
