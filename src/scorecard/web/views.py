@@ -40,6 +40,7 @@ from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
+from scorecard.web import panels
 from scorecard.web.access import is_htmx, scorecard_for
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number
@@ -83,6 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "organization": page.current.organization if page.current else None,
             "membership": page.current,
             "alerts": alerts,
+            "governance": panels.home_governance_panel(request.user, page.current.organization)
+            if page.current
+            else None,
         },
     )
 
@@ -289,6 +293,10 @@ def _kpi_context(
         "param_errors": errors,
         "period_query": period_query(as_of, view),
     }
+    organization = scorecard.organization
+    context["why"] = panels.why_panel(organization, kpi=kpi)
+    context["pending"] = panels.pending_panel(request.user, scorecard, membership, kpi)
+    context["comments_panel"] = panels.comments_panel(scorecard, membership, kpi)
     # Target assistant, benchmarks and the forecast band (scorecard.planning).
     context.update(
         kpi_page_extras(

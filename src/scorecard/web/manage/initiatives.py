@@ -29,6 +29,7 @@ from scorecard.initiatives.services import (
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
 
+from .. import panels
 from ..forms import InitiativeForm, TaskForm, TaskStateForm
 from ..health.views import initiative_smart
 from .common import (
@@ -103,7 +104,9 @@ def _detail_response(
          "tasks": selectors.task_list(initiative=initiative), "task_form": task_form,
          "states": Task.State.choices,
          "smart": initiative_smart(initiative=initiative, scorecard=scorecard,
-                                   membership=membership)},
+                                   membership=membership),
+         "why": panels.why_panel(scorecard.organization, initiative=initiative),
+         "comments_panel": panels.comments_panel(scorecard, membership, initiative)},
         status=422 if task_form.errors else 200,
     )  # fmt: skip
 

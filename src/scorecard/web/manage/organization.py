@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scorecard import clock
 from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.organizations.services import (
     membership_add,
@@ -28,6 +29,7 @@ from scorecard.organizations.services import (
     unit_rename,
 )
 
+from .. import panels
 from ..forms import MemberAddForm, MemberRoleForm, UnitEditForm, UnitForm
 from . import selectors
 from .common import (
@@ -87,9 +89,12 @@ def unit_detail(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpResp
     page = selectors.unit_page(organization=organization, slug=unit_slug)
     if page is None:
         raise Http404("No such unit.")
-    return render(
-        request, "web/manage/unit.html", {**base_context(organization, membership), "page": page}
-    )
+    context = {
+        **base_context(organization, membership),
+        "page": page,
+        "rollups": panels.unit_rollups_panel(organization, page.unit, as_of=clock.today()),
+    }
+    return render(request, "web/manage/unit.html", context)
 
 
 @login_required

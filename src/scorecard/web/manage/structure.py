@@ -30,6 +30,7 @@ from scorecard.strategy.services import (
     scorecard_update,
 )
 
+from .. import panels
 from ..forms import LinkForm, NewScorecardForm, ObjectiveForm, PerspectiveForm, ScorecardForm
 from ..health.views import objective_smart
 from . import selectors
@@ -277,7 +278,11 @@ def _objective_response(
         {**_context(scorecard, membership), "page": page, "link_form": link_form,
          "param_errors": problems,
          "smart": objective_smart(objective=page.objective, scorecard=scorecard,
-                                  membership=membership)},
+                                  membership=membership),
+         "comments_panel": panels.comments_panel(scorecard, membership, page.objective),
+         "alignment_panel": panels.alignment_panel(
+             scorecard.organization, page.objective, as_of=as_of, view=view,
+             can_edit=membership.allows(EDIT))},
         status=422 if link_form.errors else 200,
     )  # fmt: skip
 
