@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from scorecard import clock
 from scorecard.imports import services, tabular
-from scorecard.imports.export import export_filename, export_values
 from scorecard.imports.models import ImportJob
+from scorecard.imports.values_export import export_filename, export_values
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard

@@ -12,8 +12,8 @@ from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scorecard.imports.export import export_values
 from scorecard.imports.tabular import FORMATS
+from scorecard.imports.values_export import export_values
 from scorecard.strategy.models import Scorecard
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scorecard.interchange.export import ExportError, document_export
+from scorecard.interchange.document_export import ExportError, document_export
 from scorecard.organizations.models import Organization
 
 
