@@ -3,7 +3,7 @@ KPI values rolled up across units, and the "why am I doing this?" chain.
 
 Every function is scoped to one organization and costs a constant number of queries
 whatever the number of units, scorecards, objectives and KPIs (the scores come from
-one bulk evaluation of the organization, kpis.scoring.organization_evaluate).
+one bulk evaluation of the organization, kpis.evaluation.organization_evaluate).
 """
 
 from __future__ import annotations
