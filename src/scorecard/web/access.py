@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
+from scorecard.kpis import selectors as kpi_selectors
+from scorecard.kpis.models import Kpi
 from scorecard.organizations.access import organization_with_role
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy import selectors as strategy_selectors
@@ -36,3 +38,11 @@ def scorecard_for(
 def is_htmx(request: HttpRequest) -> bool:
     """True for a request made by htmx (it wants a partial, not a full page)."""
     return bool(getattr(request, "htmx", False))
+
+
+def kpi_for(scorecard: Scorecard, code: str) -> Kpi:
+    """The KPI in the URL, inside a scorecard already checked by :func:`scorecard_for`."""
+    kpi = kpi_selectors.kpi_get(scorecard=scorecard, code=code)
+    if kpi is None:
+        raise Http404("No such KPI.")
+    return kpi

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -41,7 +41,7 @@ from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
 from scorecard.web import panels
-from scorecard.web.access import is_htmx, scorecard_for
+from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number
 from scorecard.web.planning.pages import kpi_page_extras, map_link_marks, risk_marks
@@ -215,13 +215,6 @@ def _risk_sentence(rows: list[Any], risks: dict[str, Any]) -> str:
 # --- KPI page and entry -----------------------------------------------------------------
 
 
-def _kpi_or_404(scorecard: Scorecard, code: str) -> Kpi:
-    kpi = kpi_selectors.kpi_get(scorecard=scorecard, code=code)
-    if kpi is None:
-        raise Http404("No such KPI.")
-    return kpi
-
-
 def _kpi_chart(kpi: Kpi, history: Any) -> str:
     """The history chart with the status zones of the latest target."""
     if not history:
@@ -310,7 +303,7 @@ def _kpi_context(
 def kpi_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """A KPI: its definition, chart, periods with corrections, and the entry form."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     usage_record_view(user=request.user, kpi=kpi)  # one query: the health check's usage
     context = _kpi_context(request, scorecard, kpi, membership)
     return render(request, "web/kpi.html", context)
@@ -325,7 +318,7 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
     periods); a plain form post is redirected back to the KPI page.
     """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, "contributor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     if not kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role):
         return HttpResponse("You may not enter values for this KPI.", status=403)
     form_errors: dict[str, str] = {}
@@ -368,7 +361,7 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
 def kpi_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Members who may contribute leave a comment on a KPI."""
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "contributor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     url = reverse("kpi_detail", args=[org_slug, sc_slug, code])
     try:
         comment_add_to_kpi(

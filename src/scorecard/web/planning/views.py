@@ -28,10 +28,9 @@ from scorecard.planning.models import Benchmark, ForecastRule, Funnel
 from scorecard.presentation.numbers import format_number, period_label, plain_number
 from scorecard.presentation.planning_charts import lever_chart
 from scorecard.strategy.models import Scorecard
-from scorecard.web.access import scorecard_for
+from scorecard.web.access import kpi_for, scorecard_for
 from scorecard.web.parsing import parse_number
 from scorecard.web.queries import parse_as_of
-from scorecard.web.views import _kpi_or_404
 
 from .pages import VERDICT_LABELS
 
@@ -358,7 +357,7 @@ def _kpi_url(org_slug: str, sc_slug: str, code: str, anchor: str = "planning") -
 def kpi_target_accept(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Editors accept a proposed target: saved with target_set, its provenance and note."""
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     try:
         value = parse_number(request.POST.get("value"))
         period = dt.date.fromisoformat(request.POST.get("period", ""))
@@ -395,7 +394,7 @@ def kpi_target_accept(request: HttpRequest, org_slug: str, sc_slug: str, code: s
 def benchmark_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Editors add a benchmark to the KPI's library."""
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     as_of: dt.date | None = None
     try:
         as_of = dt.date.fromisoformat(request.POST.get("as_of", "").strip())
@@ -425,7 +424,7 @@ def benchmark_delete(
 ) -> HttpResponse:
     """Editors remove a benchmark."""
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     benchmark = Benchmark.objects.filter(kpi=kpi, pk=pk).first()
     if benchmark is None:
         raise Http404("No such benchmark.")
