@@ -100,13 +100,6 @@ class UnitEditForm(_Form):
             self.fields["parent"].required = True
 
 
-class MemberAddForm(_Form):
-    """An existing user to add, by user name or e-mail, with a role."""
-
-    login = forms.CharField(max_length=254, label="User name or e-mail")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
-
-
 class MemberRoleForm(_Form):
     role = forms.ChoiceField(choices=Role.choices)
 
