@@ -77,7 +77,11 @@ class UnitForm(_Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = organization.units.order_by("name")  # type: ignore[attr-defined]
+        units = organization.units.order_by("name")
+        if not units.exists():
+            del self.fields["parent"]  # the first unit is the top of the tree
+        else:
+            self.fields["parent"].queryset = units  # type: ignore[attr-defined]
 
 
 class UnitEditForm(_Form):

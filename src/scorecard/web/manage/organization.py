@@ -100,7 +100,11 @@ def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = UnitForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = unit_create(organization=organization, **form.cleaned_data)
+            unit = unit_create(
+                organization=organization,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data.get("parent"),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
