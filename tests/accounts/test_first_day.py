@@ -203,8 +203,11 @@ def test_an_invitation_makes_a_new_account_and_a_membership(world: Any) -> None:
     assert newbie.email == "new@example.com" and newbie.get_full_name() == "Nora Ng"
     assert Membership.objects.get(user=newbie).role == "editor"
     # Used once: the same link now says it does not work, and makes nothing.
-    again = Client().post(path, {"action": "create", "username": "second",
-                                 "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})  # fmt: skip
+    again = Client().post(
+        path,
+        {"action": "create", "username": "second", "password1": GOOD_PASSWORD,
+         "password2": GOOD_PASSWORD},
+    )  # fmt: skip
     assert again.status_code == 410
     assert not User.objects.filter(username="second").exists()
 
