@@ -257,8 +257,9 @@ def test_inviting_never_reveals_whether_an_account_exists(world: Any) -> None:
 
     assert known.status_code == unknown.status_code == 200
     assert said(known) == said(unknown)
-    assert mail.outbox[0].body.replace("known", "x").split("http")[0] == (
-        mail.outbox[1].body.replace("nobody", "x").split("http")[0]
+    assert (
+        mail.outbox[0].body.replace("known", "x").split("http")[0]
+        == (mail.outbox[1].body.replace("nobody", "x").split("http")[0])
     )
     assert not Membership.objects.filter(user__username="known").exists()
     assert reverse("invite", args=["northwind"]).endswith("/invite/")
@@ -373,3 +374,68 @@ def test_a_password_is_changed_on_its_own_page(world: Any) -> None:
     assert response.status_code == 302
     world.viewer.refresh_from_db()
     assert world.viewer.check_password(GOOD_PASSWORD)
+
+
+# --- the KPI form a newcomer can fill in ---------------------------------------------------
+
+
+def _objective(world: Any) -> Any:
+    from tests.factories import ObjectiveFactory, PerspectiveFactory
+
+    perspective = PerspectiveFactory(scorecard=world.scorecard, name="Customer")
+    return ObjectiveFactory(scorecard=world.scorecard, perspective=perspective, code="delight")
+
+
+def _new_kpi(world: Any, **data: str) -> Any:
+    return world.client_for("editor").post(
+        reverse("kpi_new", args=["northwind", "company", "delight"]), data
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "scale"),
+    [
+        # A target alone: higher is better runs from 0 to the target ...
+        ({"optimization": "maximize", "target": "1,600,000"}, (0.0, None, 1600000.0)),
+        # ... lower is better from twice the target down to it.
+        ({"optimization": "minimize", "target": "4"}, (None, 8.0, 4.0)),
+        # A scale of one's own stays as given.
+        ({"optimization": "maximize", "target": "90", "minimum": "50"}, (50.0, None, 90.0)),
+        ({"optimization": "binary_max", "target": "1"}, (None, None, 1.0)),
+    ],
+)
+def test_a_target_alone_is_enough(world: Any, data: dict[str, str], scale: tuple) -> None:
+    _objective(world)
+    response = _new_kpi(world, name="Revenue (€)", unit="€", **data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    kpi = Kpi.objects.get()
+    assert (kpi.minimum, kpi.maximum, kpi.target) == scale
+    assert kpi.code == "revenue"
+
+
+def test_the_code_is_made_from_the_name_and_kept_unique(world: Any) -> None:
+    _objective(world)
+    for name in ["Orders on time", "Orders on time", "增长", "2nd shift output"]:
+        assert _new_kpi(world, name=name, target="10").status_code == 302
+    codes = list(Kpi.objects.order_by("pk").values_list("code", flat=True))
+    assert codes == ["orders_on_time", "orders_on_time_2", "kpi", "kpi_2nd_shift_output"]
+
+
+def test_a_minimized_kpi_with_a_zero_target_asks_for_the_worst_value(world: Any) -> None:
+    _objective(world)
+    response = _new_kpi(world, name="Incidents", optimization="minimize", target="0")
+    assert response.status_code == 422
+    assert "say which value is the worst" in response.content.decode()
+    assert not Kpi.objects.exists()
+
+
+def test_numbers_come_back_as_people_write_them(world: Any) -> None:
+    _objective(world)
+    _new_kpi(world, name="Revenue", target="1600000", weight="2")
+    page = world.client_for("editor").get(
+        reverse("kpi_edit", args=["northwind", "company", "revenue"])
+    )
+    html = page.content.decode()
+    assert 'value="1600000"' in html and "1600000.0" not in html
+    assert 'value="2"' in html
+    assert "kpi-fields-by-type" in html and "kpi-form.js" in html
