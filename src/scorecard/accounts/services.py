@@ -263,7 +263,7 @@ def _new_user(
     else:
         field = users._meta.get_field("username")
         try:
-            field.run_validators(username)  # type: ignore[attr-defined]
+            field.run_validators(username)
             if len(username) > USERNAME_MAX:
                 raise ValidationError(f"At most {USERNAME_MAX} characters.")
         except ValidationError as exc:

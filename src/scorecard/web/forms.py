@@ -39,7 +39,7 @@ class PlainNumberField(forms.FloatField):
             return plain_number(value)
         return value
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip()
             if _GROUPED.match(value):

@@ -204,7 +204,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
 
-    def get_extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
+    def get_extra_email_context(self) -> dict[str, Any]:
         return {"base_url": settings.SCORECARD_BASE_URL.rstrip("/")}
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
