@@ -439,3 +439,30 @@ def test_numbers_come_back_as_people_write_them(world: Any) -> None:
     assert 'value="1600000"' in html and "1600000.0" not in html
     assert 'value="2"' in html
     assert "kpi-fields-by-type" in html and "kpi-form.js" in html
+
+
+def test_email_preferences_are_honoured(world: Any) -> None:
+    from scorecard.accounts.services import account_update
+    from scorecard.audit.services import mentions_notify
+    from scorecard.reviews.models import Comment
+    from tests.factories import ObjectiveFactory, PerspectiveFactory
+
+    for user in (world.viewer, world.editor):
+        user.email = f"{user.username}@example.com"
+        user.save()
+    account_update(user=world.viewer, first_name="", last_name="", email="viewer@example.com",
+                   email_mentions=False, email_reminders=False)  # fmt: skip
+    perspective = PerspectiveFactory(scorecard=world.scorecard)
+    objective = ObjectiveFactory(scorecard=world.scorecard, perspective=perspective)
+    comment = Comment.objects.create(
+        objective=objective,
+        author=world.admin,
+        text="@viewer-user @editor-user look",
+        created_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+    )
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notified = mentions_notify(comment=comment)
+    assert len(notified) == 2  # both see it in the app ...
+    assert [m.to for m in mail.outbox] == [["editor-user@example.com"]]  # ... one by e-mail
