@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "scorecard.api",
     "scorecard.webhooks",
     "scorecard.imports",
+    "scorecard.accounts",
+    "scorecard.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +220,12 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 #: The address people reach the app at, for links in e-mails (reminders).
 SCORECARD_BASE_URL = env_str("SCORECARD_BASE_URL", "http://127.0.0.1:8000")
+# Invitations and accounts made by one admin, and password-reset requests from one
+# address or for one e-mail address, per hour (docs/getting-started.md).
+SCORECARD_INVITATIONS_PER_HOUR = env_int("SCORECARD_INVITATIONS_PER_HOUR", 30)
+SCORECARD_RESET_REQUESTS_PER_HOUR = env_int("SCORECARD_RESET_REQUESTS_PER_HOUR", 5)
+# How long a password-reset or set-password link works (seconds; Django's setting).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -23,6 +23,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from scorecard.accounts.services import invitation_create
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
@@ -43,6 +44,7 @@ ADMIN = ("ok", "403", "403", "403", "404", "login")
 ANY_MEMBER = ("ok", "ok", "ok", "ok", "ok", "login")  # pages about the user's own things
 PUBLIC = ("ok", "ok", "ok", "ok", "ok", "ok")
 UPLOADER = ("ok", "404", "404", "403", "404", "login")
+GONE = ("410",) * 6  # a secret link that does not work (made up, used or expired)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,21 @@ WEB: dict[str, Rule] = {
     "unit_edit": Rule("GET", ADMIN),
     "unit_delete": Rule("GET", ADMIN),
     "members": Rule("GET", ADMIN),
-    "member_add": Rule("POST", ADMIN),
+    # People: invitations and accounts made by admins; the links themselves are public.
+    "invite": Rule("GET", ADMIN),
+    "invitation_revoke": Rule("POST", ADMIN, pk="invitation"),
+    "account_new": Rule("GET", ADMIN),
+    "invitation_accept": Rule("GET", GONE),  # an unknown link: the same answer for everybody
+    "account": Rule("GET", ANY_MEMBER),
+    "password_change": Rule("GET", ANY_MEMBER),
+    "password_change_done": Rule("GET", ANY_MEMBER),
+    "password_reset": Rule("GET", PUBLIC),
+    "password_reset_done": Rule("GET", PUBLIC),
+    "password_reset_confirm": Rule("GET", PUBLIC),  # a made-up link: "does not work"
+    "password_reset_complete": Rule("GET", PUBLIC),
+    # The set-up wizard is for the site's superusers (none of the personas is one).
+    "setup": Rule("GET", ("403", "403", "403", "403", "403", "login")),
+    "setup_start": Rule("GET", GONE),  # a made-up set-up link
     "member_role": Rule("POST", ADMIN, pk="membership"),
     "member_remove": Rule("POST", ADMIN, pk="membership"),
     "scorecard_new": Rule("GET", EDIT),
@@ -333,6 +349,10 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     upload = SimpleUploadedFile("values.csv", b"KPI code,period,value\nnps,2026-04,61\n")
     job = job_create(scorecard=world.scorecard, user=world.admin, upload=upload)
     comment = comment_add(item=one.objective, author=world.editor, text="@admin-user look")
+    invitation = invitation_create(
+        organization=world.organization, email="new@example.com", role="viewer",
+        invited_by=world.admin, send=False,
+    ).invitation  # fmt: skip
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -349,6 +369,7 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "import": job.pk,
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
+        "invitation": invitation.pk,
     }
     return Objects(stuff, ids)
 
@@ -361,6 +382,8 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "name": "swagger-ui.css",
         "username": "viewer-user",
         "fmt": "csv",
+        "token": "made-up-token",
+        "uidb64": "MQ",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
     }
@@ -377,7 +400,7 @@ def _outcome(response: Any, api_call: bool) -> str:
         return "login"
     if status == 401 and api_call:
         return "login"
-    if status in (403, 404) or (status == 422 and api_call):
+    if status in (403, 404, 410) or (status == 422 and api_call):
         return str(status)
     if status < 400 or status == 422:
         return "ok"

@@ -165,13 +165,6 @@ CASES: list[tuple[str, str, Url, Data, tuple[int, ...]]] = [
     ),
     ("members", "get", url("members", ORG), none, ADMIN_POST),
     (
-        "member_add",
-        "post",
-        url("member_add", ORG),
-        lambda c: {"login": "newcomer", "role": "viewer"},
-        ADMIN_POST,
-    ),
-    (
         "member_role",
         "post",
         url("member_role", ORG, lambda c: Membership.objects.get(user=c.world.viewer).pk),

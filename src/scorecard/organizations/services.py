@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -142,27 +141,3 @@ def unit_move(*, unit: Unit, parent: Unit) -> Unit:
     unit.parent = parent
     unit.save(update_fields=["parent"])
     return unit
-
-
-@transaction.atomic
-def membership_add(*, organization: Organization, login: str, role: str) -> Membership:
-    """Add an existing user, found by user name or e-mail (any case), to ``organization``."""
-    login = login.strip()
-    if not login:
-        raise ValidationError({"login": "Enter a user name or e-mail address."})
-    users = get_user_model().objects
-    # A user name is unique, so it wins; an e-mail address may be shared by two accounts.
-    matches = list(users.filter(username__iexact=login)[:1]) or list(
-        users.filter(email__iexact=login)[:2]
-    )
-    if not matches:
-        raise ValidationError(
-            {"login": f"Nobody signs in as “{login}”; they need an account first."}
-        )
-    if len(matches) > 1:
-        # Two accounts share this e-mail address; the user name is unambiguous.
-        raise ValidationError({"login": f"Several people use “{login}”; enter the user name."})
-    user = matches[0]
-    if Membership.objects.filter(organization=organization, user=user).exists():
-        raise ValidationError({"login": f"{user.get_username()} is a member already."})
-    return membership_set(organization=organization, user=user, role=role)

@@ -16,6 +16,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from scorecard import clock
+from scorecard.accounts.models import AccountSettings
 from scorecard.audit.models import Notification
 from scorecard.audit.services import person_label
 
@@ -80,11 +81,17 @@ def mentions_notify(*, comment: Comment, url: str = "") -> list[Notification]:
     author = person_label(comment.author) if comment.author else "Someone"
     subject = f"{author} mentioned you on the {item_kind} “{item_name}”"
     link = f"\n\nOpen it: {url}" if url else ""
+    # People who turned mention e-mails off still get the notification in the app.
+    quiet = set(
+        AccountSettings.objects.filter(user__in=people, email_mentions=False).values_list(
+            "user_id", flat=True
+        )
+    )
     messages = [
         (subject, f"{author} wrote:\n\n{comment.text}{link}\n", settings.DEFAULT_FROM_EMAIL,
          [u.email])
         for u in people
-        if u.email
+        if u.email and u.pk not in quiet
     ]  # fmt: skip
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))

@@ -24,6 +24,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from scorecard.accounts.models import AccountSettings
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.initiatives.models import Initiative, Task
@@ -118,6 +119,10 @@ def reminders_plan(*, today: dt.date, organization: Organization | None = None) 
         [organization] if organization is not None else list(Organization.objects.order_by("name"))
     )
     snoozed = set(ReminderSnooze.objects.filter(until__gte=today).values_list("user_id", flat=True))
+    # People who turned reminder e-mails off on their "My account" page count as snoozed.
+    snoozed |= set(
+        AccountSettings.objects.filter(email_reminders=False).values_list("user_id", flat=True)
+    )
     for org in organizations:
         _plan_organization(plan, org, today, snoozed)
     return plan

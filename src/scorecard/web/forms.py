@@ -7,19 +7,47 @@ back next to the fields they name.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.text import slugify
 
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
 from scorecard.organizations.models import Organization, Role, Unit
+from scorecard.presentation.numbers import plain_number
 from scorecard.strategy.models import Objective, Perspective, Scorecard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: Thousands separators people type: "1,600,000", "1 600 000", "1_600_000".
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([ ,_\u00a0\u202f]\d{3})+(\.\d+)?$")
 WEIGHT_MESSAGE = "A weight must be greater than zero."
+
+
+class PlainNumberField(forms.FloatField):
+    """A number shown as people write it (1600000, not 1600000.0) and read with or without
+    thousands separators (1,600,000 · 1 600 000); a decimal point is a point."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return plain_number(value)
+        return value
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip()
+            if _GROUPED.match(value):
+                value = re.sub(r"[ ,_\u00a0\u202f]", "", value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # Free text (not type=number): min/max/step attributes would only confuse browsers.
+        return {}
 
 
 class _Form(forms.Form):
@@ -77,7 +105,11 @@ class UnitForm(_Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = organization.units.order_by("name")  # type: ignore[attr-defined]
+        units = organization.units.order_by("name")
+        if not units.exists():
+            del self.fields["parent"]  # the first unit is the top of the tree
+        else:
+            self.fields["parent"].queryset = units  # type: ignore[attr-defined]
 
 
 class UnitEditForm(_Form):
@@ -98,13 +130,6 @@ class UnitEditForm(_Form):
                 .order_by("name")
             )
             self.fields["parent"].required = True
-
-
-class MemberAddForm(_Form):
-    """An existing user to add, by user name or e-mail, with a role."""
-
-    login = forms.CharField(max_length=254, label="User name or e-mail")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
 
 class MemberRoleForm(_Form):
@@ -234,19 +259,26 @@ class LinkForm(_Form):
 
 # Three to a row: the scale, the target with its weight, where it starts, then the fields
 # only some optimizations use.
+NUMBER_FIELDS = [
+    "minimum", "maximum", "target", "baseline", "tolerance", "band_low", "band_high",
+    "red_flag", "weight",
+]  # fmt: skip
 SCALE_FIELDS = [
     "optimization", "minimum", "maximum", "target", "target_date", "weight", "baseline",
     "baseline_date", "tolerance", "band_low", "band_high", "red_flag",
 ]  # fmt: skip
 
-#: The KPI form's groups, in the order a person fills them in.
+#: The KPI form's groups, in the order a person fills them in; ``open`` groups are
+#: shown unfolded, the others start folded (and open by themselves when they hold an
+#: error or a value).
 KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
-    ("Basics", "", ["name", "code", "description", "unit", "data_source"]),
+    ("Basics", "", ["name", "unit", "optimization", "target", "code"]),
     (
         "Scale and target",
-        "Scores run from the minimum (0 %) to the maximum (100 %) unless the optimization "
-        "says otherwise; the target is what counts as meeting the objective.",
-        SCALE_FIELDS,
+        "Scores run from the minimum (0 %) to the maximum (100 %). With only a target, "
+        "higher-is-better KPIs run from 0 to the target, lower-is-better ones from twice the "
+        "target down to the target (docs/scoring.md).",
+        [f for f in SCALE_FIELDS if f not in {"optimization", "target"}],
     ),
     (
         "Thresholds",
@@ -264,6 +296,8 @@ KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
             "owner",
             "updater",
             "values_need_approval",
+            "description",
+            "data_source",
         ],
     ),
     (
@@ -272,6 +306,70 @@ KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
         ["formula", "formula_mode"],
     ),
 ]
+#: Groups shown unfolded on a new KPI.
+KPI_OPEN_GROUPS = {"Basics", "Scale and target"}
+#: Which scoring types use a field; fields not listed are used by every type. The page
+#: hides the others (static/scorecard/kpi-form.js) and the form ignores them.
+KPI_FIELDS_BY_TYPE: dict[str, list[str]] = {
+    "minimum": ["maximize", "minimize"],
+    "maximum": ["maximize", "minimize"],
+    "baseline": ["maximize", "minimize"],
+    "baseline_date": ["maximize", "minimize"],
+    "target": ["maximize", "minimize", "binary_max", "binary_min", "exact",
+               "percent_of_target", "goal_red_flag"],
+    "target_date": ["maximize", "minimize", "exact", "percent_of_target"],
+    "tolerance": ["exact", "band"],
+    "band_low": ["band"],
+    "band_high": ["band"],
+    "red_flag": ["goal_red_flag"],
+    "yellow_from": [o for o in Optimization.values if o != "none"],
+    "green_from": [o for o in Optimization.values if o != "none"],
+}  # fmt: skip
+#: One line for every field of the KPI form.
+KPI_HELP = {
+    "name": "What is measured, in words people use, e.g. “Orders delivered on time”.",
+    "code": "Short name for formulas and addresses; left empty, it is made from the name.",
+    "unit": "How values are written: %, €, h, customers … (optional).",
+    "optimization": "How a value becomes a score: higher is better, lower is better, yes/no …",
+    "target": "Where you want to be each period; alone it is enough for higher/lower is better.",
+    "minimum": "The value that scores 0 % (for lower is better: the best value, 100 %).",
+    "maximum": "The value that scores 100 % (for lower is better: the worst value, 0 %).",
+    "target_date": "With a baseline date: targets in between follow a straight path.",
+    "weight": "How much it counts next to the objective's other KPIs (any number above 0).",
+    "baseline": "Where it started; progress runs from here to the target.",
+    "baseline_date": "When the baseline was measured.",
+    "tolerance": "For “exact” and “band”: how far off still scores something.",
+    "band_low": "For “band”: the lowest value inside the band.",
+    "band_high": "For “band”: the highest value inside the band.",
+    "red_flag": "For “goal and red flag”: the value that is clearly bad.",
+    "yellow_from": "Score from which the status is yellow (empty: 33.3 %).",
+    "green_from": "Score from which the status is green (empty: 66.7 %).",
+    "update_interval": "How often a new value comes in.",
+    "time_aggregation": "How a quarter or a year combines its periods' values.",
+    "indicator": "Leading indicators drive results; lagging ones show them.",
+    "owner": "Who answers for the KPI.",
+    "updater": "Who enters the values.",
+    "values_need_approval": "Values entered by anyone but the owner count once the owner "
+    "approves them.",
+    "description": "Why it matters and how it is measured (optional).",
+    "data_source": "Where the numbers come from, e.g. “ERP, monthly close” (optional).",
+    "formula": "For calculated KPIs: other KPIs' codes, e.g. deals / leads * 100.",
+    "formula_mode": "Calculate from the values, or combine the scores.",
+}
+#: A code must look like a name in a formula: a letter, then letters, digits and _.
+KPI_CODE_MAX = 80
+
+
+def kpi_code_from_name(name: str, taken: set[str]) -> str:
+    """A KPI code from its name: ``Orders on time (%)`` → ``orders_on_time``; unique."""
+    base = slugify(name).replace("-", "_")[:60].strip("_") or "kpi"
+    if not base[0].isalpha():
+        base = "kpi_" + base
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}_{n}", n + 1
+    return code
+
 
 _STANDARD_BANDS = ["red", "yellow", "green"]
 _BAND_COLORS = {"red": "#d64545", "yellow": "#e8b021", "green": "#2e9e5b"}
@@ -290,10 +388,10 @@ def _standard_thresholds(raw: Any) -> tuple[float, float] | None:
 class KpiForm(forms.ModelForm):
     """Every field of a KPI, grouped; the service checks scales and formulas with the engine."""
 
-    yellow_from = forms.FloatField(
+    yellow_from = PlainNumberField(
         required=False, min_value=0, max_value=1000, label="Yellow from (% of score)"
     )
-    green_from = forms.FloatField(
+    green_from = PlainNumberField(
         required=False, min_value=0, max_value=1000, label="Green from (% of score)"
     )
 
@@ -307,6 +405,7 @@ class KpiForm(forms.ModelForm):
             "values_need_approval",
         ]  # fmt: skip
         labels = {
+            "optimization": "Scoring",
             "unit": "Unit of measure",
             "target": "Target",
             "target_date": "Target date",
@@ -319,30 +418,27 @@ class KpiForm(forms.ModelForm):
             "formula_mode": "Calculate",
             "values_need_approval": "Values need the owner's approval",
         }
-        help_texts = {
-            "code": "Letters, digits, _ and -; formulas use it.",
-            "unit": "e.g. %, €, h, shops",
-            "formula": "",
-            "baseline": "Where it started; progress runs from here to the target.",
-            "tolerance": "For “exact” and “band”: how far off still scores something.",
-            "red_flag": "For “goal and red flag”: the value that is clearly bad.",
-            "weight": "Relative to the objective's other KPIs (> 0).",
-            "updater": "Who enters the values.",
-            "owner": "Who answers for the KPI.",
-            "values_need_approval": "Values entered by anyone but the owner count only once "
-            "the owner approves them on the KPI page.",
-        }
+        help_texts = KPI_HELP
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "formula": forms.TextInput(attrs={"placeholder": "e.g. deals / qualified_leads * 100"}),
             "target_date": DATE,
             "baseline_date": DATE,
         }
-        field_classes = {"owner": PersonChoiceField, "updater": PersonChoiceField}
+        field_classes = {
+            "owner": PersonChoiceField,
+            "updater": PersonChoiceField,
+            **{name: PlainNumberField for name in NUMBER_FIELDS},
+        }
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._scorecard = scorecard
+        self.fields["code"].required = False  # made from the name when left empty
+        self.fields["weight"].required = False
+        self.fields["yellow_from"].help_text = KPI_HELP["yellow_from"]
+        self.fields["green_from"].help_text = KPI_HELP["green_from"]
         for name in ("owner", "updater"):
             field = self.fields[name]
             field.queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
@@ -375,14 +471,27 @@ class KpiForm(forms.ModelForm):
         """The bound fields in their groups, for the template."""
         # The engine's objections are about the scale as a whole (kpi_validate reports them
         # without a field), so they are shown with the scale's fields.
-        return [
-            {"legend": legend, "help": help_text, "fields": [self[name] for name in names],
-             "errors": self.non_field_errors() if legend == "Scale and target" else []}
-            for legend, help_text, names in KPI_FIELDSETS
-        ]  # fmt: skip
+        groups = []
+        for legend, help_text, names in KPI_FIELDSETS:
+            fields = [self[name] for name in names]
+            errors = self.non_field_errors() if legend == "Scale and target" else []
+            is_open = (
+                legend in KPI_OPEN_GROUPS
+                or bool(self.instance.pk)
+                or bool(errors)
+                or any(f.errors for f in fields)
+            )
+            groups.append({"legend": legend, "help": help_text, "fields": fields,
+                           "errors": errors, "open": is_open})  # fmt: skip
+        return groups
+
+    def fields_by_type(self) -> dict[str, list[str]]:
+        """For the page's script: which scoring types use which field."""
+        return KPI_FIELDS_BY_TYPE
 
     def clean_weight(self) -> float:
-        return _positive_weight(self.cleaned_data.get("weight"))
+        weight = self.cleaned_data.get("weight")
+        return 1.0 if weight is None else _positive_weight(weight)  # empty: counts once
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -391,6 +500,8 @@ class KpiForm(forms.ModelForm):
                         "formula_mode"} and not data.get(name):  # fmt: skip
                 data[name] = field.initial
         data["formula"] = (data.get("formula") or "").strip()
+        self._code_from_name(data)
+        self._default_scale(data)
         yellow, green = data.pop("yellow_from", None), data.pop("green_from", None)
         if self._custom_thresholds is not None:
             data["thresholds"] = self._custom_thresholds
@@ -410,6 +521,38 @@ class KpiForm(forms.ModelForm):
                 {"status": "green", "lower": green / 100, "color": _BAND_COLORS["green"]},
             ]
         return data
+
+    def _code_from_name(self, data: dict[str, Any]) -> None:
+        """An empty code is made from the name (unique in the scorecard)."""
+        if (data.get("code") or "").strip() or not data.get("name"):
+            return
+        taken = set(
+            Kpi.objects.filter(scorecard=self._scorecard)
+            .exclude(pk=self.instance.pk)
+            .values_list("code", flat=True)
+        )
+        data["code"] = kpi_code_from_name(data["name"], taken)
+
+    def _default_scale(self, data: dict[str, Any]) -> None:
+        """A target alone is enough for higher/lower-is-better KPIs (docs/scoring.md).
+
+        Higher is better: the scale runs from 0 to the target. Lower is better: from
+        twice the target (0 %) down to the target (100 %). The filled-in end is saved,
+        so the KPI page and its edit form show it.
+        """
+        target, kind = data.get("target"), data.get("optimization")
+        if target is None:
+            return
+        if any(data.get(f) is not None for f in ("minimum", "maximum", "baseline")):
+            return  # the person set a scale of their own
+        if kind == Optimization.MAXIMIZE and target > 0:
+            data["minimum"] = 0.0
+        elif kind == Optimization.MINIMIZE and target > 0:
+            data["maximum"] = 2 * target
+        elif kind == Optimization.MINIMIZE:
+            self.add_error(
+                "maximum", "With a target of zero or less, say which value is the worst (0 %)."
+            )
 
     def _post_clean(self) -> None:
         # The service validates the whole KPI (with the engine) before saving; the

@@ -4,13 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .onboarding.views import SignInView
 
 SC = "o/<slug:org_slug>/s/<slug:sc_slug>/"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("", include("scorecard.web.onboarding.urls")),  # first-run set-up wizard
+    path("", include("scorecard.web.accounts.urls")),  # invitations, reset, my account
     # Reading and data entry
     path(SC, views.scorecard_detail, name="scorecard_detail"),
     path(SC + "map/", views.strategy_map, name="strategy_map"),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
+from scorecard.accounts.services import setup_needed
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.kpis import scorecard_selectors
@@ -72,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
         remembered=request.session.get(SESSION_ORG),
         today=clock.today(),
     )
+    if not page.memberships and request.user.is_superuser and setup_needed():
+        return redirect("setup")  # first run: the set-up wizard, not an empty page
     alerts = []
     if page.current is not None:
         request.session[SESSION_ORG] = page.current.organization.slug

@@ -18,10 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
+from scorecard.accounts.services import invitations_open, member_deactivate
 from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.organizations.services import (
-    membership_add,
-    membership_remove,
     membership_role_change,
     unit_create,
     unit_delete,
@@ -30,7 +29,7 @@ from scorecard.organizations.services import (
 )
 
 from .. import panels
-from ..forms import MemberAddForm, MemberRoleForm, UnitEditForm, UnitForm
+from ..forms import MemberRoleForm, UnitEditForm, UnitForm
 from . import selectors
 from .common import (
     ADMIN,
@@ -49,7 +48,6 @@ def _organization_page(
     organization: Organization,
     membership: Membership,
     *,
-    add_form: MemberAddForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = base_context(organization, membership)
@@ -57,7 +55,7 @@ def _organization_page(
     if membership.allows(ADMIN):
         context["members"] = selectors.member_list(organization=organization)
         context["admin_count"] = sum(1 for m in context["members"] if m.role == ADMIN)
-        context["add_form"] = add_form or MemberAddForm(auto_id="member-%s")
+        context["invitations"] = invitations_open(organization=organization)
         context["role_choices"] = MemberRoleForm.base_fields["role"].choices  # type: ignore[attr-defined]
     return render(request, "web/manage/organization.html", context, status=status)
 
@@ -107,7 +105,11 @@ def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = UnitForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = unit_create(organization=organization, **form.cleaned_data)
+            unit = unit_create(
+                organization=organization,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data.get("parent"),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -200,25 +202,6 @@ def members(request: HttpRequest, org_slug: str) -> HttpResponse:
     return redirect(reverse("organization_detail", args=[org_slug]) + "#members")
 
 
-@login_required
-@require_POST
-def member_add(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """Admins add an existing user by user name or e-mail with a role."""
-    organization, membership = organization_for(request, org_slug, ADMIN)
-    form = MemberAddForm(request.POST, auto_id="member-%s")
-    if form.is_valid():
-        try:
-            added = membership_add(organization=organization, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Added {added.user.get_username()} as {added.get_role_display()}."
-            )
-            return redirect(reverse("organization_detail", args=[org_slug]) + "#members")
-    return _organization_page(request, organization, membership, add_form=form, status=422)
-
-
 def _member(organization: Organization, pk: int) -> Membership:
     found = (
         Membership.objects.select_related("user").filter(organization=organization, pk=pk).first()
@@ -252,13 +235,17 @@ def member_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    """Admins take someone out of the organization (never the last admin)."""
+    """Admins deactivate someone (never the last admin); what they did stays in the history."""
     organization, _ = organization_for(request, org_slug, ADMIN)
     target = _member(organization, pk)
     try:
-        membership_remove(membership=target)
+        member_deactivate(membership=target)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Removed {target.user.get_username()} from the organization.")
+        messages.success(
+            request,
+            f"Deactivated {target.user.get_username()}: they are no longer a member; "
+            "their values, comments and changes stay in the history.",
+        )
     return redirect(reverse("organization_detail", args=[org_slug]) + "#members")

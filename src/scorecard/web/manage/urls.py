@@ -18,7 +18,6 @@ urlpatterns = [
     path(ORG + "u/<slug:unit_slug>/edit/", organization.unit_edit, name="unit_edit"),
     path(ORG + "u/<slug:unit_slug>/delete/", organization.unit_delete_view, name="unit_delete"),
     path(ORG + "members/", organization.members, name="members"),
-    path(ORG + "members/add/", organization.member_add, name="member_add"),
     path(ORG + "members/<int:pk>/role/", organization.member_role, name="member_role"),
     path(ORG + "members/<int:pk>/remove/", organization.member_remove, name="member_remove"),
     # Scorecards, perspectives, objectives and links (editors change them)

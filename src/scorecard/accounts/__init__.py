@@ -1,0 +1,1 @@
+"""People and their accounts: invitations, set-password links, personal settings."""

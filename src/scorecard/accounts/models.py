@@ -1,0 +1,90 @@
+"""Invitations into an organization, personal settings, and what rate limits count."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from scorecard.organizations.models import Organization, Role, Unit
+
+
+class Invitation(models.Model):
+    """An offer to join ``organization`` with ``role``, sent to an e-mail address.
+
+    Only a hash of the secret link is stored. The link works once (``accepted_at``)
+    and until ``expires_at``; an admin may withdraw it (``revoked_at``).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["invited_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization} ({self.role})"
+
+
+class SetupToken(models.Model):
+    """The one-time set-up link of a fresh install (only its hash is kept)."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"set-up link of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccountSettings(models.Model):
+    """A person's own settings: language and which e-mails they want."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings"
+    )
+    language = models.CharField(max_length=10, blank=True, default="")
+    email_mentions = models.BooleanField(
+        default=True, help_text="An e-mail when someone mentions you in a comment."
+    )
+    email_reminders = models.BooleanField(
+        default=True, help_text="Reminder e-mails about values due and overdue tasks."
+    )
+
+    def __str__(self) -> str:
+        return f"settings of {self.user}"
+
+
+class Attempt(models.Model):
+    """One counted request (an invitation sent, a reset asked for) for rate limits.
+
+    Counting rows in the database works the same with one process or many and on
+    both databases; rows older than the longest window are deleted as new ones come.
+    """
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=200)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} at {self.at}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OnboardingConfig(AppConfig):
+    name = "scorecard.onboarding"
+    verbose_name = "Onboarding"

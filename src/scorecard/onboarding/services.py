@@ -1,0 +1,152 @@
+"""The first day of an organization: create it, its top unit, a first scorecard, its admin.
+
+The set-up wizard (web/onboarding) and ``scorecard init`` both call
+:func:`organization_setup`. A starter scorecard is a scorecard document in
+``starters/`` loaded through the interchange loader, with the organization's own
+name, top unit and scorecard name put in its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from scorecard.interchange.document import DocumentError, OrganizationIn, UnitIn, parse_document
+from scorecard.interchange.services import document_load
+from scorecard.organizations.models import Organization, Role, Unit
+from scorecard.organizations.services import membership_set, organization_create
+from scorecard.strategy.models import Scorecard
+from scorecard.strategy.services import scorecard_create
+
+STARTER_DIR = Path(__file__).resolve().parent / "starters"
+EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class Starter:
+    key: str
+    label: str
+    description: str
+
+
+#: What the first scorecard can start from, in the order the wizard offers it.
+STARTERS = [
+    Starter(EMPTY, "An empty Balanced Scorecard",
+            "The four perspectives (financial, customer, internal processes, learning and "
+            "growth) with nothing in them yet."),
+    Starter("company", "A company",
+            "Revenue, margin, customer loyalty, delivery and people: 6 objectives, 7 KPIs."),
+    Starter("sales", "A sales team",
+            "Bookings, new and kept customers, pipeline and coaching: 5 objectives, 7 KPIs."),
+    Starter("customer-service", "A customer-service team",
+            "Satisfaction, first-contact resolution, response times and cost: "
+            "5 objectives, 6 KPIs."),
+    Starter("non-profit", "A non-profit",
+            "Mission impact first, then funding, volunteers and learning: 5 objectives, 6 KPIs."),
+]  # fmt: skip
+STARTER_KEYS = [s.key for s in STARTERS]
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    organization: Organization
+    unit: Unit
+    scorecard: Scorecard
+
+
+def _slug(name: str, taken: set[str], fallback: str) -> str:
+    """A short name for URLs from ``name``: never empty, never one already taken."""
+    base = slugify(name)[:60] or fallback
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organization_setup(
+    *,
+    name: str,
+    unit_name: str = "",
+    scorecard_name: str = "",
+    starter: str = EMPTY,
+    admin: Any,
+) -> SetupResult:
+    """Create an organization with its top unit and first scorecard; ``admin`` runs it.
+
+    Nothing is saved when anything is wrong (one transaction).
+    """
+    name, unit_name, scorecard_name = name.strip(), unit_name.strip(), scorecard_name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the organization a name."
+    elif len(name) > 200:
+        errors["name"] = "At most 200 characters."
+    if len(unit_name) > 200:
+        errors["unit_name"] = "At most 200 characters."
+    if len(scorecard_name) > 200:
+        errors["scorecard_name"] = "At most 200 characters."
+    if starter not in STARTER_KEYS:
+        errors["starter"] = f"Choose one of: {', '.join(STARTER_KEYS)}."
+    if errors:
+        raise ValidationError(errors)
+    unit_name = unit_name or name
+    org_slug = _slug(name, set(Organization.objects.values_list("slug", flat=True)), "org")
+    unit_slug = _slug(unit_name, set(), "top")
+    if starter == EMPTY:
+        organization = organization_create(name=name, slug=org_slug, root_unit_name=unit_name)
+        unit = organization.units.get(parent=None)
+        scorecard = scorecard_create(
+            organization=organization, unit=unit, name=scorecard_name or f"{unit_name} scorecard"
+        )
+    else:
+        organization, unit, scorecard = _load_starter(
+            starter, name=name, slug=org_slug, unit_name=unit_name, unit_slug=unit_slug,
+            scorecard_name=scorecard_name, admin=admin,
+        )  # fmt: skip
+    membership_set(organization=organization, user=admin, role=Role.ADMIN, unit=unit)
+    return SetupResult(organization=organization, unit=unit, scorecard=scorecard)
+
+
+def starter_text(key: str) -> str:
+    """The YAML text of a starter scorecard."""
+    if key not in STARTER_KEYS or key == EMPTY:
+        raise ValidationError({"starter": f"There is no starter scorecard “{key}”."})
+    return (STARTER_DIR / f"{key}.yaml").read_text(encoding="utf-8")
+
+
+def _load_starter(
+    key: str, *, name: str, slug: str, unit_name: str, unit_slug: str, scorecard_name: str,
+    admin: Any,
+) -> tuple[Organization, Unit, Scorecard]:  # fmt: skip
+    document = parse_document(starter_text(key))
+    cards = [
+        card.model_copy(
+            update={"unit": unit_slug, **({"name": scorecard_name} if scorecard_name else {})}
+        )
+        for card in document.scorecards
+    ]
+    document = document.model_copy(
+        update={
+            "organization": OrganizationIn(name=name, slug=slug),
+            "units": [UnitIn(slug=unit_slug, name=unit_name)],
+            "users": [],
+            "scorecards": cards,
+        }
+    )
+    try:
+        document_load(document=document, loaded_by=admin)
+    except DocumentError as exc:  # a starter that no longer loads is our bug; say so plainly
+        raise ValidationError(
+            {"starter": f"The starter “{key}” could not be loaded: {exc}"}
+        ) from exc
+    organization = Organization.objects.get(slug=slug)
+    unit = organization.units.get(slug=unit_slug)
+    scorecard = Scorecard.objects.filter(organization=organization).order_by("pk").first()
+    assert scorecard is not None
+    return organization, unit, scorecard

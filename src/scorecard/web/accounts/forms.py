@@ -1,0 +1,141 @@
+"""Forms of the people pages; the services check what needs the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+
+from scorecard.organizations.models import Organization, Role, Unit
+
+from ..forms import _Form
+
+
+def _unit_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Home unit",
+        empty_label="— none —",
+        help_text="Where the person works; optional.",
+    )
+
+
+def _is_email(value: str) -> bool:
+    try:
+        forms.EmailField().clean(value)
+    except forms.ValidationError:
+        return False
+    return True
+
+
+class InviteForm(_Form):
+    """Invite one or more people by e-mail address, all with the same role."""
+
+    emails = forms.CharField(
+        label="E-mail addresses",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ann@example.com, bo@example.com"}),
+        help_text="One or more, separated by commas or new lines. Each gets a link that works "
+        "once, for 7 days.",
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.VIEWER,
+        help_text="Viewers read; contributors enter values; editors change "
+        "the strategy; admins manage people.",
+    )
+    unit = _unit_field()
+
+    MAX_AT_ONCE = 20
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organization.units.order_by("name")  # type: ignore[attr-defined]
+
+    def clean_emails(self) -> list[str]:
+        raw = self.cleaned_data["emails"].replace(";", ",").replace("\n", ",")
+        found = list(dict.fromkeys(e.strip() for e in raw.split(",") if e.strip()))
+        if not found:
+            raise forms.ValidationError("Enter at least one e-mail address.")
+        if len(found) > self.MAX_AT_ONCE:
+            raise forms.ValidationError(f"At most {self.MAX_AT_ONCE} addresses at once.")
+        bad = [e for e in found if not _is_email(e)]
+        if bad:
+            raise forms.ValidationError(f"Not an e-mail address: {', '.join(bad)}.")
+        return found
+
+
+class NewAccountForm(_Form):
+    """An account made by an admin when no e-mail can be sent."""
+
+    username = forms.CharField(
+        max_length=150, label="User name", help_text="What the person signs in with."
+    )
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    email = forms.EmailField(max_length=254, required=False, label="E-mail (optional)")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    unit = _unit_field()
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organization.units.order_by("name")  # type: ignore[attr-defined]
+
+
+class JoinForm(_Form):
+    """A new account for the person who opened an invitation."""
+
+    username = forms.CharField(
+        max_length=150, label="User name", help_text="What you will sign in with."
+    )
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not only digits, not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class AccountForm(_Form):
+    """My account: name, e-mail, language and which e-mails I want."""
+
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    email = forms.EmailField(
+        max_length=254,
+        required=False,
+        label="E-mail",
+        help_text="For password resets, mentions and reminders.",
+    )
+    language = forms.ChoiceField(
+        choices=[("", "As the site (English)"), ("en", "English")],
+        required=False,
+        help_text="The interface is in English for now; your choice is kept for translations.",
+    )
+    email_mentions = forms.BooleanField(required=False, label="E-mail me when someone mentions me")
+    email_reminders = forms.BooleanField(
+        required=False, label="Reminder e-mails (values due, overdue tasks)"
+    )
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form; the view counts requests before it sends anything."""
+
+    email = forms.EmailField(
+        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
