@@ -16,12 +16,14 @@ from django.test import Client
 from django.urls import reverse
 
 from scorecard.accounts.models import Invitation
-from scorecard.accounts.services import invitation_create
+from scorecard.accounts.services import account_update, invitation_create
 from scorecard.kpis.models import Kpi
 from scorecard.onboarding.services import STARTER_KEYS, organization_setup
 from scorecard.organizations.models import Membership, Organization
+from scorecard.reviews.mentions import mentions_notify
+from scorecard.reviews.models import Comment
 from scorecard.strategy.models import Scorecard
-from tests.factories import UserFactory
+from tests.factories import ObjectiveFactory, PerspectiveFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -442,11 +444,6 @@ def test_numbers_come_back_as_people_write_them(world: Any) -> None:
 
 
 def test_email_preferences_are_honoured(world: Any) -> None:
-    from scorecard.accounts.services import account_update
-    from scorecard.audit.services import mentions_notify
-    from scorecard.reviews.models import Comment
-    from tests.factories import ObjectiveFactory, PerspectiveFactory
-
     for user in (world.viewer, world.editor):
         user.email = f"{user.username}@example.com"
         user.save()
