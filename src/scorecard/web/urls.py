@@ -1,15 +1,16 @@
 """Page URLs."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .sso import views as sign_in
 
 SC = "o/<slug:org_slug>/s/<slug:sc_slug>/"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sign_in.LoginView.as_view(), name="login"),
+    path("logout/", sign_in.LogoutView.as_view(), name="logout"),
+    path("", include("scorecard.web.sso.urls")),  # single sign-on (OpenID Connect)
     path("", views.home, name="home"),
     # Reading and data entry
     path(SC, views.scorecard_detail, name="scorecard_detail"),
