@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from scorecard.audit.models import Change
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Measurement
-from scorecard.kpis.scoring import scorecard_evaluate
 from scorecard.meetings.models import ReviewMeeting
 from scorecard.planning.selectors import funnel_analysis, funnels_for
 from scorecard.reviews.models import Comment
