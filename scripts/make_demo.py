@@ -32,7 +32,8 @@ HEADER = """\
 # partners and direct customers, on the back of faster product development, a
 # lean supply chain, greener materials and skilled, engaged people.
 #
-# History: 24 months, November 2024 to October 2026. Deliberate problems, so the
+# History: 24 months, November 2024 to October 2026 (`scorecard demo` moves every date so
+# that the history ends in the latest complete period before today). Deliberate problems, so the
 # health checks have something to find:
 #   - "Supplier audit score" is stale: its last value is from May 2026;
 #   - "Improvement ideas submitted" has no owner;

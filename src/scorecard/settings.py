@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early, so every answer carries the headers: static files and the 503 page too.
     "scorecard.security.SecurityHeadersMiddleware",
+    "scorecard.web.sso.middleware.SsoFormActionMiddleware",  # the provider's sign-out page
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "scorecard.web.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +160,49 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; docs/deploy.md). On when an
+# issuer (or a discovery URL) and a client id are set; endpoints come from discovery.
+SCORECARD_OIDC_ISSUER = env_str("SCORECARD_OIDC_ISSUER", "").rstrip("/")
+SCORECARD_OIDC_DISCOVERY_URL = env_str("SCORECARD_OIDC_DISCOVERY_URL", "")
+OIDC_RP_CLIENT_ID = env_str("SCORECARD_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("SCORECARD_OIDC_CLIENT_SECRET", "")
+SCORECARD_OIDC_ENABLED = bool(
+    (SCORECARD_OIDC_ISSUER or SCORECARD_OIDC_DISCOVERY_URL) and OIDC_RP_CLIENT_ID
+)
+SCORECARD_OIDC_PROVIDER_NAME = env_str("SCORECARD_OIDC_PROVIDER_NAME", "single sign-on")
+SCORECARD_OIDC_EMAIL_CLAIM = env_str("SCORECARD_OIDC_EMAIL_CLAIM", "email")
+OIDC_RP_SCOPES = env_str("SCORECARD_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("SCORECARD_OIDC_SIGN_ALGO", "RS256")
+OIDC_TIMEOUT = env_int("SCORECARD_OIDC_TIMEOUT", 10)
+SCORECARD_OIDC_ALLOW_SIGNUP = env_bool("SCORECARD_OIDC_ALLOW_SIGNUP", False)
+SCORECARD_OIDC_ORGANIZATION = env_str("SCORECARD_OIDC_ORGANIZATION", "")
+SCORECARD_OIDC_DEFAULT_ROLE = env_str("SCORECARD_OIDC_DEFAULT_ROLE", "viewer")
+SCORECARD_PASSWORD_LOGIN = env_bool("SCORECARD_PASSWORD_LOGIN", True)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
+OIDC_CALLBACK_CLASS = "scorecard.web.sso.oidc.SsoCallbackView"
+OIDC_AUTHENTICATE_CLASS = "scorecard.web.sso.oidc.SsoStartView"
+if SCORECARD_OIDC_DEFAULT_ROLE not in {"admin", "editor", "contributor", "viewer"}:
+    raise ValueError(
+        "SCORECARD_OIDC_DEFAULT_ROLE must be admin, editor, contributor or viewer, "
+        f"not {SCORECARD_OIDC_DEFAULT_ROLE!r}"
+    )
+if SCORECARD_OIDC_ALLOW_SIGNUP and not SCORECARD_OIDC_ORGANIZATION:
+    raise ValueError(
+        "SCORECARD_OIDC_ALLOW_SIGNUP needs SCORECARD_OIDC_ORGANIZATION: the short name "
+        "(slug) of the organization new people join"
+    )
+if not SCORECARD_PASSWORD_LOGIN and not SCORECARD_OIDC_ENABLED:
+    raise ValueError(
+        "SCORECARD_PASSWORD_LOGIN=false leaves nobody a way to sign in: set up single "
+        "sign-on first (SCORECARD_OIDC_ISSUER and SCORECARD_OIDC_CLIENT_ID)"
+    )
+if SCORECARD_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("scorecard.web.sso.oidc.ScorecardOIDCBackend")
+if not SCORECARD_PASSWORD_LOGIN:
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

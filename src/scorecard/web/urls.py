@@ -1,16 +1,17 @@
 """Page URLs."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
 from .onboarding.views import SignInView
+from .sso import views as sign_in
 
 SC = "o/<slug:org_slug>/s/<slug:sc_slug>/"
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sign_in.LogoutView.as_view(), name="logout"),
+    path("", include("scorecard.web.sso.urls")),  # single sign-on (OpenID Connect)
     path("", views.home, name="home"),
     path("", include("scorecard.web.onboarding.urls")),  # first-run set-up wizard
     path("", include("scorecard.web.accounts.urls")),  # invitations, reset, my account

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +32,7 @@ from scorecard.accounts.services import (
 from scorecard.onboarding.services import SetupResult, organization_setup
 
 from ..manage.common import apply_errors
+from ..sso import views as sso_views
 from .forms import FirstAdminForm, SetupForm
 
 log = logging.getLogger("scorecard.setup")
@@ -50,8 +50,9 @@ def announce_setup_link() -> None:
     log.warning("Scorecard has no organization yet. Set it up here (one-time link): %s", url)
 
 
-class SignInView(auth_views.LoginView):
-    """Django's sign-in page; on a fresh install it says where set-up starts."""
+class SignInView(sso_views.LoginView):
+    """The sign-in page (passwords and single sign-on); on a fresh install it also says
+    where set-up starts."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

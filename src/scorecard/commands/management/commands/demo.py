@@ -11,7 +11,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from scorecard.interchange.services import DEMO_FILE, document_load_file
+from scorecard import clock
+from scorecard.interchange.demo_story import demo_load
 from scorecard.organizations.models import Membership
 
 #: Every demo user signs in with this password; it is printed, never used in production.
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         self.stdout.write("Preparing the database ...")
         call_command("migrate", verbosity=0, interactive=False)
-        summary = document_load_file(DEMO_FILE, replace=True)
+        # The demo's history ends with the latest complete period before today, whatever the day.
+        summary = demo_load(clock.today())
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo company: {summary}"))
 
         users = get_user_model().objects.filter(
