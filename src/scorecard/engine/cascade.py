@@ -23,7 +23,8 @@ from enum import StrEnum
 
 from .evaluate import Contribution, ScorecardInput, ScorecardResult, evaluate_scorecard
 from .formulas import Context, FormulaError, evaluate, parse
-from .types import Aggregation, ConfigError, KpiSpec, View
+from .nature import is_additive
+from .types import ConfigError, KpiSpec, View
 
 # --- score rollup through objective alignments ------------------------------------------
 
@@ -174,12 +175,14 @@ class UnitRollup(StrEnum):
 def default_unit_rollup(spec: KpiSpec) -> UnitRollup:
     """The rule a KPI gets when none is chosen.
 
-    A calculated KPI is rebuilt from its rolled-up inputs (its equation), a KPI
-    averaged over time or measured in % is averaged, anything else is summed.
+    A calculated KPI is rebuilt from its rolled-up inputs (its equation); a KPI that
+    does not add up (engine.nature.is_additive: a ratio, a percentage, an index, a
+    score, a level such as a net promoter score, a KPI averaged over time) is
+    averaged; an amount or a count is summed.
     """
     if spec.formula:
         return UnitRollup.EQUATION
-    if spec.aggregation is Aggregation.AVERAGE or spec.unit.strip() == "%":
+    if not is_additive(spec):
         return UnitRollup.AVERAGE
     return UnitRollup.SUM
 
