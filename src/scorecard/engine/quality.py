@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from . import formulas, periods
+from .nature import summing_problem
 from .scoring import validate_spec
 from .types import Indicator, KpiSpec, Optimization
 
@@ -63,7 +64,9 @@ class KpiFacts:
     ``last_period`` the first day of the latest period that has a value.
     Usage: ``last_recorded`` (the day a value was last entered), ``last_viewed``
     and ``views`` (days on which someone opened the KPI, within the usage window)
-    are None when nobody tracks them (a YAML document).
+    are None when nobody tracks them (a YAML document). ``unit_rollup`` is the rule
+    chosen for rolling its values up across units ("auto" when none is), ``created``
+    the day the KPI was created (None when unknown): it is not unused before then.
     """
 
     spec: KpiSpec
@@ -79,6 +82,8 @@ class KpiFacts:
     last_recorded: dt.date | None = None
     last_viewed: dt.date | None = None
     views: int | None = None
+    unit_rollup: str = "auto"
+    created: dt.date | None = None
 
     @property
     def code(self) -> str:
@@ -378,6 +383,16 @@ def _kpi_findings(
             "Fix the scale (minimum, maximum, baseline, target, tolerance or band).",
             "target", "M",
         )  # fmt: skip
+    summing = summing_problem(spec, kpi.unit_rollup)
+    if summing:
+        yield finding(
+            "kpi.sums_non_additive", Severity.WARNING,
+            f"The KPI {name} {summing}: its numbers over a quarter or a year, or across "
+            "units, are meaningless.",
+            "Choose an average or the last value (time aggregation, window target rule or "
+            "unit rollup), or correct the unit.",
+            "time_aggregation", "M",
+        )  # fmt: skip
     if spec.optimization not in UNSCORED and not _has_target(kpi):
         yield finding(
             "kpi.no_target", Severity.WARNING,
@@ -535,6 +550,9 @@ def _unused_since(
         window = periods.previous_period(window, kpi.spec.interval, fiscal)
     since = window.start
     if tracked > since:
+        return None
+    if kpi.created is not None and kpi.created > since:
+        # Too young to judge: the window starts before the KPI existed.
         return None
     viewed = kpi.last_viewed is not None and kpi.last_viewed >= since
     entered = kpi.last_recorded is not None and kpi.last_recorded >= since

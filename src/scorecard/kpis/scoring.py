@@ -79,6 +79,7 @@ def kpi_spec(kpi: Kpi) -> et.KpiSpec:
         formula=kpi.formula.strip() or None,
         formula_mode=et.FormulaMode(kpi.formula_mode),
         unit=kpi.unit,
+        target_aggregation=et.TargetAggregation(kpi.target_aggregation),
     )
 
 
@@ -209,6 +210,7 @@ def _input(
             aggregator=et.Aggregator(scorecard.aggregator),
             missing=et.MissingPolicy(scorecard.missing_policy),
             cap=scorecard.score_cap,
+            min_coverage=scorecard.min_coverage,
         ),
         fiscal_year_start_month=scorecard.organization.fiscal_year_start_month,
     )

@@ -214,8 +214,8 @@ def scorecard_cascade(
         with_default_perspectives=False,
     )
     card.aggregator, card.missing_policy = parent.aggregator, parent.missing_policy
-    card.score_cap = parent.score_cap
-    card.save(update_fields=["aggregator", "missing_policy", "score_cap"])
+    card.score_cap, card.min_coverage = parent.score_cap, parent.min_coverage
+    card.save(update_fields=["aggregator", "missing_policy", "score_cap", "min_coverage"])
     outcome = CascadeOutcome(scorecard=card)
 
     perspectives = {
