@@ -14,7 +14,9 @@ from scorecard.engine.evaluate import (
     KpiInput,
     ObjectiveInput,
     PerspectiveInput,
+    RollupSettings,
     ScorecardInput,
+    ScorecardResult,
     evaluate_scorecard,
 )
 from scorecard.engine.nature import is_additive, summing_problem, window_target_rule
@@ -255,3 +257,41 @@ def test_summing_problem(spec: KpiSpec, unit_rollup: str, problem: str | None) -
         assert found is None
     else:
         assert found is not None and problem in found
+
+
+# Coverage and minimum coverage -------------------------------------------------------
+
+
+def _covered(min_coverage: float) -> ScorecardResult:
+    card = ScorecardInput(
+        "s",
+        "S",
+        (PerspectiveInput("p", "P"),),
+        (ObjectiveInput("o", "O", "p"),),
+        (
+            _kpi("a", NINE, target=100, weight=1),
+            _kpi("b", {}, target=100, weight=3),
+            _kpi("info", NINE, optimization=Optimization.NONE),
+        ),
+        settings=RollupSettings(min_coverage=min_coverage),
+    )
+    return evaluate_scorecard(card, as_of=AS_OF, view=View.PERIOD)
+
+
+def test_coverage_counts_the_scored_kpis_and_their_weight() -> None:
+    result = _covered(0.0)
+    assert (result.kpis_scored, result.kpis_counted) == (1, 2)  # "from 1 of 2 KPIs"
+    assert result.coverage == approx(0.25)
+    assert result.score == approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("min_coverage", "status"), [(0.0, "green"), (0.25, "green"), (0.5, "not_enough_data")]
+)
+def test_below_the_minimum_coverage_a_score_is_not_enough_data(
+    min_coverage: float, status: str
+) -> None:
+    result = _covered(min_coverage)
+    assert result.status == status
+    assert result.objectives["o"].status == status
+    assert (result.score is None) is (status == "not_enough_data")

@@ -109,6 +109,8 @@ class View(StrEnum):
 
 
 NO_DATA = "no_data"
+#: A score left out because less than the scorecard's minimum coverage has data.
+NOT_ENOUGH_DATA = "not_enough_data"
 NOT_APPLICABLE = "not_applicable"
 ERROR = "error"
 
