@@ -326,9 +326,11 @@ def scorecard_evaluate_with_input(
     known_at: dt.datetime | None = None,
     rows: ScorecardRows | None = None,
 ) -> tuple[ScorecardResult, ScorecardInput]:
-    """:func:`scorecard_evaluate` and the scorecard's own engine input it scored, so
-    that callers needing the values and targets again (the forecasts of the "at risk"
-    rule) do not load them a second time."""
+    """:func:`scorecard_evaluate` and the engine input it scored, so that callers
+    needing the values and targets again (the forecasts of the "at risk" rule) do not
+    load them a second time. The input includes what the units below contribute to
+    aligned objectives: :func:`~scorecard.engine.evaluate.evaluate_scorecard` on it
+    (or on a what-if change of it) gives the scorecard page's numbers."""
     alignments = alignment_rows(scorecard.organization_id)
     below = scorecards_below(scorecard.pk, alignments)
     if not below:
@@ -347,7 +349,7 @@ def scorecard_evaluate_with_input(
         as_of=as_of,
         view=et.View(view),
     )
-    return result.scorecards[scorecard.slug], inputs[scorecard.pk]
+    return result.scorecards[scorecard.slug], result.inputs[scorecard.slug]
 
 
 @dataclass(frozen=True)
