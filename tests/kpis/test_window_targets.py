@@ -81,3 +81,22 @@ def test_net_promoter_scores_of_two_departments_average_at_the_company(
     rolled = value_rollups(scores)[nps.pk]
     assert rolled.value == pytest.approx(55)
     assert (rolled.reported, rolled.units) == (2, 2)
+
+
+def test_a_cascaded_copy_of_a_kpi_is_created_now(company: Scorecard, settings: Any) -> None:
+    from scorecard.organizations.models import Unit
+    from scorecard.strategy.cascade import scorecard_cascade
+
+    old = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    Kpi.objects.filter(scorecard=company).update(created_at=old)
+    settings.SCORECARD_TODAY = "2026-12-01"
+    unit = Unit.objects.get(organization=company.organization, slug="customer-service")
+    card = scorecard_cascade(
+        parent=company,
+        unit=unit,
+        objectives=[company.objectives.get(code="delight-customers")],
+        copy_kpis=True,
+    ).scorecard
+    copies = list(Kpi.objects.filter(scorecard=card))
+    assert copies
+    assert {k.created_at.date() for k in copies} == {dt.date(2026, 12, 1)}

@@ -27,7 +27,7 @@ from .services import scorecard_create
 #: half, so the parent's own KPIs keep counting for the other half.
 DEFAULT_SHARE = 0.5
 #: KPI fields that stay with the parent: who owns and updates a unit's KPI is the unit's call.
-_KPI_FIELDS_NOT_COPIED = {"id", "scorecard", "objective", "owner", "updater"}
+_KPI_FIELDS_NOT_COPIED = {"id", "scorecard", "objective", "owner", "updater", "created_at"}
 
 
 def share_value(raw: Any, *, label: str = "The share") -> float:
