@@ -295,3 +295,38 @@ def test_below_the_minimum_coverage_a_score_is_not_enough_data(
     assert result.status == status
     assert result.objectives["o"].status == status
     assert (result.score is None) is (status == "not_enough_data")
+
+
+def _findings(*kpis: KpiSpec) -> dict[str, set[str]]:
+    from scorecard.engine.quality import (
+        KpiFacts,
+        ObjectiveFacts,
+        PerspectiveFacts,
+        ScorecardFacts,
+        check_scorecard,
+    )
+
+    facts = ScorecardFacts(
+        name="S",
+        perspectives=(PerspectiveFacts("p", "P"),),
+        objectives=(ObjectiveFacts("o", "O", "p"),),
+        kpis=tuple(KpiFacts(spec, "o") for spec in kpis),
+    )
+    out: dict[str, set[str]] = {spec.code: set() for spec in kpis}
+    for finding in check_scorecard(facts, AS_OF):
+        if finding.key in out:
+            out[finding.key].add(finding.code)
+    return out
+
+
+def test_a_calculated_kpi_whose_inputs_have_targets_has_a_target() -> None:
+    found = _findings(
+        S("deals", "Deals", minimum=0, target=60),
+        S("leads", "Leads", minimum=0, target=400),
+        S("conversion", "Conversion", unit="%", minimum=0, formula="deals / leads * 100"),
+        S("double", "Double", unit="%", minimum=0, formula="conversion * 2"),
+        S("open", "Open", minimum=0, formula="deals + unknown_kpi"),
+    )
+    assert "kpi.no_target" not in found["conversion"]
+    assert "kpi.no_target" not in found["double"]
+    assert "kpi.no_target" in found["open"]

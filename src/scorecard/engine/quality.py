@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from . import formulas, periods
-from .nature import summing_problem
+from .nature import summing_problem, window_target_rule
 from .scoring import validate_spec
 from .types import Indicator, KpiSpec, Optimization
 
@@ -393,7 +393,11 @@ def _kpi_findings(
             "unit rollup), or correct the unit.",
             "time_aggregation", "M",
         )  # fmt: skip
-    if spec.optimization not in UNSCORED and not _has_target(kpi):
+    if (
+        spec.optimization not in UNSCORED
+        and not _has_target(kpi)
+        and not _target_from_inputs(kpi, {k.code: k for k in facts.kpis}, set())
+    ):
         yield finding(
             "kpi.no_target", Severity.WARNING,
             f"The KPI {name} has no target, so it cannot be scored.",
@@ -449,6 +453,25 @@ def _has_target(kpi: KpiFacts) -> bool:
     if spec.optimization is Optimization.BAND:
         return spec.band_low is not None and spec.band_high is not None
     return kpi.target is not None or spec.target is not None
+
+
+def _target_from_inputs(kpi: KpiFacts, kpis: dict[str, KpiFacts], seen: set[str]) -> bool:
+    """True when a calculated KPI without a target of its own gets one from its formula
+    over its inputs' targets (engine.nature.window_target_rule), every input having one."""
+    spec = kpi.spec
+    if not spec.formula or spec.code in seen:
+        return False
+    if window_target_rule(spec, has_own_target=False) is not None:
+        return False
+    try:
+        used = formulas.references(spec.formula)
+    except formulas.FormulaError:
+        return False
+    path = seen | {spec.code}  # the KPIs on the way here: a loop never gives a target
+    return bool(used) and all(
+        code in kpis and (_has_target(kpis[code]) or _target_from_inputs(kpis[code], kpis, path))
+        for code in used
+    )
 
 
 def _direction(kpi: KpiFacts, target: float) -> int:
