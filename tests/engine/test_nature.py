@@ -20,6 +20,13 @@ from scorecard.engine.evaluate import (
     evaluate_scorecard,
 )
 from scorecard.engine.nature import is_additive, summing_problem, window_target_rule
+from scorecard.engine.quality import (
+    KpiFacts,
+    ObjectiveFacts,
+    PerspectiveFacts,
+    ScorecardFacts,
+    check_scorecard,
+)
 from scorecard.engine.types import (
     Aggregation,
     FormulaMode,
@@ -298,14 +305,6 @@ def test_below_the_minimum_coverage_a_score_is_not_enough_data(
 
 
 def _findings(*kpis: KpiSpec) -> dict[str, set[str]]:
-    from scorecard.engine.quality import (
-        KpiFacts,
-        ObjectiveFacts,
-        PerspectiveFacts,
-        ScorecardFacts,
-        check_scorecard,
-    )
-
     facts = ScorecardFacts(
         name="S",
         perspectives=(PerspectiveFacts("p", "P"),),

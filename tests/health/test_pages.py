@@ -219,7 +219,7 @@ def test_unused_kpis_are_suggested_for_review_once_views_are_on_record(
     card: Card, settings: Any
 ) -> None:
     """Views on record since August; ``dso`` got no value or view since: suggested."""
-    from scorecard.reviews.health import scorecard_health
+    from scorecard.health.checks import scorecard_health
 
     settings.SCORECARD_TODAY = "2026-08-01"
     card.world.client_for("viewer").get(reverse("kpi_detail", args=[ORG, SC, "revenue"]))
@@ -232,7 +232,7 @@ def test_unused_kpis_are_suggested_for_review_once_views_are_on_record(
 
 def test_a_kpi_created_today_is_not_unused(card: Card, settings: Any) -> None:
     """The usage window of a KPI starts no earlier than its creation (issue 13)."""
-    from scorecard.reviews.health import scorecard_health
+    from scorecard.health.checks import scorecard_health
 
     settings.SCORECARD_TODAY = "2026-08-01"
     card.world.client_for("viewer").get(reverse("kpi_detail", args=[ORG, SC, "revenue"]))
@@ -245,7 +245,7 @@ def test_a_kpi_created_today_is_not_unused(card: Card, settings: Any) -> None:
 
 
 def test_a_percentage_summed_over_time_is_flagged(card: Card) -> None:
-    from scorecard.reviews.health import scorecard_health
+    from scorecard.health.checks import scorecard_health
 
     KpiFactory(
         objective=card.cash, code="share", name="Share", unit="%", minimum=0, target=50,

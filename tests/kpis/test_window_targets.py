@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from scorecard.interchange.services import DEMO_FILE, document_load_file
+from scorecard.kpis.evaluation import organization_evaluate, scorecard_evaluate, value_rollups
 from scorecard.kpis.models import Kpi, KpiAlignment
-from scorecard.kpis.scoring import organization_evaluate, scorecard_evaluate, value_rollups
 from scorecard.strategy.models import Scorecard
 from tests.factories import KpiFactory, MeasurementFactory
 
@@ -84,8 +84,8 @@ def test_net_promoter_scores_of_two_departments_average_at_the_company(
 
 
 def test_a_cascaded_copy_of_a_kpi_is_created_now(company: Scorecard, settings: Any) -> None:
+    from scorecard.alignment.services import scorecard_cascade
     from scorecard.organizations.models import Unit
-    from scorecard.strategy.cascade import scorecard_cascade
 
     old = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     Kpi.objects.filter(scorecard=company).update(created_at=old)

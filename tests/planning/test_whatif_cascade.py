@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from scorecard.engine import whatif as wi
 from scorecard.interchange.services import DEMO_FILE, document_load_file
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.planning.selectors import whatif_page
 from scorecard.strategy.models import Scorecard
 

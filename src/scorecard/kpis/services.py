@@ -18,8 +18,8 @@ from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
 from scorecard.strategy.models import Objective
 
+from .evaluation import kpi_spec
 from .models import Kpi, Measurement, Target, TargetAggregation, UnitRollup
-from .scoring import kpi_spec
 from .signals import measurements_recorded
 
 #: Fields a caller may set on a KPI through kpi_create / kpi_update.
