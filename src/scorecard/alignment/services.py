@@ -28,7 +28,7 @@ from scorecard.strategy.services import scorecard_create
 #: half, so the parent's own KPIs keep counting for the other half.
 DEFAULT_SHARE = 0.5
 #: KPI fields that stay with the parent: who owns and updates a unit's KPI is the unit's call.
-_KPI_FIELDS_NOT_COPIED = {"id", "scorecard", "objective", "owner", "updater"}
+_KPI_FIELDS_NOT_COPIED = {"id", "scorecard", "objective", "owner", "updater", "created_at"}
 
 
 def share_value(raw: Any, *, label: str = "The share") -> float:
@@ -215,8 +215,8 @@ def scorecard_cascade(
         with_default_perspectives=False,
     )
     card.aggregator, card.missing_policy = parent.aggregator, parent.missing_policy
-    card.score_cap = parent.score_cap
-    card.save(update_fields=["aggregator", "missing_policy", "score_cap"])
+    card.score_cap, card.min_coverage = parent.score_cap, parent.min_coverage
+    card.save(update_fields=["aggregator", "missing_policy", "score_cap", "min_coverage"])
     outcome = CascadeOutcome(scorecard=card)
 
     perspectives = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -216,6 +217,8 @@ def _findings(
                 last_recorded=last_recorded.date() if last_recorded else None,
                 last_viewed=last_viewed,
                 views=view_days,
+                unit_rollup=kpi.unit_rollup,
+                created=timezone.localdate(kpi.created_at) if kpi.created_at else None,
             )
         )
     facts = ScorecardFacts(

@@ -51,6 +51,7 @@ IntervalName = Literal["day", "week", "month", "quarter", "half_year", "year"]
 #: How the values of a KPI's aligned KPIs in the units below combine (kpis.models.UnitRollup).
 UnitRollupName = Literal["auto", "sum", "average", "min", "max", "equation"]
 AggregationName = Literal["sum", "average", "last", "min", "max", "count"]
+TargetAggregationName = Literal["auto", "equation", "sum", "average", "last", "min", "max"]
 Role = Literal["admin", "editor", "contributor", "viewer"]
 
 SLUG_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -295,6 +296,7 @@ class KpiIn(_Strict):
     indicator: Literal["leading", "lagging"] = "lagging"
     formula: str = Field(default="", max_length=formulas.MAX_LENGTH)
     formula_mode: Literal["equation", "aggregate_results"] = "equation"
+    target_aggregation: TargetAggregationName = "auto"
     thresholds: Annotated[list[BandIn], Field(min_length=1)] | None = None
     owner: str | None = None
     updater: str | None = None
@@ -369,6 +371,7 @@ class SettingsIn(_Strict):
     )
     missing_policy: Literal["exclude", "zero", "propagate"] = "exclude"
     score_cap: Annotated[float, Field(ge=1.0, le=10)] = 1.0
+    min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.0
     at_risk_below: Annotated[float, Field(gt=0, lt=1)] | None = None
 
 
@@ -868,6 +871,12 @@ def _check_kpi(kpi: KpiIn, path: str, names: _Names) -> Iterator[DocError]:
         yield DocError(
             f"{path}.values_need_approval",
             "values need the owner's approval, but the KPI has no owner: give it an owner.",
+        )
+    if kpi.target_aggregation == "equation" and not kpi.formula.strip():
+        yield DocError(
+            f"{path}.target_aggregation",
+            "“equation” makes the target from the KPI's formula, but the KPI has no formula: "
+            "choose auto, sum, average, last, min or max.",
         )
     spec = spec_of(kpi)
     problems = validate_spec(spec)

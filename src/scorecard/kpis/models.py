@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from scorecard import clock
 from scorecard.strategy.models import Objective, Scorecard
 
 # The engine's enums (scorecard.engine.types) are the source of truth for these
@@ -39,6 +40,18 @@ class Aggregation(models.TextChoices):
     MIN = "min", "Minimum"
     MAX = "max", "Maximum"
     COUNT = "count", "Count"
+
+
+class TargetAggregation(models.TextChoices):
+    """How the per-period targets make a window's target (engine.types.TargetAggregation)."""
+
+    AUTO = "auto", "Automatic (calculated: its formula or its own targets; others: like the value)"
+    EQUATION = "equation", "Its formula over its inputs' targets (calculated KPIs)"
+    SUM = "sum", "Sum of the periods' targets"
+    AVERAGE = "average", "Average of the periods' targets"
+    LAST = "last", "Latest period's target"
+    MIN = "min", "Lowest period's target"
+    MAX = "max", "Highest period's target"
 
 
 class Indicator(models.TextChoices):
@@ -138,6 +151,17 @@ class Kpi(models.Model):
     values_need_approval = models.BooleanField(
         default=False,
         help_text="Values entered by anyone but the owner count only once the owner approves.",
+    )
+    target_aggregation = models.CharField(
+        max_length=20,
+        choices=TargetAggregation.choices,
+        default=TargetAggregation.AUTO,
+        help_text="How the target over a quarter, a year or year to date is made.",
+    )
+    created_at = models.DateTimeField(
+        default=clock.now,
+        editable=False,
+        help_text="When the KPI was created (older rows: when their scorecard was).",
     )
 
     class Meta:

@@ -19,7 +19,7 @@ from scorecard.engine.scoring import validate_spec
 from scorecard.strategy.models import Objective
 
 from .evaluation import kpi_spec
-from .models import Kpi, Measurement, Target
+from .models import Kpi, Measurement, Target, TargetAggregation, UnitRollup
 from .signals import measurements_recorded
 
 #: Fields a caller may set on a KPI through kpi_create / kpi_update.
@@ -28,7 +28,7 @@ KPI_FIELDS = {
     "baseline_date", "minimum", "maximum", "target", "target_date", "tolerance", "band_low",
     "band_high", "red_flag", "weight", "update_interval", "time_aggregation", "indicator",
     "formula", "formula_mode", "thresholds", "owner", "updater", "position",
-    "values_need_approval",
+    "values_need_approval", "target_aggregation", "unit_rollup",
 }  # fmt: skip
 #: What the history keeps of a value and of a target.
 MEASUREMENT_FIELDS = ("period_start", "value", "note")
@@ -247,6 +247,20 @@ def kpi_validate(kpi: Kpi) -> None:
     if kpi.values_need_approval and kpi.owner_id is None:
         raise ValidationError(
             {"values_need_approval": "Values need the owner's approval: choose an owner first."}
+        )
+    if kpi.target_aggregation == TargetAggregation.EQUATION and not kpi.formula.strip():
+        raise ValidationError(
+            {
+                "target_aggregation": "“Its formula over its inputs' targets” needs a formula: "
+                "give the KPI a formula or choose another rule."
+            }
+        )
+    if kpi.unit_rollup == UnitRollup.EQUATION and not kpi.formula.strip():
+        raise ValidationError(
+            {
+                "unit_rollup": "“Its formula over the units' summed inputs” needs a formula: "
+                "give the KPI a formula or choose another rule."
+            }
         )
     problems = [error.message for error in validate_spec(kpi_spec(kpi))]
     if problems:

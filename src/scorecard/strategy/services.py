@@ -75,7 +75,9 @@ def scorecard_create(
 @transaction.atomic
 def scorecard_update(*, scorecard: Scorecard, **fields: Any) -> Scorecard:
     """Change a scorecard's name, vision, mission or rollup settings."""
-    allowed = {"name", "vision", "mission", "aggregator", "missing_policy", "score_cap"}
+    allowed = {
+        "name", "vision", "mission", "aggregator", "missing_policy", "score_cap", "min_coverage",
+    }  # fmt: skip
     before = snapshot(scorecard)
     for field, value in fields.items():
         if field not in allowed:

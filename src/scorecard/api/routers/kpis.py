@@ -11,7 +11,16 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from scorecard.kpis import services
-from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
+from scorecard.kpis.models import (
+    Aggregation,
+    FormulaMode,
+    Indicator,
+    Interval,
+    Kpi,
+    Optimization,
+    TargetAggregation,
+    UnitRollup,
+)
 
 from ..access import access_of
 from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
@@ -44,6 +53,15 @@ class KpiFields(Schema):
     indicator: Indicator = Indicator.LAGGING
     formula: str = Field("", description="Calculated KPI, e.g. deals / leads * 100.")
     formula_mode: FormulaMode = FormulaMode.EQUATION
+    target_aggregation: TargetAggregation = Field(
+        TargetAggregation.AUTO,
+        description="How the target over a quarter, a year or year to date is made "
+        "(docs/scoring.md, Window targets).",
+    )
+    unit_rollup: UnitRollup = Field(
+        UnitRollup.AUTO,
+        description="How this KPI's values in the units below combine into its value here.",
+    )
     thresholds: list[dict[str, Any]] | None = Field(
         None, description='Custom bands: [{"status": "red", "lower": null, "color": "#d64545"}].'
     )
@@ -58,6 +76,7 @@ class KpiOut(KpiFields):
     owner: int | None
     updater: int | None
     position: int
+    created_at: dt.datetime
 
     @staticmethod
     def resolve_scorecard(obj: Kpi) -> int:
@@ -108,6 +127,8 @@ class KpiPatch(Schema):
     indicator: Indicator | None = None
     formula: str | None = None
     formula_mode: FormulaMode | None = None
+    target_aggregation: TargetAggregation | None = None
+    unit_rollup: UnitRollup | None = None
     thresholds: list[dict[str, Any]] | None = None
     owner: int | None = None
     updater: int | None = None

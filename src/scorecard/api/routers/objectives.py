@@ -32,6 +32,7 @@ class ObjectiveOut(Schema):
     weight: float
     due_date: dt.date | None
     position: int
+    created_at: dt.datetime
 
     @staticmethod
     def resolve_scorecard(obj: Objective) -> int:

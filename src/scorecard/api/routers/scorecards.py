@@ -36,6 +36,10 @@ class ScorecardOut(Schema):
     aggregator: Aggregator
     missing_policy: Missing
     score_cap: float
+    min_coverage: float = Field(
+        description="Least share of the weight (0 to 1) with data for a score to be shown; "
+        "below it a score is null (not enough data)."
+    )
     created_at: dt.datetime
 
     @staticmethod
@@ -70,6 +74,7 @@ class ScorecardPatch(Schema):
     aggregator: Aggregator | None = None
     missing_policy: Missing | None = None
     score_cap: float | None = None
+    min_coverage: float | None = Field(None, ge=0, le=1)
 
 
 class ScorecardFilter(PageParams):
