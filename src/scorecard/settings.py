@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "scorecard.api",
     "scorecard.webhooks",
     "scorecard.imports",
+    "scorecard.proposals",
+    "scorecard.pulses",
+    "scorecard.sharing",
 ]
 
 MIDDLEWARE = [
