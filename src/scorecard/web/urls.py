@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
     path("", include("scorecard.web.proposals.urls")),  # proposals from any member
+    path("", include("scorecard.web.pulses.urls")),  # the magic question
 ]
