@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
     path("", include("scorecard.web.proposals.urls")),  # proposals from any member
     path("", include("scorecard.web.pulses.urls")),  # the magic question
+    path("", include("scorecard.web.adoption.urls")),  # who uses the scorecard
 ]
