@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("scorecard.web.proposals.urls")),  # proposals from any member
     path("", include("scorecard.web.pulses.urls")),  # the magic question
     path("", include("scorecard.web.adoption.urls")),  # who uses the scorecard
+    path("", include("scorecard.web.sharing.urls")),  # read-only links for outsiders
 ]
