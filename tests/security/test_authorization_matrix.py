@@ -23,12 +23,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from scorecard import clock
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
+from scorecard.proposals.services import proposal_create
+from scorecard.pulses.services import pulse_schedule
 from scorecard.reviews.services import comment_add
+from scorecard.sharing.services import share_create
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -152,6 +156,24 @@ WEB: dict[str, Rule] = {
     "values_import_columns": Rule("GET", UPLOADER, pk="import"),
     "values_import_run": Rule("POST", UPLOADER, pk="import"),
     "values_import_discard": Rule("POST", UPLOADER, pk="import"),
+    # Involvement (docs/involvement.md): any member proposes, editors decide.
+    "proposal_list": Rule("GET", READ),
+    "proposal_new": Rule("GET", READ),
+    "proposal_panel": Rule("GET", READ),
+    "proposal_decide": Rule("POST", EDIT, pk="proposal"),
+    "my_proposals": Rule("GET", READ),
+    # The pulse asks every member; its results are for admins and managers (editors).
+    "pulse_list": Rule("GET", READ),
+    "pulse_new": Rule("GET", ADMIN),
+    "pulse_results": Rule("GET", EDIT, pk="pulse"),
+    "pulse_answer": Rule("GET", READ, pk="pulse"),
+    "pulse_record": Rule("POST", ADMIN, pk="pulse"),
+    "adoption": Rule("GET", EDIT),
+    "share_list": Rule("GET", EDIT),
+    "share_detail": Rule("GET", EDIT, pk="share"),
+    "share_revoke": Rule("POST", EDIT, pk="share"),
+    # The public page of a share link: the token is the key, whoever holds it.
+    "shared": Rule("GET", PUBLIC),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -303,6 +325,7 @@ class Objects:
 
     stuff: Stuff
     ids: dict[str, int]
+    token: str = ""
 
 
 @pytest.fixture
@@ -333,6 +356,18 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     upload = SimpleUploadedFile("values.csv", b"KPI code,period,value\nnps,2026-04,61\n")
     job = job_create(scorecard=world.scorecard, user=world.admin, upload=upload)
     comment = comment_add(item=one.objective, author=world.editor, text="@admin-user look")
+    proposal = proposal_create(
+        scorecard=world.scorecard, author=world.viewer, kind="new_objective", name="Listen",
+        perspective=one.perspective, reason="Because.",
+    )  # fmt: skip
+    pulse = pulse_schedule(
+        organization=world.organization, user=world.admin, opens_on=clock.today(),
+        closes_on=clock.today() + dt.timedelta(days=7),
+    )  # fmt: skip
+    share, share_token = share_create(
+        scorecard=world.scorecard, user=world.editor, label="Board",
+        expires_on=clock.today() + dt.timedelta(days=7),
+    )  # fmt: skip
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -349,8 +384,11 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "import": job.pk,
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
+        "proposal": proposal.pk,
+        "pulse": pulse.pk,
+        "share": share.pk,
     }
-    return Objects(stuff, ids)
+    return Objects(stuff, ids, share_token)
 
 
 def _fill(route: str, rule: Rule, objects: Objects) -> str:
@@ -363,6 +401,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "fmt": "csv",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
+        "token": objects.token,
     }
 
     def value(match: re.Match[str]) -> str:

@@ -73,7 +73,7 @@ def test_revoked_and_expired_links_stop(world: Any, kpi: Any, settings: Any) -> 
 def test_a_password_guards_the_link(world: Any, kpi: Any) -> None:
     with pytest.raises(ValidationError, match="at least 8"):
         _create(world, password="short")
-    link, token = _create(world, password="correct horse")
+    _link, token = _create(world, password="correct horse")
     browser = Client()
     assert "needs a password" in browser.get(f"/share/{token}/").content.decode()
     assert browser.post(f"/share/{token}/", {"password": "wrong"}).status_code == 403

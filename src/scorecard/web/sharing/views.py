@@ -143,7 +143,7 @@ def _map_svg(page: Any, scorecard: Scorecard) -> str:
                     score_text=pct(o.result.score),
                     status_text=status_label(o.result.status),
                     url="",
-                )  # fmt: skip
+                )
                 for o in p.objectives
             ),
         )
