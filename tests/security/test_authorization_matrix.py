@@ -212,6 +212,14 @@ def _bodies(one: Stuff) -> dict[str, Any]:
         "measurement_bulk": [{"kpi": one.kpi.pk, "period_start": "2026-03-01", "value": 62}],
         "initiative_create": {"scorecard": one.perspective.scorecard_id, "name": "Call back"},
         "task_create": {"initiative": one.initiative.pk, "name": "Draft the script"},
+        "proposal_create": {
+            "scorecard": one.perspective.scorecard_id,
+            "kind": "new_objective",
+            "name": "Listen",
+            "perspective": one.perspective.pk,
+            "reason": "Because.",
+        },
+        "proposal_decide": {"decision": "decline", "reason": "Not now."},
     }
 
 
@@ -266,6 +274,14 @@ API: dict[str, tuple[str, ...]] = {
     "task_get": API_READ,
     "task_update": API_CONTRIBUTE,
     "task_delete": API_EDIT,
+    "proposal_list": API_LIST,
+    "proposal_get": API_READ,
+    "proposal_create": ("ok", "ok", "ok", "ok", "404", "login"),  # any member proposes
+    "proposal_decide": API_EDIT,
+    "pulse_list": API_LIST,  # filtered to where the caller manages: empty for the others
+    "pulse_results": API_EDIT,
+    # Editors' links; the outsider is an admin of their own organization (an empty list).
+    "share_link_list": ("ok", "ok", "403", "403", "ok", "login"),
 }
 
 #: Framework URLs that are not ours to rule (the Django admin has its own staff checks).
@@ -455,6 +471,8 @@ def _api_path(path: str, objects: Objects) -> str:
         "measurement_id": one.measurement.pk,
         "initiative_id": one.initiative.pk,
         "task_id": one.task.pk,
+        "proposal_id": objects.ids["proposal"],
+        "pulse_id": objects.ids["pulse"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
