@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from scorecard.audit.models import Change
 from scorecard.organizations.models import Membership, Organization
@@ -132,6 +132,39 @@ def share_active(
         return None
     active = activity(organization=organization, start=start, end=end)
     return sum(m.user_id in active for m in members) / len(members)
+
+
+def idle_units(*, organization: Organization, today: dt.date, unit: Any = None) -> list[str]:
+    """Units (the unit and below, or all) with members of whom nobody was active in the
+    last 30 days, by name. For the health check: one query (two below a sub-unit)."""
+    start, _ = window(today, 30)
+    org, days = organization.pk, (start, today)
+    user = OuterRef("user_id")
+    scorecards = Scorecard.objects.filter(organization_id=org).values("pk")
+    in_org = (
+        Q(kpi__scorecard__organization_id=org)
+        | Q(objective__scorecard__organization_id=org)
+        | Q(initiative__scorecard__organization_id=org)
+    )
+    used = (
+        Exists(KpiView.objects.filter(user=user, kpi__scorecard__organization_id=org,
+                                      day__range=days))
+        | Exists(ObjectiveView.objects.filter(user=user, day__range=days,
+                                              objective__scorecard__organization_id=org))
+        | Exists(Change.objects.filter(actor=user, scorecard_id__in=scorecards,
+                                       at__date__range=days).exclude(kind__in=NOT_UPDATES))
+        | Exists(Comment.objects.filter(in_org, author=user, created_at__date__range=days))
+        | Exists(Proposal.objects.filter(author=user, scorecard__organization_id=org,
+                                         created_at__date__range=days))
+    )  # fmt: skip
+    rows = Membership.objects.filter(organization=organization, user__is_active=True)
+    if unit is not None and unit.parent_id is not None:  # the root unit holds everyone
+        rows = rows.filter(unit_id__in=units_below(unit))
+    units: dict[str, bool] = {}
+    for name, active in rows.annotate(used=used).values_list("unit__name", "used"):
+        name = name or NO_UNIT
+        units[name] = units.get(name, False) or bool(active)
+    return sorted(name for name, active in units.items() if not active)
 
 
 def adoption(*, organization: Organization, today: dt.date, unit: Any = None) -> AdoptionReport:

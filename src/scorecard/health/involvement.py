@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scorecard.adoption.selectors import adoption
+from scorecard.adoption.selectors import idle_units
 from scorecard.engine.quality import Finding, Severity, Subject
 from scorecard.proposals.selectors import accepted_from_outside
 from scorecard.strategy.models import Scorecard
@@ -33,8 +33,7 @@ def involvement_findings(scorecard: Scorecard, today: dt.date) -> list[Finding]:
                 fix="Ask the people who do the work to propose KPIs and action plans.",
             )
         )
-    idle = adoption(organization=scorecard.organization, today=today, unit=scorecard.unit)
-    units = idle.idle_units()
+    units = idle_units(organization=scorecard.organization, today=today, unit=scorecard.unit)
     if units:
         findings.append(
             Finding(
