@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "scorecard.imports",
     "scorecard.accounts",
     "scorecard.onboarding",
+    "scorecard.proposals",
+    "scorecard.pulses",
+    "scorecard.sharing",
 ]
 
 MIDDLEWARE = [

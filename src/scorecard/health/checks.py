@@ -43,6 +43,8 @@ from scorecard.strategy.models import (
     Scorecard,
 )
 
+from .involvement import involvement_findings
+
 #: How many of a KPI's latest values the achievability check looks at.
 HISTORY_PERIODS = 24
 
@@ -274,6 +276,7 @@ def scorecard_health(
         _initiatives(Initiative.objects.filter(scorecard=scorecard)),
     )
     findings = _findings(scorecard, rows, _linked_objectives(scorecard), today, rules)
+    findings += involvement_findings(scorecard, today)  # proposals and adoption
     return HealthReport(
         scorecard=scorecard,
         as_of=today,
