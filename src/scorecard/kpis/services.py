@@ -16,6 +16,7 @@ from scorecard.audit.services import build_change, record_change, record_changes
 from scorecard.engine import formulas, periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
+from scorecard.naming import name_check
 from scorecard.strategy.models import Objective
 
 from .models import Kpi, Measurement, Target
@@ -268,6 +269,7 @@ def kpi_create(*, objective: Objective, code: str, name: str, **fields: Any) -> 
     unknown = set(fields) - KPI_FIELDS
     if unknown:
         raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
+    name = name_check(name, what="A KPI")
     if Kpi.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists():
         raise ValidationError({"code": f"Another KPI in this scorecard uses the code “{code}”."})
     kpi = Kpi(scorecard_id=objective.scorecard_id, objective=objective, code=code, name=name)
@@ -288,6 +290,8 @@ def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
     objective = fields.get("objective")
     if objective is not None and objective.scorecard_id != kpi.scorecard_id:
         raise ValidationError({"objective": "The objective belongs to another scorecard."})
+    if "name" in fields:
+        fields["name"] = name_check(fields["name"], what="A KPI")
     new_code = fields.get("code")
     if (
         new_code

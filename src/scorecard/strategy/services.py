@@ -7,9 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.text import slugify
 
 from scorecard.audit.services import record_change, snapshot
+from scorecard.naming import name_check, slug_check, slug_for_name
 from scorecard.organizations.models import Organization, Unit
 
 from .models import (
@@ -51,8 +51,11 @@ def scorecard_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A scorecard needs a name."})
-    slug = slug or slugify(name)
-    if Scorecard.objects.filter(organization=organization, slug=slug).exists():
+    cards = Scorecard.objects.filter(organization=organization)
+    if slug:
+        slug_check(slug, field="slug", label="short name")
+    slug = slug or slug_for_name(name, scope=cards, prefix="scorecard")
+    if cards.filter(slug=slug).exists():
         raise ValidationError({"name": f"A scorecard with the short name “{slug}” exists already."})
     scorecard = Scorecard.objects.create(
         organization=organization,
@@ -77,6 +80,8 @@ def scorecard_update(*, scorecard: Scorecard, **fields: Any) -> Scorecard:
     """Change a scorecard's name, vision, mission or rollup settings."""
     allowed = {"name", "vision", "mission", "aggregator", "missing_policy", "score_cap"}
     before = snapshot(scorecard)
+    if "name" in fields:
+        fields["name"] = name_check(fields["name"], what="A scorecard")
     for field, value in fields.items():
         if field not in allowed:
             raise TypeError(f"Unknown scorecard field: {field}")
@@ -162,8 +167,11 @@ def objective_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "An objective needs a name."})
-    code = code or slugify(name)[:80]
-    if Objective.objects.filter(scorecard_id=perspective.scorecard_id, code=code).exists():
+    objectives = Objective.objects.filter(scorecard_id=perspective.scorecard_id)
+    if code:
+        slug_check(code, field="code", label="code")
+    code = code or slug_for_name(name, scope=objectives, prefix="objective", field="code")
+    if objectives.filter(code=code).exists():
         raise ValidationError(
             {"code": f"Another objective in this scorecard uses the code “{code}”."}
         )
@@ -197,6 +205,8 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         "position",
     }
     before = snapshot(objective)
+    if "name" in fields:
+        fields["name"] = name_check(fields["name"], what="An objective")
     perspective = fields.get("perspective")
     if perspective is not None and perspective.scorecard_id != objective.scorecard_id:
         raise ValidationError({"perspective": "The perspective belongs to another scorecard."})
