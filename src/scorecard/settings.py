@@ -159,13 +159,13 @@ AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy the client address is in X-Forwarded-For (see docs/deploy.md).
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("SCORECARD_BEHIND_PROXY", False)
-    else ["REMOTE_ADDR"]
-)
+# The locked-out page says how long is left (scorecard.web.signin).
+AXES_LOCKOUT_CALLABLE = "scorecard.web.signin.lockout_response"
+# Behind a reverse proxy the client address is the proxy's entry in X-Forwarded-For
+# (counted from the right, SCORECARD_PROXY_COUNT proxies deep; see docs/deploy.md).
+SCORECARD_BEHIND_PROXY = env_bool("SCORECARD_BEHIND_PROXY", False)
+SCORECARD_PROXY_COUNT = env_int("SCORECARD_PROXY_COUNT", 1)
+AXES_CLIENT_IP_CALLABLE = "scorecard.web.signin.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -229,7 +229,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("SCORECARD_BEHIND_PROXY", False):
+if SCORECARD_BEHIND_PROXY:
     # The proxy terminates TLS and says so in this header; only trust it behind one.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
