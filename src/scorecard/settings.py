@@ -200,6 +200,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 # Largest CSV/XLSX file of values accepted by the web import (the CLI has no limit).
 SCORECARD_IMPORT_MAX_BYTES = env_int("SCORECARD_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Bombs and giants are refused before they are parsed (imports/tabular.py): what an
+# XLSX file may unpack to, how much tighter than its packed size, rows and columns.
+SCORECARD_IMPORT_MAX_UNPACKED_BYTES = env_int("SCORECARD_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024**2)
+SCORECARD_IMPORT_MAX_RATIO = env_int("SCORECARD_IMPORT_MAX_RATIO", 100)
+SCORECARD_IMPORT_MAX_ROWS = env_int("SCORECARD_IMPORT_MAX_ROWS", 1_000_000)
+SCORECARD_IMPORT_MAX_COLUMNS = env_int("SCORECARD_IMPORT_MAX_COLUMNS", 100)
 # Imported values further than this many scale spans beyond a KPI's scale are refused
 # as likely typos (0 turns the check off).
 SCORECARD_IMPORT_RANGE_FACTOR = env_int("SCORECARD_IMPORT_RANGE_FACTOR", 10)
