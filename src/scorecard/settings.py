@@ -242,6 +242,10 @@ if SCORECARD_BEHIND_PROXY:
 # Webhooks: make the first delivery attempt right after a change is committed (in a
 # background thread). Off means every delivery waits for `scorecard deliver_webhooks`.
 WEBHOOKS_DELIVER_AT_ONCE = env_bool("WEBHOOKS_DELIVER_AT_ONCE", True)
+# Webhooks call only addresses on the internet (webhooks/egress.py); these host names
+# and networks (CIDR, e.g. 10.20.0.0/16) may be called even so: receivers inside a
+# company network.
+SCORECARD_WEBHOOK_ALLOW_HOSTS = env_list("SCORECARD_WEBHOOK_ALLOW_HOSTS", "")
 
 # The one clock (see scorecard/clock.py): set to an ISO date to freeze "today",
 # e.g. for a reproducible demo or screenshots.
