@@ -16,6 +16,7 @@ from scorecard.audit.services import build_change, record_change, record_changes
 from scorecard.engine import formulas, periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
+from scorecard.limits import lengths_check
 from scorecard.naming import name_check
 from scorecard.strategy.models import Objective
 
@@ -245,6 +246,7 @@ def target_set(
 def kpi_validate(kpi: Kpi) -> None:
     """Check one KPI's definition, its scale and its formula; raise ValidationError naming it."""
     kpi.full_clean(exclude=["scorecard", "objective"])
+    lengths_check(kpi)  # full_clean leaves text fields (description) unchecked
     if kpi.values_need_approval and kpi.owner_id is None:
         raise ValidationError(
             {"values_need_approval": "Values need the owner's approval: choose an owner first."}

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from scorecard.limits import checked_create, lengths_check
 from scorecard.naming import slug_check, slug_for_name, slug_from
 
 from .models import Membership, Organization, Role, Unit
@@ -24,10 +25,10 @@ def organization_create(*, name: str, slug: str = "", root_unit_name: str = "") 
     slug = slug or slug_for_name(name, scope=Organization.objects.all(), prefix="organization")
     if Organization.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"An organization with the short name '{slug}' exists."})
-    organization = Organization.objects.create(name=name, slug=slug)
+    organization = checked_create(Organization, name=name, slug=slug)
     root_name = root_unit_name.strip() or name
-    Unit.objects.create(
-        organization=organization, name=root_name, slug=slug_from(root_name) or "company"
+    checked_create(
+        Unit, organization=organization, name=root_name, slug=slug_from(root_name) or "company"
     )
     return organization
 
@@ -48,7 +49,7 @@ def unit_create(
     slug = slug or slug_for_name(name, scope=units, prefix="unit")
     if units.filter(slug=slug).exists():
         raise ValidationError({"name": f"A unit with the short name '{slug}' exists already."})
-    return Unit.objects.create(organization=organization, parent=parent, name=name, slug=slug)
+    return checked_create(Unit, organization=organization, parent=parent, name=name, slug=slug)
 
 
 @transaction.atomic
@@ -105,6 +106,7 @@ def unit_rename(*, unit: Unit, name: str) -> Unit:
     if not name:
         raise ValidationError({"name": "A unit needs a name."})
     unit.name = name
+    lengths_check(unit)
     unit.save(update_fields=["name"])
     return unit
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from scorecard.limits import TEXT_MAX
 from scorecard.organizations.models import Organization, Unit
 
 
@@ -37,8 +38,8 @@ class Scorecard(models.Model):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
-    vision = models.TextField(blank=True)
-    mission = models.TextField(blank=True)
+    vision = models.TextField(blank=True, max_length=TEXT_MAX)
+    mission = models.TextField(blank=True, max_length=TEXT_MAX)
     aggregator = models.CharField(
         max_length=20, choices=Aggregator.choices, default=Aggregator.WEIGHTED_AVERAGE
     )
@@ -112,7 +113,7 @@ class Objective(models.Model):
     )
     code = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

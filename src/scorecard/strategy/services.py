@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from scorecard.audit.services import record_change, snapshot
+from scorecard.limits import checked_create, lengths_check
 from scorecard.naming import name_check, slug_check, slug_for_name
 from scorecard.organizations.models import Organization, Unit
 
@@ -57,7 +58,8 @@ def scorecard_create(
     slug = slug or slug_for_name(name, scope=cards, prefix="scorecard")
     if cards.filter(slug=slug).exists():
         raise ValidationError({"name": f"A scorecard with the short name “{slug}” exists already."})
-    scorecard = Scorecard.objects.create(
+    scorecard = checked_create(
+        Scorecard,
         organization=organization,
         unit=unit,
         name=name,
@@ -87,6 +89,7 @@ def scorecard_update(*, scorecard: Scorecard, **fields: Any) -> Scorecard:
             raise TypeError(f"Unknown scorecard field: {field}")
         setattr(scorecard, field, value)
     scorecard.full_clean(exclude=["organization", "unit", "parent", "slug"])
+    lengths_check(scorecard)
     scorecard.save()
     record_change(obj=scorecard, before=before, after=snapshot(scorecard))
     return scorecard
@@ -103,7 +106,8 @@ def perspective_create(
     if Perspective.objects.filter(scorecard=scorecard, name=name).exists():
         raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
     last = Perspective.objects.filter(scorecard=scorecard).aggregate(m=Max("position"))["m"]
-    perspective = Perspective.objects.create(
+    perspective = checked_create(
+        Perspective,
         scorecard=scorecard,
         name=name,
         kind=kind,
@@ -132,6 +136,7 @@ def perspective_update(*, perspective: Perspective, **fields: Any) -> Perspectiv
         if field not in {"name", "kind", "weight", "position"}:
             raise TypeError(f"Unknown perspective field: {field}")
         setattr(perspective, field, value)
+    lengths_check(perspective)
     perspective.save()
     record_change(obj=perspective, before=before, after=snapshot(perspective))
     return perspective
@@ -176,7 +181,8 @@ def objective_create(
             {"code": f"Another objective in this scorecard uses the code “{code}”."}
         )
     last = Objective.objects.filter(perspective=perspective).aggregate(m=Max("position"))["m"]
-    objective = Objective.objects.create(
+    objective = checked_create(
+        Objective,
         scorecard_id=perspective.scorecard_id,
         perspective=perspective,
         code=code,
@@ -226,6 +232,7 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
             raise TypeError(f"Unknown objective field: {field}")
         setattr(objective, field, value)
     objective.full_clean(exclude=["scorecard", "perspective", "owner"])
+    lengths_check(objective)
     objective.save()
     record_change(obj=objective, before=before, after=snapshot(objective))
     return objective

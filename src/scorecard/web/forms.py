@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
+from scorecard.limits import TEXT_MAX
 from scorecard.organizations.models import Organization, Role, Unit
 from scorecard.strategy.models import Objective, Perspective, Scorecard
 
@@ -125,8 +126,12 @@ class NewScorecardForm(_Form):
         label="Cascaded from",
         empty_label="— none: a top-level scorecard —",
     )
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+    )
+    mission = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,8 +143,12 @@ class ScorecardForm(_Form):
     """What a scorecard says and how its scores roll up."""
 
     name = forms.CharField(max_length=200)
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+    )
+    mission = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     aggregator = forms.ChoiceField(
         choices=Scorecard.Aggregator.choices,
         label="Roll up by",
@@ -180,7 +189,9 @@ class ObjectiveForm(_Form):
         required=False,
         help_text="Short name in links; left empty, it is made from the name.",
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     owner = _person("Owner", "Who answers for this objective.")
     weight = forms.FloatField(initial=1.0, help_text="Relative to the perspective's others (> 0).")
     due_date = forms.DateField(required=False, widget=DATE, label="Due date")
@@ -429,7 +440,9 @@ class InitiativeForm(_Form):
     """An action plan and the objectives it serves."""
 
     name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     owner = _person("Owner")
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(),
