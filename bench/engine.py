@@ -36,7 +36,7 @@ def load_inputs(org: Any) -> Loaded:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from scorecard.kpis.scoring import scorecard_input
+    from scorecard.kpis.evaluation import scorecard_input
     from scorecard.strategy.models import Scorecard
 
     with CaptureQueriesContext(connection) as ctx:
@@ -53,7 +53,7 @@ def load_one(org: Any) -> tuple[float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from scorecard.kpis.scoring import scorecard_input
+    from scorecard.kpis.evaluation import scorecard_input
     from scorecard.strategy.models import Scorecard
 
     sc = (

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from scorecard.engine.types import View
 from scorecard.interchange.scores import result_as_dict
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.services import measurement_record, target_set
 from tests.factories import KpiFactory, ObjectiveFactory
 
@@ -73,7 +73,7 @@ def test_scores_match_the_web_page(scored: ApiWorld) -> None:
     """The page shows the same overall score for the same as-of date and view."""
     from django.test import Client
 
-    from scorecard.strategy.selectors import scorecard_page
+    from scorecard.kpis.scorecard_selectors import scorecard_page
 
     card = scored.world.scorecard
     api_score = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scorecard.interchange.scores import result_as_dict
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.strategy.models import Scorecard
 
 from .conftest import ApiWorld, JsonClient

@@ -11,8 +11,8 @@ from django.test import override_settings
 
 from scorecard.audit.models import Change
 from scorecard.kpis import services
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Measurement
-from scorecard.kpis.scoring import scorecard_evaluate
 from scorecard.kpis.selectors import kpi_history, pending_values
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from scorecard.kpis import services
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 
 pytestmark = pytest.mark.django_db
 

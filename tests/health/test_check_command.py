@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from scorecard.health.checks import scorecard_health
 from scorecard.interchange.services import DEMO_FILE, document_load_file
 from scorecard.organizations.models import Organization
-from scorecard.reviews.health import scorecard_health
 from scorecard.strategy.models import Scorecard
 
 pytestmark = pytest.mark.django_db

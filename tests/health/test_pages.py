@@ -219,7 +219,7 @@ def test_unused_kpis_are_suggested_for_review_once_views_are_on_record(
     card: Card, settings: Any
 ) -> None:
     """Views on record since August; ``dso`` got no value or view since: suggested."""
-    from scorecard.reviews.health import scorecard_health
+    from scorecard.health.checks import scorecard_health
 
     settings.SCORECARD_TODAY = "2026-08-01"
     card.world.client_for("viewer").get(reverse("kpi_detail", args=[ORG, SC, "revenue"]))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scorecard.imports import tabular
-from scorecard.imports.export import HEADER, export_values, scorecard_values
 from scorecard.imports.services import RowChecker, import_table, mapping_from_names
+from scorecard.imports.values_export import HEADER, export_values, scorecard_values
 from scorecard.kpis.models import Measurement, Target
 from scorecard.kpis.services import measurement_record, target_set
 

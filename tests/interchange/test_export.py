@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 from scorecard.engine.types import View
 from scorecard.interchange.diff import document_diff
 from scorecard.interchange.document import parse_document, period_text
-from scorecard.interchange.export import ExportError, document_export
+from scorecard.interchange.document_export import ExportError, document_export
 from scorecard.interchange.scores import result_as_dict
 from scorecard.interchange.services import document_load, document_load_file
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.scoring import scorecard_evaluate
 from scorecard.kpis.services import measurement_record
 from scorecard.organizations.models import Membership, Organization
 from scorecard.strategy.models import Scorecard

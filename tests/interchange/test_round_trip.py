@@ -28,11 +28,11 @@ from django.db import models
 from scorecard.engine.types import View
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.interchange.document import parse_document
-from scorecard.interchange.export import document_export
+from scorecard.interchange.document_export import document_export
 from scorecard.interchange.scores import result_as_dict
 from scorecard.interchange.services import document_load, document_load_file
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
-from scorecard.kpis.scoring import scorecard_evaluate
 from scorecard.kpis.services import measurement_record
 from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.planning.models import Benchmark, ForecastRule, Funnel, FunnelStage

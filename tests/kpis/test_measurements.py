@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from scorecard.kpis.evaluation import known_measurements
 from scorecard.kpis.models import Measurement
-from scorecard.kpis.scoring import known_measurements
 from scorecard.kpis.services import measurement_record, target_set
 from tests.factories import KpiFactory
 

@@ -13,7 +13,7 @@ from django.test import override_settings
 from scorecard.audit.models import Change
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis import services as kpi_services
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.meetings import services
 from scorecard.meetings.models import Decision, ReviewMeeting
 from tests.factories import (

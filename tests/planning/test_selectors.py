@@ -8,6 +8,7 @@ import pytest
 
 from scorecard.kpis.models import Measurement
 from scorecard.planning import selectors, services
+from scorecard.presentation.planning import chance_text, risk_explanation, word_planning
 from scorecard.strategy.services import link_create
 from tests.factories import KpiFactory, ObjectiveFactory
 
@@ -56,10 +57,10 @@ def test_target_assistant_proposes_from_history_benchmarks_and_chains(sales) -> 
         kpi=sales.kpis["signups"], value=320, source="Dealer survey", as_of=dt.date(2026, 6, 30),
         percentile=75,
     )  # fmt: skip
-    p = selectors.kpi_planning(
+    p = word_planning(selectors.kpi_planning(
         kpi=sales.kpis["signups"], as_of=AS_OF, window=_october(), current_target=400,
         growth_end=540, growth_years=1,
-    )  # fmt: skip
+    ))  # fmt: skip
     by_kind = {x.kind: x for x in p.proposals}
     assert by_kind["mean"].value == approx(235) and by_kind["best"].value == 270
     assert by_kind["trend"].value == approx(340)
@@ -117,7 +118,7 @@ def test_forecast_and_chance_of_meeting_the_target(world) -> None:
 
 
 def test_at_risk_marks_agree_with_the_kpi_page(world, django_assert_num_queries) -> None:
-    from scorecard.kpis.scoring import scorecard_evaluate_with_input
+    from scorecard.kpis.evaluation import scorecard_evaluate_with_input
 
     objective = ObjectiveFactory(perspective__scorecard=world.scorecard)
     for code, target in [("sales", 150), ("visits", 120)]:
@@ -147,7 +148,8 @@ def test_at_risk_marks_agree_with_the_kpi_page(world, django_assert_num_queries)
                                   window=_october(), current_target=150)  # fmt: skip
     assert mark.chance == page.chance == approx(0.0544, abs=1e-3)
     assert mark.period.start == dt.date(2026, 11, 1) and mark.target == 150
-    assert mark.chance_label == "5\u00a0%" and "at risk below 50\u00a0%" in mark.explanation
+    assert chance_text(mark.chance) == "5\u00a0%"
+    assert "at risk below 50\u00a0%" in risk_explanation(mark)
 
 
 def test_link_evidence_untested_with_little_data(sales) -> None:

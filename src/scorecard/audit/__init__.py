@@ -1,1 +1,2 @@
-"""History of every change (who, when, what, before and after) and notifications of mentions."""
+"""The change history (who, when, what, before and after), recorded by every service in
+the same transaction as the change; and the notification rows of mentions."""

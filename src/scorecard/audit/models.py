@@ -10,8 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from scorecard.reviews.models import Comment
-
 
 class Change(models.Model):
     """One change to the strategy, its targets or its values: who, when, what, before, after.
@@ -74,7 +72,9 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    comment = models.ForeignKey(
+        "reviews.Comment", on_delete=models.CASCADE, related_name="notifications"
+    )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

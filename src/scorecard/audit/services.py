@@ -1,4 +1,4 @@
-"""Writes of the history and of notifications.
+"""Writes of the change history.
 
 Every service that changes the strategy, a target or a value calls
 :func:`record_change` (or :func:`record_changes` for many at once) inside its own
@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
-from django.db import models, transaction
+from django.db import models
 
 from scorecard import clock
-from scorecard.reviews.models import Comment
 
 from .context import current_actor
-from .models import Change, Notification
+from .models import Change
 
 #: Fields never kept in the history: the item's place is kept in Change's own columns,
 #: and creation stamps say nothing a history entry does not.
@@ -114,17 +109,21 @@ def snapshot(obj: Any, fields: Iterable[str] | None = None) -> dict[str, Any]:
             if related_id is None:
                 out[field.name] = None
             else:
-                out[field.name] = {"id": related_id, "label": _label(getattr(obj, field.name))}
+                out[field.name] = {
+                    "id": related_id,
+                    "label": person_label(getattr(obj, field.name)),
+                }
             continue
         out[field.name] = json_value(getattr(obj, field.attname))
     for field in obj._meta.many_to_many:
         if wanted is not None and field.name in wanted and obj.pk is not None:
             related = sorted(getattr(obj, field.name).all(), key=lambda r: r.pk)
-            out[field.name] = [{"id": r.pk, "label": _label(r)} for r in related]
+            out[field.name] = [{"id": r.pk, "label": person_label(r)} for r in related]
     return out
 
 
-def _label(obj: Any) -> str:
+def person_label(obj: Any) -> str:
+    """A short name for a person or item, as history entries and e-mails show it."""
     if obj is None:
         return ""
     if hasattr(obj, "get_full_name"):
@@ -177,11 +176,11 @@ def build_change(
     return Change(
         at=at or clock.now(),
         actor=user,
-        actor_name=_label(user) if user else "",
+        actor_name=person_label(user) if user else "",
         action=action,
         kind=item.kind,
         object_id=obj.pk,
-        label=(label or _label(obj))[:300],
+        label=(label or person_label(obj))[:300],
         before=before,
         after=after,
         **item.where(obj),
@@ -216,84 +215,3 @@ def record_changes(changes: Iterable[Change | None]) -> int:
     rows = [c for c in changes if c is not None]
     Change.objects.bulk_create(rows)
     return len(rows)
-
-
-# --- mentions ------------------------------------------------------------------------------
-
-#: ``@username``: Django user names are letters, digits and @ . + - _; a trailing
-#: full stop ends the sentence, not the name.
-MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]*[\w+-])")
-
-
-def mentioned_usernames(text: str) -> list[str]:
-    """User names mentioned in ``text``, in order, without repeats."""
-    seen: dict[str, None] = {}
-    for match in MENTION.finditer(text):
-        seen.setdefault(match.group(1), None)
-    return list(seen)
-
-
-def members_named(organization_id: int, usernames: Iterable[str]) -> dict[str, Any]:
-    """Members of the organization among ``usernames`` (one query), by user name."""
-    names = list(usernames)
-    if not names:
-        return {}
-    users = get_user_model().objects.filter(
-        username__in=names, memberships__organization_id=organization_id, is_active=True
-    )
-    return {u.get_username(): u for u in users}
-
-
-def _comment_place(comment: Comment) -> tuple[int, str, str]:
-    """The comment's organization, the item's name and its kind, for a notification."""
-    if comment.kpi_id:
-        item: Any = comment.kpi
-        return item.scorecard.organization_id, item.name, "KPI"
-    if comment.objective_id:
-        item = comment.objective
-        return item.scorecard.organization_id, item.name, "objective"
-    item = comment.initiative
-    return item.scorecard.organization_id, item.name, "initiative"
-
-
-@transaction.atomic
-def mentions_notify(*, comment: Comment, url: str = "") -> list[Notification]:
-    """Notify the members of the comment's organization that it mentions.
-
-    Names that are not members (or are the author) are ignored: the comment is
-    saved all the same and shows them as plain text. Each person mentioned gets one
-    notification and one e-mail (when they have an address), sent once the
-    comment is committed.
-    """
-    usernames = mentioned_usernames(comment.text)
-    if not usernames:
-        return []
-    organization_id, item_name, item_kind = _comment_place(comment)
-    members = members_named(organization_id, usernames)
-    people = [u for u in members.values() if u.pk != comment.author_id]
-    now = clock.now()
-    notifications = Notification.objects.bulk_create(
-        [Notification(user=u, comment=comment, created_at=now) for u in people],
-        ignore_conflicts=True,
-    )
-    author = _label(comment.author) if comment.author else "Someone"
-    subject = f"{author} mentioned you on the {item_kind} “{item_name}”"
-    link = f"\n\nOpen it: {url}" if url else ""
-    messages = [
-        (subject, f"{author} wrote:\n\n{comment.text}{link}\n", settings.DEFAULT_FROM_EMAIL,
-         [u.email])
-        for u in people
-        if u.email
-    ]  # fmt: skip
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-    return notifications
-
-
-@transaction.atomic
-def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications (all, or those in ``ids``) as read."""
-    rows = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=clock.now())

@@ -11,6 +11,7 @@ tree with a whitelist of node types and functions; user text is never given to
 from __future__ import annotations
 
 import ast
+import graphlib
 import io
 import math
 import operator
@@ -504,47 +505,35 @@ def _cycles(needs: Mapping[str, frozenset[str]], skip: Iterable[str]) -> list[li
 
 
 def _find_cycle(needs: Mapping[str, frozenset[str]], removed: set[str]) -> list[str] | None:
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-
-    def visit(code: str, trail: list[str]) -> list[str] | None:
-        if state.get(code) == 2 or code in removed:
-            return None
-        if state.get(code) == 1:
-            return [*trail[trail.index(code) :], code]
-        state[code] = 1
-        for ref in sorted(needs[code]):
-            cycle = visit(ref, [*trail, code])
-            if cycle:
-                return cycle
-        state[code] = 2
-        return None
-
-    for code in needs:
-        found = visit(code, [])
-        if found:
-            return found
+    """One cycle among the KPIs not yet removed, as codes in the order each uses the next,
+    starting from the first of them in ``needs`` (None when there is none)."""
+    graph = {
+        code: {ref for ref in refs if ref not in removed}
+        for code, refs in needs.items()
+        if code not in removed
+    }
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        # graphlib lists each node before the one that needs it; a formula's cycle is
+        # read the other way round ("A uses B uses A"), from its first KPI.
+        found: list[str] = list(reversed(exc.args[1][:-1]))
+        rank = {code: n for n, code in enumerate(needs)}
+        start = min(range(len(found)), key=lambda n: rank[found[n]])
+        ring = found[start:] + found[:start]
+        return [*ring, ring[0]]
     return None
 
 
 def _topological(needs: Mapping[str, frozenset[str]], removed: Iterable[str]) -> list[str]:
     """Codes with every input before its user (cycle members are left out)."""
     skip = set(removed)
-    order: list[str] = []
-    done: set[str] = set()
-
-    def visit(code: str) -> None:
-        if code in done:
-            return
-        done.add(code)
-        for ref in sorted(needs[code]):
-            if ref not in skip:
-                visit(ref)
-        order.append(code)
-
-    for code in needs:
-        if code not in skip:
-            visit(code)
-    return order
+    graph = {
+        code: {ref for ref in refs if ref not in skip}
+        for code, refs in needs.items()
+        if code not in skip
+    }
+    return list(graphlib.TopologicalSorter(graph).static_order())
 
 
 def evaluation_order(specs: Iterable[KpiSpec]) -> list[str] | ConfigError:

@@ -4,7 +4,7 @@ docs/health-check.md describes the rules. The checks take plain facts about one
 scorecard (:class:`ScorecardFacts`) and return a list of :class:`Finding` — each
 says what is wrong in words, how bad it is, and how to fix it. Callers turn the
 facts out of the database
-(``scorecard.reviews.health``) or out of a YAML document (``scorecard check``).
+(``scorecard.health.checks``) or out of a YAML document (``scorecard check``).
 As everywhere in the engine, "today" is an argument.
 
 The checks are deliberately conservative: a finding should be worth a person's

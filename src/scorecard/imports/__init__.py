@@ -1,0 +1,1 @@
+"""Values of KPIs in and out as CSV and XLSX files: mapping, row checks, import jobs."""

@@ -1,1 +1,1 @@
-"""Scorecard documents (YAML), imports and exports."""
+"""Scorecard documents (YAML): schema, load, export, diff, scores as JSON."""

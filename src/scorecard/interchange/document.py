@@ -36,6 +36,7 @@ from pydantic import (
 from scorecard.engine import formulas, periods
 from scorecard.engine.scoring import config_problem, validate_spec
 from scorecard.engine.types import Interval, KpiSpec
+from scorecard.kpis.evaluation import kpi_spec
 from scorecard.limits import TEXT_MAX
 
 if TYPE_CHECKING:
@@ -665,8 +666,6 @@ def measurement_rows(kpi: KpiIn, fiscal_month: int) -> list[tuple[dt.date, float
 
 def spec_of(kpi: KpiIn) -> KpiSpec:
     """The engine's view of a KPI in a document (the same mapping as for stored KPIs)."""
-    from scorecard.kpis.scoring import kpi_spec
-
     # A KPI in a document has the model's field names, so the one adapter serves both.
     fields = SimpleNamespace(**kpi.model_dump(exclude={"targets", "measurements"}))
     return kpi_spec(cast("Kpi", fields))

@@ -19,8 +19,8 @@ from scorecard.engine.scoring import score_value
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
 
+from .evaluation import kpi_spec, scorecard_evaluate, target_path
 from .models import Kpi, Measurement, Target
-from .scoring import kpi_spec, scorecard_evaluate, target_path
 
 #: Roles that may enter values for any KPI of their organization.
 ANY_KPI_ROLES = {"admin", "editor"}

@@ -20,8 +20,8 @@ from scorecard.limits import lengths_check
 from scorecard.naming import name_check
 from scorecard.strategy.models import Objective
 
+from .evaluation import kpi_spec
 from .models import Kpi, Measurement, Target
-from .scoring import kpi_spec
 from .signals import measurements_recorded
 
 #: Fields a caller may set on a KPI through kpi_create / kpi_update.

@@ -13,7 +13,7 @@ class ReviewMeeting(models.Model):
     """A review of one scorecard.
 
     The numbers discussed are frozen twice over: ``known_at`` is the moment whose
-    knowledge they reflect (kpis.scoring.scorecard_evaluate(known_at=...) recomputes
+    knowledge they reflect (kpis.evaluation.scorecard_evaluate(known_at=...) recomputes
     them), and ``snapshot`` stores the evaluated rows themselves, so the meeting
     page shows exactly what was on the table even if definitions change later.
     """

@@ -14,7 +14,7 @@ from scorecard.audit.services import record_change, snapshot
 from scorecard.engine.types import View
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.services import initiative_create, task_create
-from scorecard.kpis.scoring import scorecard_evaluate, scorecard_rows
+from scorecard.kpis.evaluation import scorecard_evaluate, scorecard_rows
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Objective, Scorecard
 

@@ -47,3 +47,18 @@ def can(*, user: Any, organization: Organization | int, role: str) -> bool:
     """True when ``user`` has at least ``role`` in ``organization``."""
     membership = membership_for(user=user, organization=organization)
     return membership is not None and membership.allows(role)
+
+
+def organization_with_role(
+    *, user: Any, org_slug: str, role: str
+) -> tuple[Organization, Membership]:
+    """The organization named ``org_slug`` and ``user``'s membership, if it allows ``role``.
+
+    Unknown organizations and outsiders get the same 404 (we never confirm that another
+    tenant exists); members below ``role`` get a 403. Pages reach it through
+    web/access.py; the API checks the memberships its authentication loaded.
+    """
+    organization = Organization.objects.filter(slug=org_slug).first()
+    if organization is None:
+        raise Http404("No such organization.")
+    return organization, require_role(user=user, organization=organization, role=role)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from .models import Membership, Organization, Unit
 
@@ -52,48 +50,3 @@ def membership_choose(
         if slug and slug in by_slug:
             return by_slug[slug]
     return memberships[0] if memberships else None
-
-
-@dataclass
-class HomePage:
-    """The start page: the user's organizations, the chosen one's scorecards, and the
-    user's work there (values to enter, red KPIs of their area, open tasks)."""
-
-    memberships: list[Membership]
-    current: Membership | None
-    today: dt.date
-    scorecards: list[Any] = field(default_factory=list)
-    due_kpis: list[Any] = field(default_factory=list)
-    red_kpis: list[Any] = field(default_factory=list)
-    tasks: list[Any] = field(default_factory=list)
-
-
-def home_page(*, user: Any, wanted: str | None, remembered: str | None, today: dt.date) -> HomePage:
-    """Everything the home page shows for ``user``, scoped to the chosen organization.
-
-    A fixed number of queries, plus one scorecard evaluation per scorecard that holds
-    a red-KPI candidate of the user's area (never one per KPI).
-    """
-    # Imported here: organizations is the bottom layer; the apps above it import it.
-    from scorecard.initiatives.models import Task
-    from scorecard.kpis.selectors import kpis_due_for_user, red_kpis_for_user
-    from scorecard.strategy.selectors import scorecard_list
-
-    memberships = list(membership_list_for_user(user=user).order_by("organization__name"))
-    current = membership_choose(memberships=memberships, wanted=wanted, remembered=remembered)
-    page = HomePage(memberships=memberships, current=current, today=today)
-    if current is None:
-        return page
-    organization = current.organization
-    page.scorecards = scorecard_list(organization=organization)
-    page.due_kpis = kpis_due_for_user(user=user, organization=organization, today=today)
-    page.red_kpis = red_kpis_for_user(
-        user=user, organization=organization, unit_id=current.unit_id, today=today
-    )
-    page.tasks = list(
-        Task.objects.filter(assignee_id=user.pk, initiative__scorecard__organization=organization)
-        .exclude(state=Task.State.DONE)
-        .select_related("initiative__scorecard")
-        .order_by(F("deadline").asc(nulls_last=True), "pk")
-    )
-    return page

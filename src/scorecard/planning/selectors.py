@@ -21,12 +21,16 @@ from scorecard.engine import growth as gr
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.engine import whatif as wi
-from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
+from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult, evaluate_scorecard
 from scorecard.engine.periods import Period
+from scorecard.kpis.evaluation import (
+    ScorecardRows,
+    scorecard_evaluate,
+    scorecard_input,
+    scorecard_rows,
+)
 from scorecard.kpis.models import Kpi, Target
-from scorecard.kpis.scoring import ScorecardRows, scorecard_input, scorecard_rows
 from scorecard.strategy.models import Objective, ObjectiveLink, Scorecard
-from scorecard.web.templatetags.scorecard_format import format_number, period_label, plain_number
 
 from .models import Benchmark, ForecastRule, Funnel, FunnelStage
 
@@ -162,8 +166,6 @@ def funnel_analysis(
     ``as_of``; back-cascaded stage targets, the gap split, the levers, and the LMDI
     split of the change since the period before (or since the latest complete period
     as of ``compare``, an earlier date)."""
-    from scorecard.kpis.scoring import scorecard_evaluate
-
     if result is None:
         result = scorecard_evaluate(scorecard=funnel.scorecard, as_of=as_of)
     earlier = (
@@ -274,43 +276,23 @@ def funnels_with_kpi(*, kpi: Kpi) -> list[Funnel]:
 
 @dataclass
 class Proposal:
-    """A target the assistant proposes, with its basis and the history check."""
+    """A target the assistant proposes, the facts it rests on and the history check.
+
+    ``facts`` holds the numbers and names behind the proposal (by kind: the span of
+    history, the benchmark's source, the funnel, the growth path); the presentation
+    layer (presentation/planning.py) writes ``label``, ``basis``, ``note`` and
+    ``warnings`` from them.
+    """
 
     kind: str
-    label: str
     value: float
     provenance: str
-    basis: str
-    note: str
+    facts: dict[str, Any] = field(default_factory=dict)
     check: gr.Achievability | None = None
+    label: str = ""
+    basis: str = ""
+    note: str = ""
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def field_value(self) -> str:
-        """The number as the accept form's input shows it: six significant digits,
-        whole numbers above 100,000, never an exponent."""
-        if abs(self.value) >= 100_000:
-            return plain_number(round(self.value))
-        return plain_number(float(f"{self.value:.6g}"))
-
-
-def warning_texts(check: gr.Achievability, stats: gr.HistoryStats, unit: str) -> list[str]:
-    """The achievability warnings in words, with the numbers they rest on."""
-    out = []
-    for code in check.warnings:
-        if code == "outside_range":
-            out.append(
-                f"Outside the usual range of the history ({_fmt(check.low, unit)} to "
-                f"{_fmt(check.high, unit)}, the mean ± 2 standard deviations)."
-            )
-        elif code == "beyond_best":
-            out.append(f"More than 20 % past the best value ever ({_fmt(stats.best, unit)}).")
-        elif code == "short_history":
-            out.append(
-                f"Only {stats.count} past value{'s' if stats.count != 1 else ''}: "
-                f"fewer than {gr.MIN_HISTORY} make a shaky basis."
-            )
-    return out
 
 
 @dataclass
@@ -350,23 +332,6 @@ class KpiPlanning:
     growth: Proposal | None = None
     growth_problem: str | None = None
     check: Proposal | None = None
-
-    @property
-    def chance_label(self) -> str:
-        """The chance in words for people (see :func:`chance_text`)."""
-        return chance_text(self.chance)
-
-
-def chance_text(chance: float | None) -> str:
-    """A chance in words for people: whole percent, "under 1 %" and "over 99 %"
-    rather than a falsely certain 0 % or 100 %."""
-    if chance is None:
-        return "—"
-    if chance < 0.01:
-        return "under 1\u00a0%"
-    if chance > 0.99:
-        return "over 99\u00a0%"
-    return f"{chance * 100:.0f}\u00a0%"
 
 
 @dataclass
@@ -432,10 +397,6 @@ def kpi_forecast(
             predictions[0], first.target, higher_is_better=out.direction
         )
     return out
-
-
-def _fmt(value: float | None, unit: str = "") -> str:
-    return format_number(value, unit)
 
 
 def _series(
@@ -527,43 +488,27 @@ def kpi_planning(
     if known:
         stats = gr.history_stats(known, higher_is_better=direction is not False)
         planning.stats = stats
-        first_label = period_label(history[max(0, len(history) - PROPOSAL_PERIODS)][0])
-        span = f"{len(known)} values, {first_label} – {period_label(history[-1][0])}"
-        labels = {
-            "mean": ("Average", f"Mean of {span}"),
-            "best": ("Best period", f"Best value of {span}"),
-            "trend": ("Trend", f"Least-squares line through {span}, one period ahead"),
-            "growth": ("Growth", ""),
+        span = {
+            "count": len(known),
+            "first": history[max(0, len(history) - PROPOSAL_PERIODS)][0],
+            "last": history[-1][0],
+            "growth": stats.growth,
         }
         for proposal in gr.history_proposals(stats):
-            label, basis = labels[proposal.kind]
-            if proposal.kind == "growth":
-                assert stats.growth is not None
-                basis = (
-                    f"Compound growth of {stats.growth:.2%} a period from the first to the "
-                    f"last of {span}, one period on"
-                )
             planning.proposals.append(
-                Proposal(
-                    proposal.kind,
-                    label,
-                    proposal.value,
-                    proposal.provenance,
-                    basis,
-                    f"{label}: {basis}.",
-                )
+                Proposal(proposal.kind, proposal.value, proposal.provenance, dict(span))
             )
     for benchmark in planning.benchmarks:
-        pct = f"{benchmark.percentile:g}th percentile of peers, " if benchmark.percentile else ""
-        basis = f"{pct}{benchmark.source}, {benchmark.as_of:%-d %b %Y}"
         planning.proposals.append(
             Proposal(
                 "benchmark",
-                "Benchmark",
                 benchmark.value,
                 Target.Provenance.BENCHMARK,
-                basis,
-                f"Benchmark: {basis}.",
+                {
+                    "percentile": benchmark.percentile,
+                    "source": benchmark.source,
+                    "as_of": benchmark.as_of,
+                },
             )
         )
     planning.proposals += _chain_proposals(kpi, as_of, result)
@@ -574,20 +519,12 @@ def kpi_planning(
         if planning.growth is not None:
             planning.proposals.append(planning.growth)
     if check_value is not None:
-        planning.check = Proposal(
-            "own",
-            "Your number",
-            check_value,
-            Target.Provenance.ZERO,
-            "Typed in to check",
-            "",
-        )
+        planning.check = Proposal("own", check_value, Target.Provenance.ZERO)
     if planning.stats is not None:
         for shown in [*planning.proposals, *([planning.check] if planning.check else [])]:
             shown.check = gr.achievability(
                 shown.value, planning.stats, higher_is_better=direction is not False
             )
-            shown.warnings = warning_texts(shown.check, planning.stats, unit)
     rule = forecast_rule_of(scorecard)
     planning.risk_threshold = rule.at_risk_below if rule else None
     planning.at_risk = fc.at_risk(planning.chance, planning.risk_threshold)
@@ -602,20 +539,13 @@ def _chain_proposals(kpi: Kpi, as_of: dt.date, result: ScorecardResult | None) -
         if row is None or row is analysis.stages[-1] or row.target is None:
             continue
         final = analysis.stages[-1]
-        basis = (
-            f"Funnel “{funnel.name}”: {_fmt(analysis.final_target, final.kpi.unit)} "
-            f"{final.kpi.name} at today's conversion rates"
-        )
-        out.append(
-            Proposal(
-                "chain",
-                "Conversion chain",
-                row.target,
-                Target.Provenance.CHAIN,
-                basis,
-                f"{basis}.",
-            )
-        )
+        facts = {
+            "funnel": funnel.name,
+            "final_target": analysis.final_target,
+            "final_unit": final.kpi.unit,
+            "final_name": final.kpi.name,
+        }
+        out.append(Proposal("chain", row.target, Target.Provenance.CHAIN, facts))
     return out
 
 
@@ -645,18 +575,16 @@ def _growth_proposal(
         period = periods.next_period(period, interval, fy)
         steps += 1
     value = gr.growth_path(start, per_period, steps)[-1]
-    basis = (
-        f"From {_fmt(start, unit)} in {period_label(start_period)} to {_fmt(end, unit)} in "
-        f"{years:g} years: g = {yearly:.2%} a year ({per_period:.2%} a period)"
-    )
-    return Proposal(
-        "growth_path",
-        "Growth path",
-        value,
-        Target.Provenance.GROWTH,
-        basis,
-        f"Growth path: {basis}.",
-    ), None
+    facts = {
+        "start": start,
+        "start_period": start_period,
+        "end": end,
+        "years": years,
+        "yearly": yearly,
+        "per_period": per_period,
+        "unit": unit,
+    }
+    return Proposal("growth_path", value, Target.Provenance.GROWTH, facts), None
 
 
 def forecast_rule_of(scorecard: Scorecard) -> ForecastRule | None:
@@ -674,25 +602,6 @@ class RiskMark:
     target: float
     threshold: float
     unit: str = ""
-
-    @property
-    def chance_label(self) -> str:
-        return chance_text(self.chance)
-
-    @property
-    def short_label(self) -> str:
-        """The chance for the pill of the scorecard table: "<1 %" saves room there."""
-        return "<1\u00a0%" if self.chance < 0.01 else chance_text(self.chance)
-
-    @property
-    def explanation(self) -> str:
-        """One sentence for the tooltip: what the chance is of, and the rule."""
-        return (
-            f"The forecast gives {chance_text(self.chance)} chance of meeting the "
-            f"{period_label(self.period)} target of {_fmt(self.target, self.unit)}; this "
-            f"scorecard marks KPIs at risk below {self.threshold * 100:.0f}\u00a0% "
-            "(set on its planning page)."
-        )
 
 
 def at_risk_marks(
@@ -756,8 +665,6 @@ def whatif_page(*, scorecard: Scorecard, as_of: dt.date, changes: wi.Changes) ->
 
     Raises WhatIfError for changes that cannot be applied. Nothing is written.
     """
-    from scorecard.engine.evaluate import evaluate_scorecard
-
     rows = scorecard_rows(scorecard)
     sc = scorecard_input(scorecard, rows=rows)
     base = evaluate_scorecard(sc, as_of=as_of)

@@ -1,7 +1,1 @@
-"""Printed reports of a scorecard: PDF (WeasyPrint) and XLSX (openpyxl)."""
-
-import logging
-
-# WeasyPrint logs each layout step at INFO level, some of them while it is imported;
-# that is noise in the server's log. Its warnings and errors still get through.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+"""The data of a scorecard report (what the PDF and the workbook show), read once."""

@@ -8,7 +8,7 @@ the initiatives and every current measurement, in a constant number of queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +17,12 @@ from django.utils import timezone
 from scorecard.engine.types import View
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiative_list
+from scorecard.kpis import scorecard_selectors
+from scorecard.kpis.evaluation import known_measurements
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.scoring import known_measurements
+from scorecard.kpis.scorecard_selectors import KpiRow, ObjectiveRow, PerspectiveRow, ScorecardPage
 from scorecard.reviews.models import Comment
-from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
-from scorecard.strategy.selectors import KpiRow, ObjectiveRow, PerspectiveRow, ScorecardPage
-from scorecard.web.templatetags.scorecard_format import period_label
 
 #: The period choices, worded as on the scorecard page.
 VIEW_LABELS = {
@@ -107,19 +106,6 @@ class ReportData:
         return f"numbers as known at {timezone.localtime(self.known_at):%-d %b %Y %H:%M}"
 
     @property
-    def period_text(self) -> str:
-        """The period choice and the window most KPIs show: ``Latest period · Oct 2026``."""
-        windows = Counter(
-            period_label(k.row.result.window) for p in self.perspectives
-            for o in p.objectives for k in o.kpis
-        )  # fmt: skip
-        if not windows:
-            return self.view_label
-        common, _ = windows.most_common(1)[0]
-        more = " for most KPIs" if len(windows) > 1 else ""
-        return f"{self.view_label} · {common}{more}"
-
-    @property
     def kpi_blocks(self) -> list[KpiBlock]:
         return [k for p in self.perspectives for o in p.objectives for k in o.kpis]
 
@@ -152,7 +138,7 @@ def report_data(
     measurements of later periods. Initiatives are shown as they stand now (they
     keep no history), overdue relative to the as-of date.
     """
-    page = strategy_selectors.scorecard_page(
+    page = scorecard_selectors.scorecard_page(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
     )
     kpi_ids = [k.pk for k in page.rows.kpis]

@@ -1,1 +1,1 @@
-"""Reviews of the strategy: comments now; meetings, usage and alerts to come."""
+"""Reviews of the strategy: comments and mentions, usage of KPIs, reminders and snoozes."""

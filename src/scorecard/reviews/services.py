@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scorecard import clock
-from scorecard.audit.services import mentions_notify
 from scorecard.besteffort import bookkeeping
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
 from scorecard.strategy.models import Objective
 
+from .mentions import mentions_notify
 from .models import Comment, KpiView, ObjectiveView, ReminderSnooze
 
 MAX_COMMENT = 4000
@@ -26,7 +26,7 @@ def comment_add(
 ) -> Comment:
     """Add a member's comment to a KPI, an objective or an initiative.
 
-    Members mentioned as ``@username`` are notified (see audit.services.mentions_notify);
+    Members mentioned as ``@username`` are notified (see reviews.mentions.mentions_notify);
     ``url`` is the item's address for the e-mail.
     """
     text = text.strip()

@@ -1,1 +1,1 @@
-"""Scorecards, perspectives, objectives, the strategy map's links, and alignment."""
+"""Scorecards, perspectives, objectives, the strategy map's links and objective alignment rows."""

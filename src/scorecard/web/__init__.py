@@ -1,1 +1,1 @@
-"""Server-rendered pages (templates + htmx partials)."""
+"""Layer 5, a face: every HTML page, its templates and URLs, grouped by subject."""

@@ -19,12 +19,12 @@ urlpatterns = [
     path(SC + "kpi/<slug:code>/record/", views.kpi_record, name="kpi_record"),
     path(SC + "kpi/<slug:code>/comments/", views.kpi_comment, name="kpi_comment"),
     # Structure editing and action plans (organization, units, members, objectives,
-    # KPI definitions, initiatives): see manage_urls.py.
-    path("", include("scorecard.web.manage_urls")),
-    path("", include("scorecard.web.cascade_urls")),  # cascading and alignment
+    # KPI definitions, initiatives): see manage/urls.py.
+    path("", include("scorecard.web.manage.urls")),
+    path("", include("scorecard.web.alignment.urls")),  # cascading and alignment
     path("", include("scorecard.web.governance.urls")),
-    path("", include("scorecard.web.health_urls")),  # health check, SMART, reminders
-    path("", include("scorecard.reports.urls")),
-    path("", include("scorecard.planning.urls")),  # funnels, targets, what-if, evidence
-    path("", include("scorecard.imports.urls")),  # CSV/XLSX export and import of values
+    path("", include("scorecard.web.health.urls")),  # health check, SMART, reminders
+    path("", include("scorecard.web.reports.urls")),
+    path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
+    path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
 ]

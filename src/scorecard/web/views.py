@@ -14,165 +14,49 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
-from scorecard.engine.types import View
+from scorecard.kpis import scorecard_selectors
 from scorecard.kpis import selectors as kpi_selectors
+from scorecard.kpis.evaluation import kpi_spec
 from scorecard.kpis.models import Kpi
-from scorecard.kpis.scoring import kpi_spec
 from scorecard.kpis.services import (
     MeasurementRow,
     MeasurementRowsError,
     measurement_bulk_record,
     measurement_record,
 )
-from scorecard.organizations import selectors as org_selectors
-from scorecard.organizations.access import require_role
-from scorecard.organizations.models import Membership, Organization
-from scorecard.planning.pages import kpi_page_extras, map_link_marks, risk_marks
+from scorecard.organizations.models import Membership
+from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
+from scorecard.presentation.numbers import format_number, pct, plain_number, status_label
+from scorecard.presentation.planning import chance_text
+from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
-from scorecard.reviews.services import usage_record_view
-from scorecard.strategy import selectors as strategy_selectors
+from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
-
-from .charts import history_chart, sparkline, status_zones, value_range
-from .strategy_map import MapBand, MapBox, render_map
-from .templatetags.scorecard_format import format_number, pct, plain_number, status_label
+from scorecard.web import panels
+from scorecard.web.access import is_htmx, kpi_for, scorecard_for
+from scorecard.web.home import home_page
+from scorecard.web.parsing import clean_number
+from scorecard.web.planning.pages import kpi_page_extras, map_link_marks, risk_marks
+from scorecard.web.queries import (
+    VIEW_LABELS,
+    known_params,
+    parse_as_of,
+    period_params,
+    period_query,
+)
 
 #: Session key of the organization the user looked at last (the home page's switcher).
 SESSION_ORG = "organization"
-#: The period choices of the scorecard page and the map.
-VIEW_LABELS = [
-    (View.PERIOD.value, "Latest period"),
-    (View.MONTH.value, "Month"),
-    (View.QUARTER.value, "Quarter"),
-    (View.YTD.value, "Year to date"),
-    (View.YEAR.value, "Year"),
-]
-#: Earliest and latest as-of dates accepted (the engine's calendar maths stays in range).
-AS_OF_MIN, AS_OF_MAX = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
 #: How many of a KPI's periods the entry form offers.
 ENTRY_PERIODS = 24
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """True for a request made by htmx (it wants a partial, not a full page)."""
-    return bool(getattr(request, "htmx", False))
-
-
-def organization_for(
-    request: HttpRequest, org_slug: str, role: str
-) -> tuple[Organization, Membership]:
-    """The organization named in the URL, if the user has ``role`` there.
-
-    Unknown organizations and outsiders get a 404; members below ``role`` a 403.
-    """
-    organization = Organization.objects.filter(slug=org_slug).first()
-    if organization is None:
-        raise Http404("No such organization.")
-    membership = require_role(user=request.user, organization=organization, role=role)
-    return organization, membership
-
-
-def scorecard_for(
-    request: HttpRequest, org_slug: str, sc_slug: str, role: str = "viewer"
-) -> tuple[Scorecard, Membership]:
-    """The scorecard named in the URL, checked against the user's organization and role."""
-    organization, membership = organization_for(request, org_slug, role)
-    scorecard = strategy_selectors.scorecard_get(organization=organization, slug=sc_slug)
-    if scorecard is None:
-        raise Http404("No such scorecard.")
-    return scorecard, membership
-
-
-def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
-    """An as-of date from user input, or ``default`` with a plain explanation."""
-    raw = raw.strip()
-    if not raw:
-        return default, None
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        return default, (
-            f"“{raw}” is not a date; showing {default:%-d %b %Y} instead. "
-            "Write dates as year-month-day, e.g. 2026-10-31."
-        )
-    if not AS_OF_MIN <= day <= AS_OF_MAX:
-        return default, (
-            f"{raw} is outside the years {AS_OF_MIN.year}–{AS_OF_MAX.year}; "
-            f"showing {default:%-d %b %Y} instead."
-        )
-    return day, None
-
-
-def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
-    """The as-of date and view from the query string, with plain errors for bad values.
-
-    Bad values never fail the page: it shows today and the latest period, and says why.
-    """
-    errors = []
-    as_of, problem = parse_as_of(request.GET.get("as_of", ""), clock.today())
-    if problem:
-        errors.append(problem)
-    view = request.GET.get("view", "").strip() or View.PERIOD.value
-    if view not in {v.value for v in View}:
-        choices = ", ".join(label.lower() for _, label in VIEW_LABELS)
-        errors.append(f"“{view}” is not a period choice ({choices}); showing the latest period.")
-        view = View.PERIOD.value
-    return as_of, view, errors
-
-
-def _moment(raw: str) -> dt.datetime | None:
-    """An aware datetime from ISO text, or None."""
-    try:
-        moment = dt.datetime.fromisoformat(raw)
-        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-    except (ValueError, OverflowError):
-        return None
-
-
-def known_params(request: HttpRequest, as_of: dt.date) -> tuple[dt.datetime | None, str, list[str]]:
-    """Which knowledge the numbers reflect: now (None), or a past moment.
-
-    ``known=then`` means "as known at the end of the as-of date"; ``known_at`` names
-    an exact moment (review meetings link with it). Returns the moment, the query
-    value that keeps it, and plain errors for bad input (the page then shows today's
-    knowledge).
-    """
-    raw = request.GET.get("known_at", "").strip()
-    if raw:
-        # An unescaped "+02:00" arrives as " 02:00"; a space may also separate date and time.
-        moment = _moment(raw.replace(" ", "+")) or _moment(raw)
-        if moment is None:
-            return None, "", [f"“{raw}” is not a moment; showing the numbers as known now."]
-    elif request.GET.get("known", "") == "then":
-        moment, raw = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max)), "then"
-    else:
-        return None, "", []
-    if moment >= clock.now():
-        return None, "", []  # the future knows nothing more than now
-    return moment, raw, []
-
-
-def _period_query(as_of: dt.date, view: str, known: str = "") -> str:
-    """The query string that keeps the chosen period when following a link."""
-    query = QueryDict(mutable=True)
-    if as_of != clock.today():
-        query["as_of"] = as_of.isoformat()
-    if view != View.PERIOD.value:
-        query["view"] = view
-    if known == "then":
-        query["known"] = known
-    elif known:
-        query["known_at"] = known
-    return f"?{query.urlencode()}" if query else ""
 
 
 # --- home -------------------------------------------------------------------------------
@@ -182,7 +66,7 @@ def _period_query(as_of: dt.date, view: str, known: str = "") -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: my organizations and scorecards, KPIs waiting for my values, red KPIs
     of my area and my open tasks. The chosen organization is remembered in the session."""
-    page = org_selectors.home_page(
+    page = home_page(
         user=request.user,
         wanted=request.GET.get("org"),
         remembered=request.session.get(SESSION_ORG),
@@ -200,6 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "organization": page.current.organization if page.current else None,
             "membership": page.current,
             "alerts": alerts,
+            "governance": panels.home_governance_panel(request.user, page.current.organization)
+            if page.current
+            else None,
         },
     )
 
@@ -212,7 +99,7 @@ def _scorecard_context(
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    page = strategy_selectors.scorecard_page(
+    page = scorecard_selectors.scorecard_page(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
     )
     sparks = {
@@ -236,7 +123,7 @@ def _scorecard_context(
         "risks": risk_marks(page, as_of),
         "known_at": known_at,
         "known": known,
-        "period_query": _period_query(as_of, view, known),
+        "period_query": period_query(as_of, view, known),
         "alerts": unplanned_red_on_page(page=page),
     }
 
@@ -264,10 +151,10 @@ def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    page = strategy_selectors.scorecard_page(
+    page = scorecard_selectors.scorecard_page(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
     )
-    query = _period_query(as_of, view, known)
+    query = period_query(as_of, view, known)
     risks = risk_marks(page, as_of)
     bands = [
         MapBand(
@@ -319,18 +206,13 @@ def _risk_sentence(rows: list[Any], risks: dict[str, Any]) -> str:
     """A map box's tooltip sentence: "2 KPIs at risk: Revenue (23 % chance), …"."""
     if not rows:
         return ""
-    names = ", ".join(f"{r.kpi.name} ({risks[r.kpi.code].chance_label} chance)" for r in rows)
+    names = ", ".join(
+        f"{r.kpi.name} ({chance_text(risks[r.kpi.code].chance)} chance)" for r in rows
+    )
     return f"{len(rows)} KPI{'s' if len(rows) != 1 else ''} at risk: {names}"
 
 
 # --- KPI page and entry -----------------------------------------------------------------
-
-
-def _kpi_or_404(scorecard: Scorecard, code: str) -> Kpi:
-    kpi = kpi_selectors.kpi_get(scorecard=scorecard, code=code)
-    if kpi is None:
-        raise Http404("No such KPI.")
-    return kpi
 
 
 def _kpi_chart(kpi: Kpi, history: Any) -> str:
@@ -367,7 +249,7 @@ def _kpi_context(
     request: HttpRequest, scorecard: Scorecard, kpi: Kpi, membership: Membership
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    page = scorecard_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
     result = page.result.kpis[kpi.code]
     fiscal = scorecard.organization.fiscal_year_start_month
     can_record = kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role)
@@ -402,8 +284,12 @@ def _kpi_context(
         "as_of": as_of,
         "view": view,
         "param_errors": errors,
-        "period_query": _period_query(as_of, view),
+        "period_query": period_query(as_of, view),
     }
+    organization = scorecard.organization
+    context["why"] = panels.why_panel(organization, kpi=kpi)
+    context["pending"] = panels.pending_panel(request.user, scorecard, membership, kpi)
+    context["comments_panel"] = panels.comments_panel(scorecard, membership, kpi)
     # Target assistant, benchmarks and the forecast band (scorecard.planning).
     context.update(
         kpi_page_extras(
@@ -417,15 +303,10 @@ def _kpi_context(
 def kpi_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """A KPI: its definition, chart, periods with corrections, and the entry form."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     usage_record_view(user=request.user, kpi=kpi)  # one query: the health check's usage
     context = _kpi_context(request, scorecard, kpi, membership)
     return render(request, "web/kpi.html", context)
-
-
-def _clean_number(raw: str) -> str:
-    """User input minus thousands separators and spaces: ``1,234 567`` → ``1234567``."""
-    return "".join(raw.split()).replace(",", "").replace("\u00a0", "")
 
 
 @login_required
@@ -437,12 +318,12 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
     periods); a plain form post is redirected back to the KPI page.
     """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, "contributor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     if not kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role):
         return HttpResponse("You may not enter values for this KPI.", status=403)
     form_errors: dict[str, str] = {}
     raw_period = request.POST.get("period", "").strip()
-    raw_value = _clean_number(request.POST.get("value", ""))
+    raw_value = clean_number(request.POST.get("value", ""))
     note = request.POST.get("note", "")
     period: dt.date | None = None
     try:
@@ -479,10 +360,8 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
 @require_POST
 def kpi_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Members who may contribute leave a comment on a KPI."""
-    from scorecard.reviews.services import comment_add_to_kpi
-
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "contributor")
-    kpi = _kpi_or_404(scorecard, code)
+    kpi = kpi_for(scorecard, code)
     url = reverse("kpi_detail", args=[org_slug, sc_slug, code])
     try:
         comment_add_to_kpi(
@@ -509,7 +388,7 @@ def _grid_rows(
         raw = data.get(f"value-{row.kpi.pk}", "")
         note = data.get(f"note-{row.kpi.pk}", "")
         entered[row.kpi.pk] = (raw, note)
-        value = _clean_number(raw)
+        value = clean_number(raw)
         if not value:
             continue  # an empty cell records nothing
         cells.append(MeasurementRow(index, row.kpi, row.period.start, value, note))

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from typing import Any
 
-from django.db import connection
 from django.dispatch import receiver
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
+from scorecard.kpis.evaluation import scorecard_evaluate, scorecard_rows
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.scoring import scorecard_evaluate, scorecard_rows
 from scorecard.kpis.signals import measurements_recorded
 from scorecard.strategy.models import Scorecard
 
@@ -138,15 +136,3 @@ def _day_after_period(kpi: Kpi, period_start: dt.date, fiscal_start: int) -> dt.
     return periods.period_containing(period_start, interval, fiscal_start).end + dt.timedelta(
         days=1
     )
-
-
-def deliver_in_background(ids: list[int]) -> None:
-    """Deliver freshly queued deliveries without holding up the request that made them."""
-
-    def run() -> None:
-        try:
-            services.deliver_due(only_ids=ids)
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, name="webhook-delivery", daemon=True).start()

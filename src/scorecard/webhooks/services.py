@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 
 from scorecard import clock
 from scorecard.organizations.models import Organization
@@ -147,8 +148,6 @@ def deliveries_queue(*, hooks: list[Webhook], event: str, payloads: list[dict[st
     if ids and settings.WEBHOOKS_DELIVER_AT_ONCE:
         # First attempt right after the commit, in a background thread; retries
         # are made by `scorecard deliver_webhooks` (cron).
-        from .receivers import deliver_in_background
-
         transaction.on_commit(lambda: deliver_in_background(ids))
     return len(rows)
 
@@ -271,3 +270,15 @@ def deliver_due(
         else:
             counts["retrying"] += 1
     return counts
+
+
+def deliver_in_background(ids: list[int]) -> None:
+    """Deliver freshly queued deliveries without holding up the request that made them."""
+
+    def run() -> None:
+        try:
+            deliver_due(only_ids=ids)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name="webhook-delivery", daemon=True).start()

@@ -12,7 +12,7 @@ from pydantic import Field
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.interchange.scores import result_as_dict
-from scorecard.kpis.scoring import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate
 
 from ..common import get_or_404
 from .scorecards import scoped_scorecards

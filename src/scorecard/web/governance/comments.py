@@ -14,17 +14,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from scorecard.audit import selectors
 from scorecard.audit.models import Notification
-from scorecard.audit.services import notifications_mark_read
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.access import membership_for
 from scorecard.organizations.models import Membership, Role
+from scorecard.reviews import notifications as selectors
+from scorecard.reviews.mentions import notifications_mark_read
 from scorecard.reviews.services import comment_add
 from scorecard.strategy.models import Objective
 
-from ..manage.common import base_context, organization_access, scorecard_access
+from ..manage.common import base_context, organization_for, scorecard_for
 
 
 def _comment(request: HttpRequest, item: Any, url: str) -> HttpResponse:
@@ -44,7 +44,7 @@ def _comment(request: HttpRequest, item: Any, url: str) -> HttpResponse:
 @require_POST
 def objective_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Contributors and up comment on an objective; @mentions notify members."""
-    scorecard, _ = scorecard_access(request, org_slug, sc_slug, Role.CONTRIBUTOR)
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, Role.CONTRIBUTOR)
     objective = Objective.objects.filter(scorecard=scorecard, code=code).first()
     if objective is None:
         raise Http404("No such objective.")
@@ -55,7 +55,7 @@ def objective_comment(request: HttpRequest, org_slug: str, sc_slug: str, code: s
 @require_POST
 def initiative_comment(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Contributors and up comment on an initiative; @mentions notify members."""
-    scorecard, _ = scorecard_access(request, org_slug, sc_slug, Role.CONTRIBUTOR)
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, Role.CONTRIBUTOR)
     initiative = Initiative.objects.filter(scorecard=scorecard, pk=pk).first()
     if initiative is None:
         raise Http404("No such initiative.")
@@ -112,7 +112,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, org_slug: str, username: str) -> HttpResponse:
     """A member of the organization: role, and what they own or carry out here."""
-    organization, membership = organization_access(request, org_slug, Role.VIEWER)
+    organization, membership = organization_for(request, org_slug, Role.VIEWER)
     person = get_user_model().objects.filter(username=username).first()
     theirs: Membership | None = (
         membership_for(user=person, organization=organization) if person else None

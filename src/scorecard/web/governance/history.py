@@ -16,15 +16,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from scorecard.audit import selectors
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.services import measurement_decide
 from scorecard.organizations.models import Membership, Role
 from scorecard.strategy.models import Objective, Scorecard
+from scorecard.web.governance import history_pages as selectors
 
-from ..manage.common import base_context, scorecard_access
+from ..manage.common import base_context, scorecard_for
 
 READ = Role.VIEWER
 
@@ -70,7 +70,7 @@ def _render(
 @require_GET
 def scorecard_history(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Everything that changed in a scorecard, newest first; filter structure or values."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     show = request.GET.get("show", "all")
     if show not in dict(selectors.SHOW_CHOICES):
         show = "all"
@@ -86,7 +86,7 @@ def scorecard_history(request: HttpRequest, org_slug: str, sc_slug: str) -> Http
 @require_GET
 def objective_history(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """The objective, its cause-effect links and its KPIs' definitions over time."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     objective = Objective.objects.filter(scorecard=scorecard, code=code).first()
     if objective is None:
         raise Http404("No such objective.")
@@ -101,7 +101,7 @@ def objective_history(request: HttpRequest, org_slug: str, sc_slug: str, code: s
 @require_GET
 def kpi_history(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """The KPI's definition, targets and values over time; a correction shows both values."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     kpi = Kpi.objects.filter(scorecard=scorecard, code=code).first()
     if kpi is None:
         raise Http404("No such KPI.")
@@ -116,7 +116,7 @@ def kpi_history(request: HttpRequest, org_slug: str, sc_slug: str, code: str) ->
 @require_GET
 def initiative_history(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """The initiative and its tasks over time."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     initiative = Initiative.objects.filter(scorecard=scorecard, pk=pk).first()
     if initiative is None:
         raise Http404("No such initiative.")
@@ -133,7 +133,7 @@ def value_decide(
     request: HttpRequest, org_slug: str, sc_slug: str, code: str, pk: int
 ) -> HttpResponse:
     """The KPI's owner approves or rejects a value waiting for approval."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, Role.CONTRIBUTOR)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, Role.CONTRIBUTOR)
     kpi = Kpi.objects.filter(scorecard=scorecard, code=code).first()
     measurement = (
         Measurement.objects.filter(kpi=kpi, pk=pk).select_related("kpi").first() if kpi else None

@@ -24,7 +24,7 @@ from scorecard.meetings.services import decision_add, meeting_create, meeting_no
 from scorecard.organizations.models import Membership, Role
 from scorecard.strategy.models import Scorecard
 
-from ..manage.common import apply_errors, base_context, scorecard_access
+from ..manage.common import apply_errors, base_context, scorecard_for
 from .forms import VIEW_CHOICES, DecisionForm, MeetingForm, NotesForm
 
 READ, EDIT = Role.VIEWER, Role.EDITOR
@@ -35,7 +35,7 @@ READ, EDIT = Role.VIEWER, Role.EDITOR
 def meeting_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """The scorecard's review meetings; editors hold a new one (its numbers are frozen)."""
     role = EDIT if request.method == "POST" else READ
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, role)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, role)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +103,7 @@ def _detail(
 @require_GET
 def meeting_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """One meeting: the numbers as they were, the notes and the decisions."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     return _detail(request, scorecard, membership, _meeting(scorecard, pk))
 
 
@@ -111,7 +111,7 @@ def meeting_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -
 @require_POST
 def meeting_notes(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Editors write the meeting's notes (the history keeps every version)."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     meeting = _meeting(scorecard, pk)
     form = NotesForm(request.POST)
     if form.is_valid():
@@ -129,7 +129,7 @@ def meeting_notes(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
 @require_POST
 def meeting_decision(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Editors record a decision; it becomes a task for its owner."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     meeting = _meeting(scorecard, pk)
     form = DecisionForm(request.POST, scorecard=scorecard)
     if form.is_valid():

@@ -7,55 +7,23 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from scorecard import clock
 from scorecard.engine.types import View
-from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy.models import Scorecard
+
+from ..access import is_htmx, organization_for, scorecard_for
+
+__all__ = ["is_htmx", "organization_for", "scorecard_for"]  # the access helpers, re-exported
 
 #: Roles by what they may do here (organizations.access ranks them).
 READ = Role.VIEWER
 EDIT = Role.EDITOR
 ADMIN = Role.ADMIN
-
-
-def organization_access(
-    request: HttpRequest, org_slug: str, role: str
-) -> tuple[Organization, Membership]:
-    """The organization in the URL if the user has ``role`` there.
-
-    Unknown organizations and outsiders both get a 404 (we never confirm that another
-    tenant exists); members below ``role`` get a 403.
-    """
-    organization = Organization.objects.filter(slug=org_slug).first()
-    if organization is None:
-        raise Http404("No such organization.")
-    membership = require_role(user=request.user, organization=organization, role=role)
-    return organization, membership
-
-
-def scorecard_access(
-    request: HttpRequest, org_slug: str, sc_slug: str, role: str
-) -> tuple[Scorecard, Membership]:
-    """The scorecard in the URL, looked up inside the user's organization only."""
-    organization, membership = organization_access(request, org_slug, role)
-    scorecard = (
-        Scorecard.objects.select_related("organization", "unit", "parent")
-        .filter(organization=organization, slug=sc_slug)
-        .first()
-    )
-    if scorecard is None:
-        raise Http404("No such scorecard.")
-    return scorecard, membership
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """True for a request made by htmx (it wants a partial, not a full page)."""
-    return bool(getattr(request, "htmx", False))
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:

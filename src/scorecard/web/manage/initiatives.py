@@ -29,8 +29,9 @@ from scorecard.initiatives.services import (
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
 
+from .. import panels
 from ..forms import InitiativeForm, TaskForm, TaskStateForm
-from ..health import initiative_smart
+from ..health.views import initiative_smart
 from .common import (
     EDIT,
     READ,
@@ -40,7 +41,7 @@ from .common import (
     form_page,
     is_htmx,
     plural,
-    scorecard_access,
+    scorecard_for,
 )
 
 
@@ -54,7 +55,7 @@ def initiative_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRe
     """The scorecard's initiatives as a table (``?layout=board`` shows the board)."""
     if request.GET.get("layout") == "board":
         return initiative_board(request, org_slug, sc_slug)
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     status = request.GET.get("status", "")
     if status not in Initiative.Status.values:
         status = ""
@@ -71,7 +72,7 @@ def initiative_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRe
 @require_GET
 def initiative_board(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """The initiatives in columns by status: planned, active, on hold, done."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     columns, cancelled = selectors.initiative_board(scorecard=scorecard, today=clock.today())
     return render(
         request,
@@ -103,7 +104,9 @@ def _detail_response(
          "tasks": selectors.task_list(initiative=initiative), "task_form": task_form,
          "states": Task.State.choices,
          "smart": initiative_smart(initiative=initiative, scorecard=scorecard,
-                                   membership=membership)},
+                                   membership=membership),
+         "why": panels.why_panel(scorecard.organization, initiative=initiative),
+         "comments_panel": panels.comments_panel(scorecard, membership, initiative)},
         status=422 if task_form.errors else 200,
     )  # fmt: skip
 
@@ -112,7 +115,7 @@ def _detail_response(
 @require_GET
 def initiative_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """An initiative: owner, dates, money, progress, the objectives it serves and its tasks."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     return _detail_response(request, scorecard, membership, _initiative(scorecard, pk))
 
 
@@ -120,7 +123,7 @@ def initiative_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int
 @require_http_methods(["GET", "POST"])
 def initiative_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Start an action plan, optionally for one objective (``?objective=<code>``)."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective = scorecard.objectives.filter(code=request.GET.get("objective", "")).first()
     initial = {"status": "planned", "objectives": [objective.pk] if objective else []}
     form = InitiativeForm(request.POST or None, scorecard=scorecard, initial=initial)
@@ -142,7 +145,7 @@ def initiative_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Change an initiative: its plan, status, money, progress and objectives."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     initiative = _initiative(scorecard, pk)
     title = f"Edit the initiative “{initiative.name}”"
     form = InitiativeForm(
@@ -168,7 +171,7 @@ def initiative_delete_view(
     request: HttpRequest, org_slug: str, sc_slug: str, pk: int
 ) -> HttpResponse:
     """Delete an initiative with its tasks, after saying how many there are."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     initiative = _initiative(scorecard, pk)
     if request.method == "POST":
         initiative_delete(initiative=initiative)
@@ -196,7 +199,7 @@ def _task(scorecard: Scorecard, pk: int) -> Task:
 @require_POST
 def task_add(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Add a task at the end of an initiative; a bad form comes back with its messages."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     initiative = _initiative(scorecard, pk)
     form = TaskForm(request.POST, scorecard=scorecard, auto_id="task-%s")
     if form.is_valid():
@@ -214,7 +217,7 @@ def task_add(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Rename a task, give it to someone else or move its deadline."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     task = _task(scorecard, pk)
     title = f"Edit the task “{task.name}”"
     initial = {"name": task.name, "assignee": task.assignee_id, "deadline": task.deadline}
@@ -237,7 +240,7 @@ def task_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def task_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Delete a task (GET asks first, for people without JavaScript)."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     task = _task(scorecard, pk)
     back = reverse("initiative_detail", args=[org_slug, sc_slug, task.initiative_id])
     if request.method == "POST":
@@ -257,7 +260,7 @@ def task_state(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Ht
 
     Editors move any task; a contributor moves the tasks assigned to them.
     """
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, "contributor")
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, "contributor")
     task = _task(scorecard, pk)
     if not membership.allows(EDIT) and task.assignee_id != request.user.pk:
         return HttpResponse(

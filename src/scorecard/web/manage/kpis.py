@@ -27,7 +27,7 @@ from .common import (
     confirm_page,
     form_page,
     plural,
-    scorecard_access,
+    scorecard_for,
 )
 
 TEMPLATE = "web/manage/kpi_form.html"
@@ -44,7 +44,7 @@ def _kpi(scorecard: Scorecard, code: str) -> Kpi:
 @require_http_methods(["GET", "POST"])
 def kpi_new(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Add a KPI measuring the objective ``code``."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective = Objective.objects.filter(scorecard=scorecard, code=code).first()
     if objective is None:
         raise Http404("No such objective.")
@@ -75,7 +75,7 @@ def kpi_new(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Htt
 @require_http_methods(["GET", "POST"])
 def kpi_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Change a KPI's definition; nothing is saved unless scale and formula check out."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     kpi = _kpi(scorecard, code)
     title = f"Edit the KPI “{kpi.name}”"
     # The form gets its own copy: a refused save must not leave half-changed fields on ``kpi``.
@@ -100,7 +100,7 @@ def kpi_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
 @require_http_methods(["GET", "POST"])
 def kpi_delete_view(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Delete a KPI with its targets and values; refused while a formula uses it."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     kpi = _kpi(scorecard, code)
     problem = ""
     if request.method == "POST":

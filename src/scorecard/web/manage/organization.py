@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scorecard import clock
 from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.organizations.services import (
     membership_add,
@@ -28,6 +29,7 @@ from scorecard.organizations.services import (
     unit_rename,
 )
 
+from .. import panels
 from ..forms import MemberAddForm, MemberRoleForm, UnitEditForm, UnitForm
 from . import selectors
 from .common import (
@@ -37,7 +39,7 @@ from .common import (
     base_context,
     confirm_page,
     form_page,
-    organization_access,
+    organization_for,
     plural,
 )
 
@@ -64,7 +66,7 @@ def _organization_page(
 @require_GET
 def organization_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The unit tree with each unit's scorecards; for admins also the members."""
-    organization, membership = organization_access(request, org_slug, READ)
+    organization, membership = organization_for(request, org_slug, READ)
     # The start page opens on the organization the user looked at last.
     if request.session.get("organization") != organization.slug:
         request.session["organization"] = organization.slug  # setting it always writes
@@ -83,20 +85,23 @@ def _unit(organization: Organization, slug: str) -> Unit:
 @require_GET
 def unit_detail(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpResponse:
     """A unit: where it sits, its scorecards, sub-units and the people based there."""
-    organization, membership = organization_access(request, org_slug, READ)
+    organization, membership = organization_for(request, org_slug, READ)
     page = selectors.unit_page(organization=organization, slug=unit_slug)
     if page is None:
         raise Http404("No such unit.")
-    return render(
-        request, "web/manage/unit.html", {**base_context(organization, membership), "page": page}
-    )
+    context = {
+        **base_context(organization, membership),
+        "page": page,
+        "rollups": panels.unit_rollups_panel(organization, page.unit, as_of=clock.today()),
+    }
+    return render(request, "web/manage/unit.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Admins add a department or team to the tree."""
-    organization, membership = organization_access(request, org_slug, ADMIN)
+    organization, membership = organization_for(request, org_slug, ADMIN)
     parent = Unit.objects.filter(organization=organization, slug=request.GET.get("parent", ""))
     initial = {"parent": parent.first() or organization.units.filter(parent=None).first()}
     form = UnitForm(request.POST or None, organization=organization, initial=initial)
@@ -118,7 +123,7 @@ def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpResponse:
     """Admins rename a unit or move it under another parent."""
-    organization, membership = organization_access(request, org_slug, ADMIN)
+    organization, membership = organization_for(request, org_slug, ADMIN)
     unit = _unit(organization, unit_slug)
     title = f"Edit the unit “{unit.name}”"  # before a refused save changes the name in memory
     form = UnitEditForm(
@@ -151,7 +156,7 @@ def _unit_save(unit: Unit, data: dict[str, Any]) -> None:
 @require_http_methods(["GET", "POST"])
 def unit_delete_view(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpResponse:
     """Admins delete an empty unit; one with scorecards or sub-units is refused, with why."""
-    organization, membership = organization_access(request, org_slug, ADMIN)
+    organization, membership = organization_for(request, org_slug, ADMIN)
     unit = _unit(organization, unit_slug)
     problem = ""
     if request.method == "POST":
@@ -191,7 +196,7 @@ def _unit_delete_problem(unit: Unit) -> str:
 @require_GET
 def members(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Members are managed on the organization page; this address leads there."""
-    organization_access(request, org_slug, ADMIN)
+    organization_for(request, org_slug, ADMIN)
     return redirect(reverse("organization_detail", args=[org_slug]) + "#members")
 
 
@@ -199,7 +204,7 @@ def members(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Admins add an existing user by user name or e-mail with a role."""
-    organization, membership = organization_access(request, org_slug, ADMIN)
+    organization, membership = organization_for(request, org_slug, ADMIN)
     form = MemberAddForm(request.POST, auto_id="member-%s")
     if form.is_valid():
         try:
@@ -227,7 +232,7 @@ def _member(organization: Organization, pk: int) -> Membership:
 @require_POST
 def member_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Admins change a member's role (the last admin stays admin)."""
-    organization, _ = organization_access(request, org_slug, ADMIN)
+    organization, _ = organization_for(request, org_slug, ADMIN)
     target = _member(organization, pk)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
@@ -248,7 +253,7 @@ def member_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Admins take someone out of the organization (never the last admin)."""
-    organization, _ = organization_access(request, org_slug, ADMIN)
+    organization, _ = organization_for(request, org_slug, ADMIN)
     target = _member(organization, pk)
     try:
         membership_remove(membership=target)

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from scorecard.engine import formulas
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiatives_for_objective
+from scorecard.kpis import scorecard_selectors
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.organizations.selectors import unit_tree
-from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 
 
@@ -149,7 +150,7 @@ def objective_page(
     The scores come from the scorecard's one evaluation (strategy.selectors), so the
     page costs the same few queries however many KPIs, links and initiatives there are.
     """
-    page = strategy_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    page = scorecard_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
     found = next(
         ((p, o) for p in page.perspectives for o in p.objectives if o.objective.code == code),
         None,
@@ -179,8 +180,6 @@ def objective_page(
 
 def kpi_formula_users(*, kpi: Kpi) -> list[str]:
     """Names of the calculated KPIs whose formulas use ``kpi`` (for the delete page)."""
-    from scorecard.engine import formulas
-
     return [
         k.name
         for k in Kpi.objects.filter(scorecard_id=kpi.scorecard_id).exclude(formula="")

@@ -30,8 +30,9 @@ from scorecard.strategy.services import (
     scorecard_update,
 )
 
+from .. import panels
 from ..forms import LinkForm, NewScorecardForm, ObjectiveForm, PerspectiveForm, ScorecardForm
-from ..health import objective_smart
+from ..health.views import objective_smart
 from . import selectors
 from .common import (
     EDIT,
@@ -41,11 +42,11 @@ from .common import (
     confirm_page,
     form_page,
     is_htmx,
-    organization_access,
+    organization_for,
     period_from_query,
     plural,
     safe_next,
-    scorecard_access,
+    scorecard_for,
 )
 
 # Scorecards ---------------------------------------------------------------------------
@@ -55,7 +56,7 @@ from .common import (
 @require_http_methods(["GET", "POST"])
 def scorecard_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Editors start a unit's scorecard; it begins with the four classic perspectives."""
-    organization, membership = organization_access(request, org_slug, EDIT)
+    organization, membership = organization_for(request, org_slug, EDIT)
     unit = organization.units.filter(slug=request.GET.get("unit", "")).first()
     form = NewScorecardForm(request.POST or None, organization=organization, initial={"unit": unit})
     if request.method == "POST" and form.is_valid():
@@ -78,7 +79,7 @@ def scorecard_new(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scorecard_edit(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Rename a scorecard, write its vision and mission, choose how scores roll up."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     title = f"Edit “{scorecard.name}”"
     initial = {name: getattr(scorecard, name) for name in ScorecardForm.base_fields}
     form = ScorecardForm(request.POST or None, initial=initial)
@@ -100,7 +101,7 @@ def scorecard_edit(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def scorecard_delete_view(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Delete a scorecard after listing everything that goes with it."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     if request.method == "POST":
         scorecard_delete(scorecard=scorecard)
         messages.success(request, f"Deleted the scorecard “{scorecard.name}”.")
@@ -148,7 +149,7 @@ def _structure_response(
 @require_GET
 def perspective_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Perspectives in map order with their objectives: rename, re-weigh, reorder, delete."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     return _structure_response(request, scorecard, membership)
 
 
@@ -163,7 +164,7 @@ def _perspective(scorecard: Scorecard, pk: int) -> Perspective:
 @require_http_methods(["GET", "POST"])
 def perspective_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Add a perspective at the bottom of the map."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     form = PerspectiveForm(request.POST or None, initial={"kind": "other", "weight": 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +184,7 @@ def perspective_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def perspective_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Rename or re-weigh a perspective, or change its kind."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     perspective = _perspective(scorecard, pk)
     title = f"Edit the perspective “{perspective.name}”"
     initial = {"name": perspective.name, "kind": perspective.kind, "weight": perspective.weight}
@@ -208,7 +209,7 @@ def perspective_move_view(
     request: HttpRequest, org_slug: str, sc_slug: str, pk: int
 ) -> HttpResponse:
     """Move a perspective up or down the map (htmx swaps the structure table)."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     perspective_move(perspective=_perspective(scorecard, pk), up=request.POST.get("to") == "up")
     if is_htmx(request):
         return _structure_response(request, scorecard, membership)
@@ -221,7 +222,7 @@ def perspective_delete_view(
     request: HttpRequest, org_slug: str, sc_slug: str, pk: int
 ) -> HttpResponse:
     """Delete an empty perspective; one with objectives is refused and nothing is lost."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     perspective = _perspective(scorecard, pk)
     problem = ""
     if request.method == "POST":
@@ -277,7 +278,11 @@ def _objective_response(
         {**_context(scorecard, membership), "page": page, "link_form": link_form,
          "param_errors": problems,
          "smart": objective_smart(objective=page.objective, scorecard=scorecard,
-                                  membership=membership)},
+                                  membership=membership),
+         "comments_panel": panels.comments_panel(scorecard, membership, page.objective),
+         "alignment_panel": panels.alignment_panel(
+             scorecard.organization, page.objective, as_of=as_of, view=view,
+             can_edit=membership.allows(EDIT))},
         status=422 if link_form.errors else 200,
     )  # fmt: skip
 
@@ -286,7 +291,7 @@ def _objective_response(
 @require_GET
 def objective_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """An objective: its facts and score, KPIs, causes and effects, and initiatives."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, READ)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, READ)
     return _objective_response(request, scorecard, membership, code)
 
 
@@ -294,7 +299,7 @@ def objective_detail(request: HttpRequest, org_slug: str, sc_slug: str, code: st
 @require_http_methods(["GET", "POST"])
 def objective_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Add an objective to one of the scorecard's perspectives."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     chosen = scorecard.perspectives.filter(pk=_int(request.GET.get("perspective"))).first()
     form = ObjectiveForm(
         request.POST or None, scorecard=scorecard, initial={"perspective": chosen, "weight": 1}
@@ -322,7 +327,7 @@ def _int(raw: str | None) -> int:
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Change an objective's perspective, name, description, owner, weight or due date."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective = _objective(scorecard, code)
     title = f"Edit the objective “{objective.name}”"
     initial = {
@@ -353,7 +358,7 @@ def objective_delete_view(
     request: HttpRequest, org_slug: str, sc_slug: str, code: str
 ) -> HttpResponse:
     """Delete an objective after saying which KPIs, values and links go with it."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective = _objective(scorecard, code)
     if request.method == "POST":
         objective_delete(objective=objective)
@@ -383,7 +388,7 @@ def objective_move_view(
 
     From the structure page htmx swaps the table; other pages get redirected back.
     """
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective_move(objective=_objective(scorecard, code), up=request.POST.get("to") == "up")
     if is_htmx(request):
         return _structure_response(request, scorecard, membership)
@@ -413,7 +418,7 @@ def _candidates(scorecard: Scorecard, objective: Objective) -> list[Objective]:
 @require_POST
 def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> HttpResponse:
     """Draw an arrow between this objective and the chosen one, in the chosen direction."""
-    scorecard, membership = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective = _objective(scorecard, code)
     data = request.POST.copy()
     # Older forms sent only "effect": this objective drives the chosen one.
@@ -440,7 +445,7 @@ def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
 @require_POST
 def link_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Remove an arrow from the map; back to the objective page it was removed from."""
-    scorecard, _ = scorecard_access(request, org_slug, sc_slug, EDIT)
+    scorecard, _ = scorecard_for(request, org_slug, sc_slug, EDIT)
     link = (
         ObjectiveLink.objects.select_related("cause", "effect")
         .filter(cause__scorecard=scorecard, pk=pk)

@@ -1,188 +1,27 @@
-"""Numbers, periods and statuses for people.
+"""Template filters for numbers, periods and statuses (see presentation/numbers.py).
 
-``{% load scorecard_format %}`` gives templates:
-
-- ``{{ value|num:kpi.unit }}`` → ``1,234,567 €``, ``12.5 %``, ``3.2 h``, ``$1,200``, ``—``
-- ``{{ fraction|pct }}`` → ``65.4 %``
-- ``{{ value|plain }}`` → ``1234567.5`` (for input fields: no grouping, no exponent)
-- ``{{ period|period_label }}`` → ``Oct 2026``, ``Jul–Sep 2026``, ``2026``, ``2–8 Nov 2026``
-- ``{{ status|status_label }}``, ``{{ trend|trend_arrow }}``,
-  ``{{ trend|trend_meaning:kpi.optimization }}``
-- ``{{ user|person }}``, ``{{ mapping|get_item:key }}``
-
-A non-breaking space joins a number to its unit so the two never wrap apart.
+``{% load scorecard_format %}``; the functions themselves live in the presentation
+layer so that reports and e-mails format exactly as pages do.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import math
-from typing import Any
-
 from django import template
+
+from scorecard.presentation import numbers, planning
 
 register = template.Library()
 
-DASH = "—"
-NBSP = "\u00a0"
-#: Units written before the number, without a space.
-PREFIX_UNITS = {"$", "£", "US$"}
-STATUS_LABELS = {
-    "red": "Red",
-    "yellow": "Yellow",
-    "green": "Green",
-    "no_data": "No data",
-    "not_applicable": "Not scored",
-    "error": "Setup error",
-}
-#: Optimizations where a falling value is good news.
-LOWER_IS_BETTER = {"minimize", "binary_min"}
-
-
-def _number(value: Any) -> float | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _decimals(value: float) -> int:
-    """Enough decimals to read a value, never more than two."""
-    magnitude = abs(value)
-    if magnitude >= 1000 or value.is_integer():
-        return 0
-    if magnitude >= 100:
-        return 1
-    if magnitude >= 1:
-        return 1 if round(value, 1) == round(value, 2) else 2
-    return 3
-
-
-def format_number(value: Any, unit: str = "") -> str:
-    """``1234567, "€"`` → ``1,234,567 €``; ``12.5, "%"`` → ``12.5 %``; None → ``—``."""
-    number = _number(value)
-    if number is None:
-        return DASH
-    text = f"{number:,.{_decimals(number)}f}"
-    if abs(number) < 1 and "." in text:
-        text = text.rstrip("0").rstrip(".")  # 0.500 → 0.5, 0.005 stays
-    if text.startswith("-"):
-        text = "−" + text[1:]  # a real minus sign
-    if text in {"−0", "−0.00", "−0.0"}:
-        text = text[1:]
-    unit = (unit or "").strip()
-    if not unit:
-        return text
-    if unit in PREFIX_UNITS:
-        return f"−{unit}{text[1:]}" if text.startswith("−") else f"{unit}{text}"
-    return f"{text}{NBSP}{unit}"
-
-
-def plain_number(value: Any) -> str:
-    """A number as typed into a form: ``1978000.0`` → ``1978000``, ``12.38`` → ``12.38``."""
-    number = _number(value)
-    if number is None:
-        return ""
-    if number.is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    text = f"{number:.10f}".rstrip("0").rstrip(".")
-    return text if text not in {"", "-0"} else repr(number)
-
-
-@register.filter
-def num(value: Any, unit: str = "") -> str:
-    """Template filter: ``{{ value|num:kpi.unit }}``."""
-    return format_number(value, unit)
-
-
-@register.filter
-def plain(value: Any) -> str:
-    """Template filter for input values: ``{{ m.value|plain }}``."""
-    return plain_number(value)
-
-
-@register.filter
-def pct(value: Any) -> str:
-    """A fraction as a percentage with one decimal: 0.654 → ``65.4 %``; None → ``—``."""
-    number = _number(value)
-    if number is None:
-        return DASH
-    text = f"{number * 100:,.1f}"
-    if text == "-0.0":
-        text = "0.0"
-    return text.replace("-", "−") + f"{NBSP}%"
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-@register.filter
-def period_label(period: Any) -> str:
-    """A period for people: ``Oct 2026``, ``Jul–Sep 2026``, ``Jan–Dec 2026`` as ``2026``,
-    ``Nov 2026–Apr 2027``, ``2–8 Nov 2026`` or ``23 Nov 2026``.
-
-    Takes anything with ``start`` and ``end`` dates (the engine's Period).
-    """
-    start, end = getattr(period, "start", None), getattr(period, "end", None)
-    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
-        return DASH
-    if start == end:
-        return f"{start.day} {start:%b %Y}"
-    whole_months = start.day == 1 and end == _month_end(end)
-    if not whole_months:
-        if start.year == end.year and start.month == end.month:
-            return f"{start.day}–{end.day} {end:%b %Y}"
-        if start.year == end.year:
-            return f"{start.day} {start:%b}–{end.day} {end:%b %Y}"
-        return f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%b %Y}"
-    if start.year == end.year:
-        if start.month == 1 and end.month == 12:
-            return str(start.year)
-        return f"{start:%b}–{end:%b %Y}"
-    return f"{start:%b %Y}–{end:%b %Y}"
-
-
-@register.filter
-def status_label(status: str) -> str:
-    """A status for people ("no_data" → "No data"); custom band names as written."""
-    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
-
-
-@register.filter
-def trend_arrow(direction: str | None) -> str:
-    """↑, ↓ or → for a trend direction; nothing when there is no trend."""
-    return {"up": "↑", "down": "↓", "flat": "→"}.get(direction or "", "")
-
-
-@register.filter
-def trend_meaning(direction: str | None, optimization: str = "maximize") -> str:
-    """``better``, ``worse`` or ``steady`` for a trend, given which way is good."""
-    if direction == "flat":
-        return "steady"
-    if direction not in {"up", "down"}:
-        return ""
-    good = "down" if optimization in LOWER_IS_BETTER else "up"
-    if optimization in {"exact", "band", "none"}:
-        return "changed"
-    return "better" if direction == good else "worse"
-
-
-@register.filter
-def get_item(mapping: dict[Any, Any], key: Any) -> Any:
-    """``{{ mapping|get_item:key }}`` — look a key up in a dictionary."""
-    return mapping.get(key, "")
-
-
-@register.filter
-def person(user: Any, empty: str = DASH) -> str:
-    """A user's full name, else the user name, else ``empty``."""
-    if user is None:
-        return empty
-    return user.get_full_name() or user.username
+register.filter("num", numbers.num)
+register.filter("plain", numbers.plain)
+register.filter("pct", numbers.pct)
+register.filter("period_label", numbers.period_label)
+register.filter("status_label", numbers.status_label)
+register.filter("trend_arrow", numbers.trend_arrow)
+register.filter("trend_meaning", numbers.trend_meaning)
+register.filter("get_item", numbers.get_item)
+register.filter("person", numbers.person)
+register.filter("chance", planning.chance_text)
+register.filter("proposal_input", planning.proposal_input)
+register.filter("risk_short", planning.risk_short)
+register.filter("risk_explanation", planning.risk_explanation)

@@ -1,0 +1,55 @@
+"""``scorecard demo``: set up the database with the demo company and (optionally) serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from scorecard.interchange.services import DEMO_FILE, document_load_file
+from scorecard.organizations.models import Membership
+
+#: Every demo user signs in with this password; it is printed, never used in production.
+DEMO_PASSWORD = "demo"
+
+
+class Command(BaseCommand):
+    help = "Create the database, load the demo company (replacing an earlier copy) and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--serve", action="store_true", help="Start the web server afterwards.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self.stdout.write("Preparing the database ...")
+        call_command("migrate", verbosity=0, interactive=False)
+        summary = document_load_file(DEMO_FILE, replace=True)
+        self.stdout.write(self.style.SUCCESS(f"Loaded the demo company: {summary}"))
+
+        users = get_user_model().objects.filter(
+            memberships__organization__slug=summary.organization_slug
+        )
+        # One hash computed once: the same demo password for every demo user.
+        # Only accounts without a usable password (the ones the demo just created) get
+        # the demo password: a real account that happens to share a demo user name keeps its own.
+        fresh = [u.pk for u in users if not u.has_usable_password()]
+        get_user_model().objects.filter(pk__in=fresh).update(password=make_password(DEMO_PASSWORD))
+        memberships = Membership.objects.filter(
+            organization__slug=summary.organization_slug
+        ).select_related("user")
+        self.stdout.write("\nSign in with any of these users, password “demo”:")
+        for membership in sorted(memberships, key=lambda m: (-_rank(m.role), m.user.username)):
+            self.stdout.write(f"  {membership.user.username:<16} {membership.get_role_display()}")
+        if options["serve"]:
+            self.stdout.write(f"\nScorecard is at http://{options['addr']}/  (Ctrl+C stops it)\n")
+            call_command("runserver", options["addr"], use_reloader=False)
+
+
+def _rank(role: str) -> int:
+    return ["viewer", "contributor", "editor", "admin"].index(role)

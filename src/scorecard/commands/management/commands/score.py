@@ -1,0 +1,92 @@
+"""``scorecard score``: print every computed score and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scorecard import clock
+from scorecard.engine.types import View
+from scorecard.interchange.scores import result_as_dict
+from scorecard.kpis.evaluation import scorecard_evaluate
+from scorecard.strategy.models import Scorecard
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of must be a date like 2026-10-31, not “{text}”.") from None
+
+
+class Command(BaseCommand):
+    help = "Print the scores and statuses of every scorecard, perspective, objective and KPI."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", type=_date, help="Date to score as of (default: today).")
+        parser.add_argument(
+            "--view",
+            default=View.PERIOD.value,
+            choices=[v.value for v in View],
+            help="Period to score: each KPI's last complete period (default), month, quarter, "
+            "half_year, year or ytd.",
+        )
+        parser.add_argument("--organization", help="Only this organization (its short name).")
+        parser.add_argument("--scorecard", help="Only this scorecard (its short name).")
+        parser.add_argument("--json", action="store_true", help="Print JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of: dt.date = options["as_of"] or clock.today()
+        scorecards = Scorecard.objects.select_related("organization").order_by(
+            "organization__slug", "parent_id", "slug"
+        )
+        if options["organization"]:
+            scorecards = scorecards.filter(organization__slug=options["organization"])
+        if options["scorecard"]:
+            scorecards = scorecards.filter(slug=options["scorecard"])
+        results = [
+            (sc, scorecard_evaluate(scorecard=sc, as_of=as_of, view=options["view"]))
+            for sc in scorecards
+        ]
+        if not results:
+            raise CommandError("No scorecard matches.")
+        if options["json"]:
+            payload = {
+                "as_of": as_of.isoformat(),
+                "view": options["view"],
+                "scorecards": [
+                    {"organization": sc.organization.slug, **result_as_dict(result)}
+                    for sc, result in results
+                ],
+            }
+            self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
+            return
+        for sc, result in results:
+            self.stdout.write(_text_report(sc, result_as_dict(result)))
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def _text_report(scorecard: Scorecard, data: dict[str, Any]) -> str:
+    lines = [
+        f"{scorecard.organization.name} · {data['name']}: {_pct(data['score'])} ({data['status']})"
+    ]
+    for perspective in data["perspectives"]:
+        lines.append(
+            f"  {perspective['name']}: {_pct(perspective['score'])} ({perspective['status']})"
+        )
+    for objective in data["objectives"]:
+        lines.append(f"    {objective['name']}: {_pct(objective['score'])} ({objective['status']})")
+    for kpi in data["kpis"]:
+        lines.append(
+            f"      {kpi['name']}: value {kpi['value']} target {kpi['target']} → "
+            f"{_pct(kpi['performance'])} ({kpi['status']})"
+        )
+    for error in data["errors"]:
+        lines.append(f"  ! {error['message']}")
+    return "\n".join(lines)

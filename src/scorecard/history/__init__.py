@@ -1,0 +1,1 @@
+"""Layer 3, a feature: reading the change history that the audit app records."""

@@ -1,0 +1,1 @@
+"""Cascading and alignment pages: cascade a scorecard, the alignment view of the unit tree."""

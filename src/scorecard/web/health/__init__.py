@@ -1,0 +1,1 @@
+"""Health check pages: findings, SMART checklists, alerts and reminders."""

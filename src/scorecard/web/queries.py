@@ -1,0 +1,134 @@
+"""Reading a page's query string once: the as-of date, the period view and the knowledge
+moment ("as known then"), with plain messages for bad input.
+
+Every reading page (scorecard, map, KPI, reports, planning, alignment) asks here, so a
+bad date or view is explained the same way everywhere and never fails a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from scorecard import clock
+from scorecard.engine.types import View
+
+#: The period choices of the scorecard page and the map.
+VIEW_LABELS = [
+    (View.PERIOD.value, "Latest period"),
+    (View.MONTH.value, "Month"),
+    (View.QUARTER.value, "Quarter"),
+    (View.YTD.value, "Year to date"),
+    (View.YEAR.value, "Year"),
+]
+#: Earliest and latest as-of dates accepted (the engine's calendar maths stays in range).
+AS_OF_MIN, AS_OF_MAX = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+
+
+def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
+    """An as-of date from user input, or ``default`` with a plain explanation."""
+    raw = raw.strip()
+    if not raw:
+        return default, None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return default, (
+            f"“{raw}” is not a date; showing {default:%-d %b %Y} instead. "
+            "Write dates as year-month-day, e.g. 2026-10-31."
+        )
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        return default, (
+            f"{raw} is outside the years {AS_OF_MIN.year}–{AS_OF_MAX.year}; "
+            f"showing {default:%-d %b %Y} instead."
+        )
+    return day, None
+
+
+def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
+    """The as-of date and view from the query string, with plain errors for bad values.
+
+    Bad values never fail the page: it shows today and the latest period, and says why.
+    """
+    errors = []
+    as_of, problem = parse_as_of(request.GET.get("as_of", ""), clock.today())
+    if problem:
+        errors.append(problem)
+    view = request.GET.get("view", "").strip() or View.PERIOD.value
+    if view not in {v.value for v in View}:
+        choices = ", ".join(label.lower() for _, label in VIEW_LABELS)
+        errors.append(f"“{view}” is not a period choice ({choices}); showing the latest period.")
+        view = View.PERIOD.value
+    return as_of, view, errors
+
+
+def _moment(raw: str) -> dt.datetime | None:
+    """An aware datetime from ISO text, or None."""
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    except (ValueError, OverflowError):
+        return None
+
+
+def known_params(request: HttpRequest, as_of: dt.date) -> tuple[dt.datetime | None, str, list[str]]:
+    """Which knowledge the numbers reflect: now (None), or a past moment.
+
+    ``known=then`` means "as known at the end of the as-of date"; ``known_at`` names
+    an exact moment (review meetings link with it). Returns the moment, the query
+    value that keeps it, and plain errors for bad input (the page then shows today's
+    knowledge).
+    """
+    raw = request.GET.get("known_at", "").strip()
+    if raw:
+        # An unescaped "+02:00" arrives as " 02:00"; a space may also separate date and time.
+        moment = _moment(raw.replace(" ", "+")) or _moment(raw)
+        if moment is None:
+            return None, "", [f"“{raw}” is not a moment; showing the numbers as known now."]
+    elif request.GET.get("known", "") == "then":
+        moment, raw = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max)), "then"
+    else:
+        return None, "", []
+    if moment >= clock.now():
+        return None, "", []  # the future knows nothing more than now
+    return moment, raw, []
+
+
+def period_query(as_of: dt.date, view: str, known: str = "") -> str:
+    """The query string that keeps the chosen period when following a link."""
+    query = QueryDict(mutable=True)
+    if as_of != clock.today():
+        query["as_of"] = as_of.isoformat()
+    if view != View.PERIOD.value:
+        query["view"] = view
+    if known == "then":
+        query["known"] = known
+    elif known:
+        query["known_at"] = known
+    return f"?{query.urlencode()}" if query else ""
+
+
+@dataclass(frozen=True)
+class PeriodQuery:
+    """What a reading page's query string asks for, checked: the as-of date, the view,
+    the knowledge moment (None for now) and the messages for any bad value."""
+
+    as_of: dt.date
+    view: str
+    known_at: dt.datetime | None = None
+    known: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> PeriodQuery:
+        as_of, view, errors = period_params(request)
+        known_at, known, known_errors = known_params(request, as_of)
+        return cls(as_of, view, known_at, known, [*errors, *known_errors])
+
+    @property
+    def query(self) -> str:
+        """The query string that keeps this choice when following a link."""
+        return period_query(self.as_of, self.view, self.known)
