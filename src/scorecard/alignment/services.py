@@ -15,11 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from scorecard import clock
 from scorecard.engine.formulas import FormulaError, references
 from scorecard.kpis.models import Kpi, KpiAlignment, Target
+from scorecard.naming import slug_check, slug_for_name
 from scorecard.organizations.models import Unit
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 from scorecard.strategy.services import scorecard_create
@@ -151,10 +151,7 @@ def _check(
         )
     if not name:
         raise ValidationError({"name": "The new scorecard needs a name."})
-    if not slug:
-        raise ValidationError(
-            {"slug": "Give the scorecard a short name with letters or digits, e.g. sales-2027."}
-        )
+    slug_check(slug, field="slug", label="short name")
     clash = (
         Scorecard.objects.filter(organization_id=parent.organization_id, slug=slug)
         .select_related("unit")
@@ -194,7 +191,11 @@ def scorecard_cascade(
     """
     shares = shares or {}
     name = (name or "").strip() or f"{unit.name} – {parent.name}"
-    slug = slugify((slug or "").strip() or name)[:80]
+    slug = (slug or "").strip() or slug_for_name(
+        name,
+        scope=Scorecard.objects.filter(organization_id=parent.organization_id),
+        prefix="scorecard",
+    )
     _check(parent, unit, objectives, name, slug)
     objectives = list(
         Objective.objects.filter(scorecard=parent, pk__in=[o.pk for o in objectives])

@@ -37,6 +37,7 @@ from scorecard.engine import formulas, periods
 from scorecard.engine.scoring import config_problem, validate_spec
 from scorecard.engine.types import Interval, KpiSpec
 from scorecard.kpis.evaluation import kpi_spec
+from scorecard.limits import TEXT_MAX
 
 if TYPE_CHECKING:
     from scorecard.kpis.models import Kpi
@@ -80,6 +81,8 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Weight = Annotated[float, Field(gt=0)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
 Note = Annotated[str, Field(max_length=500)]
+#: Descriptions, visions, missions (scorecard.limits.TEXT_MAX).
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
 
 PERIOD_HELP = "write a period like 2025-03, 2025-Q1, 2025-H1, 2025 or 2025-03-01."
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -258,7 +261,7 @@ class FunnelIn(_Strict):
     """
 
     name: Name
-    description: str = ""
+    description: Text = ""
     stages: list[Code]
     costs: list[Annotated[float, Field(gt=0)] | None] | None = None
 
@@ -276,7 +279,7 @@ class KpiIn(_Strict):
 
     code: Code
     name: Name
-    description: str = ""
+    description: Text = ""
     unit: str = Field(default="", max_length=30)
     data_source: str = Field(default="", max_length=200)
     optimization: Optimization = "maximize"
@@ -318,7 +321,7 @@ class AlignmentIn(_Strict):
 class ObjectiveIn(_Strict):
     code: Slug
     name: Name
-    description: str = ""
+    description: Text = ""
     owner: str | None = None
     weight: Weight = 1.0
     due_date: dt.date | None = None
@@ -350,7 +353,7 @@ class TaskIn(_Strict):
 
 class InitiativeIn(_Strict):
     name: Name
-    description: str = ""
+    description: Text = ""
     owner: str | None = None
     objectives: list[Slug] = []
     start_date: dt.date | None = None
@@ -380,8 +383,8 @@ class ScorecardIn(_Strict):
     name: Name
     unit: Slug
     parent: Slug | None = None
-    vision: str = ""
-    mission: str = ""
+    vision: Text = ""
+    mission: Text = ""
     settings: SettingsIn = SettingsIn()
     perspectives: list[PerspectiveIn] = []
     links: list[LinkIn] = []

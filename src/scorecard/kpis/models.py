@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from scorecard import clock
+from scorecard.limits import TEXT_MAX
 from scorecard.strategy.models import Objective, Scorecard
 
 # The engine's enums (scorecard.engine.types) are the source of truth for these
@@ -88,7 +89,7 @@ class Kpi(models.Model):
         max_length=80, help_text="Short name used in formulas, e.g. on_time_rate."
     )
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     unit = models.CharField(max_length=30, blank=True, help_text="Unit of measure: %, €, h ...")
     data_source = models.CharField(max_length=200, blank=True)
     optimization = models.CharField(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from scorecard import clock
+from scorecard.limits import TEXT_MAX
 from scorecard.organizations.models import Organization, Unit
 
 
@@ -38,8 +39,8 @@ class Scorecard(models.Model):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
-    vision = models.TextField(blank=True)
-    mission = models.TextField(blank=True)
+    vision = models.TextField(blank=True, max_length=TEXT_MAX)
+    mission = models.TextField(blank=True, max_length=TEXT_MAX)
     aggregator = models.CharField(
         max_length=20, choices=Aggregator.choices, default=Aggregator.WEIGHTED_AVERAGE
     )
@@ -124,7 +125,7 @@ class Objective(models.Model):
     )
     code = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

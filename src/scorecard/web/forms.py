@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.utils.text import slugify
 
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import (
@@ -26,6 +25,8 @@ from scorecard.kpis.models import (
     TargetAggregation,
     UnitRollup,
 )
+from scorecard.limits import TEXT_MAX
+from scorecard.naming import slug_from
 from scorecard.organizations.models import Organization, Role, Unit
 from scorecard.presentation.numbers import plain_number
 from scorecard.strategy.models import Objective, Perspective, Scorecard
@@ -159,8 +160,12 @@ class NewScorecardForm(_Form):
         label="Cascaded from",
         empty_label="— none: a top-level scorecard —",
     )
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+    )
+    mission = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,8 +177,12 @@ class ScorecardForm(_Form):
     """What a scorecard says and how its scores roll up."""
 
     name = forms.CharField(max_length=200)
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+    )
+    mission = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     aggregator = forms.ChoiceField(
         choices=Scorecard.Aggregator.choices,
         label="Roll up by",
@@ -234,7 +243,9 @@ class ObjectiveForm(_Form):
         required=False,
         help_text="Short name in links; left empty, it is made from the name.",
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     owner = _person("Owner", "Who answers for this objective.")
     weight = forms.FloatField(initial=1.0, help_text="Relative to the perspective's others (> 0).")
     due_date = forms.DateField(required=False, widget=DATE, label="Due date")
@@ -399,7 +410,7 @@ KPI_CODE_MAX = 80
 
 def kpi_code_from_name(name: str, taken: set[str]) -> str:
     """A KPI code from its name: ``Orders on time (%)`` → ``orders_on_time``; unique."""
-    base = slugify(name).replace("-", "_")[:60].strip("_") or "kpi"
+    base = slug_from(name, max_length=60).replace("-", "_").strip("_") or "kpi"
     if not base[0].isalpha():
         base = "kpi_" + base
     code, n = base, 2
@@ -619,7 +630,9 @@ class InitiativeForm(_Form):
     """An action plan and the objectives it serves."""
 
     name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     owner = _person("Owner")
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(),

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name, Text
 from scorecard.kpis import services
 from scorecard.kpis.models import (
     Aggregation,
@@ -98,7 +99,7 @@ class KpiOut(KpiFields):
 class KpiIn(KpiFields):
     objective: int
     code: str = Field(description="Short name used in formulas and references, e.g. on_time.")
-    name: str
+    name: Name
     owner: int | None = Field(None, description="User id of a member.")
     updater: int | None = Field(None, description="User id of the member who records values.")
 
@@ -106,8 +107,8 @@ class KpiIn(KpiFields):
 class KpiPatch(Schema):
     objective: int | None = None
     code: str | None = None
-    name: str | None = None
-    description: str | None = None
+    name: Name | None = None
+    description: Text | None = None
     unit: str | None = None
     data_source: str | None = None
     optimization: Optimization | None = None

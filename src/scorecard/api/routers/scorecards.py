@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name, Text
 from scorecard.organizations.models import Unit
 from scorecard.strategy import services
 from scorecard.strategy.models import Scorecard
@@ -57,10 +58,10 @@ class ScorecardOut(Schema):
 
 class ScorecardIn(Schema):
     unit: int = Field(description="The unit whose scorecard this is.")
-    name: str
+    name: Name
     slug: str = Field("", description="Short name, unique in the organization; from the name.")
-    vision: str = ""
-    mission: str = ""
+    vision: Text = ""
+    mission: Text = ""
     parent: int | None = Field(None, description="The scorecard this one is cascaded from.")
     with_default_perspectives: bool = Field(
         True, description="Start with the four classic perspectives."
@@ -68,9 +69,9 @@ class ScorecardIn(Schema):
 
 
 class ScorecardPatch(Schema):
-    name: str | None = None
-    vision: str | None = None
-    mission: str | None = None
+    name: Name | None = None
+    vision: Text | None = None
+    mission: Text | None = None
     aggregator: Aggregator | None = None
     missing_policy: Missing | None = None
     score_cap: float | None = None
