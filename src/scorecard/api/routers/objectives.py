@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,6 +15,7 @@ from scorecard.strategy.models import Objective
 from ..access import access_of
 from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
+from ..fields import Day, Id, UserId, Weight, omittable, text
 from .perspectives import scoped_perspectives
 
 router = Router(tags=["objectives"])
@@ -23,14 +23,14 @@ router = Router(tags=["objectives"])
 
 class ObjectiveOut(Schema):
     id: int
-    scorecard: int
-    perspective: int
+    scorecard: Id
+    perspective: Id
     code: str
     name: str
     description: str
-    owner: int | None = Field(description="User id of the owner.")
+    owner: UserId | None = Field(description="User id of the owner.")
     weight: float
-    due_date: dt.date | None
+    due_date: Day | None
     position: int
 
     @staticmethod
@@ -47,29 +47,31 @@ class ObjectiveOut(Schema):
 
 
 class ObjectiveIn(Schema):
-    perspective: int
-    name: str
-    code: str = Field("", description="Short name, unique in the scorecard; from the name.")
-    description: str = ""
-    owner: int | None = Field(None, description="User id of a member of the organization.")
-    weight: float = 1.0
-    due_date: dt.date | None = None
+    perspective: Id
+    name: str = text(Objective, "name")
+    code: str = text(
+        Objective, "code", "", description="Short name, unique in the scorecard; from the name."
+    )
+    description: str = text(Objective, "description", "")
+    owner: UserId | None = Field(None, description="User id of a member of the organization.")
+    weight: Weight = 1.0
+    due_date: Day | None = None
 
 
 class ObjectivePatch(Schema):
-    perspective: int | None = Field(None, description="Move to another perspective (same card).")
-    name: str | None = None
-    code: str | None = None
-    description: str | None = None
-    owner: int | None = None
-    weight: float | None = None
-    due_date: dt.date | None = None
+    perspective: Id = omittable(description="Move to another perspective (same card).")
+    name: str = text(Objective, "name", None)
+    code: str = text(Objective, "code", None)
+    description: str = text(Objective, "description", None)
+    owner: UserId | None = None
+    weight: Weight = omittable()
+    due_date: Day | None = None
     position: int | None = Field(None, ge=0, le=MAX_POSITION)
 
 
 class ObjectiveFilter(PageParams):
-    scorecard: int | None = None
-    perspective: int | None = None
+    scorecard: Id | None = None
+    perspective: Id | None = None
     code: str | None = None
 
 
