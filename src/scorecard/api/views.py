@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import ninja
@@ -16,7 +17,7 @@ from scorecard.organizations.access import require_role
 from scorecard.organizations.models import Organization
 
 from .models import ApiToken
-from .services import api_token_create, api_token_revoke
+from .services import LIFETIMES_DAYS, api_token_create, api_token_revoke
 
 #: Swagger UI as shipped inside django-ninja (no CDN): the only files docs_asset serves.
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
@@ -43,6 +44,15 @@ def _organization(request: HttpRequest, org_slug: str) -> tuple[Organization, ob
     return organization, membership
 
 
+def _lifetime(days: str) -> dt.timedelta | None:
+    """The lifetime chosen on the form: empty for never, else one of LIFETIMES_DAYS."""
+    if not days:
+        return None
+    if not days.isdigit() or int(days) not in LIFETIMES_DAYS:
+        raise ValidationError({"lifetime": "Choose how long the token lives from the list."})
+    return dt.timedelta(days=int(days))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
@@ -53,7 +63,10 @@ def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _, plaintext = api_token_create(
-                user=request.user, organization=organization, name=request.POST.get("name", "")
+                user=request.user,
+                organization=organization,
+                name=request.POST.get("name", ""),
+                lifetime=_lifetime(request.POST.get("lifetime_days", "")),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -69,6 +82,7 @@ def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "tokens": tokens,
             "plaintext": plaintext,
             "error": error,
+            "lifetimes": [days for days in LIFETIMES_DAYS if days is not None],
         },
         status=422 if error else 200,
     )
