@@ -6,5 +6,8 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self) -> None:
-        # Connects the receivers that revoke tokens when a member leaves or is deactivated.
+        # Connects the receivers that revoke tokens when a member leaves or is deactivated,
+        # and registers the deploy checks (the check command loads no URLs or middleware).
+        from scorecard import deploy_checks  # noqa: F401
+
         from . import signals  # noqa: F401
