@@ -34,11 +34,16 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 class BodyError(Exception):
     """A body or query string we refuse: the status and the standard error body."""
 
-    def __init__(self, status: int, detail: str, loc: list[str | int] | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, loc: list[str | int] | None = None, code: str = ""
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
-        self.errors = [{"loc": loc or ["body"], "message": detail}] if status != 400 else []
+        error: dict[str, Any] = {"loc": loc or ["body"], "message": detail}
+        if code:  # a rule the OpenAPI document cannot express (see scorecard.api.errors)
+            error["code"] = code
+        self.errors = [error] if status != 400 else []
 
 
 def _not_json(constant: str) -> Any:
@@ -68,7 +73,7 @@ def check_value(data: Any, root: str = "body") -> None:
         if isinstance(value, str):
             problem = _unstorable(value)
             if problem:
-                raise BodyError(422, problem, loc)
+                raise BodyError(422, problem, loc, "text")
             continue
         if not isinstance(value, dict | list):
             continue
@@ -78,7 +83,8 @@ def check_value(data: Any, root: str = "body") -> None:
             for key, item in value.items():
                 problem = _unstorable(key)
                 if problem:
-                    raise BodyError(422, problem, [*loc, key.encode("unicode_escape").decode()])
+                    where = [*loc, key.encode("unicode_escape").decode()]
+                    raise BodyError(422, problem, where, "text")
                 stack.append((item, [*loc, key]))
         else:
             stack.extend((item, [*loc, index]) for index, item in enumerate(value))
@@ -95,7 +101,7 @@ def read_json(request: HttpRequest) -> Any:
         data = json.loads(raw or b"null", parse_constant=_not_json)
     except RecursionError:
         raise BodyError(
-            422, f"The body is nested more than {MAX_DEPTH} levels deep.", ["body"]
+            422, f"The body is nested more than {MAX_DEPTH} levels deep.", ["body"], "nesting"
         ) from None
     except ValueError:
         raise BodyError(400, "Cannot parse request body") from None
@@ -119,5 +125,5 @@ class ScorecardParser(Parser):
             for text in (key, *values):
                 problem = _unstorable(text)
                 if problem:
-                    raise BodyError(422, problem, ["query", key])
+                    raise BodyError(422, problem, ["query", key], "text")
         return super().parse_querydict(data, list_fields, request)

@@ -50,6 +50,13 @@ def _moment(value: Any) -> Any:
     raise ValueError("a moment is an ISO 8601 date-time, e.g. 2026-01-31T17:00:00Z")
 
 
+def _not_bool(value: Any) -> Any:
+    # JSON true/false are not numbers, though Python (and pydantic's lax mode) says so.
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not true or false")
+    return value
+
+
 def _money(value: Decimal) -> Decimal:
     try:
         return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -57,26 +64,35 @@ def _money(value: Decimal) -> Decimal:
         raise ValueError("the amount is too large") from None
 
 
-Number = Annotated[float, Field(allow_inf_nan=False)]
-Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-ScoreCap = Annotated[float, Field(ge=1, allow_inf_nan=False)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-UserId = Annotated[int, Field(ge=1, le=MAX_USER_ID)]
+NotBool = BeforeValidator(_not_bool)
+Number = Annotated[float, Field(allow_inf_nan=False), NotBool]
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBool]
+Fraction = Annotated[float, Field(ge=0, le=1), NotBool]
+ScoreCap = Annotated[float, Field(ge=1, allow_inf_nan=False), NotBool]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), NotBool]
+UserId = Annotated[int, Field(ge=1, le=MAX_USER_ID), NotBool]
+Position = Annotated[int, Field(ge=0, le=2**31 - 1), NotBool]
 Day = Annotated[dt.date, BeforeValidator(_day)]
 Moment = Annotated[dt.datetime, BeforeValidator(_moment)]
 Money = Annotated[
     Decimal,
     Field(ge=0, le=MAX_MONEY, allow_inf_nan=False),
+    NotBool,
     AfterValidator(_money),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)}),
 ]
 
 
 def text(model: type[Model], name: str, default: Any = ..., **kwargs: Any) -> Any:
-    """A pydantic Field for the model's text column ``name``, with its maximum length."""
+    """A pydantic Field for the model's text column ``name``, with its maximum length.
+
+    A column that may not be blank needs a character other than white space, unless
+    the default is "" (then empty means "make it from the name").
+    """
     field = model._meta.get_field(name)
     max_length = getattr(field, "max_length", None) or MAX_TEXT
+    if not getattr(field, "blank", True) and default != "":
+        kwargs.setdefault("pattern", r"\S")
     return Field(default, max_length=max_length, **kwargs)
 
 

@@ -55,6 +55,7 @@ class ScorecardNinjaAPI(NinjaAPI):
         "401": "Not authenticated, or the token is unknown, expired or revoked.",
         "403": "Your role does not allow this.",
         "404": "No such item in your organizations.",
+        "409": "The change conflicts with another one made at the same time; try again.",
         "422": (
             "The request is not valid, or breaks a rule (errors with a `code`); errors say where."
         ),

@@ -13,9 +13,9 @@ from scorecard.kpis import services
 from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
 
 from ..access import access_of
-from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
-from ..fields import Day, Id, Number, UserId, Weight, omittable, text
+from ..fields import Day, Id, Number, Position, UserId, Weight, omittable, text
 from .objectives import scoped_objectives
 
 router = Router(tags=["kpis"])
@@ -113,7 +113,7 @@ class KpiPatch(Schema):
     thresholds: list[dict[str, Any]] | None = None
     owner: UserId | None = None
     updater: UserId | None = None
-    position: int | None = Field(None, ge=0, le=MAX_POSITION)
+    position: Position = omittable()
 
 
 class KpiFilter(PageParams):

@@ -13,9 +13,9 @@ from scorecard.strategy import services
 from scorecard.strategy.models import Objective
 
 from ..access import access_of
-from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
-from ..fields import Day, Id, UserId, Weight, omittable, text
+from ..fields import Day, Id, Position, UserId, Weight, omittable, text
 from .perspectives import scoped_perspectives
 
 router = Router(tags=["objectives"])
@@ -66,7 +66,7 @@ class ObjectivePatch(Schema):
     owner: UserId | None = None
     weight: Weight = omittable()
     due_date: Day | None = None
-    position: int | None = Field(None, ge=0, le=MAX_POSITION)
+    position: Position = omittable()
 
 
 class ObjectiveFilter(PageParams):

@@ -7,14 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
 
 from scorecard.strategy import services
 from scorecard.strategy.models import Perspective
 
 from ..access import access_of
-from ..common import MAX_POSITION, PageParams, get_or_404, page_schema, paginate
-from ..fields import Id, Weight, omittable, text
+from ..common import PageParams, get_or_404, page_schema, paginate
+from ..fields import Id, Position, Weight, omittable, text
 from .scorecards import scoped_scorecards
 
 router = Router(tags=["perspectives"])
@@ -46,7 +45,7 @@ class PerspectivePatch(Schema):
     name: str = text(Perspective, "name", None)
     kind: Kind = omittable()
     weight: Weight = omittable()
-    position: int | None = Field(None, ge=0, le=MAX_POSITION)
+    position: Position = omittable()
 
 
 class PerspectiveFilter(PageParams):
