@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -35,7 +35,7 @@ router = Router(tags=["measurements"])
 #: Most rows one bulk call may carry; split larger uploads into several calls.
 BULK_MAX_ROWS = 10_000
 
-KpiRef = Id | Annotated[str, Field(pattern=r"^[^/]+/[^/]+$", max_length=200)]
+KpiRef = Id | str
 KPI_REF_HELP = 'KPI id, or "scorecard_slug/kpi_code".'
 
 
