@@ -98,7 +98,7 @@ def test_oversized_bodies_get_a_json_413(api: ApiWorld, settings) -> None:  # ty
         response = raw(api, "post", path, body)
         assert response.status_code == 413
         assert response["Content-Type"].startswith("application/json")
-        assert "larger than the 1,000 bytes allowed" in response.json()["detail"]
+        assert "too large: more than the 1,000 bytes allowed" in response.json()["detail"]
 
 
 def test_non_object_bodies_are_refused(api: ApiWorld, stuff: Stuff) -> None:

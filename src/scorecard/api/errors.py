@@ -108,7 +108,7 @@ def too_large_message() -> str:
     """What a 413 says: the limit (SCORECARD_MAX_REQUEST_BYTES) and what to do."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     size = f"{limit / 1024 / 1024:.3g} MiB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
-    return f"The request body is larger than the {size} allowed; send less per call."
+    return f"The request body is too large: more than the {size} allowed; send less per call."
 
 
 OUT_OF_RANGE = "A number in the request is too large to be an id, position or count."
