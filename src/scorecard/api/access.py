@@ -23,7 +23,7 @@ from ninja.utils import check_csrf
 from scorecard.organizations.models import Membership, Role
 
 from .models import ApiToken
-from .services import api_token_authenticate
+from .services import ApiTokenExpired, api_token_authenticate
 
 NOT_FOUND = "Not found in your organizations."
 
@@ -66,10 +66,13 @@ def _prime(user: Any, memberships: list[Membership]) -> dict[int, Membership]:
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sct_…``: a personal API token. Unknown or revoked: 401."""
+    """``Authorization: Bearer sct_…``: a personal API token. Unknown, expired or revoked: 401."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Access | None:
-        api_token = api_token_authenticate(plaintext=token)
+        try:
+            api_token = api_token_authenticate(plaintext=token)
+        except ApiTokenExpired as exc:
+            raise AuthenticationError(message=str(exc)) from None
         if api_token is None:
             raise AuthenticationError(message="The API token is unknown or revoked.")
         membership = (

@@ -2,13 +2,18 @@
 
 ``detail`` is a sentence for people; ``errors`` lists each problem with where it is
 (``loc``, as in the request: ["body", "name"], ["query", "limit"], ["body", 12, "value"]).
-Bulk rows add ``index`` (the row's position) and ``field``.
+Bulk rows add ``index`` (the row's position) and ``field``. A request that matches the
+OpenAPI document but breaks a rule the document cannot express (a code already used,
+a maximum below the minimum, a person who is not a member, an item that does not exist)
+is a 422 whose errors each carry a ``code`` naming the rule ("unique", "invalid", ...);
+errors without ``code`` mean the request does not match the document.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -21,6 +26,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from scorecard.kpis.services import MeasurementRowsError
 
 from .access import NOT_FOUND
+from .body import BodyError
 
 
 class ErrorItem(Schema):
@@ -28,6 +34,7 @@ class ErrorItem(Schema):
     message: str
     index: int | None = None
     field: str | None = None
+    code: str | None = None
 
 
 class ErrorOut(Schema):
@@ -45,9 +52,9 @@ class ApiError(Exception):
         self.errors = errors or []
 
 
-def field_error(field: str, message: str, status: int = 422) -> ApiError:
-    """A 422 (by default) about one field of the request body."""
-    return ApiError(status, message, [{"loc": ["body", field], "message": message}])
+def field_error(field: str, message: str, status: int = 422, code: str = "invalid") -> ApiError:
+    """A 422 (by default) about one field of the request body: a rule the schema cannot say."""
+    return ApiError(status, message, [{"loc": ["body", field], "message": message, "code": code}])
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:
@@ -68,11 +75,19 @@ def _respond(
 def _django_validation_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(exc, "error_dict"):
         items: list[dict[str, Any]] = []
-        for field, messages in exc.message_dict.items():
+        for field, field_errors in exc.error_dict.items():
             loc: list[str | int] = ["body"] if field == NON_FIELD_ERRORS else ["body", field]
-            items.extend({"loc": loc, "message": message} for message in messages)
+            for error in field_errors:
+                items.extend(
+                    {"loc": loc, "message": message, "code": error.code or "invalid"}
+                    for message in error.messages
+                )
         return items
-    return [{"loc": ["body"], "message": message} for message in exc.messages]
+    return [
+        {"loc": ["body"], "message": message, "code": error.code or "invalid"}
+        for error in exc.error_list
+        for message in error.messages
+    ]
 
 
 def _ninja_validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
@@ -89,6 +104,13 @@ def _ninja_validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
     return items
 
 
+def too_large_message() -> str:
+    """What a 413 says: the limit (SCORECARD_MAX_REQUEST_BYTES) and what to do."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    size = f"{limit / 1024 / 1024:.3g} MiB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+    return f"The request body is too large: more than the {size} allowed; send less per call."
+
+
 OUT_OF_RANGE = "A number in the request is too large to be an id, position or count."
 
 
@@ -103,7 +125,7 @@ def install(api: NinjaAPI) -> None:
     def rows_error(request: HttpRequest, exc: MeasurementRowsError) -> HttpResponse:
         errors = [
             {"loc": ["body", e.index, e.field], "message": e.message, "index": e.index,
-             "field": e.field}
+             "field": e.field, **({} if getattr(e, "schema", False) else {"code": "invalid"})}
             for e in exc.row_errors
         ]  # fmt: skip
         rows = len({e.index for e in exc.row_errors})
@@ -143,15 +165,24 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, RequestDataTooBig):
-            return _respond(
-                api, request, 413, "The request body is too large; send fewer rows per call.", []
-            )
+            return too_big(request, exc.__cause__)
+        if isinstance(exc.__cause__, BodyError):
+            return body_error(request, exc.__cause__)
         return _respond(api, request, exc.status_code, str(exc), [])
+
+    @api.exception_handler(BodyError)
+    def body_error(request: HttpRequest, exc: BodyError) -> HttpResponse:
+        return _respond(api, request, exc.status, exc.detail, exc.errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _respond(api, request, 413, too_large_message(), [])
 
     @api.exception_handler(ProtectedError)
     def protected(request: HttpRequest, exc: ProtectedError) -> HttpResponse:
         detail = "Other items still use this one; remove or move them first."
-        return _respond(api, request, 422, detail, [{"loc": ["path"], "message": detail}])
+        errors = [{"loc": ["path"], "message": detail, "code": "protected"}]
+        return _respond(api, request, 422, detail, errors)
 
     @api.exception_handler(IntegrityError)
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from scorecard import clock
 from scorecard.organizations.models import Organization
 
 
@@ -26,6 +27,9 @@ class ApiToken(models.Model):
     secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the whole token (hex).")
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refused from this moment on; empty: never expires."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -42,7 +46,11 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= clock.now()
 
 
 #: Every token starts with this mark, so secret scanners and people can recognise one.

@@ -20,6 +20,14 @@ from .models import TOKEN_MARK, ApiToken
 
 #: last_used_at is written at most this often per token (one UPDATE, not one per request).
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+#: The lifetimes the tokens page offers, in days (None: the token never expires).
+LIFETIMES_DAYS = (None, 7, 30, 90, 365)
+#: The longest lifetime a token may be given.
+MAX_LIFETIME = dt.timedelta(days=3660)
+
+
+class ApiTokenExpired(Exception):
+    """The token is genuine but its lifetime is over; the message says since when."""
 
 
 def _hash(plaintext: str) -> str:
@@ -28,11 +36,22 @@ def _hash(plaintext: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: Any, organization: Organization, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    user: Any,
+    organization: Organization,
+    name: str,
+    lifetime: dt.timedelta | None = None,
+) -> tuple[ApiToken, str]:
     """Create a token for ``user`` in ``organization``; return it with its plaintext.
 
-    The plaintext is not stored anywhere: show it to the user once.
+    With a ``lifetime`` the token is refused from ``now + lifetime`` on. The plaintext
+    is not stored anywhere: show it to the user once.
     """
+    if lifetime is not None and not dt.timedelta(0) < lifetime <= MAX_LIFETIME:
+        raise ValidationError(
+            {"lifetime": f"A token lives between one minute and {MAX_LIFETIME.days} days."}
+        )
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name, e.g. what it is for."})
@@ -45,13 +64,15 @@ def api_token_create(*, user: Any, organization: Organization, name: str) -> tup
         if not ApiToken.objects.filter(prefix=prefix).exists():
             break
     plaintext = f"{TOKEN_MARK}_{prefix}_{secrets.token_urlsafe(32)}"
+    now = clock.now()
     token = ApiToken.objects.create(
         user=user,
         organization=organization,
         name=name,
         prefix=prefix,
         secret_hash=_hash(plaintext),
-        created_at=clock.now(),
+        created_at=now,
+        expires_at=None if lifetime is None else now + lifetime,
     )
     return token, plaintext
 
@@ -65,8 +86,23 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_for(*, user_id: int, organization_id: int | None = None) -> int:
+    """Revoke every active token of a user (in one organization, or in all); how many.
+
+    Called when a member leaves an organization or the account is deactivated: a
+    revoked token stays revoked, so adding the person again needs a new token.
+    """
+    tokens = ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True)
+    if organization_id is not None:
+        tokens = tokens.filter(organization_id=organization_id)
+    return tokens.update(revoked_at=clock.now())
+
+
 def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
-    """The active token matching ``plaintext`` (with user and organization), or None."""
+    """The active token matching ``plaintext`` (with user and organization), or None.
+
+    A genuine token past its ``expires_at`` raises :class:`ApiTokenExpired`.
+    """
     parts = plaintext.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_MARK:
         return None
@@ -80,6 +116,10 @@ def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
     if not token.user.is_active:
         return None
     now = clock.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise ApiTokenExpired(
+            f"The API token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; create a new one."
+        )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token_used(token, now)  # never waits for nor fails on a busy database
     return token

@@ -8,9 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
+from ninja.operation import Operation
 
 from . import errors
 from .access import SessionAuth, TokenAuth
+from .body import ScorecardParser
 from .errors import ErrorOut
 from .routers import (
     initiatives,
@@ -43,14 +45,28 @@ class OfflineSwagger(DocsBase):
 
 
 class ScorecardNinjaAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document also describes the shared error answers."""
+    """NinjaAPI whose OpenAPI document also describes the shared error answers.
+
+    Operation ids are the view functions' names (``scorecard_list``, ``measurement_bulk``),
+    short and stable, so generated clients read well.
+    """
 
     ERROR_STATUSES = {
-        "401": "Not authenticated, or the token is unknown or revoked.",
+        "400": "The request cannot be read: the body is not JSON.",
+        "401": "Not authenticated, or the token is unknown, expired or revoked.",
         "403": "Your role does not allow this.",
         "404": "No such item in your organizations.",
-        "422": "The request is not valid; errors say where.",
+        "409": "The change conflicts with another one made at the same time; try again.",
+        "422": (
+            "The request is not valid, or breaks a rule (errors with a `code`); errors say where."
+        ),
     }
+    BODY_ERROR_STATUSES = {
+        "413": "The body is larger than the server accepts (SCORECARD_MAX_REQUEST_BYTES).",
+    }
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -62,7 +78,10 @@ class ScorecardNinjaAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                for status, description in self.ERROR_STATUSES.items():
+                statuses = dict(self.ERROR_STATUSES)
+                if "requestBody" in operation:
+                    statuses.update(self.BODY_ERROR_STATUSES)
+                for status, description in statuses.items():
                     responses.setdefault(status, {"description": description, "content": ref})
         return schema
 
@@ -86,6 +105,7 @@ api = ScorecardNinjaAPI(
     docs=OfflineSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=ScorecardParser(),
 )
 errors.install(api)
 

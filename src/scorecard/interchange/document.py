@@ -449,12 +449,33 @@ class DocumentError(Exception):
 # Reading -------------------------------------------------------------------------------
 
 
+#: Deepest nesting of mappings and lists a document may have (ours need about ten).
+MAX_YAML_DEPTH = 100
+
+
 class _Loader(yaml.SafeLoader):
     """A safe YAML loader that refuses a key given twice in one mapping.
 
     Plain YAML keeps the last of two equal keys without a word; in a hand-written
-    document that is nearly always a mistake (two ``target:`` lines, say).
+    document that is nearly always a mistake (two ``target:`` lines, say). Nesting
+    deeper than MAX_YAML_DEPTH is refused before it can exhaust Python's recursion.
     """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"the document is nested more than {MAX_YAML_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,6 +17,7 @@ from scorecard.strategy.models import Objective
 from ..access import access_of
 from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
+from ..fields import Day, Fraction, Id, Money, UserId, omittable, text
 from .scorecards import scoped_scorecards
 
 router = Router(tags=["initiatives"])
@@ -28,13 +27,13 @@ PlanStatus = Initiative.Status
 
 class InitiativeOut(Schema):
     id: int
-    scorecard: int
+    scorecard: Id
     name: str
     description: str
-    owner: int | None
+    owner: UserId | None
     objectives: list[int]
-    start_date: dt.date | None
-    deadline: dt.date | None
+    start_date: Day | None
+    deadline: Day | None
     budget: float | None
     spent: float | None
     status: PlanStatus
@@ -54,35 +53,35 @@ class InitiativeOut(Schema):
 
 
 class InitiativeIn(Schema):
-    scorecard: int
-    name: Name
-    description: Text = ""
-    owner: int | None = Field(None, description="User id of a member.")
-    objectives: list[int] = Field([], description="Ids of objectives of the same scorecard.")
-    start_date: dt.date | None = None
-    deadline: dt.date | None = None
-    budget: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    spent: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    scorecard: Id
+    name: str = text(Initiative, "name")
+    description: str = text(Initiative, "description", "")
+    owner: UserId | None = Field(None, description="User id of a member.")
+    objectives: list[Id] = Field([], description="Ids of objectives of the same scorecard.")
+    start_date: Day | None = None
+    deadline: Day | None = None
+    budget: Money | None = None
+    spent: Money | None = None
     status: PlanStatus = PlanStatus.PLANNED
-    progress: float | None = None
+    progress: Fraction | None = None
 
 
 class InitiativePatch(Schema):
-    name: Name | None = None
-    description: Text | None = None
-    owner: int | None = None
-    objectives: list[int] | None = None
-    start_date: dt.date | None = None
-    deadline: dt.date | None = None
-    budget: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    spent: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    status: PlanStatus | None = None
-    progress: float | None = None
+    name: str = text(Initiative, "name", None)
+    description: str = text(Initiative, "description", None)
+    owner: UserId | None = None
+    objectives: list[Id] | None = None
+    start_date: Day | None = None
+    deadline: Day | None = None
+    budget: Money | None = None
+    spent: Money | None = None
+    status: PlanStatus = omittable()
+    progress: Fraction | None = None
 
 
 class InitiativeFilter(PageParams):
-    scorecard: int | None = None
-    objective: int | None = None
+    scorecard: Id | None = None
+    objective: Id | None = None
     status: PlanStatus | None = None
 
 

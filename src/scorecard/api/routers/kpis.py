@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,8 +23,9 @@ from scorecard.kpis.models import (
 )
 
 from ..access import access_of
-from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
+from ..fields import Day, Id, Number, Position, UserId, Weight, omittable, text
 from .objectives import scoped_objectives
 
 router = Router(tags=["kpis"])
@@ -34,25 +34,25 @@ router = Router(tags=["kpis"])
 class KpiFields(Schema):
     """The definition fields shared by reading, creating and changing a KPI."""
 
-    description: str = ""
-    unit: str = Field("", description="Unit of measure: %, €, h ...")
-    data_source: str = ""
+    description: str = text(Kpi, "description", "")
+    unit: str = text(Kpi, "unit", "", description="Unit of measure: %, €, h ...")
+    data_source: str = text(Kpi, "data_source", "")
     optimization: Optimization = Optimization.MAXIMIZE
-    baseline: float | None = None
-    baseline_date: dt.date | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    target: float | None = Field(None, description="Default target per period.")
-    target_date: dt.date | None = None
-    tolerance: float | None = None
-    band_low: float | None = None
-    band_high: float | None = None
-    red_flag: float | None = None
-    weight: float = 1.0
+    baseline: Number | None = None
+    baseline_date: Day | None = None
+    minimum: Number | None = None
+    maximum: Number | None = None
+    target: Number | None = Field(None, description="Default target per period.")
+    target_date: Day | None = None
+    tolerance: Number | None = None
+    band_low: Number | None = None
+    band_high: Number | None = None
+    red_flag: Number | None = None
+    weight: Weight = 1.0
     update_interval: Interval = Interval.MONTH
     time_aggregation: Aggregation = Aggregation.SUM
     indicator: Indicator = Indicator.LAGGING
-    formula: str = Field("", description="Calculated KPI, e.g. deals / leads * 100.")
+    formula: str = text(Kpi, "formula", "", description="Calculated KPI, e.g. deals / leads * 100.")
     formula_mode: FormulaMode = FormulaMode.EQUATION
     target_aggregation: TargetAggregation = Field(
         TargetAggregation.AUTO,
@@ -70,12 +70,12 @@ class KpiFields(Schema):
 
 class KpiOut(KpiFields):
     id: int
-    scorecard: int
-    objective: int
+    scorecard: Id
+    objective: Id
     code: str
     name: str
-    owner: int | None
-    updater: int | None
+    owner: UserId | None
+    updater: UserId | None
     position: int
     created_at: dt.datetime
 
@@ -97,50 +97,52 @@ class KpiOut(KpiFields):
 
 
 class KpiIn(KpiFields):
-    objective: int
-    code: str = Field(description="Short name used in formulas and references, e.g. on_time.")
-    name: Name
-    owner: int | None = Field(None, description="User id of a member.")
-    updater: int | None = Field(None, description="User id of the member who records values.")
+    objective: Id
+    code: str = text(
+        Kpi, "code", description="Short name used in formulas and references, e.g. on_time."
+    )
+    name: str = text(Kpi, "name")
+    owner: UserId | None = Field(None, description="User id of a member.")
+    updater: UserId | None = Field(None, description="User id of the member who records values.")
 
 
 class KpiPatch(Schema):
-    objective: int | None = None
-    code: str | None = None
-    name: Name | None = None
-    description: Text | None = None
-    unit: str | None = None
-    data_source: str | None = None
-    optimization: Optimization | None = None
-    baseline: float | None = None
-    baseline_date: dt.date | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    target: float | None = None
-    target_date: dt.date | None = None
-    tolerance: float | None = None
-    band_low: float | None = None
-    band_high: float | None = None
-    red_flag: float | None = None
-    weight: float | None = None
-    update_interval: Interval | None = None
-    time_aggregation: Aggregation | None = None
-    indicator: Indicator | None = None
-    formula: str | None = None
-    formula_mode: FormulaMode | None = None
-    target_aggregation: TargetAggregation | None = None
-    unit_rollup: UnitRollup | None = None
+    objective: Id = omittable()
+    code: str = text(Kpi, "code", None)
+    name: str = text(Kpi, "name", None)
+    description: str | None = text(Kpi, "description", None)
+    unit: str | None = text(Kpi, "unit", None)
+    data_source: str | None = text(Kpi, "data_source", None)
+    optimization: Optimization = omittable()
+    baseline: Number | None = None
+    baseline_date: Day | None = None
+    minimum: Number | None = None
+    maximum: Number | None = None
+    target: Number | None = None
+    target_date: Day | None = None
+    tolerance: Number | None = None
+    band_low: Number | None = None
+    band_high: Number | None = None
+    red_flag: Number | None = None
+    weight: Weight = omittable()
+    update_interval: Interval = omittable()
+    time_aggregation: Aggregation = omittable()
+    indicator: Indicator = omittable()
+    formula: str | None = text(Kpi, "formula", None)
+    formula_mode: FormulaMode = omittable()
+    target_aggregation: TargetAggregation = omittable()
+    unit_rollup: UnitRollup = omittable()
     thresholds: list[dict[str, Any]] | None = None
-    owner: int | None = None
-    updater: int | None = None
-    position: int | None = Field(None, ge=0, le=MAX_POSITION)
+    owner: UserId | None = None
+    updater: UserId | None = None
+    position: Position = omittable()
 
 
 class KpiFilter(PageParams):
     organization: str | None = Field(None, description="Only this organization (slug).")
-    unit: int | None = Field(None, description="Only KPIs of this unit's scorecards.")
-    scorecard: int | None = None
-    objective: int | None = None
+    unit: Id | None = Field(None, description="Only KPIs of this unit's scorecards.")
+    scorecard: Id | None = None
+    objective: Id | None = None
     code: str | None = None
 
 
@@ -204,9 +206,9 @@ def kpi_update(request: HttpRequest, kpi_id: int, payload: KpiPatch) -> Kpi:
         if objective is None or objective.scorecard_id != kpi.scorecard_id:
             raise field_error("objective", "No such objective in this scorecard.")
         fields["objective"] = objective
-    for text in ("description", "unit", "data_source", "formula"):
-        if text in fields and fields[text] is None:
-            fields[text] = ""
+    for name in ("description", "unit", "data_source", "formula"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
     return services.kpi_update(kpi=kpi, **fields)
 
 

@@ -14,6 +14,7 @@ from scorecard.strategy.models import ObjectiveLink
 from ..access import access_of
 from ..common import PageParams, get_or_404, page_schema, paginate
 from ..errors import field_error
+from ..fields import Id, text
 from .objectives import scoped_objectives
 
 router = Router(tags=["links"])
@@ -21,9 +22,9 @@ router = Router(tags=["links"])
 
 class LinkOut(Schema):
     id: int
-    scorecard: int
-    cause: int
-    effect: int
+    scorecard: Id
+    cause: Id
+    effect: Id
     note: str
 
     @staticmethod
@@ -40,14 +41,14 @@ class LinkOut(Schema):
 
 
 class LinkIn(Schema):
-    cause: int
-    effect: int
-    note: str = ""
+    cause: Id
+    effect: Id
+    note: str = text(ObjectiveLink, "note", "")
 
 
 class LinkFilter(PageParams):
-    scorecard: int | None = None
-    objective: int | None = None
+    scorecard: Id | None = None
+    objective: Id | None = None
 
 
 LinkPage = page_schema(LinkOut, "LinkPage")

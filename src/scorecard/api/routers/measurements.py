@@ -8,11 +8,11 @@ kept (``superseded_at`` set) and ``?history=true`` lists it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -25,26 +25,28 @@ from scorecard.kpis.selectors import user_can_record
 from scorecard.kpis.services import MeasurementRow, MeasurementRowsError, RowError
 
 from ..access import NOT_FOUND, Access, access_of
+from ..body import read_json
 from ..common import PageParams, get_or_404, page_schema, paginate
 from ..errors import ApiError
+from ..fields import Day, Id, Number, UserId, text
 
 router = Router(tags=["measurements"])
 
 #: Most rows one bulk call may carry; split larger uploads into several calls.
 BULK_MAX_ROWS = 10_000
 
-KpiRef = int | str
+KpiRef = Id | str
 KPI_REF_HELP = 'KPI id, or "scorecard_slug/kpi_code".'
 
 
 class MeasurementOut(Schema):
     id: int
-    kpi: int
+    kpi: Id
     kpi_ref: str = Field(description='"scorecard_slug/kpi_code"')
-    period_start: dt.date
+    period_start: Day
     value: float
     note: str
-    recorded_by: int | None
+    recorded_by: UserId | None
     recorded_at: dt.datetime
     superseded_at: dt.datetime | None = Field(description="Set when a correction replaced it.")
 
@@ -61,11 +63,18 @@ class MeasurementOut(Schema):
         return obj.recorded_by_id
 
 
+@dataclass(frozen=True)
+class SchemaRowError(RowError):
+    """A row that does not match MeasurementIn (not a broken rule): its error has no code."""
+
+    schema: bool = True
+
+
 class MeasurementIn(Schema):
     kpi: KpiRef = Field(description=KPI_REF_HELP)
-    period_start: dt.date = Field(description="First day of one of the KPI's periods.")
-    value: float
-    note: str = ""
+    period_start: Day = Field(description="First day of one of the KPI's periods.")
+    value: Number
+    note: str = text(Measurement, "note", "")
 
 
 class BulkOut(Schema):
@@ -77,11 +86,11 @@ class BulkOut(Schema):
 
 class MeasurementFilter(PageParams):
     organization: str | None = Field(None, description="Only this organization (slug).")
-    unit: int | None = Field(None, description="Only KPIs of this unit's scorecards.")
-    scorecard: int | None = None
-    kpi: int | None = None
-    period_from: dt.date | None = Field(None, description="Periods starting on or after.")
-    period_to: dt.date | None = Field(None, description="Periods starting on or before.")
+    unit: Id | None = Field(None, description="Only KPIs of this unit's scorecards.")
+    scorecard: Id | None = None
+    kpi: Id | None = None
+    period_from: Day | None = Field(None, description="Periods starting on or after.")
+    period_to: Day | None = Field(None, description="Periods starting on or before.")
     history: bool = Field(False, description="Include values replaced by corrections.")
 
 
@@ -212,14 +221,7 @@ BULK_BODY = {
 
 
 def _parse_rows(request: HttpRequest) -> list[Any]:
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        raise ApiError(413, "The request body is too large; send fewer rows per call.") from None
-    try:
-        data = json.loads(body or b"null")
-    except ValueError:
-        raise ApiError(400, "Cannot parse request body") from None
+    data = read_json(request)
     if not isinstance(data, list):
         raise ApiError(
             422,
@@ -253,14 +255,16 @@ def measurement_bulk(request: HttpRequest, organization: str | None = None) -> d
     rows: dict[int, MeasurementIn] = {}
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
-            errors.append(RowError(index, "row", "A row is an object: {kpi, period_start, value}."))
+            errors.append(
+                SchemaRowError(index, "row", "A row is an object: {kpi, period_start, value}.")
+            )
             continue
         try:
             rows[index] = MeasurementIn.model_validate(raw)
         except PydanticValidationError as exc:
             for problem in exc.errors():
                 field = ".".join(str(part) for part in problem["loc"]) or "row"
-                errors.append(RowError(index, field, problem["msg"]))
+                errors.append(SchemaRowError(index, field, problem["msg"]))
     kpis = resolve_kpis([row.kpi for row in rows.values()], org_ids)
     resolved: list[MeasurementRow] = []
     for index, row in rows.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,8 +14,9 @@ from scorecard.strategy import services
 from scorecard.strategy.models import Objective
 
 from ..access import access_of
-from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
 from ..errors import field_error
+from ..fields import Day, Id, Position, UserId, Weight, omittable, text
 from .perspectives import scoped_perspectives
 
 router = Router(tags=["objectives"])
@@ -24,14 +24,14 @@ router = Router(tags=["objectives"])
 
 class ObjectiveOut(Schema):
     id: int
-    scorecard: int
-    perspective: int
+    scorecard: Id
+    perspective: Id
     code: str
     name: str
     description: str
-    owner: int | None = Field(description="User id of the owner.")
+    owner: UserId | None = Field(description="User id of the owner.")
     weight: float
-    due_date: dt.date | None
+    due_date: Day | None
     position: int
     created_at: dt.datetime
 
@@ -49,29 +49,31 @@ class ObjectiveOut(Schema):
 
 
 class ObjectiveIn(Schema):
-    perspective: int
-    name: Name
-    code: str = Field("", description="Short name, unique in the scorecard; from the name.")
-    description: Text = ""
-    owner: int | None = Field(None, description="User id of a member of the organization.")
-    weight: float = 1.0
-    due_date: dt.date | None = None
+    perspective: Id
+    name: str = text(Objective, "name")
+    code: str = text(
+        Objective, "code", "", description="Short name, unique in the scorecard; from the name."
+    )
+    description: str = text(Objective, "description", "")
+    owner: UserId | None = Field(None, description="User id of a member of the organization.")
+    weight: Weight = 1.0
+    due_date: Day | None = None
 
 
 class ObjectivePatch(Schema):
-    perspective: int | None = Field(None, description="Move to another perspective (same card).")
-    name: Name | None = None
-    code: str | None = None
-    description: Text | None = None
-    owner: int | None = None
-    weight: float | None = None
-    due_date: dt.date | None = None
-    position: int | None = Field(None, ge=0, le=MAX_POSITION)
+    perspective: Id = omittable(description="Move to another perspective (same card).")
+    name: str = text(Objective, "name", None)
+    code: str = text(Objective, "code", None)
+    description: str = text(Objective, "description", None)
+    owner: UserId | None = None
+    weight: Weight = omittable()
+    due_date: Day | None = None
+    position: Position = omittable()
 
 
 class ObjectiveFilter(PageParams):
-    scorecard: int | None = None
-    perspective: int | None = None
+    scorecard: Id | None = None
+    perspective: Id | None = None
     code: str | None = None
 
 

@@ -7,14 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
 
 from scorecard.api.lengths import Name
 from scorecard.strategy import services
 from scorecard.strategy.models import Perspective
 
 from ..access import access_of
-from ..common import MAX_POSITION, PageParams, get_or_404, page_schema, paginate
+from ..common import PageParams, get_or_404, page_schema, paginate
+from ..fields import Id, Position, Weight, omittable, text
 from .scorecards import scoped_scorecards
 
 router = Router(tags=["perspectives"])
@@ -24,7 +24,7 @@ Kind = Perspective.Kind
 
 class PerspectiveOut(Schema):
     id: int
-    scorecard: int
+    scorecard: Id
     name: str
     kind: Kind
     position: int
@@ -36,21 +36,21 @@ class PerspectiveOut(Schema):
 
 
 class PerspectiveIn(Schema):
-    scorecard: int
-    name: Name
+    scorecard: Id
+    name: str = text(Perspective, "name")
     kind: Kind = Kind.OTHER
-    weight: float = 1.0
+    weight: Weight = 1.0
 
 
 class PerspectivePatch(Schema):
-    name: Name | None = None
-    kind: Kind | None = None
-    weight: float | None = None
-    position: int | None = Field(None, ge=0, le=MAX_POSITION)
+    name: str = text(Perspective, "name", None)
+    kind: Kind = omittable()
+    weight: Weight = omittable()
+    position: Position = omittable()
 
 
 class PerspectiveFilter(PageParams):
-    scorecard: int | None = None
+    scorecard: Id | None = None
 
 
 PerspectivePage = page_schema(PerspectiveOut, "PerspectivePage")

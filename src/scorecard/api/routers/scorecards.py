@@ -18,6 +18,7 @@ from scorecard.strategy.models import Scorecard
 from ..access import access_of
 from ..common import PageParams, get_or_404, page_schema, paginate
 from ..errors import field_error
+from ..fields import Id, ScoreCap, omittable, text
 
 router = Router(tags=["scorecards"])
 
@@ -28,8 +29,8 @@ Missing = Scorecard.MissingPolicy
 class ScorecardOut(Schema):
     id: int
     organization: str
-    unit: int
-    parent: int | None
+    unit: Id
+    parent: Id | None
     name: str
     slug: str
     vision: str
@@ -57,31 +58,33 @@ class ScorecardOut(Schema):
 
 
 class ScorecardIn(Schema):
-    unit: int = Field(description="The unit whose scorecard this is.")
-    name: Name
-    slug: str = Field("", description="Short name, unique in the organization; from the name.")
-    vision: Text = ""
-    mission: Text = ""
-    parent: int | None = Field(None, description="The scorecard this one is cascaded from.")
+    unit: Id = Field(description="The unit whose scorecard this is.")
+    name: str = text(Scorecard, "name")
+    slug: str = text(
+        Scorecard, "slug", "", description="Short name, unique in the organization; from the name."
+    )
+    vision: str = text(Scorecard, "vision", "")
+    mission: str = text(Scorecard, "mission", "")
+    parent: Id | None = Field(None, description="The scorecard this one is cascaded from.")
     with_default_perspectives: bool = Field(
         True, description="Start with the four classic perspectives."
     )
 
 
 class ScorecardPatch(Schema):
-    name: Name | None = None
-    vision: Text | None = None
-    mission: Text | None = None
-    aggregator: Aggregator | None = None
-    missing_policy: Missing | None = None
-    score_cap: float | None = None
-    min_coverage: float | None = Field(None, ge=0, le=1)
+    name: str = text(Scorecard, "name", None)
+    vision: str = text(Scorecard, "vision", None)
+    mission: str = text(Scorecard, "mission", None)
+    aggregator: Aggregator = omittable()
+    missing_policy: Missing = omittable()
+    score_cap: ScoreCap = omittable()
+    min_coverage: float = omittable(ge=0, le=1)
 
 
 class ScorecardFilter(PageParams):
     organization: str | None = Field(None, description="Only this organization (slug).")
-    unit: int | None = None
-    parent: int | None = None
+    unit: Id | None = None
+    parent: Id | None = None
     slug: str | None = None
 
 

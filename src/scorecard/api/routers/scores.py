@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,15 +14,16 @@ from scorecard.interchange.scores import result_as_dict
 from scorecard.kpis.evaluation import scorecard_evaluate
 
 from ..common import get_or_404
+from ..fields import Day, Moment
 from .scorecards import scoped_scorecards
 
 router = Router(tags=["scores"])
 
 
 class ScoreParams(Schema):
-    as_of: dt.date | None = Field(None, description="The day to score as of (default: today).")
+    as_of: Day | None = Field(None, description="The day to score as of (default: today).")
     view: View = Field(View.PERIOD, description="Window: the latest period, month, ..., ytd.")
-    known_at: dt.datetime | None = Field(
+    known_at: Moment | None = Field(
         None, description="Reproduce the numbers as they were known then (ISO date-time)."
     )
 

@@ -15,6 +15,7 @@ from scorecard.kpis.models import Target
 
 from ..access import access_of
 from ..common import PageParams, get_or_404, page_schema, paginate
+from ..fields import Day, Id, Number, UserId, text
 from .kpis import scoped_kpis
 
 router = Router(tags=["targets"])
@@ -24,12 +25,12 @@ Provenance = Target.Provenance
 
 class TargetOut(Schema):
     id: int
-    kpi: int
-    period_start: dt.date
+    kpi: Id
+    period_start: Day
     value: float
     provenance: Provenance
     note: str
-    set_by: int | None
+    set_by: UserId | None
     set_at: dt.datetime
 
     @staticmethod
@@ -42,18 +43,18 @@ class TargetOut(Schema):
 
 
 class TargetIn(Schema):
-    kpi: int
-    period_start: dt.date = Field(description="First day of one of the KPI's periods.")
-    value: float
+    kpi: Id
+    period_start: Day = Field(description="First day of one of the KPI's periods.")
+    value: Number
     provenance: Provenance = Provenance.ZERO
-    note: str = Field("", description="Where the number comes from.")
+    note: str = text(Target, "note", "", description="Where the number comes from.")
 
 
 class TargetFilter(PageParams):
-    kpi: int | None = None
-    scorecard: int | None = None
-    period_from: dt.date | None = Field(None, description="Targets from this date on.")
-    period_to: dt.date | None = Field(None, description="Targets up to this date.")
+    kpi: Id | None = None
+    scorecard: Id | None = None
+    period_from: Day | None = Field(None, description="Targets from this date on.")
+    period_to: Day | None = Field(None, description="Targets up to this date.")
 
 
 TargetPage = page_schema(TargetOut, "TargetPage")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from scorecard.initiatives.models import Task
 
 from ..access import access_of
 from ..common import PageParams, get_or_404, member_or_error, page_schema, paginate
+from ..fields import Day, Id, UserId, omittable, text
 from .initiatives import scoped_initiatives
 
 router = Router(tags=["tasks"])
@@ -26,10 +26,10 @@ State = Task.State
 
 class TaskOut(Schema):
     id: int
-    initiative: int
-    name: str
-    assignee: int | None
-    deadline: dt.date | None
+    initiative: Id
+    name: str = text(Task, "name")
+    assignee: UserId | None
+    deadline: Day | None
     state: State
     position: int
 
@@ -43,24 +43,24 @@ class TaskOut(Schema):
 
 
 class TaskIn(Schema):
-    initiative: int
-    name: Name
-    assignee: int | None = Field(None, description="User id of a member.")
-    deadline: dt.date | None = None
+    initiative: Id
+    name: str = text(Task, "name")
+    assignee: UserId | None = Field(None, description="User id of a member.")
+    deadline: Day | None = None
     state: State = State.TODO
 
 
 class TaskPatch(Schema):
-    name: Name | None = None
-    assignee: int | None = None
-    deadline: dt.date | None = None
-    state: State | None = Field(None, description="The assignee (a contributor) may set this.")
+    name: str = text(Task, "name", None)
+    assignee: UserId | None = None
+    deadline: Day | None = None
+    state: State = omittable(description="The assignee (a contributor) may set this.")
 
 
 class TaskFilter(PageParams):
-    initiative: int | None = None
-    scorecard: int | None = None
-    assignee: int | None = None
+    initiative: Id | None = None
+    scorecard: Id | None = None
+    assignee: UserId | None = None
     state: State | None = None
 
 

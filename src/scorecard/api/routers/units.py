@@ -15,6 +15,7 @@ from scorecard.organizations.models import Unit
 
 from ..access import access_of
 from ..common import PageParams, get_or_404, page_schema, paginate
+from ..fields import Id, text
 
 router = Router(tags=["units"])
 
@@ -22,7 +23,7 @@ router = Router(tags=["units"])
 class UnitOut(Schema):
     id: int
     organization: str = Field(description="The organization's short name (slug).")
-    parent: int | None
+    parent: Id | None
     name: str
     slug: str
 
@@ -36,18 +37,18 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    parent: int = Field(description="The unit this one sits under (its organization's tree).")
-    name: Name
-    slug: str = Field("", description="Short name; made from the name when empty.")
+    parent: Id = Field(description="The unit this one sits under (its organization's tree).")
+    name: str = text(Unit, "name")
+    slug: str = text(Unit, "slug", "", description="Short name; made from the name when empty.")
 
 
 class UnitPatch(Schema):
-    name: Name
+    name: str = text(Unit, "name")
 
 
 class UnitFilter(PageParams):
     organization: str | None = Field(None, description="Only this organization (slug).")
-    parent: int | None = None
+    parent: Id | None = None
 
 
 UnitPage = page_schema(UnitOut, "UnitPage")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import ninja
@@ -13,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.api.models import ApiToken
-from scorecard.api.services import api_token_create, api_token_revoke
+from scorecard.api.services import LIFETIMES_DAYS, api_token_create, api_token_revoke
 from scorecard.organizations.models import Role
 from scorecard.web.access import organization_for
 
@@ -36,6 +37,15 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
     return response
 
 
+def _lifetime(days: str) -> dt.timedelta | None:
+    """The lifetime chosen on the form: empty for never, else one of LIFETIMES_DAYS."""
+    if not days:
+        return None
+    if not days.isdigit() or int(days) not in LIFETIMES_DAYS:
+        raise ValidationError({"lifetime": "Choose how long the token lives from the list."})
+    return dt.timedelta(days=int(days))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
@@ -46,7 +56,10 @@ def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _, plaintext = api_token_create(
-                user=request.user, organization=organization, name=request.POST.get("name", "")
+                user=request.user,
+                organization=organization,
+                name=request.POST.get("name", ""),
+                lifetime=_lifetime(request.POST.get("lifetime_days", "")),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -62,6 +75,7 @@ def token_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "tokens": tokens,
             "plaintext": plaintext,
             "error": error,
+            "lifetimes": [days for days in LIFETIMES_DAYS if days is not None],
         },
         status=422 if error else 200,
     )
