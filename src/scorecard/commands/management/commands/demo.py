@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         if options["serve"]:
             self.stdout.write(f"\nScorecard is at http://{options['addr']}/  (Ctrl+C stops it)\n")
             worker = None
+            # A SIGTERM (a service manager, `timeout`) stops the worker with the server.
+            signal.signal(signal.SIGTERM, _stop)
             if not options["no_worker"]:
                 # The background worker beside the server: one command for a laptop.
                 worker = subprocess.Popen([sys.executable, "-m", "scorecard.cli", "worker"])
@@ -65,6 +68,10 @@ class Command(BaseCommand):
                 if worker is not None:
                     worker.terminate()
                     worker.wait(timeout=30)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def _rank(role: str) -> int:
