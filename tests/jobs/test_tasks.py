@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import task
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from scorecard import clock
@@ -27,8 +29,13 @@ pytestmark = pytest.mark.django_db
 
 
 def run_worker() -> None:
-    """Run every task that is ready now, as `scorecard worker --batch` does."""
-    call_command("worker", batch=True, verbosity=0)
+    """Run every task that is ready now, as `scorecard worker --batch` does.
+
+    The worker's own check for stale connections would close the test's transaction on
+    PostgreSQL (it sees autocommit off); here the connection stays the test's.
+    """
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("worker", batch=True, verbosity=0)
 
 
 @pytest.fixture
