@@ -82,6 +82,10 @@ def check(org: Org) -> None:
                 scorecard=card, as_of=AS_OF, view=view, known_at=None, rows=None
             )
             assert cached == fresh, f"stale cached scores of {card.slug} ({view})"
+            with_input, _ = evaluation.scorecard_evaluate_with_input(
+                scorecard=card, as_of=AS_OF, view=view
+            )
+            assert with_input == fresh, f"stale cached scores and input of {card.slug} ({view})"
 
 
 index = st.integers(min_value=0, max_value=50)

@@ -319,8 +319,18 @@ def scorecard_evaluate(
     (docs/cascading.md): the scorecards below are loaded together, so this costs
     one query more than the scorecard alone, plus five when anything is aligned.
     """
-    result, _ = scorecard_evaluate_with_input(
-        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
+    key = evaluation_cache_key(
+        scorecard=scorecard,
+        as_of=as_of,
+        view=view,
+        known_at=known_at,
+        version=data_version(scorecard.organization_id),
+    )
+    cached = cache.get(key + ":result")
+    if cached is not None:
+        return cast(ScorecardResult, cached)
+    result, _ = _evaluate_and_keep(
+        key, scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
     )
     return result
 
@@ -347,14 +357,32 @@ def scorecard_evaluate_with_input(
         known_at=known_at,
         version=data_version(scorecard.organization_id),
     )
-    cached = cache.get(key)
-    if cached is not None:
-        return cast(tuple[ScorecardResult, ScorecardInput], cached)
-    answer = _evaluate_with_input(
+    cached = cache.get_many([key + ":result", key + ":input"])
+    if len(cached) == 2:
+        return cast(ScorecardResult, cached[key + ":result"]), cast(
+            ScorecardInput, cached[key + ":input"]
+        )
+    return _evaluate_and_keep(
+        key, scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
+    )
+
+
+def _evaluate_and_keep(
+    key: str,
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str,
+    known_at: dt.datetime | None,
+    rows: ScorecardRows | None,
+) -> tuple[ScorecardResult, ScorecardInput]:
+    """Score afresh and keep the result and the input as two entries: most readers want
+    the result alone, which is several times smaller than the input with every value."""
+    result, sc = _evaluate_with_input(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
     )
-    cache.set(key, answer)
-    return answer
+    cache.set_many({key + ":result": result, key + ":input": sc})
+    return result, sc
 
 
 #: Raise it when the engine's results change shape or meaning, so old entries are ignored.
