@@ -29,10 +29,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .report import Result
+
+#: The issue's targets for the import (every check on, 1,000,000 rows).
+TARGET_ROWS_PER_SECOND = 60_000
+TARGET_PEAK_MB = 150
 
 ROWS = 1_000_000
 ORG = "bench-import"
@@ -274,7 +279,16 @@ def run(rows: int = ROWS) -> list[Result]:
             )
             if copy is not None:
                 detail += f"; PostgreSQL COPY {copy:.1f} s (×{got['seconds'] / copy:,.0f})"
-            results.append(Result.against("import", label, got["seconds"], how, floor, detail))
+            found = Result.against("import", label, got["seconds"], how, floor, detail)
+            rate = rows / got["seconds"]
+            peak_mb = got["rss_peak_kb"] / 1024
+            results.append(
+                replace(
+                    found,
+                    target=f"≥ {TARGET_ROWS_PER_SECOND:,} rows/s, ≤ {TARGET_PEAK_MB} MB",
+                    met=rate >= TARGET_ROWS_PER_SECOND and peak_mb <= TARGET_PEAK_MB,
+                )
+            )
     return results
 
 

@@ -21,6 +21,10 @@ class Result:
     floor: float | None = None
     ratio: float | None = None
     detail: str = ""
+    #: The issue's target for this line (e.g. "p95 ≤ 250 ms, ≥ 60 req/s") and whether
+    #: this run met it (None: no target).
+    target: str = ""
+    met: bool | None = None
 
     @classmethod
     def against(
@@ -49,23 +53,31 @@ def times(ratio: float | None) -> str:
     return f"×{ratio:.1f}" if ratio < 10 else f"×{ratio:,.0f}"
 
 
-HEADER = ("area", "measured", "time", "floor / ceiling", "ratio", "detail")
+HEADER = ("area", "measured", "time", "floor / ceiling", "ratio", "target", "detail")
+
+
+def verdict(r: Result) -> str:
+    """The target and whether it was met, e.g. "p95 ≤ 250 ms: met"."""
+    if not r.target:
+        return ""
+    return f"{r.target}: {'met' if r.met else 'not met'}"
 
 
 def cells(r: Result) -> tuple[str, ...]:
     """The columns of one result."""
     floor = f"{r.floor_what} {human(r.floor)}".strip()
     time = "skipped" if r.seconds is None else human(r.seconds)
-    return (r.area, r.what, time, floor, times(r.ratio), r.detail)
+    return (r.area, r.what, time, floor, times(r.ratio), verdict(r), r.detail)
 
 
 def line(r: Result) -> str:
     """One result on one line, for progress output."""
-    area, what, time, floor, ratio, detail = cells(r)
+    area, what, time, floor, ratio, target, detail = cells(r)
     if r.seconds is None:
         return f"  {area}: {what}: {detail or time}"
     vs = f" (against {floor}: {ratio})" if floor else ""
-    return f"  {area}: {what}: {time}{vs}{'; ' + detail if detail else ''}"
+    aim = f" [target {target}]" if target else ""
+    return f"  {area}: {what}: {time}{vs}{aim}{'; ' + detail if detail else ''}"
 
 
 def table(results: list[Result], title: str = "") -> str:

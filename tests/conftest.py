@@ -80,3 +80,13 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
         return  # the engine's tests run without Django
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_score_cache(request: pytest.FixtureRequest) -> None:
+    """Each test starts with an empty score cache (kpis/evaluation.py), whatever ran before."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.core.cache import cache
+
+    cache.clear()

@@ -49,3 +49,9 @@ def today() -> dt.date:
     if frozen:
         return dt.date.fromisoformat(frozen)
     return timezone.localdate()
+
+
+def wall_now() -> dt.datetime:
+    """The real time, never frozen: for leases and the schedule of background work,
+    which must move on even in a demo whose "today" stands still."""
+    return timezone.now()

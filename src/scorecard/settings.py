@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "scorecard.proposals",
     "scorecard.pulses",
     "scorecard.sharing",
+    "scorecard.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +239,10 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Generated files (reports made by the worker) go through Django's storage API: a folder
+# under the data directory by default; several servers share a volume or S3-compatible
+# storage (docs/deploy.md).
+MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -297,13 +304,76 @@ if SCORECARD_BEHIND_PROXY:
     # The proxy terminates TLS and says so in this header; only trust it behind one.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Webhooks: make the first delivery attempt right after a change is committed (in a
-# background thread). Off means every delivery waits for `scorecard deliver_webhooks`.
+# Webhooks: enqueue the first delivery attempt for a worker right after a change is
+# committed. Off means every delivery waits for the worker's sweep or
+# `scorecard deliver_webhooks`.
 WEBHOOKS_DELIVER_AT_ONCE = env_bool("WEBHOOKS_DELIVER_AT_ONCE", True)
 # Webhooks call only addresses on the internet (webhooks/egress.py); these host names
 # and networks (CIDR, e.g. 10.20.0.0/16) may be called even so: receivers inside a
 # company network.
 SCORECARD_WEBHOOK_ALLOW_HOSTS = env_list("SCORECARD_WEBHOOK_ALLOW_HOSTS", "")
+
+# Background work (docs/deploy.md, "Background work"): Django's Tasks framework through
+# the django-tasks backport. "database" keeps the queue in the database (a laptop needs
+# nothing more; `scorecard worker` runs the tasks); "rq" puts it in Redis at
+# SCORECARD_REDIS_URL (pip install django-tasks-rq; run `scorecard worker --schedule-only`
+# beside `scorecard rqworker`); "immediate" runs each task at once in the process that
+# enqueues it (tests, or a one-process setup without a worker).
+SCORECARD_TASKS_BACKEND = env_str("SCORECARD_TASKS_BACKEND", "database")
+SCORECARD_REDIS_URL = env_str("SCORECARD_REDIS_URL", "")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if SCORECARD_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(
+        f"SCORECARD_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, "
+        f"not {SCORECARD_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[SCORECARD_TASKS_BACKEND]}}
+if SCORECARD_TASKS_BACKEND == "rq":
+    if not SCORECARD_REDIS_URL:
+        raise ValueError("SCORECARD_TASKS_BACKEND=rq needs SCORECARD_REDIS_URL (redis://...)")
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": SCORECARD_REDIS_URL}}
+# A worker holds a delivery or report job this long; after that (it died) another may
+# take the work over.
+SCORECARD_TASK_LEASE_SECONDS = env_int("SCORECARD_TASK_LEASE_SECONDS", 120)
+# How often the worker's schedule sweeps for due retries and work a dead worker left.
+SCORECARD_SWEEP_SECONDS = env_int("SCORECARD_SWEEP_SECONDS", 60)
+# Reminder e-mails sent by the worker's schedule every this many days, first at this hour
+# (0 days: never — use `scorecard remind` from cron instead).
+SCORECARD_REMINDERS_EVERY_DAYS = env_int("SCORECARD_REMINDERS_EVERY_DAYS", 7)
+SCORECARD_REMINDERS_HOUR = env_int("SCORECARD_REMINDERS_HOUR", 7)
+
+# Scores are cached by the organization's data version (kpis/evaluation.py). The default
+# cache is this process's memory; SCORECARD_CACHE_URL=redis://... shares one cache
+# between several servers (Django's own Redis cache; pip install redis).
+SCORECARD_CACHE_URL = env_str("SCORECARD_CACHE_URL", "")
+if SCORECARD_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SCORECARD_CACHE_URL,
+            "TIMEOUT": 3600,
+        }
+    }
+elif SCORECARD_CACHE_URL in {"", "locmem://"}:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+elif SCORECARD_CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    raise ValueError(
+        "SCORECARD_CACHE_URL must be redis://host:port/db, locmem:// or dummy://, "
+        f"not {SCORECARD_CACHE_URL!r}"
+    )
 
 # The one clock (see scorecard/clock.py): set to an ISO date to freeze "today",
 # e.g. for a reproducible demo or screenshots.

@@ -311,21 +311,23 @@ def test_outsider_cannot_reach_another_organizations_report_by_its_own_slug(worl
 
 
 def test_scorecard_page_links_to_the_reports_with_its_period(world: World, settings: Any) -> None:
+    """The report buttons start a background report of the page's period and view."""
     settings.SCORECARD_TODAY = TODAY
     client = world.client_for("viewer")
     page = client.get(reverse("scorecard_detail", args=["northwind", "company"]), QUERY)
     text = page.content.decode()
-    pdf = reverse("scorecard_report_pdf", args=["northwind", "company"])
-    xlsx = reverse("scorecard_report_xlsx", args=["northwind", "company"])
-    assert f'href="{pdf}?as_of=2026-10-31&amp;view=ytd">PDF report</a>' in text
-    assert f'href="{xlsx}?as_of=2026-10-31&amp;view=ytd">Excel report</a>' in text
-    # htmx swaps only the table when the period changes: the links come with it.
+    pdf = reverse("scorecard_report_start_pdf", args=["northwind", "company"])
+    xlsx = reverse("scorecard_report_start_xlsx", args=["northwind", "company"])
+    assert f'action="{pdf}?as_of=2026-10-31&amp;view=ytd">' in text
+    assert f'action="{xlsx}?as_of=2026-10-31&amp;view=ytd">' in text
+    assert ">PDF report</button>" in text and ">Excel report</button>" in text
+    # htmx swaps only the table when the period changes: the buttons come with it.
     partial = client.get(
         reverse("scorecard_detail", args=["northwind", "company"]),
         {"view": "quarter"},
         headers={"HX-Request": "true"},
     )
-    assert f'href="{pdf}?view=quarter">PDF report</a>' in partial.content.decode()
+    assert f'action="{pdf}?view=quarter">' in partial.content.decode()
 
 
 # --- the command -------------------------------------------------------------------------------

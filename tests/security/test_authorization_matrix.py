@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -27,6 +29,8 @@ from scorecard import clock
 from scorecard.accounts.services import invitation_create
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
+from scorecard.jobs.models import ReportJob
+from scorecard.jobs.services import report_job_create
 from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
@@ -153,6 +157,15 @@ WEB: dict[str, Rule] = {
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
     "scorecard_report_pdf": Rule("GET", READ),
     "scorecard_report_xlsx": Rule("GET", READ),
+    "scorecard_report_start_pdf": Rule("POST", READ),
+    "scorecard_report_start_xlsx": Rule("POST", READ),
+    # A report job is its starter's (the admin's here): others do not see it.
+    "scorecard_report_job": Rule("GET", ("ok", "404", "404", "404", "404", "login"), pk="report"),
+    "scorecard_report_job_download": Rule(
+        "GET", ("ok", "404", "404", "404", "404", "login"), pk="report"
+    ),
+    # Site administration: staff accounts only (no persona here is staff).
+    "background_tasks": Rule("GET", ("404", "404", "404", "404", "404", "login")),
     "planning_home": Rule("GET", READ),
     "funnel_detail": Rule("GET", READ, pk="funnel"),
     "whatif": Rule("GET", READ),  # and a POST never writes either
@@ -404,6 +417,13 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         scorecard=world.scorecard, user=world.editor, label="Board",
         expires_on=clock.today() + dt.timedelta(days=7),
     )  # fmt: skip
+    report = report_job_create(
+        scorecard=world.scorecard, user=world.admin, file_format="xlsx", params={}
+    )
+    stored = default_storage.save(f"reports/test-{report.pk}.xlsx", ContentFile(b"PK"))
+    ReportJob.objects.filter(pk=report.pk).update(
+        state=ReportJob.State.DONE, stored_name=stored, download_name="report.xlsx"
+    )
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -424,6 +444,7 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "proposal": proposal.pk,
         "pulse": pulse.pk,
         "share": share.pk,
+        "report": report.pk,
     }
     return Objects(stuff, ids, share_token)
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scorecard.kpis.models import Kpi, Measurement, Target
+from scorecard.organizations.versions import data_version_bump
 from scorecard.strategy.models import Scorecard
 from tests.factories import (
     InitiativeFactory,
@@ -144,6 +145,8 @@ def test_home_lists_red_kpis_of_my_area_and_my_tasks(card) -> None:
     html = world.client_for("viewer").get("/").content.decode()
     assert "None of the KPIs in your area is red" in html  # 600 on 0..1000: yellow
     Measurement.objects.filter(kpi=revenue, period_start=dt.date(2026, 10, 1)).update(value=100)
+    # A write past the services (no save signal) must raise the data version itself.
+    data_version_bump(world.organization.pk)
     initiative = InitiativeFactory(scorecard=world.scorecard, name="Open a shop")
     TaskFactory(initiative=initiative, name="Pick a platform", assignee=world.viewer,
                 deadline=dt.date(2026, 11, 1))  # fmt: skip

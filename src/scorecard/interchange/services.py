@@ -23,6 +23,7 @@ from scorecard.engine.types import Interval
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
 from scorecard.organizations.models import Membership, Organization, Unit
+from scorecard.organizations.versions import data_version_bump
 from scorecard.planning.models import Benchmark, ForecastRule
 from scorecard.planning.services import funnel_create
 from scorecard.strategy.models import (
@@ -175,6 +176,8 @@ def _load(document: Document, *, replace: bool, loaded_by: Any) -> LoadSummary:
         writer.scorecard(card_in)
     writer.alignments(document)
     writer.kpi_alignments(document)
+    # Most rows went in by bulk inserts, which send no signals: a new data version last.
+    data_version_bump(organization.pk)
     return summary
 
 

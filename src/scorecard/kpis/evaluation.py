@@ -3,6 +3,13 @@
 Everything that needs scores (pages, API, CLI, reports) calls
 :func:`scorecard_evaluate`; it loads one scorecard's inputs in a constant number
 of queries and hands them to :func:`scorecard.engine.evaluate.evaluate_scorecard`.
+
+Scores are computed once per change of the data: :func:`scorecard_evaluate_with_input`
+keeps each result in Django's cache under (scorecard, view, as-of, known-at, the
+organization's data version). Every write that can change a number changes the data
+version in its own transaction (organizations/versions.py, kpis/versioning.py), and the
+version is read before the data, so a cached result is never older than the version
+it is filed under.
 """
 
 from __future__ import annotations
@@ -11,8 +18,9 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from scorecard.engine import types as et
@@ -35,6 +43,7 @@ from scorecard.engine.evaluate import (
     evaluate_scorecard,
 )
 from scorecard.engine.formulas import FormulaError, references
+from scorecard.organizations.versions import data_version
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 
 from .models import Kpi, KpiAlignment, Measurement, Target
@@ -312,8 +321,18 @@ def scorecard_evaluate(
     (docs/cascading.md): the scorecards below are loaded together, so this costs
     one query more than the scorecard alone, plus five when anything is aligned.
     """
-    result, _ = scorecard_evaluate_with_input(
-        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
+    key = evaluation_cache_key(
+        scorecard=scorecard,
+        as_of=as_of,
+        view=view,
+        known_at=known_at,
+        version=data_version(scorecard.organization_id),
+    )
+    cached = cache.get(key + ":result")
+    if cached is not None:
+        return cast(ScorecardResult, cached)
+    result, _ = _evaluate_and_keep(
+        key, scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
     )
     return result
 
@@ -330,7 +349,74 @@ def scorecard_evaluate_with_input(
     needing the values and targets again (the forecasts of the "at risk" rule) do not
     load them a second time. The input includes what the units below contribute to
     aligned objectives: :func:`~scorecard.engine.evaluate.evaluate_scorecard` on it
-    (or on a what-if change of it) gives the scorecard page's numbers."""
+    (or on a what-if change of it) gives the scorecard page's numbers.
+
+    Served from the cache when the organization's data has not changed since the same
+    question was last answered (one query then, for the data version).
+    """
+    key = evaluation_cache_key(
+        scorecard=scorecard,
+        as_of=as_of,
+        view=view,
+        known_at=known_at,
+        version=data_version(scorecard.organization_id),
+    )
+    cached = cache.get_many([key + ":result", key + ":input"])
+    if len(cached) == 2:
+        return cast(ScorecardResult, cached[key + ":result"]), cast(
+            ScorecardInput, cached[key + ":input"]
+        )
+    return _evaluate_and_keep(
+        key, scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
+    )
+
+
+def _evaluate_and_keep(
+    key: str,
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str,
+    known_at: dt.datetime | None,
+    rows: ScorecardRows | None,
+) -> tuple[ScorecardResult, ScorecardInput]:
+    """Score afresh and keep the result and the input as two entries: most readers want
+    the result alone, which is several times smaller than the input with every value."""
+    result, sc = _evaluate_with_input(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
+    )
+    cache.set_many({key + ":result": result, key + ":input": sc})
+    return result, sc
+
+
+#: Raise it when the engine's results change shape or meaning, so old entries are ignored.
+CACHE_GENERATION = 1
+
+
+def evaluation_cache_key(
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str,
+    known_at: dt.datetime | None,
+    version: int,
+) -> str:
+    """The cache key of one evaluation (the data version makes it change with the data)."""
+    known = known_at.isoformat() if known_at is not None else "now"
+    return (
+        f"scores:{CACHE_GENERATION}:{scorecard.organization_id}:{scorecard.pk}:{version}:"
+        f"{as_of.isoformat()}:{view}:{known}"
+    )
+
+
+def _evaluate_with_input(
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str,
+    known_at: dt.datetime | None,
+    rows: ScorecardRows | None,
+) -> tuple[ScorecardResult, ScorecardInput]:
     alignments = alignment_rows(scorecard.organization_id)
     below = scorecards_below(scorecard.pk, alignments)
     if not below:

@@ -18,6 +18,7 @@ from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
 from scorecard.limits import lengths_check
 from scorecard.naming import name_check
+from scorecard.organizations.versions import data_version_bump
 from scorecard.strategy.models import Objective
 
 from .evaluation import kpi_spec
@@ -472,6 +473,8 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
         Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
     inserted = [m for m, _, _ in new_rows]
     Measurement.objects.bulk_create(inserted)
+    # Bulk writes send no save signals: raise the data version here (kpis/versioning.py).
+    data_version_bump(scorecards__kpis__id__in=sorted({m.kpi_id for m in inserted}))
     # One more bulk insert keeps every new value in the history.
     record_changes(
         _value_change(m, approved, pending, recorder, now) for m, approved, pending in new_rows
@@ -492,3 +495,4 @@ def target_delete(*, target: Target) -> None:
     """Remove one target; the KPI falls back to the previous target or its default."""
     record_change(obj=target, before=snapshot(target, TARGET_FIELDS), after=None)
     target.delete()
+    data_version_bump(scorecards__kpis__id=target.kpi_id)

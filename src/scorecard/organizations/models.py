@@ -26,6 +26,11 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     fiscal_year_start_month = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    data_version = models.PositiveBigIntegerField(
+        default=0,
+        help_text="Changed in the same transaction as every write that can change a number "
+        "(organizations/versions.py); cached scores are keyed by it.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("scorecard.web.governance.urls")),
     path("", include("scorecard.web.health.urls")),  # health check, SMART, reminders
     path("", include("scorecard.web.reports.urls")),
+    path("", include("scorecard.web.system.urls")),  # site admins: background tasks
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
     path("", include("scorecard.web.proposals.urls")),  # proposals from any member

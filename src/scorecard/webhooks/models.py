@@ -66,6 +66,9 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is delivering it until then."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

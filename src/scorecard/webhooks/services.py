@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -18,9 +17,10 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django_tasks import task
 
 from scorecard import clock
+from scorecard.jobs.services import enqueue_after_commit, lease_claim
 from scorecard.organizations.models import Organization
 
 from .egress import REFUSED, AddressRefused, guarded_opener, registration_refused
@@ -146,9 +146,10 @@ def deliveries_queue(*, hooks: list[Webhook], event: str, payloads: list[dict[st
     Delivery.objects.bulk_create(rows, batch_size=500)
     ids = [row.pk for row in rows if row.pk is not None]
     if ids and settings.WEBHOOKS_DELIVER_AT_ONCE:
-        # First attempt right after the commit, in a background thread; retries
-        # are made by `scorecard deliver_webhooks` (cron).
-        transaction.on_commit(lambda: deliver_in_background(ids))
+        # First attempt by a worker right after the commit; retries are enqueued with
+        # their delay, and the worker's sweep (or `scorecard deliver_webhooks`) catches
+        # anything a dead worker left behind.
+        enqueue_after_commit(deliver_webhooks_task, ids)
     return len(rows)
 
 
@@ -219,8 +220,14 @@ def _post(delivery: Delivery, now: dt.datetime) -> Attempt:
     return Attempt(False, status, f"The receiver answered {status}.")
 
 
-def deliver(delivery: Delivery, *, now: dt.datetime | None = None) -> Delivery:
-    """Try one delivery once and record the outcome (and when to try again)."""
+def deliver(
+    delivery: Delivery, *, now: dt.datetime | None = None, lease: dt.datetime | None = None
+) -> Delivery:
+    """Try one delivery once and record the outcome (and when to try again).
+
+    With ``lease`` (the worker's hold on the row) the outcome is written only while
+    the lease is still ours, so a delivery is never completed twice.
+    """
     now = now or clock.now()
     outcome = _post(delivery, now)
     delivery.attempts += 1
@@ -235,50 +242,75 @@ def deliver(delivery: Delivery, *, now: dt.datetime | None = None) -> Delivery:
         delivery.next_attempt_at = None
     else:
         delivery.next_attempt_at = now + RETRY_DELAYS[delivery.attempts - 1]
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "last_status_code",
-            "last_error",
-            "state",
-            "delivered_at",
-            "next_attempt_at",
-        ]
-    )
+    delivery.lease_until = None
+    fields = [
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "state",
+        "delivered_at",
+        "next_attempt_at",
+        "lease_until",
+    ]
+    if lease is None:
+        delivery.save(update_fields=fields)
+    else:
+        Delivery.objects.filter(pk=delivery.pk, lease_until=lease).update(
+            **{name: getattr(delivery, name) for name in fields}
+        )
     return delivery
+
+
+def _due(now: dt.datetime) -> Any:
+    return (
+        Delivery.objects.select_related("webhook")
+        .filter(state=Delivery.State.PENDING, next_attempt_at__lte=now, webhook__active=True)
+        .order_by("next_attempt_at", "id")
+    )
 
 
 def deliver_due(
     *, now: dt.datetime | None = None, limit: int = 500, only_ids: list[int] | None = None
 ) -> dict[str, int]:
-    """Deliver every pending delivery whose time has come; returns counts by outcome."""
+    """Deliver every pending delivery whose time has come; returns counts by outcome.
+
+    Each delivery is leased first (one conditional UPDATE), so two workers never post
+    the same delivery at once; one that another worker holds is left to it.
+    """
     now = now or clock.now()
-    due = (
-        Delivery.objects.select_related("webhook")
-        .filter(state=Delivery.State.PENDING, next_attempt_at__lte=now, webhook__active=True)
-        .order_by("next_attempt_at", "id")
-    )
+    due = _due(now)
     if only_ids is not None:
         due = due.filter(pk__in=only_ids)
     counts = {"delivered": 0, "retrying": 0, "failed": 0}
     for delivery in due[:limit]:
-        result = deliver(delivery, now=now)
+        lease = lease_claim(Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.PENDING))
+        if lease is None:
+            continue
+        result = deliver(delivery, now=now, lease=lease)
         if result.state == Delivery.State.DELIVERED:
             counts["delivered"] += 1
         elif result.state == Delivery.State.FAILED:
             counts["failed"] += 1
         else:
             counts["retrying"] += 1
+            if settings.WEBHOOKS_DELIVER_AT_ONCE and result.next_attempt_at is not None:
+                # The retry as a task of its own, run after its back-off delay.
+                enqueue_after_commit(
+                    deliver_webhooks_task,
+                    [result.pk],
+                    run_after=clock.wall_now() + (result.next_attempt_at - now),
+                )
     return counts
 
 
-def deliver_in_background(ids: list[int]) -> None:
-    """Deliver freshly queued deliveries without holding up the request that made them."""
+@task()
+def deliver_webhooks_task(ids: list[int]) -> dict[str, int]:
+    """Task: deliver these deliveries now (the first attempt, or a retry that is due)."""
+    return deliver_due(only_ids=ids)
 
-    def run() -> None:
-        try:
-            deliver_due(only_ids=ids)
-        finally:
-            connection.close()
 
-    threading.Thread(target=run, name="webhook-delivery", daemon=True).start()
+@task()
+def deliver_webhooks_sweep() -> dict[str, int]:
+    """Scheduled task: deliver whatever is due and not held by a worker — retries whose
+    task was lost, and deliveries a killed worker left half-done."""
+    return deliver_due()

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from scorecard.api.lengths import Name, Text
 from scorecard.initiatives import services
 from scorecard.initiatives.models import Initiative
 from scorecard.strategy.models import Objective

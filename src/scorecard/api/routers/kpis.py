@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from scorecard.api.lengths import Name, Text
 from scorecard.kpis import services
 from scorecard.kpis.models import (
     Aggregation,

@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from scorecard.api.lengths import Name
 from scorecard.strategy import services
 from scorecard.strategy.models import Perspective
 

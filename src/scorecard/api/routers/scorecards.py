@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from scorecard.api.lengths import Name, Text
 from scorecard.organizations.models import Unit
 from scorecard.strategy import services
 from scorecard.strategy.models import Scorecard

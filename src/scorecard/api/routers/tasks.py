@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from scorecard.api.lengths import Name
 from scorecard.initiatives import services
 from scorecard.initiatives.models import Task
 

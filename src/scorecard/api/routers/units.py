@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from scorecard.api.lengths import Name
 from scorecard.organizations import services
 from scorecard.organizations.models import Unit
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--serve", action="store_true", help="Start the web server afterwards.")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Serve without the background worker (webhooks, reports, reminders).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -50,7 +58,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  {membership.user.username:<16} {membership.get_role_display()}")
         if options["serve"]:
             self.stdout.write(f"\nScorecard is at http://{options['addr']}/  (Ctrl+C stops it)\n")
-            call_command("runserver", options["addr"], use_reloader=False)
+            worker = None
+            # A SIGTERM (a service manager, `timeout`) stops the worker with the server.
+            signal.signal(signal.SIGTERM, _stop)
+            if not options["no_worker"]:
+                # The background worker beside the server: one command for a laptop.
+                worker = subprocess.Popen([sys.executable, "-m", "scorecard.cli", "worker"])
+            try:
+                call_command("runserver", options["addr"], use_reloader=False)
+            finally:
+                if worker is not None:
+                    worker.terminate()
+                    worker.wait(timeout=30)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def _rank(role: str) -> int:

@@ -1,0 +1,1 @@
+"""Background work on Django's Tasks framework: the schedule, retries, report jobs."""
