@@ -14,6 +14,7 @@ Expectations per persona, in the order of ROLES:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from scorecard.accounts.services import invitation_create
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
+from scorecard.mcp_server import tools as mcp_tools
+from scorecard.mcp_server.access import Refused, access_for_token
+from scorecard.mcp_server.server import build_server
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
 from scorecard.reviews.services import comment_add
@@ -466,3 +470,51 @@ def test_api_access(
     expected = API[operation][ROLES.index(role)]
     outcome = _outcome(response, api_call=True)
     assert outcome == expected, f"{method} {url} as {role}: {outcome}, expected {expected}"
+
+
+# --- The MCP server's tools (docs/mcp.md): the same roles as the REST API -----------------
+
+#: Each tool's arguments against the world's scorecard, and what each persona gets.
+MCP: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "list_scorecards": ({}, API_LIST),
+    "read_scores": ({"scorecard": "company"}, API_READ),
+    "explain_kpi": ({"kpi": "company/nps"}, API_READ),
+    "list_attention": ({"scorecard": "company"}, API_READ),
+    "record_value": (
+        {"kpi": "company/nps", "period_start": "2026-01-01", "value": 61},
+        API_CONTRIBUTE,
+    ),
+}
+
+
+def test_every_mcp_tool_has_a_rule() -> None:
+    listed = {tool.name for tool in asyncio.run(build_server().list_tools())}
+    assert listed == set(MCP), (
+        f"tools without a rule: {listed - set(MCP)}; stale: {set(MCP) - listed}"
+    )
+
+
+def _mcp_outcome(message: str) -> str:
+    for start, outcome in (
+        ("Not authenticated", "login"),
+        ("Forbidden", "403"),
+        ("Not found", "404"),
+    ):
+        if message.startswith(start):
+            return outcome
+    return message
+
+
+@pytest.mark.parametrize(
+    ("tool", "role"), [pytest.param(t, r, id=f"mcp-{t}-{r}") for t in MCP for r in ROLES]
+)
+def test_mcp_access(tool: str, role: str, api: ApiWorld, stuff: Stuff) -> None:
+    arguments, expect = MCP[tool]
+    try:
+        access = access_for_token(api.tokens.get(role))
+        getattr(mcp_tools, tool)(access, **arguments)
+        outcome = "ok"
+    except Refused as refused:
+        outcome = _mcp_outcome(str(refused))
+    expected = expect[ROLES.index(role)]
+    assert outcome == expected, f"MCP {tool} as {role}: {outcome}, expected {expected}"
