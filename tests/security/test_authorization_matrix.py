@@ -34,6 +34,7 @@ from scorecard.mcp_server.server import build_server
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
 from scorecard.reviews.services import comment_add
+from scorecard.risks.services import risk_create
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -172,6 +173,10 @@ WEB: dict[str, Rule] = {
     "values_import_columns": Rule("GET", UPLOADER, pk="import"),
     "values_import_run": Rule("POST", UPLOADER, pk="import"),
     "values_import_discard": Rule("POST", UPLOADER, pk="import"),
+    "risk_list": Rule("GET", READ),
+    "risk_new": Rule("GET", EDIT),
+    "risk_edit": Rule("GET", EDIT, pk="risk"),
+    "risk_delete": Rule("POST", EDIT, pk="risk"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -193,6 +198,13 @@ def _bodies(one: Stuff) -> dict[str, Any]:
     """A valid body for every operation that takes one (PATCH bodies may be empty)."""
     return {
         "unit_create": {"parent": one.unit.pk, "name": "Service"},
+        "risk_create": {
+            "scorecard": one.perspective.scorecard_id,
+            "title": "Storm",
+            "likelihood": 2,
+            "impact": 3,
+            "objectives": [one.objective.pk],
+        },
         "unit_update": {"name": "Sales and service"},
         "scorecard_create": {"unit": one.unit.pk, "name": "Sales"},
         "perspective_create": {"scorecard": one.perspective.scorecard_id, "name": "Growth"},
@@ -264,6 +276,11 @@ API: dict[str, tuple[str, ...]] = {
     "task_get": API_READ,
     "task_update": API_CONTRIBUTE,
     "task_delete": API_EDIT,
+    "risk_list": API_LIST,
+    "risk_create": API_CREATE_EDIT,
+    "risk_get": API_READ,
+    "risk_update": API_EDIT,
+    "risk_delete": API_EDIT,
 }
 
 #: Framework URLs that are not ours to rule (the Django admin has its own staff checks).
@@ -374,7 +391,11 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
         "invitation": invitation.pk,
-    }
+        "risk": risk_create(
+            scorecard=world.scorecard, title="Supplier fails", likelihood=4, impact=4,
+            objectives=[one.objective],
+        ).pk,
+    }  # fmt: skip
     return Objects(stuff, ids)
 
 
@@ -443,6 +464,7 @@ def _api_path(path: str, objects: Objects) -> str:
         "measurement_id": one.measurement.pk,
         "initiative_id": one.initiative.pk,
         "task_id": one.task.pk,
+        "risk_id": objects.ids["risk"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 

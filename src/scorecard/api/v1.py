@@ -20,6 +20,7 @@ from .routers import (
     measurements,
     objectives,
     perspectives,
+    risks,
     scorecards,
     scores,
     targets,
@@ -101,5 +102,6 @@ for module in (
     initiatives,
     tasks,
     scores,
+    risks,
 ):
     api.add_router("", module.router)

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("scorecard.web.health.urls")),  # health check, SMART, reminders
     path("", include("scorecard.web.reports.urls")),
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
+    path("", include("scorecard.web.risks.urls")),  # the risk register and heat map
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
 ]
