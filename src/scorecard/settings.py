@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "scorecard.meetings",
     "scorecard.reports",
     "scorecard.planning",
+    "scorecard.risks",
     "scorecard.presentation",
     "scorecard.web",
     "scorecard.commands",

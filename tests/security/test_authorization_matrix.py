@@ -14,6 +14,7 @@ Expectations per persona, in the order of ROLES:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -32,12 +33,16 @@ from scorecard.imports.services import job_create
 from scorecard.jobs.models import ReportJob
 from scorecard.jobs.services import report_job_create
 from scorecard.kpis.models import Measurement
+from scorecard.mcp_server import tools as mcp_tools
+from scorecard.mcp_server.access import Refused, access_for_token
+from scorecard.mcp_server.server import build_server
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
 from scorecard.proposals.services import proposal_create
 from scorecard.pulses.services import pulse_schedule
 from scorecard.reviews.services import comment_add
 from scorecard.sharing.services import share_create
+from scorecard.risks.services import risk_create
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -203,6 +208,10 @@ WEB: dict[str, Rule] = {
     "share_revoke": Rule("POST", EDIT, pk="share"),
     # The public page of a share link: the token is the key, whoever holds it.
     "shared": Rule("GET", PUBLIC),
+    "risk_list": Rule("GET", READ),
+    "risk_new": Rule("GET", EDIT),
+    "risk_edit": Rule("GET", EDIT, pk="risk"),
+    "risk_delete": Rule("POST", EDIT, pk="risk"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -224,6 +233,13 @@ def _bodies(one: Stuff) -> dict[str, Any]:
     """A valid body for every operation that takes one (PATCH bodies may be empty)."""
     return {
         "unit_create": {"parent": one.unit.pk, "name": "Service"},
+        "risk_create": {
+            "scorecard": one.perspective.scorecard_id,
+            "title": "Storm",
+            "likelihood": 2,
+            "impact": 3,
+            "objectives": [one.objective.pk],
+        },
         "unit_update": {"name": "Sales and service"},
         "scorecard_create": {"unit": one.unit.pk, "name": "Sales"},
         "perspective_create": {"scorecard": one.perspective.scorecard_id, "name": "Growth"},
@@ -311,6 +327,11 @@ API: dict[str, tuple[str, ...]] = {
     "pulse_results": API_EDIT,
     # Editors' links; the outsider is an admin of their own organization (an empty list).
     "share_link_list": ("ok", "ok", "403", "403", "ok", "login"),
+    "risk_list": API_LIST,
+    "risk_create": API_CREATE_EDIT,
+    "risk_get": API_READ,
+    "risk_update": API_EDIT,
+    "risk_delete": API_EDIT,
 }
 
 #: Framework URLs that are not ours to rule (the Django admin has its own staff checks).
@@ -447,6 +468,12 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "report": report.pk,
     }
     return Objects(stuff, ids, share_token)
+        "risk": risk_create(
+            scorecard=world.scorecard, title="Supplier fails", likelihood=4, impact=4,
+            objectives=[one.objective],
+        ).pk,
+    }  # fmt: skip
+    return Objects(stuff, ids)
 
 
 def _fill(route: str, rule: Rule, objects: Objects) -> str:
@@ -516,6 +543,7 @@ def _api_path(path: str, objects: Objects) -> str:
         "task_id": one.task.pk,
         "proposal_id": objects.ids["proposal"],
         "pulse_id": objects.ids["pulse"],
+        "risk_id": objects.ids["risk"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -543,3 +571,51 @@ def test_api_access(
     expected = API[operation][ROLES.index(role)]
     outcome = _outcome(response, api_call=True)
     assert outcome == expected, f"{method} {url} as {role}: {outcome}, expected {expected}"
+
+
+# --- The MCP server's tools (docs/mcp.md): the same roles as the REST API -----------------
+
+#: Each tool's arguments against the world's scorecard, and what each persona gets.
+MCP: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "list_scorecards": ({}, API_LIST),
+    "read_scores": ({"scorecard": "company"}, API_READ),
+    "explain_kpi": ({"kpi": "company/nps"}, API_READ),
+    "list_attention": ({"scorecard": "company"}, API_READ),
+    "record_value": (
+        {"kpi": "company/nps", "period_start": "2026-01-01", "value": 61},
+        API_CONTRIBUTE,
+    ),
+}
+
+
+def test_every_mcp_tool_has_a_rule() -> None:
+    listed = {tool.name for tool in asyncio.run(build_server().list_tools())}
+    assert listed == set(MCP), (
+        f"tools without a rule: {listed - set(MCP)}; stale: {set(MCP) - listed}"
+    )
+
+
+def _mcp_outcome(message: str) -> str:
+    for start, outcome in (
+        ("Not authenticated", "login"),
+        ("Forbidden", "403"),
+        ("Not found", "404"),
+    ):
+        if message.startswith(start):
+            return outcome
+    return message
+
+
+@pytest.mark.parametrize(
+    ("tool", "role"), [pytest.param(t, r, id=f"mcp-{t}-{r}") for t in MCP for r in ROLES]
+)
+def test_mcp_access(tool: str, role: str, api: ApiWorld, stuff: Stuff) -> None:
+    arguments, expect = MCP[tool]
+    try:
+        access = access_for_token(api.tokens.get(role))
+        getattr(mcp_tools, tool)(access, **arguments)
+        outcome = "ok"
+    except Refused as refused:
+        outcome = _mcp_outcome(str(refused))
+    expected = expect[ROLES.index(role)]
+    assert outcome == expected, f"MCP {tool} as {role}: {outcome}, expected {expected}"

@@ -23,6 +23,7 @@ from .routers import (
     measurements,
     objectives,
     perspectives,
+    risks,
     scorecards,
     scores,
     targets,
@@ -123,5 +124,6 @@ for module in (
     tasks,
     scores,
     involvement,
+    risks,
 ):
     api.add_router("", module.router)

@@ -35,6 +35,7 @@ from scorecard.initiatives.models import Initiative
 from scorecard.kpis.evaluation import kpi_spec, scorecard_rows, target_path
 from scorecard.kpis.models import Kpi, Measurement, Target
 from scorecard.reviews.models import KpiView
+from scorecard.risks.selectors import unmitigated_high_risks
 from scorecard.strategy.models import (
     Objective,
     ObjectiveAlignment,
@@ -277,6 +278,7 @@ def scorecard_health(
     )
     findings = _findings(scorecard, rows, _linked_objectives(scorecard), today, rules)
     findings += involvement_findings(scorecard, today)  # proposals and adoption
+    findings += risk_findings(scorecard)
     return HealthReport(
         scorecard=scorecard,
         as_of=today,
@@ -286,6 +288,27 @@ def scorecard_health(
         kpis={k.code: k for k in rows.kpis},
         initiatives={str(i.pk): i for i in rows.initiatives},
     )
+
+
+def risk_findings(scorecard: Scorecard) -> list[Finding]:
+    """ "High risk with no mitigation": a high or critical risk that no initiative mitigates."""
+    return [
+        Finding(
+            code="risk.high_no_mitigation",
+            severity=Severity.WARNING,
+            subject=Subject.SCORECARD,
+            key=scorecard.slug,
+            name=risk.title,
+            message=(
+                f"The risk “{risk.title}” is {risk.level} "
+                f"(likelihood {risk.likelihood} × impact {risk.impact} = {risk.score}) "
+                "and no initiative mitigates it."
+            ),
+            fix="Link a mitigating initiative to the risk, or start one.",
+            field="initiatives",
+        )
+        for risk in unmitigated_high_risks(scorecard=scorecard)
+    ]
 
 
 # SMART checklists of one objective or initiative ---------------------------------------

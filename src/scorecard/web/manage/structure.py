@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scorecard.kpis.models import Measurement
 from scorecard.organizations.models import Membership
 from scorecard.reviews.services import usage_record_view
+from scorecard.risks.selectors import risks_for_objective
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 from scorecard.strategy.services import (
     link_create,
@@ -276,7 +277,7 @@ def _objective_response(
         request,
         "web/manage/objective.html",
         {**_context(scorecard, membership), "page": page, "link_form": link_form,
-         "param_errors": problems,
+         "param_errors": problems, "risks": risks_for_objective(objective=page.objective),
          "smart": objective_smart(objective=page.objective, scorecard=scorecard,
                                   membership=membership),
          "comments_panel": panels.comments_panel(scorecard, membership, page.objective),
