@@ -41,8 +41,8 @@ from scorecard.planning.services import benchmark_add, funnel_create
 from scorecard.proposals.services import proposal_create
 from scorecard.pulses.services import pulse_schedule
 from scorecard.reviews.services import comment_add
-from scorecard.sharing.services import share_create
 from scorecard.risks.services import risk_create
+from scorecard.sharing.services import share_create
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -466,14 +466,12 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "pulse": pulse.pk,
         "share": share.pk,
         "report": report.pk,
-    }
-    return Objects(stuff, ids, share_token)
         "risk": risk_create(
             scorecard=world.scorecard, title="Supplier fails", likelihood=4, impact=4,
             objectives=[one.objective],
         ).pk,
     }  # fmt: skip
-    return Objects(stuff, ids)
+    return Objects(stuff, ids, share_token)
 
 
 def _fill(route: str, rule: Rule, objects: Objects) -> str:
