@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "scorecard.imports",
     "scorecard.accounts",
     "scorecard.onboarding",
+    "scorecard.commentary",
+    "scorecard.dashboards",
 ]
 
 MIDDLEWARE = [

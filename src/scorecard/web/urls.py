@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("scorecard.web.reports.urls")),
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
+    path("", include("scorecard.web.commentary.urls")),  # commentary in words
+    path("", include("scorecard.web.dashboards.urls")),  # dashboards people build
 ]
