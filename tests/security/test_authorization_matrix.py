@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard.accounts.services import invitation_create
 from scorecard.api.services import api_token_create
+from scorecard.dashboards.services import dashboard_create, widget_add
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
@@ -168,6 +169,18 @@ WEB: dict[str, Rule] = {
     "values_import_columns": Rule("GET", UPLOADER, pk="import"),
     "values_import_run": Rule("POST", UPLOADER, pk="import"),
     "values_import_discard": Rule("POST", UPLOADER, pk="import"),
+    # Commentary: everybody reads it; the owner or an editor edits it (tests/commentary).
+    "commentary_panel": Rule("GET", READ),
+    # Dashboards: the editor's, shared with the organization; its owner and admins change it.
+    "dashboard_list": Rule("GET", READ),
+    "dashboard_detail": Rule("GET", READ, pk="dashboard"),
+    "dashboard_settings": Rule("POST", EDIT, pk="dashboard"),
+    "dashboard_delete": Rule("POST", EDIT, pk="dashboard"),
+    "dashboard_order": Rule("POST", EDIT, pk="dashboard"),
+    "widget_add": Rule("POST", EDIT, pk="dashboard"),
+    "widget_fragment": Rule("GET", READ, pk="dashboard"),
+    "widget_remove": Rule("POST", EDIT, pk="dashboard"),
+    "widget_move": Rule("POST", EDIT, pk="dashboard"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -353,6 +366,13 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         organization=world.organization, email="new@example.com", role="viewer",
         invited_by=world.admin, send=False,
     ).invitation  # fmt: skip
+    dashboard = dashboard_create(
+        membership=world.editor.memberships.get(organization=world.organization),
+        name="Board", shared=True,
+    )  # fmt: skip
+    widget = widget_add(
+        dashboard=dashboard, membership=world.admin.memberships.get(), kind="note", text="Hi"
+    )
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -370,6 +390,8 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
         "invitation": invitation.pk,
+        "dashboard": dashboard.pk,
+        "widget": widget.pk,
     }
     return Objects(stuff, ids)
 
@@ -386,6 +408,9 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "uidb64": "MQ",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
+        "widget_pk": str(objects.ids.get("widget", 0)),
+        "subject": "kpi",
+        "key": "nps",
     }
 
     def value(match: re.Match[str]) -> str:
