@@ -90,7 +90,7 @@ def assert_same_numbers(text: str, figures: list[str], extra: list[str] = ()) ->
 
 
 def test_a_red_kpi_reads_with_the_engines_numbers(company: Scorecard) -> None:
-    (result, forecast), figures = engine_figures(company, "days_sales_outstanding")
+    (result, _), figures = engine_figures(company, "days_sales_outstanding")
     assert result.status == "red"
     text = kpi_text(facts_of(company).kpis["days_sales_outstanding"])
     assert_same_numbers(text, figures, ["Oct 2026", "Nov 2026", "80 % range"])

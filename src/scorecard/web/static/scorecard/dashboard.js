@@ -15,16 +15,18 @@
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", dragged.dataset.widget);
   });
-  grid.addEventListener("dragover", function (event) {
+  // Move the dragged widget before (or after) the widget under the pointer.
+  function place(event) {
     var over = event.target.closest("li.widget");
-    if (!dragged || !over || over === dragged) return;
+    if (!dragged || !over) return;
     event.preventDefault();
+    if (over === dragged) return;
     var box = over.getBoundingClientRect();
-    var after = event.clientY > box.top + box.height / 2 ||
-      (event.clientX > box.left + box.width / 2 && event.clientY > box.top);
+    var after = event.clientY > box.top + box.height / 2;
     grid.insertBefore(dragged, after ? over.nextSibling : over);
-  });
-  grid.addEventListener("drop", function (event) { event.preventDefault(); });
+  }
+  grid.addEventListener("dragover", place);
+  grid.addEventListener("drop", place);
   grid.addEventListener("dragend", function () {
     if (!dragged) return;
     dragged.classList.remove("dragging");
