@@ -222,6 +222,9 @@ def test_pages_load_the_commentary_and_the_owner_edits_it_with_history(
     assert history[1].before["text"].endswith("two big retailers paid late.")
     shown = reader.get(url).content.decode()
     assert "Days sales outstanding was 62" in shown and "History (3)" in shown
+    history_page = reader.get(f"{base}history/")
+    assert history_page.status_code == 200
+    assert "Commentary on kpi days_sales_outstanding" in history_page.content.decode()
 
 
 def test_bad_commentary_input_is_explained(company: Scorecard) -> None:
