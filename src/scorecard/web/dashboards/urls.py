@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import briefing, views
 
 D = "o/<slug:org_slug>/dashboards/"
 
 urlpatterns = [
+    path("o/<slug:org_slug>/briefing.pptx", briefing.briefing_deck, name="briefing_deck"),
     path(D, views.dashboard_list, name="dashboard_list"),
     path(D + "<int:pk>/", views.dashboard_detail, name="dashboard_detail"),
     path(D + "<int:pk>/settings/", views.dashboard_settings, name="dashboard_settings"),
