@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "scorecard.jobs",
     "django_tasks",
     "django_tasks_db",
+    "scorecard.commentary",
+    "scorecard.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from scorecard import clock
 from scorecard.accounts.services import invitation_create
 from scorecard.api.services import api_token_create
+from scorecard.dashboards.services import dashboard_create, widget_add
 from scorecard.imports.services import job_create
 from scorecard.jobs.models import ReportJob
 from scorecard.jobs.services import report_job_create
@@ -212,6 +213,19 @@ WEB: dict[str, Rule] = {
     "risk_new": Rule("GET", EDIT),
     "risk_edit": Rule("GET", EDIT, pk="risk"),
     "risk_delete": Rule("POST", EDIT, pk="risk"),
+    # Commentary: everybody reads it; the owner or an editor edits it (tests/commentary).
+    "commentary_panel": Rule("GET", READ),
+    # Dashboards: the editor's, shared with the organization; its owner and admins change it.
+    "dashboard_list": Rule("GET", READ),
+    "dashboard_detail": Rule("GET", READ, pk="dashboard"),
+    "dashboard_settings": Rule("POST", EDIT, pk="dashboard"),
+    "dashboard_delete": Rule("POST", EDIT, pk="dashboard"),
+    "dashboard_order": Rule("POST", EDIT, pk="dashboard"),
+    "widget_add": Rule("POST", EDIT, pk="dashboard"),
+    "widget_fragment": Rule("GET", READ, pk="dashboard"),
+    "widget_remove": Rule("POST", EDIT, pk="dashboard"),
+    "widget_move": Rule("POST", EDIT, pk="dashboard"),
+    "briefing_deck": Rule("GET", READ),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -445,6 +459,13 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     ReportJob.objects.filter(pk=report.pk).update(
         state=ReportJob.State.DONE, stored_name=stored, download_name="report.xlsx"
     )
+    dashboard = dashboard_create(
+        membership=world.editor.memberships.get(organization=world.organization),
+        name="Board", shared=True,
+    )  # fmt: skip
+    widget = widget_add(
+        dashboard=dashboard, membership=world.admin.memberships.get(), kind="note", text="Hi"
+    )
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -470,6 +491,8 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
             scorecard=world.scorecard, title="Supplier fails", likelihood=4, impact=4,
             objectives=[one.objective],
         ).pk,
+        "dashboard": dashboard.pk,
+        "widget": widget.pk,
     }  # fmt: skip
     return Objects(stuff, ids, share_token)
 
@@ -486,6 +509,9 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
         "token": objects.token,
+        "widget_pk": str(objects.ids.get("widget", 0)),
+        "subject": "kpi",
+        "key": "nps",
     }
 
     def value(match: re.Match[str]) -> str:

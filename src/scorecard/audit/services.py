@@ -67,6 +67,7 @@ KINDS: dict[str, ItemKind] = {
             "initiative_id": o.initiative_id,
         },
     ),
+    "commentary.commentary": ItemKind("commentary", lambda o: {"scorecard_id": o.scorecard_id}),
     "meetings.reviewmeeting": ItemKind("meeting", lambda o: {"scorecard_id": o.scorecard_id}),
     "meetings.decision": ItemKind(
         "decision",

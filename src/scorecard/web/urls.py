@@ -37,4 +37,6 @@ urlpatterns = [
     path("", include("scorecard.web.pulses.urls")),  # the magic question
     path("", include("scorecard.web.adoption.urls")),  # who uses the scorecard
     path("", include("scorecard.web.sharing.urls")),  # read-only links for outsiders
+    path("", include("scorecard.web.commentary.urls")),  # commentary in words
+    path("", include("scorecard.web.dashboards.urls")),  # dashboards people build
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommentaryConfig(AppConfig):
+    name = "scorecard.commentary"
+    verbose_name = "Commentary"

@@ -1,0 +1,69 @@
+"""Dashboards: a page of widgets one member composed, private or shared."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from scorecard.kpis.models import Kpi
+from scorecard.organizations.models import Organization
+from scorecard.strategy.models import Perspective, Scorecard
+
+
+class Dashboard(models.Model):
+    """A page of widgets. Private: only its owner sees it; shared: every member of the
+    organization reads it. Only its owner (an editor or admin) and admins change it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="dashboards"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=120)
+    shared = models.BooleanField(
+        default=False, help_text="Shared with every member of the organization (they read it)."
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Widget(models.Model):
+    """One tile of a dashboard, in the dashboard's order (``position``)."""
+
+    class Kind(models.TextChoices):
+        KPI_TILE = "kpi_tile", "KPI tile"
+        KPI_CHART = "kpi_chart", "KPI chart"
+        GAUGE = "gauge", "Gauge"
+        SCORECARD_TABLE = "scorecard_table", "Scorecard table"
+        STRATEGY_MAP = "strategy_map", "Strategy map"
+        INITIATIVES = "initiatives", "Initiatives by status"
+        NOTE = "note", "Text note"
+
+    #: Kinds that show one KPI, and kinds that show a scorecard.
+    KPI_KINDS = {Kind.KPI_TILE, Kind.KPI_CHART, Kind.GAUGE}
+    SCORECARD_KINDS = {Kind.SCORECARD_TABLE, Kind.STRATEGY_MAP, Kind.INITIATIVES}
+
+    dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="widgets")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    #: Wide widgets take two grid columns (tables, maps).
+    wide = models.BooleanField(default=False)
+    scorecard = models.ForeignKey(Scorecard, null=True, blank=True, on_delete=models.CASCADE)
+    kpi = models.ForeignKey(Kpi, null=True, blank=True, on_delete=models.CASCADE)
+    #: For a scorecard table: only this perspective (a part of the table).
+    perspective = models.ForeignKey(Perspective, null=True, blank=True, on_delete=models.CASCADE)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["dashboard", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.dashboard}"

@@ -1,0 +1,114 @@
+"""Reads of dashboards: which a member sees, and the numbers of one widget.
+
+Each widget is read on its own (the page loads each as an htmx fragment) in a constant
+number of queries: the widget, its scorecard scored once for the period (the same
+scorecard_page the scorecard page uses), and for initiatives one query more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from scorecard.engine.evaluate import KpiResult
+from scorecard.initiatives.models import Initiative
+from scorecard.kpis.models import Kpi
+from scorecard.kpis.scorecard_selectors import ScorecardPage, scorecard_page
+from scorecard.organizations.models import Organization
+from scorecard.strategy.models import Perspective
+
+from .models import Dashboard, Widget
+
+
+def dashboards_visible(*, organization: Organization, user: Any) -> list[Dashboard]:
+    """The member's own dashboards and those shared with the organization (one query)."""
+    return list(
+        Dashboard.objects.filter(organization=organization)
+        .filter(Q(owner=user) | Q(shared=True))
+        .select_related("owner")
+    )
+
+
+def dashboard_get(*, organization: Organization, pk: int, user: Any) -> Dashboard | None:
+    """The dashboard if the user may read it (owner, or shared), else None."""
+    return (
+        Dashboard.objects.filter(organization=organization, pk=pk)
+        .filter(Q(owner=user) | Q(shared=True))
+        .select_related("owner", "organization")
+        .first()
+    )
+
+
+def widgets_of(dashboard: Dashboard) -> list[Widget]:
+    """The widgets in order, with what they show (one query)."""
+    return list(
+        dashboard.widgets.select_related("scorecard", "kpi", "perspective").order_by(
+            "position", "id"
+        )
+    )
+
+
+def widget_get(*, dashboard: Dashboard, pk: int) -> Widget | None:
+    return (
+        dashboard.widgets.filter(pk=pk)
+        .select_related("scorecard", "kpi", "perspective", "scorecard__organization")
+        .first()
+    )
+
+
+@dataclass
+class WidgetData:
+    """What one widget shows, for the period of the page."""
+
+    widget: Widget
+    page: ScorecardPage | None = None
+    kpi: Kpi | None = None
+    result: KpiResult | None = None
+    #: Initiatives by status: (status label, [initiatives]).
+    initiatives: list[tuple[str, list[Initiative]]] = field(default_factory=list)
+
+
+def widget_data(
+    *, widget: Widget, as_of: dt.date, view: str, known_at: dt.datetime | None = None
+) -> WidgetData:
+    """The numbers of one widget as of ``as_of`` for ``view`` (and as known at
+    ``known_at``); a note needs none."""
+    data = WidgetData(widget)
+    if widget.scorecard is None or widget.kind == Widget.Kind.NOTE:
+        return data
+    if widget.kind == Widget.Kind.INITIATIVES:
+        groups: dict[str, list[Initiative]] = {}
+        for item in Initiative.objects.filter(scorecard=widget.scorecard).order_by("name", "id"):
+            groups.setdefault(item.status, []).append(item)
+        data.initiatives = [
+            (label, groups[value]) for value, label in Initiative.Status.choices if value in groups
+        ]
+        return data
+    data.page = scorecard_page(
+        scorecard=widget.scorecard, as_of=as_of, view=view, known_at=known_at
+    )
+    if widget.kpi is not None:
+        # The KPI's own row (with its owner) from the rows the page already read.
+        data.kpi = next((k for k in data.page.rows.kpis if k.pk == widget.kpi_id), widget.kpi)
+        data.result = data.page.result.kpis.get(widget.kpi.code)
+    return data
+
+
+def widget_choices(*, organization: Organization) -> dict[str, Any]:
+    """What the "add a widget" form offers: the organization's scorecards, their
+    perspectives and KPIs (three queries)."""
+    scorecards = list(organization.scorecards.order_by("name", "id"))
+    kpis = list(
+        Kpi.objects.filter(scorecard__organization=organization)
+        .select_related("scorecard")
+        .order_by("scorecard__name", "name", "id")
+    )
+    perspectives = list(
+        Perspective.objects.filter(scorecard__organization=organization)
+        .select_related("scorecard")
+        .order_by("scorecard__name", "position", "id")
+    )
+    return {"scorecards": scorecards, "kpis": kpis, "perspectives": perspectives}

@@ -1,0 +1,121 @@
+"""A briefing deck as PowerPoint (python-pptx): a cover, the contents, and for each
+scorecard a summary slide with a native bar chart of its perspectives' scores and one slide
+per perspective with its objectives and KPIs (value, target, score, status), the same
+formatted numbers as the PDF and the scorecard page.
+
+Pure rendering of :class:`scorecard.reports.data.ReportData`: no queries.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Inches, Pt
+
+from scorecard.reports.data import PerspectiveBlock, ReportData
+
+from ..numbers import format_number, pct, status_label
+from .common import period_text
+
+#: The table's columns on a perspective slide.
+COLUMNS = ["Objective / KPI", "Value", "Target", "Score", "Status"]
+
+
+def _title_only(deck: Any, title: str) -> Any:
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # "Title Only"
+    slide.shapes.title.text = title
+    return slide
+
+
+def _text(slide: Any, lines: list[str], top: float = 1.5) -> None:
+    box = slide.shapes.add_textbox(Inches(0.6), Inches(top), Inches(8.8), Inches(5))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(16)
+
+
+def _rows(block: PerspectiveBlock) -> list[list[str]]:
+    rows = []
+    for o in block.objectives:
+        result = o.row.result
+        rows.append([o.row.objective.name, "", "", pct(result.score), status_label(result.status)])
+        for k in o.kpis:
+            r, unit = k.row.result, k.kpi.unit
+            rows.append(
+                [
+                    "   " + k.kpi.name,
+                    format_number(r.value, unit),
+                    format_number(r.target, unit),
+                    pct(r.performance),
+                    status_label(r.status),
+                ]
+            )
+    return rows
+
+
+def _table(slide: Any, rows: list[list[str]]) -> None:
+    height = Inches(0.3) * (len(rows) + 1)
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(COLUMNS), Inches(0.4), Inches(1.4), Inches(9.2), height
+    )
+    table = shape.table
+    table.columns[0].width = Inches(4.4)
+    for c in range(1, len(COLUMNS)):
+        table.columns[c].width = Inches(1.2)
+    for c, name in enumerate(COLUMNS):
+        table.cell(0, c).text = name
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = value
+            cell.text_frame.paragraphs[0].font.size = Pt(10)
+
+
+def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> bytes:
+    """The deck of one or more scorecard reports, as .pptx bytes."""
+    deck = Presentation()
+    cover = deck.slides.add_slide(deck.slide_layouts[0])
+    cover.shapes.title.text = title
+    first = reports[0] if reports else None
+    cover.placeholders[1].text = (
+        f"{first.scorecard.organization.name} · as of {first.as_of:%-d %b %Y}" if first else ""
+    )
+    contents = _title_only(deck, "Contents")
+    _text(contents, [f"{r.scorecard.name} — {period_text(r)}" for r in reports])
+    for report in reports:
+        page = report.page
+        slide = _title_only(deck, f"{report.scorecard.name}: {pct(page.result.score)}")
+        _text(
+            slide,
+            [
+                f"{period_text(report)} · {status_label(page.result.status)}",
+                report.known_text,
+            ],
+            top=1.3,
+        )
+        chart = CategoryChartData()
+        chart.categories = [p.row.perspective.name for p in report.perspectives]
+        chart.add_series(
+            "Score (%)",
+            [round((p.row.result.score or 0) * 100, 1) for p in report.perspectives],
+        )
+        slide.shapes.add_chart(
+            XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.8), Inches(2.4), Inches(8.4), Inches(4.6), chart
+        )
+        for block in report.perspectives:
+            part = _title_only(
+                deck,
+                f"{report.scorecard.name} · {block.row.perspective.name}: "
+                f"{pct(block.row.result.score)}",
+            )
+            _table(part, _rows(block))
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
