@@ -68,8 +68,14 @@ def test_set_up_names_in_any_script_get_a_usable_short_name() -> None:
     admin = UserFactory()
     first = organization_setup(name="增长公司", admin=admin)
     second = organization_setup(name="增长公司", admin=admin)
-    assert first.organization.slug == "org" and second.organization.slug == "org-2"
+    # Transliterated like every other short name (scorecard.naming); a name with nothing
+    # usable falls back to "org".
+    assert first.organization.slug == "zeng-zhang-gong-si"
+    assert second.organization.slug == "zeng-zhang-gong-si-2"
     assert first.scorecard.name == "增长公司 scorecard"
+    emoji = organization_setup(name="🙂🙂", admin=admin)
+    assert emoji.organization.slug and emoji.organization.slug.isascii()
+    assert organization_setup(name="!!!", admin=admin).organization.slug == "org"
 
 
 def test_set_up_refuses_an_empty_name_and_saves_nothing() -> None:
