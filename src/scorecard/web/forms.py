@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.text import slugify
 
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import (
@@ -26,7 +27,6 @@ from scorecard.kpis.models import (
     UnitRollup,
 )
 from scorecard.limits import TEXT_MAX
-from scorecard.naming import slug_from
 from scorecard.organizations.models import Organization, Role, Unit
 from scorecard.presentation.numbers import plain_number
 from scorecard.strategy.models import Objective, Perspective, Scorecard
@@ -410,7 +410,9 @@ KPI_CODE_MAX = 80
 
 def kpi_code_from_name(name: str, taken: set[str]) -> str:
     """A KPI code from its name: ``Orders on time (%)`` → ``orders_on_time``; unique."""
-    base = slug_from(name, max_length=60).replace("-", "_").strip("_") or "kpi"
+    # The name as written in ASCII (a sign such as € is left out, not spelt); a name with
+    # nothing left, e.g. in another script, gets "kpi".
+    base = slugify(name).replace("-", "_")[:60].strip("_") or "kpi"
     if not base[0].isalpha():
         base = "kpi_" + base
     code, n = base, 2
