@@ -38,6 +38,12 @@ def run_worker() -> None:
         call_command("worker", batch=True, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receivers(settings: Any) -> None:
+    """The test receivers listen on loopback, which webhooks refuse unless allowed."""
+    settings.SCORECARD_WEBHOOK_ALLOW_HOSTS = ["127.0.0.0/8"]
+
+
 @pytest.fixture
 def receiver() -> Any:
     server = Receiver()

@@ -91,6 +91,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
         SCORECARD_SWEEP_SECONDS="1",
         SCORECARD_REMINDERS_EVERY_DAYS="0",
         WEBHOOKS_DELIVER_AT_ONCE="1",
+        # The test receiver listens on loopback, which webhooks refuse unless allowed.
+        SCORECARD_WEBHOOK_ALLOW_HOSTS="127.0.0.0/8",
         DJANGO_SETTINGS_MODULE="scorecard.settings",
     )
     env.pop("SCORECARD_TODAY", None)
