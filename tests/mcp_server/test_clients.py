@@ -8,6 +8,7 @@ subprocesses against it, as an assistant's client would start them (docs/mcp.md)
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.cookiejar
 import os
 import re
@@ -27,6 +28,14 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+
+
+def _run(coroutine: Any) -> Any:
+    """Run the client in a thread of its own: a browser test in the same worker may leave
+    an event loop running in this one, where asyncio.run() refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 SCORECARD = str(Path(sys.executable).with_name("scorecard"))
 
@@ -140,7 +149,7 @@ def test_stdio_lists_red_kpis_and_records_a_value_that_the_page_shows(demo: Demo
             return names, red, explained, recorded
 
     before = scorecard_page(demo)
-    names, red, explained, recorded = asyncio.run(session())
+    names, red, explained, recorded = _run(session())
     assert names == {
         "list_scorecards",
         "read_scores",
@@ -163,7 +172,7 @@ def test_stdio_lists_red_kpis_and_records_a_value_that_the_page_shows(demo: Demo
 
 
 def test_http_viewer_reads_but_is_refused_the_write(demo: Demo) -> None:
-    listed, scores, refused = asyncio.run(
+    listed, scores, refused = _run(
         _http_calls(
             demo,
             demo.tokens["viewer"],
@@ -184,7 +193,7 @@ def test_http_viewer_reads_but_is_refused_the_write(demo: Demo) -> None:
 
 
 def test_http_admin_records_and_anonymous_or_bad_tokens_are_refused(demo: Demo) -> None:
-    [attention, bad_view] = asyncio.run(
+    [attention, bad_view] = _run(
         _http_calls(
             demo,
             demo.tokens["admin"],
@@ -194,7 +203,7 @@ def test_http_admin_records_and_anonymous_or_bad_tokens_are_refused(demo: Demo) 
     assert any(row["red"] for row in attention.structured_content["result"])
     assert bad_view.is_error and "view: “week” is not a window" in _text(bad_view)
     for token in [None, "sct_nothing_here"]:
-        [answer] = asyncio.run(_http_calls(demo, token, [("list_scorecards", {})]))
+        [answer] = _run(_http_calls(demo, token, [("list_scorecards", {})]))
         assert answer.is_error and "Not authenticated" in _text(answer)
 
 

@@ -15,6 +15,7 @@ Expectations per persona, in the order of ROLES:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -616,7 +617,11 @@ MCP: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
 
 
 def test_every_mcp_tool_has_a_rule() -> None:
-    listed = {tool.name for tool in asyncio.run(build_server().list_tools())}
+    # In a thread of its own: a browser test in the same worker may leave an event loop
+    # running in this one, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        tools = pool.submit(asyncio.run, build_server().list_tools()).result()
+    listed = {tool.name for tool in tools}
     assert listed == set(MCP), (
         f"tools without a rule: {listed - set(MCP)}; stale: {set(MCP) - listed}"
     )

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import enum
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -27,10 +28,28 @@ from ..common import PageParams, get_or_404, page_schema, paginate
 router = Router(tags=["involvement"])
 
 
+def _named(name: str, choices: Any) -> Any:
+    """The model's choices as an enum with a name of its own in the OpenAPI document: the
+    models' short names (Kind, State) would clash with other routers' (perspectives, tasks)."""
+    return enum.Enum(name, {choice.name: choice.value for choice in choices}, type=str)
+
+
+if TYPE_CHECKING:
+    ProposalKind = Proposal.Kind
+    ProposalState = Proposal.State
+    PulseFigure = Pulse.Figure
+    ShareWhat = ShareLink.What
+else:
+    ProposalKind = _named("ProposalKind", Proposal.Kind)
+    ProposalState = _named("ProposalState", Proposal.State)
+    PulseFigure = _named("PulseFigure", Pulse.Figure)
+    ShareWhat = _named("ShareWhat", ShareLink.What)
+
+
 class ProposalOut(Schema):
     id: int
     scorecard: int
-    kind: Proposal.Kind
+    kind: ProposalKind
     perspective: int | None
     objective: int | None
     kpi: int | None
@@ -42,7 +61,7 @@ class ProposalOut(Schema):
     author: int | None
     author_name: str
     created_at: dt.datetime
-    state: Proposal.State
+    state: ProposalState
     decided_by: int | None
     decided_at: dt.datetime | None
     decision_reason: str
@@ -80,7 +99,7 @@ class ProposalOut(Schema):
 
 class ProposalIn(Schema):
     scorecard: int
-    kind: Proposal.Kind
+    kind: ProposalKind
     reason: str
     name: str = ""
     description: str = ""
@@ -98,7 +117,7 @@ class DecisionIn(Schema):
 
 class ProposalFilter(PageParams):
     scorecard: int | None = None
-    state: Proposal.State | None = None
+    state: ProposalState | None = None
 
 
 ProposalPage = page_schema(ProposalOut, "ProposalPage")
@@ -111,7 +130,7 @@ def proposal_list(request: HttpRequest, filters: Query[ProposalFilter]) -> dict[
     if filters.scorecard is not None:
         items = items.filter(scorecard_id=filters.scorecard)
     if filters.state:
-        items = items.filter(state=filters.state)
+        items = items.filter(state=getattr(filters.state, "value", filters.state))
     return paginate(items.order_by("-created_at", "-id"), filters.limit, filters.offset)
 
 
@@ -140,7 +159,7 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> Status[Proposa
     proposal = proposal_services.proposal_create(
         scorecard=scorecard,
         author=access.user,
-        kind=payload.kind,
+        kind=Proposal.Kind(getattr(payload.kind, "value", payload.kind)),
         reason=payload.reason,
         name=payload.name,
         description=payload.description,
@@ -198,7 +217,7 @@ class PulseOut(Schema):
     closes_on: dt.date
     anonymous: bool
     kpi: int | None
-    kpi_figure: Pulse.Figure
+    kpi_figure: PulseFigure
     sent_at: dt.datetime | None
 
     @staticmethod
@@ -266,7 +285,7 @@ def pulse_results(request: HttpRequest, pulse_id: int) -> dict[str, Any]:
 class ShareLinkOut(Schema):
     id: int
     scorecard: int
-    what: ShareLink.What
+    what: ShareWhat
     label: str
     expires_on: dt.date
     frozen_on: dt.date | None
