@@ -117,9 +117,11 @@ def test_the_adoption_page_for_a_frozen_clock(page: Any) -> None:
     page.get_by_label("Perspective").select_option(label="Customer")
     page.get_by_label("Why?").fill("They know us already.")
     page.get_by_role("button", name="Send the proposal").click()
+    page.wait_for_load_state()  # the proposal is saved before the next user signs in
 
     switch_user(page, "strategy")
     page.goto("/o/northwind/adoption/")
+    page.wait_for_selector("#adoption-units tr[data-unit]")
     screenshot(page, "adoption")
 
     def row(unit: str) -> list[str]:
