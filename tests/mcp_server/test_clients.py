@@ -105,6 +105,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 def stdio(demo: Demo, token: str) -> Client:
     env = {"DATABASE_URL": demo.env["DATABASE_URL"], "SCORECARD_API_TOKEN": token}
+    if "PYTHONPATH" in os.environ:  # where the code under test is, when it is not installed
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return Client(StdioServerParameters(command=SCORECARD, args=["mcp"], env=env))
 
 
