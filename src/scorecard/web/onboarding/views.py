@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,7 +56,13 @@ class SignInView(sso_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        if setup_needed():
+        try:
+            needed = setup_needed()
+        except DatabaseError:
+            # The sign-in form shows even while the database is away (signing in then
+            # answers the 503 page); only the set-up notice needs the database.
+            needed = False
+        if needed:
             announce_setup_link()
             context["setup_needed"] = True
         return context
