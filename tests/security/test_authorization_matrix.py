@@ -230,6 +230,7 @@ WEB: dict[str, Rule] = {
     "widget_remove": Rule("POST", EDIT, pk="dashboard"),
     "widget_move": Rule("POST", EDIT, pk="dashboard"),
     "briefing_deck": Rule("GET", READ),
+    "briefing_book": Rule("GET", READ),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")

@@ -8,6 +8,7 @@ D = "o/<slug:org_slug>/dashboards/"
 
 urlpatterns = [
     path("o/<slug:org_slug>/briefing.pptx", briefing.briefing_deck, name="briefing_deck"),
+    path("o/<slug:org_slug>/briefing.pdf", briefing.briefing_book, name="briefing_book"),
     path(D, views.dashboard_list, name="dashboard_list"),
     path(D + "<int:pk>/", views.dashboard_detail, name="dashboard_detail"),
     path(D + "<int:pk>/settings/", views.dashboard_settings, name="dashboard_settings"),

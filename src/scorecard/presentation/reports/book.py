@@ -1,0 +1,76 @@
+"""The briefing book as PDF: several scorecard reports (the PDF report of each, reused as it
+is) behind one cover page with the contents, numbered through as one book.
+
+Each report is laid out by WeasyPrint in turn, its page counter starting where the previous
+one ended, so the page numbers in the footers, in each report's own contents and in the
+book's contents are the book's.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from django.utils import timezone
+from weasyprint import HTML
+
+from scorecard.reports.data import ReportData
+
+from .common import period_text
+from .pdf import OfflineFetcher, report_html
+
+CONTENTS_CSS = """
+@page { size: A4; margin: 20mm;
+  @bottom-right { content: "Page " counter(page); font: 7.5pt sans-serif; color: #667380; } }
+body { font: 10.5pt "Liberation Sans", "DejaVu Sans", Arial, sans-serif; color: #1f2933; }
+h1 { font-size: 22pt; margin: 0 0 4mm; }
+table { width: 100%; border-collapse: collapse; margin-top: 8mm; }
+td { padding: 2mm 0; border-bottom: 0.3pt solid #c8d0d8; }
+td.page { text-align: right; width: 20mm; }
+"""
+
+
+def _numbered(html: str, first_page: int) -> str:
+    """The report's HTML with its page counter starting at ``first_page`` and the footer
+    saying the book's page (its own cover page carries no footer, as in the report)."""
+    css = (
+        f"<style>@page :first {{ counter-reset: page {first_page}; }}"
+        '@page { @bottom-right { content: "Page " counter(page); } }</style>'
+    )
+    return html.replace("</head>", css + "</head>", 1)
+
+
+def book_pdf(reports: list[ReportData], *, title: str) -> bytes:
+    """The book of ``reports`` (in that order) as PDF bytes; page 1 is the contents."""
+    fetcher = OfflineFetcher()
+    documents, starts, page = [], [], 2
+    for report in reports:
+        document = HTML(
+            string=_numbered(report_html(report), page), url_fetcher=fetcher, base_url=None
+        ).render()
+        documents.append(document)
+        starts.append(page)
+        page += len(document.pages)
+    first = reports[0] if reports else None
+    made = timezone.localtime(first.generated_at) if first else None
+    rows = "".join(
+        f"<tr><td>{escape(r.scorecard.name)} <span>— {escape(period_text(r))}</span></td>"
+        f'<td class="page">page {start}</td></tr>'
+        for r, start in zip(reports, starts, strict=True)
+    )
+    subtitle = (
+        f"{escape(first.scorecard.organization.name)} · as of {first.as_of:%-d %b %Y} · "
+        f"{escape(first.known_text)} · made {made:%-d %b %Y, %H:%M}"
+        if first and made
+        else ""
+    )
+    contents = HTML(
+        string=(
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
+            f"<style>{CONTENTS_CSS}</style></head><body><h1>{escape(title)}</h1>"
+            f"<p>{subtitle}</p><h2>Contents</h2><table>{rows}</table></body></html>"
+        ),
+        url_fetcher=fetcher,
+        base_url=None,
+    ).render()
+    pages = [*contents.pages[:1], *(p for d in documents for p in d.pages)]
+    return bytes(contents.copy(pages).write_pdf())
