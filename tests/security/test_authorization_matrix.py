@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard.accounts.services import invitation_create
+from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
@@ -177,6 +178,10 @@ WEB: dict[str, Rule] = {
     "risk_new": Rule("GET", EDIT),
     "risk_edit": Rule("GET", EDIT, pk="risk"),
     "risk_delete": Rule("POST", EDIT, pk="risk"),
+    "analysis_board": Rule("GET", READ),
+    "analysis_item_add": Rule("POST", EDIT),
+    "analysis_item_delete": Rule("POST", EDIT, pk="analysis_item"),
+    "analysis_item_objective": Rule("POST", EDIT, pk="analysis_item"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -391,6 +396,9 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
         "invitation": invitation.pk,
+        "analysis_item": item_add(
+            scorecard=world.scorecard, board="swot", category="threat", text="New rival"
+        ).pk,
         "risk": risk_create(
             scorecard=world.scorecard, title="Supplier fails", likelihood=4, impact=4,
             objectives=[one.objective],
@@ -407,6 +415,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "name": "swagger-ui.css",
         "username": "viewer-user",
         "fmt": "csv",
+        "board": "swot",
         "token": "made-up-token",
         "uidb64": "MQ",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],

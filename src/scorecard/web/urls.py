@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("scorecard.web.reports.urls")),
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.risks.urls")),  # the risk register and heat map
+    path("", include("scorecard.web.analysis.urls")),  # SWOT and PESTEL boards
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
 ]
