@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "scorecard.reports",
     "scorecard.planning",
     "scorecard.risks",
+    "scorecard.analysis",
     "scorecard.presentation",
     "scorecard.web",
     "scorecard.commands",

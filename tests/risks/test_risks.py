@@ -126,6 +126,8 @@ def test_health_check_flags_a_high_risk_with_no_mitigation(
     found = [f for f in report.findings if f.code == "risk.high_no_mitigation"]
     assert [f.name for f in found] == ["Key supplier fails"]
     assert "4 × impact 4 = 16" in found[0].message and "no initiative" in found[0].message
+    page = world.client_for("editor").get("/o/northwind/s/company/health/").content.decode()
+    assert "Key supplier fails" in page and "Open the risk register" in page
     risk_update(risk=high, initiatives=[things["initiative"]])
     report = scorecard_health(scorecard=world.scorecard, today=dt.date(2026, 12, 1))
     assert not [f for f in report.findings if f.code == "risk.high_no_mitigation"]

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard import clock
 from scorecard.accounts.services import invitation_create
+from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.dashboards.services import dashboard_create, widget_add
 from scorecard.imports.services import job_create
@@ -231,6 +232,10 @@ WEB: dict[str, Rule] = {
     "widget_move": Rule("POST", EDIT, pk="dashboard"),
     "briefing_deck": Rule("GET", READ),
     "briefing_book": Rule("GET", READ),
+    "analysis_board": Rule("GET", READ),
+    "analysis_item_add": Rule("POST", EDIT),
+    "analysis_item_delete": Rule("POST", EDIT, pk="analysis_item"),
+    "analysis_item_objective": Rule("POST", EDIT, pk="analysis_item"),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -492,6 +497,9 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "pulse": pulse.pk,
         "share": share.pk,
         "report": report.pk,
+        "analysis_item": item_add(
+            scorecard=world.scorecard, board="swot", category="threat", text="New rival"
+        ).pk,
         "risk": risk_create(
             scorecard=world.scorecard, title="Supplier fails", likelihood=4, impact=4,
             objectives=[one.objective],
@@ -510,6 +518,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "name": "swagger-ui.css",
         "username": "viewer-user",
         "fmt": "csv",
+        "board": "swot",
         "uidb64": "MQ",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("scorecard.web.system.urls")),  # site admins: background tasks
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.risks.urls")),  # the risk register and heat map
+    path("", include("scorecard.web.analysis.urls")),  # SWOT and PESTEL boards
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
     path("", include("scorecard.web.proposals.urls")),  # proposals from any member
     path("", include("scorecard.web.pulses.urls")),  # the magic question

@@ -115,6 +115,8 @@ def fix_for(finding: Finding, scorecard: Scorecard, *, can_edit: bool, can_recor
         if can_edit:
             if finding.code == "scorecard.no_map":
                 fix_url, label = reverse("strategy_map", args=args), "Open the strategy map"
+            elif finding.code.startswith("risk."):
+                fix_url, label = reverse("risk_list", args=args), "Open the risk register"
             else:
                 fix_url, label = reverse("perspective_list", args=args), "Change the weights"
     return Fix(finding, SUBJECT_LABELS[finding.subject], open_url, fix_url, label)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scorecard.analysis.selectors import items_of_objective
 from scorecard.kpis.models import Measurement
 from scorecard.organizations.models import Membership
 from scorecard.reviews.services import usage_record_view
@@ -278,6 +279,7 @@ def _objective_response(
         "web/manage/objective.html",
         {**_context(scorecard, membership), "page": page, "link_form": link_form,
          "param_errors": problems, "risks": risks_for_objective(objective=page.objective),
+         "origins": items_of_objective(objective=page.objective),
          "smart": objective_smart(objective=page.objective, scorecard=scorecard,
                                   membership=membership),
          "comments_panel": panels.comments_panel(scorecard, membership, page.objective),

@@ -1,0 +1,1 @@
+"""SWOT and PESTEL boards of a scorecard, whose items can become objectives (docs/risks.md)."""

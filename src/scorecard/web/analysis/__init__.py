@@ -1,0 +1,1 @@
+"""SWOT and PESTEL boards: the board pages and their forms (docs/risks.md)."""
