@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
     path("", include("scorecard.web.help.urls")),  # the glossary
+    path("", include("scorecard.web.search.urls")),  # the header's search box
 ]

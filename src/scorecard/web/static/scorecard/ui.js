@@ -7,3 +7,16 @@ document.addEventListener("DOMContentLoaded", function () {
     button.setAttribute("aria-expanded", open ? "false" : "true");
   });
 });
+
+// "/" anywhere outside a field jumps to the header's search box.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  var target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  var box = document.getElementById("header-search");
+  if (!box) return;
+  event.preventDefault();
+  var menu = document.querySelector(".menubtn");
+  if (menu && getComputedStyle(menu).display !== "none") menu.setAttribute("aria-expanded", "true");
+  box.focus();
+});
