@@ -85,9 +85,7 @@ def test_kpi_page_leads_with_the_number_and_the_entry_form(tab: Any) -> None:
     assert tab.locator("section.danger").get_by_role("link", name="Delete this KPI…").count() == 1
     # A term explains itself on keyboard focus.
     tab.locator(".summary .term abbr").first.focus()
-    tip = tab.evaluate(
-        "() => getComputedStyle(document.activeElement, '::after').content"
-    )
+    tip = tab.evaluate("() => getComputedStyle(document.activeElement, '::after').content")
     assert "should reach" in tip
     _shot(tab, "everyday-kpi-top-desktop")
 

@@ -30,7 +30,8 @@ def items(world):
     KpiFactory(objective=objective, code="otd", name="On-time delivery rate")
     InitiativeFactory(scorecard=world.scorecard, name="Delivery tracking")
     UnitFactory(organization=world.organization, name="Delivery team", slug="delivery")
-    rival_unit = UnitFactory(organization=world.other_organization, name="Rival delivery", slug="rd")
+    rival = world.other_organization
+    rival_unit = UnitFactory(organization=rival, name="Rival delivery", slug="rd")
     rival_card = ScorecardFactory(organization=world.other_organization, unit=rival_unit,
                                   name="Rival", slug="rival")  # fmt: skip
     rival_perspective = PerspectiveFactory(scorecard=rival_card, name="Customer")
