@@ -20,3 +20,12 @@ document.addEventListener("keydown", function (event) {
   if (menu && getComputedStyle(menu).display !== "none") menu.setAttribute("aria-expanded", "true");
   box.focus();
 });
+
+// A link to a folded section (#forecast, #planning, #benchmarks) opens it.
+function openTarget() {
+  var id = decodeURIComponent(location.hash.slice(1));
+  var target = id && document.getElementById(id);
+  if (target && target.tagName === "DETAILS") target.open = true;
+}
+window.addEventListener("hashchange", openTarget);
+document.addEventListener("DOMContentLoaded", openTarget);
