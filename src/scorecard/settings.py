@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "scorecard.imports",
     "scorecard.accounts",
     "scorecard.onboarding",
+    "scorecard.proposals",
+    "scorecard.pulses",
+    "scorecard.sharing",
 ]
 
 MIDDLEWARE = [
@@ -209,13 +212,13 @@ AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy the client address is in X-Forwarded-For (see docs/deploy.md).
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("SCORECARD_BEHIND_PROXY", False)
-    else ["REMOTE_ADDR"]
-)
+# The locked-out page says how long is left (scorecard.web.signin).
+AXES_LOCKOUT_CALLABLE = "scorecard.web.signin.lockout_response"
+# Behind a reverse proxy the client address is the proxy's entry in X-Forwarded-For
+# (counted from the right, SCORECARD_PROXY_COUNT proxies deep; see docs/deploy.md).
+SCORECARD_BEHIND_PROXY = env_bool("SCORECARD_BEHIND_PROXY", False)
+SCORECARD_PROXY_COUNT = env_int("SCORECARD_PROXY_COUNT", 1)
+AXES_CLIENT_IP_CALLABLE = "scorecard.web.signin.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -250,6 +253,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 # Largest CSV/XLSX file of values accepted by the web import (the CLI has no limit).
 SCORECARD_IMPORT_MAX_BYTES = env_int("SCORECARD_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Bombs and giants are refused before they are parsed (imports/tabular.py): what an
+# XLSX file may unpack to, how much tighter than its packed size, rows and columns.
+SCORECARD_IMPORT_MAX_UNPACKED_BYTES = env_int("SCORECARD_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024**2)
+SCORECARD_IMPORT_MAX_RATIO = env_int("SCORECARD_IMPORT_MAX_RATIO", 100)
+SCORECARD_IMPORT_MAX_ROWS = env_int("SCORECARD_IMPORT_MAX_ROWS", 1_000_000)
+SCORECARD_IMPORT_MAX_COLUMNS = env_int("SCORECARD_IMPORT_MAX_COLUMNS", 100)
 # Imported values further than this many scale spans beyond a KPI's scale are refused
 # as likely typos (0 turns the check off).
 SCORECARD_IMPORT_RANGE_FACTOR = env_int("SCORECARD_IMPORT_RANGE_FACTOR", 10)
@@ -285,13 +294,17 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("SCORECARD_BEHIND_PROXY", False):
+if SCORECARD_BEHIND_PROXY:
     # The proxy terminates TLS and says so in this header; only trust it behind one.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Webhooks: make the first delivery attempt right after a change is committed (in a
 # background thread). Off means every delivery waits for `scorecard deliver_webhooks`.
 WEBHOOKS_DELIVER_AT_ONCE = env_bool("WEBHOOKS_DELIVER_AT_ONCE", True)
+# Webhooks call only addresses on the internet (webhooks/egress.py); these host names
+# and networks (CIDR, e.g. 10.20.0.0/16) may be called even so: receivers inside a
+# company network.
+SCORECARD_WEBHOOK_ALLOW_HOSTS = env_list("SCORECARD_WEBHOOK_ALLOW_HOSTS", "")
 
 # The one clock (see scorecard/clock.py): set to an ISO date to freeze "today",
 # e.g. for a reproducible demo or screenshots.

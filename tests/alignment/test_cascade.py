@@ -186,7 +186,7 @@ def test_clear_errors_and_nothing_half_made(company: Company) -> None:
                  "(“Sales 2027”). Choose another name or short name."]
     }  # fmt: skip
     assert "Sales already has" in _refused(company, unit=company.team, slug="sales-2027")["slug"][0]
-    assert "short name with letters" in _refused(company, name="!!!")["slug"][0]
+    assert "may contain only letters" in _refused(company, slug="bad slug")["slug"][0]
 
 
 def test_alignments_only_point_up_the_cascade(company: Company) -> None:

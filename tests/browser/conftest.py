@@ -84,7 +84,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
         timezone_id="UTC",
     )
     tab = context.new_page()
-    tab.set_default_timeout(15000)
+    # Generous: a busy CI machine (PDFs, imports, two test workers) can take seconds a page.
+    tab.set_default_timeout(60000)
     yield tab
     context.close()
 

@@ -20,6 +20,8 @@ from tests.factories import (
 
 TODAY = "2026-11-23"
 ORG, SC = "northwind", "company"
+#: When the card's KPIs were created: long before the checks look at them.
+CREATED = dt.datetime(2025, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -56,10 +58,12 @@ def build_card(world: Any) -> Card:
     revenue = KpiFactory(
         objective=grow, code="revenue", name="Revenue", owner=world.contributor,
         updater=world.contributor, data_source="ERP", description="Invoiced.",
+        created_at=CREATED,
     )  # fmt: skip
     dso = KpiFactory(
         objective=cash, code="dso", name="Days sales outstanding", updater=world.contributor,
         optimization="minimize", minimum=30.0, maximum=90.0, target=45.0, unit="days",
+        created_at=CREATED,
     )  # fmt: skip
     for month in range(1, 11):
         MeasurementFactory(kpi=revenue, period_start=dt.date(2026, month, 1), value=80.0)

@@ -230,6 +230,33 @@ def test_unused_kpis_are_suggested_for_review_once_views_are_on_record(
     assert unused == {"dso"}
 
 
+def test_a_kpi_created_today_is_not_unused(card: Card, settings: Any) -> None:
+    """The usage window of a KPI starts no earlier than its creation (issue 13)."""
+    from scorecard.health.checks import scorecard_health
+
+    settings.SCORECARD_TODAY = "2026-08-01"
+    card.world.client_for("viewer").get(reverse("kpi_detail", args=[ORG, SC, "revenue"]))
+    settings.SCORECARD_TODAY = "2026-11-23"
+    fresh = KpiFactory(objective=card.cash, code="fresh", name="Fresh", unit="€")
+    assert fresh.created_at.date() == dt.date(2026, 11, 23)
+    report = scorecard_health(scorecard=card.world.scorecard, today=dt.date(2026, 11, 23))
+    unused = {f.key for f in report.findings if f.code == "kpi.unused"}
+    assert unused == {"dso"}
+
+
+def test_a_percentage_summed_over_time_is_flagged(card: Card) -> None:
+    from scorecard.health.checks import scorecard_health
+
+    KpiFactory(
+        objective=card.cash, code="share", name="Share", unit="%", minimum=0, target=50,
+        time_aggregation="sum",
+    )  # fmt: skip
+    report = scorecard_health(scorecard=card.world.scorecard, today=dt.date(2026, 11, 23))
+    found = [f for f in report.findings if f.code == "kpi.sums_non_additive"]
+    assert [f.key for f in found] == ["share"]
+    assert "adds its values up over time although its unit (%)" in found[0].message
+
+
 def test_kpi_page_query_budget_grows_by_one_at_most(card: Card) -> None:
     """The view is recorded with one INSERT that ignores duplicates."""
     client = card.world.client_for("editor")

@@ -344,3 +344,36 @@ def test_the_pairs_met_are_remembered_in_a_bitmap_per_kpi() -> None:
     assert seen.add(1, dt.date(1898, 12, 31)) is False  # outside the bitmap: still exact
     assert seen.add(1, dt.date(1898, 12, 31)) is True
     assert {len(b) for b in seen.bits.values()} == {13_743}  # bytes per KPI, whatever the rows
+
+
+# --- the write lock is held only for the writes (issue 19, item 3) --------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_file_is_read_before_the_write_transaction_begins(
+    card: Card, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    rows = [["sales", f"2026-{month:02d}", month, ""] for month in range(1, 13)]
+    path = (write_csv if fmt == "csv" else write_xlsx)(tmp_path / f"values.{fmt}", rows)
+    depth_reading: list[int] = []
+    depth_writing: list[int] = []
+    iter_rows, bulk = services.tabular.iter_rows, services.measurement_bulk_record
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        for row in iter_rows(*args, **kwargs):
+            depth_reading.append(len(connection.atomic_blocks))
+            yield row
+
+    def writing(**kwargs: Any) -> Any:
+        depth_writing.append(len(connection.atomic_blocks))
+        return bulk(**kwargs)
+
+    monkeypatch.setattr(services.tabular, "iter_rows", reading)
+    monkeypatch.setattr(services, "measurement_bulk_record", writing)
+    result = run(card, path, fmt, batch_size=5)
+    assert (result.created, len(depth_writing)) == (12, 3)
+    # Every row was read outside the transaction the writes run in.
+    assert max(depth_reading) < min(depth_writing)
+    assert Measurement.objects.filter(kpi=card.sales).count() == 12

@@ -20,6 +20,7 @@ from tests.factories import KpiFactory, MeasurementFactory
         (km.Aggregation, et.Aggregation),
         (km.Indicator, et.Indicator),
         (km.FormulaMode, et.FormulaMode),
+        (km.TargetAggregation, et.TargetAggregation),
     ],
 )
 def test_model_choices_match_engine(model_choices, engine_enum) -> None:

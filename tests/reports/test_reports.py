@@ -105,7 +105,7 @@ def test_pdf_report_shows_what_the_scorecard_page_shows(demo: Scorecard, tmp_pat
         'attachment; filename="northwind-company-2026-10-31.pdf"'
     )
     print(f"PDF report of the demo company: {elapsed:.1f} s, {len(response.content)} bytes")
-    assert elapsed < 60, f"the PDF took {elapsed:.1f} s"
+    # Speed is measured by make bench, not asserted here (a busy machine is not a slow PDF).
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.content)
 

@@ -23,13 +23,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from scorecard import clock
 from scorecard.accounts.services import invitation_create
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
+from scorecard.proposals.services import proposal_create
+from scorecard.pulses.services import pulse_schedule
 from scorecard.reviews.services import comment_add
+from scorecard.sharing.services import share_create
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -168,6 +172,24 @@ WEB: dict[str, Rule] = {
     "values_import_columns": Rule("GET", UPLOADER, pk="import"),
     "values_import_run": Rule("POST", UPLOADER, pk="import"),
     "values_import_discard": Rule("POST", UPLOADER, pk="import"),
+    # Involvement (docs/involvement.md): any member proposes, editors decide.
+    "proposal_list": Rule("GET", READ),
+    "proposal_new": Rule("GET", READ),
+    "proposal_panel": Rule("GET", READ),
+    "proposal_decide": Rule("POST", EDIT, pk="proposal"),
+    "my_proposals": Rule("GET", READ),
+    # The pulse asks every member; its results are for admins and managers (editors).
+    "pulse_list": Rule("GET", READ),
+    "pulse_new": Rule("GET", ADMIN),
+    "pulse_results": Rule("GET", EDIT, pk="pulse"),
+    "pulse_answer": Rule("GET", READ, pk="pulse"),
+    "pulse_record": Rule("POST", ADMIN, pk="pulse"),
+    "adoption": Rule("GET", EDIT),
+    "share_list": Rule("GET", EDIT),
+    "share_detail": Rule("GET", EDIT, pk="share"),
+    "share_revoke": Rule("POST", EDIT, pk="share"),
+    # The public page of a share link: the token is the key, whoever holds it.
+    "shared": Rule("GET", PUBLIC),
 }
 
 API_READ = ("ok", "ok", "ok", "ok", "404", "login")
@@ -206,6 +228,14 @@ def _bodies(one: Stuff) -> dict[str, Any]:
         "measurement_bulk": [{"kpi": one.kpi.pk, "period_start": "2026-03-01", "value": 62}],
         "initiative_create": {"scorecard": one.perspective.scorecard_id, "name": "Call back"},
         "task_create": {"initiative": one.initiative.pk, "name": "Draft the script"},
+        "proposal_create": {
+            "scorecard": one.perspective.scorecard_id,
+            "kind": "new_objective",
+            "name": "Listen",
+            "perspective": one.perspective.pk,
+            "reason": "Because.",
+        },
+        "proposal_decide": {"decision": "decline", "reason": "Not now."},
     }
 
 
@@ -260,6 +290,14 @@ API: dict[str, tuple[str, ...]] = {
     "task_get": API_READ,
     "task_update": API_CONTRIBUTE,
     "task_delete": API_EDIT,
+    "proposal_list": API_LIST,
+    "proposal_get": API_READ,
+    "proposal_create": ("ok", "ok", "ok", "ok", "404", "login"),  # any member proposes
+    "proposal_decide": API_EDIT,
+    "pulse_list": API_LIST,  # filtered to where the caller manages: empty for the others
+    "pulse_results": API_EDIT,
+    # Editors' links; the outsider is an admin of their own organization (an empty list).
+    "share_link_list": ("ok", "ok", "403", "403", "ok", "login"),
 }
 
 #: Framework URLs that are not ours to rule (the Django admin has its own staff checks).
@@ -319,6 +357,7 @@ class Objects:
 
     stuff: Stuff
     ids: dict[str, int]
+    token: str = ""
 
 
 @pytest.fixture
@@ -353,6 +392,18 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         organization=world.organization, email="new@example.com", role="viewer",
         invited_by=world.admin, send=False,
     ).invitation  # fmt: skip
+    proposal = proposal_create(
+        scorecard=world.scorecard, author=world.viewer, kind="new_objective", name="Listen",
+        perspective=one.perspective, reason="Because.",
+    )  # fmt: skip
+    pulse = pulse_schedule(
+        organization=world.organization, user=world.admin, opens_on=clock.today(),
+        closes_on=clock.today() + dt.timedelta(days=7),
+    )  # fmt: skip
+    share, share_token = share_create(
+        scorecard=world.scorecard, user=world.editor, label="Board",
+        expires_on=clock.today() + dt.timedelta(days=7),
+    )  # fmt: skip
     ids = {
         "token": token.pk,
         "webhook": hook.pk,
@@ -370,8 +421,11 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
         "invitation": invitation.pk,
+        "proposal": proposal.pk,
+        "pulse": pulse.pk,
+        "share": share.pk,
     }
-    return Objects(stuff, ids)
+    return Objects(stuff, ids, share_token)
 
 
 def _fill(route: str, rule: Rule, objects: Objects) -> str:
@@ -382,10 +436,10 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "name": "swagger-ui.css",
         "username": "viewer-user",
         "fmt": "csv",
-        "token": "made-up-token",
         "uidb64": "MQ",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
+        "token": objects.token,
     }
 
     def value(match: re.Match[str]) -> str:
@@ -439,6 +493,8 @@ def _api_path(path: str, objects: Objects) -> str:
         "measurement_id": one.measurement.pk,
         "initiative_id": one.initiative.pk,
         "task_id": one.task.pk,
+        "proposal_id": objects.ids["proposal"],
+        "pulse_id": objects.ids["pulse"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 

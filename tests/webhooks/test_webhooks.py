@@ -68,6 +68,9 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture(autouse=True)
 def _deliver_by_hand(settings: Any) -> None:
     settings.WEBHOOKS_DELIVER_AT_ONCE = False
+    # The test receiver listens on the loopback interface, which webhooks may not call
+    # unless it is allowed (test_egress.py shows the refusals).
+    settings.SCORECARD_WEBHOOK_ALLOW_HOSTS = ["127.0.0.0/8"]
     # The one clock stands at NOW (noon of this day), so deliveries are due exactly then.
     settings.SCORECARD_TODAY = NOW.date().isoformat()
 

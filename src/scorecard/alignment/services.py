@@ -15,11 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from scorecard import clock
 from scorecard.engine.formulas import FormulaError, references
 from scorecard.kpis.models import Kpi, KpiAlignment, Target
+from scorecard.naming import slug_check, slug_for_name
 from scorecard.organizations.models import Unit
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 from scorecard.strategy.services import scorecard_create
@@ -28,7 +28,7 @@ from scorecard.strategy.services import scorecard_create
 #: half, so the parent's own KPIs keep counting for the other half.
 DEFAULT_SHARE = 0.5
 #: KPI fields that stay with the parent: who owns and updates a unit's KPI is the unit's call.
-_KPI_FIELDS_NOT_COPIED = {"id", "scorecard", "objective", "owner", "updater"}
+_KPI_FIELDS_NOT_COPIED = {"id", "scorecard", "objective", "owner", "updater", "created_at"}
 
 
 def share_value(raw: Any, *, label: str = "The share") -> float:
@@ -151,10 +151,7 @@ def _check(
         )
     if not name:
         raise ValidationError({"name": "The new scorecard needs a name."})
-    if not slug:
-        raise ValidationError(
-            {"slug": "Give the scorecard a short name with letters or digits, e.g. sales-2027."}
-        )
+    slug_check(slug, field="slug", label="short name")
     clash = (
         Scorecard.objects.filter(organization_id=parent.organization_id, slug=slug)
         .select_related("unit")
@@ -194,7 +191,11 @@ def scorecard_cascade(
     """
     shares = shares or {}
     name = (name or "").strip() or f"{unit.name} – {parent.name}"
-    slug = slugify((slug or "").strip() or name)[:80]
+    slug = (slug or "").strip() or slug_for_name(
+        name,
+        scope=Scorecard.objects.filter(organization_id=parent.organization_id),
+        prefix="scorecard",
+    )
     _check(parent, unit, objectives, name, slug)
     objectives = list(
         Objective.objects.filter(scorecard=parent, pk__in=[o.pk for o in objectives])
@@ -215,8 +216,8 @@ def scorecard_cascade(
         with_default_perspectives=False,
     )
     card.aggregator, card.missing_policy = parent.aggregator, parent.missing_policy
-    card.score_cap = parent.score_cap
-    card.save(update_fields=["aggregator", "missing_policy", "score_cap"])
+    card.score_cap, card.min_coverage = parent.score_cap, parent.min_coverage
+    card.save(update_fields=["aggregator", "missing_policy", "score_cap", "min_coverage"])
     outcome = CascadeOutcome(scorecard=card)
 
     perspectives = {

@@ -15,6 +15,7 @@ from scorecard import clock
 from scorecard.organizations.access import membership_for
 from scorecard.organizations.models import Organization
 
+from .last_use import token_used
 from .models import TOKEN_MARK, ApiToken
 
 #: last_used_at is written at most this often per token (one UPDATE, not one per request).
@@ -80,6 +81,5 @@ def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
         return None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        token_used(token, now)  # never waits for nor fails on a busy database
     return token

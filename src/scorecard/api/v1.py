@@ -14,6 +14,7 @@ from .access import SessionAuth, TokenAuth
 from .errors import ErrorOut
 from .routers import (
     initiatives,
+    involvement,
     kpis,
     links,
     me,
@@ -101,5 +102,6 @@ for module in (
     initiatives,
     tasks,
     scores,
+    involvement,
 ):
     api.add_router("", module.router)

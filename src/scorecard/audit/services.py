@@ -75,6 +75,18 @@ KINDS: dict[str, ItemKind] = {
             "initiative_id": o.task.initiative_id if o.task_id else None,
         },
     ),
+    # Involvement (proposals, pulses, share links): registered by name, no import needed.
+    "proposals.proposal": ItemKind(
+        "proposal",
+        lambda o: {
+            "scorecard_id": o.scorecard_id,
+            "objective_id": o.objective_id,
+            "kpi_id": o.kpi_id,
+            "initiative_id": o.initiative_id,
+        },
+    ),
+    "pulses.pulse": ItemKind("pulse", lambda o: {}),
+    "sharing.sharelink": ItemKind("share link", lambda o: {"scorecard_id": o.scorecard_id}),
 }
 
 

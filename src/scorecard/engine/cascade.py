@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .evaluate import Contribution, ScorecardInput, ScorecardResult, evaluate_scorecard
 from .formulas import Context, FormulaError, evaluate, parse
-from .types import Aggregation, ConfigError, KpiSpec, View
+from .nature import is_additive
+from .types import ConfigError, KpiSpec, View
 
 # --- score rollup through objective alignments ------------------------------------------
 
@@ -41,10 +42,17 @@ class Alignment:
 
 @dataclass(frozen=True)
 class CascadeResult:
-    """Every scorecard's result, and the alignments that were left out and why."""
+    """Every scorecard's result, and the alignments that were left out and why.
+
+    ``inputs`` holds the input each scorecard was scored with: its own, with the
+    contributions of the units below filled in. Scoring one of them again with
+    :func:`~scorecard.engine.evaluate.evaluate_scorecard` gives the same result, so a
+    what-if can change it and stay comparable with the scorecard page.
+    """
 
     scorecards: dict[str, ScorecardResult]
     errors: tuple[ConfigError, ...]
+    inputs: dict[str, ScorecardInput] = field(default_factory=dict)
 
 
 def _usable(
@@ -137,6 +145,7 @@ def evaluate_cascade(
     kept, errors = _usable(by_key, alignments)
     names = {(c.key, o.key): o.name for c in cards for o in c.objectives}
     results: dict[str, ScorecardResult] = {}
+    inputs: dict[str, ScorecardInput] = {}
     for key in _order([c.key for c in cards], kept):
         card = by_key[key]
         contributions = tuple(
@@ -152,10 +161,13 @@ def evaluate_cascade(
             for a in kept
             if a.parent_scorecard == key
         )
-        results[key] = evaluate_scorecard(
-            replace(card, contributions=card.contributions + contributions), as_of=as_of, view=view
-        )
-    return CascadeResult({c.key: results[c.key] for c in cards}, tuple(errors))
+        inputs[key] = replace(card, contributions=card.contributions + contributions)
+        results[key] = evaluate_scorecard(inputs[key], as_of=as_of, view=view)
+    return CascadeResult(
+        {c.key: results[c.key] for c in cards},
+        tuple(errors),
+        {c.key: inputs[c.key] for c in cards},
+    )
 
 
 # --- value rollup across the unit tree --------------------------------------------------
@@ -174,12 +186,14 @@ class UnitRollup(StrEnum):
 def default_unit_rollup(spec: KpiSpec) -> UnitRollup:
     """The rule a KPI gets when none is chosen.
 
-    A calculated KPI is rebuilt from its rolled-up inputs (its equation), a KPI
-    averaged over time or measured in % is averaged, anything else is summed.
+    A calculated KPI is rebuilt from its rolled-up inputs (its equation); a KPI that
+    does not add up (engine.nature.is_additive: a ratio, a percentage, an index, a
+    score, a level such as a net promoter score, a KPI averaged over time) is
+    averaged; an amount or a count is summed.
     """
     if spec.formula:
         return UnitRollup.EQUATION
-    if spec.aggregation is Aggregation.AVERAGE or spec.unit.strip() == "%":
+    if not is_additive(spec):
         return UnitRollup.AVERAGE
     return UnitRollup.SUM
 

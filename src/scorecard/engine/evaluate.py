@@ -22,6 +22,7 @@ from .types import (
     ERROR,
     NO_DATA,
     NOT_APPLICABLE,
+    NOT_ENOUGH_DATA,
     Aggregation,
     Aggregator,
     ConfigError,
@@ -199,6 +200,12 @@ class ScorecardResult:
     errors: tuple[ConfigError, ...]
     as_of: dt.date
     view: View
+    #: How much data the score rests on: KPIs with a score of the KPIs that count
+    #: (every KPI that is scored, i.e. not "information only"), and the share of their
+    #: absolute weight that has a score (docs/scoring.md, "Coverage").
+    kpis_scored: int = 0
+    kpis_counted: int = 0
+    coverage: float = 1.0
 
 
 def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
@@ -281,12 +288,19 @@ def evaluate_scorecard(
     objective_results = _objectives(sc, kpi_results, weights)
     perspective_results = _perspectives(sc, objective_results, weights)
     settings = sc.settings
-    top = _roll([(perspective_results[p.key].score, p.weight) for p in sc.perspectives], settings)
+    top_children = [(perspective_results[p.key].score, p.weight) for p in sc.perspectives]
+    top = _roll(top_children, settings)
+    counted = [r for r in kpi_results.values() if r.absolute_weight > 0]
     return ScorecardResult(
         key=sc.key,
         name=sc.name,
         score=top,
-        status=_status(top, settings.thresholds),
+        status=_covered_status(
+            top,
+            top_children,
+            settings,
+            any(r.status == NOT_ENOUGH_DATA for r in perspective_results.values()),
+        ),
         leading=_indicator_score(sc, kpi_results, Indicator.LEADING),
         lagging=_indicator_score(sc, kpi_results, Indicator.LAGGING),
         perspectives=perspective_results,
@@ -295,6 +309,9 @@ def evaluate_scorecard(
         errors=tuple(_unique(errors)),
         as_of=as_of,
         view=view,
+        kpis_scored=sum(1 for r in counted if r.performance is not None),
+        kpis_counted=len(counted),
+        coverage=coverage([(r.performance, r.absolute_weight) for r in counted]),
     )
 
 
@@ -406,6 +423,22 @@ def _status(score: float | None, thresholds: Thresholds) -> str:
     return NO_DATA if score is None else thresholds.status_for(score)
 
 
+def _covered_status(
+    score: float | None,
+    children: list[tuple[float | None, float]],
+    settings: RollupSettings,
+    starved: bool = False,
+) -> str:
+    """:func:`_status`, saying "not enough data" when a score is missing only because
+    less than the minimum coverage of its children's weight has a score, here or in a
+    child (``starved``)."""
+    if score is None and settings.min_coverage > 0:
+        share = coverage(children)
+        if starved or 0 < share < settings.min_coverage:
+            return NOT_ENOUGH_DATA
+    return _status(score, settings.thresholds)
+
+
 def _weights(sc: ScorecardInput) -> dict[str, float]:
     """Normalised and absolute weights: perspective → objective → KPI (scored KPIs only)."""
     out: dict[str, float] = {}
@@ -459,7 +492,7 @@ def _objectives(
             key=o.key,
             name=o.name,
             score=blended.score,
-            status=_status(blended.score, sc.settings.thresholds),
+            status=_covered_status(blended.score, children, sc.settings),
             weight=weights.get(f"objective:{o.key}", 0.0),
             absolute_weight=weights.get(f"objective-abs:{o.key}", 0.0),
             coverage=coverage(children),
@@ -494,7 +527,16 @@ def _perspectives(
             key=p.key,
             name=p.name,
             score=score,
-            status=_status(score, sc.settings.thresholds),
+            status=_covered_status(
+                score,
+                children,
+                sc.settings,
+                any(
+                    objectives[o.key].status == NOT_ENOUGH_DATA
+                    for o in sc.objectives
+                    if o.perspective == p.key
+                ),
+            ),
             weight=weights.get(f"perspective:{p.key}", 0.0),
             absolute_weight=weights.get(f"perspective-abs:{p.key}", 0.0),
             coverage=coverage(children),

@@ -132,7 +132,8 @@ class Lever:
 
     ``gain_points`` is the result's gain from +Δ percentage points on this rate
     (ΔY = Y · Δ / r: the lowest rate is the strongest lever); ``gain_relative``
-    the gain from improving it by x % of itself (the same for every rate).
+    the gain from improving it by x % of itself (the same for every rate), and
+    ``result_relative`` the result it gives (at full precision: pages only round it).
     ``gain_per_cost`` is ``gain_points`` divided by the cost of the step, when known.
     """
 
@@ -144,6 +145,7 @@ class Lever:
     gain_relative: float
     cost: float | None
     gain_per_cost: float | None
+    result_relative: float = 0.0
 
 
 def levers(
@@ -185,6 +187,7 @@ def levers(
                 gain_relative=result * relative,
                 cost=cost,
                 gain_per_cost=gain / cost if cost is not None else None,
+                result_relative=result + result * relative,
             )
         )
     every_cost = all(lever.gain_per_cost is not None for lever in out)

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from . import formulas, periods
+from .nature import summing_problem, window_target_rule
 from .scoring import validate_spec
 from .types import Indicator, KpiSpec, Optimization
 
@@ -63,7 +64,9 @@ class KpiFacts:
     ``last_period`` the first day of the latest period that has a value.
     Usage: ``last_recorded`` (the day a value was last entered), ``last_viewed``
     and ``views`` (days on which someone opened the KPI, within the usage window)
-    are None when nobody tracks them (a YAML document).
+    are None when nobody tracks them (a YAML document). ``unit_rollup`` is the rule
+    chosen for rolling its values up across units ("auto" when none is), ``created``
+    the day the KPI was created (None when unknown): it is not unused before then.
     """
 
     spec: KpiSpec
@@ -79,6 +82,8 @@ class KpiFacts:
     last_recorded: dt.date | None = None
     last_viewed: dt.date | None = None
     views: int | None = None
+    unit_rollup: str = "auto"
+    created: dt.date | None = None
 
     @property
     def code(self) -> str:
@@ -378,7 +383,21 @@ def _kpi_findings(
             "Fix the scale (minimum, maximum, baseline, target, tolerance or band).",
             "target", "M",
         )  # fmt: skip
-    if spec.optimization not in UNSCORED and not _has_target(kpi):
+    summing = summing_problem(spec, kpi.unit_rollup)
+    if summing:
+        yield finding(
+            "kpi.sums_non_additive", Severity.WARNING,
+            f"The KPI {name} {summing}: its numbers over a quarter or a year, or across "
+            "units, are meaningless.",
+            "Choose an average or the last value (time aggregation, window target rule or "
+            "unit rollup), or correct the unit.",
+            "time_aggregation", "M",
+        )  # fmt: skip
+    if (
+        spec.optimization not in UNSCORED
+        and not _has_target(kpi)
+        and not _target_from_inputs(kpi, {k.code: k for k in facts.kpis}, set())
+    ):
         yield finding(
             "kpi.no_target", Severity.WARNING,
             f"The KPI {name} has no target, so it cannot be scored.",
@@ -434,6 +453,25 @@ def _has_target(kpi: KpiFacts) -> bool:
     if spec.optimization is Optimization.BAND:
         return spec.band_low is not None and spec.band_high is not None
     return kpi.target is not None or spec.target is not None
+
+
+def _target_from_inputs(kpi: KpiFacts, kpis: dict[str, KpiFacts], seen: set[str]) -> bool:
+    """True when a calculated KPI without a target of its own gets one from its formula
+    over its inputs' targets (engine.nature.window_target_rule), every input having one."""
+    spec = kpi.spec
+    if not spec.formula or spec.code in seen:
+        return False
+    if window_target_rule(spec, has_own_target=False) is not None:
+        return False
+    try:
+        used = formulas.references(spec.formula)
+    except formulas.FormulaError:
+        return False
+    path = seen | {spec.code}  # the KPIs on the way here: a loop never gives a target
+    return bool(used) and all(
+        code in kpis and (_has_target(kpis[code]) or _target_from_inputs(kpis[code], kpis, path))
+        for code in used
+    )
 
 
 def _direction(kpi: KpiFacts, target: float) -> int:
@@ -535,6 +573,9 @@ def _unused_since(
         window = periods.previous_period(window, kpi.spec.interval, fiscal)
     since = window.start
     if tracked > since:
+        return None
+    if kpi.created is not None and kpi.created > since:
+        # Too young to judge: the window starts before the KPI existed.
         return None
     viewed = kpi.last_viewed is not None and kpi.last_viewed >= since
     entered = kpi.last_recorded is not None and kpi.last_recorded >= since

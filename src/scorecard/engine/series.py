@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, run
+from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
 from .types import Aggregation, FormulaMode, Interval, KpiSpec, Measurement, TargetPath, TargetPoint
@@ -54,6 +55,8 @@ class Series:
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
+        # Each KPI's window-target rule (engine.nature.window_target_rule), once found.
+        self._target_rules: dict[str, Aggregation | None] = {}
         # Each KPI's target points by day, and the value that holds from each (lazily).
         self._target_indexes: dict[str, tuple[list[dt.date], list[float]]] = {}
         # Each KPI's values in time order; dropped whenever compute() adds a value.
@@ -76,15 +79,53 @@ class Series:
         return pr.actual_in_sorted(index, window, aggregation)
 
     def target(self, code: str, window: Period) -> float | None:
-        """The KPI's target aggregated over ``window`` the same way as its actual."""
+        """The KPI's target over ``window``, made by its window-target rule
+        (engine.nature.window_target_rule): its per-period targets aggregated, or its
+        formula over its inputs' targets over the window."""
         key = (code, window)
         if key in self._target_cache:
             return self._target_cache[key]
+        rule = self.target_rule(code)
+        if rule is None:
+            made, target = self._equation_target(code, window)
+            if made:
+                self._target_cache[key] = target
+                return target
+            rule = nature_aggregation(self.specs[code])
+        target = self._target_cache[key] = self._aggregated_target(code, window, rule)
+        return target
+
+    def target_rule(self, code: str) -> Aggregation | None:
+        """How the KPI's window target is made: an aggregation, or None for its formula."""
+        if code in self._target_rules:
+            return self._target_rules[code]
+        spec = self.specs[code]
+        own = bool(self.targets[code]) or self.paths.get(code) is not None
+        rule = window_target_rule(spec, has_own_target=own or spec.target is not None)
+        self._target_rules[code] = rule
+        return rule
+
+    def _equation_target(self, code: str, window: Period) -> tuple[bool, float | None]:
+        """(True, the KPI's formula over its inputs' targets over ``window``), or
+        (False, None) when the formula cannot say: not read, it uses KPI functions, or
+        an input has no target. Arithmetic trouble (a zero target below a division)
+        gives (True, None)."""
+        parsed = self.parsed.get(code)
+        if parsed is None or parsed.uses_kpi_functions:
+            return False, None
+        inputs = {ref: self.target(ref, window) for ref in parsed.references}
+        if None in inputs.values():
+            return False, None
+        value, _ = run(compiled(parsed), Context(inputs))
+        return True, value
+
+    def _aggregated_target(
+        self, code: str, window: Period, aggregation: Aggregation
+    ) -> float | None:
         spec = self.specs[code]
         own = pr.period_containing(window.start, spec.interval, self.fy)
         if own.start == window.start and own.end == window.end:
-            target = self._target_cache[key] = self.own_targets(code, (window,))[0]
-            return target
+            return self._own_targets(code, (window,), None, aggregation)[0]
         # periods.target_in_window, with each period's target found by bisection.
         overlapping = (
             [own]
@@ -93,17 +134,14 @@ class Series:
         )
         points = self._target_points(code, overlapping)
         if None in points:
-            target = None
-        elif spec.aggregation is Aggregation.COUNT:
-            target = float(len(points)) if points else None
-        elif overlapping[0].start >= window.start and overlapping[-1].end <= window.end:
+            return None
+        if aggregation is Aggregation.COUNT:
+            return float(len(points)) if points else None
+        if overlapping[0].start >= window.start and overlapping[-1].end <= window.end:
             # Every period lies wholly inside the window (year to date): no shares.
-            target = pr.aggregate_whole(overlapping, points, spec.aggregation)  # type: ignore[arg-type]
-        else:
-            pieces = list(zip(overlapping, points, strict=True))
-            target = pr.aggregate_over_window(pieces, window, spec.aggregation)  # type: ignore[arg-type]
-        self._target_cache[key] = target
-        return target
+            return pr.aggregate_whole(overlapping, points, aggregation)  # type: ignore[arg-type]
+        pieces = list(zip(overlapping, points, strict=True))
+        return pr.aggregate_over_window(pieces, window, aggregation)  # type: ignore[arg-type]
 
     def _target_points(self, code: str, periods: Sequence[Period]) -> list[float | None]:
         """:func:`periods.target_for_period` of each period: the latest point on or
@@ -131,11 +169,21 @@ class Series:
         """:meth:`target` over some of the KPI's own periods (the caller knows they are):
         each period's one target, aggregated as target_in_window() would. ``days``, the
         periods' lengths, may be given when the caller has them already."""
+        rule = self.target_rule(code)
+        if rule is None:
+            return [self.target(code, period) for period in periods]
+        return self._own_targets(code, periods, days, rule)
+
+    def _own_targets(
+        self,
+        code: str,
+        periods: Sequence[Period],
+        days: Sequence[int] | None,
+        aggregation: Aggregation,
+    ) -> list[float | None]:
         if days is None:
             days = pr.period_days(periods)
-        return pr.whole_periods(
-            self._target_points(code, periods), days, self.specs[code].aggregation
-        )
+        return pr.whole_periods(self._target_points(code, periods), days, aggregation)
 
     def _target_index(self, code: str) -> tuple[list[dt.date], list[float]]:
         """The KPI's target points' days in order, and the value that holds from each."""

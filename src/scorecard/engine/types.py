@@ -48,6 +48,22 @@ class Aggregation(StrEnum):
     COUNT = "count"
 
 
+class TargetAggregation(StrEnum):
+    """How a KPI's per-period targets combine into the target of a longer window.
+
+    ``auto`` follows the KPI's nature (engine.nature.window_target_rule);
+    ``equation`` applies a calculated KPI's formula to its inputs' window targets.
+    """
+
+    AUTO = "auto"
+    EQUATION = "equation"
+    SUM = "sum"
+    AVERAGE = "average"
+    LAST = "last"
+    MIN = "min"
+    MAX = "max"
+
+
 class Indicator(StrEnum):
     """Leading indicators drive results; lagging indicators are the results."""
 
@@ -93,6 +109,8 @@ class View(StrEnum):
 
 
 NO_DATA = "no_data"
+#: A score left out because less than the scorecard's minimum coverage has data.
+NOT_ENOUGH_DATA = "not_enough_data"
 NOT_APPLICABLE = "not_applicable"
 ERROR = "error"
 
@@ -162,6 +180,7 @@ class KpiSpec:
     formula: str | None = None
     formula_mode: FormulaMode = FormulaMode.EQUATION
     unit: str = ""
+    target_aggregation: TargetAggregation = TargetAggregation.AUTO
 
 
 @dataclass(frozen=True)

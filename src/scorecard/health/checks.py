@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -41,6 +42,8 @@ from scorecard.strategy.models import (
     Perspective,
     Scorecard,
 )
+
+from .involvement import involvement_findings
 
 #: How many of a KPI's latest values the achievability check looks at.
 HISTORY_PERIODS = 24
@@ -216,6 +219,8 @@ def _findings(
                 last_recorded=last_recorded.date() if last_recorded else None,
                 last_viewed=last_viewed,
                 views=view_days,
+                unit_rollup=kpi.unit_rollup,
+                created=timezone.localdate(kpi.created_at) if kpi.created_at else None,
             )
         )
     facts = ScorecardFacts(
@@ -271,6 +276,7 @@ def scorecard_health(
         _initiatives(Initiative.objects.filter(scorecard=scorecard)),
     )
     findings = _findings(scorecard, rows, _linked_objectives(scorecard), today, rules)
+    findings += involvement_findings(scorecard, today)  # proposals and adoption
     return HealthReport(
         scorecard=scorecard,
         as_of=today,

@@ -200,6 +200,7 @@ def _kpi_facts(kpi: KpiIn, objective: str, fiscal: int, today: dt.date) -> KpiFa
         target_provenance=provenance,
         history=tuple(value for _, value, _ in values[-24:]),
         last_period=values[-1][0] if values else None,
+        unit_rollup=kpi.unit_rollup,
     )
 
 

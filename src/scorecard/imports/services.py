@@ -2,9 +2,11 @@
 then write everything in one transaction through ``measurement_bulk_record``.
 
 The file is read twice, each time as a stream (``tabular.iter_rows``): once to check
-every row, once to write. Nothing but a bitmap of the (KPI, period) pairs met is kept
-between rows (its size depends on the KPIs, not on the rows), so a file of a million
-rows needs little memory. The write pass sends batches
+every row, once to parse the rows into a temporary file, outside any transaction; the
+write transaction only reads that file back, so it holds the write lock briefly.
+Nothing but a bitmap of the (KPI, period) pairs met (its size depends on the KPIs, not
+on the rows) and one batch of rows is kept in memory, so a file of a million rows needs
+little memory. The write pass sends batches
 of rows to the bulk service inside ONE ``transaction.atomic``: any failure, in any
 batch, leaves the database as it was.
 
@@ -17,9 +19,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import math
+import pickle
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -632,6 +637,54 @@ class ImportFailed(Exception):
         super().__init__(f"{report.error_count} problem(s) in the file; nothing was written.")
 
 
+#: One parsed row as spooled to disk: (row, KPI id, period start, value, note).
+Spooled = tuple[int, int, dt.date, float, str]
+
+
+@contextmanager
+def _spooled_rows(
+    path: Path,
+    fmt: str,
+    sheet: str | None,
+    checker: RowChecker,
+    report: CheckReport,
+    batch_size: int,
+) -> Iterator[Callable[[], Iterator[list[Spooled]]]]:
+    """Parse the file once more, outside any transaction, into batches in a temp file.
+
+    Memory stays bounded (one batch at a time) and reading the batches back is fast,
+    so the write transaction holds the lock only for the writes.
+    """
+    with tempfile.TemporaryFile(prefix="scorecard-import-") as spool:
+        batch: list[Spooled] = []
+        count = 0
+        for number, cells in data_rows(path, fmt, sheet):
+            if not cells:
+                continue
+            parsed = checker.parse(number, cells)
+            if isinstance(parsed, list):  # the file changed since it was checked
+                failed = CheckReport(rows=report.rows)
+                failed.add(parsed)
+                raise ImportFailed(failed)
+            batch.append(
+                (parsed.row, parsed.kpi.pk, parsed.period_start, parsed.value, parsed.note)
+            )
+            if len(batch) >= batch_size:
+                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                count += 1
+                batch = []
+        if batch:
+            pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
+
+        def batches() -> Iterator[list[Spooled]]:
+            spool.seek(0)
+            for _ in range(count):
+                yield pickle.load(spool)  # our own file, written just above
+
+        yield batches
+
+
 def import_table(
     *,
     path: Path,
@@ -644,7 +697,10 @@ def import_table(
     check_progress: Progress | None = None,
     write_progress: Progress | None = None,
 ) -> ImportResult:
-    """Check every row, then write them all in one transaction, or raise ImportFailed.
+    """Check every row, then write them all in one short transaction, or raise ImportFailed.
+
+    The file is read and parsed before the transaction starts (the parsed rows wait in a
+    temporary file), so the database's write lock is held only while writing.
 
     Writing goes through ``measurement_bulk_record`` in batches, so corrections keep
     the earlier value (superseded) and repeating a current value changes nothing.
@@ -678,26 +734,13 @@ def import_table(
             write_progress(len(batch))
         reset_queries()  # with DEBUG on, Django would keep every INSERT's SQL
 
-    with transaction.atomic():
-        batch: list[MeasurementRow] = []
-        for number, cells in data_rows(path, fmt, sheet):
-            if not cells:
-                continue
-            parsed = checker.parse(number, cells)
-            if isinstance(parsed, list):  # the file changed since it was checked
-                failed = CheckReport(rows=report.rows)
-                failed.add(parsed)
-                raise ImportFailed(failed)
-            batch.append(
-                MeasurementRow(
-                    parsed.row, parsed.kpi, parsed.period_start, parsed.value, parsed.note
-                )
-            )
-            if len(batch) >= batch_size:
-                flush(batch)
-                batch = []
-        if batch:
-            flush(batch)
+    kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
+    # Everything slow (reading and parsing the file) is done before the transaction
+    # begins; only the writes hold the database's write lock (on SQLite the only one).
+    spooled_rows = _spooled_rows(path, fmt, sheet, checker, report, batch_size)
+    with spooled_rows as batches, transaction.atomic():
+        for spooled in batches():
+            flush([MeasurementRow(r, kpis[k], d, v, n) for r, k, d, v, n in spooled])
         if dry_run:
             transaction.set_rollback(True)
     return result

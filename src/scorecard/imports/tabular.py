@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.conf import settings
+
 from scorecard.interchange.safe_cells import (  # noqa: F401  (re-exported for the importer)
     ESCAPE,
     FORMULA_STARTS,
@@ -97,6 +99,69 @@ def detect_format(path: Path, *, name: str | None = None, declared: str | None =
     return fmt
 
 
+# --- limits: bombs and giants are refused before they are parsed --------------------------
+
+MIB = 1024 * 1024
+#: Defaults of the settings below (README, configuration).
+DEFAULT_MAX_UNPACKED = 200 * MIB
+DEFAULT_MAX_RATIO = 100
+DEFAULT_MAX_ROWS = 1_000_000
+DEFAULT_MAX_COLUMNS = 100
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:.1f} MiB"
+
+
+def check_workbook_size(path: Path) -> None:
+    """Refuse a workbook that unpacks to too much, or is packed suspiciously tightly.
+
+    An XLSX file is a zip archive; a small one can unpack to gigabytes (a "zip bomb").
+    The archive's directory says how large each part unpacks to, so this costs nothing.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TabularError(f"The workbook cannot be read ({exc}).") from None
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    most = _limit("SCORECARD_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED)
+    if unpacked > most:
+        raise TabularError(
+            f"The workbook unpacks to {_mib(unpacked)}; at most {_mib(most)} can be read. "
+            "Split it into smaller files, or save it as CSV."
+        )
+    ratio = _limit("SCORECARD_IMPORT_MAX_RATIO", DEFAULT_MAX_RATIO)
+    if ratio and unpacked > MIB and unpacked > ratio * max(packed, 1):
+        raise TabularError(
+            f"The workbook is packed {unpacked // max(packed, 1)} times tighter than a "
+            f"spreadsheet ever is (at most {ratio}×): it is refused as a likely zip bomb. "
+            "Save it again from your spreadsheet program, or as CSV."
+        )
+
+
+def check_shape(number: int, width: int, *, declared: bool = False) -> None:
+    """Refuse a table with more rows or columns than the limits (row ``number``)."""
+    rows = _limit("SCORECARD_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    columns = _limit("SCORECARD_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
+    says = "The sheet says it has" if declared else "The file has"
+    if number > rows:
+        raise TabularError(
+            f"{says} more than {rows:,} rows; split it into files of at most {rows:,} rows."
+        )
+    if width > columns:
+        where = "" if declared else f" (row {number})"
+        raise TabularError(
+            f"{says} {width:,} columns{where}; at most {columns} are read. "
+            "Keep only the columns of the import (KPI, period, value, note)."
+        )
+
+
 # --- reading -----------------------------------------------------------------------------
 
 
@@ -124,6 +189,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             fh.seek(0)
             for cells in csv.reader(fh, delimiter=delimiter, strict=False):
                 number += 1
+                check_shape(number, len(cells))
                 joined = "".join(cells)
                 if not joined.isascii():
                     _require_utf8(joined, number)
@@ -150,6 +216,7 @@ def _open_workbook(path: Path) -> Any:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_workbook_size(path)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -196,9 +263,12 @@ def _xlsx_rows(path: Path, sheet_name: str | None) -> Iterator[tuple[int, list[A
                     f"The workbook has no sheet called “{sheet_name}”; its sheets are {names}."
                 )
             sheet = found[0]
+        # The sheet's own statement of its size (<dimension>), before any row is parsed.
+        check_shape(int(sheet.max_row or 0), int(sheet.max_column or 0), declared=True)
         # Read-only sheets yield empty tuples for empty rows, so numbers stay those
         # a person sees in Excel.
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            check_shape(number, len(cells))
             yield number, list(cells)
     finally:
         workbook.close()

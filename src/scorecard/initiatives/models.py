@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from scorecard.limits import TEXT_MAX
 from scorecard.strategy.models import Objective, Scorecard
 
 
@@ -20,7 +21,7 @@ class Initiative(models.Model):
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="initiatives")
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from scorecard.audit.services import record_change, snapshot
+from scorecard.limits import checked_create, lengths_check
 from scorecard.strategy.models import Objective, Scorecard
 
 from .models import Initiative, Task
@@ -57,6 +58,7 @@ def initiative_create(
     _check_objectives(scorecard, objectives)
     initiative = Initiative(scorecard=scorecard, name=name.strip(), **fields)
     _validate(initiative)
+    lengths_check(initiative)
     initiative.save()
     initiative.objectives.set(objectives)
     record_change(obj=initiative, before=None, after=snapshot(initiative, INITIATIVE_SNAPSHOT))
@@ -75,6 +77,7 @@ def initiative_update(
     for field, value in fields.items():
         setattr(initiative, field, value)
     _validate(initiative)
+    lengths_check(initiative)
     initiative.save()
     if objectives is not None:
         _check_objectives(initiative.scorecard, objectives)
@@ -98,7 +101,8 @@ def task_create(
     if not name.strip():
         raise ValidationError({"name": "A task needs a name."})
     last = Task.objects.filter(initiative=initiative).aggregate(m=Max("position"))["m"]
-    task = Task.objects.create(
+    task = checked_create(
+        Task,
         initiative=initiative,
         name=name.strip(),
         assignee=assignee,
@@ -135,6 +139,7 @@ def task_update(*, task: Task, name: str, assignee: Any = None, deadline: Any = 
         raise ValidationError({"name": "A task needs a name."})
     before = snapshot(task, TASK_SNAPSHOT)
     task.name, task.assignee, task.deadline = name.strip(), assignee, deadline
+    lengths_check(task)
     task.save(update_fields=["name", "assignee", "deadline"])
     record_change(obj=task, before=before, after=snapshot(task, TASK_SNAPSHOT))
     return task

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test.utils import override_settings
 
+from scorecard import clock
 from scorecard.audit.context import acting_as
 from scorecard.engine import periods
 from scorecard.engine.types import Interval
@@ -65,7 +65,7 @@ def review_day(today: dt.date) -> dt.date:
 @contextmanager
 def _on(day: dt.date, user: Any) -> Iterator[None]:
     """Run a step of the story on ``day`` (the clock frozen then), done by ``user``."""
-    with override_settings(SCORECARD_TODAY=day.isoformat()), acting_as(user):
+    with clock.frozen_at(day), acting_as(user):
         yield
 
 

@@ -37,6 +37,7 @@ from scorecard.engine import formulas, periods
 from scorecard.engine.scoring import config_problem, validate_spec
 from scorecard.engine.types import Interval, KpiSpec
 from scorecard.kpis.evaluation import kpi_spec
+from scorecard.limits import TEXT_MAX
 
 if TYPE_CHECKING:
     from scorecard.kpis.models import Kpi
@@ -51,6 +52,7 @@ IntervalName = Literal["day", "week", "month", "quarter", "half_year", "year"]
 #: How the values of a KPI's aligned KPIs in the units below combine (kpis.models.UnitRollup).
 UnitRollupName = Literal["auto", "sum", "average", "min", "max", "equation"]
 AggregationName = Literal["sum", "average", "last", "min", "max", "count"]
+TargetAggregationName = Literal["auto", "equation", "sum", "average", "last", "min", "max"]
 Role = Literal["admin", "editor", "contributor", "viewer"]
 
 SLUG_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -79,6 +81,8 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Weight = Annotated[float, Field(gt=0)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
 Note = Annotated[str, Field(max_length=500)]
+#: Descriptions, visions, missions (scorecard.limits.TEXT_MAX).
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
 
 PERIOD_HELP = "write a period like 2025-03, 2025-Q1, 2025-H1, 2025 or 2025-03-01."
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -257,7 +261,7 @@ class FunnelIn(_Strict):
     """
 
     name: Name
-    description: str = ""
+    description: Text = ""
     stages: list[Code]
     costs: list[Annotated[float, Field(gt=0)] | None] | None = None
 
@@ -275,7 +279,7 @@ class KpiIn(_Strict):
 
     code: Code
     name: Name
-    description: str = ""
+    description: Text = ""
     unit: str = Field(default="", max_length=30)
     data_source: str = Field(default="", max_length=200)
     optimization: Optimization = "maximize"
@@ -295,6 +299,7 @@ class KpiIn(_Strict):
     indicator: Literal["leading", "lagging"] = "lagging"
     formula: str = Field(default="", max_length=formulas.MAX_LENGTH)
     formula_mode: Literal["equation", "aggregate_results"] = "equation"
+    target_aggregation: TargetAggregationName = "auto"
     thresholds: Annotated[list[BandIn], Field(min_length=1)] | None = None
     owner: str | None = None
     updater: str | None = None
@@ -316,7 +321,7 @@ class AlignmentIn(_Strict):
 class ObjectiveIn(_Strict):
     code: Slug
     name: Name
-    description: str = ""
+    description: Text = ""
     owner: str | None = None
     weight: Weight = 1.0
     due_date: dt.date | None = None
@@ -348,7 +353,7 @@ class TaskIn(_Strict):
 
 class InitiativeIn(_Strict):
     name: Name
-    description: str = ""
+    description: Text = ""
     owner: str | None = None
     objectives: list[Slug] = []
     start_date: dt.date | None = None
@@ -369,6 +374,7 @@ class SettingsIn(_Strict):
     )
     missing_policy: Literal["exclude", "zero", "propagate"] = "exclude"
     score_cap: Annotated[float, Field(ge=1.0, le=10)] = 1.0
+    min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.0
     at_risk_below: Annotated[float, Field(gt=0, lt=1)] | None = None
 
 
@@ -377,8 +383,8 @@ class ScorecardIn(_Strict):
     name: Name
     unit: Slug
     parent: Slug | None = None
-    vision: str = ""
-    mission: str = ""
+    vision: Text = ""
+    mission: Text = ""
     settings: SettingsIn = SettingsIn()
     perspectives: list[PerspectiveIn] = []
     links: list[LinkIn] = []
@@ -868,6 +874,12 @@ def _check_kpi(kpi: KpiIn, path: str, names: _Names) -> Iterator[DocError]:
         yield DocError(
             f"{path}.values_need_approval",
             "values need the owner's approval, but the KPI has no owner: give it an owner.",
+        )
+    if kpi.target_aggregation == "equation" and not kpi.formula.strip():
+        yield DocError(
+            f"{path}.target_aggregation",
+            "“equation” makes the target from the KPI's formula, but the KPI has no formula: "
+            "choose auto, sum, average, last, min or max.",
         )
     spec = spec_of(kpi)
     problems = validate_spec(spec)

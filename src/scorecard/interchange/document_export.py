@@ -360,6 +360,7 @@ class _Builder:
                 "aggregator": card.aggregator,
                 "missing_policy": card.missing_policy,
                 "score_cap": _number(card.score_cap),
+                "min_coverage": _number(card.min_coverage),
                 "at_risk_below": _number(self.data.at_risk_below.get(card.pk)),
             },
         )
@@ -471,6 +472,7 @@ class _Builder:
             "indicator": kpi.indicator,
             "formula": _text(kpi.formula),
             "formula_mode": kpi.formula_mode,
+            "target_aggregation": kpi.target_aggregation,
             "thresholds": self.thresholds(kpi),
             "owner": owner,
             "updater": self.person(kpi.updater, f"{where}: updater"),

@@ -7,6 +7,8 @@ import datetime as dt
 import enum
 from typing import Any
 
+from django.utils.text import slugify
+
 from scorecard.engine.evaluate import ScorecardResult
 
 
@@ -26,10 +28,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def perspective_keys(names: list[str]) -> list[str]:
+    """Stable keys for perspectives, from their names (unique in a scorecard):
+    "Learning & growth" → ``learning-growth``; a name that slugifies to nothing or to a
+    key taken already gets its position added (``perspective-3``, ``customer-2``)."""
+    keys: list[str] = []
+    for position, name in enumerate(names, start=1):
+        key = slugify(name) or f"perspective-{position}"
+        if key in keys:
+            key = f"{key}-{position}"
+        keys.append(key)
+    return keys
+
+
 def result_as_dict(result: ScorecardResult) -> dict[str, Any]:
-    """A scorecard result as nested dictionaries, lists ordered as the scorecard is."""
+    """A scorecard result as nested dictionaries, lists ordered as the scorecard is.
+
+    Every key is stable across loads of the same scorecard: the scorecard's slug, the
+    objectives' and KPIs' codes, and the perspectives' names made into keys
+    (:func:`perspective_keys`), never a database id (docs/scoring.md, "Scores as JSON").
+    """
     data = _plain(result)
-    data["perspectives"] = list(data["perspectives"].values())
+    perspectives = list(data["perspectives"].values())
+    for perspective, key in zip(
+        perspectives, perspective_keys([p["name"] for p in perspectives]), strict=True
+    ):
+        perspective["key"] = key
+    data["perspectives"] = perspectives
     data["objectives"] = list(data["objectives"].values())
     data["kpis"] = list(data["kpis"].values())
     return data

@@ -306,6 +306,7 @@ class _Writer:
             aggregator=card_in.settings.aggregator,
             missing_policy=card_in.settings.missing_policy,
             score_cap=card_in.settings.score_cap,
+            min_coverage=card_in.settings.min_coverage,
         )
         self.cards[card_in.slug] = card
         self.summary.scorecards += 1

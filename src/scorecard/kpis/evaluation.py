@@ -79,6 +79,7 @@ def kpi_spec(kpi: Kpi) -> et.KpiSpec:
         formula=kpi.formula.strip() or None,
         formula_mode=et.FormulaMode(kpi.formula_mode),
         unit=kpi.unit,
+        target_aggregation=et.TargetAggregation(kpi.target_aggregation),
     )
 
 
@@ -209,6 +210,7 @@ def _input(
             aggregator=et.Aggregator(scorecard.aggregator),
             missing=et.MissingPolicy(scorecard.missing_policy),
             cap=scorecard.score_cap,
+            min_coverage=scorecard.min_coverage,
         ),
         fiscal_year_start_month=scorecard.organization.fiscal_year_start_month,
     )
@@ -324,9 +326,11 @@ def scorecard_evaluate_with_input(
     known_at: dt.datetime | None = None,
     rows: ScorecardRows | None = None,
 ) -> tuple[ScorecardResult, ScorecardInput]:
-    """:func:`scorecard_evaluate` and the scorecard's own engine input it scored, so
-    that callers needing the values and targets again (the forecasts of the "at risk"
-    rule) do not load them a second time."""
+    """:func:`scorecard_evaluate` and the engine input it scored, so that callers
+    needing the values and targets again (the forecasts of the "at risk" rule) do not
+    load them a second time. The input includes what the units below contribute to
+    aligned objectives: :func:`~scorecard.engine.evaluate.evaluate_scorecard` on it
+    (or on a what-if change of it) gives the scorecard page's numbers."""
     alignments = alignment_rows(scorecard.organization_id)
     below = scorecards_below(scorecard.pk, alignments)
     if not below:
@@ -345,7 +349,7 @@ def scorecard_evaluate_with_input(
         as_of=as_of,
         view=et.View(view),
     )
-    return result.scorecards[scorecard.slug], inputs[scorecard.pk]
+    return result.scorecards[scorecard.slug], result.inputs[scorecard.slug]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from scorecard import clock
+from scorecard.limits import TEXT_MAX
 from scorecard.strategy.models import Objective, Scorecard
 
 # The engine's enums (scorecard.engine.types) are the source of truth for these
@@ -41,6 +43,18 @@ class Aggregation(models.TextChoices):
     COUNT = "count", "Count"
 
 
+class TargetAggregation(models.TextChoices):
+    """How the per-period targets make a window's target (engine.types.TargetAggregation)."""
+
+    AUTO = "auto", "Automatic (calculated: its formula or its own targets; others: like the value)"
+    EQUATION = "equation", "Its formula over its inputs' targets (calculated KPIs)"
+    SUM = "sum", "Sum of the periods' targets"
+    AVERAGE = "average", "Average of the periods' targets"
+    LAST = "last", "Latest period's target"
+    MIN = "min", "Lowest period's target"
+    MAX = "max", "Highest period's target"
+
+
 class Indicator(models.TextChoices):
     LEADING = "leading", "Leading (a driver)"
     LAGGING = "lagging", "Lagging (an outcome)"
@@ -75,7 +89,7 @@ class Kpi(models.Model):
         max_length=80, help_text="Short name used in formulas, e.g. on_time_rate."
     )
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     unit = models.CharField(max_length=30, blank=True, help_text="Unit of measure: %, €, h ...")
     data_source = models.CharField(max_length=200, blank=True)
     optimization = models.CharField(
@@ -138,6 +152,17 @@ class Kpi(models.Model):
     values_need_approval = models.BooleanField(
         default=False,
         help_text="Values entered by anyone but the owner count only once the owner approves.",
+    )
+    target_aggregation = models.CharField(
+        max_length=20,
+        choices=TargetAggregation.choices,
+        default=TargetAggregation.AUTO,
+        help_text="How the target over a quarter, a year or year to date is made.",
+    )
+    created_at = models.DateTimeField(
+        default=clock.now,
+        editable=False,
+        help_text="When the KPI was created (older rows: when their scorecard was).",
     )
 
     class Meta:

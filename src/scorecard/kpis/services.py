@@ -16,10 +16,12 @@ from scorecard.audit.services import build_change, record_change, record_changes
 from scorecard.engine import formulas, periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
+from scorecard.limits import lengths_check
+from scorecard.naming import name_check
 from scorecard.strategy.models import Objective
 
 from .evaluation import kpi_spec
-from .models import Kpi, Measurement, Target
+from .models import Kpi, Measurement, Target, TargetAggregation, UnitRollup
 from .signals import measurements_recorded
 
 #: Fields a caller may set on a KPI through kpi_create / kpi_update.
@@ -28,7 +30,7 @@ KPI_FIELDS = {
     "baseline_date", "minimum", "maximum", "target", "target_date", "tolerance", "band_low",
     "band_high", "red_flag", "weight", "update_interval", "time_aggregation", "indicator",
     "formula", "formula_mode", "thresholds", "owner", "updater", "position",
-    "values_need_approval",
+    "values_need_approval", "target_aggregation", "unit_rollup",
 }  # fmt: skip
 #: What the history keeps of a value and of a target.
 MEASUREMENT_FIELDS = ("period_start", "value", "note")
@@ -244,9 +246,24 @@ def target_set(
 def kpi_validate(kpi: Kpi) -> None:
     """Check one KPI's definition, its scale and its formula; raise ValidationError naming it."""
     kpi.full_clean(exclude=["scorecard", "objective"])
+    lengths_check(kpi)  # full_clean leaves text fields (description) unchecked
     if kpi.values_need_approval and kpi.owner_id is None:
         raise ValidationError(
             {"values_need_approval": "Values need the owner's approval: choose an owner first."}
+        )
+    if kpi.target_aggregation == TargetAggregation.EQUATION and not kpi.formula.strip():
+        raise ValidationError(
+            {
+                "target_aggregation": "“Its formula over its inputs' targets” needs a formula: "
+                "give the KPI a formula or choose another rule."
+            }
+        )
+    if kpi.unit_rollup == UnitRollup.EQUATION and not kpi.formula.strip():
+        raise ValidationError(
+            {
+                "unit_rollup": "“Its formula over the units' summed inputs” needs a formula: "
+                "give the KPI a formula or choose another rule."
+            }
         )
     problems = [error.message for error in validate_spec(kpi_spec(kpi))]
     if problems:
@@ -268,6 +285,7 @@ def kpi_create(*, objective: Objective, code: str, name: str, **fields: Any) -> 
     unknown = set(fields) - KPI_FIELDS
     if unknown:
         raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
+    name = name_check(name, what="A KPI")
     if Kpi.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists():
         raise ValidationError({"code": f"Another KPI in this scorecard uses the code “{code}”."})
     kpi = Kpi(scorecard_id=objective.scorecard_id, objective=objective, code=code, name=name)
@@ -288,6 +306,8 @@ def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
     objective = fields.get("objective")
     if objective is not None and objective.scorecard_id != kpi.scorecard_id:
         raise ValidationError({"objective": "The objective belongs to another scorecard."})
+    if "name" in fields:
+        fields["name"] = name_check(fields["name"], what="A KPI")
     new_code = fields.get("code")
     if (
         new_code

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from scorecard.interchange.document import DocumentError, OrganizationIn, UnitIn, parse_document
 from scorecard.interchange.services import document_load
+from scorecard.naming import slug_from
 from scorecard.organizations.models import Organization, Role, Unit
 from scorecard.organizations.services import membership_set, organization_create
 from scorecard.strategy.models import Scorecard
@@ -61,7 +61,7 @@ class SetupResult:
 
 def _slug(name: str, taken: set[str], fallback: str) -> str:
     """A short name for URLs from ``name``: never empty, never one already taken."""
-    base = slugify(name)[:60] or fallback
+    base = slug_from(name, max_length=60) or fallback
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
+
+from scorecard.limits import checked_create, lengths_check
+from scorecard.naming import slug_check, slug_for_name, slug_from
 
 from .models import Membership, Organization, Role, Unit
 
@@ -17,12 +19,15 @@ def organization_create(*, name: str, slug: str = "", root_unit_name: str = "") 
     name = name.strip()
     if not name:
         raise ValidationError({"name": "An organization needs a name."})
-    slug = slug or slugify(name)
+    if slug:
+        slug_check(slug, field="slug", label="short name")
+    slug = slug or slug_for_name(name, scope=Organization.objects.all(), prefix="organization")
     if Organization.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"An organization with the short name '{slug}' exists."})
-    organization = Organization.objects.create(name=name, slug=slug)
-    Unit.objects.create(
-        organization=organization, name=root_unit_name or name, slug=slugify(root_unit_name or name)
+    organization = checked_create(Organization, name=name, slug=slug)
+    root_name = root_unit_name.strip() or name
+    checked_create(
+        Unit, organization=organization, name=root_name, slug=slug_from(root_name) or "company"
     )
     return organization
 
@@ -37,10 +42,13 @@ def unit_create(
         raise ValidationError({"name": "A unit needs a name."})
     if parent is not None and parent.organization_id != organization.pk:
         raise ValidationError({"parent": "The parent unit belongs to another organization."})
-    slug = slug or slugify(name)
-    if Unit.objects.filter(organization=organization, slug=slug).exists():
+    units = Unit.objects.filter(organization=organization)
+    if slug:
+        slug_check(slug, field="slug", label="short name")
+    slug = slug or slug_for_name(name, scope=units, prefix="unit")
+    if units.filter(slug=slug).exists():
         raise ValidationError({"name": f"A unit with the short name '{slug}' exists already."})
-    return Unit.objects.create(organization=organization, parent=parent, name=name, slug=slug)
+    return checked_create(Unit, organization=organization, parent=parent, name=name, slug=slug)
 
 
 @transaction.atomic
@@ -97,6 +105,7 @@ def unit_rename(*, unit: Unit, name: str) -> Unit:
     if not name:
         raise ValidationError({"name": "A unit needs a name."})
     unit.name = name
+    lengths_check(unit)
     unit.save(update_fields=["name"])
     return unit
 

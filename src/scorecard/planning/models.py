@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from scorecard.kpis.models import Kpi
+from scorecard.limits import TEXT_MAX
 from scorecard.strategy.models import Scorecard
 
 
@@ -18,7 +19,7 @@ class Funnel(models.Model):
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="funnels")
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     created_at = models.DateTimeField()
 
     class Meta:

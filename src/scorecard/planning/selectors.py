@@ -21,11 +21,12 @@ from scorecard.engine import growth as gr
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.engine import whatif as wi
-from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult, evaluate_scorecard
+from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
 from scorecard.engine.periods import Period
 from scorecard.kpis.evaluation import (
     ScorecardRows,
     scorecard_evaluate,
+    scorecard_evaluate_with_input,
     scorecard_input,
     scorecard_rows,
 )
@@ -661,13 +662,15 @@ class WhatIfPage:
 
 
 def whatif_page(*, scorecard: Scorecard, as_of: dt.date, changes: wi.Changes) -> WhatIfPage:
-    """Base and changed scores, and each KPI's pull on the top score (six queries).
+    """Base and changed scores, and each KPI's pull on the top score.
 
+    The base is the scorecard page's evaluation (:func:`scorecard_evaluate_with_input`,
+    with the shares the units below contribute to aligned objectives), so "now" here is
+    the number the scorecard page shows; the changes are applied to that same input.
     Raises WhatIfError for changes that cannot be applied. Nothing is written.
     """
     rows = scorecard_rows(scorecard)
-    sc = scorecard_input(scorecard, rows=rows)
-    base = evaluate_scorecard(sc, as_of=as_of)
+    base, sc = scorecard_evaluate_with_input(scorecard=scorecard, as_of=as_of, rows=rows)
     changed = wi.what_if(sc, changes, as_of=as_of) if changes else None
     return WhatIfPage(
         input=sc,

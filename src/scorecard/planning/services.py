@@ -16,6 +16,7 @@ from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.kpis.models import Kpi, Target
 from scorecard.kpis.services import kpi_create, target_set
+from scorecard.limits import checked_create, lengths_check
 from scorecard.strategy.models import Objective, Perspective, Scorecard
 from scorecard.strategy.services import objective_create
 
@@ -101,8 +102,12 @@ def funnel_create(
     name = _name_check(scorecard, name)
     _stages_check(scorecard, kpis)
     stage_costs = _costs(costs, len(kpis))
-    funnel = Funnel.objects.create(
-        scorecard=scorecard, name=name, description=description.strip(), created_at=clock.now()
+    funnel = checked_create(
+        Funnel,
+        scorecard=scorecard,
+        name=name,
+        description=description.strip(),
+        created_at=clock.now(),
     )
     FunnelStage.objects.bulk_create(
         FunnelStage(funnel=funnel, kpi=kpi, position=i, cost=stage_costs[i] if i else None)
@@ -126,6 +131,7 @@ def funnel_update(
     funnel.description = description.strip()
     _stages_check(scorecard, kpis)
     stage_costs = _costs(costs, len(kpis))
+    lengths_check(funnel)
     funnel.save(update_fields=["name", "description"])
     funnel.stages.all().delete()
     FunnelStage.objects.bulk_create(

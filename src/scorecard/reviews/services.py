@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scorecard import clock
+from scorecard.besteffort import bookkeeping
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
 from scorecard.strategy.models import Objective
@@ -58,14 +59,21 @@ def usage_record_view(
         return
     now = clock.now()
     day = clock.today()
+    # Bookkeeping: skipped rather than making the page wait for a busy database.
     if kpi is not None:
-        KpiView.objects.bulk_create(
-            [KpiView(kpi=kpi, user=user, day=day, first_seen_at=now)], ignore_conflicts=True
+        bookkeeping(
+            lambda: KpiView.objects.bulk_create(
+                [KpiView(kpi=kpi, user=user, day=day, first_seen_at=now)], ignore_conflicts=True
+            ),
+            what="A KPI page view",
         )
     if objective is not None:
-        ObjectiveView.objects.bulk_create(
-            [ObjectiveView(objective=objective, user=user, day=day, first_seen_at=now)],
-            ignore_conflicts=True,
+        bookkeeping(
+            lambda: ObjectiveView.objects.bulk_create(
+                [ObjectiveView(objective=objective, user=user, day=day, first_seen_at=now)],
+                ignore_conflicts=True,
+            ),
+            what="An objective page view",
         )
 
 

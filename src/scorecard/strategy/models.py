@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from scorecard import clock
+from scorecard.limits import TEXT_MAX
 from scorecard.organizations.models import Organization, Unit
 
 
@@ -37,8 +39,8 @@ class Scorecard(models.Model):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
-    vision = models.TextField(blank=True)
-    mission = models.TextField(blank=True)
+    vision = models.TextField(blank=True, max_length=TEXT_MAX)
+    mission = models.TextField(blank=True, max_length=TEXT_MAX)
     aggregator = models.CharField(
         max_length=20, choices=Aggregator.choices, default=Aggregator.WEIGHTED_AVERAGE
     )
@@ -47,6 +49,13 @@ class Scorecard(models.Model):
     )
     score_cap = models.FloatField(
         default=1.0, help_text="Highest score one child may contribute to a rollup (1.0 = 100 %)."
+    )
+    min_coverage = models.FloatField(
+        default=0.0,
+        help_text=(
+            "Least share of the weight (0 to 1) that must have data for a score to be shown; "
+            'below it the score is "not enough data".'
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -57,6 +66,10 @@ class Scorecard(models.Model):
                 fields=["organization", "slug"], name="scorecard_slug_unique_in_org"
             ),
             models.CheckConstraint(condition=models.Q(score_cap__gte=1.0), name="score_cap_ge_1"),
+            models.CheckConstraint(
+                condition=models.Q(min_coverage__gte=0.0, min_coverage__lte=1.0),
+                name="min_coverage_between_0_and_1",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,7 +125,7 @@ class Objective(models.Model):
     )
     code = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -123,6 +136,11 @@ class Objective(models.Model):
     weight = models.FloatField(default=1.0)
     due_date = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(
+        default=clock.now,
+        editable=False,
+        help_text="When the objective was created (older rows: when their scorecard was).",
+    )
 
     class Meta:
         ordering = ["position", "id"]

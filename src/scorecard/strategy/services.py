@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.text import slugify
 
 from scorecard.audit.services import record_change, snapshot
+from scorecard.limits import checked_create, lengths_check
+from scorecard.naming import name_check, slug_check, slug_for_name
 from scorecard.organizations.models import Organization, Unit
 
 from .models import (
@@ -51,10 +52,14 @@ def scorecard_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A scorecard needs a name."})
-    slug = slug or slugify(name)
-    if Scorecard.objects.filter(organization=organization, slug=slug).exists():
+    cards = Scorecard.objects.filter(organization=organization)
+    if slug:
+        slug_check(slug, field="slug", label="short name")
+    slug = slug or slug_for_name(name, scope=cards, prefix="scorecard")
+    if cards.filter(slug=slug).exists():
         raise ValidationError({"name": f"A scorecard with the short name “{slug}” exists already."})
-    scorecard = Scorecard.objects.create(
+    scorecard = checked_create(
+        Scorecard,
         organization=organization,
         unit=unit,
         name=name,
@@ -75,13 +80,18 @@ def scorecard_create(
 @transaction.atomic
 def scorecard_update(*, scorecard: Scorecard, **fields: Any) -> Scorecard:
     """Change a scorecard's name, vision, mission or rollup settings."""
-    allowed = {"name", "vision", "mission", "aggregator", "missing_policy", "score_cap"}
+    allowed = {
+        "name", "vision", "mission", "aggregator", "missing_policy", "score_cap", "min_coverage",
+    }  # fmt: skip
     before = snapshot(scorecard)
+    if "name" in fields:
+        fields["name"] = name_check(fields["name"], what="A scorecard")
     for field, value in fields.items():
         if field not in allowed:
             raise TypeError(f"Unknown scorecard field: {field}")
         setattr(scorecard, field, value)
     scorecard.full_clean(exclude=["organization", "unit", "parent", "slug"])
+    lengths_check(scorecard)
     scorecard.save()
     record_change(obj=scorecard, before=before, after=snapshot(scorecard))
     return scorecard
@@ -98,7 +108,8 @@ def perspective_create(
     if Perspective.objects.filter(scorecard=scorecard, name=name).exists():
         raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
     last = Perspective.objects.filter(scorecard=scorecard).aggregate(m=Max("position"))["m"]
-    perspective = Perspective.objects.create(
+    perspective = checked_create(
+        Perspective,
         scorecard=scorecard,
         name=name,
         kind=kind,
@@ -127,6 +138,7 @@ def perspective_update(*, perspective: Perspective, **fields: Any) -> Perspectiv
         if field not in {"name", "kind", "weight", "position"}:
             raise TypeError(f"Unknown perspective field: {field}")
         setattr(perspective, field, value)
+    lengths_check(perspective)
     perspective.save()
     record_change(obj=perspective, before=before, after=snapshot(perspective))
     return perspective
@@ -162,13 +174,17 @@ def objective_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "An objective needs a name."})
-    code = code or slugify(name)[:80]
-    if Objective.objects.filter(scorecard_id=perspective.scorecard_id, code=code).exists():
+    objectives = Objective.objects.filter(scorecard_id=perspective.scorecard_id)
+    if code:
+        slug_check(code, field="code", label="code")
+    code = code or slug_for_name(name, scope=objectives, prefix="objective", field="code")
+    if objectives.filter(code=code).exists():
         raise ValidationError(
             {"code": f"Another objective in this scorecard uses the code “{code}”."}
         )
     last = Objective.objects.filter(perspective=perspective).aggregate(m=Max("position"))["m"]
-    objective = Objective.objects.create(
+    objective = checked_create(
+        Objective,
         scorecard_id=perspective.scorecard_id,
         perspective=perspective,
         code=code,
@@ -197,6 +213,8 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         "position",
     }
     before = snapshot(objective)
+    if "name" in fields:
+        fields["name"] = name_check(fields["name"], what="An objective")
     perspective = fields.get("perspective")
     if perspective is not None and perspective.scorecard_id != objective.scorecard_id:
         raise ValidationError({"perspective": "The perspective belongs to another scorecard."})
@@ -216,6 +234,7 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
             raise TypeError(f"Unknown objective field: {field}")
         setattr(objective, field, value)
     objective.full_clean(exclude=["scorecard", "perspective", "owner"])
+    lengths_check(objective)
     objective.save()
     record_change(obj=objective, before=before, after=snapshot(objective))
     return objective

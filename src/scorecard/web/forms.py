@@ -13,10 +13,20 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.utils.text import slugify
 
 from scorecard.initiatives.models import Initiative, Task
-from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
+from scorecard.kpis.models import (
+    Aggregation,
+    FormulaMode,
+    Indicator,
+    Interval,
+    Kpi,
+    Optimization,
+    TargetAggregation,
+    UnitRollup,
+)
+from scorecard.limits import TEXT_MAX
+from scorecard.naming import slug_from
 from scorecard.organizations.models import Organization, Role, Unit
 from scorecard.presentation.numbers import plain_number
 from scorecard.strategy.models import Objective, Perspective, Scorecard
@@ -150,8 +160,12 @@ class NewScorecardForm(_Form):
         label="Cascaded from",
         empty_label="— none: a top-level scorecard —",
     )
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+    )
+    mission = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,8 +177,12 @@ class ScorecardForm(_Form):
     """What a scorecard says and how its scores roll up."""
 
     name = forms.CharField(max_length=200)
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+    )
+    mission = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     aggregator = forms.ChoiceField(
         choices=Scorecard.Aggregator.choices,
         label="Roll up by",
@@ -179,6 +197,26 @@ class ScorecardForm(_Form):
         label="Score cap",
         help_text="The most one item may count in a rollup; 1.0 = 100 %.",
     )
+    min_coverage = forms.FloatField(
+        min_value=0.0,
+        max_value=100.0,
+        required=False,
+        label="Minimum coverage (%)",
+        help_text="Least share of the weight that must have data for a score to be shown; "
+        "below it a score reads “not enough data”. 0 shows a score from any data.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The scorecard stores a share (0.25); people read and type a percentage (25).
+        share = self.initial.get("min_coverage")
+        if isinstance(share, int | float):
+            self.initial["min_coverage"] = round(share * 100, 4)
+
+    def clean_min_coverage(self) -> float:
+        """The percentage as the share the scorecard stores (empty: 0)."""
+        value = self.cleaned_data.get("min_coverage")
+        return 0.0 if value is None else value / 100
 
 
 class PerspectiveForm(_Form):
@@ -205,7 +243,9 @@ class ObjectiveForm(_Form):
         required=False,
         help_text="Short name in links; left empty, it is made from the name.",
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     owner = _person("Owner", "Who answers for this objective.")
     weight = forms.FloatField(initial=1.0, help_text="Relative to the perspective's others (> 0).")
     due_date = forms.DateField(required=False, widget=DATE, label="Due date")
@@ -292,6 +332,8 @@ KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
         [
             "update_interval",
             "time_aggregation",
+            "target_aggregation",
+            "unit_rollup",
             "indicator",
             "owner",
             "updater",
@@ -355,6 +397,12 @@ KPI_HELP = {
     "data_source": "Where the numbers come from, e.g. “ERP, monthly close” (optional).",
     "formula": "For calculated KPIs: other KPIs' codes, e.g. deals / leads * 100.",
     "formula_mode": "Calculate from the values, or combine the scores.",
+    "target_aggregation": "Automatic: a calculated KPI keeps its own target (a 48 % margin a "
+    "month is 48 % a year) or, without one, applies its formula to its inputs' targets; any "
+    "other KPI's target adds up like its values.",
+    "unit_rollup": "How this KPI's values in the units below make its value here. Automatic: "
+    "ratios rebuilt from their parts, percentages, scores and levels such as NPS averaged, "
+    "amounts summed.",
 }
 #: A code must look like a name in a formula: a letter, then letters, digits and _.
 KPI_CODE_MAX = 80
@@ -362,7 +410,7 @@ KPI_CODE_MAX = 80
 
 def kpi_code_from_name(name: str, taken: set[str]) -> str:
     """A KPI code from its name: ``Orders on time (%)`` → ``orders_on_time``; unique."""
-    base = slugify(name).replace("-", "_")[:60].strip("_") or "kpi"
+    base = slug_from(name, max_length=60).replace("-", "_").strip("_") or "kpi"
     if not base[0].isalpha():
         base = "kpi_" + base
     code, n = base, 2
@@ -385,6 +433,13 @@ def _standard_thresholds(raw: Any) -> tuple[float, float] | None:
         return None
 
 
+#: Choices an older client may leave out: the model's default is what it meant.
+_CHOICES_WITH_DEFAULTS = frozenset(
+    {"optimization", "update_interval", "time_aggregation", "indicator", "formula_mode",
+     "target_aggregation", "unit_rollup"}
+)  # fmt: skip
+
+
 class KpiForm(forms.ModelForm):
     """Every field of a KPI, grouped; the service checks scales and formulas with the engine."""
 
@@ -402,7 +457,7 @@ class KpiForm(forms.ModelForm):
             "maximum", "target", "target_date", "baseline", "baseline_date", "tolerance",
             "band_low", "band_high", "red_flag", "weight", "update_interval",
             "time_aggregation", "indicator", "owner", "updater", "formula", "formula_mode",
-            "values_need_approval",
+            "values_need_approval", "target_aggregation", "unit_rollup",
         ]  # fmt: skip
         labels = {
             "optimization": "Scoring",
@@ -414,6 +469,8 @@ class KpiForm(forms.ModelForm):
             "red_flag": "Red flag",
             "update_interval": "Updated",
             "time_aggregation": "Over time, take the",
+            "target_aggregation": "Target over a quarter or a year",
+            "unit_rollup": "Across units below",
             "indicator": "Kind of indicator",
             "formula_mode": "Calculate",
             "values_need_approval": "Values need the owner's approval",
@@ -449,6 +506,8 @@ class KpiForm(forms.ModelForm):
             "time_aggregation": Aggregation.SUM,
             "indicator": Indicator.LAGGING,
             "formula_mode": FormulaMode.EQUATION,
+            "target_aggregation": TargetAggregation.AUTO,
+            "unit_rollup": UnitRollup.AUTO,
         }
         for name, value in defaults.items():
             self.fields[name].initial = value
@@ -496,8 +555,7 @@ class KpiForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name, field in self.fields.items():
-            if name in {"optimization", "update_interval", "time_aggregation", "indicator",
-                        "formula_mode"} and not data.get(name):  # fmt: skip
+            if name in _CHOICES_WITH_DEFAULTS and not data.get(name):
                 data[name] = field.initial
         data["formula"] = (data.get("formula") or "").strip()
         self._code_from_name(data)
@@ -572,7 +630,9 @@ class InitiativeForm(_Form):
     """An action plan and the objectives it serves."""
 
     name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+    )
     owner = _person("Owner")
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(),

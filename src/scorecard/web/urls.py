@@ -31,6 +31,10 @@ urlpatterns = [
     path("", include("scorecard.web.reports.urls")),
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
+    path("", include("scorecard.web.proposals.urls")),  # proposals from any member
+    path("", include("scorecard.web.pulses.urls")),  # the magic question
+    path("", include("scorecard.web.adoption.urls")),  # who uses the scorecard
+    path("", include("scorecard.web.sharing.urls")),  # read-only links for outsiders
     path("", include("scorecard.web.help.urls")),  # the glossary
     path("", include("scorecard.web.search.urls")),  # the header's search box
 ]

@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from scorecard import clock
 from scorecard.organizations.models import Organization
 
+from .egress import REFUSED, AddressRefused, guarded_opener, registration_refused
 from .models import Delivery, Event, Webhook
 
 #: Waits after the 1st, 2nd ... failed attempt; after the last one the delivery fails.
@@ -60,6 +61,12 @@ def webhook_create(
         errors["url"] = "The address can be at most 500 characters long."
     elif parts.username or parts.password:
         errors["url"] = "Put no user name or password in the address; the calls are signed."
+    elif _refused(parts):
+        errors["url"] = (
+            f"{REFUSED} Webhooks call addresses on the internet only, not loopback, private, "
+            "link-local or other internal ones; an administrator of the server can allow "
+            "receivers inside your network (SCORECARD_WEBHOOK_ALLOW_HOSTS)."
+        )
     unknown = [name for name in chosen if name not in Event.values]
     if not chosen:
         errors["events"] = "Choose at least one event."
@@ -82,6 +89,14 @@ def webhook_create(
         created_by=user if getattr(user, "is_authenticated", False) else None,
         created_at=clock.now(),
     )
+
+
+def _refused(parts: SplitResult) -> bool:
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return True  # a port out of range
+    return registration_refused(parts.hostname or "", port)
 
 
 def webhook_set_active(*, webhook: Webhook, active: bool) -> Webhook:
@@ -154,7 +169,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+# Connects only to checked addresses (egress.py), never follows a redirect.
+_opener = guarded_opener(_NoRedirect)
 
 
 @dataclass(frozen=True)
@@ -195,6 +211,8 @@ def _post(delivery: Delivery, now: dt.datetime) -> Attempt:
         return Attempt(False, exc.code, f"The receiver answered {exc.code} {exc.reason}.")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, AddressRefused) or isinstance(exc, AddressRefused):
+            return Attempt(False, None, REFUSED)  # no detail: not a probe of our network
         return Attempt(False, None, f"Could not reach the receiver: {reason}."[:300])
     if 200 <= status < 300:
         return Attempt(True, status, "")

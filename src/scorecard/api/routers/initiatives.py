@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name, Text
 from scorecard.initiatives import services
 from scorecard.initiatives.models import Initiative
 from scorecard.strategy.models import Objective
@@ -54,8 +55,8 @@ class InitiativeOut(Schema):
 
 class InitiativeIn(Schema):
     scorecard: int
-    name: str
-    description: str = ""
+    name: Name
+    description: Text = ""
     owner: int | None = Field(None, description="User id of a member.")
     objectives: list[int] = Field([], description="Ids of objectives of the same scorecard.")
     start_date: dt.date | None = None
@@ -67,8 +68,8 @@ class InitiativeIn(Schema):
 
 
 class InitiativePatch(Schema):
-    name: str | None = None
-    description: str | None = None
+    name: Name | None = None
+    description: Text | None = None
     owner: int | None = None
     objectives: list[int] | None = None
     start_date: dt.date | None = None

@@ -10,8 +10,18 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name, Text
 from scorecard.kpis import services
-from scorecard.kpis.models import Aggregation, FormulaMode, Indicator, Interval, Kpi, Optimization
+from scorecard.kpis.models import (
+    Aggregation,
+    FormulaMode,
+    Indicator,
+    Interval,
+    Kpi,
+    Optimization,
+    TargetAggregation,
+    UnitRollup,
+)
 
 from ..access import access_of
 from ..common import MAX_POSITION, PageParams, get_or_404, member_or_error, page_schema, paginate
@@ -44,6 +54,15 @@ class KpiFields(Schema):
     indicator: Indicator = Indicator.LAGGING
     formula: str = Field("", description="Calculated KPI, e.g. deals / leads * 100.")
     formula_mode: FormulaMode = FormulaMode.EQUATION
+    target_aggregation: TargetAggregation = Field(
+        TargetAggregation.AUTO,
+        description="How the target over a quarter, a year or year to date is made "
+        "(docs/scoring.md, Window targets).",
+    )
+    unit_rollup: UnitRollup = Field(
+        UnitRollup.AUTO,
+        description="How this KPI's values in the units below combine into its value here.",
+    )
     thresholds: list[dict[str, Any]] | None = Field(
         None, description='Custom bands: [{"status": "red", "lower": null, "color": "#d64545"}].'
     )
@@ -58,6 +77,7 @@ class KpiOut(KpiFields):
     owner: int | None
     updater: int | None
     position: int
+    created_at: dt.datetime
 
     @staticmethod
     def resolve_scorecard(obj: Kpi) -> int:
@@ -79,7 +99,7 @@ class KpiOut(KpiFields):
 class KpiIn(KpiFields):
     objective: int
     code: str = Field(description="Short name used in formulas and references, e.g. on_time.")
-    name: str
+    name: Name
     owner: int | None = Field(None, description="User id of a member.")
     updater: int | None = Field(None, description="User id of the member who records values.")
 
@@ -87,8 +107,8 @@ class KpiIn(KpiFields):
 class KpiPatch(Schema):
     objective: int | None = None
     code: str | None = None
-    name: str | None = None
-    description: str | None = None
+    name: Name | None = None
+    description: Text | None = None
     unit: str | None = None
     data_source: str | None = None
     optimization: Optimization | None = None
@@ -108,6 +128,8 @@ class KpiPatch(Schema):
     indicator: Indicator | None = None
     formula: str | None = None
     formula_mode: FormulaMode | None = None
+    target_aggregation: TargetAggregation | None = None
+    unit_rollup: UnitRollup | None = None
     thresholds: list[dict[str, Any]] | None = None
     owner: int | None = None
     updater: int | None = None

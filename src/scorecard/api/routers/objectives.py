@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name, Text
 from scorecard.strategy import services
 from scorecard.strategy.models import Objective
 
@@ -32,6 +33,7 @@ class ObjectiveOut(Schema):
     weight: float
     due_date: dt.date | None
     position: int
+    created_at: dt.datetime
 
     @staticmethod
     def resolve_scorecard(obj: Objective) -> int:
@@ -48,9 +50,9 @@ class ObjectiveOut(Schema):
 
 class ObjectiveIn(Schema):
     perspective: int
-    name: str
+    name: Name
     code: str = Field("", description="Short name, unique in the scorecard; from the name.")
-    description: str = ""
+    description: Text = ""
     owner: int | None = Field(None, description="User id of a member of the organization.")
     weight: float = 1.0
     due_date: dt.date | None = None
@@ -58,9 +60,9 @@ class ObjectiveIn(Schema):
 
 class ObjectivePatch(Schema):
     perspective: int | None = Field(None, description="Move to another perspective (same card).")
-    name: str | None = None
+    name: Name | None = None
     code: str | None = None
-    description: str | None = None
+    description: Text | None = None
     owner: int | None = None
     weight: float | None = None
     due_date: dt.date | None = None

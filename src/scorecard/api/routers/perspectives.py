@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name
 from scorecard.strategy import services
 from scorecard.strategy.models import Perspective
 
@@ -36,13 +37,13 @@ class PerspectiveOut(Schema):
 
 class PerspectiveIn(Schema):
     scorecard: int
-    name: str
+    name: Name
     kind: Kind = Kind.OTHER
     weight: float = 1.0
 
 
 class PerspectivePatch(Schema):
-    name: str | None = None
+    name: Name | None = None
     kind: Kind | None = None
     weight: float | None = None
     position: int | None = Field(None, ge=0, le=MAX_POSITION)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name, Text
 from scorecard.organizations.models import Unit
 from scorecard.strategy import services
 from scorecard.strategy.models import Scorecard
@@ -36,6 +37,10 @@ class ScorecardOut(Schema):
     aggregator: Aggregator
     missing_policy: Missing
     score_cap: float
+    min_coverage: float = Field(
+        description="Least share of the weight (0 to 1) with data for a score to be shown; "
+        "below it a score is null (not enough data)."
+    )
     created_at: dt.datetime
 
     @staticmethod
@@ -53,10 +58,10 @@ class ScorecardOut(Schema):
 
 class ScorecardIn(Schema):
     unit: int = Field(description="The unit whose scorecard this is.")
-    name: str
+    name: Name
     slug: str = Field("", description="Short name, unique in the organization; from the name.")
-    vision: str = ""
-    mission: str = ""
+    vision: Text = ""
+    mission: Text = ""
     parent: int | None = Field(None, description="The scorecard this one is cascaded from.")
     with_default_perspectives: bool = Field(
         True, description="Start with the four classic perspectives."
@@ -64,12 +69,13 @@ class ScorecardIn(Schema):
 
 
 class ScorecardPatch(Schema):
-    name: str | None = None
-    vision: str | None = None
-    mission: str | None = None
+    name: Name | None = None
+    vision: Text | None = None
+    mission: Text | None = None
     aggregator: Aggregator | None = None
     missing_policy: Missing | None = None
     score_cap: float | None = None
+    min_coverage: float | None = Field(None, ge=0, le=1)
 
 
 class ScorecardFilter(PageParams):

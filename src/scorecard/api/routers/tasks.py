@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name
 from scorecard.initiatives import services
 from scorecard.initiatives.models import Task
 
@@ -43,14 +44,14 @@ class TaskOut(Schema):
 
 class TaskIn(Schema):
     initiative: int
-    name: str
+    name: Name
     assignee: int | None = Field(None, description="User id of a member.")
     deadline: dt.date | None = None
     state: State = State.TODO
 
 
 class TaskPatch(Schema):
-    name: str | None = None
+    name: Name | None = None
     assignee: int | None = None
     deadline: dt.date | None = None
     state: State | None = Field(None, description="The assignee (a contributor) may set this.")

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from scorecard.api.lengths import Name
 from scorecard.organizations import services
 from scorecard.organizations.models import Unit
 
@@ -36,12 +37,12 @@ class UnitOut(Schema):
 
 class UnitIn(Schema):
     parent: int = Field(description="The unit this one sits under (its organization's tree).")
-    name: str
+    name: Name
     slug: str = Field("", description="Short name; made from the name when empty.")
 
 
 class UnitPatch(Schema):
-    name: str
+    name: Name
 
 
 class UnitFilter(PageParams):

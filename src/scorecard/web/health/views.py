@@ -104,6 +104,12 @@ def fix_for(finding: Finding, scorecard: Scorecard, *, can_edit: bool, can_recor
                 label = "Add an objective"
             else:
                 fix_url, label = open_url, "Change the weights"
+    elif finding.code.startswith("involvement."):  # proposals and adoption (docs/involvement.md)
+        open_url = reverse("scorecard_detail", args=args)
+        if finding.code == "involvement.top_down":
+            fix_url, label = reverse("proposal_list", args=args), "See the proposals"
+        elif can_edit:
+            fix_url, label = reverse("adoption", args=args[:1]), "See who uses it"
     else:
         open_url = reverse("scorecard_detail", args=args)
         if can_edit:

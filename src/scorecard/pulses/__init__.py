@@ -1,0 +1,1 @@
+"""Pulses: the "magic question" sent to members, their answers and strategy awareness."""

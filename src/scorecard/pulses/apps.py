@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PulsesConfig(AppConfig):
+    name = "scorecard.pulses"
+    verbose_name = "Pulses"
