@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "scorecard.audit",
     "scorecard.meetings",
     "scorecard.reports",
+    "scorecard.search",
     "scorecard.planning",
     "scorecard.risks",
     "scorecard.analysis",

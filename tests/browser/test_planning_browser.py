@@ -45,6 +45,9 @@ def test_kpi_chart_shows_the_forecast_band_and_the_chance(page: Any) -> None:
     note = page.locator("#forecast-note")
     assert note.is_visible() and "shaded 80 % range" in note.inner_text()
     assert re.search(r"(under |over )?\d+\s%", page.inner_text("#chart-chance"))
+    # The planning tools are folded; the chart note's "details" link opens the forecast.
+    assert not page.locator("#chance").is_visible()
+    page.locator("#forecast-note").get_by_role("link", name="details").click()
     assert page.locator("#chance").is_visible()
     assert page.get_by_role("heading", name="Target assistant").is_visible()
     screenshot(page, "kpi-forecast")

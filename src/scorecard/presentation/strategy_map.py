@@ -441,24 +441,26 @@ def render_map(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
         f'width="{lay.width:.0f}" height="{lay.height:.0f}" '
-        f'role="img" aria-label="{escape(title)}" class="strategy-map">',
+        f'role="group" aria-label="{escape(title)}" class="strategy-map">',
         "<title>" + escape(title) + "</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#5b6670"/></marker></defs>',
         # Font longhands, not the ``font`` shorthand: WeasyPrint's SVG renderer (PDF
         # reports) misreads the shorthand and draws the text hundreds of pixels high.
-        "<style>text{font-family:system-ui,'Liberation Sans','DejaVu Sans',sans-serif}"
-        ".band{font-weight:600;font-size:13px;fill:#3d4852}"
-        ".name{font-weight:600;font-size:12.5px;fill:#1f2933}"
-        ".score{font-weight:600;font-size:12px;fill:#3d4852}"
-        ".status{font-size:11.5px;fill:#5b6670}"
-        ".link{fill:none;stroke:#6b7580;stroke-width:1.4;opacity:.8}"
-        ".link.supported{stroke:#2e9e5b;stroke-width:2}"
-        ".link.contradicted{stroke:#d64545;stroke-width:2;stroke-dasharray:7 4}"
-        ".link.untested{stroke-dasharray:2 4}"
-        "a:focus rect.box,a:hover rect.box{stroke-width:3}"
-        "a:focus{outline:none}</style>",
+        # Every rule is scoped to the map: the SVG sits inside the page, so a bare ``a`` or
+        # ``.link`` rule would restyle (or hide the focus ring of) the whole page.
+        "<style>.strategy-map text"
+        "{font-family:system-ui,'Liberation Sans','DejaVu Sans',sans-serif}"
+        ".strategy-map .band{font-weight:600;font-size:13px;fill:#3d4852}"
+        ".strategy-map .name{font-weight:600;font-size:12.5px;fill:#1f2933}"
+        ".strategy-map .score{font-weight:600;font-size:12px;fill:#3d4852}"
+        ".strategy-map .status{font-size:11.5px;fill:#5b6670}"
+        ".strategy-map .link{fill:none;stroke:#6b7580;stroke-width:1.4;opacity:.8}"
+        ".strategy-map .link.supported{stroke:#2e9e5b;stroke-width:2}"
+        ".strategy-map .link.contradicted{stroke:#d64545;stroke-width:2;stroke-dasharray:7 4}"
+        ".strategy-map .link.untested{stroke-dasharray:2 4}"
+        ".strategy-map a:focus rect.box,.strategy-map a:hover rect.box{stroke-width:3}</style>",
     ]
     # Bands first, then arrows, then boxes: a box drawn over an arrow hides it.
     for r, (band, rect) in enumerate(zip(bands, lay.bands, strict=True)):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import F
 
 from scorecard.initiatives.models import Task
+from scorecard.kpis.evaluation import organization_evaluate
 from scorecard.kpis.selectors import kpis_due_for_user, red_kpis_for_user
 from scorecard.organizations.models import Membership
 from scorecard.organizations.selectors import membership_choose, membership_list_for_user
@@ -28,13 +29,15 @@ class HomePage:
     due_kpis: list[Any] = field(default_factory=list)
     red_kpis: list[Any] = field(default_factory=list)
     tasks: list[Any] = field(default_factory=list)
+    scores: dict[int, Any] = field(default_factory=dict)
 
 
 def home_page(*, user: Any, wanted: str | None, remembered: str | None, today: dt.date) -> HomePage:
     """Everything the home page shows for ``user``, scoped to the chosen organization.
 
-    A fixed number of queries, plus one scorecard evaluation per scorecard that holds
-    a red-KPI candidate of the user's area (never one per KPI).
+    A fixed number of queries (the overall score of every scorecard included), plus one
+    scorecard evaluation per scorecard that holds a red-KPI candidate of the user's area
+    (never one per KPI).
     """
     memberships = list(membership_list_for_user(user=user).order_by("organization__name"))
     current = membership_choose(memberships=memberships, wanted=wanted, remembered=remembered)
@@ -43,6 +46,10 @@ def home_page(*, user: Any, wanted: str | None, remembered: str | None, today: d
         return page
     organization = current.organization
     page.scorecards = scorecard_list(organization=organization)
+    if page.scorecards:
+        # Every scorecard scored together: a fixed number of queries however many.
+        scored = organization_evaluate(organization_id=organization.pk, as_of=today)
+        page.scores = scored.results
     page.due_kpis = kpis_due_for_user(user=user, organization=organization, today=today)
     page.red_kpis = red_kpis_for_user(
         user=user, organization=organization, unit_id=current.unit_id, today=today

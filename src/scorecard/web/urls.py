@@ -40,4 +40,6 @@ urlpatterns = [
     path("", include("scorecard.web.sharing.urls")),  # read-only links for outsiders
     path("", include("scorecard.web.commentary.urls")),  # commentary in words
     path("", include("scorecard.web.dashboards.urls")),  # dashboards people build
+    path("", include("scorecard.web.help.urls")),  # the glossary
+    path("", include("scorecard.web.search.urls")),  # the header's search box
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from scorecard import clock
 from scorecard.presentation.reports.pdf import filename, report_pdf
@@ -59,3 +60,19 @@ def scorecard_report_pdf(request: HttpRequest, org_slug: str, sc_slug: str) -> H
 def scorecard_report_xlsx(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """The scorecard report as an Excel workbook."""
     return _download(request, org_slug, sc_slug, report_xlsx, XLSX, "xlsx")
+
+
+@login_required
+def scorecard_files(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
+    """The "Reports & files" tab: every download of a scorecard and the values import."""
+    scorecard, membership = scorecard_for(request, org_slug, sc_slug)
+    return render(
+        request,
+        "web/reports/files.html",
+        {
+            "organization": scorecard.organization,
+            "scorecard": scorecard,
+            "membership": membership,
+            "can_import": membership.role != "viewer",
+        },
+    )
