@@ -29,6 +29,7 @@ FUNCTION_IMPORTS = {
     ("imports/tabular.py", "openpyxl.styles"): "heavy optional import",
     # Django's documented place to connect signal receivers is AppConfig.ready().
     ("webhooks/apps.py", ".receivers"): "AppConfig.ready connects receivers",
+    ("alerts/apps.py", ".receivers"): "AppConfig.ready connects receivers",
 }
 
 

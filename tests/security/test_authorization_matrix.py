@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard.accounts.services import invitation_create
+from scorecard.alerts.models import Alert
 from scorecard.api.services import api_token_create
 from scorecard.imports.services import job_create
 from scorecard.kpis.models import Measurement
@@ -144,6 +145,11 @@ WEB: dict[str, Rule] = {
     "notifications": Rule("GET", ANY_MEMBER),
     # The notification is the admin's: nobody else may open it.
     "notification_open": Rule("GET", ("ok", "404", "404", "404", "404", "login"), pk="notice"),
+    "alerts": Rule("GET", ANY_MEMBER),
+    "alert_settings": Rule("GET", ANY_MEMBER),
+    # The alert is the admin's: nobody else may open it.
+    "alert_open": Rule("POST", ("ok", "404", "404", "404", "404", "login"), pk="alert"),
+    "watch": Rule("POST", READ, pk="kpi_item"),
     "person_detail": Rule("GET", READ),
     "scorecard_health": Rule("GET", READ),
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
@@ -370,6 +376,16 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
         "invitation": invitation.pk,
+        "kpi_item": one.kpi.pk,
+        "alert": Alert.objects.create(
+            user=world.admin,
+            organization=world.organization,
+            kind="status",
+            title="x",
+            url="/",
+            key="x",
+            created_at=hook.created_at,
+        ).pk,
     }
     return Objects(stuff, ids)
 
@@ -384,6 +400,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "fmt": "csv",
         "token": "made-up-token",
         "uidb64": "MQ",
+        "kind": "kpi",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
     }

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("scorecard.web.reports.urls")),
     path("", include("scorecard.web.planning.urls")),  # funnels, targets, what-if, evidence
     path("", include("scorecard.web.imports.urls")),  # CSV/XLSX export and import of values
+    path("", include("scorecard.web.alerts.urls")),  # my alerts, their settings, watching
 ]
