@@ -31,6 +31,7 @@ from scorecard.kpis.models import Measurement
 from scorecard.meetings.services import meeting_create
 from scorecard.planning.services import benchmark_add, funnel_create
 from scorecard.reviews.services import comment_add
+from scorecard.strategy.models import ObjectiveAlignment
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -150,6 +151,9 @@ WEB: dict[str, Rule] = {
     # The alert is the admin's: nobody else may open it.
     "alert_open": Rule("POST", ("ok", "404", "404", "404", "404", "login"), pk="alert"),
     "watch": Rule("POST", READ, pk="kpi_item"),
+    "alignment_add": Rule("POST", EDIT, code="objective"),
+    "alignment_edit": Rule("POST", EDIT, code="objective", pk="alignment"),
+    "alignment_remove": Rule("POST", EDIT, code="objective", pk="alignment"),
     "person_detail": Rule("GET", READ),
     "scorecard_health": Rule("GET", READ),
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
@@ -377,6 +381,9 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "notice": comment.notifications.get(user=world.admin).pk,
         "invitation": invitation.pk,
         "kpi_item": one.kpi.pk,
+        "alignment": ObjectiveAlignment.objects.create(
+            child=one.objective, parent=one.objective2, share=0.5
+        ).pk,
         "alert": Alert.objects.create(
             user=world.admin,
             organization=world.organization,
