@@ -75,6 +75,7 @@ WEB: dict[str, Rule] = {
     "scorecard_detail": Rule("GET", READ),
     "strategy_map": Rule("GET", READ),
     "data_entry": Rule("GET", CONTRIBUTE),
+    "data_entry_periods": Rule("GET", CONTRIBUTE),
     "kpi_detail": Rule("GET", READ, code="kpi"),
     "kpi_record": Rule("POST", CONTRIBUTE, code="kpi"),
     "kpi_comment": Rule("POST", CONTRIBUTE, code="kpi"),
