@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -23,7 +24,7 @@ from scorecard.reviews.mentions import members_named, mentioned_usernames
 from scorecard.reviews.models import Comment
 
 from . import selectors, services
-from .models import Alert, Kind
+from .models import Alert, Kind, Watch
 
 #: Statuses that alert, and how good each status is (a move to a worse one alerts).
 ALERTING = {"red": "turned red", "yellow": "is at risk (yellow)"}
@@ -53,6 +54,8 @@ def on_measurements_recorded(
     for measurement in measurements:
         measurement.kpi = kpis[measurement.kpi_id]
         by_org[measurement.kpi.scorecard.organization_id].append(measurement)
+    if not _anyone_to_tell({k.scorecard_id for k in kpis.values()}):
+        return  # no owner and no watcher: the status comparison is not worth its queries
     for rows in by_org.values():
         changes = [
             c for c in status_changes(rows, recorded_at)
@@ -60,6 +63,16 @@ def on_measurements_recorded(
         ]  # fmt: skip
         if changes:
             _status_alerts(rows[0].kpi.scorecard.organization, changes, recorded_at)
+
+
+def _anyone_to_tell(scorecard_ids: set[int]) -> bool:
+    """Whether a KPI of these scorecards has an owner, or anything in them is watched
+    (two cheap queries at most)."""
+    if Kpi.objects.filter(scorecard_id__in=scorecard_ids, owner__isnull=False).exists():
+        return True
+    return Watch.objects.filter(
+        Q(kpi__scorecard_id__in=scorecard_ids) | Q(objective__scorecard_id__in=scorecard_ids)
+    ).exists()
 
 
 def _status_alerts(organization: Any, changes: list[dict[str, Any]], at: dt.datetime) -> None:
@@ -75,6 +88,7 @@ def _status_alerts(organization: Any, changes: list[dict[str, Any]], at: dt.date
         kpi_ids={k.pk for k in changed.values()},
         objective_ids={k.objective_id for k in changed.values()},
     )
+    notices = []
     for change in changes:
         kpi = changed.get((change["scorecard"], change["kpi"]))
         if kpi is None:
@@ -85,16 +99,17 @@ def _status_alerts(organization: Any, changes: list[dict[str, Any]], at: dt.date
             *watchers.get(("objective", kpi.objective_id), []),
         ]
         period = f"{change['period_start']} to {change['period_end']}"
-        services.alerts_raise(
-            users=people,
-            kind=Kind.STATUS,
-            organization=organization,
-            title=f"“{kpi.name}” {ALERTING[change['status_after']]} "
-            f"({kpi.scorecard.name}, {period})",
-            url=services.kpi_url(kpi),
-            key=f"status:{kpi.pk}:{change['period_start']}:{change['status_after']}:"
-            f"{at.isoformat()}",
+        notices.append(
+            services.Notice(
+                users=people,
+                title=f"“{kpi.name}” {ALERTING[change['status_after']]} "
+                f"({kpi.scorecard.name}, {period})",
+                url=services.kpi_url(kpi),
+                key=f"status:{kpi.pk}:{change['period_start']}:{change['status_after']}:"
+                f"{at.isoformat()}",
+            )
         )
+    services.alerts_raise_many(kind=Kind.STATUS, organization=organization, notices=notices)
 
 
 @receiver(measurements_pending, dispatch_uid="alerts-approval")
