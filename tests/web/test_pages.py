@@ -290,7 +290,7 @@ def test_record_a_value_updates_status_and_objective_and_keeps_history(card) -> 
     assert 'id="kpi-status">Yellow<' in before
     response = client.post(
         url("kpi_record", "revenue"),
-        {"period": "2026-10-01", "value": "9,00", "note": "late invoices"},
+        {"period": "2026-10-01", "value": "900", "note": "late invoices"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
