@@ -32,6 +32,7 @@ FUNCTION_IMPORTS = {
     ("kpis/apps.py", ".versioning"): "AppConfig.ready connects the data-version receivers",
     ("api/apps.py", ".signals"): "AppConfig.ready connects the token-revoking receivers",
     ("api/apps.py", "scorecard"): "AppConfig.ready registers the deploy checks",
+    ("alerts/apps.py", ".receivers"): "AppConfig.ready connects receivers",
 }
 
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "scorecard.commands",
     "scorecard.api",
     "scorecard.webhooks",
+    "scorecard.alerts",
     "scorecard.imports",
     "scorecard.accounts",
     "scorecard.onboarding",

@@ -52,14 +52,15 @@ def test_import_writes_and_summarises(card: Card, tmp_path: Path) -> None:
 
 def test_import_lists_the_first_errors_and_exits_non_zero(card: Card, tmp_path: Path) -> None:
     rows = [["sales", "2026-01-01", "x", ""], ["nope", "2026-01-01", "1", ""],
-            ["sales", "2026-02-15", "1", ""], ["sales", "2026-03-01", "1", ""]]  # fmt: skip
+            ["sales", "2026-02-15", "1", ""], ["sales", "2026-03-01", "1,5", ""]]  # fmt: skip
     path = write_csv(tmp_path / "bad.csv", rows)
     message, err = fail("import", str(path), "--org", "northwind", "--scorecard", "company",
                         "--max-errors", "2")  # fmt: skip
     assert message == f"{path}: 3 problems in 4 rows; nothing was written."
     assert err.splitlines() == [
         "bad.csv: Row 2, column 'Value': 'x' is not a number",
-        "bad.csv: Row 3, column 'KPI code': no KPI has the code 'nope' in the scorecard 'Company'",
+        "bad.csv: Row 3, column 'KPI code': no KPI has the code or name 'nope' in the "
+        "scorecard 'Company'",
         "… and 1 more.",
         "Rows read: 4; written: 0; superseded: 0; errors: 3.",
     ]

@@ -17,9 +17,12 @@ from scorecard.imports.services import (
     import_table,
     mapping_build,
     mapping_from_names,
+    parse_number,
+    parse_period,
 )
 from scorecard.kpis.models import Measurement
 from scorecard.kpis.services import measurement_record
+from scorecard.web.parsing import parse_number as web_parse_number
 from tests.factories import MeasurementFactory
 
 from .conftest import FEB, HEADER, JAN, Card, write_csv, write_workbook, write_xlsx
@@ -200,7 +203,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(
         ["nosuch", "2026-01-01", "1", ""],  # row 3
         ["sales", "2026-02-01", "abc", ""],  # row 4
         ["sales", "31/03/2026", "1", ""],  # row 5
-        ["nps", "2026-02-01", "1", ""],  # row 6: not a quarter start
+        ["nps", "2026-02-01", "1", ""],  # row 6: inside a quarter: counted in it, no error
         ["sales", "2026-04-01", "5000", ""],  # row 7: far outside 0–100
         ["ratio", "2026-01-01", "1", ""],  # row 8: calculated
         ["sales", "2026-05-01", "1,5", ""],  # row 9
@@ -213,18 +216,16 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(
     else:
         path = write_csv(tmp_path / "bad.csv", rows)
     assert failure(card, path, fmt) == [
-        "Row 3, column 'KPI code': no KPI has the code 'nosuch' in the scorecard 'Company'",
+        "Row 3, column 'KPI code': no KPI has the code or name 'nosuch' in the scorecard 'Company'",
         "Row 4, column 'Value': 'abc' is not a number",
-        "Row 5, column 'Period': '31/03/2026' is not a date; write the first day of the "
-        "period as year-month-day, e.g. 2026-10-01",
-        "Row 6, column 'Period': 2026-02-01 does not start a quarterly period of 'Net "
-        "promoter score'; that period starts on 2026-01-01",
+        "Row 5, column 'Period': '31/03/2026' is not a date; write the period as "
+        "year-month-day (2026-10-01), year-month (2026-10) or month and year (Oct 2026)",
         "Row 7, column 'Value': 5000 is far outside the scale of 'Sales'; values from -1000 "
         "to 1100 are accepted (check the unit and the decimal point)",
         "Row 8, column 'KPI code': 'Ratio' is calculated from its formula; its values cannot "
         "be imported",
-        "Row 9, column 'Value': '1,5' is not a number (use a point for decimals and no "
-        "thousands separators, e.g. 1234.5)",
+        "Row 9, column 'Value': '1,5' is not a number (use a point for decimals; commas "
+        "may only group thousands, e.g. 1,234.5)",
         "Row 10, column 'KPI code': the KPI code is empty",
         "Row 10, column 'Period': the period is empty; give the first day of the period, "
         "e.g. 2026-10-01",
@@ -326,7 +327,7 @@ def test_one_sheet_of_a_workbook_is_read(card: Card, tmp_path: Path) -> None:
     assert services.tabular.sheet_names(path) == ["Cover", "Sales", "Other"]
     assert services.tabular.first_filled_sheet(path) == "Sales"
     assert failure(card, path, "xlsx", sheet="Other") == [
-        "Row 3, column 'KPI code': no KPI has the code 'nosuch' in the scorecard 'Company'"
+        "Row 3, column 'KPI code': no KPI has the code or name 'nosuch' in the scorecard 'Company'"
     ]
     assert run(card, path, "xlsx", sheet="Sales").created == 1
     assert list(Measurement.objects.values_list("period_start", "value")) == [(JAN, 1.0)]
@@ -377,3 +378,85 @@ def test_the_file_is_read_before_the_write_transaction_begins(
     # Every row was read outside the transaction the writes run in.
     assert max(depth_reading) < min(depth_writing)
     assert Measurement.objects.filter(kpi=card.sales).count() == 12
+
+
+# --- messy real-life spreadsheets --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2,105,000", 2105000.0),
+        ("82,000.5", 82000.5),
+        ("-1,234", -1234.0),
+        ("1 234 567", 1234567.0),
+        ("\u22125", -5.0),
+        ("12.5", 12.5),
+        ("1,5", "'1,5' is not a number (use a point for decimals; commas may only group "
+                "thousands, e.g. 1,234.5)"),
+        ("12,34,567", "'12,34,567' is not a number (use a point for decimals; commas may only "
+                      "group thousands, e.g. 1,234.5)"),
+        ("40%", "'40%' is not a number (leave out the % sign)"),
+    ],
+)  # fmt: skip
+def test_numbers_the_grid_and_the_import_share(text: str, expected: float | str) -> None:
+    assert parse_number(text) == expected
+    if isinstance(expected, float):
+        assert web_parse_number(text) == expected
+    else:
+        with pytest.raises(ValueError, match="is not a number"):
+            web_parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nov 2026", dt.date(2026, 11, 1)),
+        ("November 2026", dt.date(2026, 11, 1)),
+        ("nov-2026", dt.date(2026, 11, 1)),
+        ("Sept. 2026", dt.date(2026, 9, 1)),
+        ("2026 Nov", dt.date(2026, 11, 1)),
+        ("2026-11", dt.date(2026, 11, 1)),
+        ("2026-11-15", dt.date(2026, 11, 15)),
+        ("Novembre 2026", "'Novembre 2026' is not a date; write the period as year-month-day "
+                          "(2026-10-01), year-month (2026-10) or month and year (Oct 2026)"),
+    ],
+)  # fmt: skip
+def test_periods_as_spreadsheets_write_them(text: str, expected: dt.date | str) -> None:
+    assert parse_period(text) == expected
+
+
+@pytest.mark.django_db
+def test_a_messy_spreadsheet_imports(card: Card, tmp_path: Path) -> None:
+    rows = [
+        ["Sales", "Nov 2026", "1,050", "a name, a month name, a separator"],
+        ["net promoter  SCORE", "2026-11-20", "61", "a date inside the quarter"],
+        ["sales", "2026-10", "1,000.5", ""],
+    ]
+    path = write_csv(tmp_path / "messy.csv", rows)
+    parsed = [checker(card).parse(n, cells) for n, cells in services.data_rows(path, "csv")]
+    assert not [p for p in parsed if isinstance(p, list)], parsed
+    assert [(p.kpi.code, p.period_start, p.value, p.moved_from) for p in parsed] == [  # type: ignore[union-attr]
+        ("sales", dt.date(2026, 11, 1), 1050.0, None),
+        ("nps", dt.date(2026, 10, 1), 61.0, dt.date(2026, 11, 20)),
+        ("sales", dt.date(2026, 10, 1), 1000.5, None),
+    ]
+    result = run(card, path)
+    assert result.written == 3
+    stored = sorted(Measurement.objects.values_list("kpi__code", "period_start", "value"))
+    assert stored == [
+        ("nps", dt.date(2026, 10, 1), 61.0),
+        ("sales", dt.date(2026, 10, 1), 1000.5),
+        ("sales", dt.date(2026, 11, 1), 1050.0),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_name_two_kpis_share_asks_for_the_code(card: Card) -> None:
+    for kpi in (card.sales, card.free):
+        kpi.name = "Turnover"
+        kpi.save()
+    assert checker(card).kpi_for(" turnover ") == (
+        "2 KPIs are called 'turnover' in the scorecard 'Company'; use the code instead "
+        f"({', '.join(sorted([card.sales.code, card.free.code]))})"
+    )

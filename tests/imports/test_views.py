@@ -258,7 +258,9 @@ def test_a_bad_file_lists_each_problem_and_imports_nothing(card: Card) -> None:
     html = client.get(url("values_import_preview", card, job.pk)).content.decode()
     assert "3 problems to fix in the file" in html
     assert "Row 3, column &#x27;Value&#x27;: &#x27;abc&#x27; is not a number" in html
-    assert "Row 4, column &#x27;KPI code&#x27;: no KPI has the code &#x27;nosuch&#x27;" in html
+    assert (
+        "Row 4, column &#x27;KPI code&#x27;: no KPI has the code or name &#x27;nosuch&#x27;" in html
+    )
     assert "Row 5, column &#x27;Period&#x27;: row 2 already gives &#x27;Sales&#x27;" in html
     # in the table of rows too: the repeat is marked although the row alone is fine
     table = html.split('class="list importpreview"')[1]

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from scorecard import clock
 from scorecard.accounts.services import invitation_create
+from scorecard.alerts.models import Alert
 from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.dashboards.services import dashboard_create, widget_add
@@ -46,6 +47,7 @@ from scorecard.pulses.services import pulse_schedule
 from scorecard.reviews.services import comment_add
 from scorecard.risks.services import risk_create
 from scorecard.sharing.services import share_create
+from scorecard.strategy.models import ObjectiveAlignment
 from scorecard.webhooks.models import Delivery
 from scorecard.webhooks.services import webhook_create
 from tests.api.conftest import ApiWorld, JsonClient, Stuff
@@ -92,6 +94,7 @@ WEB: dict[str, Rule] = {
     "scorecard_detail": Rule("GET", READ),
     "strategy_map": Rule("GET", READ),
     "data_entry": Rule("GET", CONTRIBUTE),
+    "data_entry_periods": Rule("GET", CONTRIBUTE),
     "kpi_detail": Rule("GET", READ, code="kpi"),
     "kpi_record": Rule("POST", CONTRIBUTE, code="kpi"),
     "kpi_comment": Rule("POST", CONTRIBUTE, code="kpi"),
@@ -163,6 +166,14 @@ WEB: dict[str, Rule] = {
     "notifications": Rule("GET", ANY_MEMBER),
     # The notification is the admin's: nobody else may open it.
     "notification_open": Rule("GET", ("ok", "404", "404", "404", "404", "login"), pk="notice"),
+    "alerts": Rule("GET", ANY_MEMBER),
+    "alert_settings": Rule("GET", ANY_MEMBER),
+    # The alert is the admin's: nobody else may open it.
+    "alert_open": Rule("POST", ("ok", "404", "404", "404", "404", "login"), pk="alert"),
+    "watch": Rule("POST", READ, pk="kpi_item"),
+    "alignment_add": Rule("POST", EDIT, code="objective"),
+    "alignment_edit": Rule("POST", EDIT, code="objective", pk="alignment"),
+    "alignment_remove": Rule("POST", EDIT, code="objective", pk="alignment"),
     "person_detail": Rule("GET", READ),
     "scorecard_health": Rule("GET", READ),
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
@@ -505,6 +516,19 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
             objectives=[one.objective],
         ).pk,
         "dashboard": dashboard.pk,
+        "kpi_item": one.kpi.pk,
+        "alignment": ObjectiveAlignment.objects.create(
+            child=one.objective, parent=one.objective2, share=0.5
+        ).pk,
+        "alert": Alert.objects.create(
+            user=world.admin,
+            organization=world.organization,
+            kind="status",
+            title="x",
+            url="/",
+            key="x",
+            created_at=hook.created_at,
+        ).pk,
         "widget": widget.pk,
     }  # fmt: skip
     return Objects(stuff, ids, share_token)
@@ -520,6 +544,7 @@ def _fill(route: str, rule: Rule, objects: Objects) -> str:
         "fmt": "csv",
         "board": "swot",
         "uidb64": "MQ",
+        "kind": "kpi",
         "code": {"kpi": "nps", "objective": "delight", "": ""}[rule.code],
         "pk": str(objects.ids.get(rule.pk, 0)),
         "token": objects.token,

@@ -54,6 +54,21 @@ class SetupToken(models.Model):
         return f"set-up link of {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class AlertDelivery(models.TextChoices):
+    """How a person wants one kind of alert: an e-mail at once, in the daily digest, or not."""
+
+    AT_ONCE = "now", "At once"
+    DIGEST = "digest", "Daily digest"
+    OFF = "off", "Off"
+
+
+def _alert_field(help_text: str) -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=AlertDelivery.choices, default=AlertDelivery.AT_ONCE,
+        help_text=help_text,
+    )  # fmt: skip
+
+
 class AccountSettings(models.Model):
     """A person's own settings: language and which e-mails they want."""
 
@@ -67,6 +82,12 @@ class AccountSettings(models.Model):
     email_reminders = models.BooleanField(
         default=True, help_text="Reminder e-mails about values due and overdue tasks."
     )
+    # Alerts (the alerts feature): "off" also keeps them out of the in-app feed.
+    alert_status = _alert_field("A KPI I own or watch turns red or at risk.")
+    alert_approval = _alert_field("A value waits for my approval.")
+    alert_task = _alert_field("A task is assigned to me or is overdue.")
+    alert_mention = _alert_field("Someone mentions me in a comment.")
+    alert_decision = _alert_field("A review meeting gives me a decision to carry out.")
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

@@ -423,3 +423,44 @@ def initiative_chain(*, initiative: Any) -> list[list[Step]]:
         objective_ids=objective_ids,
         start=start,
     )
+
+
+# --- aligning an existing objective ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlignmentChoices:
+    """An objective's alignments upwards (``parent`` and its scorecard loaded) and the
+    objectives it may still be aligned to: those of the scorecards it is cascaded from."""
+
+    aligned: list[ObjectiveAlignment]
+    candidates: list[Objective]
+    shares_total: float
+
+
+def alignment_choices(*, objective: Objective) -> AlignmentChoices:
+    """What the objective page's alignment form offers (three queries)."""
+    cards = dict(
+        Scorecard.objects.filter(organization_id=objective.scorecard.organization_id).values_list(
+            "pk", "parent_id"
+        )
+    )
+    above: list[int] = []
+    current = cards.get(objective.scorecard_id)
+    while current is not None and current not in above:
+        above.append(current)
+        current = cards.get(current)
+    aligned = list(
+        ObjectiveAlignment.objects.filter(child=objective)
+        .select_related("parent__scorecard")
+        .order_by("pk")
+    )
+    taken = {a.parent_id for a in aligned}
+    candidates = [
+        o
+        for o in Objective.objects.filter(scorecard_id__in=above)
+        .select_related("scorecard", "perspective")
+        .order_by("scorecard__name", "perspective__position", "position", "id")
+        if o.pk not in taken
+    ]
+    return AlignmentChoices(aligned, candidates, sum(a.share for a in aligned))

@@ -38,6 +38,7 @@ from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.kpis.models import Kpi
+from scorecard.kpis.numbers import number_from_text
 from scorecard.kpis.selectors import user_can_record
 from scorecard.kpis.services import MeasurementRow, MeasurementRowsError, measurement_bulk_record
 from scorecard.strategy.models import Scorecard
@@ -56,8 +57,21 @@ FIELD_WORDS = {"kpi": "KPI code", "period": "period", "value": "value", "note": 
 #: Header names (lower case, letters and digits only) that give away a column's field;
 #: earlier names win.
 SYNONYMS = {
-    "kpi": ["kpicode", "code", "kpi", "kpiid", "indicatorcode", "metriccode", "measurecode"],
-    "period": ["period", "periodstart", "start", "date", "month", "periodbegin", "day"],
+    "kpi": [
+        "kpicode",
+        "code",
+        "kpi",
+        "kpiid",
+        "indicatorcode",
+        "metriccode",
+        "measurecode",
+        "kpiname",
+        "name",
+        "indicator",
+        "metric",
+        "measure",
+    ],
+    "period": ["period", "periodstart", "start", "date", "month", "periodbegin", "day", "quarter"],
     "value": ["value", "actual", "actualvalue", "amount", "result", "measurement"],
     "note": ["note", "notes", "comment", "comments", "remark", "remarks"],
 }
@@ -230,6 +244,9 @@ class ParsedRow(NamedTuple):
     period_start: dt.date
     value: float
     note: str
+    #: The date the file gave when it lies inside the period rather than starting it
+    #: (the value is counted in the period containing it; the preview says so).
+    moved_from: dt.date | None = None
 
     @property
     def key(self) -> int:
@@ -288,6 +305,11 @@ def sane_range(kpi: Kpi, factor: int | None = None) -> tuple[float, float] | Non
     return low - factor * span, high + factor * span
 
 
+def _name_key(name: str) -> str:
+    """A KPI name as files write it: case and runs of spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
 def parse_number(cell: Any) -> float | str:
     """The cell as a finite float, or the reason it is not one."""
     if isinstance(cell, bool):
@@ -298,24 +320,50 @@ def parse_number(cell: Any) -> float | str:
         text = cell_text(cell)
         if not text:
             return "the value is empty; give a number or delete the row"
-        cleaned = text.replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-        cleaned = cleaned.replace("\u202f", "")
         try:
-            number = float(cleaned)
-        except ValueError:
-            hint = ""
-            if "," in cleaned:
-                hint = " (use a point for decimals and no thousands separators, e.g. 1234.5)"
-            elif cleaned.endswith("%"):
-                hint = " (leave out the % sign)"
-            return f"'{_shown(text)}' is not a number{hint}"
+            number = number_from_text(text)
+        except ValueError as exc:
+            return str(exc)
     if not math.isfinite(number):
         return f"'{_shown(cell_text(cell))}' is not a finite number"
     return number
 
 
+#: Month names and their usual short forms, as spreadsheets write them ("Nov 2026").
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?[\s\-/,]*(\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})[\s\-/]*([a-z]+)\.?")
+
+
+def _month_name_date(text: str) -> dt.date | None:
+    """``Nov 2026``, ``November 2026``, ``nov-2026``, ``2026 Nov`` as the month's first day."""
+    lowered = text.strip().lower()
+    match = _MONTH_YEAR.fullmatch(lowered)
+    if match:
+        name, year = match.group(1), match.group(2)
+    else:
+        match = _YEAR_MONTH.fullmatch(lowered)
+        if not match:
+            return None
+        year, name = match.group(1), match.group(2)
+    month = MONTHS.get(name)
+    return dt.date(int(year), month, 1) if month else None
+
+
 def parse_period(cell: Any) -> dt.date | str:
-    """The cell as a date (``2026-10-01``, ``2026-10`` or a spreadsheet date), or why not."""
+    """The cell as a date, or why not: ``2026-10-01``, ``2026-10``, ``Oct 2026``,
+    ``October 2026`` or a spreadsheet date. A date inside a period is moved to the
+    period's start by the row check (and the preview says so)."""
     if isinstance(cell, dt.datetime):
         day = cell.date()
     elif isinstance(cell, dt.date):
@@ -329,8 +377,11 @@ def parse_period(cell: Any) -> dt.date | str:
         text = cell_text(cell)
         if not text:
             return "the period is empty; give the first day of the period, e.g. 2026-10-01"
+        named = _month_name_date(text)
         try:
-            if len(text) == 7 and re.fullmatch(r"\d{4}-\d{2}", text):
+            if named is not None:
+                day = named
+            elif len(text) == 7 and re.fullmatch(r"\d{4}-\d{2}", text):
                 day = dt.date.fromisoformat(text + "-01")
             elif len(text) > 10:
                 day = dt.datetime.fromisoformat(text).date()
@@ -338,8 +389,8 @@ def parse_period(cell: Any) -> dt.date | str:
                 day = dt.date.fromisoformat(text)
         except ValueError:
             return (
-                f"'{_shown(text)}' is not a date; write the first day of the period as "
-                "year-month-day, e.g. 2026-10-01"
+                f"'{_shown(text)}' is not a date; write the period as year-month-day "
+                "(2026-10-01), year-month (2026-10) or month and year (Oct 2026)"
             )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         return f"{day.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR}"
@@ -358,6 +409,10 @@ class RowChecker:
         self.mapping = mapping
         self.kpis = {k.code: k for k in Kpi.objects.filter(scorecard=scorecard)}
         self.kpis_lower = {code.lower(): k for code, k in self.kpis.items()}
+        by_name: dict[str, list[Kpi]] = {}
+        for k in self.kpis.values():
+            by_name.setdefault(_name_key(k.name), []).append(k)
+        self.kpis_by_name = by_name
         self.allowed = {
             k.pk for k in self.kpis.values() if user_can_record(user=user, kpi=k, role=role)
         }
@@ -391,7 +446,20 @@ class RowChecker:
             return "the KPI code is empty"
         kpi = self.kpis.get(code) or self.kpis_lower.get(code.lower())
         if kpi is None:
-            return f"no KPI has the code '{_shown(code)}' in the scorecard '{self.scorecard.name}'"
+            named = self.kpis_by_name.get(_name_key(code), [])
+            if len(named) > 1:
+                return (
+                    f"{len(named)} KPIs are called '{_shown(code)}' in the scorecard "
+                    f"'{self.scorecard.name}'; use the code instead ("
+                    + ", ".join(sorted(k.code for k in named))
+                    + ")"
+                )
+            kpi = named[0] if named else None
+        if kpi is None:
+            return (
+                f"no KPI has the code or name '{_shown(code)}' in the scorecard "
+                f"'{self.scorecard.name}'"
+            )
         if kpi.is_calculated:
             return f"'{kpi.name}' is calculated from its formula; its values cannot be imported"
         if kpi.pk not in self.allowed:
@@ -409,20 +477,13 @@ class RowChecker:
         if isinstance(kpi, str):
             errors.append(CellError(number, col("kpi"), kpi))
         period = parse_period(self.cell(cells, "period"))
+        moved_from: dt.date | None = None
         if isinstance(period, str):
             errors.append(CellError(number, col("period"), period))
         elif isinstance(kpi, Kpi):
             start = self.period_start(kpi, period)
-            if start != period:
-                errors.append(
-                    CellError(
-                        number,
-                        col("period"),
-                        f"{period.isoformat()} does not start a "
-                        f"{kpi.get_update_interval_display().lower()} period of "
-                        f"'{kpi.name}'; that period starts on {start.isoformat()}",
-                    )
-                )
+            if start != period:  # a date inside the period: counted in it (the preview says so)
+                moved_from, period = period, start
         value = parse_number(self.cell(cells, "value"))
         if isinstance(value, str):
             errors.append(CellError(number, col("value"), value))
@@ -448,7 +509,7 @@ class RowChecker:
             return errors
         assert isinstance(kpi, Kpi) and isinstance(period, dt.date)
         assert isinstance(value, float)
-        return ParsedRow(number, kpi, period, value, note)
+        return ParsedRow(number, kpi, period, value, note, moved_from)
 
 
 # --- the whole file ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from scorecard.strategy.models import Objective
 
 from .evaluation import kpi_spec
 from .models import Kpi, Measurement, Target, TargetAggregation, UnitRollup
-from .signals import measurements_recorded
+from .signals import measurements_pending, measurements_recorded
 
 #: Fields a caller may set on a KPI through kpi_create / kpi_update.
 KPI_FIELDS = {
@@ -122,6 +122,8 @@ def measurement_record(
         measurements_recorded.send(
             sender=Measurement, measurements=[measurement], recorded_at=now, user=user
         )
+    else:
+        measurements_pending.send(sender=Measurement, measurements=[measurement], user=recorder)
     return measurement
 
 
@@ -485,6 +487,9 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
         recorded_at=now,
         user=recorder,
     )
+    waiting = [m for m, _, pending in new_rows if pending]
+    if waiting:
+        measurements_pending.send(sender=Measurement, measurements=waiting, user=recorder)
     return BulkRecordResult(
         created=len(new_rows) - len(superseded), corrected=len(superseded), unchanged=unchanged
     )

@@ -11,3 +11,7 @@ from django.dispatch import Signal
 #: Measurement rows, with ``kpi`` loaded), ``recorded_at`` (their common time) and
 #: ``user`` (who recorded them, or None).
 measurements_recorded = Signal()
+
+#: Sent after values are recorded that wait for the owner's approval (they do not count
+#: yet). Arguments: ``measurements`` (the new pending rows) and ``user`` (who entered them).
+measurements_pending = Signal()

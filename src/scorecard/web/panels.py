@@ -84,6 +84,7 @@ def alignment_panel(
         "alignment": alignment_selectors.objective_alignment(
             objective=objective, as_of=as_of, view=view
         ),
+        "choices": alignment_selectors.alignment_choices(objective=objective) if can_edit else None,
     }
 
 

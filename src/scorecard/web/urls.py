@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import views
+from .entry import views as entry_views
 from .onboarding.views import SignInView
 from .sso import views as sign_in
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path(SC, views.scorecard_detail, name="scorecard_detail"),
     path(SC + "map/", views.strategy_map, name="strategy_map"),
     path(SC + "entry/", views.data_entry, name="data_entry"),
+    path(SC + "entry/periods/", entry_views.data_entry_periods, name="data_entry_periods"),
     path(SC + "kpi/<slug:code>/", views.kpi_detail, name="kpi_detail"),
     path(SC + "kpi/<slug:code>/record/", views.kpi_record, name="kpi_record"),
     path(SC + "kpi/<slug:code>/comments/", views.kpi_comment, name="kpi_comment"),
@@ -42,4 +44,5 @@ urlpatterns = [
     path("", include("scorecard.web.dashboards.urls")),  # dashboards people build
     path("", include("scorecard.web.help.urls")),  # the glossary
     path("", include("scorecard.web.search.urls")),  # the header's search box
+    path("", include("scorecard.web.alerts.urls")),  # my alerts, their settings, watching
 ]

@@ -43,6 +43,7 @@ from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
 from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
+from scorecard.web.alerts.views import watch_panel
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number
 from scorecard.web.planning.pages import kpi_page_extras, map_link_marks, risk_marks
@@ -288,6 +289,7 @@ def _kpi_context(
         "view": view,
         "param_errors": errors,
         "period_query": period_query(as_of, view),
+        "watch": watch_panel(request, scorecard.organization, "kpi", kpi),
     }
     organization = scorecard.organization
     context["why"] = panels.why_panel(organization, kpi=kpi)

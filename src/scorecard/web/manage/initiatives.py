@@ -30,6 +30,7 @@ from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Scorecard
 
 from .. import panels
+from ..alerts.views import watch_panel
 from ..forms import InitiativeForm, TaskForm, TaskStateForm
 from ..health.views import initiative_smart
 from .common import (
@@ -106,7 +107,8 @@ def _detail_response(
          "smart": initiative_smart(initiative=initiative, scorecard=scorecard,
                                    membership=membership),
          "why": panels.why_panel(scorecard.organization, initiative=initiative),
-         "comments_panel": panels.comments_panel(scorecard, membership, initiative)},
+         "comments_panel": panels.comments_panel(scorecard, membership, initiative),
+         "watch": watch_panel(request, scorecard.organization, "initiative", initiative)},
         status=422 if task_form.errors else 200,
     )  # fmt: skip
 

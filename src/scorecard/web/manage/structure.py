@@ -33,6 +33,7 @@ from scorecard.strategy.services import (
 )
 
 from .. import panels
+from ..alerts.views import watch_panel
 from ..forms import LinkForm, NewScorecardForm, ObjectiveForm, PerspectiveForm, ScorecardForm
 from ..health.views import objective_smart
 from . import selectors
@@ -283,6 +284,7 @@ def _objective_response(
          "smart": objective_smart(objective=page.objective, scorecard=scorecard,
                                   membership=membership),
          "comments_panel": panels.comments_panel(scorecard, membership, page.objective),
+         "watch": watch_panel(request, scorecard.organization, "objective", page.objective),
          "alignment_panel": panels.alignment_panel(
              scorecard.organization, page.objective, as_of=as_of, view=view,
              can_edit=membership.allows(EDIT))},

@@ -2,9 +2,10 @@
 
 On the database task backend it runs django-tasks-db's worker (``db_worker``) and,
 beside it, the schedule: every few seconds it enqueues the repeating jobs that are due
-(the webhook sweep, stalled report jobs, reminder e-mails). Each due run is claimed in
-the database, so with several workers every run is still enqueued once. With the RQ
-backend run ``scorecard worker --schedule-only`` once or more beside ``scorecard rqworker``.
+(the webhook sweep, stalled report jobs, reminder e-mails, the alert digest). Each due
+run is claimed in the database, so with several workers every run is still enqueued
+once. With the RQ backend run ``scorecard worker --schedule-only`` once or more beside
+``scorecard rqworker``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
+from scorecard.alerts.tasks import send_digest_task
 from scorecard.jobs.services import Every, schedule_due
 from scorecard.reviews.tasks import send_reminders_task
 from scorecard.web.reports.tasks import report_jobs_sweep
@@ -46,6 +48,13 @@ def schedule() -> list[Every]:
             "reminders",
             send_reminders_task,
             dt.timedelta(days=settings.SCORECARD_REMINDERS_EVERY_DAYS),
+            first=_next_hour(settings.SCORECARD_REMINDERS_HOUR),
+        ),
+        # The alert digest goes out daily at the reminders' hour (docs/alerts.md).
+        Every(
+            "alerts.digest",
+            send_digest_task,
+            dt.timedelta(days=1),
             first=_next_hour(settings.SCORECARD_REMINDERS_HOUR),
         ),
     ]

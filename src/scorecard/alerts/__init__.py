@@ -1,0 +1,1 @@
+"""Alerts: an in-app feed and e-mails (at once or in a daily digest) when something needs me."""
