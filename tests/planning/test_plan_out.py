@@ -21,6 +21,7 @@ from django.core.management import CommandError, call_command
 from scorecard.engine import forecast as fc
 from scorecard.engine import funnel as fn
 from scorecard.kpis.models import Measurement
+from scorecard.planning.services import benchmark_add
 from scorecard.presentation.numbers import format_number
 from scorecard.presentation.planning import proposal_input
 from tests.factories import KpiFactory
@@ -210,8 +211,6 @@ def test_growth_path_and_proposals(sales) -> None:  # type: ignore[no-untyped-de
 
 
 def test_benchmarks(sales) -> None:  # type: ignore[no-untyped-def]
-    from scorecard.planning.services import benchmark_add
-
     deals = sales.kpis["deals"]
     benchmark_add(
         kpi=deals, value=3.25, source="Peers 2026", as_of=dt.date(2026, 6, 1), percentile=75
