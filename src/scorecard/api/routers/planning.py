@@ -291,7 +291,13 @@ class ProposalParams(KpiPlanParams):
 
 
 def _answer(error: plan.PlanningInputError) -> ApiError:
-    return ApiError(error.status, str(error), [{"loc": ["query"], "message": str(error)}])
+    """404 with the reason in ``detail`` (nothing to plan), or a 422 that breaks a rule
+    the OpenAPI document cannot say (``code`` "invalid")."""
+    if error.status == 404:
+        return ApiError(404, str(error))
+    return ApiError(
+        error.status, str(error), [{"loc": ["query"], "message": str(error), "code": "invalid"}]
+    )
 
 
 def _funnel_plan(funnel: Funnel, params: FunnelParams) -> dict[str, Any]:
