@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib
 import json
+import pkgutil
 import re
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from ninja import Schema
 
+from scorecard.api import routers
 from scorecard.engine import forecast as fc
 from scorecard.engine import funnel as fn
 from scorecard.kpis.models import Measurement
@@ -257,3 +261,22 @@ def test_bad_inputs_give_clear_errors(sales) -> None:  # type: ignore[no-untyped
             plan(*args)
     with pytest.raises(CommandError, match="no scorecard"):
         call_command("plan", "forecast", "--org", "northwind", "--scorecard", "nope")
+
+
+def test_answer_schemas_do_not_share_a_name_with_another_routers() -> None:
+    """The OpenAPI document keys schemas by class name: two routers' ``ProposalOut``
+    would silently describe one of them wrongly."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.iter_modules(routers.__path__):
+        module = importlib.import_module(f"{routers.__name__}.{info.name}")
+        for attr in vars(module).values():
+            if not (isinstance(attr, type) and issubclass(attr, Schema)):
+                continue
+            if attr.__module__ != module.__name__:
+                continue
+            if seen.get(attr.__name__, module.__name__) != module.__name__:
+                clashes.append((attr.__name__, seen[attr.__name__], module.__name__))
+            seen.setdefault(attr.__name__, module.__name__)
+    assert "PlanProposalOut" in seen and "ProposalOut" in seen
+    assert not clashes, clashes

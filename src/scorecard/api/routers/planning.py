@@ -33,27 +33,27 @@ router = Router(tags=["planning"])
 # --- answers -----------------------------------------------------------------------------
 
 
-class PeriodOut(Schema):
+class PlanPeriodOut(Schema):
     start: str
     end: str
 
 
-class KpiRef(Schema):
+class PlanKpiRef(Schema):
     id: int
     code: str
     name: str
     unit: str
 
 
-class FunnelRef(Schema):
+class PlanFunnelRef(Schema):
     id: int
     name: str
     scorecard: int
 
 
-class StageOut(Schema):
+class PlanStageOut(Schema):
     position: int = Field(description="0 is the first stage (the volume).")
-    kpi: KpiRef
+    kpi: PlanKpiRef
     value: float | None
     previous: float | None = Field(description="The value in the period compared with.")
     rate: float | None = Field(description="Conversion into this stage (a fraction).")
@@ -63,24 +63,24 @@ class StageOut(Schema):
     cost: float | None = Field(description="Cost of one percentage point on this rate.")
 
 
-class RateNeedOut(Schema):
+class PlanRateNeedOut(Schema):
     position: int
     current: float
     needed: float
     possible: bool
 
 
-class SplitOut(Schema):
+class PlanSplitOut(Schema):
     result: float
     target: float
     factor: float
     volume: float
     volume_needed: float = Field(description="First-stage volume that reaches the target.")
     each_rate_factor: float = Field(description="Every rate times this reaches the target.")
-    single_rate: list[RateNeedOut] = Field(description="Or one rate alone (position ≥ 1).")
+    single_rate: list[PlanRateNeedOut] = Field(description="Or one rate alone (position ≥ 1).")
 
 
-class LeverOut(Schema):
+class PlanLeverOut(Schema):
     position: int
     conversion: str
     from_stage: str
@@ -96,67 +96,67 @@ class LeverOut(Schema):
     cost_per_gain: float | None
 
 
-class AttributionPartOut(Schema):
+class PlanAttributionPartOut(Schema):
     factor: str = Field(description="“volume” (the first stage) or “rate”.")
     stage: str
     part: float
 
 
-class AttributionOut(Schema):
+class PlanAttributionOut(Schema):
     before: float
     after: float
     change: float
-    parts: list[AttributionPartOut]
+    parts: list[PlanAttributionPartOut]
 
 
 class FunnelPlanOut(Schema):
-    funnel: FunnelRef
+    funnel: PlanFunnelRef
     as_of: str
-    window: PeriodOut | None
-    previous_window: PeriodOut | None
-    stages: list[StageOut]
+    window: PlanPeriodOut | None
+    previous_window: PlanPeriodOut | None
+    stages: list[PlanStageOut]
     result: float | None
     final_target: float | None
     target_from_kpi: bool
     target_gap: float | None = Field(description="Target / result − 1.")
-    split: SplitOut | None
+    split: PlanSplitOut | None
     points: float
     relative: float
     costs_known: bool
-    levers: list[LeverOut] = Field(description="Strongest first.")
-    best_lever: LeverOut | None
+    levers: list[PlanLeverOut] = Field(description="Strongest first.")
+    best_lever: PlanLeverOut | None
     change: float | None
-    attribution: AttributionOut | None
+    attribution: PlanAttributionOut | None
     attribution_problem: str | None
     problems: list[str]
 
 
-class FunnelListOut(Schema):
-    items: list[FunnelRef]
+class PlanFunnelListOut(Schema):
+    items: list[PlanFunnelRef]
 
 
 class FunnelPlansOut(Schema):
     items: list[FunnelPlanOut]
 
 
-class HistoryPointOut(Schema):
-    period: PeriodOut
+class PlanHistoryPointOut(Schema):
+    period: PlanPeriodOut
     x: float
     value: float | None
 
 
-class ModelOut(Schema):
+class PlanModelOut(Schema):
     slope: float = Field(description="Change per period.")
     intercept: float = Field(description="The line's value at x = 0 (the period x0).")
-    x0: PeriodOut
+    x0: PlanPeriodOut
     seasonal: list[float] = Field(description="Offsets by position in the season (x mod m).")
     sigma: float | None = Field(description="Residual standard error.")
     degrees_of_freedom: int
     values: int
 
 
-class ForecastPointOut(Schema):
-    period: PeriodOut
+class PlanForecastPointOut(Schema):
+    period: PlanPeriodOut
     x: float | None
     value: float
     low: float | None
@@ -165,47 +165,47 @@ class ForecastPointOut(Schema):
     target: float | None
 
 
-class ForecastOut(Schema):
-    kpi: KpiRef
+class PlanForecastOut(Schema):
+    kpi: PlanKpiRef
     as_of: str
     interval: str
     direction: str | None = Field(description="“higher” or “lower” is better; null: neither.")
-    history: list[HistoryPointOut]
-    model: ModelOut
+    history: list[PlanHistoryPointOut]
+    model: PlanModelOut
     level: float = Field(description="Width of the interval (0.8: four times out of five).")
-    points: list[ForecastPointOut]
+    points: list[PlanForecastPointOut]
     chance: float | None = Field(description="Chance of meeting the running period's target.")
-    chance_period: PeriodOut | None
+    chance_period: PlanPeriodOut | None
     chance_target: float | None
     at_risk: bool
     risk_threshold: float | None
 
 
-class PathPointOut(Schema):
-    period: PeriodOut
+class PlanPathPointOut(Schema):
+    period: PlanPeriodOut
     value: float
 
 
-class ProposalAtOut(Schema):
-    period: PeriodOut
+class PlanProposalAtOut(Schema):
+    period: PlanPeriodOut
     value: float
 
 
-class GrowthOut(Schema):
-    kpi: KpiRef
+class PlanGrowthOut(Schema):
+    kpi: PlanKpiRef
     as_of: str
     start: float
-    start_period: PeriodOut
+    start_period: PlanPeriodOut
     end: float
     years: float
     yearly_rate: float
     rate_per_period: float
     periods_per_year: float
-    proposal: ProposalAtOut
-    path: list[PathPointOut]
+    proposal: PlanProposalAtOut
+    path: list[PlanPathPointOut]
 
 
-class BenchmarkOut(Schema):
+class PlanBenchmarkOut(Schema):
     id: int
     value: float
     percentile: float | None
@@ -214,12 +214,12 @@ class BenchmarkOut(Schema):
     note: str
 
 
-class BenchmarksOut(Schema):
-    kpi: KpiRef
-    benchmarks: list[BenchmarkOut]
+class PlanBenchmarksOut(Schema):
+    kpi: PlanKpiRef
+    benchmarks: list[PlanBenchmarkOut]
 
 
-class CheckOut(Schema):
+class PlanCheckOut(Schema):
     ok: bool
     z: float | None
     low: float | None
@@ -228,41 +228,41 @@ class CheckOut(Schema):
     warnings: list[str]
 
 
-class ProposalOut(Schema):
+class PlanProposalOut(Schema):
     kind: str
     label: str
     value: float
     provenance: str
     basis: str
     facts: dict[str, Any]
-    check: CheckOut | None
+    check: PlanCheckOut | None
     warnings: list[str]
 
 
-class TargetInForceOut(Schema):
+class PlanTargetInForceOut(Schema):
     value: float
     period_start: str
     provenance: str
     note: str
 
 
-class ProposalsOut(Schema):
-    kpi: KpiRef
+class PlanProposalsOut(Schema):
+    kpi: PlanKpiRef
     as_of: str
     direction: str | None
-    target_in_force: TargetInForceOut | None
+    target_in_force: PlanTargetInForceOut | None
     first_guess: bool
     stats: dict[str, Any] | None
-    proposals: list[ProposalOut]
-    check: ProposalOut | None
+    proposals: list[PlanProposalOut]
+    check: PlanProposalOut | None
     growth_problem: str | None
-    accept_periods: list[PeriodOut]
+    accept_periods: list[PlanPeriodOut]
 
 
 # --- questions ---------------------------------------------------------------------------
 
 
-class FunnelParams(Schema):
+class PlanFunnelParams(Schema):
     as_of: Day | None = Field(None, description="The day to plan as of (default: today).")
     target: Number | None = Field(
         None, description="The final stage's target (default: its KPI's)."
@@ -279,12 +279,12 @@ class KpiPlanParams(Schema):
     view: View = Field(View.PERIOD, description="Window whose target counts as in force.")
 
 
-class GrowthParams(KpiPlanParams):
+class PlanGrowthParams(KpiPlanParams):
     end: Number = Field(description="The level to reach.")
     years: Number = Field(description="In how many years.")
 
 
-class ProposalParams(KpiPlanParams):
+class PlanProposalParams(KpiPlanParams):
     check: Number | None = Field(None, description="A number of your own to check.")
     growth_end: Number | None = Field(None, description="With growth_years: add a growth path.")
     growth_years: Number | None = None
@@ -300,7 +300,7 @@ def _answer(error: plan.PlanningInputError) -> ApiError:
     )
 
 
-def _funnel_plan(funnel: Funnel, params: FunnelParams) -> dict[str, Any]:
+def _funnel_plan(funnel: Funnel, params: PlanFunnelParams) -> dict[str, Any]:
     as_of = params.as_of or clock.today()
     try:
         analysis = plan.funnel_analysis(
@@ -319,7 +319,7 @@ def _funnel_plan(funnel: Funnel, params: FunnelParams) -> dict[str, Any]:
 # --- operations --------------------------------------------------------------------------
 
 
-@router.get("/scorecards/{scorecard_id}/funnels", response=FunnelListOut)
+@router.get("/scorecards/{scorecard_id}/funnels", response=PlanFunnelListOut)
 def plan_funnel_list(request: HttpRequest, scorecard_id: int) -> dict[str, Any]:
     """The scorecard's funnels (ids for /funnels/{funnel_id}/plan)."""
     scorecard = get_or_404(scoped_scorecards(request), pk=scorecard_id)
@@ -329,7 +329,7 @@ def plan_funnel_list(request: HttpRequest, scorecard_id: int) -> dict[str, Any]:
 
 @router.get("/funnels/{funnel_id}/plan", response=FunnelPlanOut)
 def plan_funnel(
-    request: HttpRequest, funnel_id: int, params: Query[FunnelParams]
+    request: HttpRequest, funnel_id: int, params: Query[PlanFunnelParams]
 ) -> dict[str, Any]:
     """A funnel as its page shows it, unrounded: stage volumes, rates and targets, the
     gap split, the levers (best first) and the split of the change (LMDI)."""
@@ -344,7 +344,7 @@ def plan_funnel(
 
 @router.get("/kpis/{kpi_id}/plan/funnels", response=FunnelPlansOut)
 def plan_kpi_funnels(
-    request: HttpRequest, kpi_id: int, params: Query[FunnelParams]
+    request: HttpRequest, kpi_id: int, params: Query[PlanFunnelParams]
 ) -> dict[str, Any]:
     """Every funnel the KPI is a stage of, planned; 404 when it is in none."""
     kpi = get_or_404(scoped_kpis(request), pk=kpi_id)
@@ -355,7 +355,7 @@ def plan_kpi_funnels(
     return {"items": [_funnel_plan(funnel, params) for funnel in funnels]}
 
 
-@router.get("/kpis/{kpi_id}/plan/forecast", response=ForecastOut)
+@router.get("/kpis/{kpi_id}/plan/forecast", response=PlanForecastOut)
 def plan_forecast(
     request: HttpRequest, kpi_id: int, params: Query[KpiPlanParams]
 ) -> dict[str, Any]:
@@ -371,9 +371,9 @@ def plan_forecast(
         raise _answer(exc) from None
 
 
-@router.get("/kpis/{kpi_id}/plan/growth-path", response=GrowthOut)
+@router.get("/kpis/{kpi_id}/plan/growth-path", response=PlanGrowthOut)
 def plan_growth_path(
-    request: HttpRequest, kpi_id: int, params: Query[GrowthParams]
+    request: HttpRequest, kpi_id: int, params: Query[PlanGrowthParams]
 ) -> dict[str, Any]:
     """From the latest value to ``end`` in ``years`` at a constant growth rate."""
     kpi = get_or_404(scoped_kpis(request), pk=kpi_id)
@@ -387,7 +387,7 @@ def plan_growth_path(
         raise _answer(exc) from None
 
 
-@router.get("/kpis/{kpi_id}/plan/benchmarks", response=BenchmarksOut)
+@router.get("/kpis/{kpi_id}/plan/benchmarks", response=PlanBenchmarksOut)
 def plan_benchmarks(
     request: HttpRequest, kpi_id: int, params: Query[KpiPlanParams]
 ) -> dict[str, Any]:
@@ -397,9 +397,9 @@ def plan_benchmarks(
     return plan.benchmarks_as_dict(plan.kpi_planning(kpi, as_of=as_of, view=params.view.value))
 
 
-@router.get("/kpis/{kpi_id}/plan/proposals", response=ProposalsOut)
+@router.get("/kpis/{kpi_id}/plan/proposals", response=PlanProposalsOut)
 def plan_target_proposals(
-    request: HttpRequest, kpi_id: int, params: Query[ProposalParams]
+    request: HttpRequest, kpi_id: int, params: Query[PlanProposalParams]
 ) -> dict[str, Any]:
     """The target assistant's proposals with the facts they rest on and the history check."""
     kpi = get_or_404(scoped_kpis(request), pk=kpi_id)
