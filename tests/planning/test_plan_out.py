@@ -25,6 +25,7 @@ from scorecard.api import routers
 from scorecard.engine import forecast as fc
 from scorecard.engine import funnel as fn
 from scorecard.kpis.models import Measurement
+from scorecard.planning.models import FunnelStage
 from scorecard.planning.services import benchmark_add
 from scorecard.presentation.numbers import format_number
 from scorecard.presentation.planning import proposal_input
@@ -117,6 +118,20 @@ def test_lever_steps_and_costs(sales) -> None:  # type: ignore[no-untyped-def]
     assert data["items"][0]["points"] == pytest.approx(0.02)
     assert data["items"][0]["levers"][0]["result_relative"] == pytest.approx(2.835)
     assert data["items"][0]["costs_known"] is False
+
+
+def test_lever_costs_match_the_page(sales) -> None:  # type: ignore[no-untyped-def]
+    for position, cost in ((1, 500.0), (2, 100.0), (3, 50.0)):
+        FunnelStage.objects.filter(funnel=sales.funnel, position=position).update(cost=cost)
+    data = api(sales, f"/funnels/{sales.funnel.pk}/plan").json()
+    assert data["costs_known"] is True
+    costs = [lv["cost_per_gain"] for lv in data["levers"]]
+    assert costs == sorted(costs)  # cheapest first
+    for lever in data["levers"]:
+        assert lever["cost_per_gain"] == lever["cost"] / lever["gain_points"]
+    page = sales.world.client_for("viewer").get(sales.url("funnel_detail", sales.funnel.pk))
+    shown = re.findall(r'<td class="num cost-per-gain">([^<]*)</td>', page.content.decode())
+    assert shown == [format_number(c) for c in costs]
 
 
 # --- forecasts, growth paths, benchmarks, proposals --------------------------------------
