@@ -367,6 +367,23 @@ API: dict[str, tuple[str, ...]] = {
     "risk_get": API_READ,
     "risk_update": API_EDIT,
     "risk_delete": API_EDIT,
+    # Planning numbers (api/routers/planning.py): reads, like the planning pages.
+    "plan_funnel_list": API_READ,
+    "plan_funnel": API_READ,
+    "plan_kpi_funnels": API_READ,
+    "plan_forecast": API_READ,
+    "plan_growth_path": API_READ,
+    "plan_benchmarks": API_READ,
+    "plan_target_proposals": API_READ,
+}
+
+#: Query strings an operation needs (required parameters), by operationId.
+API_QUERIES: dict[str, str] = {
+    "plan_growth_path": "?end=80&years=2",
+}
+#: Operations whose path parameter names another object than usual (key of Objects.ids).
+API_IDS: dict[str, dict[str, str]] = {
+    "plan_kpi_funnels": {"kpi_id": "funnel_kpi"},  # a KPI that is a funnel stage
 }
 
 #: Framework URLs that are not ours to rule (the Django admin has its own staff checks).
@@ -453,6 +470,10 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         for code in ("visits", "deals")
     ]
     funnel = funnel_create(scorecard=world.scorecard, name="Funnel", kpis=stages)
+    # Two values of the {kpi_id} paths' KPI: what a forecast needs at least.
+    Measurement.objects.create(
+        kpi=one.kpi, period_start=dt.date(2025, 12, 1), value=48, recorded_at=hook.created_at
+    )
     benchmark = benchmark_add(kpi=one.kpi, value=60, source="Peers", as_of=dt.date(2026, 1, 1))
     upload = SimpleUploadedFile("values.csv", b"KPI code,period,value\nnps,2026-04,61\n")
     job = job_create(scorecard=world.scorecard, user=world.admin, upload=upload)
@@ -500,6 +521,7 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         "pending_value": pending.pk,
         "meeting": meeting.pk,
         "funnel": funnel.pk,
+        "funnel_kpi": stages[0].pk,
         "import": job.pk,
         "benchmark": benchmark.pk,
         "notice": comment.notifications.get(user=world.admin).pk,
@@ -591,7 +613,7 @@ def test_page_access(route: str, name: str, role: str, api: ApiWorld, objects: O
     assert outcome == expected, f"{rule.method} {url} as {role}: {outcome}, expected {expected}"
 
 
-def _api_path(path: str, objects: Objects) -> str:
+def _api_path(path: str, objects: Objects, operation: str = "") -> str:
     one = objects.stuff
     ids = {
         "unit_id": one.unit.pk,
@@ -607,7 +629,10 @@ def _api_path(path: str, objects: Objects) -> str:
         "proposal_id": objects.ids["proposal"],
         "pulse_id": objects.ids["pulse"],
         "risk_id": objects.ids["risk"],
+        "funnel_id": objects.ids["funnel"],
     }
+    for name, key in API_IDS.get(operation, {}).items():
+        ids[name] = objects.ids[key]
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
@@ -628,7 +653,7 @@ def test_api_access(
     objects: Objects,
 ) -> None:
     client = api.client(role) if role != "anonymous" else JsonClient()
-    url = _api_path(path, objects)
+    url = _api_path(path, objects, operation) + API_QUERIES.get(operation, "")
     body = None if method in ("GET", "DELETE") else _bodies(objects.stuff).get(operation, {})
     response = client.request(method, url, body)
     expected = API[operation][ROLES.index(role)]

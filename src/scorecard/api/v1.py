@@ -23,6 +23,7 @@ from .routers import (
     measurements,
     objectives,
     perspectives,
+    planning,
     risks,
     scorecards,
     scores,
@@ -125,5 +126,6 @@ for module in (
     scores,
     involvement,
     risks,
+    planning,
 ):
     api.add_router("", module.router)

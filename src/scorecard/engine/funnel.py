@@ -147,6 +147,14 @@ class Lever:
     gain_per_cost: float | None
     result_relative: float = 0.0
 
+    @property
+    def cost_per_gain(self) -> float | None:
+        """What one more unit of the result costs through this lever (None without a
+        cost or a gain); cheapest first is the same order as most gain per cost."""
+        if self.cost is None or self.gain_points <= 0:
+            return None
+        return self.cost / self.gain_points
+
 
 def levers(
     volume: float,

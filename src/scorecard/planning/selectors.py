@@ -305,6 +305,10 @@ class ForecastPoint:
     low: float | None
     high: float | None
     target: float | None
+    #: The period's index in the fitted model (0 is the first period of the history)
+    #: and the forecast's standard error.
+    x: float | None = None
+    se: float | None = None
 
 
 @dataclass
@@ -333,6 +337,8 @@ class KpiPlanning:
     growth: Proposal | None = None
     growth_problem: str | None = None
     check: Proposal | None = None
+    #: The fitted line (slope, intercept, seasonal offsets) behind ``forecast``.
+    forecast_model: fc.Fit | None = None
 
 
 @dataclass
@@ -348,6 +354,8 @@ class KpiForecast:
     chance: float | None = None
     chance_period: Period | None = None
     chance_target: float | None = None
+    #: The fitted line (and seasonal offsets); x = 0 is the first period of ``history``.
+    model: fc.Fit | None = None
 
 
 def kpi_forecast(
@@ -383,12 +391,21 @@ def kpi_forecast(
     )
     if model is None:
         return out
+    out.model = model
     out.seasonal = bool(model.seasonal)
     period = out.running
     for prediction in predictions:
         target = periods.target_for_period(period, kpi_input.targets, kpi_input.path, spec.target)
         out.points.append(
-            ForecastPoint(period, prediction.value, prediction.low, prediction.high, target)
+            ForecastPoint(
+                period,
+                prediction.value,
+                prediction.low,
+                prediction.high,
+                target,
+                x=prediction.x,
+                se=prediction.se,
+            )
         )
         period = periods.next_period(period, interval, fy)
     first = out.points[0]
@@ -484,6 +501,7 @@ def kpi_planning(
         risk_threshold=None,
         accept_periods=accept_periods,
         direction=direction,
+        forecast_model=forecast.model,
     )
     unit = kpi.unit
     if known:
@@ -584,6 +602,8 @@ def _growth_proposal(
         "yearly": yearly,
         "per_period": per_period,
         "unit": unit,
+        "steps": steps,
+        "periods_per_year": PERIODS_PER_YEAR[interval],
     }
     return Proposal("growth_path", value, Target.Provenance.GROWTH, facts), None
 

@@ -6,6 +6,7 @@ e-mails all call these functions. The template filters are:
 - ``{{ value|num:kpi.unit }}`` → ``1,234,567 €``, ``12.5 %``, ``3.2 h``, ``$1,200``, ``—``
 - ``{{ fraction|pct }}`` → ``65.4 %``
 - ``{{ value|plain }}`` → ``1234567.5`` (for input fields: no grouping, no exponent)
+- ``{{ fraction|bar_width }}`` → ``42.5`` (a progress bar's CSS width in percent)
 - ``{{ period|period_label }}`` → ``Oct 2026``, ``Jul–Sep 2026``, ``2026``, ``2–8 Nov 2026``
 - ``{{ status|status_label }}``, ``{{ trend|trend_arrow }}``,
   ``{{ trend|trend_meaning:kpi.optimization }}``
@@ -109,6 +110,16 @@ def pct(value: Any) -> str:
     if text == "-0.0":
         text = "0.0"
     return text.replace("-", "−") + f"{NBSP}%"
+
+
+def bar_width(value: Any) -> str:
+    """A fraction as the width of a progress bar in percent, for CSS: 0.425 → ``42.5``,
+    held between 0 and 100 (the bar never overflows); None → ``0``. Templates call
+    this rather than doing the arithmetic themselves (widthratio, add)."""
+    number = _number(value)
+    if number is None:
+        return "0"
+    return f"{min(max(number, 0.0), 1.0) * 100:.1f}".removesuffix(".0")
 
 
 def _month_end(day: dt.date) -> dt.date:

@@ -247,6 +247,7 @@ def values_import_columns(
             fields=fields,
             columns=list(enumerate(job.headers)),
             letters=[tabular.column_letter(i) for i in range(width)],
+            sample_span=width + 1,  # the row number and every column
             sample=[
                 (number, [_display(cells[i] if i < len(cells) else None) for i in range(width)])
                 for number, cells in sample

@@ -274,11 +274,7 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
             "lever": lv,
             "label": labels[lv.index - 1],
             "position": lv.index,
-            # What one more unit of the result costs through this lever (cheapest first
-            # is the same order as most gain per cost).
-            "cost_per_gain": lv.cost / lv.gain_points
-            if lv.cost is not None and lv.gain_points > 0
-            else None,
+            "cost_per_gain": lv.cost_per_gain,
             "note": (
                 f"Funnel “{funnel.name}”: {labels[lv.index - 1]} from {lv.rate:.2%} to "
                 f"{lv.new_rate:.2%} raises {analysis.stages[-1].kpi.name} from "
