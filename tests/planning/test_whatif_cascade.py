@@ -31,7 +31,10 @@ def company(settings: Any) -> Scorecard:
 
 
 def _strong_after(label: str, html: str) -> str:
-    match = re.search(rf'<span class="label">{label}</span><strong[^>]*>([^<]*)</strong>', html)
+    # The label may carry a glossary term's markup; the number is the next <strong>.
+    match = re.search(
+        rf'<span class="label">(?:<[^>]+>)*{label}<.*?<strong[^>]*>([^<]*)</strong>', html, re.S
+    )
     assert match, label
     return match.group(1)
 

@@ -177,6 +177,9 @@ WEB: dict[str, Rule] = {
     "person_detail": Rule("GET", READ),
     "scorecard_health": Rule("GET", READ),
     "reminders": Rule("GET", ANY_MEMBER),  # one's own reminder snooze
+    "help": Rule("GET", PUBLIC),  # the glossary: the same for everybody
+    "search": Rule("GET", ANY_MEMBER),  # finds only in the searcher's organizations
+    "scorecard_files": Rule("GET", READ),
     "scorecard_report_pdf": Rule("GET", READ),
     "scorecard_report_xlsx": Rule("GET", READ),
     "scorecard_report_start_pdf": Rule("POST", READ),
