@@ -175,27 +175,37 @@ def test_previous_window(case: str, window: Period, before: Period) -> None:
 
 TODAY = D(2026, 10, 31)
 
-# (case, from, to, window or the start of the message)
+
+def W(*days: int) -> CustomWindow:
+    return CustomWindow(D(*days[:3]), D(*days[3:]))
+
+
+# (case, from, to, window or the start of the message; the date it blames)
 INPUT = [
-    ("dates", "2026-02-01", "2026-03-31", CustomWindow(D(2026, 2, 1), D(2026, 3, 31))),
-    ("one day", "2026-02-01", "2026-02-01", CustomWindow(D(2026, 2, 1), D(2026, 2, 1))),
-    ("spaces", " 2025-11-01 ", "2026-02-28", CustomWindow(D(2025, 11, 1), D(2026, 2, 28))),
-    ("ends after today", "2026-10-01", "2026-12-31", CustomWindow(D(2026, 10, 1), D(2026, 12, 31))),
-    ("ten years", "2016-11-01", "2026-10-31", CustomWindow(D(2016, 11, 1), D(2026, 10, 31))),
-    ("no from", "", "2026-03-31", "A custom window needs both a from and a to date; the from"),
-    ("no to", "2026-02-01", None, "A custom window needs both a from and a to date; the to"),
-    ("not a date", "yesterday", "2026-03-31", "The from date “yesterday” is not a date"),
-    ("not a day", "2026-02-01", "2026-02-30", "The to date “2026-02-30” is not a date"),
-    ("out of range", "1900-01-01", "2026-03-31", "The from date 1900-01-01 is outside"),
-    ("backwards", "2026-03-31", "2026-02-01", "The window ends (1 Feb 2026) before it starts"),
-    ("future", "2026-11-01", "2026-12-31", "The window starts in the future (1 Nov 2026)"),
-    ("too long", "2016-10-31", "2026-10-31", "The window 31 Oct 2016 – 31 Oct 2026 is longer"),
+    ("dates", "2026-02-01", "2026-03-31", W(2026, 2, 1, 2026, 3, 31), None),
+    ("one day", "2026-02-01", "2026-02-01", W(2026, 2, 1, 2026, 2, 1), None),
+    ("spaces", " 2025-11-01 ", "2026-02-28", W(2025, 11, 1, 2026, 2, 28), None),
+    ("ends after today", "2026-10-01", "2026-12-31", W(2026, 10, 1, 2026, 12, 31), None),
+    ("ten years", "2016-11-01", "2026-10-31", W(2016, 11, 1, 2026, 10, 31), None),
+    ("no from", "", "2026-03-31", "A custom window needs both a from and a to date; the from",
+     "from"),
+    ("no to", "2026-02-01", None, "A custom window needs both a from and a to date; the to", "to"),
+    ("not a date", "yesterday", "2026-03-31", "The from date “yesterday” is not a date", "from"),
+    ("not a day", "2026-02-01", "2026-02-30", "The to date “2026-02-30” is not a date", "to"),
+    ("out of range", "1900-01-01", "2026-03-31", "The from date 1900-01-01 is outside", "from"),
+    ("backwards", "2026-03-31", "2026-02-01", "The window ends (1 Feb 2026) before it",
+     "to"),
+    ("future", "2026-11-01", "2026-12-31", "The window starts in the future (1 Nov 2026)", "from"),
+    ("too long", "2016-10-31", "2026-10-31", "The window 31 Oct 2016 – 31 Oct 2026 is",
+     "to"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("case", "start", "end", "expected"), INPUT, ids=[i[0] for i in INPUT])
+@pytest.mark.parametrize(
+    ("case", "start", "end", "expected", "field"), INPUT, ids=[i[0] for i in INPUT]
+)
 def test_custom_window_input(
-    case: str, start: str, end: str | None, expected: CustomWindow | str
+    case: str, start: str, end: str | None, expected: CustomWindow | str, field: str | None
 ) -> None:
     if isinstance(expected, CustomWindow):
         assert custom_window(start, end, TODAY) == expected
@@ -203,6 +213,7 @@ def test_custom_window_input(
         with pytest.raises(WindowError) as raised:
             custom_window(start, end, TODAY)
         assert str(raised.value).startswith(expected)
+        assert raised.value.field == field
 
 
 def test_view_codes_round_trip() -> None:

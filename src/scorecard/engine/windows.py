@@ -29,7 +29,12 @@ EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
 
 
 class WindowError(ValueError):
-    """A window that cannot be scored; the message says why, in plain words."""
+    """A window that cannot be scored; the message says why, in plain words, and ``field``
+    which date is wrong (``from`` or ``to``; ``view`` for a view code)."""
+
+    def __init__(self, message: str, field: str = "view") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,12 @@ def _day(raw: str, which: str) -> dt.date:
         day = dt.date.fromisoformat(raw)
     except ValueError:
         raise WindowError(
-            f"The {which} date “{raw}” is not a date; write it as year-month-day, e.g. 2026-02-01."
+            f"The {which} date “{raw}” is not a date; write it as year-month-day, e.g. 2026-02-01.",
+            which,
         ) from None
     if not EARLIEST <= day <= LATEST:
         raise WindowError(
-            f"The {which} date {raw} is outside the years {EARLIEST.year}–{LATEST.year}."
+            f"The {which} date {raw} is outside the years {EARLIEST.year}–{LATEST.year}.", which
         )
     return day
 
@@ -115,24 +121,28 @@ def custom_window(
     if start is None or end is None:
         missing = "from" if start is None else "to"
         raise WindowError(
-            f"A custom window needs both a from and a to date; the {missing} date is missing."
+            f"A custom window needs both a from and a to date; the {missing} date is missing.",
+            missing,
         )
     first = start if isinstance(start, dt.date) else _day(start, "from")
     last = end if isinstance(end, dt.date) else _day(end, "to")
     if last < first:
         raise WindowError(
             f"The window ends ({last:%-d %b %Y}) before it starts ({first:%-d %b %Y}); "
-            "the to date must be on or after the from date."
+            "the to date must be on or after the from date.",
+            "to",
         )
     if first > today:
         raise WindowError(
             f"The window starts in the future ({first:%-d %b %Y}); "
-            "choose a from date on or before today."
+            "choose a from date on or before today.",
+            "from",
         )
     if last >= add_months(first, 12 * max_years):
         raise WindowError(
             f"The window {first:%-d %b %Y} – {last:%-d %b %Y} is longer than {max_years} "
-            "years; choose a shorter one."
+            "years; choose a shorter one.",
+            "to",
         )
     return CustomWindow(first, last)
 
