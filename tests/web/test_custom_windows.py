@@ -148,3 +148,14 @@ def test_window_input_is_escaped(card) -> None:
     )
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_a_bad_window_chosen_in_place_is_explained_in_the_swapped_table(card) -> None:
+    response = card.client_for("viewer").get(
+        url("scorecard_detail") + "?view=custom&from=2026-10-31&to=2026-09-16",
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert '<div id="period-errors" hx-swap-oob="true">' in html
+    assert "The window ends (16 Sep 2026) before it starts" in html

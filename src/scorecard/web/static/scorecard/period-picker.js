@@ -15,6 +15,11 @@
     var fixed = form.querySelector("[data-fixed-view]");
     if (dates) dates.hidden = !custom;
     if (fixed) fixed.hidden = custom;
+    // A window says which days: the as-of date is not sent with it (nor the window's
+    // dates with a fixed view).
+    if (form.elements.as_of) form.elements.as_of.disabled = custom;
+    if (form.elements.from) form.elements.from.disabled = !custom;
+    if (form.elements.to) form.elements.to.disabled = !custom;
   }
   function incomplete(form) {
     return isCustom(form) && !(form.elements.from.value && form.elements.to.value);
