@@ -159,3 +159,13 @@ def test_a_bad_window_chosen_in_place_is_explained_in_the_swapped_table(card) ->
     assert "<html" not in html
     assert '<div id="period-errors" hx-swap-oob="true">' in html
     assert "The window ends (16 Sep 2026) before it starts" in html
+
+
+def test_the_alignment_page_takes_a_window_too(card) -> None:
+    client = card.client_for("viewer")
+    response = client.get(reverse("alignment", args=["northwind"]) + WINDOW)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="custom" selected>' in html and 'role="alert"' not in html
+    html = client.get(reverse("alignment", args=["northwind"]) + "?view=custom").content.decode()
+    assert "the from date is missing" in html
