@@ -25,6 +25,7 @@ from .evaluate import Contribution, ScorecardInput, ScorecardResult, evaluate_sc
 from .formulas import Context, FormulaError, evaluate, parse
 from .nature import is_additive
 from .types import ConfigError, KpiSpec, View
+from .windows import CustomWindow
 
 # --- score rollup through objective alignments ------------------------------------------
 
@@ -132,7 +133,7 @@ def evaluate_cascade(
     alignments: Sequence[Alignment],
     *,
     as_of: dt.date,
-    view: View = View.PERIOD,
+    view: View | CustomWindow = View.PERIOD,
 ) -> CascadeResult:
     """Score several scorecards whose objectives are aligned, the units below first.
 

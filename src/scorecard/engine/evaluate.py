@@ -37,6 +37,8 @@ from .types import (
     Thresholds,
     View,
 )
+from .windows import CustomWindow
+from .windows import previous_window as previous_custom_window
 
 HISTORY_LENGTH = 12
 VIEW_INTERVAL = {
@@ -199,7 +201,8 @@ class ScorecardResult:
     kpis: dict[str, KpiResult]
     errors: tuple[ConfigError, ...]
     as_of: dt.date
-    view: View
+    #: A fixed view, or the custom window every KPI was scored over.
+    view: View | CustomWindow
     #: How much data the score rests on: KPIs with a score of the KPIs that count
     #: (every KPI that is scored, i.e. not "information only"), and the share of their
     #: absolute weight that has a score (docs/scoring.md, "Coverage").
@@ -208,7 +211,7 @@ class ScorecardResult:
     coverage: float = 1.0
 
 
-def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
+def kpi_window(spec: KpiSpec, as_of: dt.date, view: View | CustomWindow, fy: int) -> Period:
     """The window a KPI is scored over for ``view`` as of ``as_of``.
 
     period: the KPI's latest own period that has ended by ``as_of``.
@@ -216,7 +219,11 @@ def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
     widened to the KPI's own period when that is longer.
     ytd: from the fiscal year's start to the end of the KPI's latest complete
     period; before the first period of the year has ended, that first period.
+    A custom window: exactly its days, whatever the KPI's interval (partly covered
+    periods count pro rata).
     """
+    if isinstance(view, CustomWindow):
+        return view.period
     last = pr.last_complete_period(as_of, spec.interval, fy)
     if view is View.PERIOD:
         return last
@@ -232,12 +239,15 @@ def kpi_window(spec: KpiSpec, as_of: dt.date, view: View, fy: int) -> Period:
     return window
 
 
-def previous_window(window: Period, spec: KpiSpec, view: View, fy: int) -> Period:
+def previous_window(window: Period, spec: KpiSpec, view: View | CustomWindow, fy: int) -> Period:
     """The window the trend arrow compares with.
 
     Year to date compares with the same span a year earlier (a running sum always
-    grows, so comparing it with one period less would always point up).
+    grows, so comparing it with one period less would always point up). A custom
+    window compares with the window of the same length right before it.
     """
+    if isinstance(view, CustomWindow):
+        return previous_custom_window(window)
     if view is View.YTD:
         start = pr.add_months(window.start, -12)
         end = pr.period_containing(pr.add_months(window.end, -12), spec.interval, fy).end
@@ -251,7 +261,7 @@ def previous_window(window: Period, spec: KpiSpec, view: View, fy: int) -> Perio
 
 
 def evaluate_scorecard(
-    sc: ScorecardInput, *, as_of: dt.date, view: View = View.PERIOD
+    sc: ScorecardInput, *, as_of: dt.date, view: View | CustomWindow = View.PERIOD
 ) -> ScorecardResult:
     """Every KPI, objective, perspective and scorecard score for ``view`` as of ``as_of``."""
     fy = sc.fiscal_year_start_month
@@ -330,7 +340,7 @@ def _score_kpi(
     series: Series,
     broken: dict[str, str],
     as_of: dt.date,
-    view: View,
+    view: View | CustomWindow,
     fy: int,
     weights: dict[str, float],
     errors: list[ConfigError],

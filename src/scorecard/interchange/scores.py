@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from scorecard.engine.evaluate import ScorecardResult
+from scorecard.engine.windows import CUSTOM, CustomWindow
 
 
 def _plain(value: Any) -> Any:
@@ -57,4 +58,11 @@ def result_as_dict(result: ScorecardResult) -> dict[str, Any]:
     data["perspectives"] = perspectives
     data["objectives"] = list(data["objectives"].values())
     data["kpis"] = list(data["kpis"].values())
+    if isinstance(result.view, CustomWindow):
+        # A custom window: "view" says so and "window" gives its days.
+        data["view"] = CUSTOM
+        data["window"] = {
+            "start": result.view.start.isoformat(),
+            "end": result.view.end.isoformat(),
+        }
     return data

@@ -43,6 +43,7 @@ from scorecard.engine.evaluate import (
     evaluate_scorecard,
 )
 from scorecard.engine.formulas import FormulaError, references
+from scorecard.engine.windows import parse_view
 from scorecard.organizations.versions import data_version
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 
@@ -421,7 +422,7 @@ def _evaluate_with_input(
     below = scorecards_below(scorecard.pk, alignments)
     if not below:
         sc = scorecard_input(scorecard, known_at=known_at, rows=rows)
-        return evaluate_scorecard(sc, as_of=as_of, view=et.View(view)), sc
+        return evaluate_scorecard(sc, as_of=as_of, view=parse_view(view)), sc
     cards = [
         scorecard,
         *Scorecard.objects.filter(pk__in=below).select_related("organization").order_by("pk"),
@@ -433,7 +434,7 @@ def _evaluate_with_input(
         [inputs[card.pk] for card in cards],
         [row.alignment for row in alignments],
         as_of=as_of,
-        view=et.View(view),
+        view=parse_view(view),
     )
     return result.scorecards[scorecard.slug], result.inputs[scorecard.slug]
 
@@ -471,7 +472,7 @@ def organization_evaluate(
         [inputs[card.pk] for card in cards],
         [row.alignment for row in alignments],
         as_of=as_of,
-        view=et.View(view),
+        view=parse_view(view),
     )
     return OrganizationScores(
         organization_id=organization_id,

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from scorecard.engine.types import View
+from scorecard.engine.windows import CUSTOM
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiative_list
 from scorecard.kpis import scorecard_selectors
@@ -82,6 +83,8 @@ class ReportData:
 
     @property
     def view_label(self) -> str:
+        if self.view.startswith(f"{CUSTOM}:"):
+            return "Custom window"
         return VIEW_LABELS.get(self.view, self.view)
 
     @property

@@ -1,5 +1,6 @@
-"""Reading a page's query string once: the as-of date, the period view and the knowledge
-moment ("as known then"), with plain messages for bad input.
+"""Reading a page's query string once: the as-of date, the period view (or a custom
+window, ``from``/``to``) and the knowledge moment ("as known then"), with plain messages
+for bad input.
 
 Every reading page (scorecard, map, KPI, reports, planning, alignment) asks here, so a
 bad date or view is explained the same way everywhere and never fails a page.
@@ -15,12 +16,15 @@ from django.utils import timezone
 
 from scorecard import clock
 from scorecard.engine.types import View
+from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, custom_window, parse_view
+from scorecard.engine.windows import default_as_of as window_as_of
 
 #: The period choices of the scorecard page and the map.
 VIEW_LABELS = [
     (View.PERIOD.value, "Latest period"),
     (View.MONTH.value, "Month"),
     (View.QUARTER.value, "Quarter"),
+    (View.HALF_YEAR.value, "Half-year"),
     (View.YTD.value, "Year to date"),
     (View.YEAR.value, "Year"),
 ]
@@ -51,6 +55,9 @@ def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
 def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
     """The as-of date and view from the query string, with plain errors for bad values.
 
+    ``view=custom`` with ``from`` and ``to`` (or ``from`` and ``to`` alone) asks for a
+    custom window: the view is then its code (``custom:2026-02-01:2026-03-31``, see
+    scorecard.engine.windows) and the as-of date its end, or today when it ends later.
     Bad values never fail the page: it shows today and the latest period, and says why.
     """
     errors = []
@@ -58,11 +65,43 @@ def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
     if problem:
         errors.append(problem)
     view = request.GET.get("view", "").strip() or View.PERIOD.value
+    if view == CUSTOM or (view == View.PERIOD.value and _asks_for_window(request)):
+        try:
+            window = custom_window(request.GET.get("from"), request.GET.get("to"), clock.today())
+        except WindowError as error:
+            errors.append(f"{error} Showing the latest period.")
+            return as_of, View.PERIOD.value, errors
+        return window_as_of(window, clock.today()), window.code, errors
     if view not in {v.value for v in View}:
         choices = ", ".join(label.lower() for _, label in VIEW_LABELS)
         errors.append(f"“{view}” is not a period choice ({choices}); showing the latest period.")
         view = View.PERIOD.value
     return as_of, view, errors
+
+
+def _asks_for_window(request: HttpRequest) -> bool:
+    """True when the query string names a window's ``from`` or ``to`` date."""
+    return bool(request.GET.get("from", "").strip() or request.GET.get("to", "").strip())
+
+
+def custom_dates(view: str) -> CustomWindow | None:
+    """The custom window a view code stands for (None for a fixed view)."""
+    if not view.startswith(f"{CUSTOM}:"):
+        return None
+    try:
+        window = parse_view(view)
+    except WindowError:
+        return None
+    return window if isinstance(window, CustomWindow) else None
+
+
+def view_label(view: str) -> str:
+    """The period choice in words: ``Quarter``, or a custom window's days
+    (``1 Feb 2026 – 31 Mar 2026``)."""
+    window = custom_dates(view)
+    if window is not None:
+        return window.label
+    return dict(VIEW_LABELS).get(view, view)
 
 
 def _moment(raw: str) -> dt.datetime | None:
@@ -100,10 +139,17 @@ def known_params(request: HttpRequest, as_of: dt.date) -> tuple[dt.datetime | No
 def period_query(as_of: dt.date, view: str, known: str = "") -> str:
     """The query string that keeps the chosen period when following a link."""
     query = QueryDict(mutable=True)
-    if as_of != clock.today():
-        query["as_of"] = as_of.isoformat()
-    if view != View.PERIOD.value:
-        query["view"] = view
+    window = custom_dates(view)
+    if window is not None:
+        # The as-of date follows from the window (its end, or today).
+        query["view"] = CUSTOM
+        query["from"] = window.start.isoformat()
+        query["to"] = window.end.isoformat()
+    else:
+        if as_of != clock.today():
+            query["as_of"] = as_of.isoformat()
+        if view != View.PERIOD.value:
+            query["view"] = view
     if known == "then":
         query["known"] = known
     elif known:

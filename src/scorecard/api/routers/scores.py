@@ -10,10 +10,12 @@ from pydantic import Field
 
 from scorecard import clock
 from scorecard.engine.types import View
+from scorecard.engine.windows import WindowError, custom_window, default_as_of
 from scorecard.interchange.scores import result_as_dict
 from scorecard.kpis.evaluation import scorecard_evaluate
 
 from ..common import get_or_404
+from ..errors import ApiError
 from ..fields import Day, Moment
 from .scorecards import scoped_scorecards
 
@@ -23,6 +25,14 @@ router = Router(tags=["scores"])
 class ScoreParams(Schema):
     as_of: Day | None = Field(None, description="The day to score as of (default: today).")
     view: View = Field(View.PERIOD, description="Window: the latest period, month, ..., ytd.")
+    from_: Day | None = Field(
+        None,
+        alias="from",
+        description="A custom window's first day (with ``to``; instead of ``view``).",
+    )
+    to: Day | None = Field(
+        None, description="A custom window's last day (with ``from``; at most 10 years long)."
+    )
     known_at: Moment | None = Field(
         None, description="Reproduce the numbers as they were known then (ISO date-time)."
     )
@@ -37,12 +47,29 @@ def scorecard_scores(
     The same numbers as the scorecard page for the same ``as_of`` and ``view``:
     {key, name, score, status, leading, lagging, perspectives: [...], objectives: [...],
     kpis: [{code, value, target, performance, progress, status, trend, history, ...}]}.
+    ``from`` and ``to`` score a custom window instead of a view (``view`` is then
+    ``custom`` and ``window`` holds the two days); ``as_of`` defaults to ``to``, or
+    today when the window ends later.
     """
     scorecard = get_or_404(scoped_scorecards(request), pk=scorecard_id)
+    today = clock.today()
+    view, as_of = params.view.value, params.as_of or today
+    if params.from_ is not None or params.to is not None:
+        if params.view is not View.PERIOD:
+            raise _query_error("view", "Give either a view or a from/to window, not both.")
+        try:
+            window = custom_window(params.from_, params.to, today)
+        except WindowError as error:
+            raise _query_error(error.field, str(error)) from None
+        view, as_of = window.code, params.as_of or default_as_of(window, today)
     result = scorecard_evaluate(
-        scorecard=scorecard,
-        as_of=params.as_of or clock.today(),
-        view=params.view.value,
-        known_at=params.known_at,
+        scorecard=scorecard, as_of=as_of, view=view, known_at=params.known_at
     )
     return result_as_dict(result)
+
+
+def _query_error(field: str, message: str) -> ApiError:
+    """A 422 about one query parameter (a rule the OpenAPI document cannot say)."""
+    return ApiError(
+        422, message, [{"loc": ["query", field], "message": message, "code": "invalid"}]
+    )

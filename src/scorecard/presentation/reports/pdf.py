@@ -15,6 +15,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from scorecard.engine.windows import CUSTOM, CustomWindow, parse_view
 from scorecard.kpis.evaluation import kpi_spec
 from scorecard.presentation.charts import history_chart, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
@@ -119,4 +120,9 @@ def filename(data: ReportData, extension: str) -> str:
     if data.known_at is not None:
         moment = timezone.localtime(data.known_at)
         known = "-as-known-then" if data.known == "then" else f"-as-known-{moment:%Y-%m-%d-%H%M}"
-    return f"{org}-{data.scorecard.slug}-{data.as_of:%Y-%m-%d}{known}.{extension}"
+    day = f"{data.as_of:%Y-%m-%d}"
+    window = parse_view(data.view) if data.view.startswith(f"{CUSTOM}:") else None
+    if isinstance(window, CustomWindow):
+        # A custom window: its two days (``…-2026-02-01-to-2026-03-31.pdf``).
+        day = f"{window.start:%Y-%m-%d}-to-{window.end:%Y-%m-%d}"
+    return f"{org}-{data.scorecard.slug}-{day}{known}.{extension}"

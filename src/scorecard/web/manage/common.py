@@ -11,12 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from scorecard import clock
-from scorecard.engine.types import View
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy.models import Scorecard
 
 from ..access import is_htmx, organization_for, scorecard_for
+from ..queries import period_params
 
 __all__ = ["is_htmx", "organization_for", "scorecard_for"]  # the access helpers, re-exported
 
@@ -111,20 +110,9 @@ def base_context(
 
 
 def period_from_query(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
-    """``as_of`` and ``view`` from the query string (as the reading pages pass them on).
+    """``as_of`` and ``view`` (or a custom window, ``from``/``to``) from the query string,
+    as the reading pages pass them on: :func:`scorecard.web.queries.period_params`.
 
     Bad values fall back to today and the latest period, with a message for the page.
     """
-    problems: list[str] = []
-    as_of = clock.today()
-    raw = request.GET.get("as_of", "").strip()
-    if raw:
-        try:
-            as_of = dt.date.fromisoformat(raw)
-        except ValueError:
-            problems.append(f"“{raw}” is not a date; showing today. Use the form 2026-10-31.")
-    view = request.GET.get("view", View.PERIOD.value)
-    if view not in {v.value for v in View}:
-        problems.append(f"“{view}” is not a period choice; showing the latest period.")
-        view = View.PERIOD.value
-    return as_of, view, problems
+    return period_params(request)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scorecard import clock
 from scorecard.engine.types import View
+from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, custom_window, default_as_of
 from scorecard.interchange.scores import result_as_dict
 from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.strategy.models import Scorecard
@@ -34,12 +35,30 @@ class Command(BaseCommand):
             help="Period to score: each KPI's last complete period (default), month, quarter, "
             "half_year, year or ytd.",
         )
+        parser.add_argument(
+            "--from",
+            dest="window_from",
+            metavar="YYYY-MM-DD",
+            help="A custom window's first day (with --to, instead of --view): every KPI is "
+            "scored over exactly these days, partly covered periods pro rata.",
+        )
+        parser.add_argument(
+            "--to",
+            dest="window_to",
+            metavar="YYYY-MM-DD",
+            help="A custom window's last day (with --from; at most 10 years after it).",
+        )
         parser.add_argument("--organization", help="Only this organization (its short name).")
         parser.add_argument("--scorecard", help="Only this scorecard (its short name).")
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of: dt.date = options["as_of"] or clock.today()
+        view: str = options["view"]
+        window = _window(options)
+        if window is not None:
+            view = window.code
+            as_of = options["as_of"] or default_as_of(window, clock.today())
         scorecards = Scorecard.objects.select_related("organization").order_by(
             "organization__slug", "parent_id", "slug"
         )
@@ -48,15 +67,19 @@ class Command(BaseCommand):
         if options["scorecard"]:
             scorecards = scorecards.filter(slug=options["scorecard"])
         results = [
-            (sc, scorecard_evaluate(scorecard=sc, as_of=as_of, view=options["view"]))
-            for sc in scorecards
+            (sc, scorecard_evaluate(scorecard=sc, as_of=as_of, view=view)) for sc in scorecards
         ]
         if not results:
             raise CommandError("No scorecard matches.")
         if options["json"]:
-            payload = {
-                "as_of": as_of.isoformat(),
-                "view": options["view"],
+            payload: dict[str, Any] = {"as_of": as_of.isoformat(), "view": options["view"]}
+            if window is not None:
+                payload["view"] = CUSTOM
+                payload["window"] = {
+                    "start": window.start.isoformat(),
+                    "end": window.end.isoformat(),
+                }
+            payload |= {
                 "scorecards": [
                     {"organization": sc.organization.slug, **result_as_dict(result)}
                     for sc, result in results
@@ -66,6 +89,19 @@ class Command(BaseCommand):
             return
         for sc, result in results:
             self.stdout.write(_text_report(sc, result_as_dict(result)))
+
+
+def _window(options: dict[str, Any]) -> CustomWindow | None:
+    """The custom window of --from/--to (None without them), or a plain error."""
+    start, end = options["window_from"], options["window_to"]
+    if start is None and end is None:
+        return None
+    if options["view"] != View.PERIOD.value:
+        raise CommandError("Give either --view or --from/--to, not both.")
+    try:
+        return custom_window(start, end, clock.today())
+    except WindowError as error:
+        raise CommandError(str(error)) from None
 
 
 def _pct(value: float | None) -> str:
