@@ -7,11 +7,13 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.interchange.scores import result_as_dict
 from scorecard.kpis.evaluation import scorecard_evaluate
+from scorecard.presentation.numbers import format_number, pct
 from scorecard.strategy.models import Scorecard
 
 
@@ -20,6 +22,19 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-of must be a date like 2026-10-31, not “{text}”.") from None
+
+
+def _moment(text: str) -> dt.datetime:
+    """A moment for ``--known-at``: an ISO date-time, or a date (its end)."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--known-at must be a date-time like 2026-10-31T18:00, not “{text}”."
+        ) from None
+    if "T" not in text and " " not in text.strip():
+        moment = dt.datetime.combine(moment.date(), dt.time.max)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class Command(BaseCommand):
@@ -34,12 +49,19 @@ class Command(BaseCommand):
             help="Period to score: each KPI's last complete period (default), month, quarter, "
             "half_year, year or ytd.",
         )
+        parser.add_argument(
+            "--known-at",
+            type=_moment,
+            help="Reproduce the numbers as they were known then (ISO date-time; a date means "
+            "its end), as the scorecard page's “as known then” and the API's known_at.",
+        )
         parser.add_argument("--organization", help="Only this organization (its short name).")
         parser.add_argument("--scorecard", help="Only this scorecard (its short name).")
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of: dt.date = options["as_of"] or clock.today()
+        known_at: dt.datetime | None = options["known_at"]
         scorecards = Scorecard.objects.select_related("organization").order_by(
             "organization__slug", "parent_id", "slug"
         )
@@ -48,7 +70,12 @@ class Command(BaseCommand):
         if options["scorecard"]:
             scorecards = scorecards.filter(slug=options["scorecard"])
         results = [
-            (sc, scorecard_evaluate(scorecard=sc, as_of=as_of, view=options["view"]))
+            (
+                sc,
+                scorecard_evaluate(
+                    scorecard=sc, as_of=as_of, view=options["view"], known_at=known_at
+                ),
+            )
             for sc in scorecards
         ]
         if not results:
@@ -57,6 +84,7 @@ class Command(BaseCommand):
             payload = {
                 "as_of": as_of.isoformat(),
                 "view": options["view"],
+                "known_at": known_at.isoformat() if known_at is not None else None,
                 "scorecards": [
                     {"organization": sc.organization.slug, **result_as_dict(result)}
                     for sc, result in results
@@ -69,7 +97,12 @@ class Command(BaseCommand):
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+    """A score as on every page and report (presentation/numbers.py), plain spaces."""
+    return pct(value).replace("\u00a0", " ")
+
+
+def _num(value: float | None, unit: str) -> str:
+    return format_number(value, unit).replace("\u00a0", " ")
 
 
 def _text_report(scorecard: Scorecard, data: dict[str, Any]) -> str:
@@ -84,7 +117,8 @@ def _text_report(scorecard: Scorecard, data: dict[str, Any]) -> str:
         lines.append(f"    {objective['name']}: {_pct(objective['score'])} ({objective['status']})")
     for kpi in data["kpis"]:
         lines.append(
-            f"      {kpi['name']}: value {kpi['value']} target {kpi['target']} → "
+            f"      {kpi['name']}: value {_num(kpi['value'], kpi['unit'])} "
+            f"target {_num(kpi['target'], kpi['unit'])} → "
             f"{_pct(kpi['performance'])} ({kpi['status']})"
         )
     for error in data["errors"]:
