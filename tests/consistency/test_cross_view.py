@@ -50,6 +50,7 @@ from scorecard.meetings.models import ReviewMeeting
 from scorecard.meetings.services import meeting_create
 from scorecard.organizations.models import Membership
 from scorecard.presentation.numbers import format_number, pct, period_label, status_label
+from scorecard.reports.data import VIEW_LABELS as REPORT_VIEW_LABELS
 from scorecard.strategy.models import Objective, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -228,6 +229,9 @@ def test_scorecard_page(demo: Demo, window: Window) -> None:
     shown["score"] = norm(text(tree.get_element_by_id("scorecard-score")))
     assert len([k for k in shown if k.endswith(":score")]) == len(rows.kpis)
     assert_shows(shown, expected, "the scorecard page")
+    # The page names the window as the reports do (the half-year too).
+    showing = tree.xpath("//div[@class='big'][span[@class='label']='Showing']/strong")
+    assert text(showing[0]) == REPORT_VIEW_LABELS[window.view]
 
 
 @pytest.mark.parametrize("window", WINDOWS)

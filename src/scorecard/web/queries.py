@@ -21,6 +21,7 @@ VIEW_LABELS = [
     (View.PERIOD.value, "Latest period"),
     (View.MONTH.value, "Month"),
     (View.QUARTER.value, "Quarter"),
+    (View.HALF_YEAR.value, "Half-year"),
     (View.YTD.value, "Year to date"),
     (View.YEAR.value, "Year"),
 ]
