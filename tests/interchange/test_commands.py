@@ -136,6 +136,11 @@ def test_score_command_bad_date() -> None:
         call_command("score", "--as-of", "yesterday")
 
 
+def test_score_command_bad_moment() -> None:
+    with pytest.raises(CommandError, match="--known-at must be a date-time"):
+        call_command("score", "--known-at", "last week")
+
+
 # --- check and diff on the cascade, approval and planning fields ---------------------------
 
 CASCADED = mutate(

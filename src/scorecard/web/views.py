@@ -253,7 +253,11 @@ def _kpi_context(
     request: HttpRequest, scorecard: Scorecard, kpi: Kpi, membership: Membership
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
-    page = scorecard_selectors.scorecard_page(scorecard=scorecard, as_of=as_of, view=view)
+    # "As known then" as on the scorecard page that linked here, so the numbers agree.
+    known_at, known, known_errors = known_params(request, as_of)
+    page = scorecard_selectors.scorecard_page(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+    )
     result = page.result.kpis[kpi.code]
     fiscal = scorecard.organization.fiscal_year_start_month
     can_record = kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role)
@@ -287,8 +291,10 @@ def _kpi_context(
         "form_errors": {},
         "as_of": as_of,
         "view": view,
-        "param_errors": errors,
-        "period_query": period_query(as_of, view),
+        "param_errors": errors + known_errors,
+        "period_query": period_query(as_of, view, known),
+        "known_at": known_at,
+        "known": known,
         "watch": watch_panel(request, scorecard.organization, "kpi", kpi),
     }
     organization = scorecard.organization

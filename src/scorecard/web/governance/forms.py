@@ -17,6 +17,7 @@ VIEW_CHOICES = [
     ("period", "Latest period"),
     ("month", "Month"),
     ("quarter", "Quarter"),
+    ("half_year", "Half-year"),
     ("ytd", "Year to date"),
     ("year", "Year"),
 ]

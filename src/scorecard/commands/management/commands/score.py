@@ -7,12 +7,14 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, custom_window, default_as_of
 from scorecard.interchange.scores import result_as_dict
 from scorecard.kpis.evaluation import scorecard_evaluate
+from scorecard.presentation.numbers import format_number, pct
 from scorecard.strategy.models import Scorecard
 
 
@@ -21,6 +23,19 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-of must be a date like 2026-10-31, not “{text}”.") from None
+
+
+def _moment(text: str) -> dt.datetime:
+    """A moment for ``--known-at``: an ISO date-time, or a date (its end)."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--known-at must be a date-time like 2026-10-31T18:00, not “{text}”."
+        ) from None
+    if "T" not in text and " " not in text.strip():
+        moment = dt.datetime.combine(moment.date(), dt.time.max)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class Command(BaseCommand):
@@ -48,6 +63,12 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="A custom window's last day (with --from; at most 10 years after it).",
         )
+        parser.add_argument(
+            "--known-at",
+            type=_moment,
+            help="Reproduce the numbers as they were known then (ISO date-time; a date means "
+            "its end), as the scorecard page's “as known then” and the API's known_at.",
+        )
         parser.add_argument("--organization", help="Only this organization (its short name).")
         parser.add_argument("--scorecard", help="Only this scorecard (its short name).")
         parser.add_argument("--json", action="store_true", help="Print JSON.")
@@ -59,6 +80,7 @@ class Command(BaseCommand):
         if window is not None:
             view = window.code
             as_of = options["as_of"] or default_as_of(window, clock.today())
+        known_at: dt.datetime | None = options["known_at"]
         scorecards = Scorecard.objects.select_related("organization").order_by(
             "organization__slug", "parent_id", "slug"
         )
@@ -67,12 +89,17 @@ class Command(BaseCommand):
         if options["scorecard"]:
             scorecards = scorecards.filter(slug=options["scorecard"])
         results = [
-            (sc, scorecard_evaluate(scorecard=sc, as_of=as_of, view=view)) for sc in scorecards
+            (sc, scorecard_evaluate(scorecard=sc, as_of=as_of, view=view, known_at=known_at))
+            for sc in scorecards
         ]
         if not results:
             raise CommandError("No scorecard matches.")
         if options["json"]:
-            payload: dict[str, Any] = {"as_of": as_of.isoformat(), "view": options["view"]}
+            payload: dict[str, Any] = {
+                "as_of": as_of.isoformat(),
+                "view": options["view"],
+                "known_at": known_at.isoformat() if known_at is not None else None,
+            }
             if window is not None:
                 payload["view"] = CUSTOM
                 payload["window"] = {
@@ -105,7 +132,12 @@ def _window(options: dict[str, Any]) -> CustomWindow | None:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+    """A score as on every page and report (presentation/numbers.py), plain spaces."""
+    return pct(value).replace("\u00a0", " ")
+
+
+def _num(value: float | None, unit: str) -> str:
+    return format_number(value, unit).replace("\u00a0", " ")
 
 
 def _text_report(scorecard: Scorecard, data: dict[str, Any]) -> str:
@@ -120,7 +152,8 @@ def _text_report(scorecard: Scorecard, data: dict[str, Any]) -> str:
         lines.append(f"    {objective['name']}: {_pct(objective['score'])} ({objective['status']})")
     for kpi in data["kpis"]:
         lines.append(
-            f"      {kpi['name']}: value {kpi['value']} target {kpi['target']} → "
+            f"      {kpi['name']}: value {_num(kpi['value'], kpi['unit'])} "
+            f"target {_num(kpi['target'], kpi['unit'])} → "
             f"{_pct(kpi['performance'])} ({kpi['status']})"
         )
     for error in data["errors"]:
