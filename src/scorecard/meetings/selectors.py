@@ -87,6 +87,9 @@ class FrozenScorecard:
     lagging: float | None
     perspectives: list[FrozenNode]
     errors: list[dict[str, str]]
+    #: how much data the score rested on (None: kept before meetings recorded it)
+    kpis_scored: int | None = None
+    kpis_counted: int | None = None
 
 
 def _window(raw: Any) -> Period | None:
@@ -135,4 +138,6 @@ def frozen_scorecard(meeting: ReviewMeeting) -> FrozenScorecard:
         lagging=data.get("lagging"),
         perspectives=perspectives,
         errors=list(data.get("errors", [])),
+        kpis_scored=data.get("kpis_scored"),
+        kpis_counted=data.get("kpis_counted"),
     )

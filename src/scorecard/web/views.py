@@ -53,6 +53,7 @@ from scorecard.web.queries import (
     period_params,
     period_query,
 )
+from scorecard.web.structure import structure_note
 
 #: Session key of the organization the user looked at last (the home page's switcher).
 SESSION_ORG = "organization"
@@ -128,6 +129,7 @@ def _scorecard_context(
         "known": known,
         "period_query": period_query(as_of, view, known),
         "alerts": unplanned_red_on_page(page=page),
+        "structure_note": structure_note(scorecard, known_at),
     }
 
 
