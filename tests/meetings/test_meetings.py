@@ -304,7 +304,9 @@ def test_the_meetings_report_links_give_the_numbers_known_at_the_meeting(card):
 
     value, numbers = revenue_and_numbers(links["Excel"])
     assert value == 600
-    assert numbers.startswith("As kept by the review meeting “Written up late” (22 Nov 2026, 23:59)")
+    assert numbers.startswith(
+        "As kept by the review meeting “Written up late” (22 Nov 2026, 23:59)"
+    )
     value, numbers = revenue_and_numbers(card.url("scorecard_report_xlsx"))
     assert value == 900 and numbers.startswith("Latest:")
 
