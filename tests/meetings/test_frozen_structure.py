@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -20,6 +21,7 @@ from openpyxl import load_workbook
 from scorecard.api.services import api_token_create
 from scorecard.engine.snapshot import input_from_json
 from scorecard.interchange.services import DEMO_FILE, document_load_file
+from scorecard.jobs.services import report_job_create
 from scorecard.kpis.evaluation import scorecard_evaluate
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.services import kpi_update
@@ -29,6 +31,7 @@ from scorecard.meetings.models import ReviewMeeting
 from scorecard.presentation.numbers import pct
 from scorecard.strategy.models import Perspective, Scorecard
 from scorecard.strategy.services import perspective_update
+from scorecard.web.reports.tasks import render_report
 from tests.api.conftest import JsonClient
 from tests.reports.test_reports import NEEDS_POPPLER, pdf_text, signed_in
 
@@ -197,3 +200,38 @@ def test_a_meeting_held_before_inputs_were_kept_says_it_uses_todays_structure(
     assert 'id="structure-note"' in html
     # The page itself still shows the numbers kept at the meeting.
     assert re.search(r'id="meeting-score">(.*?)<', html).group(1) == pct(frozen)
+
+
+def test_a_report_made_by_the_worker_for_the_meeting_gives_the_frozen_score(
+    held: tuple[Scorecard, ReviewMeeting, float], settings: Any, tmp_path: Path
+) -> None:
+    company, meeting, frozen = held
+    settings.MEDIA_ROOT = tmp_path
+    viewer = company.organization.memberships.get(user__username="viewer").user
+    job = report_job_create(
+        scorecard=company, user=viewer, file_format="xlsx",
+        params={"as_of": "2026-11-24", "view": "period", "known": "", "known_at": None,
+                "meeting": str(meeting.pk)},
+    )  # fmt: skip
+    with override_settings(SCORECARD_TODAY=LATER):
+        assert render_report(job.pk) == "done"
+    job.refresh_from_db()
+    with default_storage.open(job.stored_name, "rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row}
+    assert summary["Overall score"] == pytest.approx(frozen, abs=1e-12)
+    assert summary["As of"].date() == AS_OF
+
+
+def test_a_meeting_of_another_scorecard_is_not_used_for_this_report(
+    held: tuple[Scorecard, ReviewMeeting, float],
+) -> None:
+    _company, meeting, _frozen = held
+    sales = Scorecard.objects.get(organization__slug="northwind", slug="sales")
+    other = services.meeting_create(scorecard=sales, title="Sales review", held_on=meeting.held_on)
+    client = signed_in("viewer")
+    url = reverse("scorecard_report_xlsx", args=["northwind", "company"])
+    with override_settings(SCORECARD_TODAY=LATER):
+        book = load_workbook(io.BytesIO(client.get(url, {"meeting": other.pk}).content))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row}
+    assert summary["Numbers"].startswith("Latest:")
