@@ -63,11 +63,16 @@ def meeting_scores(meeting: ReviewMeeting) -> MeetingScores:
         view=meeting.view,
         known_at=meeting.known_at,
     )
+    return MeetingScores(result, None, fallback_note(meeting))
+
+
+def fallback_note(meeting: ReviewMeeting) -> str:
+    """What a meeting without a kept input says about numbers recomputed for it (one
+    query): when the structure changed since, and how."""
     change = structure_changed_after(meeting.scorecard_id, meeting.known_at)
-    note = (
-        change.note
-        if change
-        else "This meeting was held before Scorecard kept the structure it scored; "
-        "its numbers are recomputed with today's (unchanged since) weights and formulas."
+    if change:
+        return change.note
+    return (
+        "This meeting was held before Scorecard kept the structure it scored; its numbers "
+        "are recomputed with today's weights and formulas, unchanged since."
     )
-    return MeetingScores(result, None, note)
