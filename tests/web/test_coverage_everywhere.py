@@ -112,3 +112,5 @@ def test_below_the_minimum_coverage_every_view_says_not_enough_data(ratio: Any) 
     assert re.search(r'id="meeting-score">(.*?)<', html).group(1) == "—"
     assert ">Not enough data<" in html
     assert re.search(r'id="meeting-coverage">(.*?)<', html).group(1) == "from 3 of 5 KPIs"
+    listed = client.get(ratio.url("meeting_list")).content.decode()
+    assert re.search(rf'id="coverage-{meeting.pk}">(.*?)<', listed).group(1) == "from 3 of 5 KPIs"
