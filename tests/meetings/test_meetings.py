@@ -257,7 +257,8 @@ def test_meeting_list_shows_the_score_then_and_the_decisions(card, meeting):
     cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     score = f"{meeting.snapshot['score'] * 100:.1f}\u00a0%".split()
     status = {"green": "Green", "yellow": "Yellow", "red": "Red"}[meeting.snapshot["status"]]
-    assert cells[2] == [*score, status]  # the score then, as on the meeting page
+    # the score then, as on the meeting page, and how much data it rested on
+    assert cells[2] == [*score, status, "from", "2", "of", "2", "KPIs"]
     assert cells[3] == ["2"]  # decisions
     quiet = re.search(rf'<tr id="meeting-{empty.pk}">(.*?)</tr>', html, re.DOTALL).group(1)
     assert re.findall(r'<td class="num">(.*?)</td>', quiet) == ["0"]
@@ -304,7 +305,9 @@ def test_the_meetings_report_links_give_the_numbers_known_at_the_meeting(card):
 
     value, numbers = revenue_and_numbers(links["Excel"])
     assert value == 600
-    assert numbers.startswith("As known at 22 Nov 2026, 23:59;")
+    assert numbers.startswith(
+        "As kept by the review meeting “Written up late” (22 Nov 2026, 23:59)"
+    )
     value, numbers = revenue_and_numbers(card.url("scorecard_report_xlsx"))
     assert value == 900 and numbers.startswith("Latest:")
 

@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db.models import Max
 
-from scorecard.engine.evaluate import KpiResult, NodeResult, ScorecardInput, ScorecardResult
+from scorecard.engine.evaluate import (
+    KpiResult,
+    NodeResult,
+    ScorecardInput,
+    ScorecardResult,
+    evaluate_scorecard,
+)
+from scorecard.engine.types import View
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 
 from .evaluation import ScorecardRows, scorecard_evaluate_with_input, scorecard_rows
@@ -63,29 +70,44 @@ def last_updates(kpi_ids: list[int], known_at: dt.datetime | None = None) -> dic
 
 
 def scorecard_page(
-    *, scorecard: Scorecard, as_of: dt.date, view: str, known_at: dt.datetime | None = None
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str,
+    known_at: dt.datetime | None = None,
+    frozen: ScorecardInput | None = None,
 ) -> ScorecardPage:
     """The scorecard's tree with every score, for the scorecard page and the map.
 
     With ``known_at`` the numbers are those known at that moment (later entries and
     corrections are left out), so a past report can be shown again as it was.
+    With ``frozen`` (the input a review meeting kept) that input is scored instead of
+    today's: the numbers are the meeting's, structure and values; items added since
+    are left out, and items removed since are missing from the rows (not the scores).
     """
     rows = scorecard_rows(scorecard)
-    result, sc = scorecard_evaluate_with_input(
-        scorecard=scorecard, as_of=as_of, view=view, rows=rows, known_at=known_at
-    )
+    if frozen is not None:
+        sc = frozen
+        result = evaluate_scorecard(frozen, as_of=as_of, view=View(view))
+    else:
+        result, sc = scorecard_evaluate_with_input(
+            scorecard=scorecard, as_of=as_of, view=view, rows=rows, known_at=known_at
+        )
     updates = last_updates([k.pk for k in rows.kpis], known_at)
     kpis_by_objective: dict[int, list[KpiRow]] = {}
     for kpi in rows.kpis:
-        kpis_by_objective.setdefault(kpi.objective_id, []).append(
-            KpiRow(kpi, result.kpis[kpi.code], updates.get(kpi.pk))
-        )
+        if kpi.code in result.kpis:
+            kpis_by_objective.setdefault(kpi.objective_id, []).append(
+                KpiRow(kpi, result.kpis[kpi.code], updates.get(kpi.pk))
+            )
     perspectives = []
     for perspective in rows.perspectives:
+        if str(perspective.pk) not in result.perspectives:
+            continue
         objectives = [
             ObjectiveRow(o, result.objectives[o.code], kpis_by_objective.get(o.pk, []))
             for o in rows.objectives
-            if o.perspective_id == perspective.pk
+            if o.perspective_id == perspective.pk and o.code in result.objectives
         ]
         perspectives.append(
             PerspectiveRow(perspective, result.perspectives[str(perspective.pk)], objectives)

@@ -12,10 +12,13 @@ from scorecard.strategy.models import Scorecard
 class ReviewMeeting(models.Model):
     """A review of one scorecard.
 
-    The numbers discussed are frozen twice over: ``known_at`` is the moment whose
-    knowledge they reflect (kpis.evaluation.scorecard_evaluate(known_at=...) recomputes
-    them), and ``snapshot`` stores the evaluated rows themselves, so the meeting
-    page shows exactly what was on the table even if definitions change later.
+    The numbers discussed are frozen three times over: ``known_at`` is the moment whose
+    knowledge they reflect, ``snapshot`` stores the evaluated rows themselves (the
+    meeting page shows them), and ``engine_input`` keeps the whole input that was
+    scored, structure and values (engine/snapshot.py), so that the meeting's report
+    and any later "as known at the meeting" score it again with the weights, formulas,
+    thresholds, targets and shares of the meeting, not today's (docs/governance.md).
+    Meetings held before the input was kept have none (null).
     """
 
     scorecard = models.ForeignKey(
@@ -27,6 +30,11 @@ class ReviewMeeting(models.Model):
     view = models.CharField(max_length=20, default="period", help_text="The period shown.")
     known_at = models.DateTimeField(help_text="Numbers as they were known at this moment.")
     snapshot = models.JSONField(help_text="The evaluated scorecard at known_at.")
+    engine_input = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The whole engine input scored at the meeting (structure and values).",
+    )
     notes = models.TextField(blank=True, max_length=20000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

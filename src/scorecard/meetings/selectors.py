@@ -16,8 +16,10 @@ from .models import Decision, ReviewMeeting
 
 def meeting_list(*, scorecard: Scorecard) -> list[ReviewMeeting]:
     """The scorecard's review meetings, latest first, each with ``frozen_score`` and
-    ``frozen_status`` (read from the snapshot by the database; the snapshot itself is
-    not loaded) and ``decision_count``. One query."""
+    ``frozen_status``, ``frozen_scored`` and ``frozen_counted`` (KPIs with a score of
+    those that count; None for meetings kept before these were) — read from the
+    snapshot by the database; the snapshot itself is not loaded — and
+    ``decision_count``. One query."""
     return list(
         ReviewMeeting.objects.filter(scorecard=scorecard)
         .defer("snapshot", "notes")
@@ -25,6 +27,8 @@ def meeting_list(*, scorecard: Scorecard) -> list[ReviewMeeting]:
         .annotate(
             frozen_score=F("snapshot__score"),
             frozen_status=F("snapshot__status"),
+            frozen_scored=F("snapshot__kpis_scored"),
+            frozen_counted=F("snapshot__kpis_counted"),
             decision_count=Count("decisions"),
         )
     )
@@ -87,6 +91,9 @@ class FrozenScorecard:
     lagging: float | None
     perspectives: list[FrozenNode]
     errors: list[dict[str, str]]
+    #: how much data the score rested on (None: kept before meetings recorded it)
+    kpis_scored: int | None = None
+    kpis_counted: int | None = None
 
 
 def _window(raw: Any) -> Period | None:
@@ -135,4 +142,6 @@ def frozen_scorecard(meeting: ReviewMeeting) -> FrozenScorecard:
         lagging=data.get("lagging"),
         perspectives=perspectives,
         errors=list(data.get("errors", [])),
+        kpis_scored=data.get("kpis_scored"),
+        kpis_counted=data.get("kpis_counted"),
     )

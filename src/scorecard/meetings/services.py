@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from scorecard import clock
 from scorecard.audit.services import record_change, snapshot
+from scorecard.engine.evaluate import ScorecardResult
+from scorecard.engine.snapshot import input_to_json
 from scorecard.engine.types import View
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.services import initiative_create, task_create
-from scorecard.kpis.evaluation import scorecard_evaluate, scorecard_rows
+from scorecard.kpis.evaluation import ScorecardRows, scorecard_evaluate_with_input, scorecard_rows
 from scorecard.organizations.models import Membership
 from scorecard.strategy.models import Objective, Scorecard
 
@@ -32,10 +34,22 @@ def scorecard_snapshot(
 ) -> dict[str, Any]:
     """The evaluated scorecard as plain JSON: every perspective, objective and KPI with
     its numbers as known at ``known_at``. The meeting page shows this, never live data."""
+    return frozen_numbers(scorecard=scorecard, as_of=as_of, view=view, known_at=known_at)[0]
+
+
+def frozen_numbers(
+    *, scorecard: Scorecard, as_of: dt.date, view: str, known_at: dt.datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a meeting keeps: the evaluated scorecard (:func:`scorecard_snapshot`) and the
+    whole engine input it was computed from (engine/snapshot.py), both as JSON."""
     rows = scorecard_rows(scorecard)
-    result = scorecard_evaluate(
+    result, sc = scorecard_evaluate_with_input(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, rows=rows
     )
+    return _result_json(rows, result), input_to_json(sc)
+
+
+def _result_json(rows: ScorecardRows, result: ScorecardResult) -> dict[str, Any]:
     perspectives = []
     for perspective in rows.perspectives:
         node = result.perspectives[str(perspective.pk)]
@@ -90,6 +104,9 @@ def scorecard_snapshot(
         "lagging": result.lagging,
         "perspectives": perspectives,
         "errors": [{"code": e.code, "name": e.name, "message": e.message} for e in result.errors],
+        "kpis_scored": result.kpis_scored,
+        "kpis_counted": result.kpis_counted,
+        "coverage": result.coverage,
     }
 
 
@@ -144,6 +161,9 @@ def meeting_create(
         raise ValidationError({"notes": f"Notes can be at most {MAX_NOTES} characters."})
     as_of = as_of or held_on
     known_at = _known_at(held_on)
+    numbers, engine_input = frozen_numbers(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+    )
     meeting = ReviewMeeting.objects.create(
         scorecard=scorecard,
         title=_clean_title(title),
@@ -151,7 +171,8 @@ def meeting_create(
         as_of=as_of,
         view=view,
         known_at=known_at,
-        snapshot=scorecard_snapshot(scorecard=scorecard, as_of=as_of, view=view, known_at=known_at),
+        snapshot=numbers,
+        engine_input=engine_input,
         notes=notes.strip(),
         created_by=user if getattr(user, "is_authenticated", False) else None,
         created_at=clock.now(),

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from scorecard.engine.evaluate import ScorecardInput
 from scorecard.engine.types import View
 from scorecard.engine.windows import CUSTOM
 from scorecard.initiatives.models import Initiative
@@ -22,6 +23,7 @@ from scorecard.kpis import scorecard_selectors
 from scorecard.kpis.evaluation import known_measurements
 from scorecard.kpis.models import Kpi, Measurement
 from scorecard.kpis.scorecard_selectors import KpiRow, ObjectiveRow, PerspectiveRow, ScorecardPage
+from scorecard.kpis.structure import structure_changed_after
 from scorecard.reviews.models import Comment
 from scorecard.strategy.models import Scorecard
 
@@ -80,6 +82,10 @@ class ReportData:
     known_at: dt.datetime | None = None
     #: how it was chosen: "then" (end of the as-of day), an exact moment, or "" (now)
     known: str = ""
+    #: the review meeting whose kept input was scored (structure and values of then)
+    meeting_title: str = ""
+    #: why the numbers of an earlier moment may differ from then's ("" when they cannot)
+    structure_note: str = ""
 
     @property
     def view_label(self) -> str:
@@ -93,11 +99,18 @@ class ReportData:
         if self.known_at is None:
             made = timezone.localtime(self.generated_at)
             return f"Latest: every value and correction up to {made:%-d %b %Y, %H:%M}"
+        if self.meeting_title:
+            when = f"{timezone.localtime(self.known_at):%-d %b %Y, %H:%M}"
+            return (
+                f"As kept by the review meeting “{self.meeting_title}” ({when}): "
+                "its values, weights, formulas and targets"
+            )
         if self.known == "then":
             when = f"the end of {self.as_of:%-d %b %Y}"
         else:
             when = f"{timezone.localtime(self.known_at):%-d %b %Y, %H:%M}"
-        return f"As known at {when}; values entered or corrected later are left out"
+        text = f"As known at {when}; values entered or corrected later are left out"
+        return f"{text}. {self.structure_note}" if self.structure_note else text
 
     @property
     def known_short(self) -> str:
@@ -130,6 +143,8 @@ def report_data(
     generated_at: dt.datetime,
     known_at: dt.datetime | None = None,
     known: str = "",
+    frozen: ScorecardInput | None = None,
+    meeting_title: str = "",
 ) -> ReportData:
     """The report of ``scorecard`` as of ``as_of`` for the period choice ``view``.
 
@@ -140,10 +155,19 @@ def report_data(
     report of an earlier date does not quote what was said later; so are
     measurements of later periods. Initiatives are shown as they stand now (they
     keep no history), overdue relative to the as-of date.
+
+    ``frozen`` is the input a review meeting kept (``meeting_title`` names it): the
+    numbers are scored from it, so the report gives the meeting's numbers exactly.
+    Otherwise a report of an earlier moment is scored with today's structure, and
+    ``structure_note`` says so when the structure changed since.
     """
     page = scorecard_selectors.scorecard_page(
-        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, frozen=frozen
     )
+    note = ""
+    if known_at is not None and frozen is None:
+        change = structure_changed_after(scorecard.pk, known_at)
+        note = change.note if change else ""
     kpi_ids = [k.pk for k in page.rows.kpis]
     said_before = _day_end(as_of) if known_at is None else min(_day_end(as_of), known_at)
     comments: dict[int, list[Comment]] = defaultdict(list)
@@ -192,6 +216,8 @@ def report_data(
         generated_at=generated_at,
         known_at=known_at,
         known=known if known_at is not None else "",
+        meeting_title=meeting_title if frozen is not None else "",
+        structure_note=note,
     )
 
 

@@ -38,6 +38,7 @@ from scorecard.presentation.charts import history_chart, sparkline, status_zones
 from scorecard.presentation.numbers import format_number, pct, plain_number, status_label
 from scorecard.presentation.planning import chance_text
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
+from scorecard.presentation.why import no_data_reasons
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
@@ -54,6 +55,7 @@ from scorecard.web.queries import (
     period_params,
     period_query,
 )
+from scorecard.web.structure import structure_note
 
 #: Session key of the organization the user looked at last (the home page's switcher).
 SESSION_ORG = "organization"
@@ -129,6 +131,8 @@ def _scorecard_context(
         "known": known,
         "period_query": period_query(as_of, view, known),
         "alerts": unplanned_red_on_page(page=page),
+        "structure_note": structure_note(scorecard, known_at),
+        "no_data_reasons": no_data_reasons(page.result, page.rows.kpis),
     }
 
 
@@ -298,6 +302,7 @@ def _kpi_context(
         "watch": watch_panel(request, scorecard.organization, "kpi", kpi),
     }
     organization = scorecard.organization
+    context["no_data_reason"] = no_data_reasons(page.result, [kpi]).get(kpi.code, "")
     context["why"] = panels.why_panel(organization, kpi=kpi)
     context["pending"] = panels.pending_panel(request.user, scorecard, membership, kpi)
     context["comments_panel"] = panels.comments_panel(scorecard, membership, kpi)

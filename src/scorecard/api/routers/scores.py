@@ -13,6 +13,9 @@ from scorecard.engine.types import View
 from scorecard.engine.windows import WindowError, custom_window, default_as_of
 from scorecard.interchange.scores import result_as_dict
 from scorecard.kpis.evaluation import scorecard_evaluate
+from scorecard.kpis.structure import structure_changed_after
+from scorecard.meetings.frozen import meeting_scores
+from scorecard.meetings.models import ReviewMeeting
 
 from ..common import get_or_404
 from ..errors import ApiError
@@ -36,6 +39,11 @@ class ScoreParams(Schema):
     known_at: Moment | None = Field(
         None, description="Reproduce the numbers as they were known then (ISO date-time)."
     )
+    meeting: int | None = Field(
+        None,
+        description="A review meeting's id: its numbers, scored from the whole input it "
+        "kept (values and structure); as_of, view and known_at are then the meeting's.",
+    )
 
 
 @router.get("/scorecards/{scorecard_id}/scores", response=dict[str, Any])
@@ -50,8 +58,22 @@ def scorecard_scores(
     ``from`` and ``to`` score a custom window instead of a view (``view`` is then
     ``custom`` and ``window`` holds the two days); ``as_of`` defaults to ``to``, or
     today when the window ends later.
+
+    With ``known_at`` the answer also has ``structure_note``: empty, or why the numbers
+    may differ from those shown then (scored with today's weights and formulas, and
+    when the structure changed). With ``meeting`` they are the meeting's, exactly.
     """
     scorecard = get_or_404(scoped_scorecards(request), pk=scorecard_id)
+    if params.meeting is not None:
+        meeting = get_or_404(ReviewMeeting.objects.filter(scorecard=scorecard), pk=params.meeting)
+        scores = meeting_scores(meeting)
+        return {
+            **result_as_dict(scores.result),
+            "meeting": meeting.pk,
+            "known_at": meeting.known_at.isoformat(),
+            "frozen": scores.frozen,
+            "structure_note": scores.note,
+        }
     today = clock.today()
     view, as_of = params.view.value, params.as_of or today
     if params.from_ is not None or params.to is not None:
@@ -65,7 +87,11 @@ def scorecard_scores(
     result = scorecard_evaluate(
         scorecard=scorecard, as_of=as_of, view=view, known_at=params.known_at
     )
-    return result_as_dict(result)
+    data = result_as_dict(result)
+    if params.known_at is not None:
+        change = structure_changed_after(scorecard.pk, params.known_at)
+        data["structure_note"] = change.note if change else ""
+    return data
 
 
 def _query_error(field: str, message: str) -> ApiError:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorecard.interchange.safe_cells import safe_row, safe_value
 from scorecard.presentation.numbers import period_label, status_label
 from scorecard.presentation.reports.common import period_text
+from scorecard.presentation.why import coverage_text
 from scorecard.reports.data import ReportData, owner_name
 
 PERCENT = "0.0%"
@@ -125,6 +126,8 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
         _percent(sheet, row, 2)
         if label == "Overall score":
             _status(sheet, row, 3, result.status)
+            row = _append(sheet, ["Coverage", coverage_text(result)])
+            sheet.cell(row=row, column=1).font = BOLD
     sheet.append([])
     row = _append(sheet, ["Perspective / objective", "Score", "Status", "Weight"])
     for cell in sheet[row]:

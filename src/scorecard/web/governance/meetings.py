@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from scorecard import clock
 from scorecard.meetings import selectors
+from scorecard.meetings.frozen import fallback_note
 from scorecard.meetings.models import ReviewMeeting
 from scorecard.meetings.services import decision_add, meeting_create, meeting_notes_set
 from scorecard.organizations.models import Membership, Role
@@ -85,9 +86,13 @@ def _detail(
         {"as_of": meeting.as_of.isoformat(), "view": meeting.view,
          "known_at": meeting.known_at.isoformat()}
     )  # fmt: skip
+    # The report scores the input the meeting kept (structure and values of then).
+    report_query = live_query + "&" + urlencode({"meeting": meeting.pk})
     context: dict[str, Any] = {
         **base_context(scorecard.organization, membership, scorecard),
         "meeting": meeting,
+        "report_query": report_query,
+        "frozen_note": "" if meeting.engine_input else fallback_note(meeting),
         "frozen": selectors.frozen_scorecard(meeting),
         "decisions": selectors.decisions_of(meeting),
         "view_label": dict(VIEW_CHOICES).get(meeting.view, meeting.view),

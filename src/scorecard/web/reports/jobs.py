@@ -45,6 +45,8 @@ def report_job_start(request: HttpRequest, org_slug: str, sc_slug: str, fmt: str
                 "view": view,
                 "known": known,
                 "known_at": known_at.isoformat() if known_at else None,
+                # A review meeting's report (?meeting=<id>) scores the input it kept.
+                **({"meeting": meeting[:20]} if (meeting := request.GET.get("meeting")) else {}),
             },
         )
         jobs.enqueue_after_commit(render_report_task, job.pk)

@@ -22,6 +22,8 @@ from scorecard.presentation.reports.pdf import filename, report_pdf
 from scorecard.presentation.reports.xlsx import report_xlsx
 from scorecard.reports.data import report_data
 
+from .frozen import meeting_report
+
 logger = logging.getLogger(__name__)
 
 #: A job whose worker died this many times is given up.
@@ -43,13 +45,16 @@ def render_report(job_id: int) -> str:
         return "failed: too many tries"
     params = job.params
     jobs.report_job_progress(job, lease=lease, progress=10, step="Reading the numbers")
+    meeting = meeting_report(job.scorecard, params.get("meeting"))
     data = report_data(
         scorecard=job.scorecard,
-        as_of=dt.date.fromisoformat(params["as_of"]),
-        view=params.get("view", "period"),
+        as_of=meeting.as_of if meeting else dt.date.fromisoformat(params["as_of"]),
+        view=meeting.view if meeting else params.get("view", "period"),
         generated_at=clock.now(),
-        known_at=_known_at(params.get("known_at")),
-        known=params.get("known", "now"),
+        known_at=meeting.known_at if meeting else _known_at(params.get("known_at")),
+        known="at" if meeting else params.get("known", "now"),
+        frozen=meeting.frozen if meeting else None,
+        meeting_title=meeting.title if meeting else "",
     )
     step = "Laying out the pages" if job.file_format == "pdf" else "Writing the workbook"
     jobs.report_job_progress(job, lease=lease, progress=40, step=step)

@@ -20,6 +20,8 @@ from scorecard.reports.data import ReportData, report_data
 from scorecard.web.access import scorecard_for
 from scorecard.web.queries import known_params, period_params
 
+from .frozen import meeting_report
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,6 +38,10 @@ def _download(
     as_of, view, _errors = period_params(request)
     # ``known=then`` / ``known_at=...`` as on the scorecard page; a bad moment means now.
     known_at, known, _known_errors = known_params(request, as_of)
+    meeting = meeting_report(scorecard, request.GET.get("meeting"))
+    if meeting is not None:
+        # A review meeting's report: its period and moment, scored from what it kept.
+        as_of, view, known_at, known = meeting.as_of, meeting.view, meeting.known_at, "at"
     data = report_data(
         scorecard=scorecard,
         as_of=as_of,
@@ -43,6 +49,8 @@ def _download(
         generated_at=clock.now(),
         known_at=known_at,
         known=known,
+        frozen=meeting.frozen if meeting else None,
+        meeting_title=meeting.title if meeting else "",
     )
     response = HttpResponse(build(data), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(data, extension)}"'
