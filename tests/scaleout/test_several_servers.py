@@ -120,10 +120,22 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def multipart(field: str, name: str, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
-        "Content-Type: text/csv\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
+
+
+def record(server: live.Server, token: str, value: dict[str, Any]) -> int:
+    """Record a value through the API of ``server``; its status."""
+    status, _, _ = server.request(
+        "POST", "/api/v1/measurements", value, headers=live.token_headers(token)
+    )
+    return status
 
 
 def kpi_value(server: live.Server, seeded: dict[str, Any], token: str, code: str) -> Any:
@@ -160,11 +172,14 @@ def test_two_servers_and_two_workers_share_one_database_cache_and_storage(
         env = live.base_env(site.database.url, site.data_dir, **shared)
         emails = run(env, "setup_site.py", json.dumps({"hook": receiver.url}))["emails"]
 
-        a = site.serve(workers=1, threads=4, extra_env=shared)
-        b = site.serve(workers=1, threads=4, extra_env=shared)
+        # Both servers and both workers start at once (they only meet in the database).
+        a = site.serve(workers=1, threads=4, extra_env=shared, wait=False)
+        b = site.serve(workers=1, threads=4, extra_env=shared, wait=False)
         workers = [worker(env, tmp_path / f"worker{n}.log") for n in (1, 2)]
         for process in workers:
             stack.callback(stop, process)
+        live.wait_until_up(a, timeout=90)
+        live.wait_until_up(b, timeout=90)
 
         user = seeded["users"][0]
         token = user["token"]
@@ -202,10 +217,10 @@ def test_two_servers_and_two_workers_share_one_database_cache_and_storage(
         # A value written on A is seen on B at once, although B has the scores cached.
         assert kpi_value(b, seeded, token, "k02") is None
         write = {"kpi": kpis["k02"], "period_start": "2026-03-01", "value": 41}
-        assert a.request("POST", "/api/v1/measurements", write, headers=live.token_headers(token))[0] == 201  # fmt: skip
+        assert record(a, token, write) == 201
         assert kpi_value(b, seeded, token, "k02") == 41
         write["value"] = 42  # a correction, through B this time, read on A
-        assert b.request("POST", "/api/v1/measurements", write, headers=live.token_headers(token))[0] == 201  # fmt: skip
+        assert record(b, token, write) == 201
         assert kpi_value(a, seeded, token, "k02") == 42
         assert kpi_value(b, seeded, token, "k02") == 42
         assert redis.Redis.from_url(cache_url).dbsize() > 0  # the scores were cached there
@@ -213,7 +228,7 @@ def test_two_servers_and_two_workers_share_one_database_cache_and_storage(
         # More writes on both servers: each makes one webhook delivery.
         for n, server in enumerate([a, b, a, b, a, b]):
             one = {"kpi": kpis["k05"], "period_start": f"2025-{n + 1:02d}-01", "value": n}
-            assert server.request("POST", "/api/v1/measurements", one, headers=live.token_headers(token))[0] == 201  # fmt: skip
+            assert record(server, token, one) == 201
 
         def deliveries() -> list[tuple[Any, ...]]:
             return site.database.query("SELECT id, state FROM webhooks_delivery ORDER BY id")
