@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -16,7 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from scorecard.imports.models import ImportJob
-from scorecard.imports.services import import_dir
+from scorecard.imports.services import STORAGE_FOLDER
 from scorecard.kpis.models import Measurement
 from scorecard.kpis.services import measurement_record
 from tests.factories import KpiFactory, MeasurementFactory
@@ -33,6 +34,19 @@ BAD = (
     b"nosuch,2026-01-01,1,\n"
     b"sales,2026-01-01,42,\n"
 )
+
+
+def waiting_files() -> list[str]:
+    """The uploaded files waiting in Django's default storage."""
+    if not default_storage.exists(STORAGE_FOLDER):
+        return []
+    return default_storage.listdir(STORAGE_FOLDER)[1]
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files go to a folder of this test (Django's storage under MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path / "files"
 
 
 def url(name: str, card: Card, *args: Any) -> str:
@@ -173,7 +187,7 @@ def test_a_file_over_the_limit_is_refused_and_not_kept(card: Card, settings: Any
     assert response.status_code == 413
     assert "“big.csv” is larger than 1000 bytes" in response.content.decode()
     assert ImportJob.objects.count() == 0
-    assert not import_dir().exists() or not any(import_dir().iterdir())
+    assert not waiting_files()
 
 
 @pytest.mark.parametrize(
@@ -197,7 +211,7 @@ def test_a_file_that_cannot_be_read_gets_a_clear_error(
     assert response.status_code == 422
     assert message in response.content.decode()
     assert ImportJob.objects.count() == 0
-    assert not import_dir().exists() or not any(import_dir().iterdir())
+    assert not waiting_files()
 
 
 def test_uploading_nothing_asks_for_a_file(card: Card) -> None:
@@ -243,10 +257,37 @@ def test_columns_preview_and_import_of_a_good_file(card: Card) -> None:
     assert all(m.recorded_by == card.world.editor for m in Measurement.objects.all())
     job.refresh_from_db()
     assert job.state == "done" and job.report["created"] == 2
-    assert not any(import_dir().iterdir())  # the file is gone once imported
+    assert not waiting_files()  # the file is gone once imported
     # running it again does nothing more
     client.post(url("values_import_run", card, job.pk))
     assert Measurement.objects.count() == 2
+
+
+def test_the_file_waits_in_djangos_storage_not_on_the_servers_disk(
+    card: Card, settings: Any, tmp_path: Path
+) -> None:
+    """With a storage that has no local path (S3-like; here Django's in-memory one),
+    upload, columns, preview and import all read the file through the storage API."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    client = card.world.client_for("editor")
+    job = job_of(upload(client, card, GOOD))
+    assert waiting_files() == [job.stored_name]
+    assert not (tmp_path / "files").exists()  # nothing on the local disk
+    page = client.get(url("values_import_columns", card, job.pk))
+    assert "from the ERP" in page.content.decode()
+    client.post(
+        url("values_import_columns", card, job.pk),
+        {"kpi": "0", "period": "1", "value": "2", "note": "3"},
+    )
+    preview = client.get(url("values_import_preview", card, job.pk)).content.decode()
+    assert "Import 2 rows" in preview
+    done = client.post(url("values_import_run", card, job.pk), follow=True)
+    assert "Imported 2 rows: 2 new values." in done.content.decode()
+    assert Measurement.objects.count() == 2
+    assert waiting_files() == []
 
 
 def test_a_bad_file_lists_each_problem_and_imports_nothing(card: Card) -> None:
@@ -319,7 +360,7 @@ def test_discarding_forgets_the_file(card: Card) -> None:
     response = client.post(url("values_import_discard", card, job.pk))
     assert response.status_code == 302
     assert not ImportJob.objects.exists()
-    assert not any(import_dir().iterdir())
+    assert not waiting_files()
 
 
 @pytest.mark.parametrize(

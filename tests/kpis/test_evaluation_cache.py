@@ -86,6 +86,15 @@ def check(org: Org) -> None:
                 scorecard=card, as_of=AS_OF, view=view
             )
             assert with_input == fresh, f"stale cached scores and input of {card.slug} ({view})"
+    for view in ("period", "ytd"):
+        whole = evaluation.organization_evaluate(
+            organization_id=org.organization.pk, as_of=AS_OF, view=view
+        )
+        again = evaluation._organization_evaluate(
+            organization_id=org.organization.pk, as_of=AS_OF, view=view, known_at=None
+        )
+        assert whole.results == again.results, f"stale cached organization scores ({view})"
+        assert [c.pk for c in whole.scorecards] == [c.pk for c in again.scorecards]
 
 
 index = st.integers(min_value=0, max_value=50)
@@ -234,3 +243,20 @@ def test_an_unchanged_scorecard_is_answered_from_the_cache_in_one_query(org: Org
     with CaptureQueriesContext(connection) as queries:
         evaluation.scorecard_evaluate(scorecard=org.company, as_of=AS_OF)
     assert len(queries) > 1  # scored again
+
+
+def test_an_unchanged_organization_is_answered_from_the_cache_in_one_query(org: Org) -> None:
+    """The organization-wide evaluation (home page, alignment pages) is cached the same way."""
+    organization_id = org.organization.pk
+    first = evaluation.organization_evaluate(organization_id=organization_id, as_of=AS_OF)
+    with CaptureQueriesContext(connection) as queries:
+        again = evaluation.organization_evaluate(organization_id=organization_id, as_of=AS_OF)
+    assert len(queries) == 1  # the data version
+    assert again.results == first.results
+    measurement_record(kpi=org.kpis()[0], period_start=MONTHS[0], value=12)
+    with CaptureQueriesContext(connection) as queries:
+        changed = evaluation.organization_evaluate(organization_id=organization_id, as_of=AS_OF)
+    assert len(queries) > 1  # scored again
+    assert changed.results[org.company.pk] == evaluation.scorecard_evaluate(
+        scorecard=org.company, as_of=AS_OF
+    )

@@ -12,7 +12,7 @@ class ImportJob(models.Model):
     """One uploaded CSV or XLSX file on its way into a scorecard.
 
     The web flow is upload → column mapping → preview with every row checked →
-    import. The file waits under ``SCORECARD_DATA_DIR/imports/`` (``stored_name``)
+    import. The file waits in Django's storage, ``imports/<stored_name>``,
     until it has been imported or the job is discarded; ``sheet`` names the worksheet
     of a workbook that is read (the first one with a header, unless the person chooses
     another); ``mapping`` says which

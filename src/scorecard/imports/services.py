@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import pickle
 import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import reset_queries, transaction
 
@@ -810,13 +812,39 @@ def import_table(
 # --- the web flow: jobs ------------------------------------------------------------------
 
 
-def import_dir() -> Path:
-    """Where uploaded files wait between the steps (inside SCORECARD_DATA_DIR)."""
-    return Path(settings.DATA_DIR) / "imports"
+#: The folder of Django's default storage where uploaded files wait between the steps.
+STORAGE_FOLDER = "imports"
 
 
-def job_path(job: ImportJob) -> Path:
-    return import_dir() / job.stored_name
+def job_storage_name(job: ImportJob) -> str:
+    """The job's file in Django's default storage (``STORAGES["default"]``), so that
+    every application server sees it: a shared volume or an S3-compatible store."""
+    return f"{STORAGE_FOLDER}/{job.stored_name}"
+
+
+@contextmanager
+def job_file(job: ImportJob) -> Iterator[Path]:
+    """A local path to the job's file for the readers (csv, openpyxl).
+
+    On a file-system storage it is the stored file itself; on a remote storage the
+    file is copied into a temporary file for the duration (deleted afterwards).
+    A file that is gone raises OSError when it is read, as before.
+    """
+    name = job_storage_name(job)
+    # Only a file-system storage's path() is a real file (InMemoryStorage has one too).
+    if isinstance(default_storage, FileSystemStorage):
+        yield Path(default_storage.path(name))
+        return
+    with tempfile.NamedTemporaryFile(prefix="scorecard-import-", suffix=Path(name).suffix) as tmp:
+        with default_storage.open(name, "rb") as source:
+            shutil.copyfileobj(source, tmp, 1024 * 1024)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def job_file_delete(job: ImportJob) -> None:
+    """Remove the job's waiting file from the storage (nothing if it is gone already)."""
+    default_storage.delete(job_storage_name(job))
 
 
 def max_upload_bytes() -> int:
@@ -876,36 +904,37 @@ def job_create(*, scorecard: Scorecard, user: Any, upload: UploadedFile) -> Impo
     if suffix not in {".csv", ".txt", ".xlsx"}:
         raise ValidationError(f"“{name}” is neither a .csv nor an .xlsx file.")
     _discard_stale(user=user)
-    folder = import_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid.uuid4().hex}{'.xlsx' if suffix == '.xlsx' else '.csv'}"
-    path = folder / stored
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    sheet = ""
-    try:
-        fmt = tabular.detect_format(path, name=name)
-        if fmt == "csv":
-            _check_utf8(path)
-        else:
-            sheet = tabular.first_filled_sheet(path)
-        headers = _headers_of(path, fmt, sheet)
-    except tabular.TabularError as exc:
-        path.unlink(missing_ok=True)
-        raise ValidationError(str(exc)) from None
-    return ImportJob.objects.create(
+    wanted = f"{STORAGE_FOLDER}/{uuid.uuid4().hex}{'.xlsx' if suffix == '.xlsx' else '.csv'}"
+    # The storage may adjust the name (it never overwrites); keep the one it chose.
+    job = ImportJob(
         scorecard=scorecard,
         created_by=user,
         created_at=clock.now(),
         original_name=name[:255],
-        stored_name=stored,
-        file_format=fmt,
+        stored_name=Path(default_storage.save(wanted, upload)).name,
         size=size,
-        sheet=sheet,
-        headers=headers,
-        mapping=guess_mapping(headers),
     )
+    try:
+        with job_file(job) as path:
+            fmt = tabular.detect_format(path, name=name)
+            sheet = ""
+            if fmt == "csv":
+                _check_utf8(path)
+            else:
+                sheet = tabular.first_filled_sheet(path)
+            headers = _headers_of(path, fmt, sheet)
+    except tabular.TabularError as exc:
+        job_file_delete(job)
+        raise ValidationError(str(exc)) from None
+    except BaseException:
+        job_file_delete(job)
+        raise
+    job.file_format = fmt
+    job.sheet = sheet
+    job.headers = headers
+    job.mapping = guess_mapping(headers)
+    job.save()
+    return job
 
 
 def _headers_of(path: Path, fmt: str, sheet: str) -> list[str]:
@@ -922,7 +951,8 @@ def job_sheets(job: ImportJob) -> list[str]:
     if job.file_format != "xlsx":
         return []
     try:
-        return tabular.sheet_names(job_path(job))
+        with job_file(job) as path:
+            return tabular.sheet_names(path)
     except (tabular.TabularError, OSError):
         return []
 
@@ -934,7 +964,8 @@ def job_choose_sheet(*, job: ImportJob, sheet: str) -> None:
     if sheet not in job_sheets(job):
         raise ValidationError(f"The workbook has no sheet called “{sheet}”.")
     try:
-        headers = _headers_of(job_path(job), job.file_format, sheet)
+        with job_file(job) as path:
+            headers = _headers_of(path, job.file_format, sheet)
     except tabular.TabularError as exc:
         raise ValidationError(str(exc)) from None
     job.sheet = sheet
@@ -972,9 +1003,10 @@ def job_check(
     job.mapping = mapping.as_dict()
     checker = RowChecker(scorecard=job.scorecard, mapping=mapping, user=user, role=role)
     try:
-        report = check_table(
-            path=job_path(job), fmt=job.file_format, checker=checker, sheet=job.sheet or None
-        )
+        with job_file(job) as path:
+            report = check_table(
+                path=path, fmt=job.file_format, checker=checker, sheet=job.sheet or None
+            )
     except tabular.TabularError as exc:
         report = CheckReport()
         report.add([CellError(0, "", str(exc))])
@@ -991,13 +1023,14 @@ def job_run(*, job: ImportJob, user: Any, role: str) -> ImportResult:
     """
     checker = job_checker(job, user=user, role=role)
     try:
-        result = import_table(
-            path=job_path(job),
-            fmt=job.file_format,
-            checker=checker,
-            sheet=job.sheet or None,
-            user=user,
-        )
+        with job_file(job) as path:
+            result = import_table(
+                path=path,
+                fmt=job.file_format,
+                checker=checker,
+                sheet=job.sheet or None,
+                user=user,
+            )
     except ImportFailed as exc:
         job.report = exc.report.as_dict()
         job.state = ImportJob.State.INVALID
@@ -1010,7 +1043,7 @@ def job_run(*, job: ImportJob, user: Any, role: str) -> ImportResult:
         job.state = ImportJob.State.INVALID
         job.save(update_fields=["report", "state"])
         raise ImportFailed(report) from None
-    job_path(job).unlink(missing_ok=True)
+    job_file_delete(job)
     job.report = result.as_dict()
     job.state = ImportJob.State.DONE
     job.finished_at = clock.now()
@@ -1020,5 +1053,5 @@ def job_run(*, job: ImportJob, user: Any, role: str) -> ImportResult:
 
 def job_discard(*, job: ImportJob) -> None:
     """Delete a job and its waiting file."""
-    job_path(job).unlink(missing_ok=True)
+    job_file_delete(job)
     job.delete()

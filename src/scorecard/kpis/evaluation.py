@@ -459,7 +459,31 @@ def organization_evaluate(
     known_at: dt.datetime | None = None,
 ) -> OrganizationScores:
     """Score all of an organization's scorecards at once in a constant number of queries
-    (seven), whatever the number of scorecards, objectives and KPIs."""
+    (seven), whatever the number of scorecards, objectives and KPIs.
+
+    Served from the cache, like :func:`scorecard_evaluate`, while the organization's data
+    version is the same (one query then: the version); any write that can change a
+    number bumps the version, so a cached answer is never stale.
+    """
+    version = data_version(organization_id)
+    known = known_at.isoformat() if known_at is not None else "now"
+    key = (
+        f"org-scores:{CACHE_GENERATION}:{organization_id}:{version}:"
+        f"{as_of.isoformat()}:{view}:{known}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(OrganizationScores, cached)
+    scores = _organization_evaluate(
+        organization_id=organization_id, as_of=as_of, view=view, known_at=known_at
+    )
+    cache.set(key, scores)
+    return scores
+
+
+def _organization_evaluate(
+    *, organization_id: int, as_of: dt.date, view: str, known_at: dt.datetime | None
+) -> OrganizationScores:
     cards = list(
         Scorecard.objects.filter(organization_id=organization_id)
         .select_related("organization", "unit")

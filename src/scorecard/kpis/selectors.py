@@ -19,7 +19,7 @@ from scorecard.engine.scoring import score_value
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
 
-from .evaluation import kpi_spec, scorecard_evaluate, target_path
+from .evaluation import kpi_spec, organization_evaluate, target_path
 from .models import Kpi, Measurement, Target
 
 #: Roles that may enter values for any KPI of their organization.
@@ -257,8 +257,9 @@ def red_kpis_for_user(
     """Red KPIs in the user's area: those they own or update, those of objectives they
     own, and those of their home unit's scorecards.
 
-    One query finds the KPIs; each scorecard involved is then evaluated once (a fixed
-    number of queries per scorecard, none per KPI).
+    One query finds the KPIs; their scores come from the organization-wide evaluation,
+    served from the data-version cache (one query while nothing changed; the same
+    numbers as each scorecard's page), so the cost does not grow with the scorecards.
     """
     area = Q(owner_id=user.pk) | Q(updater_id=user.pk) | Q(objective__owner_id=user.pk)
     if unit_id is not None:
@@ -269,10 +270,13 @@ def red_kpis_for_user(
         .select_related("scorecard__organization")
         .order_by("scorecard__name", "position", "name")
     )
+    if not mine:
+        return []
+    scores = organization_evaluate(organization_id=organization.pk, as_of=today)
     scorecards = {k.scorecard_id: k.scorecard for k in mine}
     red: list[RedKpi] = []
     for scorecard in scorecards.values():
-        result = scorecard_evaluate(scorecard=scorecard, as_of=today)
+        result = scores.results[scorecard.pk]
         red += [
             RedKpi(k, result.kpis[k.code])
             for k in mine

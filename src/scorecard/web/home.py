@@ -35,9 +35,9 @@ class HomePage:
 def home_page(*, user: Any, wanted: str | None, remembered: str | None, today: dt.date) -> HomePage:
     """Everything the home page shows for ``user``, scoped to the chosen organization.
 
-    A fixed number of queries (the overall score of every scorecard included), plus one
-    scorecard evaluation per scorecard that holds a red-KPI candidate of the user's area
-    (never one per KPI).
+    A fixed number of queries: the overall score of every scorecard and the red KPIs of
+    the user's area come from the cached organization-wide evaluation (one query while
+    the data has not changed).
     """
     memberships = list(membership_list_for_user(user=user).order_by("organization__name"))
     current = membership_choose(memberships=memberships, wanted=wanted, remembered=remembered)

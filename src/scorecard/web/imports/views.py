@@ -221,7 +221,8 @@ def values_import_columns(
         else:
             return redirect("values_import_preview", org_slug, sc_slug, job.pk)
     try:
-        _, sample = tabular.read_head(services.job_path(job), job.file_format, 5, job.sheet or None)
+        with services.job_file(job) as path:
+            _, sample = tabular.read_head(path, job.file_format, 5, job.sheet or None)
     except (tabular.TabularError, OSError):
         sample = []
     width = len(job.headers)
@@ -269,9 +270,8 @@ def _preview_rows(job: ImportJob, checker: services.RowChecker) -> list[dict[str
     """The first rows as they will be read, each with its problems: those of the row
     itself, and those only the whole file shows (a repeat of an earlier row), taken
     from the last check's report."""
-    _, sample = tabular.read_head(
-        services.job_path(job), job.file_format, PREVIEW_ROWS, job.sheet or None
-    )
+    with services.job_file(job) as path:
+        _, sample = tabular.read_head(path, job.file_format, PREVIEW_ROWS, job.sheet or None)
     reported: dict[int, list[str]] = {}
     for error in job.report.get("errors", []):
         reported.setdefault(error["row"], []).append(error["message"])
