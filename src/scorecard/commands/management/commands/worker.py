@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
+from scorecard.datasources.tasks import pull_due_sources
 from scorecard.jobs.services import Every, schedule_due
 from scorecard.reviews.tasks import send_reminders_task
 from scorecard.web.reports.tasks import report_jobs_sweep
@@ -42,6 +43,8 @@ def schedule() -> list[Every]:
     return [
         Every("webhooks.sweep", deliver_webhooks_sweep, sweep),
         Every("reports.sweep", report_jobs_sweep, sweep),
+        # Each data source keeps its own time (datasources/services.py: next_run).
+        Every("datasources.pull", pull_due_sources, sweep),
         Every(
             "reminders",
             send_reminders_task,
