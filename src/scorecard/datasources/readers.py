@@ -210,7 +210,7 @@ def read_sql(url_text: str, query: str) -> Table:
             result = connection.exec_driver_sql(statement)
             if not result.returns_rows:
                 raise ReadError("The query returned no rows at all (it is not a SELECT).")
-            columns = [str(c) for c in result]
+            columns = [str(c) for c in list(result.keys())]
             rows = result.fetchmany(limit + 1)
             connection.rollback()
     except ReadError:
@@ -256,6 +256,12 @@ def _db_message(exc: DBAPIError, backend: str, seconds: int, secrets: list[str])
 
 
 # --- HTTP ---------------------------------------------------------------------------------
+
+
+_REFUSED = (
+    "Refused: this address is not on the internet; an administrator of the server can "
+    f"allow it with {ALLOW_SETTING}."
+)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -310,17 +316,19 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
             body = response.read(limit + 1)
             charset = response.headers.get_content_charset() or "utf-8"
     except AddressRefused:
-        raise ReadError(
-            "Refused: this address is not on the internet; an administrator of the server "
-            f"can allow it with {ALLOW_SETTING}."
-        ) from None
+        raise ReadError(_REFUSED) from None
     except urllib.error.HTTPError as exc:
         raise ReadError(scrub(f"The server answered {exc.code} {exc.reason}.", secrets)) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, AddressRefused):
+            raise ReadError(_REFUSED) from None
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
+            raise ReadError(f"The server did not answer within {seconds} s.") from None
+        raise ReadError(scrub(f"The address cannot be reached: {exc.reason}", secrets)) from None
     except TimeoutError:
         raise ReadError(f"The server did not answer within {seconds} s.") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ReadError(scrub(f"The address cannot be reached: {reason}", secrets)) from None
+    except OSError as exc:
+        raise ReadError(scrub(f"The address cannot be reached: {exc}", secrets)) from None
     if len(body) > limit:
         raise ReadError(
             f"The answer is larger than {limit:,} bytes (SCORECARD_DATA_SOURCE_MAX_BYTES)."
