@@ -173,7 +173,7 @@ def test_bad_rows_give_clear_errors_and_nothing_is_written(
     world: Any, kpis: Kpis, sqlite_file: Path, query: str, message: str
 ) -> None:
     source = sql_source(world, f"sqlite:///{sqlite_file}", query)
-    run, outcome = services.run_source(source, trigger=Run.Trigger.MANUAL)
+    run, _ = services.run_source(source, trigger=Run.Trigger.MANUAL)
     assert not run.ok
     shown = run.message + " ".join(e["message"] for e in run.errors)
     assert message in shown

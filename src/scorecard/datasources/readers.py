@@ -322,7 +322,7 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, AddressRefused):
             raise ReadError(_REFUSED) from None
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
+        if isinstance(exc.reason, TimeoutError):
             raise ReadError(f"The server did not answer within {seconds} s.") from None
         raise ReadError(scrub(f"The address cannot be reached: {exc.reason}", secrets)) from None
     except TimeoutError:

@@ -94,7 +94,7 @@ def connection_save(
         errors["name"] = "A name can be at most 100 characters."
     elif (
         Connection.objects.filter(organization=organization, name=name)
-        .exclude(pk=getattr(connection, "pk", None))
+        .exclude(pk=connection.pk if connection is not None else 0)
         .exists()
     ):
         errors["name"] = f"A connection named “{name}” exists already."
@@ -178,7 +178,7 @@ def source_save(
         errors["name"] = "A name can be at most 100 characters."
     elif (
         DataSource.objects.filter(organization=organization, name=name)
-        .exclude(pk=getattr(source, "pk", None))
+        .exclude(pk=source.pk if source is not None else 0)
         .exists()
     ):
         errors["name"] = f"A data source named “{name}” exists already."
