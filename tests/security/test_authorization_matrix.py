@@ -32,6 +32,7 @@ from scorecard.accounts.services import invitation_create
 from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.dashboards.services import dashboard_create, widget_add
+from scorecard.datasources.services import connection_save, source_save
 from scorecard.imports.services import job_create
 from scorecard.jobs.models import ReportJob
 from scorecard.jobs.services import report_job_create
@@ -89,6 +90,15 @@ WEB: dict[str, Rule] = {
     "webhook_toggle": Rule("POST", ADMIN, pk="webhook"),
     "webhook_delete": Rule("POST", ADMIN, pk="webhook"),
     "webhook_delivery_retry": Rule("POST", ADMIN, pk="delivery"),
+    # Data sources hold database passwords and tokens: admins only.
+    "datasource_list": Rule("GET", ADMIN),
+    "datasource_new": Rule("GET", ADMIN),
+    "datasource_detail": Rule("GET", ADMIN, pk="data_source"),
+    "datasource_preview": Rule("POST", ADMIN, pk="data_source"),
+    "datasource_run": Rule("POST", ADMIN, pk="data_source"),
+    "datasource_delete": Rule("POST", ADMIN, pk="data_source"),
+    "datasource_connection": Rule("GET", ADMIN, pk="data_connection"),
+    "datasource_connection_delete": Rule("POST", ADMIN, pk="data_connection"),
     "scorecard_detail": Rule("GET", READ),
     "strategy_map": Rule("GET", READ),
     "data_entry": Rule("GET", CONTRIBUTE),
@@ -476,7 +486,17 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     widget = widget_add(
         dashboard=dashboard, membership=world.admin.memberships.get(), kind="note", text="Hi"
     )
+    data_connection = connection_save(
+        organization=world.organization, name="Finance", kind="sql",
+        url="sqlite:////nonexistent/finance.db",
+    )  # fmt: skip
+    data_source = source_save(
+        organization=world.organization, connection=data_connection, scorecard=world.scorecard,
+        name="Sales", kpi=one.kpi, query="SELECT month, amount FROM sales",
+    )  # fmt: skip
     ids = {
+        "data_connection": data_connection.pk,
+        "data_source": data_source.pk,
         "token": token.pk,
         "webhook": hook.pk,
         "delivery": delivery.pk,
