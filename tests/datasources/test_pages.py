@@ -3,11 +3,14 @@ secrets never come back to the browser; other roles cannot manage sources."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+from django.test import Client
 from django.urls import reverse
 
+from scorecard.api.services import api_token_create
 from scorecard.datasources.models import Connection, DataSource, Run
 from scorecard.kpis.models import Measurement
 
@@ -132,3 +135,50 @@ def test_editors_and_viewers_cannot_manage_sources(world: Any, kpis: Kpis) -> No
         world.client_for("outsider").get(reverse("datasource_list", args=[ORG])).status_code == 404
     )
     assert not Connection.objects.exists()
+
+
+def test_the_api_lists_sources_without_secrets_and_pulls_for_admins(
+    world: Any, kpis: Kpis, web: WebSource
+) -> None:
+    client = world.client_for("admin")
+    client.post(
+        reverse("datasource_list", args=[ORG]),
+        {
+            "name": "Web", "kind": "http", "http_format": "csv",
+            "url": web.url + "/private?key=qry-Sec-55",
+            "headers": "Authorization: Bearer tok-Sec-77",
+        },
+    )  # fmt: skip
+    client.post(
+        reverse("datasource_new", args=[ORG]),
+        {"name": "Feed", "connection": Connection.objects.get().pk,
+         "scorecard": world.scorecard.pk, "schedule": "manual"},
+    )  # fmt: skip
+    source = DataSource.objects.get()
+
+    def call(role: str, method: str, path: str, body: Any = None) -> Any:
+        _, token = api_token_create(
+            user=getattr(world, role), organization=world.organization, name=f"t-{method}"
+        )
+        api = Client(headers={"Authorization": f"Bearer {token}"})
+        if method == "GET":
+            return api.get(path)
+        return api.post(path, json.dumps(body), content_type="application/json")
+
+    listing = call("admin", "GET", "/api/v1/data-sources")
+    assert listing.status_code == 200
+    [item] = listing.json()
+    assert item["address"] == web.url + "/private?…" and item["name"] == "Feed"
+    dry = call("admin", "POST", f"/api/v1/data-sources/{source.pk}/pull", {"dry_run": True})
+    assert dry.json()["new"] == 2 and dry.json()["dry_run"] is True
+    assert Measurement.objects.count() == 0
+    pulled = call("admin", "POST", f"/api/v1/data-sources/{source.pk}/pull", {})
+    assert (pulled.json()["ok"], pulled.json()["new"]) == (True, 2)
+    runs = call("admin", "GET", f"/api/v1/data-sources/{source.pk}/runs")
+    assert [r["trigger"] for r in runs.json()] == ["manual", "preview"]
+    for answer in (listing, dry, pulled, runs):
+        text = answer.content.decode()
+        assert "tok-Sec-77" not in text and "qry-Sec-55" not in text
+    assert call("editor", "GET", "/api/v1/data-sources").json() == []
+    refused = call("editor", "POST", f"/api/v1/data-sources/{source.pk}/pull", {})
+    assert refused.status_code == 403

@@ -362,6 +362,9 @@ API: dict[str, tuple[str, ...]] = {
     # Editors' links; the outsider is an admin of their own organization (an empty list).
     "share_link_list": ("ok", "ok", "403", "403", "ok", "login"),
     "risk_list": API_LIST,
+    "datasource_list": API_LIST,  # each sees the sources of organizations it administers
+    "datasource_runs": API_ADMIN,
+    "datasource_pull": API_ADMIN,
     "risk_create": API_CREATE_EDIT,
     "risk_get": API_READ,
     "risk_update": API_EDIT,
@@ -602,6 +605,7 @@ def _api_path(path: str, objects: Objects) -> str:
         "proposal_id": objects.ids["proposal"],
         "pulse_id": objects.ids["pulse"],
         "risk_id": objects.ids["risk"],
+        "source_id": objects.ids["data_source"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 

@@ -15,6 +15,7 @@ from .access import SessionAuth, TokenAuth
 from .body import ScorecardParser
 from .errors import ErrorOut
 from .routers import (
+    datasources,
     initiatives,
     involvement,
     kpis,
@@ -125,5 +126,6 @@ for module in (
     scores,
     involvement,
     risks,
+    datasources,
 ):
     api.add_router("", module.router)

@@ -43,7 +43,13 @@ def source_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         form = _connection_form(request)
         try:
             connection = services.connection_save(
-                organization=organization, user=request.user, **form
+                organization=organization,
+                user=request.user,
+                name=form["name"],
+                kind=form["kind"],
+                url=form["url"],
+                http_format=form["http_format"],
+                headers=form["headers"],
             )
         except ValidationError as exc:
             errors = exc.message_dict
@@ -83,7 +89,14 @@ def connection_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpRespons
         form = _connection_form(request)
         try:
             services.connection_save(
-                organization=organization, connection=connection, user=request.user, **form
+                organization=organization,
+                connection=connection,
+                user=request.user,
+                name=form["name"],
+                kind=form["kind"],
+                url=form["url"],
+                http_format=form["http_format"],
+                headers=form["headers"],
             )
         except ValidationError as exc:
             errors = exc.message_dict
