@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "scorecard.commentary",
     "scorecard.dashboards",
+    "scorecard.datasources",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,15 @@ WEBHOOKS_DELIVER_AT_ONCE = env_bool("WEBHOOKS_DELIVER_AT_ONCE", True)
 # and networks (CIDR, e.g. 10.20.0.0/16) may be called even so: receivers inside a
 # company network.
 SCORECARD_WEBHOOK_ALLOW_HOSTS = env_list("SCORECARD_WEBHOOK_ALLOW_HOSTS", "")
+
+# Data sources (docs/data-sources.md): the key their secrets are encrypted with (empty:
+# derived from SECRET_KEY; comma-separated to rotate, the first encrypts); the hosts and
+# networks their web addresses may name besides the internet; the limits of one pull.
+SCORECARD_DATA_SOURCE_KEY = env_str("SCORECARD_DATA_SOURCE_KEY", "")
+SCORECARD_DATA_SOURCE_ALLOW_HOSTS = env_list("SCORECARD_DATA_SOURCE_ALLOW_HOSTS", "")
+SCORECARD_DATA_SOURCE_TIMEOUT = env_int("SCORECARD_DATA_SOURCE_TIMEOUT", 30)
+SCORECARD_DATA_SOURCE_MAX_ROWS = env_int("SCORECARD_DATA_SOURCE_MAX_ROWS", 10000)
+SCORECARD_DATA_SOURCE_MAX_BYTES = env_int("SCORECARD_DATA_SOURCE_MAX_BYTES", 10485760)
 
 # Background work (docs/deploy.md, "Background work"): Django's Tasks framework through
 # the django-tasks backport. "database" keeps the queue in the database (a laptop needs

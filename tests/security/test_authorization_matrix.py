@@ -33,6 +33,7 @@ from scorecard.alerts.models import Alert
 from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.dashboards.services import dashboard_create, widget_add
+from scorecard.datasources.services import connection_save, source_save
 from scorecard.imports.services import job_create
 from scorecard.jobs.models import ReportJob
 from scorecard.jobs.services import report_job_create
@@ -91,6 +92,15 @@ WEB: dict[str, Rule] = {
     "webhook_toggle": Rule("POST", ADMIN, pk="webhook"),
     "webhook_delete": Rule("POST", ADMIN, pk="webhook"),
     "webhook_delivery_retry": Rule("POST", ADMIN, pk="delivery"),
+    # Data sources hold database passwords and tokens: admins only.
+    "datasource_list": Rule("GET", ADMIN),
+    "datasource_new": Rule("GET", ADMIN),
+    "datasource_detail": Rule("GET", ADMIN, pk="data_source"),
+    "datasource_preview": Rule("POST", ADMIN, pk="data_source"),
+    "datasource_run": Rule("POST", ADMIN, pk="data_source"),
+    "datasource_delete": Rule("POST", ADMIN, pk="data_source"),
+    "datasource_connection": Rule("GET", ADMIN, pk="data_connection"),
+    "datasource_connection_delete": Rule("POST", ADMIN, pk="data_connection"),
     "scorecard_detail": Rule("GET", READ),
     "strategy_map": Rule("GET", READ),
     "data_entry": Rule("GET", CONTRIBUTE),
@@ -366,6 +376,9 @@ API: dict[str, tuple[str, ...]] = {
     # Editors' links; the outsider is an admin of their own organization (an empty list).
     "share_link_list": ("ok", "ok", "403", "403", "ok", "login"),
     "risk_list": API_LIST,
+    "datasource_list": API_LIST,  # each sees the sources of organizations it administers
+    "datasource_runs": API_ADMIN,
+    "datasource_pull": API_ADMIN,
     "risk_create": API_CREATE_EDIT,
     "risk_get": API_READ,
     "risk_update": API_EDIT,
@@ -511,7 +524,17 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
     widget = widget_add(
         dashboard=dashboard, membership=world.admin.memberships.get(), kind="note", text="Hi"
     )
+    data_connection = connection_save(
+        organization=world.organization, name="Finance", kind="sql",
+        url="sqlite:////nonexistent/finance.db",
+    )  # fmt: skip
+    data_source = source_save(
+        organization=world.organization, connection=data_connection, scorecard=world.scorecard,
+        name="Sales", kpi=one.kpi, query="SELECT month, amount FROM sales",
+    )  # fmt: skip
     ids = {
+        "data_connection": data_connection.pk,
+        "data_source": data_source.pk,
         "token": token.pk,
         "webhook": hook.pk,
         "delivery": delivery.pk,
@@ -633,6 +656,7 @@ def _api_path(path: str, objects: Objects, operation: str = "") -> str:
         "pulse_id": objects.ids["pulse"],
         "risk_id": objects.ids["risk"],
         "funnel_id": objects.ids["funnel"],
+        "source_id": objects.ids["data_source"],
     }
     for name, key in API_IDS.get(operation, {}).items():
         ids[name] = objects.ids[key]

@@ -15,6 +15,7 @@ from .access import SessionAuth, TokenAuth
 from .body import ScorecardParser
 from .errors import ErrorOut
 from .routers import (
+    datasources,
     initiatives,
     involvement,
     kpis,
@@ -127,5 +128,6 @@ for module in (
     involvement,
     risks,
     planning,
+    datasources,
 ):
     api.add_router("", module.router)

@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("scorecard.web.help.urls")),  # the glossary
     path("", include("scorecard.web.search.urls")),  # the header's search box
     path("", include("scorecard.web.alerts.urls")),  # my alerts, their settings, watching
+    path("", include("scorecard.web.datasources.urls")),  # values pulled from data sources
 ]

@@ -14,6 +14,9 @@ port scanner. So:
 - redirects are never followed (services._NoRedirect), and no HTTP proxy is used;
 - ``SCORECARD_WEBHOOK_ALLOW_HOSTS`` lists host names and networks (CIDR) that may be
   called even so, for receivers inside a company network.
+
+Data sources (datasources/) fetch CSV and JSON through the same guard with their own
+allow-list setting (``allow_setting``, ``SCORECARD_DATA_SOURCE_ALLOW_HOSTS``).
 """
 
 from __future__ import annotations
@@ -35,10 +38,16 @@ class AddressRefused(OSError):
     """The host is, or resolves to, an address webhooks may not call."""
 
 
-def _allow_list() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+#: The setting whose host names and networks are allowed although not on the internet.
+WEBHOOK_ALLOW_SETTING = "SCORECARD_WEBHOOK_ALLOW_HOSTS"
+
+
+def _allow_list(
+    setting: str = WEBHOOK_ALLOW_SETTING,
+) -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
     names: set[str] = set()
     networks = []
-    for entry in getattr(settings, "SCORECARD_WEBHOOK_ALLOW_HOSTS", []):
+    for entry in getattr(settings, setting, []):
         entry = entry.strip().lower()
         if not entry:
             continue
@@ -49,15 +58,15 @@ def _allow_list() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6
     return names, networks
 
 
-def address_allowed(address: IpAddress) -> bool:
+def address_allowed(address: IpAddress, setting: str = WEBHOOK_ALLOW_SETTING) -> bool:
     """True for an address on the internet, or one in the allow-list."""
-    _, networks = _allow_list()
+    _, networks = _allow_list(setting)
     if any(address in network for network in networks if network.version == address.version):
         return True
     if isinstance(address, ipaddress.IPv6Address):
         mapped = address.ipv4_mapped or address.sixtofour
         if mapped is not None:
-            return address_allowed(mapped)
+            return address_allowed(mapped, setting)
     return address.is_global and not (
         address.is_multicast
         or address.is_private
@@ -81,12 +90,12 @@ def _resolve(host: str, port: int) -> list[IpAddress]:
     return found
 
 
-def host_named_in_allow_list(host: str) -> bool:
-    names, _ = _allow_list()
+def host_named_in_allow_list(host: str, setting: str = WEBHOOK_ALLOW_SETTING) -> bool:
+    names, _ = _allow_list(setting)
     return host.lower().rstrip(".") in names
 
 
-def checked_address(host: str, port: int) -> str:
+def checked_address(host: str, port: int, setting: str = WEBHOOK_ALLOW_SETTING) -> str:
     """The address to connect to for ``host``; AddressRefused if any is not allowed.
 
     Every address the name resolves to must be allowed (a name that resolves to one
@@ -95,7 +104,8 @@ def checked_address(host: str, port: int) -> str:
     addresses = _resolve(host, port)
     if not addresses:
         raise socket.gaierror(f"the host name {host!r} cannot be resolved")
-    if not host_named_in_allow_list(host) and not all(map(address_allowed, addresses)):
+    allowed = all(address_allowed(address, setting) for address in addresses)
+    if not host_named_in_allow_list(host, setting) and not allowed:
         raise AddressRefused(REFUSED)
     return str(addresses[0])
 
@@ -115,16 +125,20 @@ def registration_refused(host: str, port: int) -> bool:
 
 
 class _GuardedHTTPConnection(http.client.HTTPConnection):
+    allow_setting = WEBHOOK_ALLOW_SETTING
+
     def connect(self) -> None:
-        address = checked_address(self.host, self.port)
+        address = checked_address(self.host, self.port, self.allow_setting)
         self.sock = socket.create_connection(
             (address, self.port), self.timeout, getattr(self, "source_address", None)
         )
 
 
 class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    allow_setting = WEBHOOK_ALLOW_SETTING
+
     def connect(self) -> None:
-        address = checked_address(self.host, self.port)
+        address = checked_address(self.host, self.port, self.allow_setting)
         sock = socket.create_connection(
             (address, self.port), self.timeout, getattr(self, "source_address", None)
         )
@@ -133,17 +147,35 @@ class _GuardedHTTPSConnection(http.client.HTTPSConnection):
 
 
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    connection_class: type[http.client.HTTPConnection] = _GuardedHTTPConnection
+
     def http_open(self, req: Any) -> Any:
-        return self.do_open(_GuardedHTTPConnection, req)
+        return self.do_open(self.connection_class, req)
 
 
 class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    connection_class: type[http.client.HTTPSConnection] = _GuardedHTTPSConnection
+
     def https_open(self, req: Any) -> Any:
-        return self.do_open(_GuardedHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+        return self.do_open(self.connection_class, req, context=self._context)  # type: ignore[attr-defined]
 
 
-def guarded_opener(*handlers: Any) -> urllib.request.OpenerDirector:
-    """A urllib opener that connects only to allowed addresses, through no proxy."""
+def guarded_opener(
+    *handlers: Any, allow_setting: str = WEBHOOK_ALLOW_SETTING
+) -> urllib.request.OpenerDirector:
+    """A urllib opener that connects only to allowed addresses, through no proxy.
+
+    ``allow_setting`` names the setting listing the hosts and networks allowed besides
+    the internet (webhooks and data sources each have their own).
+    """
+    http_class = type("_Connection", (_GuardedHTTPConnection,), {"allow_setting": allow_setting})
+    https_class = type(
+        "_SecureConnection", (_GuardedHTTPSConnection,), {"allow_setting": allow_setting}
+    )
+    http_handler = type("_Handler", (_GuardedHTTPHandler,), {"connection_class": http_class})
+    https_handler = type(
+        "_SecureHandler", (_GuardedHTTPSHandler,), {"connection_class": https_class}
+    )
     return urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler, *handlers
+        urllib.request.ProxyHandler({}), http_handler, https_handler, *handlers
     )

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
 from scorecard.alerts.tasks import send_digest_task
+from scorecard.datasources.tasks import pull_due_sources
 from scorecard.jobs.services import Every, schedule_due
 from scorecard.reviews.tasks import send_reminders_task
 from scorecard.web.reports.tasks import report_jobs_sweep
@@ -44,6 +45,8 @@ def schedule() -> list[Every]:
     return [
         Every("webhooks.sweep", deliver_webhooks_sweep, sweep),
         Every("reports.sweep", report_jobs_sweep, sweep),
+        # Each data source keeps its own time (datasources/services.py: next_run).
+        Every("datasources.pull", pull_due_sources, sweep),
         Every(
             "reminders",
             send_reminders_task,

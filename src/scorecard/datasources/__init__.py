@@ -1,0 +1,1 @@
+"""Data sources: values pulled from databases and web addresses on a schedule."""
