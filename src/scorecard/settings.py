@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "scorecard.commentary",
     "scorecard.dashboards",
+    "scorecard.deliveries",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ from scorecard.accounts.services import invitation_create
 from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.dashboards.services import dashboard_create, widget_add
+from scorecard.deliveries.services import delivery_create
 from scorecard.imports.services import job_create
 from scorecard.jobs.models import ReportJob
 from scorecard.jobs.services import report_job_create
@@ -230,6 +231,14 @@ WEB: dict[str, Rule] = {
     "widget_fragment": Rule("GET", READ, pk="dashboard"),
     "widget_remove": Rule("POST", EDIT, pk="dashboard"),
     "widget_move": Rule("POST", EDIT, pk="dashboard"),
+    # Scheduled deliveries: editors and admins only.
+    "delivery_list": Rule("GET", EDIT),
+    "delivery_new": Rule("GET", EDIT),
+    "delivery_detail": Rule("GET", EDIT, pk="scheduled_delivery"),
+    "delivery_edit": Rule("GET", EDIT, pk="scheduled_delivery"),
+    "delivery_toggle": Rule("POST", EDIT, pk="scheduled_delivery"),
+    "delivery_delete": Rule("POST", EDIT, pk="scheduled_delivery"),
+    "delivery_send_now": Rule("POST", EDIT, pk="scheduled_delivery"),
     "briefing_deck": Rule("GET", READ),
     "briefing_book": Rule("GET", READ),
     "analysis_board": Rule("GET", READ),
@@ -506,6 +515,11 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
         ).pk,
         "dashboard": dashboard.pk,
         "widget": widget.pk,
+        "scheduled_delivery": delivery_create(
+            organization=world.organization, user=world.editor, name="Board pack",
+            scorecards=[world.scorecard], recipients=[world.viewer],
+            frequency="monthly_working_day", day=5,
+        ).pk,
     }  # fmt: skip
     return Objects(stuff, ids, share_token)
 

@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("scorecard.web.sharing.urls")),  # read-only links for outsiders
     path("", include("scorecard.web.commentary.urls")),  # commentary in words
     path("", include("scorecard.web.dashboards.urls")),  # dashboards people build
+    path("", include("scorecard.web.deliveries.urls")),  # scheduled deliveries
 ]
