@@ -158,7 +158,8 @@ def delivery_send_now(request: HttpRequest, org_slug: str, pk: int) -> HttpRespo
     enqueue_after_commit(deliver_run_task, run.pk)
     messages.success(
         request,
-        f"A test of “{delivery.name}” is on its way to {request.user.email or 'you'} "
+        f"A test of “{delivery.name}” is on its way to "
+        f"{getattr(request.user, 'email', '') or 'you'} "
         "(see the log below).",
     )
     return redirect("delivery_detail", org_slug, pk)
