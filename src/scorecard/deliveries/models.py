@@ -125,3 +125,35 @@ class DeliverySend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.state}"
+
+
+class Book(models.Model):
+    """A saved briefing book: chosen scorecards (and perspectives), parts and period,
+    rendered on demand as PDF, PowerPoint or Excel (docs/reports.md)."""
+
+    class Known(models.TextChoices):
+        NOW = "", "Latest numbers"
+        THEN = "then", "As known at the end of the as-of date"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="books")
+    name = models.CharField(max_length=120)
+    scorecards = models.ManyToManyField(Scorecard, related_name="+")
+    perspectives = models.ManyToManyField(
+        "strategy.Perspective", blank=True, related_name="+", help_text="None chosen: all."
+    )
+    include_map = models.BooleanField(default=True)
+    include_initiatives = models.BooleanField(default=True)
+    view = models.CharField(max_length=12, default="period")
+    as_of = models.DateField(null=True, blank=True, help_text="Empty: the day it is made.")
+    known = models.CharField(max_length=4, choices=Known.choices, default="", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

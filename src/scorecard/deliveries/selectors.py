@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from scorecard.organizations.models import Organization
 
-from .models import Delivery, DeliveryRun, DeliverySend
+from .models import Book, Delivery, DeliveryRun, DeliverySend
 
 #: Runs shown in a delivery's log.
 LOG_RUNS = 50
@@ -32,3 +32,13 @@ def delivery_log(delivery: Delivery) -> list[DeliveryRun]:
             :LOG_RUNS
         ]
     )
+
+
+def books_of(organization: Organization) -> QuerySet[Book]:
+    return Book.objects.filter(organization=organization).prefetch_related(
+        "scorecards", "perspectives"
+    )
+
+
+def book_get(organization: Organization, pk: int) -> Book | None:
+    return books_of(organization).filter(pk=pk).first()

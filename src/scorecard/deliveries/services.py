@@ -24,7 +24,7 @@ from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy.models import Scorecard
 
 from . import schedule
-from .models import Delivery, DeliveryRun, DeliverySend
+from .models import Book, Delivery, DeliveryRun, DeliverySend
 
 #: The most scorecards one delivery gathers (as the briefing book).
 MAX_SCORECARDS = 10
@@ -277,3 +277,71 @@ def runs_stalled(*, now: dt.datetime | None = None) -> list[int]:
 def role_allows(membership: Membership | None) -> bool:
     """A recipient gets a delivery only while a member who may read scorecards."""
     return membership is not None and membership.allows(Role.VIEWER)
+
+
+# --- saved briefing books -----------------------------------------------------------------
+
+
+def _book_clean(
+    *,
+    organization: Organization,
+    name: str,
+    scorecards: list[Scorecard],
+    perspectives: list[Any],
+    view: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["Give the book a name."]
+    if not scorecards:
+        errors["scorecards"] = ["Choose at least one scorecard."]
+    elif len(scorecards) > MAX_SCORECARDS:
+        errors["scorecards"] = [f"A book gathers at most {MAX_SCORECARDS} scorecards."]
+    elif any(c.organization_id != organization.pk for c in scorecards):
+        errors["scorecards"] = ["Choose scorecards of this organization."]
+    chosen = {c.pk for c in scorecards}
+    if any(p.scorecard_id not in chosen for p in perspectives):
+        errors["perspectives"] = ["Choose perspectives of the chosen scorecards only."]
+    if view not in {v.value for v in View}:
+        errors["view"] = ["Choose a period: " + ", ".join(v.value for v in View) + "."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def book_save(
+    *,
+    organization: Organization,
+    user: Any,
+    name: str,
+    scorecards: Iterable[Scorecard],
+    perspectives: Iterable[Any] = (),
+    include_map: bool = True,
+    include_initiatives: bool = True,
+    view: str = "period",
+    as_of: dt.date | None = None,
+    known: str = "",
+    book: Book | None = None,
+) -> Book:
+    """Create a book (``book`` None) or change one."""
+    cards, parts = list(scorecards), list(perspectives)
+    _book_clean(
+        organization=organization, name=name, scorecards=cards, perspectives=parts, view=view
+    )
+    now = clock.now()
+    if book is None:
+        book = Book(organization=organization, created_by=user, created_at=now)
+    book.name, book.view, book.as_of, book.known = name.strip(), view, as_of, known
+    book.include_map, book.include_initiatives, book.updated_at = (
+        include_map,
+        include_initiatives,
+        now,
+    )
+    book.save()
+    book.scorecards.set(cards)
+    book.perspectives.set(parts)
+    return book
+
+
+def book_delete(*, book: Book) -> None:
+    book.delete()

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from scorecard.deliveries.models import Delivery
+from scorecard.deliveries.models import Book, Delivery
 from scorecard.organizations.models import Organization
-from scorecard.strategy.models import Scorecard
+from scorecard.strategy.models import Perspective, Scorecard
 from scorecard.web.queries import VIEW_LABELS
 
 
@@ -62,4 +62,51 @@ class DeliveryForm(forms.Form):
             "hour": delivery.hour,
             "form": delivery.form,
             "view": delivery.view,
+        }
+
+
+class BookForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    scorecards = forms.ModelMultipleChoiceField(
+        label="Scorecards", queryset=Scorecard.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    perspectives = forms.ModelMultipleChoiceField(
+        label="Only these perspectives (none chosen: all of each scorecard)",
+        queryset=Perspective.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    include_map = forms.BooleanField(label="The strategy map", required=False, initial=True)
+    include_initiatives = forms.BooleanField(label="The initiatives", required=False, initial=True)
+    view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
+    as_of = forms.DateField(
+        label="As of (empty: the day it is made)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    known = forms.ChoiceField(label="Numbers", choices=Book.Known.choices, required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scorecards: Any = self.fields["scorecards"]
+        scorecards.queryset = Scorecard.objects.filter(organization=organization).order_by("name")
+        perspectives: Any = self.fields["perspectives"]
+        perspectives.queryset = (
+            Perspective.objects.filter(scorecard__organization=organization)
+            .select_related("scorecard")
+            .order_by("scorecard__name", "position", "id")
+        )
+        perspectives.label_from_instance = lambda p: f"{p.scorecard.name}: {p.name}"
+
+    @staticmethod
+    def initial_of(book: Book) -> dict[str, Any]:
+        return {
+            "name": book.name,
+            "scorecards": list(book.scorecards.all()),
+            "perspectives": list(book.perspectives.all()),
+            "include_map": book.include_map,
+            "include_initiatives": book.include_initiatives,
+            "view": book.view,
+            "as_of": book.as_of,
+            "known": book.known,
         }

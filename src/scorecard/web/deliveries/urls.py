@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import books, views
 
 D = "o/<slug:org_slug>/deliveries/"
 
@@ -14,4 +14,16 @@ urlpatterns = [
     path(D + "<int:pk>/toggle/", views.delivery_toggle, name="delivery_toggle"),
     path(D + "<int:pk>/delete/", views.delivery_delete, name="delivery_delete"),
     path(D + "<int:pk>/send-now/", views.delivery_send_now, name="delivery_send_now"),
+]
+
+B = "o/<slug:org_slug>/books/"
+
+urlpatterns += [
+    path(B, books.book_list, name="book_list"),
+    path(B + "new/", books.book_edit, name="book_new"),
+    path(B + "<int:pk>/edit/", books.book_edit, name="book_edit"),
+    path(B + "<int:pk>/delete/", books.book_delete, name="book_delete"),
+    path(B + "<int:pk>/book.pdf", books.book_file, {"fmt": "pdf"}, name="book_pdf"),
+    path(B + "<int:pk>/book.pptx", books.book_file, {"fmt": "pptx"}, name="book_pptx"),
+    path(B + "<int:pk>/book.xlsx", books.book_file, {"fmt": "xlsx"}, name="book_xlsx"),
 ]
