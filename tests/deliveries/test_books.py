@@ -4,18 +4,25 @@ another one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from openpyxl import load_workbook
 from pptx import Presentation
 
 from scorecard.deliveries.models import Book
 from scorecard.strategy.models import Perspective
-from tests.deliveries.test_deliveries import cards, pdf_text  # noqa: F401 (fixture)
+from tests.deliveries.test_deliveries import (  # noqa: F401 (fixture)
+    cards,
+    pdf_text,
+    schedule_monthly,
+    sweep_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +85,28 @@ def test_an_editor_assembles_a_book_a_viewer_opens_it(
     # Another period through the query string.
     other = viewer.get(f"/o/northwind/books/{book.pk}/book.xlsx?as_of=2026-09-30")
     assert "2026-09-30" in other["Content-Disposition"]
+
+
+def test_a_saved_book_goes_out_on_its_schedule(
+    world: Any,
+    cards: list[Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    assemble(world, cards, perspectives=[])
+    book = Book.objects.get()
+    delivery = schedule_monthly(world, [], book=book, recipients=[world.viewer])
+    sweep_on(dt.date(2026, 12, 7))
+    [message] = mail.outbox
+    assert "the book “October board”" in message.body
+    [(name, content, _)] = message.attachments
+    assert name == "northwind-2026-12-07-book.pdf"
+    if shutil.which("pdftotext"):
+        text = pdf_text(content, tmp_path)
+        assert text.startswith("October board — Northwind Outdoor")
+        assert "Net promoter score" in text and "Strategy map" not in text
+    # The book deleted: the next run says there is nothing to send.
+    world.client_for("editor").post(f"/o/northwind/books/{book.pk}/delete/")
+    sweep_on(dt.date(2027, 1, 7))
+    run = delivery.runs.get(occurrence=dt.date(2027, 1, 7))
+    assert (run.state, run.error) == ("failed", "Nothing to send: its book was deleted.")
+    assert len(mail.outbox) == 1

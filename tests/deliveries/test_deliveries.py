@@ -172,7 +172,7 @@ def test_bad_choices_are_refused_with_a_message(world: Any, cards: list[Any]) ->
     with pytest.raises(Exception) as refused:
         schedule_monthly(world, [], recipients=[world.outsider], frequency="weekly", day=7, hour=24)
     assert refused.value.message_dict == {  # type: ignore[attr-defined]
-        "scorecards": ["Choose at least one scorecard."],
+        "scorecards": ["Choose a saved book or at least one scorecard."],
         "recipients": ["Choose members of this organization."],
         "day": ["The weekday must be between 0 and 6."],
         "hour": ["The hour must be between 0 and 23."],

@@ -31,7 +31,15 @@ class Delivery(models.Model):
         Organization, on_delete=models.CASCADE, related_name="deliveries"
     )
     name = models.CharField(max_length=120)
-    scorecards = models.ManyToManyField(Scorecard, related_name="+")
+    scorecards = models.ManyToManyField(Scorecard, related_name="+", blank=True)
+    book = models.ForeignKey(
+        "Book",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+        help_text="A saved book to send (else the scorecards' reports).",
+    )
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     frequency = models.CharField(max_length=24, choices=Frequency.choices)
     day = models.PositiveSmallIntegerField(

@@ -14,8 +14,10 @@ LOG_RUNS = 50
 
 def deliveries_of(organization: Organization) -> QuerySet[Delivery]:
     """The organization's deliveries with their scorecards and recipients (3 queries)."""
-    return Delivery.objects.filter(organization=organization).prefetch_related(
-        "scorecards", "recipients"
+    return (
+        Delivery.objects.filter(organization=organization)
+        .select_related("book")
+        .prefetch_related("scorecards", "recipients")
     )
 
 

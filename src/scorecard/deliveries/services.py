@@ -44,6 +44,7 @@ def _clean(
     hour: int,
     form: str,
     view: str,
+    book: Book | None = None,
 ) -> tuple[list[Scorecard], list[Any]]:
     errors: dict[str, list[str]] = {}
     cards = list(scorecards)
@@ -52,8 +53,10 @@ def _clean(
         errors["name"] = ["Give the delivery a name."]
     elif len(name.strip()) > 120:
         errors["name"] = ["A name has at most 120 characters."]
-    if not cards:
-        errors["scorecards"] = ["Choose at least one scorecard."]
+    if book is not None and book.organization_id != organization.pk:
+        errors["book"] = ["Choose a book of this organization."]
+    if not cards and book is None:
+        errors["scorecards"] = ["Choose a saved book or at least one scorecard."]
     elif len(cards) > MAX_SCORECARDS:
         errors["scorecards"] = [f"A delivery gathers at most {MAX_SCORECARDS} scorecards."]
     elif any(c.organization_id != organization.pk for c in cards):
@@ -98,16 +101,18 @@ def delivery_create(
     hour: int = 7,
     form: str = Delivery.Form.ATTACHMENT,
     view: str = "period",
+    book: Book | None = None,
 ) -> Delivery:
     """Record a delivery; its first occurrence is the schedule's next day after now."""
     cards, people = _clean(
         organization=organization, name=name, scorecards=scorecards, recipients=recipients,
-        frequency=frequency, day=day, hour=hour, form=form, view=view,
+        frequency=frequency, day=day, hour=hour, form=form, view=view, book=book,
     )  # fmt: skip
     now = clock.now()
     delivery = Delivery.objects.create(
         organization=organization, name=name.strip(), frequency=frequency, day=day, hour=hour,
         form=form, view=view, created_by=user, created_at=now, updated_at=now, since=now,
+        book=book,
     )  # fmt: skip
     delivery.scorecards.set(cards)
     delivery.recipients.set(people)
@@ -127,11 +132,13 @@ def delivery_update(
     hour: int,
     form: str,
     view: str,
+    book: Book | None = None,
 ) -> Delivery:
     """Change a delivery; a new schedule starts from now (no missed day is sent)."""
     cards, people = _clean(
         organization=delivery.organization, name=name, scorecards=scorecards,
         recipients=recipients, frequency=frequency, day=day, hour=hour, form=form, view=view,
+        book=book,
     )  # fmt: skip
     now = clock.now()
     if (frequency, day, hour) != (delivery.frequency, delivery.day, delivery.hour):
@@ -142,7 +149,7 @@ def delivery_update(
         day,
         hour,
     )
-    delivery.form, delivery.view, delivery.updated_at = form, view, now
+    delivery.form, delivery.view, delivery.updated_at, delivery.book = form, view, now, book
     delivery.save()
     delivery.scorecards.set(cards)
     delivery.recipients.set(people)
@@ -224,9 +231,9 @@ def run_claim(run_id: int) -> tuple[DeliveryRun, dt.datetime] | None:
     )
     if taken != 1:
         return None
-    run = DeliveryRun.objects.select_related("delivery__organization", "requested_by").get(
-        pk=run_id
-    )
+    run = DeliveryRun.objects.select_related(
+        "delivery__organization", "delivery__book__organization", "requested_by"
+    ).get(pk=run_id)
     return run, until
 
 

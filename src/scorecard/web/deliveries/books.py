@@ -5,6 +5,7 @@ given in the query string (``as_of``, ``view``, ``known=then``)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -101,15 +102,29 @@ def book_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     return redirect("book_list", org_slug)
 
 
-def book_reports(book: Book, request: HttpRequest) -> list[ReportData]:
-    """The book's reports for its saved period, or the one in the query string; each
-    limited to the chosen perspectives of its scorecard (none chosen: all)."""
+def _requested_reports(book: Book, request: HttpRequest) -> list[ReportData]:
+    """The book's reports for its saved period, or the one in the query string."""
     if {"as_of", "view", "known", "known_at"} & set(request.GET):
         query = PeriodQuery.from_request(request)
-        as_of, view, known, known_at = query.as_of, query.view, query.known, query.known_at
-    else:
-        as_of, view, known = book.as_of or clock.today(), book.view, book.known
-        known_at = known_then(as_of) if known == "then" else None
+        return book_reports(
+            book, as_of=query.as_of, view=query.view, known=query.known, known_at=query.known_at
+        )
+    as_of = book.as_of or clock.today()
+    known_at = known_then(as_of) if book.known == "then" else None
+    return book_reports(book, as_of=as_of, view=book.view, known=book.known, known_at=known_at)
+
+
+def book_hidden(book: Book) -> frozenset[str]:
+    """The report parts the book leaves out of its PDF."""
+    shown = (("map", book.include_map), ("initiatives", book.include_initiatives))
+    return frozenset(part for part, on in shown if not on)
+
+
+def book_reports(
+    book: Book, *, as_of: dt.date, view: str, known: str, known_at: dt.datetime | None
+) -> list[ReportData]:
+    """The book's reports for a period, each limited to the chosen perspectives of its
+    scorecard (none chosen: all), without initiatives if the book leaves them out."""
     chosen = {p.pk for p in book.perspectives.all()}
     now = clock.now()
     reports = []
@@ -132,19 +147,11 @@ def book_file(request: HttpRequest, org_slug: str, pk: int, fmt: str) -> HttpRes
     """The book as PDF, PowerPoint deck or Excel workbook."""
     organization, _ = organization_for(request, org_slug)
     book = _book(organization, pk)
-    reports = book_reports(book, request)
+    reports = _requested_reports(book, request)
     title = f"{book.name} — {organization.name}"
     content: Any
     if fmt == "pdf":
-        hide = frozenset(
-            part
-            for part, shown in (
-                ("map", book.include_map),
-                ("initiatives", book.include_initiatives),
-            )
-            if not shown
-        )
-        content = book_pdf(reports, title=title, hide=hide)
+        content = book_pdf(reports, title=title, hide=book_hidden(book))
     elif fmt == "pptx":
         content = deck_pptx(reports, title=title)
     else:

@@ -15,10 +15,16 @@ from scorecard.web.queries import VIEW_LABELS
 
 class DeliveryForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
+    book = forms.ModelChoiceField(
+        label="A saved briefing book (or choose scorecards below)",
+        queryset=Book.objects.none(),
+        required=False,
+    )
     scorecards = forms.ModelMultipleChoiceField(
         label="Scorecards (one: its report; several: a book of their reports)",
         queryset=Scorecard.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     recipients = forms.ModelMultipleChoiceField(
         label="Send to",
@@ -41,6 +47,8 @@ class DeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         scorecards: Any = self.fields["scorecards"]
         scorecards.queryset = Scorecard.objects.filter(organization=organization).order_by("name")
+        book: Any = self.fields["book"]
+        book.queryset = Book.objects.filter(organization=organization)
         recipients: Any = self.fields["recipients"]
         recipients.queryset = (
             get_user_model()
@@ -55,6 +63,7 @@ class DeliveryForm(forms.Form):
     def initial_of(delivery: Delivery) -> dict[str, Any]:
         return {
             "name": delivery.name,
+            "book": delivery.book,
             "scorecards": list(delivery.scorecards.all()),
             "recipients": list(delivery.recipients.all()),
             "frequency": delivery.frequency,

@@ -27,6 +27,8 @@ from scorecard.presentation.reports.book import book_pdf
 from scorecard.presentation.reports.pdf import filename, report_pdf
 from scorecard.reports.data import report_data
 
+from .books import book_hidden, book_reports
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,7 +36,10 @@ def _link(delivery: Delivery, cards: list[Any], as_of: str) -> str:
     """The address of the same PDF on the site (the reader signs in; access is checked)."""
     org = delivery.organization
     query = {"as_of": as_of, "view": delivery.view}
-    if len(cards) == 1:
+    if delivery.book is not None:
+        path = reverse("book_pdf", args=[org.slug, delivery.book.pk])
+        query = {"as_of": as_of, "view": delivery.book.view}
+    elif len(cards) == 1:
         path = reverse("scorecard_report_pdf", args=[org.slug, cards[0].slug])
     else:
         path = reverse("briefing_book", args=[org.slug])
@@ -43,7 +48,16 @@ def _link(delivery: Delivery, cards: list[Any], as_of: str) -> str:
 
 
 def _render(delivery: Delivery, cards: list[Any], run: DeliveryRun) -> tuple[bytes, str]:
-    """The PDF (one scorecard's report, or the book of several) and its file name."""
+    """The PDF (the saved book, one scorecard's report, or the book of several) and its
+    file name."""
+    if delivery.book is not None:
+        book = delivery.book
+        reports = book_reports(book, as_of=run.as_of, view=book.view, known="", known_at=None)
+        return (
+            book_pdf(reports, title=f"{book.name} — {book.organization.name}",
+                     hide=book_hidden(book)),
+            f"{delivery.organization.slug}-{run.as_of.isoformat()}-book.pdf",
+        )  # fmt: skip
     now = clock.now()
     reports = [
         report_data(
@@ -61,7 +75,11 @@ def _render(delivery: Delivery, cards: list[Any], run: DeliveryRun) -> tuple[byt
 
 
 def _body(delivery: Delivery, cards: list[Any], run: DeliveryRun, link: str | None) -> str:
-    names = ", ".join(c.name for c in cards)
+    names = (
+        f"the book “{delivery.book.name}”"
+        if delivery.book is not None
+        else ", ".join(c.name for c in cards)
+    )
     lines = [
         f"{delivery.name}: {names} of {delivery.organization.name}, as of {run.as_of:%-d %b %Y}.",
         "",
@@ -87,6 +105,9 @@ def deliver_run(run_id: int) -> str:
         return "failed: too many tries"
     delivery = run.delivery
     cards = sorted(delivery.scorecards.all(), key=lambda c: c.name)
+    if delivery.book is None and not cards:
+        services.run_fail(run.pk, error="Nothing to send: its book was deleted.")
+        return "failed: nothing to send"
     people = [run.requested_by] if run.test else list(delivery.recipients.all())
     done = set(
         DeliverySend.objects.filter(run=run, state=DeliverySend.State.SENT).values_list(

@@ -52,7 +52,7 @@ def _save(request: HttpRequest, organization: Organization, delivery: Delivery |
     fields = {
         "user": request.user, "name": data["name"], "scorecards": data["scorecards"],
         "recipients": data["recipients"], "frequency": data["frequency"], "day": data["day"],
-        "hour": data["hour"], "form": data["form"], "view": data["view"],
+        "hour": data["hour"], "form": data["form"], "view": data["view"], "book": data["book"],
     }  # fmt: skip
     try:
         if delivery is None:
