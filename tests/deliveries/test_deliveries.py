@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 
 from scorecard import clock
+from scorecard.commands.management.commands.worker import schedule
 from scorecard.deliveries import services
 from scorecard.deliveries.models import Delivery, DeliveryRun, DeliverySend
 from scorecard.organizations.models import Membership
@@ -228,3 +229,9 @@ def test_an_editor_schedules_tests_pauses_and_deletes_a_delivery(
 def test_viewers_cannot_see_the_deliveries(world: Any) -> None:
     assert world.client_for("viewer").get("/o/northwind/deliveries/").status_code == 403
     assert world.client_for("outsider").get("/o/northwind/deliveries/").status_code == 404
+
+
+def test_the_worker_keeps_the_deliveries_sweep(settings: Any) -> None:
+    settings.SCORECARD_SWEEP_SECONDS = 30
+    [entry] = [e for e in schedule() if e.name == "deliveries.sweep"]
+    assert entry.task is deliveries_sweep and entry.interval == dt.timedelta(seconds=30)
