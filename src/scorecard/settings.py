@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "scorecard.commentary",
     "scorecard.dashboards",
     "scorecard.datasources",
+    "scorecard.deliveries",
 ]
 
 MIDDLEWARE = [
@@ -358,6 +359,12 @@ if SCORECARD_TASKS_BACKEND == "rq":
 SCORECARD_TASK_LEASE_SECONDS = env_int("SCORECARD_TASK_LEASE_SECONDS", 120)
 # How often the worker's schedule sweeps for due retries and work a dead worker left.
 SCORECARD_SWEEP_SECONDS = env_int("SCORECARD_SWEEP_SECONDS", 60)
+# Optional rewrite of the commentary by a language model (docs/commentary.md): the base
+# URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1); empty: off.
+SCORECARD_COMMENTARY_LLM_URL = env_str("SCORECARD_COMMENTARY_LLM_URL", "")
+SCORECARD_COMMENTARY_LLM_MODEL = env_str("SCORECARD_COMMENTARY_LLM_MODEL", "")
+SCORECARD_COMMENTARY_LLM_API_KEY = env_str("SCORECARD_COMMENTARY_LLM_API_KEY", "")
+SCORECARD_COMMENTARY_LLM_TIMEOUT = env_int("SCORECARD_COMMENTARY_LLM_TIMEOUT", 10)
 # Reminder e-mails sent by the worker's schedule every this many days, first at this hour
 # (0 days: never — use `scorecard remind` from cron instead).
 SCORECARD_REMINDERS_EVERY_DAYS = env_int("SCORECARD_REMINDERS_EVERY_DAYS", 7)

@@ -215,7 +215,7 @@ def test_xlsx_report_has_its_sheets_and_the_numbers(demo: Scorecard) -> None:
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
         "Summary", "Financial", "Customer", "Internal processes", "Learning & growth",
-        "Initiatives", "Measurements",
+        "Initiatives", "Measurements", "Strategy map", "Charts",
     ]  # fmt: skip
     page = client.get(reverse("scorecard_detail", args=["northwind", "company"]), QUERY)
     result = page.context["page"].result

@@ -34,6 +34,7 @@ from scorecard.analysis.services import item_add
 from scorecard.api.services import api_token_create
 from scorecard.dashboards.services import dashboard_create, widget_add
 from scorecard.datasources.services import connection_save, source_save
+from scorecard.deliveries.services import book_save, delivery_create
 from scorecard.imports.services import job_create
 from scorecard.jobs.models import ReportJob
 from scorecard.jobs.services import report_job_create
@@ -254,6 +255,22 @@ WEB: dict[str, Rule] = {
     "widget_fragment": Rule("GET", READ, pk="dashboard"),
     "widget_remove": Rule("POST", EDIT, pk="dashboard"),
     "widget_move": Rule("POST", EDIT, pk="dashboard"),
+    # Scheduled deliveries: editors and admins only.
+    "delivery_list": Rule("GET", EDIT),
+    "delivery_new": Rule("GET", EDIT),
+    "delivery_detail": Rule("GET", EDIT, pk="scheduled_delivery"),
+    "delivery_edit": Rule("GET", EDIT, pk="scheduled_delivery"),
+    "delivery_toggle": Rule("POST", EDIT, pk="scheduled_delivery"),
+    "delivery_delete": Rule("POST", EDIT, pk="scheduled_delivery"),
+    "delivery_send_now": Rule("POST", EDIT, pk="scheduled_delivery"),
+    # Saved briefing books: members read them; editors assemble them.
+    "book_list": Rule("GET", READ),
+    "book_new": Rule("GET", EDIT),
+    "book_edit": Rule("GET", EDIT, pk="book"),
+    "book_delete": Rule("POST", EDIT, pk="book"),
+    "book_pdf": Rule("GET", READ, pk="book"),
+    "book_pptx": Rule("GET", READ, pk="book"),
+    "book_xlsx": Rule("GET", READ, pk="book"),
     "briefing_deck": Rule("GET", READ),
     "briefing_book": Rule("GET", READ),
     "analysis_board": Rule("GET", READ),
@@ -578,6 +595,15 @@ def objects(api: ApiWorld, stuff: Stuff) -> Objects:
             created_at=hook.created_at,
         ).pk,
         "widget": widget.pk,
+        "scheduled_delivery": delivery_create(
+            organization=world.organization, user=world.editor, name="Board pack",
+            scorecards=[world.scorecard], recipients=[world.viewer],
+            frequency="monthly_working_day", day=5,
+        ).pk,
+        "book": book_save(
+            organization=world.organization, user=world.editor, name="Board",
+            scorecards=[world.scorecard], include_map=False,
+        ).pk,
     }  # fmt: skip
     return Objects(stuff, ids, share_token)
 

@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("scorecard.web.search.urls")),  # the header's search box
     path("", include("scorecard.web.alerts.urls")),  # my alerts, their settings, watching
     path("", include("scorecard.web.datasources.urls")),  # values pulled from data sources
+    path("", include("scorecard.web.deliveries.urls")),  # scheduled deliveries
 ]

@@ -39,14 +39,31 @@ def _numbered(html: str, first_page: int) -> str:
     return html.replace("</head>", css + "</head>", 1)
 
 
-def book_pdf(reports: list[ReportData], *, title: str) -> bytes:
-    """The book of ``reports`` (in that order) as PDF bytes; page 1 is the contents."""
+#: Parts of a report a saved book may leave out: the section's id and its contents line.
+PARTS = {
+    "map": '<li><a href="#map">Strategy map</a></li>',
+    "initiatives": '<li><a href="#initiatives">Initiatives</a></li>',
+}
+
+
+def _without(html: str, hide: frozenset[str]) -> str:
+    """The report's HTML without the parts in ``hide`` (section and contents line)."""
+    for part in sorted(hide & PARTS.keys()):
+        html = html.replace(PARTS[part], "", 1)
+    if hide & PARTS.keys():
+        ids = ", ".join(f"#{part}" for part in sorted(hide & PARTS.keys()))
+        html = html.replace("</head>", f"<style>{ids} {{ display: none; }}</style></head>", 1)
+    return html
+
+
+def book_pdf(reports: list[ReportData], *, title: str, hide: frozenset[str] = frozenset()) -> bytes:
+    """The book of ``reports`` (in that order) as PDF bytes; page 1 is the contents.
+    ``hide`` names parts of each report to leave out ("map", "initiatives")."""
     fetcher = OfflineFetcher()
     documents, starts, page = [], [], 2
     for report in reports:
-        document = HTML(
-            string=_numbered(report_html(report), page), url_fetcher=fetcher, base_url=None
-        ).render()
+        html = _numbered(_without(report_html(report), hide), page)
+        document = HTML(string=html, url_fetcher=fetcher, base_url=None).render()
         documents.append(document)
         starts.append(page)
         page += len(document.pages)

@@ -64,8 +64,9 @@ def kpi_chart(block: KpiBlock) -> str:
     return SERIES_ID.sub("", svg)
 
 
-def strategy_map_svg(data: ReportData) -> str:
-    """The strategy map of the web page; each box links to its objective in the report."""
+def map_parts(data: ReportData) -> tuple[list[MapBand], list[tuple[str, str]]]:
+    """The strategy map's bands and links (objective codes), as the web page draws them;
+    each box links to its objective in the report."""
     bands = [
         MapBand(
             p.row.perspective.name,
@@ -85,6 +86,12 @@ def strategy_map_svg(data: ReportData) -> str:
     ]
     codes = {o.pk: o.code for o in data.page.rows.objectives}
     links = [(codes[c], codes[e]) for c, e in data.page.links if c in codes and e in codes]
+    return bands, links
+
+
+def strategy_map_svg(data: ReportData) -> str:
+    """The strategy map of the web page; each box links to its objective in the report."""
+    bands, links = map_parts(data)
     return render_map(bands, links, title=f"Strategy map of {data.scorecard.name}")
 
 

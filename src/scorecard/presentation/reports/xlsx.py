@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorecard.interchange.safe_cells import safe_row, safe_value
 from scorecard.presentation.numbers import period_label, status_label
 from scorecard.presentation.reports.common import period_text
+from scorecard.presentation.reports.xlsx_visuals import add_chart_sheet, add_map_sheet
 from scorecard.presentation.why import coverage_text
 from scorecard.reports.data import ReportData, owner_name
 
@@ -301,6 +302,8 @@ def report_xlsx(data: ReportData) -> bytes:
     _perspective_sheets(book, data, taken)
     _initiatives(book, data, taken)
     _measurements(book, data, taken)
+    add_map_sheet(book, data, sheet_title("Strategy map", taken))
+    add_chart_sheet(book, data, sheet_title("Charts", taken))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

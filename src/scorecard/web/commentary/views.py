@@ -23,6 +23,8 @@ from scorecard.strategy.models import Objective, Scorecard
 from scorecard.web.access import is_htmx, scorecard_for
 from scorecard.web.queries import PeriodQuery, period_query
 
+from .rewrite import rewrite
+
 
 def _may_edit(
     user: Any, membership: Membership, scorecard: Scorecard, subject: str, key: str
@@ -80,6 +82,8 @@ def commentary_panel(
                 if row is not None:
                     facts.saved[(subject, key)] = row
     saved = facts.saved.get((subject, key))
+    # An edited text is the owner's; otherwise the configured model may reword it.
+    worded = rewrite(generated) if saved is None else None
     context = {
         "organization": scorecard.organization,
         "scorecard": scorecard,
@@ -90,7 +94,8 @@ def commentary_panel(
         "period": period,
         "generated": generated,
         "saved": saved,
-        "text": saved.text if saved else generated,
+        "text": saved.text if saved else worded.text if worded else generated,
+        "rewritten": worded is not None and worded.rewritten,
         "may_edit": may_edit and query.known_at is None,
         "errors": errors,
         "posted": request.POST.get("text", "") if errors else "",

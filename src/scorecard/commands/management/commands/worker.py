@@ -2,10 +2,10 @@
 
 On the database task backend it runs django-tasks-db's worker (``db_worker``) and,
 beside it, the schedule: every few seconds it enqueues the repeating jobs that are due
-(the webhook sweep, stalled report jobs, reminder e-mails, the alert digest). Each due
-run is claimed in the database, so with several workers every run is still enqueued
-once. With the RQ backend run ``scorecard worker --schedule-only`` once or more beside
-``scorecard rqworker``.
+(the webhook sweep, stalled report jobs, scheduled deliveries, reminder e-mails, the
+alert digest, data-source pulls). Each due run is claimed in the database, so with
+several workers every run is still enqueued once. With the RQ backend run
+``scorecard worker --schedule-only`` once or more beside ``scorecard rqworker``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from scorecard.alerts.tasks import send_digest_task
 from scorecard.datasources.tasks import pull_due_sources
 from scorecard.jobs.services import Every, schedule_due
 from scorecard.reviews.tasks import send_reminders_task
+from scorecard.web.deliveries.tasks import deliveries_sweep
 from scorecard.web.reports.tasks import report_jobs_sweep
 from scorecard.webhooks.services import deliver_webhooks_sweep
 
@@ -47,6 +48,7 @@ def schedule() -> list[Every]:
         Every("reports.sweep", report_jobs_sweep, sweep),
         # Each data source keeps its own time (datasources/services.py: next_run).
         Every("datasources.pull", pull_due_sources, sweep),
+        Every("deliveries.sweep", deliveries_sweep, sweep),
         Every(
             "reminders",
             send_reminders_task,

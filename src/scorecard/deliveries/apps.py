@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeliveriesConfig(AppConfig):
+    name = "scorecard.deliveries"
+    verbose_name = "Scheduled deliveries"

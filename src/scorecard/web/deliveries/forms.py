@@ -1,0 +1,121 @@
+"""The form of a scheduled delivery (choices limited to the organization)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from scorecard.deliveries.models import Book, Delivery
+from scorecard.organizations.models import Organization
+from scorecard.strategy.models import Perspective, Scorecard
+from scorecard.web.queries import VIEW_LABELS
+
+
+class DeliveryForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    book = forms.ModelChoiceField(
+        label="A saved briefing book (or choose scorecards below)",
+        queryset=Book.objects.none(),
+        required=False,
+    )
+    scorecards = forms.ModelMultipleChoiceField(
+        label="Scorecards (one: its report; several: a book of their reports)",
+        queryset=Scorecard.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label="Send to",
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    frequency = forms.ChoiceField(label="How often", choices=Delivery.Frequency.choices)
+    day = forms.IntegerField(
+        label="Which day",
+        min_value=0,
+        max_value=31,
+        help_text="Monthly: the working day or the day of the month (1, 2 ...); "
+        "weekly: 0 = Monday ... 6 = Sunday.",
+    )
+    hour = forms.IntegerField(label="Hour (site time)", min_value=0, max_value=23, initial=7)
+    form = forms.ChoiceField(label="As", choices=Delivery.Form.choices)
+    view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scorecards: Any = self.fields["scorecards"]
+        scorecards.queryset = Scorecard.objects.filter(organization=organization).order_by("name")
+        book: Any = self.fields["book"]
+        book.queryset = Book.objects.filter(organization=organization)
+        recipients: Any = self.fields["recipients"]
+        recipients.queryset = (
+            get_user_model()
+            .objects.filter(memberships__organization=organization, is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
+        recipients.label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.get_username()} <{u.email or 'no e-mail'}>"
+        )
+
+    @staticmethod
+    def initial_of(delivery: Delivery) -> dict[str, Any]:
+        return {
+            "name": delivery.name,
+            "book": delivery.book,
+            "scorecards": list(delivery.scorecards.all()),
+            "recipients": list(delivery.recipients.all()),
+            "frequency": delivery.frequency,
+            "day": delivery.day,
+            "hour": delivery.hour,
+            "form": delivery.form,
+            "view": delivery.view,
+        }
+
+
+class BookForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    scorecards = forms.ModelMultipleChoiceField(
+        label="Scorecards", queryset=Scorecard.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    perspectives = forms.ModelMultipleChoiceField(
+        label="Only these perspectives (none chosen: all of each scorecard)",
+        queryset=Perspective.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    include_map = forms.BooleanField(label="The strategy map", required=False, initial=True)
+    include_initiatives = forms.BooleanField(label="The initiatives", required=False, initial=True)
+    view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
+    as_of = forms.DateField(
+        label="As of (empty: the day it is made)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    known = forms.ChoiceField(label="Numbers", choices=Book.Known.choices, required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scorecards: Any = self.fields["scorecards"]
+        scorecards.queryset = Scorecard.objects.filter(organization=organization).order_by("name")
+        perspectives: Any = self.fields["perspectives"]
+        perspectives.queryset = (
+            Perspective.objects.filter(scorecard__organization=organization)
+            .select_related("scorecard")
+            .order_by("scorecard__name", "position", "id")
+        )
+        perspectives.label_from_instance = lambda p: f"{p.scorecard.name}: {p.name}"
+
+    @staticmethod
+    def initial_of(book: Book) -> dict[str, Any]:
+        return {
+            "name": book.name,
+            "scorecards": list(book.scorecards.all()),
+            "perspectives": list(book.perspectives.all()),
+            "include_map": book.include_map,
+            "include_initiatives": book.include_initiatives,
+            "view": book.view,
+            "as_of": book.as_of,
+            "known": book.known,
+        }
