@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "scorecard.commentary",
     "scorecard.dashboards",
+    "scorecard.maps",
 ]
 
 MIDDLEWARE = [
