@@ -45,7 +45,7 @@ def _number(value: Any, what: str, code: str, high: float) -> float:
 def parse_positions(raw: Any) -> dict[str, tuple[float, float]]:
     """``{"code": [x, dy], …}`` checked: numbers in range, at least one box."""
     if not isinstance(raw, dict) or not raw:
-        raise ValidationError('Send the boxes\' places as {"objective code": [x, dy], …}.')
+        raise ValidationError('Send the places of the boxes as {"objective code": [x, dy], …}.')
     positions = {}
     for code, place in raw.items():
         if not isinstance(place, list | tuple) or len(place) != 2:
