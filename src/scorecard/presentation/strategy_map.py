@@ -502,7 +502,7 @@ def render_map(
         # Every rule is scoped to the map: the SVG sits inside the page, so a bare ``a`` or
         # ``.link`` rule would restyle (or hide the focus ring of) the whole page.
         "<style>.strategy-map text"
-        "{font-family:system-ui,'Liberation Sans','DejaVu Sans',sans-serif}"
+        "{font-family:system-ui,'Liberation Sans','DejaVu Sans','Noto Sans CJK SC',sans-serif}"
         ".strategy-map .band{font-weight:600;font-size:13px;fill:#3d4852}"
         ".strategy-map .name{font-weight:600;font-size:12.5px;fill:#1f2933}"
         ".strategy-map .score{font-weight:600;font-size:12px;fill:#3d4852}"
