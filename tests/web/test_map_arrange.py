@@ -25,6 +25,7 @@ from scorecard.organizations.models import Membership
 from scorecard.presentation import strategy_map
 from scorecard.presentation.map_export import PNG_SCALE, missing_characters, svg_size
 from scorecard.strategy.models import ObjectiveLink
+from tests.conftest import IN_CI
 from tests.factories import ObjectiveFactory, PerspectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +209,14 @@ def test_png_download_is_the_map_at_twice_its_size(map_world: Any) -> None:
     assert image.size == (width * PNG_SCALE, height * PNG_SCALE)
     # Not a blank picture: the boxes' coloured bars and the text make many colours.
     assert len(image.convert("RGB").getcolors(maxcolors=1_000_000) or []) > 50
+
+
+@pytest.mark.skipif(
+    not IN_CI and missing_characters(["中"]) != "",
+    reason="no CJK font on this machine (apt-get install fonts-noto-cjk; CI installs it)",
+)
+def test_chinese_names_render_in_the_png_with_noto_cjk() -> None:
+    assert missing_characters(["客户满意度 提升", "顧客満足", "고객 만족"]) == ""
 
 
 def test_missing_characters_names_only_what_no_font_draws() -> None:
