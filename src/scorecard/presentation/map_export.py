@@ -81,11 +81,11 @@ def installed_characters() -> tuple[tuple[int, int], ...]:
         except ValueError:
             continue
     merged: list[tuple[int, int]] = []
-    for first, last in sorted(ranges):
-        if merged and first <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
         else:
-            merged.append((first, last))
+            merged.append((low, high))
     return tuple(merged)
 
 
