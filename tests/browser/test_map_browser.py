@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import screenshot, sign_in
+from tests.browser.test_everyday_browser import _axe
 
 pytestmark = pytest.mark.usefixtures("demo")
 MAP = "/o/northwind/s/company/map/"
@@ -37,6 +38,7 @@ def test_drag_a_box_reload_and_rearrange_automatically(page: Any, browser: Any) 
 
     page.get_by_role("button", name="Arrange boxes").click()
     assert page.get_by_role("button", name="Done arranging").get_attribute("aria-pressed") == "true"
+    assert _axe(page) == []  # arranging mode keeps the page accessible
     start = on_screen(page, first)
     scale = start["width"] / 196  # screen pixels per map unit
     page.mouse.move(start["x"] + 40, start["y"] + 20)
