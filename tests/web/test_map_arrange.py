@@ -4,6 +4,7 @@ automatically, objectives added later, and the SVG and PNG files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -11,8 +12,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from PIL import Image
 
+from scorecard import clock
 from scorecard.maps.models import MapPosition
 from scorecard.maps.selectors import map_positions
 from scorecard.maps.services import (
@@ -24,6 +27,8 @@ from scorecard.maps.services import (
 from scorecard.organizations.models import Membership
 from scorecard.presentation import strategy_map
 from scorecard.presentation.map_export import PNG_SCALE, missing_characters, svg_size
+from scorecard.sharing.models import ShareLink
+from scorecard.sharing.services import share_create
 from scorecard.strategy.models import ObjectiveLink
 from tests.conftest import IN_CI
 from tests.factories import ObjectiveFactory, PerspectiveFactory
@@ -223,3 +228,18 @@ def test_missing_characters_names_only_what_no_font_draws() -> None:
     assert missing_characters(["Grow revenue", "Рост выручки", "Ανάπτυξη"]) == ""
     # A private-use character no font has; said once.
     assert missing_characters(["a\ue000b", "\ue000"]) == "\ue000"
+
+
+def test_a_share_link_of_the_map_shows_the_arranged_layout(map_world: Any) -> None:
+    map_world.client_for("editor").post(SAVE, {"positions": '{"learn": [1300, 50]}'})
+    _, token = share_create(
+        scorecard=map_world.scorecard, user=map_world.editor, label="Board",
+        expires_on=clock.today() + dt.timedelta(days=30), what=ShareLink.What.MAP,
+    )  # fmt: skip
+    page = Client().get(f"/share/{token}/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    learn = next(
+        g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-key") == "learn"
+    )
+    assert (learn.get("data-x"), learn.get("data-dy")) == ("1300", "50")
