@@ -16,6 +16,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from scorecard.kpis.evaluation import kpi_spec
+from scorecard.maps.selectors import map_positions
 from scorecard.presentation.charts import history_chart, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
 from scorecard.presentation.reports.common import period_text
@@ -84,7 +85,12 @@ def strategy_map_svg(data: ReportData) -> str:
     ]
     codes = {o.pk: o.code for o in data.page.rows.objectives}
     links = [(codes[c], codes[e]) for c, e in data.page.links if c in codes and e in codes]
-    return render_map(bands, links, title=f"Strategy map of {data.scorecard.name}")
+    return render_map(
+        bands,
+        links,
+        title=f"Strategy map of {data.scorecard.name}",
+        positions=map_positions(scorecard=data.scorecard),  # as the editors arranged it
+    )
 
 
 def report_html(data: ReportData) -> str:
