@@ -20,7 +20,14 @@ from scorecard.presentation.map_routing import (
     shared_stretch,
     track_spacing,
 )
-from scorecard.presentation.strategy_map import BOX_W, GAP_X, MapBand, MapBox, layout
+from scorecard.presentation.strategy_map import (
+    BOX_W,
+    GAP_X,
+    MIN_DY,
+    MapBand,
+    MapBox,
+    layout,
+)
 
 
 @pytest.mark.parametrize(
@@ -129,9 +136,9 @@ def test_layout_routes_several_same_lane_links_apart() -> None:
 def test_layout_keeps_boxes_placed_by_hand_and_routes_them() -> None:
     links = [("a", "c"), ("b", "c")]
     auto = layout(_lane_map("abc"), links)
-    moved = layout(_lane_map("abc"), links, {"c": (auto.boxes["a"].x - 0, 10)})
+    moved = layout(_lane_map("abc"), links, {"c": (auto.boxes["a"].x, 20)})
     # c keeps its automatic place elsewhere; placed by hand it sits where it was put.
-    assert moved.boxes["c"].y == moved.bands[0].y + 10
+    assert moved.boxes["c"].y == moved.bands[0].y + 20
     assert moved.placed == {"c"}
     for a, b in itertools.combinations(moved.lane_routes.values(), 2):
         assert shared_stretch(a, b) == 0
@@ -140,9 +147,9 @@ def test_layout_keeps_boxes_placed_by_hand_and_routes_them() -> None:
 @pytest.mark.parametrize(
     ("position", "x", "dy"),
     [
-        ((-500, -20), "left", 0),  # clamped into the band and right of the labels
+        ((-500, -20), "left", MIN_DY),  # clamped into the band, right of the labels
         ((900, 9999), 900, 68),
-        ((99999, 5), 4000, 5),
+        ((99999, 25), 4000, 25),
     ],
 )
 def test_positions_are_kept_inside_the_map(position: tuple, x: object, dy: float) -> None:
@@ -161,3 +168,24 @@ def test_objectives_added_later_keep_the_automatic_place() -> None:
     # Unknown keys (an objective deleted since) are ignored.
     assert layout(_lane_map("a"), [], {"gone": (300, 0)}).placed == set()
     assert GAP_X > 0
+
+
+def test_automatic_boxes_make_room_for_boxes_placed_by_hand() -> None:
+    auto = layout(_lane_map("abc"), [])
+    # c is dropped exactly where a sits: a and b move right of it, keeping their order.
+    lay = layout(_lane_map("abc"), [], {"c": (auto.boxes["a"].x, 34)})
+    assert lay.boxes["c"].x == auto.boxes["a"].x
+    boxes = list(lay.boxes.values())
+    for one, other in itertools.combinations(boxes, 2):
+        assert not one.overlaps(other)
+    assert lay.boxes["c"].right < lay.boxes["a"].x < lay.boxes["b"].x
+
+
+def test_tracks_stay_on_the_map_when_a_box_is_placed_at_the_top_of_the_first_band() -> None:
+    links = [("a", "c"), ("b", "c"), ("a", "b")]
+    lay = layout(_lane_map("abc"), links, {"c": (900, 0)})
+    assert lay.boxes["c"].y == lay.bands[0].y + MIN_DY
+    for route in lay.lane_routes.values():
+        assert all(y >= 0 for _, y in route)
+    for one, other in itertools.combinations(lay.lane_routes.values(), 2):
+        assert shared_stretch(one, other) == 0

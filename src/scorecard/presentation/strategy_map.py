@@ -333,6 +333,8 @@ def _refine(
 Positions = dict[str, tuple[float, float]]
 #: How far down its band a box may be placed (its top offset runs 0 … this).
 MAX_DY = BAND_H - BOX_H
+#: How high up its band a box may be placed: room stays above it for same-lane tracks.
+MIN_DY = 18
 #: Rightmost left edge a box may be placed at (the map grows to hold it).
 MAX_X = 4000.0
 
@@ -373,17 +375,38 @@ def layout(
             if key in positions:
                 x, dy = positions[key]
                 x = min(max(x, left), MAX_X)
-                dy = min(max(dy, 0.0), MAX_DY)
+                dy = min(max(dy, MIN_DY), MAX_DY)
                 rect = Rect(x, top + dy, w, BOX_H)
                 placed.add(key)
             boxes[key] = rect
             box_band[key] = r
+        _make_room(row, boxes, placed)
     width = max([width] + [rect.right + PAD for rect in boxes.values()])
     for r in range(len(rows)):
         band_rects.append(Rect(0, PAD / 2 + r * BAND_H, width, BAND_H))
     result = MapLayout(width, height, band_rects, rows, boxes, box_band, waypoints, placed=placed)
     result.paths = _route(result, links, chains)
     return result
+
+
+def _make_room(row: list[str], boxes: dict[str, Rect], placed: set[str]) -> None:
+    """Move the band's automatically placed boxes right, in their order, until none
+    overlaps a box placed by hand or another automatic one (placed boxes never move).
+
+    An objective added after the map was arranged so gets a free spot of its own.
+    """
+    fixed = sorted((boxes[k] for k in row if k in placed), key=lambda rect: rect.x)
+    if not fixed:
+        return
+    cursor = float("-inf")
+    for key in sorted((k for k in row if k in boxes and k not in placed), key=lambda k: boxes[k].x):
+        rect = boxes[key]
+        x = max(rect.x, cursor)
+        for other in fixed:  # left to right: skipping one may run into the next
+            if x < other.right + GAP_X and other.x < x + rect.w + GAP_X:
+                x = other.right + GAP_X
+        boxes[key] = Rect(x, rect.y, rect.w, rect.h)
+        cursor = x + rect.w + GAP_X
 
 
 def _route(
@@ -492,7 +515,7 @@ def render_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
         f'width="{lay.width:.0f}" height="{lay.height:.0f}" '
         f'role="group" aria-label="{escape(title)}" class="strategy-map" '
-        f'data-max-dy="{MAX_DY}" data-min-x="{LABEL_W + PAD}">',
+        f'data-min-dy="{MIN_DY}" data-max-dy="{MAX_DY}" data-min-x="{LABEL_W + PAD}">',
         "<title>" + escape(title) + "</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'

@@ -24,7 +24,11 @@
   function say(text) { status.textContent = text; }
   function limits() {
     var s = svg();
-    return { minX: parseFloat(s.dataset.minX), maxDy: parseFloat(s.dataset.maxDy) };
+    return {
+      minX: parseFloat(s.dataset.minX),
+      minDy: parseFloat(s.dataset.minDy),
+      maxDy: parseFloat(s.dataset.maxDy)
+    };
   }
   function clamp(value, low, high) { return Math.min(Math.max(value, low), high); }
   function nameOf(box) { return (box.getAttribute("aria-label") || "").split(":")[0]; }
@@ -45,7 +49,7 @@
     var lim = limits();
     return {
       x: clamp(parseFloat(box.dataset.x) + dx, lim.minX, 4000),
-      dy: clamp(parseFloat(box.dataset.dy) + dy, 0, lim.maxDy)
+      dy: clamp(parseFloat(box.dataset.dy) + dy, lim.minDy, lim.maxDy)
     };
   }
   function show(box, spot) {
