@@ -61,6 +61,7 @@ def test_drag_a_box_reload_and_rearrange_automatically(page: Any, browser: Any) 
 
     page.reload()
     assert place(page, first) == dropped
+    screenshot(page, "map-1440-arranged")
     assert place(page, second) == (auto_second[0] - 40, auto_second[1] - 10)
 
     # The viewer sees the saved layout but no arranging tools.
