@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "scorecard.dashboards",
     "scorecard.datasources",
     "scorecard.deliveries",
+    "scorecard.maps",
 ]
 
 MIDDLEWARE = [

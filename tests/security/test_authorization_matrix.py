@@ -104,6 +104,10 @@ WEB: dict[str, Rule] = {
     "datasource_connection_delete": Rule("POST", ADMIN, pk="data_connection"),
     "scorecard_detail": Rule("GET", READ),
     "strategy_map": Rule("GET", READ),
+    "map_positions_save": Rule("POST", EDIT),  # an empty form: 422 for editors
+    "map_rearrange": Rule("POST", EDIT),
+    "map_svg": Rule("GET", READ),
+    "map_png": Rule("GET", READ),
     "data_entry": Rule("GET", CONTRIBUTE),
     "data_entry_periods": Rule("GET", CONTRIBUTE),
     "kpi_detail": Rule("GET", READ, code="kpi"),

@@ -12,8 +12,12 @@ Layout, after Sugiyama's layered drawing:
   down and up sweeps of the barycentre heuristic, keeping the best order seen;
 - arrows leave the cause box's edge that faces the effect and enter the effect
   box's facing edge as smooth vertical-ish curves, passing each crossed band
-  through its waypoint's gap; links within one band arc above the boxes, longer
-  arcs higher, so that they nest instead of overlapping.
+  through its waypoint's gap; links within one band run up, along a track above the
+  boxes and down (presentation/map_routing.py), longer links on higher tracks, so
+  that no two share a stretch of path;
+- boxes an editor arranged by hand (``positions``: left x and height within the
+  band) keep their place; the others, and objectives added later, keep the
+  automatic place.
 
 Every piece of user text is escaped; long names wrap onto two lines and the full
 name stays in the box's tooltip and accessible label.
@@ -25,6 +29,14 @@ import itertools
 import textwrap
 from dataclasses import dataclass, field
 from html import escape
+
+from scorecard.presentation.map_routing import (
+    TRACK_CLEARANCE,
+    LaneLink,
+    Point,
+    rounded_path,
+    route_lane,
+)
 
 BOX_W, BOX_H = 196, 64
 GAP_X = 30
@@ -122,6 +134,10 @@ class MapLayout:
     box_band: dict[str, int]
     waypoints: dict[str, Rect] = field(default_factory=dict)
     paths: list[tuple[str, str, str]] = field(default_factory=list)  # (cause, effect, d)
+    #: Same-lane links' routes as polylines (cause, effect) → points, for the tests.
+    lane_routes: dict[tuple[str, str], list[Point]] = field(default_factory=dict)
+    #: Keys of the boxes placed by hand.
+    placed: set[str] = field(default_factory=set)
 
 
 # --- ordering ---------------------------------------------------------------------------
@@ -313,8 +329,25 @@ def _refine(
     return rows
 
 
-def layout(bands: list[MapBand], links: list[tuple[str, str]]) -> MapLayout:
-    """Place bands, boxes and waypoints, and route every arrow."""
+#: Positions by hand: objective key → (left x, top offset within its band).
+Positions = dict[str, tuple[float, float]]
+#: How far down its band a box may be placed (its top offset runs 0 … this).
+MAX_DY = BAND_H - BOX_H
+#: How high up its band a box may be placed: room stays above it for same-lane tracks.
+MIN_DY = 18
+#: Rightmost left edge a box may be placed at (the map grows to hold it).
+MAX_X = 4000.0
+
+
+def layout(
+    bands: list[MapBand], links: list[tuple[str, str]], positions: Positions | None = None
+) -> MapLayout:
+    """Place bands, boxes and waypoints, and route every arrow.
+
+    ``positions`` overrides the automatic place of the boxes it names (kept inside
+    their band); keys of objectives not on the map are ignored.
+    """
+    positions = positions or {}
     rows, edges, chains = _layered_graph(bands, links)
     rows = order_rows(rows, edges)
     row_widths = [sum(_node_w(k) for k in row) + GAP_X * max(0, len(row) - 1) for row in rows]
@@ -329,21 +362,51 @@ def layout(bands: list[MapBand], links: list[tuple[str, str]]) -> MapLayout:
     boxes: dict[str, Rect] = {}
     waypoints: dict[str, Rect] = {}
     box_band: dict[str, int] = {}
+    placed: set[str] = set()
     for r, row in enumerate(rows):
         top = PAD / 2 + r * BAND_H
-        band_rects.append(Rect(0, top, width, BAND_H))
         box_y = top + (BAND_H - BOX_H) / 2
         for key in row:
             w = _node_w(key)
             rect = Rect(centres[key] - w / 2, box_y, w, BOX_H)
             if key.startswith("\x00"):
                 waypoints[key] = rect
-            else:
-                boxes[key] = rect
-                box_band[key] = r
-    result = MapLayout(width, height, band_rects, rows, boxes, box_band, waypoints)
+                continue
+            if key in positions:
+                x, dy = positions[key]
+                x = min(max(x, left), MAX_X)
+                dy = min(max(dy, MIN_DY), MAX_DY)
+                rect = Rect(x, top + dy, w, BOX_H)
+                placed.add(key)
+            boxes[key] = rect
+            box_band[key] = r
+        _make_room(row, boxes, placed)
+    width = max([width] + [rect.right + PAD for rect in boxes.values()])
+    for r in range(len(rows)):
+        band_rects.append(Rect(0, PAD / 2 + r * BAND_H, width, BAND_H))
+    result = MapLayout(width, height, band_rects, rows, boxes, box_band, waypoints, placed=placed)
     result.paths = _route(result, links, chains)
     return result
+
+
+def _make_room(row: list[str], boxes: dict[str, Rect], placed: set[str]) -> None:
+    """Move the band's automatically placed boxes right, in their order, until none
+    overlaps a box placed by hand or another automatic one (placed boxes never move).
+
+    An objective added after the map was arranged so gets a free spot of its own.
+    """
+    fixed = sorted((boxes[k] for k in row if k in placed), key=lambda rect: rect.x)
+    if not fixed:
+        return
+    cursor = float("-inf")
+    for key in sorted((k for k in row if k in boxes and k not in placed), key=lambda k: boxes[k].x):
+        rect = boxes[key]
+        x = max(rect.x, cursor)
+        for other in fixed:  # left to right: skipping one may run into the next
+            if x < other.right + GAP_X and other.x < x + rect.w + GAP_X:
+                x = other.right + GAP_X
+        boxes[key] = Rect(x, rect.y, rect.w, rect.h)
+        cursor = x + rect.w + GAP_X
 
 
 def _route(
@@ -375,17 +438,24 @@ def _route(
         usable = rect.w - 24  # keep ports off the rounded corners
         for n, (_, index, role) in enumerate(sorted(items)):
             ports[(index, role)] = (rect.x + 12 + usable * (n + 1) / (len(items) + 1), y)
+    lanes: dict[int, list[int]] = {}  # band → indexes of its same-lane links
+    for index, (cause, effect) in enumerate(wanted):
+        if lay.box_band[cause] == lay.box_band[effect]:
+            lanes.setdefault(lay.box_band[cause], []).append(index)
+    for band, indexes in lanes.items():
+        ceiling = min(rect.y for key, rect in lay.boxes.items() if lay.box_band[key] == band)
+        room = ceiling - TRACK_CLEARANCE - (lay.bands[band].y + 4)
+        lane_links = [LaneLink(*ports[(i, "cause")], *ports[(i, "effect")]) for i in indexes]
+        for i, route in zip(indexes, route_lane(lane_links, ceiling, room), strict=True):
+            lay.lane_routes[wanted[i]] = route
     paths = []
     for index, (cause, effect) in enumerate(wanted):
         chain = chains[(cause, effect)]
-        sx, sy = ports[(index, "cause")]
-        tx, ty = ports[(index, "effect")]
-        if len(chain) == 2 and lay.box_band[cause] == lay.box_band[effect]:
-            span = abs(tx - sx)
-            rise = min((BAND_H - BOX_H) / 2 - 6, 10 + span / 40)
-            top = sy - rise
-            d = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{top:.1f} {tx:.1f},{top:.1f} {tx:.1f},{ty:.1f}"
+        if (cause, effect) in lay.lane_routes:
+            d = rounded_path(lay.lane_routes[(cause, effect)])
         else:
+            sx, sy = ports[(index, "cause")]
+            tx, ty = ports[(index, "effect")]
             d = _chain_path((sx, sy), [nodes[k] for k in chain[1:-1]], (tx, ty))
         paths.append((cause, effect, d))
     return paths
@@ -428,20 +498,24 @@ def render_map(
     links: list[tuple[str, str]],
     title: str = "Strategy map",
     marks: dict[tuple[str, str], tuple[str, str]] | None = None,
+    positions: Positions | None = None,
 ) -> str:
     """SVG text of the map; every name is escaped.
 
     ``marks`` optionally tags links with what the data say about them (planning app):
     (cause, effect) → (verdict, sentence); the verdict styles the arrow
     (supported, weak, contradicted, untested) and the sentence joins its tooltip.
+    ``positions`` places boxes by hand (see :func:`layout`). Every box carries its
+    key and place in ``data-`` attributes for the page's arranging script.
     """
     marks = marks or {}
-    lay = layout(bands, links)
+    lay = layout(bands, links, positions)
     by_key = {box.key: box for band in bands for box in band.boxes}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" '
         f'width="{lay.width:.0f}" height="{lay.height:.0f}" '
-        f'role="group" aria-label="{escape(title)}" class="strategy-map">',
+        f'role="group" aria-label="{escape(title)}" class="strategy-map" '
+        f'data-min-dy="{MIN_DY}" data-max-dy="{MAX_DY}" data-min-x="{LABEL_W + PAD}">',
         "<title>" + escape(title) + "</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
@@ -451,7 +525,7 @@ def render_map(
         # Every rule is scoped to the map: the SVG sits inside the page, so a bare ``a`` or
         # ``.link`` rule would restyle (or hide the focus ring of) the whole page.
         "<style>.strategy-map text"
-        "{font-family:system-ui,'Liberation Sans','DejaVu Sans',sans-serif}"
+        "{font-family:system-ui,'Liberation Sans','DejaVu Sans','Noto Sans CJK SC',sans-serif}"
         ".strategy-map .band{font-weight:600;font-size:13px;fill:#3d4852}"
         ".strategy-map .name{font-weight:600;font-size:12.5px;fill:#1f2933}"
         ".strategy-map .score{font-weight:600;font-size:12px;fill:#3d4852}"
@@ -485,12 +559,12 @@ def render_map(
             f"{escape(note)}</title></path>"
         )
     for key, rect in lay.boxes.items():
-        parts.append(_box(by_key[key], rect))
+        parts.append(_box(by_key[key], rect, lay.bands[lay.box_band[key]].y))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _box(box: MapBox, rect: Rect) -> str:
+def _box(box: MapBox, rect: Rect, band_top: float) -> str:
     color = box.color or COLORS.get(box.status, "#9aa1a9")
     x, y = rect.x, rect.y
     lines = _label_lines(box.name)
@@ -510,7 +584,8 @@ def _box(box: MapBox, rect: Rect) -> str:
             f'L{tx - 5:.0f} {ty + 4:.0f} Z" fill="#d64545"/>'
         )
     return (
-        f'<a href="{escape(box.url)}" aria-label="{escape(label)}">'
+        f'<a href="{escape(box.url)}" aria-label="{escape(label)}" class="mapbox" '
+        f'data-key="{escape(box.key)}" data-x="{x:.0f}" data-dy="{y - band_top:.0f}">'
         f"<title>{escape(label)}</title>"
         f'<rect class="box" x="{x:.0f}" y="{y:.0f}" width="{rect.w:.0f}" height="{rect.h:.0f}" '
         f'rx="8" fill="#fff" stroke="{escape(color)}" stroke-width="1.6"/>'

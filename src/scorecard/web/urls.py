@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("scorecard.web.accounts.urls")),  # invitations, reset, my account
     # Reading and data entry
     path(SC, views.scorecard_detail, name="scorecard_detail"),
-    path(SC + "map/", views.strategy_map, name="strategy_map"),
+    path("", include("scorecard.web.maps.urls")),  # the strategy map, arranging, files
     path(SC + "entry/", views.data_entry, name="data_entry"),
     path(SC + "entry/periods/", entry_views.data_entry_periods, name="data_entry_periods"),
     path(SC + "kpi/<slug:code>/", views.kpi_detail, name="kpi_detail"),

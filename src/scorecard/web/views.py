@@ -35,9 +35,7 @@ from scorecard.kpis.services import (
 )
 from scorecard.organizations.models import Membership
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
-from scorecard.presentation.numbers import format_number, pct, plain_number, status_label
-from scorecard.presentation.planning import chance_text
-from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
+from scorecard.presentation.numbers import format_number, plain_number
 from scorecard.presentation.why import no_data_reasons
 from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
@@ -47,7 +45,7 @@ from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number
-from scorecard.web.planning.pages import kpi_page_extras, map_link_marks, risk_marks
+from scorecard.web.planning.pages import kpi_page_extras, risk_marks
 from scorecard.web.queries import (
     VIEW_LABELS,
     known_params,
@@ -97,7 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- scorecard and strategy map ---------------------------------------------------------
+# --- scorecard (the strategy map lives in web/maps/) ---------------------------------
 
 
 def _scorecard_context(
@@ -151,73 +149,6 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
 def _objective_url(org_slug: str, sc_slug: str, code: str, query: str = "") -> str:
     """The objective's page (web/manage), keeping the chosen period."""
     return reverse("objective_detail", args=[org_slug, sc_slug, code]) + query
-
-
-@login_required
-def strategy_map(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
-    """The strategy map: objectives in perspective bands with cause-effect arrows."""
-    scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    as_of, view, errors = period_params(request)
-    known_at, known, known_errors = known_params(request, as_of)
-    page = scorecard_selectors.scorecard_page(
-        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
-    )
-    query = period_query(as_of, view, known)
-    risks = risk_marks(page, as_of)
-    bands = [
-        MapBand(
-            p.perspective.name,
-            tuple(
-                MapBox(
-                    key=o.objective.code,
-                    name=o.objective.name,
-                    status=o.result.status,
-                    score_text=pct(o.result.score),
-                    status_text=status_label(o.result.status),
-                    url=_objective_url(org_slug, sc_slug, o.objective.code, query),
-                    risk=_risk_sentence([k for k in o.kpis if k.kpi.code in risks], risks),
-                )
-                for o in p.objectives
-            ),
-        )
-        for p in page.perspectives
-    ]
-    codes = {o.pk: o.code for o in page.rows.objectives}
-    links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
-    return render(
-        request,
-        "web/strategy_map.html",
-        {
-            "scorecard": scorecard,
-            "organization": scorecard.organization,
-            "membership": membership,
-            "page": page,
-            "svg": render_map(
-                bands,
-                links,
-                title=f"Strategy map of {scorecard.name}",
-                marks=map_link_marks(scorecard, as_of, page.rows, page.links),
-            ),
-            "as_of": as_of,
-            "view": view,
-            "views": VIEW_LABELS,
-            "param_errors": errors + known_errors,
-            "known_at": known_at,
-            "known": known,
-            "period_query": query,
-            "risks": risks,
-        },
-    )
-
-
-def _risk_sentence(rows: list[Any], risks: dict[str, Any]) -> str:
-    """A map box's tooltip sentence: "2 KPIs at risk: Revenue (23 % chance), …"."""
-    if not rows:
-        return ""
-    names = ", ".join(
-        f"{r.kpi.name} ({chance_text(risks[r.kpi.code].chance)} chance)" for r in rows
-    )
-    return f"{len(rows)} KPI{'s' if len(rows) != 1 else ''} at risk: {names}"
 
 
 # --- KPI page and entry -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher
 
 from scorecard.engine.windows import CUSTOM, CustomWindow, parse_view
 from scorecard.kpis.evaluation import kpi_spec
+from scorecard.maps.selectors import map_positions
 from scorecard.presentation.charts import history_chart, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
 from scorecard.presentation.reports.common import period_text
@@ -92,7 +93,12 @@ def map_parts(data: ReportData) -> tuple[list[MapBand], list[tuple[str, str]]]:
 def strategy_map_svg(data: ReportData) -> str:
     """The strategy map of the web page; each box links to its objective in the report."""
     bands, links = map_parts(data)
-    return render_map(bands, links, title=f"Strategy map of {data.scorecard.name}")
+    return render_map(
+        bands,
+        links,
+        title=f"Strategy map of {data.scorecard.name}",
+        positions=map_positions(scorecard=data.scorecard),  # as the editors arranged it
+    )
 
 
 def report_html(data: ReportData) -> str:

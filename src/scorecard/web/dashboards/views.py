@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scorecard.dashboards import selectors, services
 from scorecard.dashboards.models import Dashboard, Widget
 from scorecard.kpis.evaluation import kpi_spec
+from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
@@ -244,7 +245,12 @@ def _map_svg(data: selectors.WidgetData, org_slug: str, query: str) -> str:
     ]
     codes = {o.pk: o.code for o in page.rows.objectives}
     links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
-    return render_map(bands, links, title=f"Strategy map of {page.scorecard.name}")
+    return render_map(
+        bands,
+        links,
+        title=f"Strategy map of {page.scorecard.name}",
+        positions=map_positions(scorecard=page.scorecard),  # the layout the editors arranged
+    )
 
 
 def _widget_context(data: selectors.WidgetData, org_slug: str, query: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.kpis import scorecard_selectors
+from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Role
 from scorecard.presentation.numbers import pct, status_label
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
@@ -151,7 +152,12 @@ def _map_svg(page: Any, scorecard: Scorecard) -> str:
     ]
     codes = {o.pk: o.code for o in page.rows.objectives}
     links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
-    svg = render_map(bands, links, title=f"Strategy map of {scorecard.name}")
+    svg = render_map(
+        bands,
+        links,
+        title=f"Strategy map of {scorecard.name}",
+        positions=map_positions(scorecard=scorecard),  # the layout the editors arranged
+    )
     # Boxes link nowhere from a share link: their anchors become plain groups.
     return re.sub(r'<a href="" ', "<g ", svg).replace("</a>", "</g>")
 
