@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from scorecard.engine.evaluate import ScorecardInput
 from scorecard.engine.types import View
-from scorecard.engine.windows import CUSTOM
+from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, parse_view
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiative_list
 from scorecard.kpis import scorecard_selectors
@@ -90,7 +90,11 @@ class ReportData:
     @property
     def view_label(self) -> str:
         if self.view.startswith(f"{CUSTOM}:"):
-            return "Custom window"
+            try:
+                window = parse_view(self.view)
+            except WindowError:
+                return "Custom window"
+            return window.label if isinstance(window, CustomWindow) else "Custom window"
         return VIEW_LABELS.get(self.view, self.view)
 
     @property
