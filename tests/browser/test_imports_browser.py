@@ -36,11 +36,10 @@ def test_a_contributor_imports_a_csv_file(page: Any) -> None:
     page.get_by_role("link", name="import from a file").click()
     page.wait_for_selector("h1:has-text('Import values')")
 
-    upload_and_map(page, "crm.csv", "deals,2026-10-01,58,From the CRM\ndeals,2026-11-15,12,\n")
+    upload_and_map(page, "crm.csv", "deals,2026-10-01,58,From the CRM\ndeals,2026-11-01,12%,\n")
     problems = page.locator(".importerrors li")
     assert problems.all_inner_texts() == [
-        "Row 3, column 'Month': 2026-11-15 does not start a monthly period of 'New retail "
-        "partners signed'; that period starts on 2026-11-01"
+        "Row 3, column 'Signed': '12%' is not a number (leave out the % sign)"
     ]
     assert page.get_by_role("button", name="Import").count() == 0
     screenshot(page, "import-preview-errors")

@@ -102,7 +102,7 @@ def test_score_json_over_a_custom_window(
 @pytest.mark.usefixtures("shop")
 def test_score_text_over_a_custom_window() -> None:
     text = _score("--from", "2026-02-01", "--to", "2026-03-31")
-    assert "Sales: value 240.0 target 200.0" in text
+    assert "Sales: value 240 target 200 → 120.0 % (green)" in text
 
 
 @pytest.mark.usefixtures("shop")

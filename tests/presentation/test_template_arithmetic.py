@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import scorecard
-from scorecard.presentation.numbers import bar_width
+from scorecard.presentation.numbers import bar_width, percent_input
 from scorecard.presentation.reports.pdf import report_html
 from scorecard.reports.data import report_data
 from tests.factories import InitiativeFactory
@@ -65,6 +65,14 @@ def test_the_pattern_catches_the_old_mistakes() -> None:
 )
 def test_bar_width(value: float | None, width: str) -> None:
     assert bar_width(value) == width
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(0.5, "50"), (0.3333, "33.33"), (1, "100"), (0.125, "12.5"), (0, "0"), (None, "")],
+)
+def test_a_share_is_edited_as_a_percent_at_full_precision(share: float | None, shown: str) -> None:
+    assert percent_input(share) == shown
 
 
 @pytest.mark.django_db

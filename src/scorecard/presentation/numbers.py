@@ -122,6 +122,15 @@ def bar_width(value: Any) -> str:
     return f"{min(max(number, 0.0), 1.0) * 100:.1f}".removesuffix(".0")
 
 
+def percent_input(value: Any) -> str:
+    """A fraction as the percent a form field shows for editing: 0.5 → ``50``,
+    0.3333 → ``33.33`` (no rounding to whole percent, no sign, no grouping); None → ``""``."""
+    number = _number(value)
+    if number is None:
+        return ""
+    return f"{number * 100:.4f}".rstrip("0").rstrip(".")
+
+
 def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
