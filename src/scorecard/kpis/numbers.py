@@ -76,6 +76,7 @@ def number_from_text(text: str, comma: bool | None = None) -> float:
         elif "," in cleaned:
             hint = _(" (use a point for decimals; commas may only group thousands, e.g. 1,234.5)")
         elif cleaned.endswith("%"):
+            # xgettext:no-python-format
             hint = _(" (leave out the % sign)")
         raise ValueError(
             _("'%(text)s' is not a number%(hint)s") % {"text": shown, "hint": hint}

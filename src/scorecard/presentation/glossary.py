@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.presentation.numbers import LOWER_IS_BETTER, format_number
@@ -188,18 +188,24 @@ def gap_text(result: Any, optimization: str = "maximize", unit: str = "") -> str
         return ""
     diff = float(value) - float(target)
     if abs(diff) < 1e-9:
-        return _g("on target")
+        return gettext("on target")
     words = {"amount": format_number(abs(diff), unit)}
     if optimization in LOWER_IS_BETTER:
         text = (
-            _g("%(amount)s over the target")
+            gettext("%(amount)s over the target")
             if diff > 0
-            else _g("%(amount)s better than the target")
+            else gettext("%(amount)s better than the target")
         )
     elif optimization in {"exact", "band", "none"}:
-        text = _g("%(amount)s above the target") if diff > 0 else _g("%(amount)s below the target")
+        text = (
+            gettext("%(amount)s above the target")
+            if diff > 0
+            else gettext("%(amount)s below the target")
+        )
     else:
         text = (
-            _g("%(amount)s beyond the target") if diff > 0 else _g("%(amount)s short of the target")
+            gettext("%(amount)s beyond the target")
+            if diff > 0
+            else gettext("%(amount)s short of the target")
         )
     return text % words
