@@ -94,7 +94,7 @@ def test_the_kpi_page_reads_in_the_person_s_language(kpi_page, language) -> None
 
 
 def test_german_shows_a_decimal_comma_and_reads_one_back(kpi_page) -> None:
-    world, revenue, url = kpi_page
+    world, revenue, _url = kpi_page
     client = _in(world, "de")
     response = client.post(
         reverse("kpi_record", args=["northwind", "company", "revenue"]),
