@@ -357,7 +357,7 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
         messages.success(
             request,
             gettext("Saved the value of %(name)s for %(period)s.")
-            % {"name": kpi.name, "period": date_format(period, "M Y")},
+            % {"name": kpi.name, "period": date_format(period, "M Y") if period else ""},
         )
         return redirect("kpi_detail", org_slug, sc_slug, code)
     context = _kpi_context(request, scorecard, kpi, membership)
