@@ -66,8 +66,13 @@ def _localize(text: str, grouping: bool = True) -> str:
 
 
 def _month(day: dt.date) -> str:
-    """The month's short name in the active language: ``Oct``, ``Okt``, ``oct``."""
+    """The month's short name in the active language: ``Oct``, ``Okt``, ``Déc``."""
     return dateformat.format(day, "M")
+
+
+def month_year(day: dt.date) -> str:
+    """``Oct 2026`` in the active language (``Okt 2026``): chart axes."""
+    return f"{_month(day)} {day.year}"
 
 
 def _decimals(value: float) -> int:

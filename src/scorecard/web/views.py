@@ -230,7 +230,7 @@ def _kpi_chart(kpi: Kpi, history: Any) -> str:
     zones = status_zones(kpi_spec(kpi), latest_target, low, high)
     return history_chart(
         history,
-        title=f"History of {kpi.name}: values, targets and status zones",
+        title=gettext("History of %(name)s: values, targets and status zones") % {"name": kpi.name},
         formatter=lambda v: format_number(v, kpi.unit),
         zones=zones,
         y_range=(low, high),
