@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # the database is DATABASE_URL (make bench DATABASE_URL=postgres://...) or a SQLite file.
 BENCH_ARGS ?=
 
-.PHONY: demo test pytest lint format install install-dev clean bench
+.PHONY: demo test pytest lint format install install-dev clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ format: install-dev
 ## the benchmark table, each figure against its floor (docs/performance.md). Not a test.
 bench: install-dev
 	PYTHONPATH=src:. $(BIN)/python -m bench $(BENCH_ARGS)
+
+## make messages: collect the texts to translate into the .po files of every shipped
+## language and compile the .mo files (needs GNU gettext; docs/languages.md). Commit both.
+messages: install-dev
+	cd src/scorecard && DJANGO_SETTINGS_MODULE=scorecard.settings ../../$(BIN)/python -m django \
+		makemessages --all --no-location --no-wrap --ignore "static/*"
+	cd src/scorecard && DJANGO_SETTINGS_MODULE=scorecard.settings ../../$(BIN)/python -m django \
+		compilemessages --ignore "static/*"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -33,6 +33,7 @@ FUNCTION_IMPORTS = {
     ("api/apps.py", ".signals"): "AppConfig.ready connects the token-revoking receivers",
     ("api/apps.py", "scorecard"): "AppConfig.ready registers the deploy checks",
     ("alerts/apps.py", ".receivers"): "AppConfig.ready connects receivers",
+    ("web/apps.py", ".language"): "AppConfig.ready connects the sign-in language receiver",
 }
 
 

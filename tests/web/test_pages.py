@@ -321,7 +321,7 @@ def test_record_without_htmx_redirects_with_a_message(card) -> None:
     [
         ({"period": "2026-10-15", "value": "1"}, "period", "does not start a monthly period"),
         ({"period": "soon", "value": "1"}, "period", "Choose a period"),
-        ({"period": "2026-10-01", "value": "lots"}, "value", "“lots” is not a number"),
+        ({"period": "2026-10-01", "value": "lots"}, "value", "&#x27;lots&#x27; is not a number"),
         ({"period": "2026-10-01", "value": "inf"}, "value", "finite number"),
         ({"period": "2026-10-01", "value": ""}, "value", "Enter a number"),
         ({"period": "2026-10-01", "value": "1", "note": "x" * 501}, "note", "at most 500"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard import clock
 from scorecard.limits import TEXT_MAX
@@ -14,33 +15,33 @@ from scorecard.strategy.models import Objective, Scorecard
 
 
 class Optimization(models.TextChoices):
-    MAXIMIZE = "maximize", "Maximize (higher is better)"
-    MINIMIZE = "minimize", "Minimize (lower is better)"
-    BINARY_MAX = "binary_max", "Yes/no: at least the target"
-    BINARY_MIN = "binary_min", "Yes/no: at most the target"
-    EXACT = "exact", "Exact (hit the target within a tolerance)"
-    BAND = "band", "Band (stay inside a range)"
-    PERCENT_OF_TARGET = "percent_of_target", "Percent of target"
-    GOAL_RED_FLAG = "goal_red_flag", "Goal and red flag"
-    NONE = "none", "Not scored (information only)"
+    MAXIMIZE = "maximize", _("Maximize (higher is better)")
+    MINIMIZE = "minimize", _("Minimize (lower is better)")
+    BINARY_MAX = "binary_max", _("Yes/no: at least the target")
+    BINARY_MIN = "binary_min", _("Yes/no: at most the target")
+    EXACT = "exact", _("Exact (hit the target within a tolerance)")
+    BAND = "band", _("Band (stay inside a range)")
+    PERCENT_OF_TARGET = "percent_of_target", _("Percent of target")
+    GOAL_RED_FLAG = "goal_red_flag", _("Goal and red flag")
+    NONE = "none", _("Not scored (information only)")
 
 
 class Interval(models.TextChoices):
-    DAY = "day", "Daily"
-    WEEK = "week", "Weekly"
-    MONTH = "month", "Monthly"
-    QUARTER = "quarter", "Quarterly"
-    HALF_YEAR = "half_year", "Half-yearly"
-    YEAR = "year", "Yearly"
+    DAY = "day", _("Daily")
+    WEEK = "week", _("Weekly")
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+    HALF_YEAR = "half_year", _("Half-yearly")
+    YEAR = "year", _("Yearly")
 
 
 class Aggregation(models.TextChoices):
-    SUM = "sum", "Sum"
-    AVERAGE = "average", "Average"
-    LAST = "last", "Last value"
-    MIN = "min", "Minimum"
-    MAX = "max", "Maximum"
-    COUNT = "count", "Count"
+    SUM = "sum", _("Sum")
+    AVERAGE = "average", _("Average")
+    LAST = "last", _("Last value")
+    MIN = "min", _("Minimum")
+    MAX = "max", _("Maximum")
+    COUNT = "count", _("Count")
 
 
 class TargetAggregation(models.TextChoices):
@@ -56,8 +57,8 @@ class TargetAggregation(models.TextChoices):
 
 
 class Indicator(models.TextChoices):
-    LEADING = "leading", "Leading (a driver)"
-    LAGGING = "lagging", "Lagging (an outcome)"
+    LEADING = "leading", _("Leading (a driver)")
+    LAGGING = "lagging", _("Lagging (an outcome)")
 
 
 class FormulaMode(models.TextChoices):

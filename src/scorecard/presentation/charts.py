@@ -17,10 +17,13 @@ from html import escape
 from typing import Any
 
 import pygal
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from pygal.style import Style
 
 from scorecard.engine import types as et
 from scorecard.engine.scoring import score_value, value_at_score
+from scorecard.presentation.numbers import month_year
 
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 ACTUAL = "#2457a6"
@@ -71,6 +74,17 @@ def _tint(color: str) -> str:
         return "#eef0f2"
     channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(255 - (255 - c) * 0.2):02x}" for c in channels)
+
+
+#: The zones' names in the chart legend, in the active language.
+ZONE_NAMES = {"green": _("Green zone"), "yellow": _("Yellow zone"), "red": _("Red zone")}
+
+
+def zone_name(status: str) -> str:
+    """``Green zone`` (``Grüne Zone``…); other bands by their own name."""
+    if status in ZONE_NAMES:
+        return str(ZONE_NAMES[status])
+    return gettext("%(band)s zone") % {"band": status.replace("_", " ").capitalize()}
 
 
 def status_zones(spec: et.KpiSpec, target: float | None, low: float, high: float) -> list[Zone]:
@@ -174,20 +188,22 @@ def history_chart(
         value_formatter=formatter,
         **LINE_CHART_OPTIONS,
     )
-    labels = [day.strftime("%b %Y") for day, _, _ in history]
+    labels = [month_year(day) for day, _, _ in history]
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, math.ceil(len(labels) / 6))]
     for zone in ordered:
         chart.add(
-            f"{zone.status.replace('_', ' ').capitalize()} zone",
+            zone_name(zone.status),
             [min(zone.high, high)] * len(history),
             fill=True,
             show_dots=False,
             stroke_style={"width": 0},
         )
-    chart.add("Actual", [v for _, v, _ in history], stroke_style={"width": 2.5}, dots_size=3.5)
     chart.add(
-        "Target",
+        gettext("Actual"), [v for _, v, _ in history], stroke_style={"width": 2.5}, dots_size=3.5
+    )
+    chart.add(
+        gettext("Target"),
         [t for _, _, t in history],
         show_dots=False,
         stroke_style={"width": 1.8, "dasharray": "6, 4"},

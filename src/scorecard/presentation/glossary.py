@@ -10,23 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from scorecard.presentation.numbers import LOWER_IS_BETTER, format_number
 
 
 @dataclass(frozen=True)
 class Term:
     key: str
-    label: str
-    short: str  # the tooltip: one sentence
+    label: str | Promise  # translated (lazily) for the terms the translated pages show
+    short: str | Promise  # the tooltip: one sentence
     long: str  # the glossary page
 
 
 _TERMS = [
     Term(
         "score",
-        "Score",
-        "How well a KPI, objective or scorecard performs, 0–100 %, on the KPI's scale from its "
-        "minimum to its target. Not the same as % of target.",
+        _("Score"),
+        _(
+            "How well a KPI, objective or scorecard performs, 0–100 %, on the KPI's scale from its "
+            "minimum to its target. Not the same as % of target."
+        ),
         "A KPI's score places its value on the scale from the KPI's minimum (0 %) to its "
         "target (100 %); higher and lower targets, bands and thresholds are handled by the "
         "scoring rule. A KPI at 86 % of its target can therefore score 54 % when its minimum "
@@ -43,25 +49,29 @@ _TERMS = [
     ),
     Term(
         "progress",
-        "Progress",
-        "How far the value has come from the KPI's baseline towards its target. Empty (—) "
-        "when the KPI has no baseline.",
+        _("Progress"),
+        _(
+            "How far the value has come from the KPI's baseline towards its target. Empty (—) "
+            "when the KPI has no baseline."
+        ),
         "Progress measures the distance covered from the baseline (the value when the plan "
         "started) to the target: 0 % at the baseline, 100 % at the target. KPIs without a "
         "baseline show no progress (—); set one in the KPI's definition.",
     ),
     Term(
         "gap",
-        "Gap",
-        "How far the value is from the target, in the KPI's own unit.",
+        _("Gap"),
+        _("How far the value is from the target, in the KPI's own unit."),
         "The difference between the latest value and the target, in the KPI's unit, said in "
         "the KPI's direction: short of a target to reach, or over a limit to stay under.",
     ),
     Term(
         "status",
-        "Status",
-        "Green, yellow or red from the score and the KPI's thresholds; each status has its "
-        "own shape (● ▲ ■) as well as its colour.",
+        _("Status"),
+        _(
+            "Green, yellow or red from the score and the KPI's thresholds; each status has its "
+            "own shape (● ▲ ■) as well as its colour."
+        ),
         "The status follows from the score and the KPI's thresholds (by default red below "
         "⅓, yellow from ⅓, green from ⅔ of the scale; a KPI may instead band on % of "
         "target). Pills carry a shape as well as a colour: "
@@ -115,23 +125,25 @@ _TERMS = [
     ),
     Term(
         "weight",
-        "Weight",
-        "How much a KPI counts in its objective, relative to its siblings (40 and 40 make "
-        "two halves).",
+        _("Weight"),
+        _(
+            "How much a KPI counts in its objective, relative to its siblings (40 and 40 make "
+            "two halves)."
+        ),
         "Weights are relative among siblings. A KPI's absolute weight is the product of the "
         "normalised weights on its path (perspective × objective × KPI).",
     ),
     Term(
         "leading",
-        "Leading",
-        "A driver: a KPI that moves before the results do (calls made, trainings held).",
+        _("Leading"),
+        _("A driver: a KPI that moves before the results do (calls made, trainings held)."),
         "Leading indicators measure drivers that should move results later. The scorecard "
         "reports a score of its leading KPIs alone.",
     ),
     Term(
         "lagging",
-        "Lagging",
-        "An outcome: a KPI that shows results after the fact (revenue, churn).",
+        _("Lagging"),
+        _("An outcome: a KPI that shows results after the fact (revenue, churn)."),
         "Lagging indicators measure outcomes. The scorecard reports a score of its lagging "
         "KPIs alone, beside the overall score.",
     ),
@@ -145,8 +157,8 @@ _TERMS = [
     ),
     Term(
         "target",
-        "Target",
-        "The value the KPI should reach in the period (its score there is 100 %).",
+        _("Target"),
+        _("The value the KPI should reach in the period (its score there is 100 %)."),
         "The value in force for the period: a target row, a planned path from the baseline, "
         "or the KPI's default target.",
     ),
@@ -176,10 +188,24 @@ def gap_text(result: Any, optimization: str = "maximize", unit: str = "") -> str
         return ""
     diff = float(value) - float(target)
     if abs(diff) < 1e-9:
-        return "on target"
-    amount = format_number(abs(diff), unit)
+        return gettext("on target")
+    words = {"amount": format_number(abs(diff), unit)}
     if optimization in LOWER_IS_BETTER:
-        return f"{amount} over the target" if diff > 0 else f"{amount} better than the target"
-    if optimization in {"exact", "band", "none"}:
-        return f"{amount} {'above' if diff > 0 else 'below'} the target"
-    return f"{amount} beyond the target" if diff > 0 else f"{amount} short of the target"
+        text = (
+            gettext("%(amount)s over the target")
+            if diff > 0
+            else gettext("%(amount)s better than the target")
+        )
+    elif optimization in {"exact", "band", "none"}:
+        text = (
+            gettext("%(amount)s above the target")
+            if diff > 0
+            else gettext("%(amount)s below the target")
+        )
+    else:
+        text = (
+            gettext("%(amount)s beyond the target")
+            if diff > 0
+            else gettext("%(amount)s short of the target")
+        )
+    return text % words

@@ -10,9 +10,15 @@ e-mails all call these functions. The template filters are:
 - ``{{ period|period_label }}`` → ``Oct 2026``, ``Jul–Sep 2026``, ``2026``, ``2–8 Nov 2026``
 - ``{{ status|status_label }}``, ``{{ trend|trend_arrow }}``,
   ``{{ trend|trend_meaning:kpi.optimization }}``
+- ``{{ meaning|trend_words }}`` (the meaning in words of the active language)
 - ``{{ user|person }}``, ``{{ mapping|get_item:key }}``
 
 A non-breaking space joins a number to its unit so the two never wrap apart.
+
+Separators and month names follow the active language (the person's, docs/languages.md):
+``1,234.5`` in English, ``1.234,5`` in German and Spanish, ``1 234,5`` in French (Django's
+locale formats); ``plain`` writes the decimal mark the forms of that language read back.
+Reports and e-mails made without a request use ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
@@ -22,17 +28,20 @@ import datetime as dt
 import math
 from typing import Any
 
+from django.utils import dateformat, formats
+from django.utils.translation import gettext_lazy as _
+
 DASH = "—"
 NBSP = "\u00a0"
 #: Units written before the number, without a space.
 PREFIX_UNITS = {"$", "£", "US$"}
 STATUS_LABELS = {
-    "red": "Red",
-    "yellow": "Yellow",
-    "green": "Green",
-    "no_data": "No data",
-    "not_applicable": "Not scored",
-    "error": "Setup error",
+    "red": _("Red"),
+    "yellow": _("Yellow"),
+    "green": _("Green"),
+    "no_data": _("No data"),
+    "not_applicable": _("Not scored"),
+    "error": _("Setup error"),
 }
 #: Optimizations where a falling value is good news.
 LOWER_IS_BETTER = {"minimize", "binary_min"}
@@ -46,6 +55,25 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def _localize(text: str, grouping: bool = True) -> str:
+    """English separators (``1,234.5``) turned into the active language's."""
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    group = formats.get_format("THOUSAND_SEPARATOR") if grouping else ""
+    if decimal == "." and group == ",":
+        return text
+    return text.translate({ord(","): group, ord("."): decimal})
+
+
+def _month(day: dt.date) -> str:
+    """The month's short name in the active language: ``Oct``, ``Okt``, ``Déc``."""
+    return dateformat.format(day, "M")
+
+
+def month_year(day: dt.date) -> str:
+    """``Oct 2026`` in the active language (``Okt 2026``): chart axes."""
+    return f"{_month(day)} {day.year}"
 
 
 def _decimals(value: float) -> int:
@@ -72,6 +100,7 @@ def format_number(value: Any, unit: str = "") -> str:
         text = "−" + text[1:]  # a real minus sign
     if text in {"−0", "−0.00", "−0.0"}:
         text = text[1:]
+    text = _localize(text)
     unit = (unit or "").strip()
     if not unit:
         return text
@@ -88,7 +117,7 @@ def plain_number(value: Any) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     text = f"{number:.10f}".rstrip("0").rstrip(".")
-    return text if text not in {"", "-0"} else repr(number)
+    return _localize(text if text not in {"", "-0"} else repr(number), grouping=False)
 
 
 def num(value: Any, unit: str = "") -> str:
@@ -109,7 +138,7 @@ def pct(value: Any) -> str:
     text = f"{number * 100:,.1f}"
     if text == "-0.0":
         text = "0.0"
-    return text.replace("-", "−") + f"{NBSP}%"
+    return _localize(text.replace("-", "−")) + f"{NBSP}%"
 
 
 def bar_width(value: Any) -> str:
@@ -145,26 +174,28 @@ def period_label(period: Any) -> str:
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
         return DASH
     if start == end:
-        return f"{start.day} {start:%b %Y}"
+        return f"{start.day} {_month(start)} {start.year}"
     whole_months = start.day == 1 and end == _month_end(end)
     if not whole_months:
         if start.year == end.year and start.month == end.month:
-            return f"{start.day}–{end.day} {end:%b %Y}"
+            return f"{start.day}–{end.day} {_month(end)} {end.year}"
         if start.year == end.year:
-            return f"{start.day} {start:%b}–{end.day} {end:%b %Y}"
-        return f"{start.day} {start:%b %Y}–{end.day} {end:%b %Y}"
+            return f"{start.day} {_month(start)}–{end.day} {_month(end)} {end.year}"
+        return f"{start.day} {_month(start)} {start.year}–{end.day} {_month(end)} {end.year}"
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%b %Y}"
+        return f"{_month(start)} {start.year}"
     if start.year == end.year:
         if start.month == 1 and end.month == 12:
             return str(start.year)
-        return f"{start:%b}–{end:%b %Y}"
-    return f"{start:%b %Y}–{end:%b %Y}"
+        return f"{_month(start)}–{_month(end)} {end.year}"
+    return f"{_month(start)} {start.year}–{_month(end)} {end.year}"
 
 
 def status_label(status: str) -> str:
     """A status for people ("no_data" → "No data"); custom band names as written."""
-    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
+    if status in STATUS_LABELS:
+        return str(STATUS_LABELS[status])
+    return str(status).replace("_", " ").capitalize()
 
 
 def trend_arrow(direction: str | None) -> str:
@@ -175,13 +206,28 @@ def trend_arrow(direction: str | None) -> str:
 def trend_meaning(direction: str | None, optimization: str = "maximize") -> str:
     """``better``, ``worse`` or ``steady`` for a trend, given which way is good."""
     if direction == "flat":
-        return "steady"
+        return "steady"  # a CSS class as well: translated where shown
     if direction not in {"up", "down"}:
         return ""
     good = "down" if optimization in LOWER_IS_BETTER else "up"
     if optimization in {"exact", "band", "none"}:
         return "changed"
     return "better" if direction == good else "worse"
+
+
+#: ``trend_meaning`` (also a CSS class) in words of the active language.
+TREND_WORDS = {
+    "better": _("better"),
+    "worse": _("worse"),
+    "steady": _("steady"),
+    "changed": _("changed"),
+    "": _("no change"),
+}
+
+
+def trend_words(meaning: str | None) -> str:
+    """Template filter: ``{{ meaning|trend_words }}`` → ``besser``, ``en baisse``…"""
+    return str(TREND_WORDS.get(meaning or "", meaning or ""))
 
 
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:

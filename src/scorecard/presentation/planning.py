@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from scorecard.engine import growth as gr
 from scorecard.planning.selectors import KpiPlanning, Proposal, RiskMark
 
@@ -27,9 +29,9 @@ def chance_text(chance: float | None) -> str:
     if chance is None:
         return "—"
     if chance < 0.01:
-        return "under 1\u00a0%"
+        return gettext("under %(percent)s") % {"percent": "1\u00a0%"}
     if chance > 0.99:
-        return "over 99\u00a0%"
+        return gettext("over %(percent)s") % {"percent": "99\u00a0%"}
     return f"{chance * 100:.0f}\u00a0%"
 
 

@@ -14,10 +14,20 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 import pygal
+from django.utils.translation import gettext
 from pygal.style import Style
 
 from scorecard.engine import funnel as fn
-from scorecard.presentation.charts import ACTUAL, LINE_CHART_OPTIONS, SCRIPT, TARGET, Zone, _style
+from scorecard.presentation.charts import (
+    ACTUAL,
+    LINE_CHART_OPTIONS,
+    SCRIPT,
+    TARGET,
+    Zone,
+    _style,
+    zone_name,
+)
+from scorecard.presentation.numbers import month_year
 
 FORECAST = "#7b4bb7"
 BAND_FILL = "#7b4bb7"
@@ -89,23 +99,21 @@ def forecast_chart(
         value_formatter=formatter,
         **LINE_CHART_OPTIONS,
     )
-    labels = [day.strftime("%b %Y") for day, _, _ in history] + [
-        day.strftime("%b %Y") for day, *_ in future
-    ]
+    labels = [month_year(day) for day, _, _ in history] + [month_year(day) for day, *_ in future]
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, math.ceil(len(labels) / 6))]
     for zone in ordered:
         chart.add(
-            f"{zone.status.replace('_', ' ').capitalize()} zone",
+            zone_name(zone.status),
             [min(zone.high, high)] * len(labels),
             fill=True,
             show_dots=False,
             stroke_style={"width": 0},
         )
     actual = [v for _, v, _ in history] + [None] * n_future
-    chart.add("Actual", actual, stroke_style={"width": 2.5}, dots_size=3.5)
+    chart.add(gettext("Actual"), actual, stroke_style={"width": 2.5}, dots_size=3.5)
     chart.add(
-        "Target",
+        gettext("Target"),
         [t for _, _, t in history] + [t for *_, t in future],
         show_dots=False,
         stroke_style={"width": 1.8, "dasharray": "6, 4"},
@@ -115,14 +123,14 @@ def forecast_chart(
     lead.append(last_actual)
     forecast_index = len(ordered) + 2
     chart.add(
-        "Forecast",
+        gettext("Forecast"),
         lead + [f[1] for f in future],
         stroke_style={"width": 2, "dasharray": "2, 4"},
         dots_size=2.5,
     )
     pad: list[float | None] = [None] * n_hist
     chart.add(
-        f"{level * 100:.0f} % range",
+        gettext("%(level)s range") % {"level": f"{level * 100:.0f} %"},
         pad + [f[3] for f in future],
         show_dots=False,
         stroke_style={"width": 0.8},

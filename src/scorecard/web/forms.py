@@ -26,6 +26,7 @@ from scorecard.kpis.models import (
     TargetAggregation,
     UnitRollup,
 )
+from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.limits import TEXT_MAX
 from scorecard.organizations.models import Organization, Role, Unit
 from scorecard.presentation.numbers import plain_number
@@ -51,7 +52,13 @@ class PlainNumberField(forms.FloatField):
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip()
-            if _GROUPED.match(value):
+            if value and decimal_comma():
+                # The shared parser: 1.600.000 · 1,5 in German, French, Spanish.
+                try:
+                    value = str(number_from_text(value.replace("_", "")))
+                except ValueError as exc:
+                    raise forms.ValidationError(str(exc), code="invalid") from None
+            elif _GROUPED.match(value):
                 value = re.sub(r"[ ,_\u00a0\u202f]", "", value)
         return super().to_python(value)
 

@@ -9,6 +9,8 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.alignment import selectors as alignment_selectors
 from scorecard.alignment.selectors import Step
@@ -25,13 +27,13 @@ from scorecard.strategy.models import Objective, Scorecard
 COMMENTS_SHOWN = 50
 #: What each kind of step of the "why" chain is called on the page.
 KIND_LABELS = {
-    "task": "Tasks",
-    "initiative": "Initiative",
-    "kpi": "KPI",
-    "objective": "Objective",
-    "perspective": "Perspective",
-    "scorecard": "Scorecard",
-    "vision": "Vision",
+    "task": _("Tasks"),
+    "initiative": _("Initiative"),
+    "kpi": _("KPI"),
+    "objective": _("Objective"),
+    "perspective": _("Perspective"),
+    "scorecard": _("Scorecard"),
+    "vision": _("Vision"),
 }
 
 
@@ -57,15 +59,19 @@ def why_panel(
     """ "Why am I doing this?": every path from this KPI or initiative up to the vision."""
     if kpi is not None:
         paths = alignment_selectors.kpi_chain(kpi=kpi)
-        subject = "this KPI"
+        subject = gettext("this KPI")
     else:
         paths = alignment_selectors.initiative_chain(initiative=initiative)
-        subject = "this initiative and its tasks"
+        subject = gettext("this initiative and its tasks")
     return {
         "subject": subject,
         "paths": [
             [
-                {"step": s, "label": KIND_LABELS[s.kind], "url": step_url(organization.slug, s)}
+                {
+                    "step": s,
+                    "label": str(KIND_LABELS[s.kind]),
+                    "url": step_url(organization.slug, s),
+                }
                 for s in path
             ]
             for path in paths

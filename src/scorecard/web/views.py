@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
@@ -44,7 +46,7 @@ from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.home import home_page
-from scorecard.web.parsing import clean_number
+from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
 from scorecard.web.queries import (
     VIEW_LABELS,
@@ -163,7 +165,7 @@ def _kpi_chart(kpi: Kpi, history: Any) -> str:
     zones = status_zones(kpi_spec(kpi), latest_target, low, high)
     return history_chart(
         history,
-        title=f"History of {kpi.name}: values, targets and status zones",
+        title=gettext("History of %(name)s: values, targets and status zones") % {"name": kpi.name},
         formatter=lambda v: format_number(v, kpi.unit),
         zones=zones,
         y_range=(low, high),
@@ -267,19 +269,25 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, "contributor")
     kpi = kpi_for(scorecard, code)
     if not kpi_selectors.user_can_record(user=request.user, kpi=kpi, role=membership.role):
-        return HttpResponse("You may not enter values for this KPI.", status=403)
+        return HttpResponse(gettext("You may not enter values for this KPI."), status=403)
     form_errors: dict[str, str] = {}
     raw_period = request.POST.get("period", "").strip()
-    raw_value = clean_number(request.POST.get("value", ""))
+    raw_value: float | None = None
     note = request.POST.get("note", "")
     period: dt.date | None = None
     try:
         period = dt.date.fromisoformat(raw_period)
     except ValueError:
-        form_errors["period"] = "Choose a period (its first day, e.g. 2026-10-01)."
-    if not raw_value:
-        form_errors["value"] = "Enter a number."
-    if period is not None and not form_errors:
+        form_errors["period"] = gettext("Choose a period (its first day, e.g. 2026-10-01).")
+    try:
+        # The person's language decides the decimal mark (kpis/numbers.py).
+        raw_value = parse_number(request.POST.get("value", ""))
+    except ValueError as exc:
+        form_errors["value"] = str(exc)
+    else:
+        if raw_value is None:
+            form_errors["value"] = gettext("Enter a number.")
+    if period is not None and raw_value is not None and not form_errors:
         try:
             measurement_record(
                 kpi=kpi, period_start=period, value=raw_value, note=note, user=request.user
@@ -288,7 +296,11 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
             for field, problems in exc.message_dict.items():
                 form_errors[{"period_start": "period"}.get(field, field)] = " ".join(problems)
     if not form_errors and not is_htmx(request):
-        messages.success(request, f"Saved the value of {kpi.name} for {period:%b %Y}.")
+        messages.success(
+            request,
+            gettext("Saved the value of %(name)s for %(period)s.")
+            % {"name": kpi.name, "period": date_format(period, "M Y") if period else ""},
+        )
         return redirect("kpi_detail", org_slug, sc_slug, code)
     context = _kpi_context(request, scorecard, kpi, membership)
     context.update(

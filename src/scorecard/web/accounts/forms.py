@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.organizations.models import Organization, Role, Unit
 
@@ -123,9 +125,10 @@ class AccountForm(_Form):
         help_text="For password resets, mentions and reminders.",
     )
     language = forms.ChoiceField(
-        choices=[("", "As the site (English)"), ("en", "English")],
+        label=_("Language"),
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
         required=False,
-        help_text="The interface is in English for now; your choice is kept for translations.",
+        help_text=_("The language of pages and e-mails, and how numbers and dates are written."),
     )
     email_mentions = forms.BooleanField(required=False, label="E-mail me when someone mentions me")
     email_reminders = forms.BooleanField(

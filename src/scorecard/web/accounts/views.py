@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.accounts.models import Invitation
@@ -39,6 +40,7 @@ from scorecard.accounts.services import (
     rate_limit_hit,
 )
 
+from ..language import remember
 from ..manage.common import ADMIN, apply_errors, base_context, organization_for
 from .forms import AccountForm, InviteForm, JoinForm, LimitedPasswordResetForm, NewAccountForm
 
@@ -173,7 +175,10 @@ def account(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Saved your account.")
+            language = form.cleaned_data["language"]
+            remember(request, request.user, language)
+            translation.activate(language or translation.get_language_from_request(request))
+            messages.success(request, translation.gettext("Saved your account."))
             return redirect("account")
     return render(request, "web/accounts/account.html", {"form": form},
                   status=422 if form.errors else 200)  # fmt: skip

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from scorecard import clock
 from scorecard.engine.evaluate import ScorecardInput
@@ -85,7 +86,8 @@ def kpi_page_extras(
         extras["chart"] = forecast_chart(
             result.history,
             future,
-            title=f"History of {kpi.name}: values, targets, the forecast and its 80 % range",
+            title=gettext("History of %(name)s: values, targets, the forecast and its 80 %% range")
+            % {"name": kpi.name},
             formatter=lambda v: format_number(v, kpi.unit),
             zones=status_zones(kpi_spec(kpi), latest, low, high),
             y_range=(low, high),

@@ -14,6 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from scorecard.presentation.glossary import gap_text
 from scorecard.presentation.glossary import term as glossary_term
@@ -28,11 +29,11 @@ def term(key: str, label: str = "") -> SafeString:
     href = reverse("help") + f"#{entry.key}"
     return format_html(
         '<span class="term"><abbr title="{tip}" data-tip="{tip}" tabindex="0">{label}</abbr>'
-        '<a class="termhelp" href="{href}" aria-label="{name} in the glossary">?</a></span>',
+        '<a class="termhelp" href="{href}" aria-label="{name}">?</a></span>',
         tip=entry.short,
         label=label or entry.label,
         href=href,
-        name=entry.label,
+        name=_("%(term)s in the glossary") % {"term": entry.label},
     )
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -20,20 +22,22 @@ register = template.Library()
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: str
+    label: str | Promise  # translated when shown
     url_name: str
     pages: frozenset[str]
     editors_only: bool = False
 
 
-def _tab(key: str, label: str, url_name: str, *pages: str, editors_only: bool = False) -> Tab:
+def _tab(
+    key: str, label: str | Promise, url_name: str, *pages: str, editors_only: bool = False
+) -> Tab:
     return Tab(key, label, url_name, frozenset({url_name, *pages}), editors_only)
 
 
 TABS: tuple[Tab, ...] = (
     _tab(
         "overview",
-        "Overview",
+        _("Overview"),
         "scorecard_detail",
         "objective_detail",
         "objective_new",
@@ -46,10 +50,10 @@ TABS: tuple[Tab, ...] = (
         "scorecard_delete",
         "cascade_new",
     ),
-    _tab("map", "Strategy map", "strategy_map", "link_evidence"),
+    _tab("map", _("Strategy map"), "strategy_map", "link_evidence"),
     _tab(
         "kpis",
-        "KPIs & entry",
+        _("KPIs & entry"),
         "data_entry",
         "kpi_detail",
         "kpi_new",
@@ -61,7 +65,7 @@ TABS: tuple[Tab, ...] = (
     ),
     _tab(
         "initiatives",
-        "Initiatives",
+        _("Initiatives"),
         "initiative_list",
         "initiative_board",
         "initiative_new",
@@ -70,7 +74,7 @@ TABS: tuple[Tab, ...] = (
     ),
     _tab(
         "planning",
-        "Planning",
+        _("Planning"),
         "planning_home",
         "funnel_new",
         "funnel_detail",
@@ -80,19 +84,19 @@ TABS: tuple[Tab, ...] = (
     ),
     _tab(
         "risks",
-        "Risks & analysis",
+        _("Risks & analysis"),
         "risk_list",
         "risk_new",
         "risk_edit",
         "risk_delete",
         "analysis_board",
     ),
-    _tab("reviews", "Reviews", "meeting_list", "meeting_detail"),
-    _tab("health", "Health", "scorecard_health"),
-    _tab("history", "History", "scorecard_history"),
+    _tab("reviews", _("Reviews"), "meeting_list", "meeting_detail"),
+    _tab("health", _("Health"), "scorecard_health"),
+    _tab("history", _("History"), "scorecard_history"),
     _tab(
         "files",
-        "Reports & files",
+        _("Reports & files"),
         "scorecard_files",
         "values_import",
         "values_import_preview",
@@ -114,7 +118,7 @@ def tabs_for(*, here: str, org_slug: str, sc_slug: str, role: str | None) -> lis
         rows.append(
             {
                 "key": tab.key,
-                "label": tab.label,
+                "label": str(tab.label),
                 "url": reverse(tab.url_name, args=[org_slug, sc_slug]),
                 "current": here in tab.pages,
             }
