@@ -9,11 +9,13 @@ session, so pages cost no extra query.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -52,6 +54,14 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # When the database is away (locked or unreachable) the page itself meets it and
+        # DatabaseUnavailableMiddleware answers 503; an error raised here would be a bare 500.
+        with contextlib.suppress(DatabaseError):
+            self.activate(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def activate(request: HttpRequest) -> None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             kept = request.session.get(SESSION_KEY)
@@ -61,4 +71,3 @@ class UserLanguageMiddleware:
             if kept[1]:
                 translation.activate(kept[1])
                 request.LANGUAGE_CODE = kept[1]
-        return self.get_response(request)
