@@ -67,3 +67,22 @@ class Widget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.dashboard}"
+
+
+class HomeDashboard(models.Model):
+    """A member's choice of dashboard as their home page in one organization: ``/``
+    then opens it, while they may still read it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_home_dashboard_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dashboard} as home of {self.user}"

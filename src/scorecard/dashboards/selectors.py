@@ -20,14 +20,19 @@ from scorecard.kpis.scorecard_selectors import ScorecardPage, scorecard_page
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Perspective
 
-from .models import Dashboard, Widget
+from .models import Dashboard, HomeDashboard, Widget
+
+
+def _readable_by(user: Any) -> Q:
+    """Who reads a dashboard: its owner, and every member once it is shared."""
+    return Q(owner=user) | Q(shared=True)
 
 
 def dashboards_visible(*, organization: Organization, user: Any) -> list[Dashboard]:
     """The member's own dashboards and those shared with the organization (one query)."""
     return list(
         Dashboard.objects.filter(organization=organization)
-        .filter(Q(owner=user) | Q(shared=True))
+        .filter(_readable_by(user))
         .select_related("owner")
     )
 
@@ -36,10 +41,25 @@ def dashboard_get(*, organization: Organization, pk: int, user: Any) -> Dashboar
     """The dashboard if the user may read it (owner, or shared), else None."""
     return (
         Dashboard.objects.filter(organization=organization, pk=pk)
-        .filter(Q(owner=user) | Q(shared=True))
+        .filter(_readable_by(user))
         .select_related("owner", "organization")
         .first()
     )
+
+
+def home_dashboard(*, organization: Organization, user: Any) -> Dashboard | None:
+    """The dashboard the member chose as home page here, while they may still read it
+    (one query); None means the normal home page."""
+    chosen = HomeDashboard.objects.filter(organization=organization, user=user).values("dashboard")
+    return (
+        Dashboard.objects.filter(organization=organization, pk__in=chosen)
+        .filter(_readable_by(user))
+        .first()
+    )
+
+
+def is_home(*, dashboard: Dashboard, user: Any) -> bool:
+    return HomeDashboard.objects.filter(dashboard=dashboard, user=user).exists()
 
 
 def widgets_of(dashboard: Dashboard) -> list[Widget]:

@@ -18,7 +18,7 @@ from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Membership, Role
 from scorecard.strategy.models import Perspective, Scorecard
 
-from .models import Dashboard, Widget
+from .models import Dashboard, HomeDashboard, Widget
 
 MAX_WIDGETS = 40
 MAX_NOTE = 4000
@@ -175,3 +175,22 @@ def widget_move(*, widget: Widget, membership: Membership, direction: str) -> No
     if 0 <= other < len(order):
         order[index], order[other] = order[other], order[index]
     widgets_reorder(dashboard=widget.dashboard, membership=membership, order=order)
+
+
+@transaction.atomic
+def home_set(*, dashboard: Dashboard, membership: Membership, use: bool) -> None:
+    """Use ``dashboard`` as the member's home page in its organization (``use``), or stop
+    using it. Any member who reads the dashboard may choose it; one home per organization."""
+    if membership.organization_id != dashboard.organization_id:
+        raise PermissionDenied("That dashboard belongs to another organization.")
+    mine = HomeDashboard.objects.filter(
+        user_id=membership.user_id, organization_id=membership.organization_id
+    )
+    if use:
+        mine.update_or_create(
+            user_id=membership.user_id,
+            organization_id=membership.organization_id,
+            defaults={"dashboard": dashboard},
+        )
+    else:
+        mine.filter(dashboard=dashboard).delete()

@@ -100,6 +100,7 @@ def dashboard_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
             "dashboard": dashboard,
             "widgets": selectors.widgets_of(dashboard),
             "may_change": may_change,
+            "is_home": selectors.is_home(dashboard=dashboard, user=request.user),
             "choices": selectors.widget_choices(organization=organization) if may_change else None,
             "kinds": Widget.Kind.choices,
             "as_of": query.as_of,
@@ -139,6 +140,20 @@ def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
     else:
         shared = "shared with the organization" if dashboard.shared else "private"
         messages.success(request, f"Saved: “{dashboard.name}” is {shared}.")
+    return redirect("dashboard_detail", org_slug, pk)
+
+
+@login_required
+@require_POST
+def dashboard_home(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    """Use this dashboard as my home page (``use=on``) or stop using it (any reader)."""
+    _, membership, dashboard = _dashboard(request, org_slug, pk)
+    use = request.POST.get("use") == "on"
+    services.home_set(dashboard=dashboard, membership=membership, use=use)
+    if use:
+        messages.success(request, f"“{dashboard.name}” is now your home page.")
+    else:
+        messages.success(request, "Your home page is the normal start page again.")
     return redirect("dashboard_detail", org_slug, pk)
 
 
