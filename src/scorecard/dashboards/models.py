@@ -6,13 +6,14 @@ from django.conf import settings
 from django.db import models
 
 from scorecard.kpis.models import Kpi
-from scorecard.organizations.models import Organization
+from scorecard.organizations.models import Organization, Unit
 from scorecard.strategy.models import Perspective, Scorecard
 
 
 class Dashboard(models.Model):
     """A page of widgets. Private: only its owner sees it; shared: every member of the
-    organization reads it. Only its owner (an editor or admin) and admins change it."""
+    organization reads it; shared with a unit: the members of that unit and its sub-units
+    read it. Only its owner (an editor or admin) and admins change it."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="dashboards"
@@ -23,6 +24,15 @@ class Dashboard(models.Model):
     name = models.CharField(max_length=120)
     shared = models.BooleanField(
         default=False, help_text="Shared with every member of the organization (they read it)."
+    )
+    #: Shared with the members of this unit and of its sub-units (when not ``shared``).
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shared with the members of this unit and its sub-units (they read it).",
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -17,23 +17,38 @@ from scorecard.engine.evaluate import KpiResult
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.scorecard_selectors import ScorecardPage, scorecard_page
-from scorecard.organizations.models import Organization
+from scorecard.organizations.models import Membership, Organization, Unit
 from scorecard.strategy.models import Perspective
 
 from .models import Dashboard, HomeDashboard, Widget
 
 
-def _readable_by(user: Any) -> Q:
-    """Who reads a dashboard: its owner, and every member once it is shared."""
-    return Q(owner=user) | Q(shared=True)
+def _readable_by(user: Any, organization: Organization) -> Q:
+    """Who reads a dashboard: its owner; every member once it is shared with the
+    organization; the members of a unit and of its sub-units once shared with that unit
+    (two queries: the member's unit, and the unit tree to walk up from it)."""
+    readable = Q(owner=user) | Q(shared=True)
+    unit_id = (
+        Membership.objects.filter(user=user, organization=organization)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    if unit_id is None:
+        return readable
+    parents = dict(Unit.objects.filter(organization=organization).values_list("pk", "parent_id"))
+    line: list[int] = []
+    while unit_id is not None and unit_id not in line:  # the unit and its ancestors
+        line.append(unit_id)
+        unit_id = parents.get(unit_id)
+    return readable | Q(unit_id__in=line)
 
 
 def dashboards_visible(*, organization: Organization, user: Any) -> list[Dashboard]:
     """The member's own dashboards and those shared with the organization (one query)."""
     return list(
         Dashboard.objects.filter(organization=organization)
-        .filter(_readable_by(user))
-        .select_related("owner")
+        .filter(_readable_by(user, organization))
+        .select_related("owner", "unit")
     )
 
 
@@ -41,8 +56,8 @@ def dashboard_get(*, organization: Organization, pk: int, user: Any) -> Dashboar
     """The dashboard if the user may read it (owner, or shared), else None."""
     return (
         Dashboard.objects.filter(organization=organization, pk=pk)
-        .filter(_readable_by(user))
-        .select_related("owner", "organization")
+        .filter(_readable_by(user, organization))
+        .select_related("owner", "organization", "unit")
         .first()
     )
 
@@ -53,7 +68,7 @@ def home_dashboard(*, organization: Organization, user: Any) -> Dashboard | None
     chosen = HomeDashboard.objects.filter(organization=organization, user=user).values("dashboard")
     return (
         Dashboard.objects.filter(organization=organization, pk__in=chosen)
-        .filter(_readable_by(user))
+        .filter(_readable_by(user, organization))
         .first()
     )
 

@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from scorecard import clock
 from scorecard.kpis.models import Kpi
-from scorecard.organizations.models import Membership, Role
+from scorecard.organizations.models import Membership, Role, Unit
 from scorecard.strategy.models import Perspective, Scorecard
 
 from .models import Dashboard, HomeDashboard, Widget
@@ -61,12 +61,21 @@ def dashboard_create(*, membership: Membership, name: str, shared: bool = False)
 
 @transaction.atomic
 def dashboard_update(
-    *, dashboard: Dashboard, membership: Membership, name: str, shared: bool
+    *, dashboard: Dashboard, membership: Membership, name: str, shared: bool, unit_id: Any = None
 ) -> Dashboard:
-    """Rename the dashboard, or share it with the organization (or make it private)."""
+    """Rename the dashboard, and share it with the organization (``shared``), with the
+    members of one unit and its sub-units (``unit_id``), or make it private (neither)."""
     _check(dashboard, membership)
-    dashboard.name, dashboard.shared, dashboard.updated_at = _name(name), shared, clock.now()
-    dashboard.save(update_fields=["name", "shared", "updated_at"])
+    unit = None
+    if not shared and _int(unit_id):
+        unit = Unit.objects.filter(
+            pk=_int(unit_id), organization_id=dashboard.organization_id
+        ).first()
+        if unit is None:
+            raise ValidationError({"unit": "Choose a unit of this organization to share with."})
+    dashboard.name, dashboard.shared, dashboard.unit = _name(name), shared, unit
+    dashboard.updated_at = clock.now()
+    dashboard.save(update_fields=["name", "shared", "unit", "updated_at"])
     return dashboard
 
 

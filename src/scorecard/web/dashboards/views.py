@@ -23,6 +23,7 @@ from scorecard.dashboards.models import Dashboard, Widget
 from scorecard.kpis.evaluation import kpi_spec
 from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Membership, Organization, Role
+from scorecard.organizations.selectors import unit_tree
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
@@ -102,6 +103,7 @@ def dashboard_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
             "may_change": may_change,
             "is_home": selectors.is_home(dashboard=dashboard, user=request.user),
             "choices": selectors.widget_choices(organization=organization) if may_change else None,
+            "units": unit_tree(organization=organization) if may_change else [],
             "kinds": Widget.Kind.choices,
             "as_of": query.as_of,
             "view": query.view,
@@ -134,11 +136,16 @@ def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
             membership=membership,
             name=request.POST.get("name", ""),
             shared=request.POST.get("shared") == "on",
+            unit_id=request.POST.get("unit"),
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        shared = "shared with the organization" if dashboard.shared else "private"
+        shared = "private"
+        if dashboard.shared:
+            shared = "shared with the organization"
+        elif dashboard.unit is not None:
+            shared = f"shared with {dashboard.unit.name} and its sub-units"
         messages.success(request, f"Saved: “{dashboard.name}” is {shared}.")
     return redirect("dashboard_detail", org_slug, pk)
 
