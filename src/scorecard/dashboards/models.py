@@ -7,6 +7,7 @@ from django.db import models
 
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization, Unit
+from scorecard.planning.models import Funnel
 from scorecard.strategy.models import Perspective, Scorecard
 
 
@@ -55,10 +56,12 @@ class Widget(models.Model):
         STRATEGY_MAP = "strategy_map", "Strategy map"
         INITIATIVES = "initiatives", "Initiatives by status"
         NOTE = "note", "Text note"
+        FUNNEL = "funnel", "Funnel"
+        RISKS = "risks", "Top risks"
 
     #: Kinds that show one KPI, and kinds that show a scorecard.
     KPI_KINDS = {Kind.KPI_TILE, Kind.KPI_CHART, Kind.GAUGE}
-    SCORECARD_KINDS = {Kind.SCORECARD_TABLE, Kind.STRATEGY_MAP, Kind.INITIATIVES}
+    SCORECARD_KINDS = {Kind.SCORECARD_TABLE, Kind.STRATEGY_MAP, Kind.INITIATIVES, Kind.RISKS}
 
     dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="widgets")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -71,6 +74,10 @@ class Widget(models.Model):
     #: For a scorecard table: only this perspective (a part of the table).
     perspective = models.ForeignKey(Perspective, null=True, blank=True, on_delete=models.CASCADE)
     text = models.TextField(blank=True)
+    #: For a funnel widget: the funnel of its scorecard.
+    funnel = models.ForeignKey(
+        Funnel, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         ordering = ["dashboard", "position", "id"]

@@ -16,6 +16,7 @@ from django.db.models import Max
 from scorecard import clock
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Membership, Role, Unit
+from scorecard.planning.models import Funnel
 from scorecard.strategy.models import Perspective, Scorecard
 
 from .models import Dashboard, HomeDashboard, Widget
@@ -94,11 +95,13 @@ def widget_add(
     kpi_id: Any = None,
     scorecard_id: Any = None,
     perspective_id: Any = None,
+    funnel_id: Any = None,
     title: str = "",
     text: str = "",
 ) -> Widget:
     """Add a widget at the end. KPI tiles, charts and gauges name a KPI; tables, maps and
-    initiatives name a scorecard (a table may name one perspective); a note has text."""
+    initiatives and top risks name a scorecard (a table may name one perspective); a
+    funnel names a funnel; a note has text."""
     _check(dashboard, membership)
     if kind not in Widget.Kind.values:
         raise ValidationError({"kind": f"“{kind}” is not a kind of widget."})
@@ -111,11 +114,17 @@ def widget_add(
         if kpi is None:
             raise ValidationError({"kpi": "Choose the KPI this widget shows."})
         widget.kpi, widget.scorecard_id = kpi, kpi.scorecard_id
+    elif kind == Widget.Kind.FUNNEL:
+        funnel = Funnel.objects.filter(pk=_int(funnel_id), scorecard__organization_id=org).first()
+        if funnel is None:
+            raise ValidationError({"funnel": "Choose the funnel this widget shows."})
+        widget.funnel, widget.scorecard_id, widget.wide = funnel, funnel.scorecard_id, True
     elif kind in Widget.SCORECARD_KINDS:
         scorecard = Scorecard.objects.filter(pk=_int(scorecard_id), organization_id=org).first()
         if scorecard is None:
             raise ValidationError({"scorecard": "Choose the scorecard this widget shows."})
-        widget.scorecard, widget.wide = scorecard, kind != Widget.Kind.INITIATIVES
+        widget.scorecard = scorecard
+        widget.wide = kind not in {Widget.Kind.INITIATIVES, Widget.Kind.RISKS}
         if kind == Widget.Kind.SCORECARD_TABLE and _int(perspective_id):
             part = Perspective.objects.filter(pk=_int(perspective_id), scorecard=scorecard).first()
             if part is None:

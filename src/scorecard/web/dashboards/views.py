@@ -186,6 +186,7 @@ def widget_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             kpi_id=request.POST.get("kpi"),
             scorecard_id=request.POST.get("scorecard"),
             perspective_id=request.POST.get("perspective"),
+            funnel_id=request.POST.get("funnel"),
             title=request.POST.get("title", ""),
             text=request.POST.get("text", ""),
         )
