@@ -254,6 +254,7 @@ WEB: dict[str, Rule] = {
     "dashboard_detail": Rule("GET", READ, pk="dashboard"),
     "dashboard_settings": Rule("POST", EDIT, pk="dashboard"),
     "dashboard_delete": Rule("POST", EDIT, pk="dashboard"),
+    "dashboard_home": Rule("POST", READ, pk="dashboard"),
     "dashboard_order": Rule("POST", EDIT, pk="dashboard"),
     "widget_add": Rule("POST", EDIT, pk="dashboard"),
     "widget_fragment": Rule("GET", READ, pk="dashboard"),

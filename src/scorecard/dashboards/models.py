@@ -6,13 +6,15 @@ from django.conf import settings
 from django.db import models
 
 from scorecard.kpis.models import Kpi
-from scorecard.organizations.models import Organization
+from scorecard.organizations.models import Organization, Unit
+from scorecard.planning.models import Funnel
 from scorecard.strategy.models import Perspective, Scorecard
 
 
 class Dashboard(models.Model):
     """A page of widgets. Private: only its owner sees it; shared: every member of the
-    organization reads it. Only its owner (an editor or admin) and admins change it."""
+    organization reads it; shared with a unit: the members of that unit and its sub-units
+    read it. Only its owner (an editor or admin) and admins change it."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="dashboards"
@@ -23,6 +25,15 @@ class Dashboard(models.Model):
     name = models.CharField(max_length=120)
     shared = models.BooleanField(
         default=False, help_text="Shared with every member of the organization (they read it)."
+    )
+    #: Shared with the members of this unit and of its sub-units (when not ``shared``).
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shared with the members of this unit and its sub-units (they read it).",
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -45,10 +56,12 @@ class Widget(models.Model):
         STRATEGY_MAP = "strategy_map", "Strategy map"
         INITIATIVES = "initiatives", "Initiatives by status"
         NOTE = "note", "Text note"
+        FUNNEL = "funnel", "Funnel"
+        RISKS = "risks", "Top risks"
 
     #: Kinds that show one KPI, and kinds that show a scorecard.
     KPI_KINDS = {Kind.KPI_TILE, Kind.KPI_CHART, Kind.GAUGE}
-    SCORECARD_KINDS = {Kind.SCORECARD_TABLE, Kind.STRATEGY_MAP, Kind.INITIATIVES}
+    SCORECARD_KINDS = {Kind.SCORECARD_TABLE, Kind.STRATEGY_MAP, Kind.INITIATIVES, Kind.RISKS}
 
     dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="widgets")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -61,9 +74,32 @@ class Widget(models.Model):
     #: For a scorecard table: only this perspective (a part of the table).
     perspective = models.ForeignKey(Perspective, null=True, blank=True, on_delete=models.CASCADE)
     text = models.TextField(blank=True)
+    #: For a funnel widget: the funnel of its scorecard.
+    funnel = models.ForeignKey(
+        Funnel, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         ordering = ["dashboard", "position", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.dashboard}"
+
+
+class HomeDashboard(models.Model):
+    """A member's choice of dashboard as their home page in one organization: ``/``
+    then opens it, while they may still read it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_home_dashboard_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dashboard} as home of {self.user}"

@@ -17,18 +17,42 @@ from scorecard.engine.evaluate import KpiResult
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.scorecard_selectors import ScorecardPage, scorecard_page
-from scorecard.organizations.models import Organization
+from scorecard.organizations.models import Membership, Organization, Unit
+from scorecard.planning.models import Funnel
+from scorecard.planning.selectors import FunnelAnalysis, funnel_analysis, funnel_get
+from scorecard.risks.models import Risk
+from scorecard.risks.selectors import HeatMap, heat_map, risks_of
 from scorecard.strategy.models import Perspective
 
-from .models import Dashboard, Widget
+from .models import Dashboard, HomeDashboard, Widget
+
+
+def _readable_by(user: Any, organization: Organization) -> Q:
+    """Who reads a dashboard: its owner; every member once it is shared with the
+    organization; the members of a unit and of its sub-units once shared with that unit
+    (two queries: the member's unit, and the unit tree to walk up from it)."""
+    readable = Q(owner=user) | Q(shared=True)
+    unit_id = (
+        Membership.objects.filter(user=user, organization=organization)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    if unit_id is None:
+        return readable
+    parents = dict(Unit.objects.filter(organization=organization).values_list("pk", "parent_id"))
+    line: list[int] = []
+    while unit_id is not None and unit_id not in line:  # the unit and its ancestors
+        line.append(unit_id)
+        unit_id = parents.get(unit_id)
+    return readable | Q(unit_id__in=line)
 
 
 def dashboards_visible(*, organization: Organization, user: Any) -> list[Dashboard]:
     """The member's own dashboards and those shared with the organization (one query)."""
     return list(
         Dashboard.objects.filter(organization=organization)
-        .filter(Q(owner=user) | Q(shared=True))
-        .select_related("owner")
+        .filter(_readable_by(user, organization))
+        .select_related("owner", "unit")
     )
 
 
@@ -36,16 +60,31 @@ def dashboard_get(*, organization: Organization, pk: int, user: Any) -> Dashboar
     """The dashboard if the user may read it (owner, or shared), else None."""
     return (
         Dashboard.objects.filter(organization=organization, pk=pk)
-        .filter(Q(owner=user) | Q(shared=True))
-        .select_related("owner", "organization")
+        .filter(_readable_by(user, organization))
+        .select_related("owner", "organization", "unit")
         .first()
     )
+
+
+def home_dashboard(*, organization: Organization, user: Any) -> Dashboard | None:
+    """The dashboard the member chose as home page here, while they may still read it
+    (one query); None means the normal home page."""
+    chosen = HomeDashboard.objects.filter(organization=organization, user=user).values("dashboard")
+    return (
+        Dashboard.objects.filter(organization=organization, pk__in=chosen)
+        .filter(_readable_by(user, organization))
+        .first()
+    )
+
+
+def is_home(*, dashboard: Dashboard, user: Any) -> bool:
+    return HomeDashboard.objects.filter(dashboard=dashboard, user=user).exists()
 
 
 def widgets_of(dashboard: Dashboard) -> list[Widget]:
     """The widgets in order, with what they show (one query)."""
     return list(
-        dashboard.widgets.select_related("scorecard", "kpi", "perspective").order_by(
+        dashboard.widgets.select_related("scorecard", "kpi", "perspective", "funnel").order_by(
             "position", "id"
         )
     )
@@ -54,7 +93,7 @@ def widgets_of(dashboard: Dashboard) -> list[Widget]:
 def widget_get(*, dashboard: Dashboard, pk: int) -> Widget | None:
     return (
         dashboard.widgets.filter(pk=pk)
-        .select_related("scorecard", "kpi", "perspective", "scorecard__organization")
+        .select_related("scorecard", "kpi", "perspective", "funnel", "scorecard__organization")
         .first()
     )
 
@@ -69,6 +108,17 @@ class WidgetData:
     result: KpiResult | None = None
     #: Initiatives by status: (status label, [initiatives]).
     initiatives: list[tuple[str, list[Initiative]]] = field(default_factory=list)
+    #: Funnel: the stages with their values and rates (planning's analysis).
+    funnel: FunnelAnalysis | None = None
+    #: Top risks: the worst few, how many at each level, and the heat map.
+    risks: list[Risk] = field(default_factory=list)
+    risk_levels: list[tuple[str, int]] = field(default_factory=list)
+    heat: HeatMap | None = None
+
+
+#: How many risks the top-risks widget lists; the levels, worst first.
+TOP_RISKS = 5
+RISK_LEVELS = ("critical", "high", "medium", "low")
 
 
 def widget_data(
@@ -87,9 +137,23 @@ def widget_data(
             (label, groups[value]) for value, label in Initiative.Status.choices if value in groups
         ]
         return data
+    if widget.kind == Widget.Kind.RISKS:
+        risks = sorted(risks_of(scorecard=widget.scorecard), key=lambda r: (-r.score, r.title))
+        data.risks = risks[:TOP_RISKS]
+        data.risk_levels = [
+            (level, sum(1 for r in risks if r.level == level)) for level in RISK_LEVELS
+        ]
+        data.heat = heat_map(risks)
+        return data
     data.page = scorecard_page(
         scorecard=widget.scorecard, as_of=as_of, view=view, known_at=known_at
     )
+    if widget.kind == Widget.Kind.FUNNEL:
+        funnel = funnel_get(scorecard=widget.scorecard, pk=widget.funnel_id or 0)
+        if funnel is not None:
+            # The page's scoring (period view, as known then) feeds the stages.
+            data.funnel = funnel_analysis(funnel=funnel, as_of=as_of, result=data.page.result)
+        return data
     if widget.kpi is not None:
         # The KPI's own row (with its owner) from the rows the page already read.
         data.kpi = next((k for k in data.page.rows.kpis if k.pk == widget.kpi_id), widget.kpi)
@@ -99,7 +163,7 @@ def widget_data(
 
 def widget_choices(*, organization: Organization) -> dict[str, Any]:
     """What the "add a widget" form offers: the organization's scorecards, their
-    perspectives and KPIs (three queries)."""
+    perspectives, KPIs and funnels (four queries)."""
     scorecards = list(organization.scorecards.order_by("name", "id"))
     kpis = list(
         Kpi.objects.filter(scorecard__organization=organization)
@@ -111,4 +175,14 @@ def widget_choices(*, organization: Organization) -> dict[str, Any]:
         .select_related("scorecard")
         .order_by("scorecard__name", "position", "id")
     )
-    return {"scorecards": scorecards, "kpis": kpis, "perspectives": perspectives}
+    funnels = list(
+        Funnel.objects.filter(scorecard__organization=organization)
+        .select_related("scorecard")
+        .order_by("scorecard__name", "name", "id")
+    )
+    return {
+        "scorecards": scorecards,
+        "kpis": kpis,
+        "perspectives": perspectives,
+        "funnels": funnels,
+    }

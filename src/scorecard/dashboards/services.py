@@ -15,10 +15,11 @@ from django.db.models import Max
 
 from scorecard import clock
 from scorecard.kpis.models import Kpi
-from scorecard.organizations.models import Membership, Role
+from scorecard.organizations.models import Membership, Role, Unit
+from scorecard.planning.models import Funnel
 from scorecard.strategy.models import Perspective, Scorecard
 
-from .models import Dashboard, Widget
+from .models import Dashboard, HomeDashboard, Widget
 
 MAX_WIDGETS = 40
 MAX_NOTE = 4000
@@ -61,12 +62,21 @@ def dashboard_create(*, membership: Membership, name: str, shared: bool = False)
 
 @transaction.atomic
 def dashboard_update(
-    *, dashboard: Dashboard, membership: Membership, name: str, shared: bool
+    *, dashboard: Dashboard, membership: Membership, name: str, shared: bool, unit_id: Any = None
 ) -> Dashboard:
-    """Rename the dashboard, or share it with the organization (or make it private)."""
+    """Rename the dashboard, and share it with the organization (``shared``), with the
+    members of one unit and its sub-units (``unit_id``), or make it private (neither)."""
     _check(dashboard, membership)
-    dashboard.name, dashboard.shared, dashboard.updated_at = _name(name), shared, clock.now()
-    dashboard.save(update_fields=["name", "shared", "updated_at"])
+    unit = None
+    if not shared and _int(unit_id):
+        unit = Unit.objects.filter(
+            pk=_int(unit_id), organization_id=dashboard.organization_id
+        ).first()
+        if unit is None:
+            raise ValidationError({"unit": "Choose a unit of this organization to share with."})
+    dashboard.name, dashboard.shared, dashboard.unit = _name(name), shared, unit
+    dashboard.updated_at = clock.now()
+    dashboard.save(update_fields=["name", "shared", "unit", "updated_at"])
     return dashboard
 
 
@@ -85,11 +95,13 @@ def widget_add(
     kpi_id: Any = None,
     scorecard_id: Any = None,
     perspective_id: Any = None,
+    funnel_id: Any = None,
     title: str = "",
     text: str = "",
 ) -> Widget:
     """Add a widget at the end. KPI tiles, charts and gauges name a KPI; tables, maps and
-    initiatives name a scorecard (a table may name one perspective); a note has text."""
+    initiatives and top risks name a scorecard (a table may name one perspective); a
+    funnel names a funnel; a note has text."""
     _check(dashboard, membership)
     if kind not in Widget.Kind.values:
         raise ValidationError({"kind": f"“{kind}” is not a kind of widget."})
@@ -102,11 +114,17 @@ def widget_add(
         if kpi is None:
             raise ValidationError({"kpi": "Choose the KPI this widget shows."})
         widget.kpi, widget.scorecard_id = kpi, kpi.scorecard_id
+    elif kind == Widget.Kind.FUNNEL:
+        funnel = Funnel.objects.filter(pk=_int(funnel_id), scorecard__organization_id=org).first()
+        if funnel is None:
+            raise ValidationError({"funnel": "Choose the funnel this widget shows."})
+        widget.funnel, widget.scorecard_id, widget.wide = funnel, funnel.scorecard_id, True
     elif kind in Widget.SCORECARD_KINDS:
         scorecard = Scorecard.objects.filter(pk=_int(scorecard_id), organization_id=org).first()
         if scorecard is None:
             raise ValidationError({"scorecard": "Choose the scorecard this widget shows."})
-        widget.scorecard, widget.wide = scorecard, kind != Widget.Kind.INITIATIVES
+        widget.scorecard = scorecard
+        widget.wide = kind not in {Widget.Kind.INITIATIVES, Widget.Kind.RISKS}
         if kind == Widget.Kind.SCORECARD_TABLE and _int(perspective_id):
             part = Perspective.objects.filter(pk=_int(perspective_id), scorecard=scorecard).first()
             if part is None:
@@ -175,3 +193,22 @@ def widget_move(*, widget: Widget, membership: Membership, direction: str) -> No
     if 0 <= other < len(order):
         order[index], order[other] = order[other], order[index]
     widgets_reorder(dashboard=widget.dashboard, membership=membership, order=order)
+
+
+@transaction.atomic
+def home_set(*, dashboard: Dashboard, membership: Membership, use: bool) -> None:
+    """Use ``dashboard`` as the member's home page in its organization (``use``), or stop
+    using it. Any member who reads the dashboard may choose it; one home per organization."""
+    if membership.organization_id != dashboard.organization_id:
+        raise PermissionDenied("That dashboard belongs to another organization.")
+    mine = HomeDashboard.objects.filter(
+        user_id=membership.user_id, organization_id=membership.organization_id
+    )
+    if use:
+        mine.update_or_create(
+            user_id=membership.user_id,
+            organization_id=membership.organization_id,
+            defaults={"dashboard": dashboard},
+        )
+    else:
+        mine.filter(dashboard=dashboard).delete()

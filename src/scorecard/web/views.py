@@ -45,6 +45,7 @@ from scorecard.strategy.models import Scorecard
 from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
+from scorecard.web.dashboards.home import home_dashboard_redirect
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
@@ -69,7 +70,11 @@ ENTRY_PERIODS = 24
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: my organizations and scorecards, KPIs waiting for my values, red KPIs
-    of my area and my open tasks. The chosen organization is remembered in the session."""
+    of my area and my open tasks. The chosen organization is remembered in the session.
+    A member who chose a dashboard as home page lands on it (web/dashboards/home.py)."""
+    chosen = home_dashboard_redirect(request, remembered=request.session.get(SESSION_ORG))
+    if chosen is not None:
+        return chosen
     page = home_page(
         user=request.user,
         wanted=request.GET.get("org"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path(D, views.dashboard_list, name="dashboard_list"),
     path(D + "<int:pk>/", views.dashboard_detail, name="dashboard_detail"),
     path(D + "<int:pk>/settings/", views.dashboard_settings, name="dashboard_settings"),
+    path(D + "<int:pk>/home/", views.dashboard_home, name="dashboard_home"),
     path(D + "<int:pk>/delete/", views.dashboard_delete, name="dashboard_delete"),
     path(D + "<int:pk>/order/", views.dashboard_order, name="dashboard_order"),
     path(D + "<int:pk>/widgets/", views.widget_add, name="widget_add"),

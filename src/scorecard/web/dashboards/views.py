@@ -23,6 +23,7 @@ from scorecard.dashboards.models import Dashboard, Widget
 from scorecard.kpis.evaluation import kpi_spec
 from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Membership, Organization, Role
+from scorecard.organizations.selectors import unit_tree
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, pct, status_label
 from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
@@ -100,7 +101,9 @@ def dashboard_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
             "dashboard": dashboard,
             "widgets": selectors.widgets_of(dashboard),
             "may_change": may_change,
+            "is_home": selectors.is_home(dashboard=dashboard, user=request.user),
             "choices": selectors.widget_choices(organization=organization) if may_change else None,
+            "units": unit_tree(organization=organization) if may_change else [],
             "kinds": Widget.Kind.choices,
             "as_of": query.as_of,
             "view": query.view,
@@ -133,12 +136,31 @@ def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
             membership=membership,
             name=request.POST.get("name", ""),
             shared=request.POST.get("shared") == "on",
+            unit_id=request.POST.get("unit"),
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        shared = "shared with the organization" if dashboard.shared else "private"
+        shared = "private"
+        if dashboard.shared:
+            shared = "shared with the organization"
+        elif dashboard.unit is not None:
+            shared = f"shared with {dashboard.unit.name} and its sub-units"
         messages.success(request, f"Saved: “{dashboard.name}” is {shared}.")
+    return redirect("dashboard_detail", org_slug, pk)
+
+
+@login_required
+@require_POST
+def dashboard_home(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    """Use this dashboard as my home page (``use=on``) or stop using it (any reader)."""
+    _, membership, dashboard = _dashboard(request, org_slug, pk)
+    use = request.POST.get("use") == "on"
+    services.home_set(dashboard=dashboard, membership=membership, use=use)
+    if use:
+        messages.success(request, f"“{dashboard.name}” is now your home page.")
+    else:
+        messages.success(request, "Your home page is the normal start page again.")
     return redirect("dashboard_detail", org_slug, pk)
 
 
@@ -164,6 +186,7 @@ def widget_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             kpi_id=request.POST.get("kpi"),
             scorecard_id=request.POST.get("scorecard"),
             perspective_id=request.POST.get("perspective"),
+            funnel_id=request.POST.get("funnel"),
             title=request.POST.get("title", ""),
             text=request.POST.get("text", ""),
         )

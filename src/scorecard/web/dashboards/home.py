@@ -1,0 +1,29 @@
+"""A dashboard as a member's home page: ``/`` opens the dashboard the member chose for
+the organization they look at, while they may still read it (docs/dashboards.md).
+``/?start=1`` always shows the normal start page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from scorecard.dashboards.selectors import home_dashboard
+from scorecard.organizations.selectors import membership_choose, membership_list_for_user
+
+
+def home_dashboard_redirect(request: HttpRequest, *, remembered: str | None) -> HttpResponse | None:
+    """A redirect to the member's home dashboard, or None for the normal home page."""
+    if request.GET.get("start"):
+        return None
+    current = membership_choose(
+        memberships=list(membership_list_for_user(user=request.user)),
+        wanted=request.GET.get("org"),
+        remembered=remembered,
+    )
+    if current is None:
+        return None
+    dashboard = home_dashboard(organization=current.organization, user=request.user)
+    if dashboard is None:
+        return None
+    request.session["organization"] = current.organization.slug
+    return redirect("dashboard_detail", current.organization.slug, dashboard.pk)
