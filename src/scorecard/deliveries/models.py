@@ -151,6 +151,13 @@ class Book(models.Model):
     )
     include_map = models.BooleanField(default=True)
     include_initiatives = models.BooleanField(default=True)
+    include_risks = models.BooleanField(default=False, help_text="The risk register.")
+    include_decisions = models.BooleanField(
+        default=False, help_text="The decisions of the latest review meeting."
+    )
+    include_commentary = models.BooleanField(
+        default=False, help_text="The commentary in words for the scorecard and perspectives."
+    )
     view = models.CharField(max_length=12, default="period")
     as_of = models.DateField(null=True, blank=True, help_text="Empty: the day it is made.")
     known = models.CharField(max_length=4, choices=Known.choices, default="", blank=True)

@@ -325,6 +325,9 @@ def book_save(
     perspectives: Iterable[Any] = (),
     include_map: bool = True,
     include_initiatives: bool = True,
+    include_risks: bool = False,
+    include_decisions: bool = False,
+    include_commentary: bool = False,
     view: str = "period",
     as_of: dt.date | None = None,
     known: str = "",
@@ -343,6 +346,11 @@ def book_save(
         include_map,
         include_initiatives,
         now,
+    )
+    book.include_risks, book.include_decisions, book.include_commentary = (
+        include_risks,
+        include_decisions,
+        include_commentary,
     )
     book.save()
     book.scorecards.set(cards)

@@ -19,6 +19,7 @@ from pptx.util import Inches, Pt
 from scorecard.reports.data import PerspectiveBlock, ReportData
 
 from ..numbers import format_number, pct, status_label
+from .book_sections import BookSections, sections_slides
 from .common import period_text
 
 #: The table's columns on a perspective slide.
@@ -78,8 +79,14 @@ def _table(slide: Any, rows: list[list[str]]) -> None:
             cell.text_frame.paragraphs[0].font.size = Pt(10)
 
 
-def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> bytes:
-    """The deck of one or more scorecard reports, as .pptx bytes."""
+def deck_pptx(
+    reports: list[ReportData],
+    *,
+    title: str = "Briefing book",
+    sections: list[BookSections] | None = None,
+) -> bytes:
+    """The deck of one or more scorecard reports, as .pptx bytes; ``sections`` (one per
+    report) adds a slide for each of its chosen risks, decisions and commentary."""
     deck = Presentation()
     cover = deck.slides.add_slide(deck.slide_layouts[0])
     cover.shapes.title.text = title
@@ -89,7 +96,7 @@ def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> byt
     )
     contents = _title_only(deck, "Contents")
     _text(contents, [f"{r.scorecard.name} — {period_text(r)}" for r in reports])
-    for report in reports:
+    for i, report in enumerate(reports):
         page = report.page
         slide = _title_only(deck, f"{report.scorecard.name}: {pct(page.result.score)}")
         _text(
@@ -116,6 +123,8 @@ def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> byt
                 f"{pct(block.row.result.score)}",
             )
             _table(part, _rows(block))
+        if sections:
+            sections_slides(deck, sections[i])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -20,6 +20,7 @@ from scorecard.deliveries import selectors, services
 from scorecard.deliveries.models import Book
 from scorecard.organizations.models import Organization, Role
 from scorecard.presentation.reports.book import book_pdf
+from scorecard.presentation.reports.book_sections import BookSections, book_sections
 from scorecard.presentation.reports.book_xlsx import book_xlsx
 from scorecard.presentation.reports.deck import deck_pptx
 from scorecard.reports.data import ReportData, known_then, report_data
@@ -75,7 +76,10 @@ def book_edit(request: HttpRequest, org_slug: str, pk: int | None = None) -> Htt
                     organization=organization, user=request.user, book=book,
                     name=data["name"], scorecards=data["scorecards"],
                     perspectives=data["perspectives"], include_map=data["include_map"],
-                    include_initiatives=data["include_initiatives"], view=data["view"],
+                    include_initiatives=data["include_initiatives"],
+                    include_risks=data["include_risks"],
+                    include_decisions=data["include_decisions"],
+                    include_commentary=data["include_commentary"], view=data["view"],
                     as_of=data["as_of"], known=data["known"] or "",
                 )  # fmt: skip
             except ValidationError as exc:
@@ -120,6 +124,22 @@ def book_hidden(book: Book) -> frozenset[str]:
     return frozenset(part for part, on in shown if not on)
 
 
+def book_chosen_sections(book: Book) -> frozenset[str]:
+    """The sections the book adds after each report (risks, decisions, commentary)."""
+    shown = (
+        ("risks", book.include_risks),
+        ("decisions", book.include_decisions),
+        ("commentary", book.include_commentary),
+    )
+    return frozenset(part for part, on in shown if on)
+
+
+def book_extra_sections(book: Book, reports: list[ReportData]) -> list[BookSections] | None:
+    """Each report's added sections, or None when the book adds none."""
+    chosen = book_chosen_sections(book)
+    return [book_sections(r, chosen) for r in reports] if chosen else None
+
+
 def book_reports(
     book: Book, *, as_of: dt.date, view: str, known: str, known_at: dt.datetime | None
 ) -> list[ReportData]:
@@ -151,9 +171,10 @@ def book_file(request: HttpRequest, org_slug: str, pk: int, fmt: str) -> HttpRes
     title = f"{book.name} — {organization.name}"
     content: Any
     if fmt == "pdf":
-        content = book_pdf(reports, title=title, hide=book_hidden(book))
+        sections = book_extra_sections(book, reports)
+        content = book_pdf(reports, title=title, hide=book_hidden(book), sections=sections)
     elif fmt == "pptx":
-        content = deck_pptx(reports, title=title)
+        content = deck_pptx(reports, title=title, sections=book_extra_sections(book, reports))
     else:
         content = book_xlsx(
             reports, title=title, include_map=book.include_map,

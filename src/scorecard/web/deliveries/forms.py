@@ -87,6 +87,13 @@ class BookForm(forms.Form):
     )
     include_map = forms.BooleanField(label="The strategy map", required=False, initial=True)
     include_initiatives = forms.BooleanField(label="The initiatives", required=False, initial=True)
+    include_risks = forms.BooleanField(label="The risk register", required=False)
+    include_decisions = forms.BooleanField(
+        label="The decisions of the latest review meeting", required=False
+    )
+    include_commentary = forms.BooleanField(
+        label="The commentary in words (scorecard and perspectives)", required=False
+    )
     view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
     as_of = forms.DateField(
         label="As of (empty: the day it is made)",
@@ -115,6 +122,9 @@ class BookForm(forms.Form):
             "perspectives": list(book.perspectives.all()),
             "include_map": book.include_map,
             "include_initiatives": book.include_initiatives,
+            "include_risks": book.include_risks,
+            "include_decisions": book.include_decisions,
+            "include_commentary": book.include_commentary,
             "view": book.view,
             "as_of": book.as_of,
             "known": book.known,
