@@ -22,13 +22,13 @@ from scorecard.deliveries.models import Book
 from scorecard.kpis.scorecard_selectors import scorecard_page
 from scorecard.meetings.services import decision_add, meeting_create
 from scorecard.presentation.commentary import subject_text
-from scorecard.presentation.numbers import pct
+from scorecard.presentation.numbers import format_number, pct
 from scorecard.risks.services import risk_create
 from tests.deliveries.test_deliveries import (  # noqa: F401 (fixture)
     cards,
     pdf_text,
 )
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, KpiFactory, MeasurementFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,46 @@ def test_sections_are_off_unless_chosen_and_say_when_empty(
     if shutil.which("pdftotext"):
         text = pdf_text(viewer.get(f"/o/northwind/books/{book.pk}/book.pdf").content, tmp_path)
         assert "Sales — risks, decisions page" in text and "No risks recorded." in text
+
+
+def test_a_book_of_chosen_objectives_and_their_kpis(
+    world: Any,
+    cards: list[Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    company, sales = cards
+    nps_up = company.perspectives.get().objectives.get()
+    churn_down = ObjectiveFactory(perspective=nps_up.perspective, name="Churn down")
+    churn = KpiFactory(objective=churn_down, code="churn", name="Churn rate")
+    MeasurementFactory(kpi=churn, period_start=dt.date(2026, 10, 1), value=3.0)
+    sales_aim = sales.perspectives.get().objectives.get()
+    # An objective of a scorecard not in the book is refused with a message.
+    bad = assemble(world, [company], objectives=[sales_aim.pk])
+    assert bad.status_code == 422
+    assert "Choose objectives of the chosen scorecards" in bad.content.decode()
+    assert assemble(world, cards, objectives=[nps_up.pk], include_commentary="").status_code == 302
+    book = Book.objects.get()
+    assert list(book.objectives.all()) == [nps_up]
+    viewer = world.client_for("viewer")
+    deck = Presentation(io.BytesIO(viewer.get(f"/o/northwind/books/{book.pk}/book.pptx").content))
+    rows = [
+        [c.text for c in row.cells]
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    names = [r[0].strip() for r in rows]
+    # Company: only the chosen objective and its KPI; Sales (none chosen): all of it.
+    assert "Net promoter score up" in names and "Net promoter score" in names
+    assert "Churn down" not in names and "Churn rate" not in names
+    assert "Monthly revenue" in names
+    page = scorecard_page(scorecard=company, as_of=AS_OF, view="ytd")
+    [row] = [r for r in rows if r[0].strip() == "Net promoter score"]
+    result = page.result.kpis["nps"]
+    assert row[1] == format_number(result.value, "%") == "61\u00a0%"
+    assert row[3] == pct(result.performance)
+    if shutil.which("pdftotext"):
+        text = pdf_text(viewer.get(f"/o/northwind/books/{book.pk}/book.pdf").content, tmp_path)
+        assert "Net promoter score" in text and "Monthly revenue" in text
+        assert "Churn" not in text

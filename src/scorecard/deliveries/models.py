@@ -149,6 +149,12 @@ class Book(models.Model):
     perspectives = models.ManyToManyField(
         "strategy.Perspective", blank=True, related_name="+", help_text="None chosen: all."
     )
+    objectives = models.ManyToManyField(
+        "strategy.Objective",
+        blank=True,
+        related_name="+",
+        help_text="None chosen for a scorecard: all of its objectives.",
+    )
     include_map = models.BooleanField(default=True)
     include_initiatives = models.BooleanField(default=True)
     include_risks = models.BooleanField(default=False, help_text="The risk register.")

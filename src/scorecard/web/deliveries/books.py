@@ -75,7 +75,8 @@ def book_edit(request: HttpRequest, org_slug: str, pk: int | None = None) -> Htt
                 saved = services.book_save(
                     organization=organization, user=request.user, book=book,
                     name=data["name"], scorecards=data["scorecards"],
-                    perspectives=data["perspectives"], include_map=data["include_map"],
+                    perspectives=data["perspectives"], objectives=data["objectives"],
+                    include_map=data["include_map"],
                     include_initiatives=data["include_initiatives"],
                     include_risks=data["include_risks"],
                     include_decisions=data["include_decisions"],
@@ -140,12 +141,30 @@ def book_extra_sections(book: Book, reports: list[ReportData]) -> list[BookSecti
     return [book_sections(r, chosen) for r in reports] if chosen else None
 
 
+def _only_objectives(data: ReportData, aims: set[int]) -> ReportData:
+    """The report with only the chosen objectives (and their KPIs and measurements), if
+    any of its scorecard's are chosen; perspectives left without one are dropped."""
+    blocks = [o for p in data.perspectives for o in p.objectives]
+    if not any(o.row.objective.pk in aims for o in blocks):
+        return data
+    parts = []
+    for block in data.perspectives:
+        kept = [o for o in block.objectives if o.row.objective.pk in aims]
+        if kept:
+            parts.append(dataclasses.replace(block, objectives=kept))
+    kpis = {k.kpi.pk for p in parts for o in p.objectives for k in o.kpis}
+    return dataclasses.replace(
+        data, perspectives=parts, measurements=[m for m in data.measurements if m.kpi_id in kpis]
+    )
+
+
 def book_reports(
     book: Book, *, as_of: dt.date, view: str, known: str, known_at: dt.datetime | None
 ) -> list[ReportData]:
     """The book's reports for a period, each limited to the chosen perspectives of its
     scorecard (none chosen: all), without initiatives if the book leaves them out."""
     chosen = {p.pk for p in book.perspectives.all()}
+    aims = {o.pk for o in book.objectives.all()}
     now = clock.now()
     reports = []
     for card in sorted(book.scorecards.all(), key=lambda c: c.name):
@@ -156,6 +175,7 @@ def book_reports(
         mine = [p for p in data.perspectives if p.row.perspective.pk in chosen]
         if mine:
             data = dataclasses.replace(data, perspectives=mine)
+        data = _only_objectives(data, aims)
         if not book.include_initiatives:
             data = dataclasses.replace(data, initiatives=[])
         reports.append(data)
