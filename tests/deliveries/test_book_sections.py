@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 from scorecard import clock
 from scorecard.commentary.models import Commentary
@@ -195,3 +196,48 @@ def test_a_book_of_chosen_objectives_and_their_kpis(
         text = pdf_text(viewer.get(f"/o/northwind/books/{book.pk}/book.pdf").content, tmp_path)
         assert "Net promoter score" in text and "Monthly revenue" in text
         assert "Churn" not in text
+
+
+def test_the_deck_charts_each_kpi_history_of_the_chosen_perspective(
+    world: Any,
+    cards: list[Any],  # noqa: F811
+) -> None:
+    company, sales = cards
+    nps = company.perspectives.get().objectives.get().kpis.get()
+    MeasurementFactory(kpi=nps, period_start=dt.date(2026, 9, 1), value=58.0)
+    part = company.perspectives.get()
+    answer = assemble(
+        world, cards, perspectives=[part.pk, sales.perspectives.get().pk],
+        include_kpi_charts="on", include_commentary="", include_risks="",
+        include_decisions="",
+    )  # fmt: skip
+    assert answer.status_code == 302
+    book = Book.objects.get()
+    assert book.include_kpi_charts
+    viewer = world.client_for("viewer")
+    deck = Presentation(io.BytesIO(viewer.get(f"/o/northwind/books/{book.pk}/book.pptx").content))
+    charts = {
+        s.shapes.title.text: shape.chart
+        for s in deck.slides
+        for shape in s.shapes
+        if shape.has_chart and "history" in s.shapes.title.text
+    }
+    assert set(charts) == {
+        "Company · Net promoter score (%): history",
+        "Sales · Monthly revenue (%): history",
+    }
+    chart = charts["Company · Net promoter score (%): history"]
+    assert chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    page = scorecard_page(scorecard=company, as_of=AS_OF, view="ytd")
+    history = list(page.result.kpis["nps"].history)[-12:]
+    plot = chart.plots[0]
+    assert list(plot.categories) == [f"{start:%b %Y}" for start, _, _ in history]
+    values, targets = (list(series.values) for series in plot.series)
+    assert [s.name for s in plot.series] == ["Value", "Target"]
+    assert values == [value for _, value, _ in history]
+    assert targets == [target for _, _, target in history]
+    assert values[-2:] == [58.0, 61.0]
+    # Without the option, no history slides.
+    Book.objects.filter(pk=book.pk).update(include_kpi_charts=False)
+    deck = Presentation(io.BytesIO(viewer.get(f"/o/northwind/books/{book.pk}/book.pptx").content))
+    assert not any("history" in s.shapes.title.text for s in deck.slides)

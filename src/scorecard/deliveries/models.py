@@ -164,6 +164,9 @@ class Book(models.Model):
     include_commentary = models.BooleanField(
         default=False, help_text="The commentary in words for the scorecard and perspectives."
     )
+    include_kpi_charts = models.BooleanField(
+        default=False, help_text="In the deck, a line chart of each KPI's history."
+    )
     view = models.CharField(max_length=12, default="period")
     as_of = models.DateField(null=True, blank=True, help_text="Empty: the day it is made.")
     known = models.CharField(max_length=4, choices=Known.choices, default="", blank=True)

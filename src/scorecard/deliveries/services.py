@@ -342,6 +342,7 @@ def book_save(
     include_risks: bool = False,
     include_decisions: bool = False,
     include_commentary: bool = False,
+    include_kpi_charts: bool = False,
     view: str = "period",
     as_of: dt.date | None = None,
     known: str = "",
@@ -367,6 +368,7 @@ def book_save(
         include_decisions,
         include_commentary,
     )
+    book.include_kpi_charts = include_kpi_charts
     book.save()
     book.scorecards.set(cards)
     book.perspectives.set(parts)

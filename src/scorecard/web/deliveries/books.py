@@ -80,7 +80,8 @@ def book_edit(request: HttpRequest, org_slug: str, pk: int | None = None) -> Htt
                     include_initiatives=data["include_initiatives"],
                     include_risks=data["include_risks"],
                     include_decisions=data["include_decisions"],
-                    include_commentary=data["include_commentary"], view=data["view"],
+                    include_commentary=data["include_commentary"],
+                    include_kpi_charts=data["include_kpi_charts"], view=data["view"],
                     as_of=data["as_of"], known=data["known"] or "",
                 )  # fmt: skip
             except ValidationError as exc:
@@ -194,7 +195,10 @@ def book_file(request: HttpRequest, org_slug: str, pk: int, fmt: str) -> HttpRes
         sections = book_extra_sections(book, reports)
         content = book_pdf(reports, title=title, hide=book_hidden(book), sections=sections)
     elif fmt == "pptx":
-        content = deck_pptx(reports, title=title, sections=book_extra_sections(book, reports))
+        content = deck_pptx(
+            reports, title=title, sections=book_extra_sections(book, reports),
+            kpi_charts=book.include_kpi_charts,
+        )  # fmt: skip
     else:
         content = book_xlsx(
             reports, title=title, include_map=book.include_map,

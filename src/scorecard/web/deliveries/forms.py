@@ -100,6 +100,9 @@ class BookForm(forms.Form):
     include_commentary = forms.BooleanField(
         label="The commentary in words (scorecard and perspectives)", required=False
     )
+    include_kpi_charts = forms.BooleanField(
+        label="In the PowerPoint deck, a chart of each KPI's history", required=False
+    )
     view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
     as_of = forms.DateField(
         label="As of (empty: the day it is made)",
@@ -141,6 +144,7 @@ class BookForm(forms.Form):
             "include_risks": book.include_risks,
             "include_decisions": book.include_decisions,
             "include_commentary": book.include_commentary,
+            "include_kpi_charts": book.include_kpi_charts,
             "view": book.view,
             "as_of": book.as_of,
             "known": book.known,
