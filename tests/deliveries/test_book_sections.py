@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
@@ -28,6 +29,8 @@ from scorecard.risks.services import risk_create
 from tests.deliveries.test_deliveries import (  # noqa: F401 (fixture)
     cards,
     pdf_text,
+    schedule_monthly,
+    sweep_on,
 )
 from tests.factories import InitiativeFactory, KpiFactory, MeasurementFactory, ObjectiveFactory
 
@@ -241,3 +244,22 @@ def test_the_deck_charts_each_kpi_history_of_the_chosen_perspective(
     Book.objects.filter(pk=book.pk).update(include_kpi_charts=False)
     deck = Presentation(io.BytesIO(viewer.get(f"/o/northwind/books/{book.pk}/book.pptx").content))
     assert not any("history" in s.shapes.title.text for s in deck.slides)
+
+
+def test_a_scheduled_book_sends_its_sections(
+    world: Any,
+    cards: list[Any],  # noqa: F811
+    recorded: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    assemble(world, cards[:1], include_decisions="", include_commentary="")
+    book = Book.objects.get()
+    schedule_monthly(world, [], book=book, recipients=[world.viewer])
+    sweep_on(dt.date(2026, 12, 7))
+    [message] = mail.outbox
+    [(_, content, _)] = message.attachments
+    if shutil.which("pdftotext"):
+        text = pdf_text(content, tmp_path)
+        assert "Company — risks page" in text
+        assert "Key account churns critical medium Eda Editor Loyalty programme" in text
+        assert "Decisions of the latest review" not in text
