@@ -149,8 +149,24 @@ class Book(models.Model):
     perspectives = models.ManyToManyField(
         "strategy.Perspective", blank=True, related_name="+", help_text="None chosen: all."
     )
+    objectives = models.ManyToManyField(
+        "strategy.Objective",
+        blank=True,
+        related_name="+",
+        help_text="None chosen for a scorecard: all of its objectives.",
+    )
     include_map = models.BooleanField(default=True)
     include_initiatives = models.BooleanField(default=True)
+    include_risks = models.BooleanField(default=False, help_text="The risk register.")
+    include_decisions = models.BooleanField(
+        default=False, help_text="The decisions of the latest review meeting."
+    )
+    include_commentary = models.BooleanField(
+        default=False, help_text="The commentary in words for the scorecard and perspectives."
+    )
+    include_kpi_charts = models.BooleanField(
+        default=False, help_text="In the deck, a line chart of each KPI's history."
+    )
     view = models.CharField(max_length=12, default="period")
     as_of = models.DateField(null=True, blank=True, help_text="Empty: the day it is made.")
     known = models.CharField(max_length=4, choices=Known.choices, default="", blank=True)

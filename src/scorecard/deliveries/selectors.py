@@ -38,7 +38,7 @@ def delivery_log(delivery: Delivery) -> list[DeliveryRun]:
 
 def books_of(organization: Organization) -> QuerySet[Book]:
     return Book.objects.filter(organization=organization).prefetch_related(
-        "scorecards", "perspectives"
+        "scorecards", "perspectives", "objectives"
     )
 
 

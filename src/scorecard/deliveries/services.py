@@ -296,6 +296,7 @@ def _book_clean(
     scorecards: list[Scorecard],
     perspectives: list[Any],
     view: str,
+    objectives: list[Any] | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not name.strip():
@@ -309,6 +310,18 @@ def _book_clean(
     chosen = {c.pk for c in scorecards}
     if any(p.scorecard_id not in chosen for p in perspectives):
         errors["perspectives"] = ["Choose perspectives of the chosen scorecards only."]
+    parts = {p.pk for p in perspectives}
+    if any(
+        o.perspective.scorecard_id not in chosen
+        or (
+            parts & {p.pk for p in perspectives if p.scorecard_id == o.perspective.scorecard_id}
+            and o.perspective_id not in parts
+        )
+        for o in objectives or []
+    ):
+        errors["objectives"] = [
+            "Choose objectives of the chosen scorecards (and chosen perspectives) only."
+        ]
     if view not in {v.value for v in View}:
         errors["view"] = ["Choose a period: " + ", ".join(v.value for v in View) + "."]
     if errors:
@@ -323,18 +336,24 @@ def book_save(
     name: str,
     scorecards: Iterable[Scorecard],
     perspectives: Iterable[Any] = (),
+    objectives: Iterable[Any] = (),
     include_map: bool = True,
     include_initiatives: bool = True,
+    include_risks: bool = False,
+    include_decisions: bool = False,
+    include_commentary: bool = False,
+    include_kpi_charts: bool = False,
     view: str = "period",
     as_of: dt.date | None = None,
     known: str = "",
     book: Book | None = None,
 ) -> Book:
     """Create a book (``book`` None) or change one."""
-    cards, parts = list(scorecards), list(perspectives)
+    cards, parts, aims = list(scorecards), list(perspectives), list(objectives)
     _book_clean(
-        organization=organization, name=name, scorecards=cards, perspectives=parts, view=view
-    )
+        organization=organization, name=name, scorecards=cards, perspectives=parts, view=view,
+        objectives=aims,
+    )  # fmt: skip
     now = clock.now()
     if book is None:
         book = Book(organization=organization, created_by=user, created_at=now)
@@ -344,9 +363,16 @@ def book_save(
         include_initiatives,
         now,
     )
+    book.include_risks, book.include_decisions, book.include_commentary = (
+        include_risks,
+        include_decisions,
+        include_commentary,
+    )
+    book.include_kpi_charts = include_kpi_charts
     book.save()
     book.scorecards.set(cards)
     book.perspectives.set(parts)
+    book.objectives.set(aims)
     return book
 
 

@@ -15,6 +15,7 @@ from weasyprint import HTML
 
 from scorecard.reports.data import ReportData
 
+from .book_sections import BookSections, sections_html
 from .common import period_text
 from .pdf import OfflineFetcher, report_html
 
@@ -56,24 +57,49 @@ def _without(html: str, hide: frozenset[str]) -> str:
     return html
 
 
-def book_pdf(reports: list[ReportData], *, title: str, hide: frozenset[str] = frozenset()) -> bytes:
+def book_pdf(
+    reports: list[ReportData],
+    *,
+    title: str,
+    hide: frozenset[str] = frozenset(),
+    sections: list[BookSections] | None = None,
+) -> bytes:
     """The book of ``reports`` (in that order) as PDF bytes; page 1 is the contents.
-    ``hide`` names parts of each report to leave out ("map", "initiatives")."""
+    ``hide`` names parts of each report to leave out ("map", "initiatives");
+    ``sections`` (one per report) adds its risks, decisions and commentary after it."""
     fetcher = OfflineFetcher()
     documents, starts, page = [], [], 2
-    for report in reports:
+    extra_starts: list[int | None] = []
+    for i, report in enumerate(reports):
         html = _numbered(_without(report_html(report), hide), page)
         document = HTML(string=html, url_fetcher=fetcher, base_url=None).render()
         documents.append(document)
         starts.append(page)
         page += len(document.pages)
+        added = sections[i] if sections else None
+        if added is not None and added.chosen:
+            extra = HTML(
+                string=sections_html(added, page), url_fetcher=fetcher, base_url=None
+            ).render()
+            documents.append(extra)
+            extra_starts.append(page)
+            page += len(extra.pages)
+        else:
+            extra_starts.append(None)
     first = reports[0] if reports else None
     made = timezone.localtime(first.generated_at) if first else None
-    rows = "".join(
-        f"<tr><td>{escape(r.scorecard.name)} <span>— {escape(period_text(r))}</span></td>"
-        f'<td class="page">page {start}</td></tr>'
-        for r, start in zip(reports, starts, strict=True)
-    )
+    rows = ""
+    for i, (r, start, extra_start) in enumerate(zip(reports, starts, extra_starts, strict=True)):
+        rows += (
+            f"<tr><td>{escape(r.scorecard.name)} <span>— {escape(period_text(r))}</span></td>"
+            f'<td class="page">page {start}</td></tr>'
+        )
+        if extra_start is not None and sections:
+            words = ", ".join(sections[i].chosen)
+            rows += (
+                f"<tr><td>{escape(r.scorecard.name)} <span>— {escape(words)}</span></td>"
+                f'<td class="page">page {extra_start}</td></tr>'
+            )
     subtitle = (
         f"{escape(first.scorecard.organization.name)} · as of {first.as_of:%-d %b %Y} · "
         f"{escape(first.known_text)} · made {made:%-d %b %Y, %H:%M}"

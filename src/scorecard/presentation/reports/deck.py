@@ -16,10 +16,12 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
-from scorecard.reports.data import PerspectiveBlock, ReportData
+from scorecard.reports.data import KpiBlock, PerspectiveBlock, ReportData
 
 from ..numbers import format_number, pct, status_label
+from .book_sections import BookSections, sections_slides
 from .common import period_text
+from .pdf import CHART_PERIODS
 
 #: The table's columns on a perspective slide.
 COLUMNS = ["Objective / KPI", "Value", "Target", "Score", "Status"]
@@ -78,8 +80,47 @@ def _table(slide: Any, rows: list[list[str]]) -> None:
             cell.text_frame.paragraphs[0].font.size = Pt(10)
 
 
-def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> bytes:
-    """The deck of one or more scorecard reports, as .pptx bytes."""
+def history_series(block: KpiBlock) -> tuple[list[str], list[float | None], list[float | None]]:
+    """A KPI's last periods (as "Oct 2026"), values and targets, as the PDF charts them."""
+    history = list(block.row.result.history)[-CHART_PERIODS:]
+    return (
+        [f"{start:%b %Y}" for start, _, _ in history],
+        [value for _, value, _ in history],
+        [target for _, _, target in history],
+    )
+
+
+def _kpi_charts(deck: Any, report: ReportData) -> None:
+    """One slide per KPI of the report's perspectives that has values: a native line chart
+    of its values and targets."""
+    for block in report.kpi_blocks:
+        categories, values, targets = history_series(block)
+        if not any(v is not None for v in values):
+            continue
+        kpi = block.kpi
+        unit = f" ({kpi.unit})" if kpi.unit else ""
+        slide = _title_only(deck, f"{report.scorecard.name} · {kpi.name}{unit}: history")
+        chart = CategoryChartData()
+        chart.categories = categories
+        chart.add_series("Value", values)
+        chart.add_series("Target", targets)
+        graphic = slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS, Inches(0.6), Inches(1.4), Inches(8.8), Inches(5.4), chart
+        )
+        graphic.chart.has_legend = True
+
+
+def deck_pptx(
+    reports: list[ReportData],
+    *,
+    title: str = "Briefing book",
+    sections: list[BookSections] | None = None,
+    kpi_charts: bool = False,
+) -> bytes:
+    """The deck of one or more scorecard reports, as .pptx bytes; ``sections`` (one per
+    report) adds a slide for each of its chosen risks, decisions and commentary;
+    ``kpi_charts`` a slide with a line chart of each KPI's history after each scorecard's
+    perspective slides."""
     deck = Presentation()
     cover = deck.slides.add_slide(deck.slide_layouts[0])
     cover.shapes.title.text = title
@@ -89,7 +130,7 @@ def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> byt
     )
     contents = _title_only(deck, "Contents")
     _text(contents, [f"{r.scorecard.name} — {period_text(r)}" for r in reports])
-    for report in reports:
+    for i, report in enumerate(reports):
         page = report.page
         slide = _title_only(deck, f"{report.scorecard.name}: {pct(page.result.score)}")
         _text(
@@ -116,6 +157,10 @@ def deck_pptx(reports: list[ReportData], *, title: str = "Briefing book") -> byt
                 f"{pct(block.row.result.score)}",
             )
             _table(part, _rows(block))
+        if kpi_charts:
+            _kpi_charts(deck, report)
+        if sections:
+            sections_slides(deck, sections[i])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

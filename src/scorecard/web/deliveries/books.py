@@ -20,6 +20,7 @@ from scorecard.deliveries import selectors, services
 from scorecard.deliveries.models import Book
 from scorecard.organizations.models import Organization, Role
 from scorecard.presentation.reports.book import book_pdf
+from scorecard.presentation.reports.book_sections import BookSections, book_sections
 from scorecard.presentation.reports.book_xlsx import book_xlsx
 from scorecard.presentation.reports.deck import deck_pptx
 from scorecard.reports.data import ReportData, known_then, report_data
@@ -74,8 +75,13 @@ def book_edit(request: HttpRequest, org_slug: str, pk: int | None = None) -> Htt
                 saved = services.book_save(
                     organization=organization, user=request.user, book=book,
                     name=data["name"], scorecards=data["scorecards"],
-                    perspectives=data["perspectives"], include_map=data["include_map"],
-                    include_initiatives=data["include_initiatives"], view=data["view"],
+                    perspectives=data["perspectives"], objectives=data["objectives"],
+                    include_map=data["include_map"],
+                    include_initiatives=data["include_initiatives"],
+                    include_risks=data["include_risks"],
+                    include_decisions=data["include_decisions"],
+                    include_commentary=data["include_commentary"],
+                    include_kpi_charts=data["include_kpi_charts"], view=data["view"],
                     as_of=data["as_of"], known=data["known"] or "",
                 )  # fmt: skip
             except ValidationError as exc:
@@ -120,12 +126,46 @@ def book_hidden(book: Book) -> frozenset[str]:
     return frozenset(part for part, on in shown if not on)
 
 
+def book_chosen_sections(book: Book) -> frozenset[str]:
+    """The sections the book adds after each report (risks, decisions, commentary)."""
+    shown = (
+        ("risks", book.include_risks),
+        ("decisions", book.include_decisions),
+        ("commentary", book.include_commentary),
+    )
+    return frozenset(part for part, on in shown if on)
+
+
+def book_extra_sections(book: Book, reports: list[ReportData]) -> list[BookSections] | None:
+    """Each report's added sections, or None when the book adds none."""
+    chosen = book_chosen_sections(book)
+    return [book_sections(r, chosen) for r in reports] if chosen else None
+
+
+def _only_objectives(data: ReportData, aims: set[int]) -> ReportData:
+    """The report with only the chosen objectives (and their KPIs and measurements), if
+    any of its scorecard's are chosen; perspectives left without one are dropped."""
+    blocks = [o for p in data.perspectives for o in p.objectives]
+    if not any(o.row.objective.pk in aims for o in blocks):
+        return data
+    parts = []
+    for block in data.perspectives:
+        kept = [o for o in block.objectives if o.row.objective.pk in aims]
+        if kept:
+            parts.append(dataclasses.replace(block, objectives=kept))
+    kpis = {k.kpi.pk for p in parts for o in p.objectives for k in o.kpis}
+    return dataclasses.replace(
+        data, perspectives=parts, measurements=[m for m in data.measurements if m.kpi_id in kpis]
+    )
+
+
 def book_reports(
     book: Book, *, as_of: dt.date, view: str, known: str, known_at: dt.datetime | None
 ) -> list[ReportData]:
     """The book's reports for a period, each limited to the chosen perspectives of its
     scorecard (none chosen: all), without initiatives if the book leaves them out."""
     chosen = {p.pk for p in book.perspectives.all()}
+    aims = {o.pk for o in book.objectives.all()}
     now = clock.now()
     reports = []
     for card in sorted(book.scorecards.all(), key=lambda c: c.name):
@@ -136,6 +176,7 @@ def book_reports(
         mine = [p for p in data.perspectives if p.row.perspective.pk in chosen]
         if mine:
             data = dataclasses.replace(data, perspectives=mine)
+        data = _only_objectives(data, aims)
         if not book.include_initiatives:
             data = dataclasses.replace(data, initiatives=[])
         reports.append(data)
@@ -151,9 +192,13 @@ def book_file(request: HttpRequest, org_slug: str, pk: int, fmt: str) -> HttpRes
     title = f"{book.name} — {organization.name}"
     content: Any
     if fmt == "pdf":
-        content = book_pdf(reports, title=title, hide=book_hidden(book))
+        sections = book_extra_sections(book, reports)
+        content = book_pdf(reports, title=title, hide=book_hidden(book), sections=sections)
     elif fmt == "pptx":
-        content = deck_pptx(reports, title=title)
+        content = deck_pptx(
+            reports, title=title, sections=book_extra_sections(book, reports),
+            kpi_charts=book.include_kpi_charts,
+        )  # fmt: skip
     else:
         content = book_xlsx(
             reports, title=title, include_map=book.include_map,

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from scorecard.deliveries.models import Book, Delivery
 from scorecard.organizations.models import Organization
-from scorecard.strategy.models import Perspective, Scorecard
+from scorecard.strategy.models import Objective, Perspective, Scorecard
 from scorecard.web.queries import VIEW_LABELS
 
 
@@ -85,8 +85,24 @@ class BookForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    objectives = forms.ModelMultipleChoiceField(
+        label="Only these objectives and their KPIs (none chosen for a scorecard: all of it)",
+        queryset=Objective.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     include_map = forms.BooleanField(label="The strategy map", required=False, initial=True)
     include_initiatives = forms.BooleanField(label="The initiatives", required=False, initial=True)
+    include_risks = forms.BooleanField(label="The risk register", required=False)
+    include_decisions = forms.BooleanField(
+        label="The decisions of the latest review meeting", required=False
+    )
+    include_commentary = forms.BooleanField(
+        label="The commentary in words (scorecard and perspectives)", required=False
+    )
+    include_kpi_charts = forms.BooleanField(
+        label="In the PowerPoint deck, a chart of each KPI's history", required=False
+    )
     view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
     as_of = forms.DateField(
         label="As of (empty: the day it is made)",
@@ -106,6 +122,15 @@ class BookForm(forms.Form):
             .order_by("scorecard__name", "position", "id")
         )
         perspectives.label_from_instance = lambda p: f"{p.scorecard.name}: {p.name}"
+        objectives: Any = self.fields["objectives"]
+        objectives.queryset = (
+            Objective.objects.filter(perspective__scorecard__organization=organization)
+            .select_related("perspective__scorecard")
+            .order_by("perspective__scorecard__name", "perspective__position", "code", "id")
+        )
+        objectives.label_from_instance = lambda o: (
+            f"{o.perspective.scorecard.name}: {o.code} {o.name}"
+        )
 
     @staticmethod
     def initial_of(book: Book) -> dict[str, Any]:
@@ -113,8 +138,13 @@ class BookForm(forms.Form):
             "name": book.name,
             "scorecards": list(book.scorecards.all()),
             "perspectives": list(book.perspectives.all()),
+            "objectives": list(book.objectives.all()),
             "include_map": book.include_map,
             "include_initiatives": book.include_initiatives,
+            "include_risks": book.include_risks,
+            "include_decisions": book.include_decisions,
+            "include_commentary": book.include_commentary,
+            "include_kpi_charts": book.include_kpi_charts,
             "view": book.view,
             "as_of": book.as_of,
             "known": book.known,

@@ -27,7 +27,7 @@ from scorecard.presentation.reports.book import book_pdf
 from scorecard.presentation.reports.pdf import filename, report_pdf
 from scorecard.reports.data import report_data
 
-from .books import book_hidden, book_reports
+from .books import book_extra_sections, book_hidden, book_reports
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def _render(delivery: Delivery, cards: list[Any], run: DeliveryRun) -> tuple[byt
         reports = book_reports(book, as_of=run.as_of, view=book.view, known="", known_at=None)
         return (
             book_pdf(reports, title=f"{book.name} — {book.organization.name}",
-                     hide=book_hidden(book)),
+                     hide=book_hidden(book), sections=book_extra_sections(book, reports)),
             f"{delivery.organization.slug}-{run.as_of.isoformat()}-book.pdf",
         )  # fmt: skip
     now = clock.now()
