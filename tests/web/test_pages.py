@@ -505,8 +505,9 @@ QUERY_PAGES = {
     "kpi": (lambda s: f"/o/northwind/s/{s}/kpi/k7/", 31),  # + 1: the watch button
     # Home reads the organization's cached evaluation (one query, the data version) for
     # every scorecard's score and the red KPIs, and lists the user's notifications, values
-    # waiting for their approval and red KPIs without an action plan.
-    "home": (lambda s: "/", 17),
+    # waiting for their approval and red KPIs without an action plan; + 3: whether the
+    # member chose a dashboard as their home page (and may still read it).
+    "home": (lambda s: "/", 20),
 }
 
 
