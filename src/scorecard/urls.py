@@ -10,3 +10,6 @@ urlpatterns = [
     path("", include("scorecard.web.webhooks.urls")),
     path("", include("scorecard.web.urls")),
 ]
+
+#: A database that is away is a 503 even when a middleware meets it (web/errors.py).
+handler500 = "scorecard.web.errors.server_error"

@@ -9,13 +9,11 @@ session, so pages cost no extra query.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -54,10 +52,9 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # When the database is away (locked or unreachable) the page itself meets it and
-        # DatabaseUnavailableMiddleware answers 503; an error raised here would be a bare 500.
-        with contextlib.suppress(DatabaseError):
-            self.activate(request)
+        # A database that is away raises here (the session); the project's 500 handler
+        # (web/errors.py) answers 503 for it, like for any view.
+        self.activate(request)
         return self.get_response(request)
 
     @staticmethod
