@@ -126,6 +126,17 @@ def test_two_workers_sweeping_at_once_record_one_run(world: Any, cards: list[Any
     assert len(first) == 1 and second == []
 
 
+def test_the_sweep_costs_the_same_queries_for_one_delivery_or_ten(
+    world: Any, cards: list[Any], django_assert_max_num_queries: Any
+) -> None:
+    for n in range(10):
+        schedule_monthly(world, cards[:1], name=f"Pack {n}")
+    with clock.frozen_at(dt.date(2026, 12, 7)):
+        services.runs_due()  # records the ten runs
+        with django_assert_max_num_queries(2):  # deliveries, then the runs already there
+            assert services.runs_due() == []
+
+
 def test_nothing_before_the_delivery_existed_and_nothing_while_paused(
     world: Any, cards: list[Any]
 ) -> None:

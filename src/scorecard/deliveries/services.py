@@ -190,12 +190,26 @@ def due_occurrence(delivery: Delivery, *, now: dt.datetime) -> dt.date | None:
 def runs_due(*, now: dt.datetime | None = None) -> list[int]:
     """Record a run for every active delivery whose day has come and has none yet;
     returns the new runs' ids (a run already recorded, by this or another worker, is
-    not recorded again)."""
+    not recorded again).
+
+    Two queries whatever the number of deliveries (the active ones, then the runs
+    already recorded for their due days), plus one insert per new run: the worker's
+    schedule calls this every minute.
+    """
     now = now or clock.now()
-    created = []
+    due = {}
     for delivery in Delivery.objects.filter(active=True):
         day = due_occurrence(delivery, now=now)
-        if day is None or DeliveryRun.objects.filter(delivery=delivery, occurrence=day).exists():
+        if day is not None:
+            due[delivery.pk] = (delivery, day)
+    recorded = set(
+        DeliveryRun.objects.filter(
+            delivery_id__in=due, occurrence__in={day for _d, day in due.values()}
+        ).values_list("delivery_id", "occurrence")
+    )
+    created = []
+    for pk, (delivery, day) in due.items():
+        if (pk, day) in recorded:
             continue
         try:
             with transaction.atomic():
