@@ -7,8 +7,9 @@ at its end. For each window (the latest period, quarter, half-year, year, year t
 an earlier as-of date and the numbers "as known then") the engine's result is computed
 once and compared with every score shown by the scorecard page, a few KPI pages (a plain
 amount, two calculated ratios and the net promoter score), the strategy map, the what-if
-page's "now" column, the scores API, ``scorecard score --json``, the XLSX cells, the PDF
-text and a review meeting's frozen scores (docs/scoring.md, "One number, one function").
+page's "now" column, the scores API, the MCP tools, a dashboard's KPI tiles and
+scorecard table, ``scorecard score --json``, the XLSX cells, the PDF text and a review
+meeting's frozen scores (docs/scoring.md, "One number, one function").
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from scorecard.api.services import api_token_create
+from scorecard.dashboards.services import dashboard_create, widget_add
 from scorecard.engine.evaluate import ScorecardResult
 from scorecard.interchange.demo_story import demo_load
 from scorecard.interchange.scores import perspective_keys, result_as_dict
@@ -46,6 +48,8 @@ from scorecard.kpis.evaluation import (
 )
 from scorecard.kpis.models import Kpi, KpiAlignment
 from scorecard.kpis.services import kpi_create, measurement_record
+from scorecard.mcp_server import tools as mcp_tools
+from scorecard.mcp_server.access import access_for_token
 from scorecard.meetings.models import ReviewMeeting
 from scorecard.meetings.services import meeting_create
 from scorecard.organizations.models import Membership
@@ -347,6 +351,90 @@ def test_scores_api(demo: Demo, window: Window) -> None:
     response = client.get(f"/api/v1/scorecards/{demo.scorecard.pk}/scores?{urlencode(params)}")
     assert response.status_code == 200, response.content[:500]
     assert_same_numbers(response.json(), result, "the scores API")
+
+
+#: The MCP tools take a view and an as-of date (and "as known at" for scores), not a custom
+#: window.
+MCP_WINDOWS = [p for p in WINDOWS if p.values[0].window is None]
+
+
+@pytest.mark.parametrize("window", MCP_WINDOWS)
+def test_mcp_tools(demo: Demo, window: Window) -> None:
+    """What an assistant reads through MCP is the engine's number: the scores tool, a KPI
+    explained, and the list of what is red."""
+    result = engine_result(demo, window)
+    access = access_for_token(demo.token)
+    known_at = window.known_at.isoformat() if window.known_at is not None else None
+    data = mcp_tools.read_scores(
+        access, scorecard=SC, as_of=window.as_of.isoformat(), view=window.view, known_at=known_at
+    )
+    assert_same_numbers(data, result, "the MCP scores tool")
+    if known_at is not None:
+        return  # explain_kpi and list_attention read the numbers as known now
+    fields = ("value", "target", "performance", "status")
+    for code in SAMPLED_KPIS:
+        explained = mcp_tools.explain_kpi(
+            access, kpi=f"{SC}/{code}", as_of=window.as_of.isoformat(), view=window.view
+        )
+        shown = result.kpis[code]
+        assert [explained["number"][f] for f in fields] == [getattr(shown, f) for f in fields]
+    if window.view == "period":
+        red = {
+            row["kpi"].split("/")[1]: (row["value"], row["performance"])
+            for row in mcp_tools.list_attention(
+                access, scorecard=SC, as_of=window.as_of.isoformat()
+            )
+            if row["red"]
+        }
+        assert red == {
+            code: (k.value, k.performance) for code, k in result.kpis.items() if k.status == "red"
+        }
+        assert red, "the demo has red KPIs to list"
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_dashboard_widgets(demo: Demo, window: Window) -> None:
+    """A dashboard's KPI tiles and scorecard table show the scorecard page's numbers."""
+    result = engine_result(demo, window)
+    rows = scorecard_rows(demo.scorecard)
+    expected = normalized(expected_texts(result, rows))
+    membership = Membership.objects.get(
+        organization=demo.scorecard.organization, user=demo.client.session["_auth_user_id"]
+    )
+    board = dashboard_create(membership=membership, name="Consistency")
+    by_code = {kpi.code: kpi for kpi in rows.kpis}
+    tiles = {
+        code: widget_add(
+            dashboard=board, membership=membership, kind="kpi_tile", kpi_id=by_code[code].pk
+        )
+        for code in SAMPLED_KPIS
+    }
+    table = widget_add(
+        dashboard=board, membership=membership, kind="scorecard_table",
+        scorecard_id=demo.scorecard.pk,
+    )  # fmt: skip
+
+    def fragment(widget_pk: int) -> Any:
+        url = reverse("widget_fragment", args=[ORG, board.pk, widget_pk]) + window.query
+        return lxml_html.fromstring(get(demo, url))
+
+    shown = {}
+    for code, widget in tiles.items():
+        [value] = fragment(widget.pk).xpath("//*[@data-testid='tile-value']")
+        shown[f"kpi:{code}:value"] = text(value)
+    tree = fragment(table.pk)
+    name_to_code = {kpi.name: kpi.code for kpi in rows.kpis}
+    for row in tree.xpath("//table//tr[td]"):
+        cells = row.xpath("./td")
+        name = text(row.xpath("./th | ./td")[0]).strip()
+        if name in name_to_code and len(cells) == 5:
+            code = name_to_code[name]
+            for key, cell in zip(["value", "target", "score", "status"], cells[1:], strict=True):
+                shown[f"kpi:{code}:{key}"] = text(cell)
+        elif row.get("class") == "group":
+            shown[f"perspective:{name}"] = text(row.xpath("./td[contains(@class, 'num')]")[0])
+    assert len([k for k in shown if k.endswith(":score")]) == len(rows.kpis)
+    assert_shows(normalized(shown), expected, "the dashboard's widgets")
 
 
 @pytest.mark.parametrize("window", WINDOWS)
