@@ -24,8 +24,9 @@ from .test_pull import current, sql_source
 
 pytestmark = pytest.mark.django_db
 
-#: The MariaDB database the test reads (created and dropped by the fixture).
-MYSQL_SOURCE = "scorecard_sources_src"
+#: The MariaDB database the test reads (created and dropped by the fixture; one per test
+#: process, as the suite runs in parallel).
+MYSQL_SOURCE = f"scorecard_sources_src_{os.getpid()}"
 
 
 @pytest.fixture
