@@ -334,7 +334,9 @@ class Floor:
                 self.broken[row] = True
         self.mode_equation = np.zeros(n, dtype=bool)
         self.calculated = np.zeros(n, dtype=bool)
-        levels: dict[tuple[int, str], tuple[_Shape, list[int], list[list[int]], list[Any], list[list[str]]]] = {}  # fmt: skip
+        # (level, shape) → shape, rows, their inputs' rows, compiled formulas, input codes.
+        levels: dict[tuple[int, str], tuple[_Shape, list[int], list[list[int]], list[Any], Any]]
+        levels = {}
         for s, sc in enumerate(self.inputs):
             formula_plan = plan(k.spec for k in sc.kpis)
             for code in formula_plan.problems:
@@ -413,7 +415,7 @@ class Floor:
                     for _, p in paths
                 ],
                 float,
-            ),  # fmt: skip
+            ),
             "start_value": np.array([p.start_value for _, p in paths]),
             "end_value": np.array([p.end_value for _, p in paths]),
         }
@@ -546,7 +548,7 @@ class Floor:
         else:
             value = self._window_values(stored, per, start, c)
             previous = self._window_values(stored, per, start - 12, c - 12)
-            target = self._window_targets(point, hist_target, start, c)
+            target = self._window_targets(point, start, c)
             flag_state = np.zeros(self.n, dtype=np.int8)  # ytd flags: not compared
         value[self.broken] = NAN
         target[self.broken] = NAN
@@ -662,9 +664,7 @@ class Floor:
                 out[rows] = result[self.mode_equation[group.rows]]
         return out
 
-    def _window_targets(
-        self, point: np.ndarray, hist_target: np.ndarray, start: np.ndarray, c: int
-    ) -> np.ndarray:
+    def _window_targets(self, point: np.ndarray, start: np.ndarray, c: int) -> np.ndarray:
         """Targets over windows of whole months [start, c] within the history's months."""
         columns = np.arange(c - HISTORY_LENGTH + 1, c + 1)
         inside = columns[None, :] >= start[:, None]
@@ -676,17 +676,23 @@ class Floor:
             out = np.full(len(rows), NAN)
             d = self.days[columns]
             with np.errstate(all="ignore"):
-                for r, pick in (
-                    (SUM, lambda b: np.nansum(b * d / d, axis=1)),
-                    (AVERAGE, lambda b: np.nansum(b, axis=1) / n[sel]),
-                    (LAST, lambda b: b[:, -1]),
-                    (MIN, lambda b: np.fmin.reduce(b, axis=1)),
-                    (MAX, lambda b: np.fmax.reduce(b, axis=1)),
-                    (COUNT, lambda b: n[sel].astype(float)),
-                ):
+                for r in (SUM, AVERAGE, LAST, MIN, MAX, COUNT):
                     sel = rule == r
-                    if sel.any():
-                        out[sel] = pick(block[sel])
+                    if not sel.any():
+                        continue
+                    b = block[sel]
+                    if r == SUM:
+                        out[sel] = np.nansum(b * d / d, axis=1)
+                    elif r == AVERAGE:
+                        out[sel] = np.nansum(b, axis=1) / n[sel]
+                    elif r == LAST:
+                        out[sel] = b[:, -1]
+                    elif r == MIN:
+                        out[sel] = np.fmin.reduce(b, axis=1)
+                    elif r == MAX:
+                        out[sel] = np.fmax.reduce(b, axis=1)
+                    else:
+                        out[sel] = n[sel].astype(float)
             return np.where(missing, NAN, out)
 
         everyone = np.arange(self.n)
@@ -814,7 +820,6 @@ class Floor:
         p_share = _share(self.p_weight, p_total[self.p_card])
         o_total = np.bincount(self.o_perspective, self.o_weight, n_p + 1)
         o_share = _share(self.o_weight, o_total[self.o_perspective])
-        o_abs = np.append(p_share, 0.0)[self.o_perspective] * o_share
         k_weight = np.where(self.none, 0.0, self.weight)
         k_total = np.bincount(self.objective, k_weight, n_o + 1)
         k_share = _share(k_weight, k_total[self.objective])
@@ -827,7 +832,7 @@ class Floor:
         k_card = self.card
         kids = np.flatnonzero(scored & (self.objective < n_o))
         o_card = self.o_card
-        o_score, o_cov, o_count = self._roll(
+        o_score, o_cov, _ = self._roll(
             self.objective[kids], performance[kids], self.weight[kids], n_o, o_card
         )
         o_status = self._node_status(o_score, o_cov, o_card, np.zeros(n_o, dtype=bool))
@@ -988,15 +993,25 @@ def _same(a: float | None, b: float, tolerance: float = 1e-9) -> bool:
     return abs(a - b) <= tolerance * max(1.0, abs(a))
 
 
-def compare(floor: Floor, result: FloorResult, engine: Sequence[ScorecardResult]) -> list[str]:
+@dataclass
+class Comparison:
+    """How many numbers and statuses were compared, and every difference found."""
+
+    checked: int
+    mismatches: list[str]
+
+
+def compare(floor: Floor, result: FloorResult, engine: Sequence[ScorecardResult]) -> Comparison:
     """Every difference between the floor's numbers and the engine's (empty: equal to
     1e-9): each KPI's value, target, performance, progress, status, flag (period view),
     previous value, trend, history and absolute weight; each objective's, perspective's
     and scorecard's score, status and coverage; leading, lagging and KPI counts."""
     names = floor.status_names
     out: list[str] = []
+    checked = [0]
 
     def check(where: str, what: str, theirs: Any, ours: Any) -> None:
+        checked[0] += 1
         if isinstance(ours, str) or ours is None or isinstance(theirs, str):
             if theirs != ours:
                 out.append(f"{where} {what}: engine {theirs!r}, floor {ours!r}")
@@ -1040,7 +1055,7 @@ def compare(floor: Floor, result: FloorResult, engine: Sequence[ScorecardResult]
         check(where, "coverage", card.coverage, result.card_coverage[s])
         check(where, "KPIs scored", card.kpis_scored, result.card_scored[s])
         check(where, "KPIs counted", card.kpis_counted, result.card_counted[s])
-    return out
+    return Comparison(checked[0], out)
 
 
 def evaluate_all(
