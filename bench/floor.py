@@ -392,7 +392,8 @@ class Floor:
                 day_value.setdefault(p.period_start, p.value)
             for day, value in day_value.items():
                 column = month_index(day) - first + (0 if day.day == 1 else 1)
-                chosen[max(0, column)] = value
+                if column < columns:  # a later point holds in no month of the grid
+                    chosen[max(0, column)] = value
             for column, value in sorted(chosen.items()):
                 keys.append(row * (columns + 1) + column)
                 point_values.append(value)
@@ -550,6 +551,7 @@ class Floor:
             previous = self._window_values(stored, per, start - 12, c - 12)
             target = self._window_targets(point, start, c)
             flag_state = np.zeros(self.n, dtype=np.int8)  # ytd flags: not compared
+        flag_state = np.where(self.broken, F_OK, flag_state)
         value[self.broken] = NAN
         target[self.broken] = NAN
         previous[self.broken] = NAN
