@@ -521,7 +521,10 @@ class Floor:
             stored[rows] = np.where(has_input, result, NAN)
             formula_state[rows] = np.where(has_input, state, F_OK)
             equation = self.mode_equation[rows]
-            per[rows] = np.where(equation[:, None], result, self._per_month(stored, rows))
+            if equation.all():
+                per[rows] = result
+            else:
+                per[rows] = np.where(equation[:, None], result, self._per_month(stored, rows))
             formula_state[rows[equation]] = state[equation]  # window flags come from here
 
         # 2. Targets of the history's months: points, else the path, else the default.
