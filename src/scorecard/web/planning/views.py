@@ -98,7 +98,7 @@ def forecast_rule(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResp
                     "KPIs whose chance of meeting the period's target is below %(threshold)s "
                     "are now marked at risk."
                 )
-                % {"threshold": f"{rule.at_risk_below * 100:.0f}\u00a0%"},
+                % {"threshold": f"{rule.at_risk_below:.0%}"},
             )
     return redirect("planning_home", org_slug, sc_slug)
 
@@ -572,8 +572,14 @@ def whatif(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
             seekable=seekable,
             goals=[
                 (gettext("Scorecard"), [("scorecard:", gettext("the whole scorecard"))]),
-                ([(f"perspective:{p.pk}", p.name) for p in page.rows.perspectives],),
-                ([(f"objective:{o.code}", o.name) for o in page.rows.objectives],),
+                (
+                    gettext("Perspectives"),
+                    [(f"perspective:{p.pk}", p.name) for p in page.rows.perspectives],
+                ),
+                (
+                    gettext("Objectives"),
+                    [(f"objective:{o.code}", o.name) for o in page.rows.objectives],
+                ),
             ],
             seek_kpi_obj=next((k for k in rows if k.code == seek_kpi), None),
             sensitivity=page.sensitivity[:15],
