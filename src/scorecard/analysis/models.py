@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from scorecard.strategy.models import Objective, Scorecard
 
 #: Each board and its categories, in the order the board shows them.
-BOARDS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+#: The labels are lazy translations: str() them before they leave for JSON or the database.
+BOARDS: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
     "swot": (
-        "SWOT",
-        [("strength", "Strengths"), ("weakness", "Weaknesses"),
-         ("opportunity", "Opportunities"), ("threat", "Threats")],
+        gettext_lazy("SWOT"),
+        [("strength", gettext_lazy("Strengths")), ("weakness", gettext_lazy("Weaknesses")),
+         ("opportunity", gettext_lazy("Opportunities")), ("threat", gettext_lazy("Threats"))],
     ),
     "pestel": (
-        "PESTEL",
-        [("political", "Political"), ("economic", "Economic"), ("social", "Social"),
-         ("technological", "Technological"), ("environmental", "Environmental"),
-         ("legal", "Legal")],
+        gettext_lazy("PESTEL"),
+        [("political", gettext_lazy("Political")), ("economic", gettext_lazy("Economic")),
+         ("social", gettext_lazy("Social")), ("technological", gettext_lazy("Technological")),
+         ("environmental", gettext_lazy("Environmental")), ("legal", gettext_lazy("Legal"))],
     ),
 }  # fmt: skip
 
@@ -44,8 +48,8 @@ class AnalysisItem(models.Model):
 
     @property
     def category_label(self) -> str:
-        return dict(BOARDS[self.board][1]).get(self.category, self.category)
+        return str(dict(BOARDS[self.board][1]).get(self.category, self.category))
 
     @property
     def board_label(self) -> str:
-        return BOARDS[self.board][0]
+        return str(BOARDS[self.board][0])

@@ -24,7 +24,7 @@ def board_columns(*, scorecard: Scorecard, board: str) -> list[Column]:
         .order_by("position", "pk")
     )
     return [
-        Column(key, label, [i for i in items if i.category == key])
+        Column(key, str(label), [i for i in items if i.category == key])
         for key, label in BOARDS[board][1]
     ]
 

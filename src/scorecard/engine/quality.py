@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -25,6 +25,7 @@ from typing import Protocol
 from . import formulas, periods
 from .nature import summing_problem, window_target_rule
 from .scoring import validate_spec
+from .text import Text, gettext_noop
 from .types import Indicator, KpiSpec, Optimization
 
 
@@ -237,9 +238,14 @@ def _check_perspectives(facts: ScorecardFacts) -> Iterator[Finding]:
             yield Finding(
                 "perspective.empty", Severity.WARNING, Subject.PERSPECTIVE, perspective.key,
                 perspective.name,
-                f"The perspective “{perspective.name}” has no objective: the scorecard says "
-                "nothing about it.",
-                "Add an objective to it, or remove the perspective if it does not apply.",
+                gettext_noop(
+                    "The perspective “%(name)s” has no objective: the scorecard says "
+                    "nothing about it.",
+                    name=perspective.name,
+                ),
+                gettext_noop(
+                    "Add an objective to it, or remove the perspective if it does not apply."
+                ),
             )  # fmt: skip
 
 
@@ -263,8 +269,10 @@ def _check_objectives(facts: ScorecardFacts) -> Iterator[Finding]:
     if len(facts.objectives) > 1 and not map_in_use:
         yield Finding(
             "scorecard.no_map", Severity.INFO, Subject.SCORECARD, "", facts.name,
-            "No objective is linked to another: the strategy map shows no cause and effect.",
-            "Link each objective to the ones it drives (on the objective's page).",
+            gettext_noop(
+                "No objective is linked to another: the strategy map shows no cause and effect."
+            ),
+            gettext_noop("Link each objective to the ones it drives (on the objective's page)."),
             letter="R",
         )  # fmt: skip
 
@@ -280,53 +288,81 @@ def _objective_findings(
             message, fix, field, letter,
         )  # fmt: skip
 
-    name = f"“{objective.name}”"
+    name = objective.name
     if not objective.description.strip():
         yield finding(
             "objective.no_description", Severity.INFO,
-            f"The objective {name} has no description of what it means to achieve it.",
-            "Describe in a sentence or two what success looks like.", "description", "S",
+            gettext_noop(
+                "The objective “%(name)s” has no description of what it means to achieve it.",
+                name=name,
+            ),
+            gettext_noop("Describe in a sentence or two what success looks like."),
+            "description", "S",
         )  # fmt: skip
     if not kpis:
         yield finding(
             "objective.no_kpi", Severity.WARNING,
-            f"No KPI measures the objective {name}, so it has no score.",
-            "Add at least one KPI that shows whether it is being achieved.", "kpis", "M",
+            gettext_noop(
+                "No KPI measures the objective “%(name)s”, so it has no score.", name=name
+            ),
+            gettext_noop("Add at least one KPI that shows whether it is being achieved."),
+            "kpis", "M",
         )  # fmt: skip
     else:
         indicators = {k.spec.indicator for k in kpis}
-        for wanted, role in ((Indicator.LEADING, "a driver"), (Indicator.LAGGING, "an outcome")):
+        wanted_texts = (
+            (
+                Indicator.LEADING,
+                gettext_noop("The objective “%(name)s” has no leading KPI (a driver).", name=name),
+                gettext_noop(
+                    "Ideally an objective has a leading and a lagging KPI; add a driver "
+                    "or mark one of its KPIs as such."
+                ),
+            ),
+            (
+                Indicator.LAGGING,
+                gettext_noop(
+                    "The objective “%(name)s” has no lagging KPI (an outcome).", name=name
+                ),
+                gettext_noop(
+                    "Ideally an objective has a leading and a lagging KPI; add an outcome "
+                    "or mark one of its KPIs as such."
+                ),
+            ),
+        )
+        for wanted, message, fix in wanted_texts:
             if wanted not in indicators:
                 yield finding(
-                    f"objective.no_{wanted.value}", Severity.INFO,
-                    f"The objective {name} has no {wanted.value} KPI ({role}).",
-                    f"Ideally an objective has a leading and a lagging KPI; add {role} "
-                    "or mark one of its KPIs as such.",
-                    "kpis", "M",
+                    f"objective.no_{wanted.value}", Severity.INFO, message, fix, "kpis", "M",
                 )  # fmt: skip
     if objective.owner is None:
         yield finding(
             "objective.no_owner", Severity.WARNING,
-            f"Nobody owns the objective {name}.",
-            "Choose an owner who answers for it.", "owner", "A",
+            gettext_noop("Nobody owns the objective “%(name)s”.", name=name),
+            gettext_noop("Choose an owner who answers for it."), "owner", "A",
         )  # fmt: skip
     if plans == 0:
         yield finding(
             "objective.no_initiative", Severity.WARNING,
-            f"No initiative (action plan) serves the objective {name}.",
-            "Start an initiative for it, or link an existing one.", "initiatives",
+            gettext_noop(
+                "No initiative (action plan) serves the objective “%(name)s”.", name=name
+            ),
+            gettext_noop("Start an initiative for it, or link an existing one."), "initiatives",
         )  # fmt: skip
     if map_in_use and not objective.linked:
         yield finding(
             "objective.not_on_map", Severity.INFO,
-            f"The objective {name} is not linked to any other on the strategy map.",
-            "Link it to the objectives it drives or is driven by.", "links", "R",
+            gettext_noop(
+                "The objective “%(name)s” is not linked to any other on the strategy map.",
+                name=name,
+            ),
+            gettext_noop("Link it to the objectives it drives or is driven by."), "links", "R",
         )  # fmt: skip
     if objective.due_date is None:
         yield finding(
             "objective.no_due_date", Severity.INFO,
-            f"The objective {name} has no due date.",
-            "Set the date by which it should be achieved.", "due_date", "T",
+            gettext_noop("The objective “%(name)s” has no due date.", name=name),
+            gettext_noop("Set the date by which it should be achieved."), "due_date", "T",
         )  # fmt: skip
 
 
@@ -355,32 +391,36 @@ def _kpi_findings(
             code, severity, Subject.KPI, spec.code, spec.name, message, fix, field, letter
         )
 
-    name = f"“{spec.name}”"
+    name = spec.name
     # S: specific
     if not kpi.description.strip():
         yield finding(
             "kpi.no_description", Severity.INFO,
-            f"The KPI {name} has no description: readers must guess what it counts.",
-            "Describe what is counted and how.", "description", "S",
+            gettext_noop(
+                "The KPI “%(name)s” has no description: readers must guess what it counts.",
+                name=name,
+            ),
+            gettext_noop("Describe what is counted and how."), "description", "S",
         )  # fmt: skip
     binary = spec.optimization in (Optimization.BINARY_MAX, Optimization.BINARY_MIN)
     if not spec.unit.strip() and not binary:
         yield finding(
             "kpi.no_unit", Severity.INFO,
-            f"The KPI {name} has no unit of measure.",
-            "Give its unit (%, €, days, ...).", "unit", "S",
+            gettext_noop("The KPI “%(name)s” has no unit of measure.", name=name),
+            gettext_noop("Give its unit (%, €, days, ...)."), "unit", "S",
         )  # fmt: skip
     # M: measurable
     if not kpi.calculated and not kpi.data_source.strip():
         yield finding(
             "kpi.no_data_source", Severity.INFO,
-            f"The KPI {name} does not say where its numbers come from.",
-            "Name the data source (a report, a system, a survey).", "data_source", "M",
+            gettext_noop("The KPI “%(name)s” does not say where its numbers come from.", name=name),
+            gettext_noop("Name the data source (a report, a system, a survey)."),
+            "data_source", "M",
         )  # fmt: skip
     for problem in validate_spec(spec):
         yield finding(
             "kpi.scale", Severity.ERROR, problem.message,
-            "Fix the scale (minimum, maximum, baseline, target, tolerance or band).",
+            gettext_noop("Fix the scale (minimum, maximum, baseline, target, tolerance or band)."),
             "target", "M",
         )  # fmt: skip
     summing = summing_problem(spec, kpi.unit_rollup)
@@ -389,8 +429,10 @@ def _kpi_findings(
             "kpi.sums_non_additive", Severity.WARNING,
             f"The KPI {name} {summing}: its numbers over a quarter or a year, or across "
             "units, are meaningless.",
-            "Choose an average or the last value (time aggregation, window target rule or "
-            "unit rollup), or correct the unit.",
+            gettext_noop(
+                "Choose an average or the last value (time aggregation, window target rule or "
+                "unit rollup), or correct the unit."
+            ),
             "time_aggregation", "M",
         )  # fmt: skip
     if (
@@ -400,39 +442,54 @@ def _kpi_findings(
     ):
         yield finding(
             "kpi.no_target", Severity.WARNING,
-            f"The KPI {name} has no target, so it cannot be scored.",
-            "Set a target (a default or one per period).", "target", "M",
+            gettext_noop("The KPI “%(name)s” has no target, so it cannot be scored.", name=name),
+            gettext_noop("Set a target (a default or one per period)."), "target", "M",
         )  # fmt: skip
     if kpi.target_provenance == "zero":
         yield finding(
             "kpi.zero_target", Severity.WARNING,
-            f"The target of {name} is a zero-target: a first guess that was never reviewed.",
-            "Review it against history, a benchmark or a conversion chain and record where "
-            "the new number comes from.",
+            gettext_noop(
+                "The target of “%(name)s” is a zero-target: a first guess that was never "
+                "reviewed.",
+                name=name,
+            ),
+            gettext_noop(
+                "Review it against history, a benchmark or a conversion chain and record where "
+                "the new number comes from."
+            ),
             "target", "A",
         )  # fmt: skip
     # A: achievable
     reach = _out_of_reach(kpi, rules)
     if reach:
         yield finding(
-            "kpi.target_out_of_reach", Severity.WARNING, f"The target of {name} {reach}",
-            "Check the target against what has been achieved, or explain the stretch "
-            "in the target's note.",
+            "kpi.target_out_of_reach", Severity.WARNING, reach,
+            gettext_noop(
+                "Check the target against what has been achieved, or explain the stretch "
+                "in the target's note."
+            ),
             "target", "A",
         )  # fmt: skip
     # R: relevant
     if kpi.objective is None or kpi.objective not in objectives:
         yield finding(
             "kpi.no_objective", Severity.ERROR,
-            f"The KPI {name} measures no objective of this scorecard.",
-            "Attach it to the objective it measures.", "objective", "R",
+            gettext_noop("The KPI “%(name)s” measures no objective of this scorecard.", name=name),
+            gettext_noop("Attach it to the objective it measures."), "objective", "R",
         )  # fmt: skip
     # Accountability
     if kpi.owner is None:
-        who = " (it has an updater, but nobody answers for it)" if kpi.updater else ""
+        no_owner = (
+            gettext_noop(
+                "The KPI “%(name)s” has no owner (it has an updater, but nobody answers for it).",
+                name=name,
+            )
+            if kpi.updater
+            else gettext_noop("The KPI “%(name)s” has no owner.", name=name)
+        )
         yield finding(
-            "kpi.no_owner", Severity.WARNING, f"The KPI {name} has no owner{who}.",
-            "Choose an owner who answers for the number.", "owner", "A",
+            "kpi.no_owner", Severity.WARNING, no_owner,
+            gettext_noop("Choose an owner who answers for the number."), "owner", "A",
         )  # fmt: skip
     # T: time-bound, fresh
     if not kpi.calculated:
@@ -440,11 +497,21 @@ def _kpi_findings(
     if facts.usage_since is not None:
         unused = _unused_since(kpi, facts, facts.usage_since, as_of, rules)
         if unused is not None:
-            entered = "" if kpi.calculated else "no value was entered and "
+            unused_text = (
+                gettext_noop(
+                    "Since %(date)s nobody opened the KPI “%(name)s”.", date=unused, name=name
+                )
+                if kpi.calculated
+                else gettext_noop(
+                    "Since %(date)s no value was entered and nobody opened the KPI “%(name)s”.",
+                    date=unused,
+                    name=name,
+                )
+            )
             yield finding(
-                "kpi.unused", Severity.INFO,
-                f"Since {unused:%-d %b %Y} {entered}nobody opened the KPI {name}.",
-                "Review whether it is still needed; remove it if nobody uses it.", "", "R",
+                "kpi.unused", Severity.INFO, unused_text,
+                gettext_noop("Review whether it is still needed; remove it if nobody uses it."),
+                "", "R",
             )  # fmt: skip
 
 
@@ -508,7 +575,7 @@ def _out_of_reach(kpi: KpiFacts, rules: Rules) -> str | None:
             reach = max(reach, best * (1 + rules.best_margin))
         if target <= reach:
             return None
-        word = "highest"
+        highest = True
     else:
         best = min(values)
         reach = mean - rules.sigma_k * sigma
@@ -516,17 +583,25 @@ def _out_of_reach(kpi: KpiFacts, rules: Rules) -> str | None:
             reach = min(reach, best / (1 + rules.best_margin))
         if target >= reach:
             return None
-        word = "lowest"
-    return (
-        f"({_num(target)}) is far beyond its history: the {word} value so far is "
-        f"{_num(best)} and the average {_num(mean)} over {len(values)} periods."
+        highest = False
+    facts = {
+        "name": kpi.spec.name,
+        "target": target,
+        "best": best,
+        "mean": mean,
+        "count": len(values),
+    }
+    if highest:
+        return gettext_noop(
+            "The target of “%(name)s” (%(target)s) is far beyond its history: the highest "
+            "value so far is %(best)s and the average %(mean)s over %(count)s periods.",
+            **facts,
+        )
+    return gettext_noop(
+        "The target of “%(name)s” (%(target)s) is far beyond its history: the lowest "
+        "value so far is %(best)s and the average %(mean)s over %(count)s periods.",
+        **facts,
     )
-
-
-def _num(value: float) -> str:
-    if math.isfinite(value) and value == round(value):
-        return f"{value:,.0f}"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def _staleness(
@@ -538,12 +613,13 @@ def _staleness(
 ) -> Iterator[Finding]:
     """A KPI whose latest value is older than one interval plus the grace days."""
     spec = kpi.spec
-    name = f"“{spec.name}”"
+    name = spec.name
     fiscal = facts.fiscal_year_start_month
     if kpi.last_period is None:
         yield finding(
-            "kpi.no_values", Severity.WARNING, f"The KPI {name} has no values yet.",
-            "Enter its latest value (or load its history).", "values", "T",
+            "kpi.no_values", Severity.WARNING,
+            gettext_noop("The KPI “%(name)s” has no values yet.", name=name),
+            gettext_noop("Enter its latest value (or load its history)."), "values", "T",
         )  # fmt: skip
         return
     last = periods.period_containing(kpi.last_period, spec.interval, fiscal)
@@ -553,11 +629,18 @@ def _staleness(
         missing = following.start
         yield finding(
             "kpi.stale", Severity.WARNING,
-            f"The KPI {name} is stale: its latest value is for the period starting "
-            f"{kpi.last_period:%-d %b %Y}; the one starting {missing:%-d %b %Y} was due by "
-            f"{due:%-d %b %Y}.",
-            "Enter the missing values, or change the update interval if it is updated "
-            "less often.",
+            gettext_noop(
+                "The KPI “%(name)s” is stale: its latest value is for the period starting "
+                "%(last)s; the one starting %(missing)s was due by %(due)s.",
+                name=name,
+                last=kpi.last_period,
+                missing=missing,
+                due=due,
+            ),
+            gettext_noop(
+                "Enter the missing values, or change the update interval if it is updated "
+                "less often."
+            ),
             "values", "T",
         )  # fmt: skip
 
@@ -595,8 +678,10 @@ def _check_formulas(kpis: Sequence[KpiFacts]) -> Iterator[Finding]:
         yield Finding(
             "kpi.formula", Severity.ERROR, Subject.KPI, code, names.get(code, code),
             problem.message,
-            "Correct the formula: it may use only the codes of this scorecard's KPIs, "
-            "and no KPI may depend on itself.",
+            gettext_noop(
+                "Correct the formula: it may use only the codes of this scorecard's KPIs, "
+                "and no KPI may depend on itself."
+            ),
             "formula", "M",
         )  # fmt: skip
 
@@ -638,11 +723,80 @@ def _check_weights(facts: ScorecardFacts, rules: Rules) -> Iterator[Finding]:
         yield from _weight_findings(group, rules)
 
 
+def _weight_texts(what: str) -> list[Callable[..., Text]]:
+    """The weight findings' sentences for one kind of group (whole sentences, each
+    translatable): all zero, one dominant, sums like shares, sums like percentages."""
+    if what == "perspectives":
+        return [
+            lambda **p: gettext_noop(
+                "The perspectives of “%(name)s” all weigh nothing, so nothing rolls up.", **p
+            ),
+            lambda **p: gettext_noop(
+                "The perspectives of “%(name)s”: “%(heaviest)s” carries %(share)s%% of the "
+                "weight, so the others barely count.",
+                **p,
+            ),
+            lambda **p: gettext_noop(
+                "The perspectives of “%(name)s” have weights that add up to %(total)s; if they "
+                "are shares they should add up to %(whole)s.",
+                **p,
+            ),
+            lambda **p: gettext_noop(
+                "The perspectives of “%(name)s” have weights that add up to %(total)s; if they "
+                "are percentages they should add up to %(whole)s.",
+                **p,
+            ),
+        ]
+    if what == "objectives":
+        return [
+            lambda **p: gettext_noop(
+                "The objectives of “%(name)s” all weigh nothing, so nothing rolls up.", **p
+            ),
+            lambda **p: gettext_noop(
+                "The objectives of “%(name)s”: “%(heaviest)s” carries %(share)s%% of the "
+                "weight, so the others barely count.",
+                **p,
+            ),
+            lambda **p: gettext_noop(
+                "The objectives of “%(name)s” have weights that add up to %(total)s; if they "
+                "are shares they should add up to %(whole)s.",
+                **p,
+            ),
+            lambda **p: gettext_noop(
+                "The objectives of “%(name)s” have weights that add up to %(total)s; if they "
+                "are percentages they should add up to %(whole)s.",
+                **p,
+            ),
+        ]
+    return [
+        lambda **p: gettext_noop(
+            "The KPIs of “%(name)s” all weigh nothing, so nothing rolls up.", **p
+        ),
+        lambda **p: gettext_noop(
+            "The KPIs of “%(name)s”: “%(heaviest)s” carries %(share)s%% of the weight, so the "
+            "others barely count.",
+            **p,
+        ),
+        lambda **p: gettext_noop(
+            "The KPIs of “%(name)s” have weights that add up to %(total)s; if they are shares "
+            "they should add up to %(whole)s.",
+            **p,
+        ),
+        lambda **p: gettext_noop(
+            "The KPIs of “%(name)s” have weights that add up to %(total)s; if they are "
+            "percentages they should add up to %(whole)s.",
+            **p,
+        ),
+    ]
+
+
+_WEIGHT_TEXTS = {what: _weight_texts(what) for what in ("perspectives", "objectives", "KPIs")}
+
+
 def _weight_findings(group: _Group, rules: Rules) -> Iterator[Finding]:
     weights = [w for _, w in group.items]
     if not weights:
         return
-    where = f"The {group.what} of “{group.name}”"
 
     def finding(code: str, severity: Severity, message: str, fix: str) -> Finding:
         return Finding(code, severity, group.subject, group.key, group.name, message, fix, "weight")
@@ -650,8 +804,8 @@ def _weight_findings(group: _Group, rules: Rules) -> Iterator[Finding]:
     total = sum(weights)
     if total <= 0:
         yield finding(
-            "weights.zero", Severity.ERROR, f"{where} all weigh nothing, so nothing rolls up.",
-            "Give them weights above zero.",
+            "weights.zero", Severity.ERROR, _WEIGHT_TEXTS[group.what][0](name=group.name),
+            gettext_noop("Give them weights above zero."),
         )  # fmt: skip
         return
     if len(weights) >= 3:
@@ -659,19 +813,30 @@ def _weight_findings(group: _Group, rules: Rules) -> Iterator[Finding]:
         if weight / total > rules.dominant_share:
             yield finding(
                 "weights.dominant", Severity.WARNING,
-                f"{where}: “{heaviest}” carries {weight / total:.0%} of the weight, so the "
-                "others barely count.",
-                "Check the weights; equal weights are a fair start.",
+                _WEIGHT_TEXTS[group.what][1](
+                    name=group.name, heaviest=heaviest, share=round(weight / total * 100)
+                ),
+                gettext_noop("Check the weights; equal weights are a fair start."),
             )  # fmt: skip
     looks = _looks_like(weights)
     if looks is not None:
         whole, label = looks
         yield finding(
             "weights.sum", Severity.INFO,
-            f"{where} have weights that add up to {_num(total)}; if they are {label} "
-            f"they should add up to {whole}.",
-            f"Weights are relative, so this only matters if you read them as {label}; "
-            f"make them add up to {whole} or use simple ratios.",
+            _WEIGHT_TEXTS[group.what][2 if label == "shares" else 3](
+                name=group.name, total=total, whole=whole
+            ),
+            gettext_noop(
+                "Weights are relative, so this only matters if you read them as shares; "
+                "make them add up to %(whole)s or use simple ratios.",
+                whole=whole,
+            )
+            if label == "shares"
+            else gettext_noop(
+                "Weights are relative, so this only matters if you read them as percentages; "
+                "make them add up to %(whole)s or use simple ratios.",
+                whole=whole,
+            ),
         )  # fmt: skip
 
 
@@ -711,43 +876,54 @@ def _check_initiatives(facts: ScorecardFacts, as_of: dt.date) -> Iterator[Findin
                 message, fix, field, letter,
             )  # fmt: skip
 
-        name = f"“{initiative.name}”"
+        name = initiative.name
         if not initiative.description.strip():
             yield finding(
                 "initiative.no_description", Severity.INFO,
-                f"The initiative {name} has no description of what it will deliver.",
-                "Describe its outcome in a sentence or two.", "description", "S",
+                gettext_noop(
+                    "The initiative “%(name)s” has no description of what it will deliver.",
+                    name=name,
+                ),
+                gettext_noop("Describe its outcome in a sentence or two."), "description", "S",
             )  # fmt: skip
         if initiative.tasks == 0 and initiative.progress is None:
             yield finding(
                 "initiative.no_progress", Severity.INFO,
-                f"The initiative {name} has no tasks and no progress entered, so nobody can "
-                "tell how far along it is.",
-                "Break it into tasks, or enter its progress.", "tasks", "M",
+                gettext_noop(
+                    "The initiative “%(name)s” has no tasks and no progress entered, so nobody "
+                    "can tell how far along it is.",
+                    name=name,
+                ),
+                gettext_noop("Break it into tasks, or enter its progress."), "tasks", "M",
             )  # fmt: skip
         if initiative.owner is None:
             yield finding(
-                "initiative.no_owner", Severity.WARNING, f"Nobody owns the initiative {name}.",
-                "Choose an owner who drives it.", "owner", "A",
+                "initiative.no_owner", Severity.WARNING,
+                gettext_noop("Nobody owns the initiative “%(name)s”.", name=name),
+                gettext_noop("Choose an owner who drives it."), "owner", "A",
             )  # fmt: skip
         if not [code for code in initiative.objectives if code in objectives]:
             yield finding(
                 "initiative.no_objective", Severity.WARNING,
-                f"The initiative {name} serves no objective.",
-                "Link it to the objectives it serves.", "objectives", "R",
+                gettext_noop("The initiative “%(name)s” serves no objective.", name=name),
+                gettext_noop("Link it to the objectives it serves."), "objectives", "R",
             )  # fmt: skip
         if initiative.deadline is None:
             yield finding(
                 "initiative.no_deadline", Severity.WARNING,
-                f"The initiative {name} has no deadline.",
-                "Set the date by which it should be done.", "deadline", "T",
+                gettext_noop("The initiative “%(name)s” has no deadline.", name=name),
+                gettext_noop("Set the date by which it should be done."), "deadline", "T",
             )  # fmt: skip
         elif initiative.deadline < as_of:
             yield finding(
                 "initiative.overdue", Severity.WARNING,
-                f"The initiative {name} is past its deadline ({initiative.deadline:%-d %b %Y}) "
-                "and not done.",
-                "Finish it, set a new deadline, or put it on hold.", "deadline", "T",
+                gettext_noop(
+                    "The initiative “%(name)s” is past its deadline (%(deadline)s) and not done.",
+                    name=name,
+                    deadline=initiative.deadline,
+                ),
+                gettext_noop("Finish it, set a new deadline, or put it on hold."),
+                "deadline", "T",
             )  # fmt: skip
 
 

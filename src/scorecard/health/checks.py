@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -31,6 +32,7 @@ from scorecard.engine.quality import (
     check_scorecard,
     findings_about,
 )
+from scorecard.engine.text import gettext_noop
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.evaluation import kpi_spec, scorecard_rows, target_path
 from scorecard.kpis.models import Kpi, Measurement, Target
@@ -300,11 +302,25 @@ def risk_findings(scorecard: Scorecard) -> list[Finding]:
             key=scorecard.slug,
             name=risk.title,
             message=(
-                f"The risk “{risk.title}” is {risk.level} "
-                f"(likelihood {risk.likelihood} × impact {risk.impact} = {risk.score}) "
-                "and no initiative mitigates it."
+                gettext_noop(
+                    "The risk “%(title)s” is critical (likelihood %(likelihood)s × impact "
+                    "%(impact)s = %(score)s) and no initiative mitigates it.",
+                    title=risk.title,
+                    likelihood=risk.likelihood,
+                    impact=risk.impact,
+                    score=risk.score,
+                )
+                if risk.level == "critical"
+                else gettext_noop(
+                    "The risk “%(title)s” is high (likelihood %(likelihood)s × impact "
+                    "%(impact)s = %(score)s) and no initiative mitigates it.",
+                    title=risk.title,
+                    likelihood=risk.likelihood,
+                    impact=risk.impact,
+                    score=risk.score,
+                )
             ),
-            fix="Link a mitigating initiative to the risk, or start one.",
+            fix=gettext_noop("Link a mitigating initiative to the risk, or start one."),
             field="initiatives",
         )
         for risk in unmitigated_high_risks(scorecard=scorecard)
@@ -314,20 +330,24 @@ def risk_findings(scorecard: Scorecard) -> list[Finding]:
 # SMART checklists of one objective or initiative ---------------------------------------
 
 #: The letters of SMART and what each asks of an objective, in the checklist's words.
-SMART = [
-    ("S", "Specific", "says clearly what is meant"),
-    ("M", "Measurable", "has KPIs with targets and data"),
-    ("A", "Achievable", "has an owner, a plan and targets within reach"),
-    ("R", "Relevant", "is linked into the strategy"),
-    ("T", "Time-bound", "has a date and fresh data"),
+SMART: list[tuple[str, Any, Any]] = [
+    ("S", gettext_lazy("Specific"), gettext_lazy("says clearly what is meant")),
+    ("M", gettext_lazy("Measurable"), gettext_lazy("has KPIs with targets and data")),
+    (
+        "A",
+        gettext_lazy("Achievable"),
+        gettext_lazy("has an owner, a plan and targets within reach"),
+    ),
+    ("R", gettext_lazy("Relevant"), gettext_lazy("is linked into the strategy")),
+    ("T", gettext_lazy("Time-bound"), gettext_lazy("has a date and fresh data")),
 ]
 #: What each letter asks of an initiative.
-SMART_INITIATIVE = [
-    ("S", "Specific", "says what it will deliver"),
-    ("M", "Measurable", "has tasks or a progress to follow"),
-    ("A", "Achievable", "has an owner who drives it"),
-    ("R", "Relevant", "serves an objective"),
-    ("T", "Time-bound", "has a deadline that still holds"),
+SMART_INITIATIVE: list[tuple[str, Any, Any]] = [
+    ("S", gettext_lazy("Specific"), gettext_lazy("says what it will deliver")),
+    ("M", gettext_lazy("Measurable"), gettext_lazy("has tasks or a progress to follow")),
+    ("A", gettext_lazy("Achievable"), gettext_lazy("has an owner who drives it")),
+    ("R", gettext_lazy("Relevant"), gettext_lazy("serves an objective")),
+    ("T", gettext_lazy("Time-bound"), gettext_lazy("has a deadline that still holds")),
 ]
 
 
@@ -360,12 +380,14 @@ class Checklist:
 
 
 def _checklist(
-    findings: list[Finding], kpis: list[Kpi], letters: list[tuple[str, str, str]] = SMART
+    findings: list[Finding], kpis: list[Kpi], letters: list[tuple[str, Any, Any]] = SMART
 ) -> Checklist:
     # Findings without a letter (action plan, weights) are filed under A: they are about
     # whether the objective can be achieved as planned.
     lines = [
-        ChecklistLine(letter, label, question, [f for f in findings if (f.letter or "A") == letter])
+        ChecklistLine(
+            letter, str(label), str(question), [f for f in findings if (f.letter or "A") == letter]
+        )
         for letter, label, question in letters
     ]
     return Checklist(lines, {k.code: k for k in kpis})

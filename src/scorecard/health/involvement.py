@@ -7,6 +7,7 @@ import datetime as dt
 
 from scorecard.adoption.selectors import idle_units
 from scorecard.engine.quality import Finding, Severity, Subject
+from scorecard.engine.text import gettext_noop
 from scorecard.proposals.selectors import accepted_from_outside
 from scorecard.strategy.models import Scorecard
 
@@ -26,11 +27,14 @@ def involvement_findings(scorecard: Scorecard, today: dt.date) -> list[Finding]:
                 subject=Subject.SCORECARD,
                 key=scorecard.slug,
                 name=scorecard.name,
-                message=(
+                message=gettext_noop(
                     "Shaped by top management alone: no proposal from beyond the editors "
-                    f"was accepted in the last {REVIEW_CYCLE_DAYS} days."
+                    "was accepted in the last %(days)s days.",
+                    days=REVIEW_CYCLE_DAYS,
                 ),
-                fix="Ask the people who do the work to propose KPIs and action plans.",
+                fix=gettext_noop(
+                    "Ask the people who do the work to propose KPIs and action plans."
+                ),
             )
         )
     units = idle_units(organization=scorecard.organization, today=today, unit=scorecard.unit)
@@ -42,8 +46,13 @@ def involvement_findings(scorecard: Scorecard, today: dt.date) -> list[Finding]:
                 subject=Subject.SCORECARD,
                 key=scorecard.slug,
                 name=scorecard.name,
-                message=f"Nobody used the scorecard in the last 30 days in: {', '.join(units)}.",
-                fix="Talk to these units: show them the scorecard and what it asks of them.",
+                message=gettext_noop(
+                    "Nobody used the scorecard in the last 30 days in: %(units)s.",
+                    units=", ".join(units),
+                ),
+                fix=gettext_noop(
+                    "Talk to these units: show them the scorecard and what it asks of them."
+                ),
             )
         )
     return findings

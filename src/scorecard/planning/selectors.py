@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from scorecard.engine import evidence as ev
 from scorecard.engine import forecast as fc
@@ -195,7 +196,7 @@ def funnel_analysis(
         relative=relative,
     )
     if len(rows) < 2:
-        analysis.problems.append("This funnel has fewer than two stages left; edit it.")
+        analysis.problems.append(gettext("This funnel has fewer than two stages left; edit it."))
         return analysis
     last = result.kpis.get(rows[-1].kpi.code)
     if last is not None:
@@ -211,8 +212,10 @@ def funnel_analysis(
         interval = rows[-1].kpi.update_interval
         if any(r.kpi.update_interval != interval for r in rows):
             analysis.problems.append(
-                "The stages are measured at different intervals, so their periods differ; "
-                "give every stage the same update interval."
+                gettext(
+                    "The stages are measured at different intervals, so their periods differ; "
+                    "give every stage the same update interval."
+                )
             )
     analysis.final_target = target if target is not None else (last.target if last else None)
     for upper, lower in itertools.pairwise(rows):
@@ -241,8 +244,11 @@ def funnel_analysis(
                 analysis.split = fn.gap_split(rows[0].value or 0.0, rates, analysis.final_target)
         else:
             analysis.problems.append(
-                f"“{rows[-1].kpi.name}” has no target for this period: enter one above "
-                "to see each stage's target."
+                gettext(
+                    "“%(name)s” has no target for this period: enter one above "
+                    "to see each stage's target."
+                )
+                % {"name": rows[-1].kpi.name}
             )
     except fn.FunnelError as exc:
         analysis.problems.append(str(exc))
@@ -255,7 +261,7 @@ def funnel_analysis(
     except fn.FunnelError as exc:
         analysis.attribution_problem = str(exc)
     if analysis.attribution is not None and analysis.attribution.change == 0:
-        analysis.attribution_problem = (
+        analysis.attribution_problem = gettext(
             "The result did not change since the period before; the parts below show "
             "which stages moved and cancel each other out."
         )
@@ -578,11 +584,18 @@ def _growth_proposal(
     unit: str,
 ) -> tuple[Proposal | None, str | None]:
     if end is None or years is None:
-        return None, "Give both the level to reach and the number of years."
+        return None, gettext("Give both the level to reach and the number of years.")
     latest = next(((p, v) for p, v in reversed(history) if v is not None), None)
     if latest is None:
-        return None, "A growth path starts from the latest value, and there is none yet."
+        return None, gettext("A growth path starts from the latest value, and there is none yet.")
     start_period, start = latest
+    if start <= 0 or end <= 0:
+        return None, gettext(
+            "A growth rate needs a starting value and a target above zero (they are "
+            "%(start)s and %(end)s)."
+        ) % {"start": f"{start:g}", "end": f"{end:g}"}
+    if years <= 0:
+        return None, gettext("The number of years must be above zero.")
     try:
         yearly = gr.growth_rate(start, end, years)
         per_period = gr.rate_per_period(yearly, PERIODS_PER_YEAR[interval])
@@ -775,7 +788,15 @@ def link_evidence(
         lagging = _representative(by_objective.get(link.effect_id, []), "lagging")
         if leading is None or lagging is None:
             missing = link.cause if leading is None else link.effect
-            out.append(LinkEvidence(link, leading, lagging, None, f"“{missing.name}” has no KPI."))
+            out.append(
+                LinkEvidence(
+                    link,
+                    leading,
+                    lagging,
+                    None,
+                    gettext("“%(name)s” has no KPI.") % {"name": missing.name},
+                )
+            )
             continue
         a, b = specs[leading.code], specs[lagging.code]
         ranks = list(et.Interval)

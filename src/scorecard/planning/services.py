@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from scorecard import clock
 from scorecard.engine import periods
@@ -32,9 +33,9 @@ def _number(value: Any, field: str, *, positive: bool = False) -> float:
     except (TypeError, ValueError):
         raise ValidationError({field: f"“{value}” is not a number."}) from None
     if not math.isfinite(number):
-        raise ValidationError({field: "Enter a finite number."})
+        raise ValidationError({field: gettext("Enter a finite number.")})
     if positive and number <= 0:
-        raise ValidationError({field: "Enter a number above zero."})
+        raise ValidationError({field: gettext("Enter a number above zero.")})
     return number
 
 
@@ -61,7 +62,7 @@ def _costs(costs: list[Any] | None, count: int) -> list[float | None]:
     if costs is None:
         return [None] * count
     if len(costs) != count:
-        raise ValidationError({"costs": "Give one cost per stage (or leave them empty)."})
+        raise ValidationError({"costs": gettext("Give one cost per stage (or leave them empty).")})
     out: list[float | None] = []
     for cost in costs:
         if cost is None or str(cost).strip() == "":
@@ -81,7 +82,12 @@ def _name_check(scorecard: Scorecard, name: str, exclude: int | None = None) -> 
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise ValidationError({"name": f"This scorecard already has a funnel called “{name}”."})
+        raise ValidationError(
+            {
+                "name": gettext("This scorecard already has a funnel called “%(name)s”.")
+                % {"name": name}
+            }
+        )
     return name
 
 
@@ -175,11 +181,13 @@ def benchmark_add(
                 errors["percentile"] = "A percentile lies between 0 and 100."
     source = source.strip()
     if not source:
-        errors["source"] = "Say where the benchmark comes from (a study, an association …)."
+        errors["source"] = gettext(
+            "Say where the benchmark comes from (a study, an association …)."
+        )
     elif len(source) > 300:
         errors["source"] = "A source can be at most 300 characters."
     if as_of is None:
-        errors["as_of"] = "Give the date of the benchmark (e.g. 2026-06-30)."
+        errors["as_of"] = gettext("Give the date of the benchmark (e.g. 2026-06-30).")
     if len(note.strip()) > 500:
         errors["note"] = "A note can be at most 500 characters."
     if errors:
@@ -261,9 +269,9 @@ def lever_to_objective(
     """
     stages = list(funnel.stages.select_related("kpi__objective__perspective").order_by("position"))
     if not 0 < stage_position < len(stages):
-        raise ValidationError({"__all__": "That stage has no conversion rate into it."})
+        raise ValidationError({"__all__": gettext("That stage has no conversion rate into it.")})
     if not (math.isfinite(new_rate) and new_rate > 0) or new_rate <= current_rate:
-        raise ValidationError({"__all__": "The new rate must be above today's rate."})
+        raise ValidationError({"__all__": gettext("The new rate must be above today's rate.")})
     before, after = stages[stage_position - 1].kpi, stages[stage_position].kpi
     scorecard = funnel.scorecard
     perspective = (
@@ -319,7 +327,9 @@ def forecast_rule_set(*, scorecard: Scorecard, at_risk_below: Any) -> ForecastRu
         return None
     percent = _number(at_risk_below, "at_risk_below")
     if not 0 < percent < 100:
-        raise ValidationError({"at_risk_below": "Give a chance between 1 and 99 percent, e.g. 50."})
+        raise ValidationError(
+            {"at_risk_below": gettext("Give a chance between 1 and 99 percent, e.g. 50.")}
+        )
     rule, _ = ForecastRule.objects.update_or_create(
         scorecard=scorecard, defaults={"at_risk_below": percent / 100}
     )

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils import dateformat, formats
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from scorecard.engine import growth as gr
 from scorecard.planning.selectors import KpiPlanning, Proposal, RiskMark
@@ -12,15 +13,20 @@ from .numbers import format_number, period_label, plain_number
 
 #: The assistant's proposals by kind, as the table names them.
 PROPOSAL_LABELS = {
-    "mean": "Average",
-    "best": "Best period",
-    "trend": "Trend",
-    "growth": "Growth",
-    "benchmark": "Benchmark",
-    "chain": "Conversion chain",
-    "growth_path": "Growth path",
-    "own": "Your number",
+    "mean": gettext_lazy("Average"),
+    "best": gettext_lazy("Best period"),
+    "trend": gettext_lazy("Trend"),
+    "growth": gettext_lazy("Growth"),
+    "benchmark": gettext_lazy("Benchmark"),
+    "chain": gettext_lazy("Conversion chain"),
+    "growth_path": gettext_lazy("Growth path"),
+    "own": gettext_lazy("Your number"),
 }
+
+
+def _rate(value: float) -> str:
+    """A rate with two decimals, the active language's decimal mark: ``2.50%``."""
+    return f"{value:.2%}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def chance_text(chance: float | None) -> str:
@@ -41,17 +47,25 @@ def warning_texts(check: gr.Achievability, stats: gr.HistoryStats, unit: str) ->
     for code in check.warnings:
         if code == "outside_range":
             out.append(
-                f"Outside the usual range of the history ({format_number(check.low, unit)} to "
-                f"{format_number(check.high, unit)}, the mean ± 2 standard deviations)."
+                gettext(
+                    "Outside the usual range of the history (%(low)s to %(high)s, the mean "
+                    "± 2 standard deviations)."
+                )
+                % {"low": format_number(check.low, unit), "high": format_number(check.high, unit)}
             )
         elif code == "beyond_best":
             out.append(
-                f"More than 20 % past the best value ever ({format_number(stats.best, unit)})."
+                gettext("More than 20 %% past the best value ever (%(best)s).")
+                % {"best": format_number(stats.best, unit)}
             )
         elif code == "short_history":
             out.append(
-                f"Only {stats.count} past value{'s' if stats.count != 1 else ''}: "
-                f"fewer than {gr.MIN_HISTORY} make a shaky basis."
+                ngettext(
+                    "Only %(count)s past value: fewer than %(minimum)s make a shaky basis.",
+                    "Only %(count)s past values: fewer than %(minimum)s make a shaky basis.",
+                    stats.count,
+                )
+                % {"count": stats.count, "minimum": gr.MIN_HISTORY}
             )
     return out
 
@@ -60,33 +74,54 @@ def proposal_basis(proposal: Proposal) -> str:
     """What a proposal rests on, in one line with its numbers."""
     f, kind = proposal.facts, proposal.kind
     if kind in {"mean", "best", "trend", "growth"}:
-        span = f"{f['count']} values, {period_label(f['first'])} – {period_label(f['last'])}"
+        span = ngettext(
+            "%(count)s value, %(first)s – %(last)s",
+            "%(count)s values, %(first)s – %(last)s",
+            f["count"],
+        ) % {
+            "count": f["count"],
+            "first": period_label(f["first"]),
+            "last": period_label(f["last"]),
+        }
         if kind == "mean":
-            return f"Mean of {span}"
+            return gettext("Mean of %(span)s") % {"span": span}
         if kind == "best":
-            return f"Best value of {span}"
+            return gettext("Best value of %(span)s") % {"span": span}
         if kind == "trend":
-            return f"Least-squares line through {span}, one period ahead"
-        return (
-            f"Compound growth of {f['growth']:.2%} a period from the first to the "
-            f"last of {span}, one period on"
-        )
+            return gettext("Least-squares line through %(span)s, one period ahead") % {"span": span}
+        return gettext(
+            "Compound growth of %(rate)s a period from the first to the last of %(span)s, "
+            "one period on"
+        ) % {"rate": _rate(f["growth"]), "span": span}
     if kind == "benchmark":
-        pct = f"{f['percentile']:g}th percentile of peers, " if f["percentile"] else ""
-        return f"{pct}{f['source']}, {f['as_of']:%-d %b %Y}"
+        when = dateformat.format(f["as_of"], "j M Y")
+        if f["percentile"]:
+            return gettext("%(percentile)sth percentile of peers, %(source)s, %(date)s") % {
+                "percentile": f"{f['percentile']:g}",
+                "source": f["source"],
+                "date": when,
+            }
+        return f"{f['source']}, {when}"
     if kind == "chain":
-        return (
-            f"Funnel “{f['funnel']}”: {format_number(f['final_target'], f['final_unit'])} "
-            f"{f['final_name']} at today's conversion rates"
-        )
+        return gettext("Funnel “%(funnel)s”: %(target)s %(name)s at today's conversion rates") % {
+            "funnel": f["funnel"],
+            "target": format_number(f["final_target"], f["final_unit"]),
+            "name": f["final_name"],
+        }
     if kind == "growth_path":
         unit = f["unit"]
-        return (
-            f"From {format_number(f['start'], unit)} in {period_label(f['start_period'])} to "
-            f"{format_number(f['end'], unit)} in {f['years']:g} years: "
-            f"g = {f['yearly']:.2%} a year ({f['per_period']:.2%} a period)"
-        )
-    return "Typed in to check"
+        return gettext(
+            "From %(start)s in %(period)s to %(end)s in %(years)s years: "
+            "g = %(yearly)s a year (%(per_period)s a period)"
+        ) % {
+            "start": format_number(f["start"], unit),
+            "period": period_label(f["start_period"]),
+            "end": format_number(f["end"], unit),
+            "years": f"{f['years']:g}".replace(".", formats.get_format("DECIMAL_SEPARATOR")),
+            "yearly": _rate(f["yearly"]),
+            "per_period": _rate(f["per_period"]),
+        }
+    return gettext("Typed in to check")
 
 
 def proposal_note(proposal: Proposal) -> str:
@@ -102,7 +137,7 @@ def word_planning(planning: KpiPlanning) -> KpiPlanning:
     """Fill in the words of the planning panel's proposals (label, basis, note, warnings)."""
     shown = [*planning.proposals, *([planning.check] if planning.check else [])]
     for proposal in shown:
-        proposal.label = PROPOSAL_LABELS.get(proposal.kind, proposal.kind)
+        proposal.label = str(PROPOSAL_LABELS.get(proposal.kind, proposal.kind))
         proposal.basis = proposal_basis(proposal)
         proposal.note = proposal_note(proposal)
         if proposal.check is not None and planning.stats is not None:
@@ -125,9 +160,12 @@ def risk_short(mark: RiskMark) -> str:
 
 def risk_explanation(mark: RiskMark) -> str:
     """One sentence for the tooltip: what the chance is of, and the rule."""
-    return (
-        f"The forecast gives {chance_text(mark.chance)} chance of meeting the "
-        f"{period_label(mark.period)} target of {format_number(mark.target, mark.unit)}; this "
-        f"scorecard marks KPIs at risk below {mark.threshold * 100:.0f}\u00a0% "
-        "(set on its planning page)."
-    )
+    return gettext(
+        "The forecast gives %(chance)s chance of meeting the %(period)s target of %(target)s; "
+        "this scorecard marks KPIs at risk below %(threshold)s (set on its planning page)."
+    ) % {
+        "chance": chance_text(mark.chance),
+        "period": period_label(mark.period),
+        "target": format_number(mark.target, mark.unit),
+        "threshold": f"{mark.threshold * 100:.0f}\u00a0%",
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
@@ -14,8 +15,27 @@ from scorecard.strategy.models import Objective, Scorecard
 SCALE = 5
 RATING = [MinValueValidator(1), MaxValueValidator(SCALE)]
 
-LIKELIHOOD_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
-IMPACT_WORDS = {1: "Minor", 2: "Moderate", 3: "Serious", 4: "Major", 5: "Severe"}
+LIKELIHOOD_WORDS = {
+    1: gettext_lazy("Rare"),
+    2: gettext_lazy("Unlikely"),
+    3: gettext_lazy("Possible"),
+    4: gettext_lazy("Likely"),
+    5: gettext_lazy("Almost certain"),
+}
+IMPACT_WORDS = {
+    1: gettext_lazy("Minor"),
+    2: gettext_lazy("Moderate"),
+    3: gettext_lazy("Serious"),
+    4: gettext_lazy("Major"),
+    5: gettext_lazy("Severe"),
+}
+#: A level's name for people (the codes stay English in CSS classes and exports).
+LEVEL_WORDS = {
+    "low": gettext_lazy("low"),
+    "medium": gettext_lazy("medium"),
+    "high": gettext_lazy("high"),
+    "critical": gettext_lazy("critical"),
+}
 
 
 def level_of(score: int | None) -> str:
@@ -92,3 +112,13 @@ class Risk(models.Model):
     @property
     def level_after(self) -> str:
         return level_of(self.score_after)
+
+    @property
+    def level_label(self) -> str:
+        """The level before mitigation in the active language."""
+        return str(LEVEL_WORDS.get(self.level, ""))
+
+    @property
+    def level_after_label(self) -> str:
+        """The level after mitigation in the active language."""
+        return str(LEVEL_WORDS.get(self.level_after, ""))

@@ -81,7 +81,7 @@ def heat_map(risks: list[Risk], *, after: bool = False) -> HeatMap:
     rows = [
         (
             likelihood,
-            LIKELIHOOD_WORDS[likelihood],
+            str(LIKELIHOOD_WORDS[likelihood]),
             [
                 HeatCell(likelihood, impact, tuple(cells.get((likelihood, impact), [])))
                 for impact in range(1, SCALE + 1)
@@ -89,7 +89,7 @@ def heat_map(risks: list[Risk], *, after: bool = False) -> HeatMap:
         )
         for likelihood in range(SCALE, 0, -1)
     ]
-    return HeatMap(rows, list(IMPACT_WORDS.items()), after, unrated)
+    return HeatMap(rows, [(n, str(word)) for n, word in IMPACT_WORDS.items()], after, unrated)
 
 
 def unmitigated_high_risks(*, scorecard: Scorecard) -> list[Risk]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from scorecard import clock
 from scorecard.initiatives.models import Initiative
@@ -26,10 +27,22 @@ LINKS = {"objectives": Objective, "kpis": Kpi, "initiatives": Initiative}
 def _rating(errors: dict[str, str], name: str, value: Any, *, required: bool) -> int | None:
     if value is None or value == "":
         if required:
-            errors[name] = f"Rate the {name.replace('_', ' ')} from 1 to {SCALE}."
+            errors[name] = {
+                "likelihood": gettext("Rate the likelihood from 1 to %(scale)s."),
+                "impact": gettext("Rate the impact from 1 to %(scale)s."),
+            }.get(name, gettext("Rate it from 1 to %(scale)s.")) % {"scale": SCALE}
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= SCALE:
-        errors[name] = f"The {name.replace('_', ' ')} is rated from 1 to {SCALE}, not “{value}”."
+        errors[name] = {
+            "likelihood": gettext("The likelihood is rated from 1 to %(scale)s, not “%(value)s”."),
+            "impact": gettext("The impact is rated from 1 to %(scale)s, not “%(value)s”."),
+            "likelihood_after": gettext(
+                "The likelihood after mitigation is rated from 1 to %(scale)s, not “%(value)s”."
+            ),
+            "impact_after": gettext(
+                "The impact after mitigation is rated from 1 to %(scale)s, not “%(value)s”."
+            ),
+        }[name] % {"scale": SCALE, "value": value}
         return None
     return value
 
@@ -38,9 +51,9 @@ def _check(scorecard: Scorecard, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     title = str(data.get("title") or "").strip()
     if not title:
-        errors["title"] = "Give the risk a title: what could go wrong?"
+        errors["title"] = gettext("Give the risk a title: what could go wrong?")
     elif len(title) > 200:
-        errors["title"] = "A title can be at most 200 characters."
+        errors["title"] = gettext("A title can be at most 200 characters.")
     data["title"] = title
     for name in ("cause", "consequence"):
         data[name] = str(data.get(name) or "").strip()
@@ -51,7 +64,7 @@ def _check(scorecard: Scorecard, data: dict[str, Any]) -> dict[str, Any]:
     if (data["likelihood_after"] is None) != (data["impact_after"] is None) and not (
         {"likelihood_after", "impact_after"} & set(errors)
     ):
-        errors["impact_after"] = (
+        errors["impact_after"] = gettext(
             "Rate both the likelihood and the impact after mitigation, or neither."
         )
     owner = data.get("owner")
@@ -61,18 +74,26 @@ def _check(scorecard: Scorecard, data: dict[str, Any]) -> dict[str, Any]:
             organization_id=scorecard.organization_id, user_id=owner.pk
         ).exists()
     ):
-        errors["owner"] = "The owner must be a member of the organization."
+        errors["owner"] = gettext("The owner must be a member of the organization.")
     review_on = data.get("review_on")
     if review_on is not None and not isinstance(review_on, dt.date):
-        errors["review_on"] = "The review date must be a date (YYYY-MM-DD)."
+        errors["review_on"] = gettext("The review date must be a date (YYYY-MM-DD).")
     for name in LINKS:
         items = list(data.get(name) or [])
         foreign = [item for item in items if getattr(item, "scorecard_id", None) != scorecard.pk]
         if foreign:
-            errors[name] = (
-                f"These {name} are not in the scorecard “{scorecard.name}”: "
-                + ", ".join(str(item) for item in foreign)
-            )
+            errors[name] = {
+                "objectives": gettext(
+                    "These objectives are not in the scorecard “%(scorecard)s”: %(items)s"
+                ),
+                "kpis": gettext("These KPIs are not in the scorecard “%(scorecard)s”: %(items)s"),
+                "initiatives": gettext(
+                    "These initiatives are not in the scorecard “%(scorecard)s”: %(items)s"
+                ),
+            }[name] % {
+                "scorecard": scorecard.name,
+                "items": ", ".join(str(item) for item in foreign),
+            }
         data[name] = items
     if errors:
         raise ValidationError(errors)
@@ -100,7 +121,9 @@ def risk_update(*, risk: Risk, **fields: Any) -> Risk:
     """Change some of a risk's fields or links (those not given stay as they are)."""
     unknown = set(fields) - {*FIELDS, *LINKS}
     if unknown:
-        raise ValidationError({name: "No such field of a risk." for name in sorted(unknown)})
+        raise ValidationError(
+            {name: gettext("No such field of a risk.") for name in sorted(unknown)}
+        )
     current = {name: getattr(risk, name) for name in FIELDS}
     current.update({name: list(getattr(risk, name).all()) for name in LINKS})
     current.update(fields)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from scorecard.alignment.services import alignment_create, alignment_delete, alignment_update
@@ -22,13 +23,18 @@ def percent_share(raw: str) -> float:
     """A share typed in per cent ("40", "40 %", "12.5%") as a fraction; a clear error else."""
     text = (raw or "").strip().rstrip("%").strip()
     if not text:
-        raise ValidationError("Enter the share in per cent (more than 0, at most 100).")
+        raise ValidationError(gettext("Enter the share in per cent (more than 0, at most 100)."))
     try:
         percent = parse_number(text)
     except ValueError:
-        raise ValidationError(f"“{raw}” is not a number: enter the share in per cent.") from None
+        raise ValidationError(
+            gettext("“%(raw)s” is not a number: enter the share in per cent.") % {"raw": raw}
+        ) from None
     if percent is None or not 0 < percent <= 100:
-        raise ValidationError(f"The share must be more than 0 % and at most 100 %; “{raw}” is not.")
+        raise ValidationError(
+            gettext("The share must be more than 0 %% and at most 100 %%; “%(raw)s” is not.")
+            % {"raw": raw}
+        )
     return percent / 100
 
 
@@ -37,7 +43,7 @@ def _objective(scorecard: Scorecard, code: str) -> Objective:
         Objective.objects.filter(scorecard=scorecard, code=code).select_related("scorecard").first()
     )
     if found is None:
-        raise Http404("No such objective.")
+        raise Http404(gettext("No such objective."))
     return found
 
 
@@ -56,7 +62,7 @@ def _alignment(objective: Objective, pk: int) -> ObjectiveAlignment:
         ObjectiveAlignment.objects.filter(child=objective, pk=pk).select_related("parent").first()
     )
     if found is None:
-        raise Http404("No such alignment.")
+        raise Http404(gettext("No such alignment."))
     return found
 
 
@@ -75,14 +81,16 @@ def alignment_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) 
     )
     try:
         if parent is None:
-            raise ValidationError("Choose the objective this one counts towards.")
+            raise ValidationError(gettext("Choose the objective this one counts towards."))
         share = percent_share(request.POST.get("share", ""))
         alignment_create(child=objective, parent=parent, share=share)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, f"“{objective.name}” now makes up {share:.0%} of “{parent.name}”."
+            request,
+            gettext("“%(name)s” now makes up %(share)s of “%(parent)s”.")
+            % {"name": objective.name, "share": f"{share:.0%}", "parent": parent.name},
         )
     return _back(objective)
 
@@ -103,7 +111,12 @@ def alignment_edit(
     else:
         messages.success(
             request,
-            f"“{objective.name}” now makes up {alignment.share:.0%} of “{alignment.parent.name}”.",
+            gettext("“%(name)s” now makes up %(share)s of “%(parent)s”.")
+            % {
+                "name": objective.name,
+                "share": f"{alignment.share:.0%}",
+                "parent": alignment.parent.name,
+            },
         )
     return _back(objective)
 
@@ -119,7 +132,9 @@ def alignment_remove(
     alignment = _alignment(objective, pk)
     alignment_delete(alignment=alignment)
     messages.success(
-        request, f"“{objective.name}” no longer counts towards “{alignment.parent.name}”."
+        request,
+        gettext("“%(name)s” no longer counts towards “%(parent)s”.")
+        % {"name": objective.name, "parent": alignment.parent.name},
     )
     return _back(objective)
 

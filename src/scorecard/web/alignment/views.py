@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from scorecard.alignment import selectors as cascade_selectors
@@ -47,31 +48,34 @@ class CascadeForm(forms.Form):
         self.units = {str(unit.pk): unit for unit, _ in units}
         self.fields["unit"] = forms.ChoiceField(
             # Tree order, each unit indented by its depth below this scorecard's unit.
-            choices=[("", "— choose a unit —")]
+            choices=[("", gettext("— choose a unit —"))]
             + [(str(unit.pk), "\u2003" * (depth - 1) + unit.name) for unit, depth in units],
-            label="Unit",
+            label=gettext("Unit"),
             error_messages={
-                "required": "Choose the unit that gets the scorecard.",
-                "invalid_choice": "Choose one of the units listed: they are the ones below "
-                "this scorecard's unit.",
+                "required": gettext("Choose the unit that gets the scorecard."),
+                "invalid_choice": gettext(
+                    "Choose one of the units listed: they are the ones below this scorecard's unit."
+                ),
             },
         )
         self.fields["name"] = forms.CharField(
             max_length=200,
             required=False,
-            label="Name of the new scorecard",
-            help_text="Leave empty for “unit – this scorecard”.",
+            label=gettext("Name of the new scorecard"),
+            help_text=gettext("Leave empty for “unit – this scorecard”."),
         )
         self.fields["slug"] = forms.CharField(
             max_length=80,
             required=False,
-            label="Short name",
-            help_text="Used in addresses; made from the name when empty.",
+            label=gettext("Short name"),
+            help_text=gettext("Used in addresses; made from the name when empty."),
         )
         self.fields["copy_kpis"] = forms.BooleanField(
             required=False,
-            label="Copy their KPIs with targets",
-            help_text="The unit records its own values; each KPI's values roll up into ours.",
+            label=gettext("Copy their KPIs with targets"),
+            help_text=gettext(
+                "The unit records its own values; each KPI's values roll up into ours."
+            ),
         )
 
 
@@ -89,10 +93,12 @@ def _shares(
         try:
             percent = float(raw.replace(",", "."))
         except ValueError:
-            errors[objective.pk] = f"“{raw}” is not a number: enter a share in per cent."
+            errors[objective.pk] = gettext(
+                "“%(raw)s” is not a number: enter a share in per cent."
+            ) % {"raw": raw}
             continue
         if not 0 < percent <= 100:
-            errors[objective.pk] = "Enter a share above 0 and at most 100 %."
+            errors[objective.pk] = gettext("Enter a share above 0 and at most 100 %.")
             continue
         shares[objective.pk] = percent / 100
     return shares, errors
@@ -159,7 +165,7 @@ def cascade_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespon
             )
             return redirect("scorecard_detail", org_slug, made.slug)
     if request.method == "POST" and not chosen and not objectives_error:
-        objectives_error = "Choose at least one objective to cascade."
+        objectives_error = gettext("Choose at least one objective to cascade.")
     picked_ids = {o.pk for o in chosen}
     rows = [
         (

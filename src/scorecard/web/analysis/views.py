@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.analysis import selectors, services
@@ -19,14 +20,14 @@ from scorecard.web.manage.common import base_context
 
 def _board_or_404(board: str) -> str:
     if board not in BOARDS:
-        raise Http404("No such board; there are SWOT and PESTEL boards.")
+        raise Http404(gettext("No such board; there are SWOT and PESTEL boards."))
     return board
 
 
 def _item_or_404(scorecard: Scorecard, pk: int) -> AnalysisItem:
     item = selectors.item_get(scorecard=scorecard, pk=pk)
     if item is None:
-        raise Http404("No such item on this scorecard's boards.")
+        raise Http404(gettext("No such item on this scorecard's boards."))
     return item
 
 
@@ -46,8 +47,8 @@ def board(request: HttpRequest, org_slug: str, sc_slug: str, board: str) -> Http
         request,
         "analysis/board.html",
         {**base_context(scorecard.organization, membership, scorecard),
-         "board": board, "board_label": BOARDS[board][0],
-         "boards": [(key, label) for key, (label, _) in BOARDS.items()],
+         "board": board, "board_label": str(BOARDS[board][0]),
+         "boards": [(key, str(label)) for key, (label, _) in BOARDS.items()],
          "columns": selectors.board_columns(scorecard=scorecard, board=board),
          "perspectives": list(scorecard.perspectives.order_by("position", "pk")),
          "can_edit": membership.allows("editor")},
@@ -77,7 +78,7 @@ def item_delete(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> H
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
     item = _item_or_404(scorecard, pk)
     services.item_delete(item=item)
-    messages.success(request, f"Removed “{item.text}”.")
+    messages.success(request, gettext("Removed “%(text)s”.") % {"text": item.text})
     return redirect("analysis_board", org_slug, sc_slug, item.board)
 
 
@@ -90,7 +91,7 @@ def item_objective(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -
     raw = request.POST.get("perspective", "")
     perspective = scorecard.perspectives.filter(pk=int(raw) if raw.isdigit() else 0).first()
     if perspective is None:
-        messages.error(request, "Choose the perspective the new objective belongs to.")
+        messages.error(request, gettext("Choose the perspective the new objective belongs to."))
         return redirect("analysis_board", org_slug, sc_slug, item.board)
     try:
         objective = services.item_to_objective(
@@ -99,5 +100,9 @@ def item_objective(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -
     except ValidationError as exc:
         messages.error(request, _problems(exc))
         return redirect("analysis_board", org_slug, sc_slug, item.board)
-    messages.success(request, f"Made the objective “{objective.name}” from the {item.board_label}.")
+    messages.success(
+        request,
+        gettext("Made the objective “%(name)s” from the %(board)s.")
+        % {"name": objective.name, "board": item.board_label},
+    )
     return redirect("objective_detail", org_slug, sc_slug, objective.code)

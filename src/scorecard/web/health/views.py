@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from scorecard import clock
@@ -24,6 +26,7 @@ from scorecard.engine.quality import Finding, Severity, Subject
 from scorecard.health import checks as health_checks
 from scorecard.initiatives.models import Initiative
 from scorecard.organizations.models import Membership
+from scorecard.presentation.findings import translated
 from scorecard.reviews.selectors import snooze_for
 from scorecard.reviews.services import MAX_SNOOZE_DAYS, reminders_resume, reminders_snooze
 from scorecard.strategy.models import Objective, Scorecard
@@ -31,19 +34,25 @@ from scorecard.strategy.models import Objective, Scorecard
 from ..access import scorecard_for
 
 SEVERITY_LABELS = {
-    Severity.ERROR: ("Errors", "These make numbers wrong or impossible to compute."),
-    Severity.WARNING: ("Warnings", "These weaken the scorecard: fix them soon."),
+    Severity.ERROR: (
+        gettext_lazy("Errors"),
+        gettext_lazy("These make numbers wrong or impossible to compute."),
+    ),
+    Severity.WARNING: (
+        gettext_lazy("Warnings"),
+        gettext_lazy("These weaken the scorecard: fix them soon."),
+    ),
     Severity.INFO: (
-        "Suggestions",
-        "Good practice that is missing; worth a look when there is time.",
+        gettext_lazy("Suggestions"),
+        gettext_lazy("Good practice that is missing; worth a look when there is time."),
     ),
 }
 SUBJECT_LABELS = {
-    Subject.SCORECARD: "Scorecard",
-    Subject.PERSPECTIVE: "Perspective",
-    Subject.OBJECTIVE: "Objective",
-    Subject.KPI: "KPI",
-    Subject.INITIATIVE: "Initiative",
+    Subject.SCORECARD: gettext_lazy("Scorecard"),
+    Subject.PERSPECTIVE: gettext_lazy("Perspective"),
+    Subject.OBJECTIVE: gettext_lazy("Objective"),
+    Subject.KPI: gettext_lazy("KPI"),
+    Subject.INITIATIVE: gettext_lazy("Initiative"),
 }
 
 
@@ -56,6 +65,11 @@ class Fix:
     open_url: str
     fix_url: str
     fix_label: str
+    #: The finding's sentence and its fix in the active language.
+    message: str = ""
+    hint: str = ""
+    #: The subject in the checklist's test ("KPI" links the KPI's name), never translated.
+    subject: str = ""
 
 
 def fix_for(finding: Finding, scorecard: Scorecard, *, can_edit: bool, can_record: bool) -> Fix:
@@ -68,58 +82,72 @@ def fix_for(finding: Finding, scorecard: Scorecard, *, can_edit: bool, can_recor
         open_url = reverse("kpi_detail", args=[*args, key])
         if field == "values":
             if can_record:
-                fix_url, label = open_url + "#entry", "Enter values"
+                fix_url, label = open_url + "#entry", gettext("Enter values")
         elif can_edit:
             fix_url = reverse("kpi_edit", args=[*args, key])
             fix_url += f"#id_{field}" if field and field != "objective" else ""
-            label = "Edit the KPI"
+            label = gettext("Edit the KPI")
     elif finding.subject is Subject.OBJECTIVE:
         open_url = reverse("objective_detail", args=[*args, key])
         if can_edit:
             if field == "kpis":
-                fix_url, label = reverse("kpi_new", args=[*args, key]), "Add a KPI"
+                fix_url, label = reverse("kpi_new", args=[*args, key]), gettext("Add a KPI")
             elif field == "initiatives":
                 fix_url = reverse("initiative_new", args=args) + f"?objective={key}"
-                label = "Start an initiative"
+                label = gettext("Start an initiative")
             elif field == "links":
-                fix_url, label = open_url + "#add-link", "Link it"
+                fix_url, label = open_url + "#add-link", gettext("Link it")
             elif field == "weight" and finding.code.startswith("weights."):
-                fix_url, label = open_url + "#kpis-heading", "Change the KPIs' weights"
+                fix_url = open_url + "#kpis-heading"
+                label = gettext("Change the KPIs' weights")
             else:
                 fix_url = reverse("objective_edit", args=[*args, key]) + f"#id_{field}"
-                label = "Edit the objective"
+                label = gettext("Edit the objective")
     elif finding.subject is Subject.INITIATIVE:
         open_url = reverse("initiative_detail", args=[*args, key])
         if can_edit:
             if field == "tasks":
-                fix_url, label = open_url + "#add-task", "Add tasks"
+                fix_url, label = open_url + "#add-task", gettext("Add tasks")
             else:
                 fix_url = reverse("initiative_edit", args=[*args, key]) + f"#id_{field}"
-                label = "Edit the initiative"
+                label = gettext("Edit the initiative")
     elif finding.subject is Subject.PERSPECTIVE:
         open_url = reverse("perspective_list", args=args)
         if can_edit:
             if finding.code == "perspective.empty":
                 fix_url = reverse("objective_new", args=args) + f"?perspective={key}"
-                label = "Add an objective"
+                label = gettext("Add an objective")
             else:
-                fix_url, label = open_url, "Change the weights"
+                fix_url, label = open_url, gettext("Change the weights")
     elif finding.code.startswith("involvement."):  # proposals and adoption (docs/involvement.md)
         open_url = reverse("scorecard_detail", args=args)
         if finding.code == "involvement.top_down":
-            fix_url, label = reverse("proposal_list", args=args), "See the proposals"
+            fix_url = reverse("proposal_list", args=args)
+            label = gettext("See the proposals")
         elif can_edit:
-            fix_url, label = reverse("adoption", args=args[:1]), "See who uses it"
+            fix_url, label = reverse("adoption", args=args[:1]), gettext("See who uses it")
     else:
         open_url = reverse("scorecard_detail", args=args)
         if can_edit:
             if finding.code == "scorecard.no_map":
-                fix_url, label = reverse("strategy_map", args=args), "Open the strategy map"
+                fix_url = reverse("strategy_map", args=args)
+                label = gettext("Open the strategy map")
             elif finding.code.startswith("risk."):
-                fix_url, label = reverse("risk_list", args=args), "Open the risk register"
+                fix_url = reverse("risk_list", args=args)
+                label = gettext("Open the risk register")
             else:
-                fix_url, label = reverse("perspective_list", args=args), "Change the weights"
-    return Fix(finding, SUBJECT_LABELS[finding.subject], open_url, fix_url, label)
+                fix_url = reverse("perspective_list", args=args)
+                label = gettext("Change the weights")
+    return Fix(
+        finding,
+        str(SUBJECT_LABELS[finding.subject]),
+        open_url,
+        fix_url,
+        label,
+        translated(finding.message),
+        translated(finding.fix),
+        finding.subject.name,
+    )
 
 
 def _fixes(findings: list[Finding], scorecard: Scorecard, membership: Membership) -> list[Fix]:
@@ -139,18 +167,18 @@ class SuggestionGroup:
 
 
 GROUP_TITLES = {
-    "kpi.no_description": "KPIs without a description",
-    "kpi.no_unit": "KPIs without a unit",
-    "kpi.no_data_source": "KPIs without a data source",
-    "kpi.unused": "KPIs nobody uses",
-    "objective.no_description": "Objectives without a description",
-    "objective.no_due_date": "Objectives without a due date",
-    "objective.no_leading": "Objectives without a leading KPI (a driver)",
-    "objective.no_lagging": "Objectives without a lagging KPI (an outcome)",
-    "objective.not_on_map": "Objectives not linked on the strategy map",
-    "initiative.no_description": "Initiatives without a description",
-    "initiative.no_progress": "Initiatives with no tasks and no progress",
-    "weights.sum": "Weights that nearly add up to a whole",
+    "kpi.no_description": gettext_lazy("KPIs without a description"),
+    "kpi.no_unit": gettext_lazy("KPIs without a unit"),
+    "kpi.no_data_source": gettext_lazy("KPIs without a data source"),
+    "kpi.unused": gettext_lazy("KPIs nobody uses"),
+    "objective.no_description": gettext_lazy("Objectives without a description"),
+    "objective.no_due_date": gettext_lazy("Objectives without a due date"),
+    "objective.no_leading": gettext_lazy("Objectives without a leading KPI (a driver)"),
+    "objective.no_lagging": gettext_lazy("Objectives without a lagging KPI (an outcome)"),
+    "objective.not_on_map": gettext_lazy("Objectives not linked on the strategy map"),
+    "initiative.no_description": gettext_lazy("Initiatives without a description"),
+    "initiative.no_progress": gettext_lazy("Initiatives with no tasks and no progress"),
+    "weights.sum": gettext_lazy("Weights that nearly add up to a whole"),
 }
 
 
@@ -159,7 +187,7 @@ def _suggestion_groups(fixes: list[Fix]) -> list[SuggestionGroup]:
     for fix in fixes:
         groups.setdefault(fix.finding.code, []).append(fix)
     return [
-        SuggestionGroup(code, GROUP_TITLES.get(code, items[0].finding.message), items)
+        SuggestionGroup(code, str(GROUP_TITLES.get(code, items[0].message)), items)
         for code, items in groups.items()
     ]
 
@@ -178,8 +206,8 @@ def scorecard_health(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
         sections.append(
             {
                 "severity": severity.value,
-                "title": title,
-                "intro": intro,
+                "title": str(title),
+                "intro": str(intro),
                 "fixes": fixes,
                 "groups": _suggestion_groups(fixes) if severity is Severity.INFO else [],
             }
@@ -256,7 +284,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "resume":
             reminders_resume(user=request.user)
-            messages.success(request, "Reminders are on again.")
+            messages.success(request, gettext("Reminders are on again."))
             return redirect("reminders")
         try:
             snooze = reminders_snooze(user=request.user, days=request.POST.get("days", ""))
@@ -264,7 +292,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             messages.success(
-                request, f"No reminder e-mails until {snooze.until:%A %-d %B %Y} (inclusive)."
+                request,
+                gettext("No reminder e-mails until %(date)s (inclusive).")
+                % {"date": dateformat.format(snooze.until, "l j F Y")},
             )
             return redirect("reminders")
     current = snooze_for(user=request.user)

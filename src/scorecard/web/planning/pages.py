@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from scorecard import clock
 from scorecard.engine.evaluate import ScorecardInput
@@ -28,10 +28,10 @@ from scorecard.strategy.models import Scorecard
 from scorecard.web.parsing import parse_number
 
 VERDICT_LABELS = {
-    "supported": "Supported",
-    "weak": "Weak",
-    "contradicted": "Contradicted",
-    "untested": "Untested",
+    "supported": gettext_lazy("Supported"),
+    "weak": gettext_lazy("Weak"),
+    "contradicted": gettext_lazy("Contradicted"),
+    "untested": gettext_lazy("Untested"),
 }
 
 
@@ -53,7 +53,7 @@ def kpi_page_extras(
         try:
             return parse_number(request.GET.get(name))
         except ValueError:
-            problems.append(f"“{request.GET.get(name)}” is not a number.")
+            problems.append(gettext("“%(raw)s” is not a number.") % {"raw": request.GET.get(name)})
             return None
 
     # The values and targets the page already scored, when it passes them.
@@ -106,10 +106,18 @@ def map_link_marks(
     for item in selectors.link_evidence(scorecard=scorecard, as_of=as_of, rows=rows, links=links):
         found = item.evidence
         if found is None or found.r is None:
-            text = "untested: too little data" if not item.reason else f"untested: {item.reason}"
+            text = (
+                gettext("untested: too little data")
+                if not item.reason
+                else gettext("untested: %(reason)s") % {"reason": item.reason}
+            )
         else:
-            verdict = VERDICT_LABELS[found.verdict].lower()
-            text = f"{verdict}: r = {found.r:.2f} at a lag of {found.best_lag}"
+            verdict = str(VERDICT_LABELS[found.verdict]).lower()
+            text = gettext("%(verdict)s: r = %(r)s at a lag of %(lag)s") % {
+                "verdict": verdict,
+                "r": f"{found.r:.2f}",
+                "lag": found.best_lag,
+            }
         marks[(item.link.cause.code, item.link.effect.code)] = (item.verdict, text)
     return marks
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
@@ -87,12 +88,17 @@ def forecast_rule(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResp
         messages.error(request, " ".join(exc.messages))
     else:
         if rule is None:
-            messages.success(request, "KPIs are no longer marked at risk by their forecast.")
+            messages.success(
+                request, gettext("KPIs are no longer marked at risk by their forecast.")
+            )
         else:
             messages.success(
                 request,
-                f"KPIs whose chance of meeting the period's target is below "
-                f"{rule.at_risk_below:.0%} are now marked at risk.",
+                gettext(
+                    "KPIs whose chance of meeting the period's target is below %(threshold)s "
+                    "are now marked at risk."
+                )
+                % {"threshold": f"{rule.at_risk_below:.0%}"},
             )
     return redirect("planning_home", org_slug, sc_slug)
 
@@ -103,7 +109,7 @@ def forecast_rule(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResp
 def _funnel_or_404(scorecard: Scorecard, pk: int) -> Funnel:
     funnel = selectors.funnel_get(scorecard=scorecard, pk=pk)
     if funnel is None:
-        raise Http404("No such funnel.")
+        raise Http404(gettext("No such funnel."))
     return funnel
 
 
@@ -126,7 +132,7 @@ def _funnel_form(
                 continue
             kpi = by_pk.get(int(raw)) if raw.isdigit() else None
             if kpi is None:
-                errors["stages"] = "Choose KPIs of this scorecard."
+                errors["stages"] = gettext("Choose KPIs of this scorecard.")
                 break
             chosen.append(kpi)
             costs.append(request.POST.get(f"cost-{i}", ""))
@@ -155,7 +161,9 @@ def _funnel_form(
                     # Templates cannot read "__all__" (a leading underscore).
                     errors["form" if key == "__all__" else key] = " ".join(problems)
             else:
-                messages.success(request, f"Saved the funnel “{funnel.name}”.")
+                messages.success(
+                    request, gettext("Saved the funnel “%(name)s”.") % {"name": funnel.name}
+                )
                 return redirect(
                     "funnel_detail", scorecard.organization.slug, scorecard.slug, funnel.pk
                 )
@@ -198,7 +206,9 @@ def funnel_delete(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
     funnel = _funnel_or_404(scorecard, pk)
     services.funnel_delete(funnel=funnel)
-    messages.success(request, f"Deleted the funnel “{funnel.name}”; its KPIs stay.")
+    messages.success(
+        request, gettext("Deleted the funnel “%(name)s”; its KPIs stay.") % {"name": funnel.name}
+    )
     return redirect("planning_home", org_slug, sc_slug)
 
 
@@ -206,12 +216,18 @@ def _percent_param(request: HttpRequest, name: str, default: float, errors: list
     try:
         value = parse_number(request.GET.get(name))
     except ValueError:
-        errors.append(f"“{request.GET.get(name)}” is not a number; using {default * 100:g}.")
+        errors.append(
+            gettext("“%(raw)s” is not a number; using %(default)s.")
+            % {"raw": request.GET.get(name), "default": f"{default * 100:g}"}
+        )
         return default
     if value is None:
         return default
     if not 0 < value <= 100:
-        errors.append(f"Try an improvement between 0 and 100; using {default * 100:g}.")
+        errors.append(
+            gettext("Try an improvement between 0 and 100; using %(default)s.")
+            % {"default": f"{default * 100:g}"}
+        )
         return default
     return value / 100
 
@@ -226,9 +242,12 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
     try:
         target = parse_number(request.GET.get("target"))
     except ValueError:
-        errors.append(f"“{request.GET.get('target')}” is not a number; using the KPI's target.")
+        errors.append(
+            gettext("“%(raw)s” is not a number; using the KPI's target.")
+            % {"raw": request.GET.get("target")}
+        )
     if target is not None and target <= 0:
-        errors.append("A target must be above zero; using the KPI's target.")
+        errors.append(gettext("A target must be above zero; using the KPI's target."))
         target = None
     points = _percent_param(request, "points", 0.01, errors)
     relative = _percent_param(request, "relative", 0.10, errors)
@@ -238,10 +257,13 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
         try:
             compare = dt.date.fromisoformat(raw_compare)
         except ValueError:
-            errors.append(f"“{raw_compare}” is not a date; comparing with the period before.")
+            errors.append(
+                gettext("“%(raw)s” is not a date; comparing with the period before.")
+                % {"raw": raw_compare}
+            )
         else:
             if compare >= as_of:
-                errors.append("Compare with a period before; using the period before.")
+                errors.append(gettext("Compare with a period before; using the period before."))
                 compare = None
     analysis = selectors.funnel_analysis(
         funnel=funnel, as_of=as_of, target=target, points=points, relative=relative,
@@ -267,7 +289,8 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
         points=points,
         relative=relative,
         formatter=lambda v: "+" + format_number(v, unit),
-        title=f"Levers of {funnel.name}: what each conversion rate adds to the result",
+        title=gettext("Levers of %(name)s: what each conversion rate adds to the result")
+        % {"name": funnel.name},
     )
     lever_rows = [
         {
@@ -275,12 +298,19 @@ def funnel_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
             "label": labels[lv.index - 1],
             "position": lv.index,
             "cost_per_gain": lv.cost_per_gain,
-            "note": (
-                f"Funnel “{funnel.name}”: {labels[lv.index - 1]} from {lv.rate:.2%} to "
-                f"{lv.new_rate:.2%} raises {analysis.stages[-1].kpi.name} from "
-                f"{format_number(analysis.result, unit)} to "
-                f"{format_number(lv.result_points, unit)} at today's volumes."
-            ),
+            "note": gettext(
+                "Funnel “%(funnel)s”: %(stage)s from %(rate)s to %(new_rate)s raises %(kpi)s "
+                "from %(result)s to %(new_result)s at today's volumes."
+            )
+            % {
+                "funnel": funnel.name,
+                "stage": labels[lv.index - 1],
+                "rate": f"{lv.rate:.2%}",
+                "new_rate": f"{lv.new_rate:.2%}",
+                "kpi": analysis.stages[-1].kpi.name,
+                "result": format_number(analysis.result, unit),
+                "new_result": format_number(lv.result_points, unit),
+            },
         }
         for lv in analysis.levers
     ]
@@ -318,7 +348,7 @@ def funnel_lever(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> 
         new_rate = float(request.POST.get("new_rate", ""))
         current_rate = float(request.POST.get("current_rate", ""))
     except ValueError:
-        messages.error(request, "Choose a lever from the table.")
+        messages.error(request, gettext("Choose a lever from the table."))
         return redirect("funnel_detail", org_slug, sc_slug, pk)
     try:
         objective, kpi = services.lever_to_objective(
@@ -335,8 +365,12 @@ def funnel_lever(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> 
         return redirect("funnel_detail", org_slug, sc_slug, pk)
     messages.success(
         request,
-        f"Added the objective “{objective.name}” with the KPI “{kpi.name}” "
-        f"(target {format_number(kpi.target, '%')}).",
+        gettext("Added the objective “%(objective)s” with the KPI “%(kpi)s” (target %(target)s).")
+        % {
+            "objective": objective.name,
+            "kpi": kpi.name,
+            "target": format_number(kpi.target, "%"),
+        },
     )
     return redirect("kpi_detail", org_slug, sc_slug, kpi.code)
 
@@ -358,10 +392,10 @@ def kpi_target_accept(request: HttpRequest, org_slug: str, sc_slug: str, code: s
         value = parse_number(request.POST.get("value"))
         period = dt.date.fromisoformat(request.POST.get("period", ""))
     except ValueError:
-        messages.error(request, "Give the target as a number and choose a period.")
+        messages.error(request, gettext("Give the target as a number and choose a period."))
         return redirect(_kpi_url(org_slug, sc_slug, code))
     if value is None:
-        messages.error(request, "Give the target as a number.")
+        messages.error(request, gettext("Give the target as a number."))
         return redirect(_kpi_url(org_slug, sc_slug, code))
     try:
         target = services.target_accept(
@@ -379,8 +413,13 @@ def kpi_target_accept(request: HttpRequest, org_slug: str, sc_slug: str, code: s
     span = periods.period_containing(target.period_start, et.Interval(kpi.update_interval), fiscal)
     messages.success(
         request,
-        f"Target of {kpi.name} from {period_label(span)} on: "
-        f"{format_number(target.value, kpi.unit)} ({target.get_provenance_display().lower()}).",
+        gettext("Target of %(kpi)s from %(period)s on: %(value)s (%(source)s).")
+        % {
+            "kpi": kpi.name,
+            "period": period_label(span),
+            "value": format_number(target.value, kpi.unit),
+            "source": target.get_provenance_display().lower(),
+        },
     )
     return redirect(_kpi_url(org_slug, sc_slug, code))
 
@@ -407,9 +446,13 @@ def benchmark_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) 
             user=request.user,
         )
     except ValidationError as exc:
-        messages.error(request, "The benchmark was not saved: " + " ".join(exc.messages))
+        messages.error(
+            request,
+            gettext("The benchmark was not saved: %(problems)s")
+            % {"problems": " ".join(exc.messages)},
+        )
     else:
-        messages.success(request, f"Added a benchmark to {kpi.name}.")
+        messages.success(request, gettext("Added a benchmark to %(name)s.") % {"name": kpi.name})
     return redirect(_kpi_url(org_slug, sc_slug, code, "benchmarks"))
 
 
@@ -423,9 +466,9 @@ def benchmark_delete(
     kpi = kpi_for(scorecard, code)
     benchmark = Benchmark.objects.filter(kpi=kpi, pk=pk).first()
     if benchmark is None:
-        raise Http404("No such benchmark.")
+        raise Http404(gettext("No such benchmark."))
     services.benchmark_delete(benchmark=benchmark)
-    messages.success(request, "Removed the benchmark.")
+    messages.success(request, gettext("Removed the benchmark."))
     return redirect(_kpi_url(org_slug, sc_slug, code, "benchmarks"))
 
 
@@ -442,12 +485,14 @@ def _changes(data: QueryDict, page_kpis: list[Kpi], errors: dict[str, str]) -> w
             try:
                 number = parse_number(raw)
             except ValueError:
-                errors[f"{prefix}-{kpi.code}"] = f"“{raw}” is not a number."
+                errors[f"{prefix}-{kpi.code}"] = gettext("“%(raw)s” is not a number.") % {
+                    "raw": raw
+                }
                 continue
             if number is None:
                 continue
             if prefix == "w" and number <= 0:
-                errors[f"{prefix}-{kpi.code}"] = "A weight must be above zero."
+                errors[f"{prefix}-{kpi.code}"] = gettext("A weight must be above zero.")
                 continue
             into[kpi.code] = number
     return wi.Changes(values=values, targets=targets, kpi_weights=weights)
@@ -484,7 +529,9 @@ def whatif(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
             sc = wi.apply_changes(page.input, changes, as_of=as_of) if changes else page.input
             seek = wi.goal_seek(sc, as_of=as_of, kpi_code=seek_kpi, node=(kind, key))
         except (wi.WhatIfError, KeyError) as exc:
-            seek_error = str(exc) if isinstance(exc, wi.WhatIfError) else "Choose a KPI and a goal."
+            seek_error = (
+                str(exc) if isinstance(exc, wi.WhatIfError) else gettext("Choose a KPI and a goal.")
+            )
     result = page.changed or page.base
     kpi_rows = [
         {
@@ -524,9 +571,15 @@ def whatif(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
             seek_node=seek_node,
             seekable=seekable,
             goals=[
-                ("Scorecard", [("scorecard:", "the whole scorecard")]),
-                ("Perspectives", [(f"perspective:{p.pk}", p.name) for p in page.rows.perspectives]),
-                ("Objectives", [(f"objective:{o.code}", o.name) for o in page.rows.objectives]),
+                (gettext("Scorecard"), [("scorecard:", gettext("the whole scorecard"))]),
+                (
+                    gettext("Perspectives"),
+                    [(f"perspective:{p.pk}", p.name) for p in page.rows.perspectives],
+                ),
+                (
+                    gettext("Objectives"),
+                    [(f"objective:{o.code}", o.name) for o in page.rows.objectives],
+                ),
             ],
             seek_kpi_obj=next((k for k in rows if k.code == seek_kpi), None),
             sensitivity=page.sensitivity[:15],

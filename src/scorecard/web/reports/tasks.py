@@ -13,6 +13,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scorecard import clock
@@ -44,7 +45,9 @@ def render_report(job_id: int) -> str:
         jobs.report_job_fail(job.pk, error="The report could not be rendered (tried 3 times).")
         return "failed: too many tries"
     params = job.params
-    jobs.report_job_progress(job, lease=lease, progress=10, step="Reading the numbers")
+    jobs.report_job_progress(
+        job, lease=lease, progress=10, step=gettext_noop("Reading the numbers")
+    )
     meeting = meeting_report(job.scorecard, params.get("meeting"))
     data = report_data(
         scorecard=job.scorecard,
@@ -56,10 +59,14 @@ def render_report(job_id: int) -> str:
         frozen=meeting.frozen if meeting else None,
         meeting_title=meeting.title if meeting else "",
     )
-    step = "Laying out the pages" if job.file_format == "pdf" else "Writing the workbook"
+    step = (
+        gettext_noop("Laying out the pages")
+        if job.file_format == "pdf"
+        else gettext_noop("Writing the workbook")
+    )
     jobs.report_job_progress(job, lease=lease, progress=40, step=step)
     content = report_pdf(data) if job.file_format == "pdf" else report_xlsx(data)
-    jobs.report_job_progress(job, lease=lease, progress=90, step="Storing the file")
+    jobs.report_job_progress(job, lease=lease, progress=90, step=gettext_noop("Storing the file"))
     stored = default_storage.save(
         f"reports/{job.scorecard.organization_id}/job-{job.pk}.{job.file_format}",
         ContentFile(content),

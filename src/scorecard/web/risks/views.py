@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
@@ -25,46 +27,64 @@ from scorecard.web.access import scorecard_for
 from scorecard.web.forms import DATE, _Form, _person, people
 from scorecard.web.manage.common import apply_errors, base_context, form_page
 
-LIKELIHOODS: list[tuple[Any, str]] = [(n, f"{n} — {w}") for n, w in LIKELIHOOD_WORDS.items()]
-IMPACTS: list[tuple[Any, str]] = [(n, f"{n} — {w}") for n, w in IMPACT_WORDS.items()]
-NOT_RATED: list[tuple[Any, str]] = [("", "— not rated —")]
+LIKELIHOODS: list[tuple[Any, Any]] = [
+    (n, format_lazy("{} — {}", n, w)) for n, w in LIKELIHOOD_WORDS.items()
+]
+IMPACTS: list[tuple[Any, Any]] = [
+    (n, format_lazy("{} — {}", n, w)) for n, w in IMPACT_WORDS.items()
+]
+NOT_RATED: list[tuple[Any, Any]] = [("", gettext_lazy("— not rated —"))]
 
 
 class RiskForm(_Form):
     """A risk and what it threatens and what mitigates it."""
 
-    title = forms.CharField(max_length=200, help_text="What could go wrong?")
-    cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    consequence = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    title = forms.CharField(
+        max_length=200, label=gettext_lazy("Title"), help_text=gettext_lazy("What could go wrong?")
+    )
+    cause = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Cause")
+    )
+    consequence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Consequence")
+    )
     owner = _person("Owner", "Who watches it and acts.")
-    likelihood = forms.TypedChoiceField(choices=LIKELIHOODS, coerce=int, initial=3)
-    impact = forms.TypedChoiceField(choices=IMPACTS, coerce=int, initial=3)
+    likelihood = forms.TypedChoiceField(
+        choices=LIKELIHOODS, coerce=int, initial=3, label=gettext_lazy("Likelihood")
+    )
+    impact = forms.TypedChoiceField(
+        choices=IMPACTS, coerce=int, initial=3, label=gettext_lazy("Impact")
+    )
     likelihood_after = forms.TypedChoiceField(
         choices=NOT_RATED + LIKELIHOODS, coerce=int, empty_value=None, required=False,
-        label="Likelihood after mitigation",
+        label=gettext_lazy("Likelihood after mitigation"),
     )  # fmt: skip
     impact_after = forms.TypedChoiceField(
         choices=NOT_RATED + IMPACTS, coerce=int, empty_value=None, required=False,
-        label="Impact after mitigation",
+        label=gettext_lazy("Impact after mitigation"),
     )  # fmt: skip
     objectives = forms.ModelMultipleChoiceField(
-        queryset=Objective.objects.none(), required=False, label="Threatens the objectives",
+        queryset=Objective.objects.none(), required=False,
+        label=gettext_lazy("Threatens the objectives"),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     kpis = forms.ModelMultipleChoiceField(
-        queryset=Kpi.objects.none(), required=False, label="KPIs that indicate it",
+        queryset=Kpi.objects.none(), required=False, label=gettext_lazy("KPIs that indicate it"),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     initiatives = forms.ModelMultipleChoiceField(
-        queryset=Initiative.objects.none(), required=False, label="Mitigating initiatives",
+        queryset=Initiative.objects.none(), required=False,
+        label=gettext_lazy("Mitigating initiatives"),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    review_on = forms.DateField(required=False, widget=DATE, label="Review on")
+    review_on = forms.DateField(required=False, widget=DATE, label=gettext_lazy("Review on"))
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["owner"].queryset = people(scorecard.organization_id)
+        fields["owner"].label = gettext("Owner")
+        fields["owner"].help_text = gettext("Who watches it and acts.")
         fields["objectives"].queryset = scorecard.objectives.order_by(
             "perspective__position", "position", "id"
         )
@@ -89,7 +109,7 @@ def _context(scorecard: Scorecard, membership: Membership) -> dict[str, Any]:
 def _risk_or_404(scorecard: Scorecard, pk: int) -> Risk:
     risk = selectors.risk_get(scorecard=scorecard, pk=pk)
     if risk is None:
-        raise Http404("No such risk in this scorecard.")
+        raise Http404(gettext("No such risk in this scorecard."))
     return risk
 
 
@@ -120,21 +140,26 @@ def _form(
         try:
             if risk is None:
                 risk = services.risk_create(scorecard=scorecard, **form.cleaned_data)
-                messages.success(request, f"Added the risk “{risk.title}”.")
+                messages.success(
+                    request, gettext("Added the risk “%(title)s”.") % {"title": risk.title}
+                )
             else:
                 risk = services.risk_update(risk=risk, **form.cleaned_data)
-                messages.success(request, f"Saved the risk “{risk.title}”.")
+                messages.success(
+                    request, gettext("Saved the risk “%(title)s”.") % {"title": risk.title}
+                )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             return redirect("risk_list", scorecard.organization.slug, scorecard.slug)
     return form_page(
         request, form, context=_context(scorecard, membership),
-        title=f"Edit the risk “{risk.title}”" if risk else f"New risk in {scorecard.name}",
-        submit="Save risk" if risk else "Add risk",
+        title=gettext("Edit the risk “%(title)s”") % {"title": risk.title} if risk
+        else gettext("New risk in %(scorecard)s") % {"scorecard": scorecard.name},
+        submit=gettext("Save risk") if risk else gettext("Add risk"),
         cancel_url=reverse("risk_list", args=[scorecard.organization.slug, scorecard.slug]),
-        intro="Rate likelihood and impact from 1 to 5; their product places the risk on the "
-        "heat map. Rate them again for the time after the mitigation works.",
+        intro=gettext("Rate likelihood and impact from 1 to 5; their product places the risk on "
+        "the heat map. Rate them again for the time after the mitigation works."),
     )  # fmt: skip
 
 
@@ -161,5 +186,5 @@ def risk_delete(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> H
     scorecard, _ = scorecard_for(request, org_slug, sc_slug, "editor")
     risk = _risk_or_404(scorecard, pk)
     services.risk_delete(risk=risk)
-    messages.success(request, f"Removed the risk “{risk.title}”.")
+    messages.success(request, gettext("Removed the risk “%(title)s”.") % {"title": risk.title})
     return redirect("risk_list", org_slug, sc_slug)

@@ -1,0 +1,35 @@
+"""The engine's sentences for people (engine/text.py) in the active language: the
+template through gettext, numbers and dates in the locale's formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import dateformat
+from django.utils.translation import gettext
+
+from scorecard.engine.text import Text
+
+from .numbers import format_number
+
+
+def _local(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.date):
+        return dateformat.format(value, "j M Y")
+    if isinstance(value, int | float):
+        return format_number(value)
+    return str(value)
+
+
+def translated(text: str) -> str:
+    """``text`` in the active language when it is a translatable engine sentence;
+    any other text (a name, a message from elsewhere) as it is."""
+    if not isinstance(text, Text):
+        return text
+    template = gettext(text.template)
+    if not text.params:
+        return template
+    return template % {name: _local(value) for name, value in text.params.items()}
