@@ -19,7 +19,12 @@ from scorecard.engine.evaluate import (
 from scorecard.engine.types import View
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 
-from .evaluation import ScorecardRows, scorecard_evaluate_with_input, scorecard_rows
+from .evaluation import (
+    ScorecardRows,
+    scorecard_evaluate,
+    scorecard_evaluate_with_input,
+    scorecard_rows,
+)
 from .models import Kpi, Measurement
 
 
@@ -76,6 +81,9 @@ def scorecard_page(
     view: str,
     known_at: dt.datetime | None = None,
     frozen: ScorecardInput | None = None,
+    version: int | None = None,
+    with_input: bool = True,
+    with_details: bool = True,
 ) -> ScorecardPage:
     """The scorecard's tree with every score, for the scorecard page and the map.
 
@@ -84,16 +92,37 @@ def scorecard_page(
     With ``frozen`` (the input a review meeting kept) that input is scored instead of
     today's: the numbers are the meeting's, structure and values; items added since
     are left out, and items removed since are missing from the rows (not the scores).
+    ``version``: the organization's data version, when the caller has just read it.
+    Without ``with_input`` the page's ``input`` is None: the cached engine input (every
+    value and target) is not read, for callers that show no forecasts. Without
+    ``with_details`` the KPIs' last updates and the cause → effect links are not read
+    (two queries fewer; the scorecard page when its rows come from the cache).
     """
     rows = scorecard_rows(scorecard)
+    sc: ScorecardInput | None
     if frozen is not None:
         sc = frozen
         result = evaluate_scorecard(frozen, as_of=as_of, view=View(view))
-    else:
+    elif with_input:
         result, sc = scorecard_evaluate_with_input(
-            scorecard=scorecard, as_of=as_of, view=view, rows=rows, known_at=known_at
+            scorecard=scorecard,
+            as_of=as_of,
+            view=view,
+            rows=rows,
+            known_at=known_at,
+            version=version,
         )
-    updates = last_updates([k.pk for k in rows.kpis], known_at)
+    else:
+        sc = None
+        result = scorecard_evaluate(
+            scorecard=scorecard,
+            as_of=as_of,
+            view=view,
+            rows=rows,
+            known_at=known_at,
+            version=version,
+        )
+    updates = last_updates([k.pk for k in rows.kpis], known_at) if with_details else {}
     kpis_by_objective: dict[int, list[KpiRow]] = {}
     for kpi in rows.kpis:
         if kpi.code in result.kpis:
@@ -112,9 +141,13 @@ def scorecard_page(
         perspectives.append(
             PerspectiveRow(perspective, result.perspectives[str(perspective.pk)], objectives)
         )
-    links = list(
-        ObjectiveLink.objects.filter(cause__scorecard=scorecard).values_list(
-            "cause_id", "effect_id"
+    links = (
+        list(
+            ObjectiveLink.objects.filter(cause__scorecard=scorecard).values_list(
+                "cause_id", "effect_id"
+            )
         )
+        if with_details
+        else []
     )
     return ScorecardPage(scorecard, result, perspectives, rows, links, sc)
