@@ -176,9 +176,7 @@ def _scorecard_context(
         "period_query": query,
         "alerts": unplanned_red_on_page(page=page),
         "structure_note": structure_note(scorecard, known_at),
-        "no_data_reasons": SimpleLazyObject(
-            lambda: no_data_reasons(page.result, page.rows.kpis)
-        ),
+        "no_data_reasons": SimpleLazyObject(lambda: no_data_reasons(page.result, page.rows.kpis)),
     }
 
 
