@@ -83,7 +83,7 @@ def scorecard_page(
     frozen: ScorecardInput | None = None,
     version: int | None = None,
     with_input: bool = True,
-    with_details: bool = True,
+    tree: bool = True,
 ) -> ScorecardPage:
     """The scorecard's tree with every score, for the scorecard page and the map.
 
@@ -95,9 +95,14 @@ def scorecard_page(
     ``version``: the organization's data version, when the caller has just read it.
     Without ``with_input`` the page's ``input`` is None: the cached engine input (every
     value and target) is not read, for callers that show no forecasts. Without
-    ``with_details`` the KPIs' last updates and the cause → effect links are not read
-    (two queries fewer; the scorecard page when its rows come from the cache).
+    ``tree`` only the scores are read (``perspectives``, ``rows`` and ``links`` are
+    empty): the scorecard page when its rows come from the cache.
     """
+    if not tree:
+        result = scorecard_evaluate(
+            scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, version=version
+        )
+        return ScorecardPage(scorecard, result, [], ScorecardRows([], [], []), [], None)
     rows = scorecard_rows(scorecard)
     sc: ScorecardInput | None
     if frozen is not None:
@@ -122,7 +127,7 @@ def scorecard_page(
             known_at=known_at,
             version=version,
         )
-    updates = last_updates([k.pk for k in rows.kpis], known_at) if with_details else {}
+    updates = last_updates([k.pk for k in rows.kpis], known_at)
     kpis_by_objective: dict[int, list[KpiRow]] = {}
     for kpi in rows.kpis:
         if kpi.code in result.kpis:
@@ -141,13 +146,9 @@ def scorecard_page(
         perspectives.append(
             PerspectiveRow(perspective, result.perspectives[str(perspective.pk)], objectives)
         )
-    links = (
-        list(
-            ObjectiveLink.objects.filter(cause__scorecard=scorecard).values_list(
-                "cause_id", "effect_id"
-            )
+    links = list(
+        ObjectiveLink.objects.filter(cause__scorecard=scorecard).values_list(
+            "cause_id", "effect_id"
         )
-        if with_details
-        else []
     )
     return ScorecardPage(scorecard, result, perspectives, rows, links, sc)

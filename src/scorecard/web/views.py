@@ -42,7 +42,11 @@ from scorecard.planning.selectors import forecast_rule_of
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, plain_number
 from scorecard.presentation.why import no_data_reasons
-from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
+from scorecard.reviews.selectors import (
+    unplanned_red_of,
+    unplanned_red_of_scores,
+    unplanned_red_on_page,
+)
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
 from scorecard.web import panels
@@ -129,8 +133,8 @@ def _scorecard_context(
         rule=rule,
         today=clock.today(),
     )
-    # Rows already rendered need neither the engine input (forecasts), the last updates
-    # nor the sparklines: only the scores (the summary) and the tree (the alerts).
+    # Rows already rendered need only the scores (the summary and the red alerts): not the
+    # tree of KPIs, their last updates, the engine input (forecasts) or the sparklines.
     rendered = cached_rows(rows_key)
     page = scorecard_selectors.scorecard_page(
         scorecard=scorecard,
@@ -139,7 +143,7 @@ def _scorecard_context(
         known_at=known_at,
         version=version,
         with_input=rule is not None and rendered is None,
-        with_details=rendered is None,
+        tree=rendered is None,
     )
 
     def sparks() -> dict[int, str]:
@@ -174,7 +178,9 @@ def _scorecard_context(
         "known_at": known_at,
         "known": known,
         "period_query": query,
-        "alerts": unplanned_red_on_page(page=page),
+        "alerts": unplanned_red_on_page(page=page)
+        if rendered is None
+        else unplanned_red_of_scores(scorecard=scorecard, result=page.result),
         "structure_note": structure_note(scorecard, known_at),
         "no_data_reasons": SimpleLazyObject(lambda: no_data_reasons(page.result, page.rows.kpis)),
     }
