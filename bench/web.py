@@ -9,6 +9,8 @@ behind a proxy mostly do) ask for the same URL for a fixed time. Measured: media
 - ``/bench/ping``, a view that does nothing (mounted only by bench.settings): the
   ceiling of this server on this machine.
 
+gunicorn runs 2 workers of 4 threads each, as the production configuration does.
+
 The time is the median latency under load (each target is also asked by one client
 alone first, for the latency of a single request); the ratio is the ceiling's requests
 per second over the page's (how many times fewer requests the page can serve than an
@@ -35,6 +37,10 @@ from .report import Result, human
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20
 WORKERS = 2
+#: Threads per worker, as in production (scorecard/gunicorn_conf.py, GUNICORN_THREADS):
+#: with sync workers (one request at a time) the page served 2-3 times fewer requests
+#: per second on the shared 2-core machine (docs/performance.md, issue 16).
+THREADS = 4
 #: The issue's targets for the scorecard page and the scores API (20 clients, 2 workers).
 TARGET_P95 = 0.250
 TARGET_RATE = 60.0
@@ -144,6 +150,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     )
     command = [sys.executable, "-m", "gunicorn", "bench.wsgi:application"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--backlog", "256"]
+    command += ["--threads", str(THREADS)]
     command += ["--timeout", "300", "--log-level", "warning"]
     process = subprocess.Popen(
         command,

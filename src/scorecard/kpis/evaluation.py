@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -48,6 +49,8 @@ from scorecard.organizations.versions import data_version
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 
 from .models import Kpi, KpiAlignment, Measurement, Target
+
+T = TypeVar("T")
 
 
 def thresholds_from_json(raw: Any) -> et.Thresholds:
@@ -313,6 +316,7 @@ def scorecard_evaluate(
     view: str = "period",
     known_at: dt.datetime | None = None,
     rows: ScorecardRows | None = None,
+    version: int | None = None,
 ) -> ScorecardResult:
     """Every score and status of ``scorecard`` for the period ``view`` as of ``as_of``.
 
@@ -321,13 +325,15 @@ def scorecard_evaluate(
     Objectives that units' scorecards are aligned to include those units' scores
     (docs/cascading.md): the scorecards below are loaded together, so this costs
     one query more than the scorecard alone, plus five when anything is aligned.
+    ``version`` is the organization's data version when the caller has just read it
+    (:func:`~scorecard.organizations.versions.data_version`, before reading any data).
     """
     key = evaluation_cache_key(
         scorecard=scorecard,
         as_of=as_of,
         view=view,
         known_at=known_at,
-        version=data_version(scorecard.organization_id),
+        version=data_version(scorecard.organization_id) if version is None else version,
     )
     cached = cache.get(key + ":result")
     if cached is not None:
@@ -338,6 +344,35 @@ def scorecard_evaluate(
     return result
 
 
+def scorecard_evaluate_as(
+    *,
+    scorecard: Scorecard,
+    as_of: dt.date,
+    view: str = "period",
+    known_at: dt.datetime | None = None,
+    form: str,
+    render: Callable[[ScorecardResult], T],
+) -> T:
+    """``render(scorecard_evaluate(...))``, kept in the cache next to the result under
+    the same key plus ``form`` (e.g. the scores API's JSON), so that an unchanged
+    scorecard is answered with one query (the data version) and neither scored nor
+    rendered again. ``render`` must depend on nothing but the result."""
+    version = data_version(scorecard.organization_id)
+    key = evaluation_cache_key(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, version=version
+    )
+    key = f"{key}:{form}"
+    found = cache.get(key)
+    if found is not None:
+        return cast(T, found)
+    result = scorecard_evaluate(
+        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, version=version
+    )
+    rendered = render(result)
+    cache.set(key, rendered)
+    return rendered
+
+
 def scorecard_evaluate_with_input(
     *,
     scorecard: Scorecard,
@@ -345,6 +380,7 @@ def scorecard_evaluate_with_input(
     view: str = "period",
     known_at: dt.datetime | None = None,
     rows: ScorecardRows | None = None,
+    version: int | None = None,
 ) -> tuple[ScorecardResult, ScorecardInput]:
     """:func:`scorecard_evaluate` and the engine input it scored, so that callers
     needing the values and targets again (the forecasts of the "at risk" rule) do not
@@ -353,14 +389,15 @@ def scorecard_evaluate_with_input(
     (or on a what-if change of it) gives the scorecard page's numbers.
 
     Served from the cache when the organization's data has not changed since the same
-    question was last answered (one query then, for the data version).
+    question was last answered (one query then, for the data version; none when the
+    caller gives ``version``, read before any data).
     """
     key = evaluation_cache_key(
         scorecard=scorecard,
         as_of=as_of,
         view=view,
         known_at=known_at,
-        version=data_version(scorecard.organization_id),
+        version=data_version(scorecard.organization_id) if version is None else version,
     )
     cached = cache.get_many([key + ":result", key + ":input"])
     if len(cached) == 2:

@@ -19,7 +19,12 @@ from scorecard.engine.evaluate import (
 from scorecard.engine.types import View
 from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
 
-from .evaluation import ScorecardRows, scorecard_evaluate_with_input, scorecard_rows
+from .evaluation import (
+    ScorecardRows,
+    scorecard_evaluate,
+    scorecard_evaluate_with_input,
+    scorecard_rows,
+)
 from .models import Kpi, Measurement
 
 
@@ -76,6 +81,9 @@ def scorecard_page(
     view: str,
     known_at: dt.datetime | None = None,
     frozen: ScorecardInput | None = None,
+    version: int | None = None,
+    with_input: bool = True,
+    tree: bool = True,
 ) -> ScorecardPage:
     """The scorecard's tree with every score, for the scorecard page and the map.
 
@@ -84,14 +92,40 @@ def scorecard_page(
     With ``frozen`` (the input a review meeting kept) that input is scored instead of
     today's: the numbers are the meeting's, structure and values; items added since
     are left out, and items removed since are missing from the rows (not the scores).
+    ``version``: the organization's data version, when the caller has just read it.
+    Without ``with_input`` the page's ``input`` is None: the cached engine input (every
+    value and target) is not read, for callers that show no forecasts. Without
+    ``tree`` only the scores are read (``perspectives``, ``rows`` and ``links`` are
+    empty): the scorecard page when its rows come from the cache.
     """
+    if not tree:
+        result = scorecard_evaluate(
+            scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, version=version
+        )
+        return ScorecardPage(scorecard, result, [], ScorecardRows([], [], []), [], None)
     rows = scorecard_rows(scorecard)
+    sc: ScorecardInput | None
     if frozen is not None:
         sc = frozen
         result = evaluate_scorecard(frozen, as_of=as_of, view=View(view))
-    else:
+    elif with_input:
         result, sc = scorecard_evaluate_with_input(
-            scorecard=scorecard, as_of=as_of, view=view, rows=rows, known_at=known_at
+            scorecard=scorecard,
+            as_of=as_of,
+            view=view,
+            rows=rows,
+            known_at=known_at,
+            version=version,
+        )
+    else:
+        sc = None
+        result = scorecard_evaluate(
+            scorecard=scorecard,
+            as_of=as_of,
+            view=view,
+            rows=rows,
+            known_at=known_at,
+            version=version,
         )
     updates = last_updates([k.pk for k in rows.kpis], known_at)
     kpis_by_objective: dict[int, list[KpiRow]] = {}

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 
 from scorecard.initiatives.models import Initiative
+from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Objective, Scorecard
 
@@ -45,6 +46,38 @@ def unplanned_red_on_page(*, page: Any) -> list[UnplannedRed]:
         for row in o.kpis
         if row.result.status == "red" and o.objective.pk in unplanned
     ]
+
+
+def unplanned_red_of_scores(*, scorecard: Scorecard, result: Any) -> list[UnplannedRed]:
+    """:func:`unplanned_red_on_page` from the scores alone (an engine ScorecardResult),
+    for a page whose rows come from the cache: two queries, the red KPIs' names read
+    only for those whose objective no active initiative serves."""
+    unplanned = _objectives_without_active_plan(scorecard=scorecard)
+    red = [code for code, found in result.kpis.items() if found.status == "red"]
+    # A code and an id that cannot exist keep the lists non-empty: Django would skip the
+    # query for an empty one, and a page's query count must not depend on what is red.
+    kpis = (
+        Kpi.objects.filter(
+            scorecard=scorecard, code__in=[*red, ""], objective_id__in=[*unplanned, 0]
+        )
+        .order_by(*KPI_ORDER)
+        .only("pk", "code", "name", "objective_id", "scorecard_id")
+    )
+    return [
+        UnplannedRed(kpi, unplanned[kpi.objective_id], result.kpis[kpi.code], scorecard.slug)
+        for kpi in kpis
+    ]
+
+
+#: The scorecard page's order of KPIs (kpis.evaluation.scorecards_rows).
+KPI_ORDER = (
+    "objective__perspective__position",
+    "objective__perspective_id",
+    "objective__position",
+    "objective_id",
+    "position",
+    "id",
+)
 
 
 def unplanned_red_of(*, red_kpis: Iterable[Any], organization: Organization) -> list[UnplannedRed]:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,16 +37,23 @@ from scorecard.kpis.services import (
     measurement_record,
 )
 from scorecard.organizations.models import Membership
+from scorecard.organizations.versions import data_version
+from scorecard.planning.selectors import forecast_rule_of
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, plain_number
 from scorecard.presentation.why import no_data_reasons
-from scorecard.reviews.selectors import unplanned_red_of, unplanned_red_on_page
+from scorecard.reviews.selectors import (
+    unplanned_red_of,
+    unplanned_red_of_scores,
+    unplanned_red_on_page,
+)
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
 from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
+from scorecard.web.fragments import cached_rows, scorecard_rows_key
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
@@ -110,15 +118,47 @@ def _scorecard_context(
 ) -> dict[str, Any]:
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    page = scorecard_selectors.scorecard_page(
-        scorecard=scorecard, as_of=as_of, view=view, known_at=known_at
+    # The data version before any data: the rows' cache key (web/fragments.py).
+    version = data_version(scorecard.organization_id)
+    rule = forecast_rule_of(scorecard)
+    query = period_query(as_of, view, known)
+    rows_key = scorecard_rows_key(
+        scorecard_id=scorecard.pk,
+        version=version,
+        as_of=as_of,
+        view=view,
+        known_at=known_at,
+        period_query=query,
+        role=membership.role,
+        rule=rule,
+        today=clock.today(),
     )
-    sparks = {
-        row.kpi.pk: sparkline([v for _, v, _ in row.result.history])
-        for p in page.perspectives
-        for o in p.objectives
-        for row in o.kpis
-    }
+    # Rows already rendered need only the scores (the summary and the red alerts): not the
+    # tree of KPIs, their last updates, the engine input (forecasts) or the sparklines.
+    rendered = cached_rows(rows_key)
+    page = scorecard_selectors.scorecard_page(
+        scorecard=scorecard,
+        as_of=as_of,
+        view=view,
+        known_at=known_at,
+        version=version,
+        with_input=rule is not None and rendered is None,
+        tree=rendered is None,
+    )
+
+    def sparks() -> dict[int, str]:
+        return {
+            row.kpi.pk: sparkline([v for _, v, _ in row.result.history])
+            for p in page.perspectives
+            for o in p.objectives
+            for row in o.kpis
+        }
+
+    def risks() -> dict[str, Any]:
+        if rule is None:
+            return {}
+        return risk_marks(page, as_of)
+
     return {
         "scorecard": scorecard,
         "organization": scorecard.organization,
@@ -129,15 +169,20 @@ def _scorecard_context(
         "view": view,
         "views": VIEW_LABELS,
         "param_errors": errors + known_errors,
-        "sparks": sparks,
+        # Worked out only when the rows are rendered (not when they come from the cache).
+        "rows_key": rows_key,
+        "rows_html": rendered,
+        "sparks": SimpleLazyObject(sparks),
         # KPI code → "at risk" mark when the scorecard's forecast rule is on.
-        "risks": risk_marks(page, as_of),
+        "risks": SimpleLazyObject(risks),
         "known_at": known_at,
         "known": known,
-        "period_query": period_query(as_of, view, known),
-        "alerts": unplanned_red_on_page(page=page),
+        "period_query": query,
+        "alerts": unplanned_red_on_page(page=page)
+        if rendered is None
+        else unplanned_red_of_scores(scorecard=scorecard, result=page.result),
         "structure_note": structure_note(scorecard, known_at),
-        "no_data_reasons": no_data_reasons(page.result, page.rows.kpis),
+        "no_data_reasons": SimpleLazyObject(lambda: no_data_reasons(page.result, page.rows.kpis)),
     }
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.engine.windows import WindowError, custom_window, default_as_of
 from scorecard.interchange.scores import result_as_dict
-from scorecard.kpis.evaluation import scorecard_evaluate
+from scorecard.kpis.evaluation import scorecard_evaluate, scorecard_evaluate_as
 from scorecard.kpis.structure import structure_changed_after
 from scorecard.meetings.frozen import meeting_scores
 from scorecard.meetings.models import ReviewMeeting
@@ -49,7 +50,7 @@ class ScoreParams(Schema):
 @router.get("/scorecards/{scorecard_id}/scores", response=dict[str, Any])
 def scorecard_scores(
     request: HttpRequest, scorecard_id: int, params: Query[ScoreParams]
-) -> dict[str, Any]:
+) -> dict[str, Any] | HttpResponse:
     """Scores and statuses of the scorecard, its perspectives, objectives and KPIs.
 
     The same numbers as the scorecard page for the same ``as_of`` and ``view``:
@@ -84,14 +85,35 @@ def scorecard_scores(
         except WindowError as error:
             raise _query_error(error.field, str(error)) from None
         view, as_of = window.code, params.as_of or default_as_of(window, today)
+    if params.known_at is None:
+        # The JSON is kept with the scores: an unchanged scorecard costs one query (the
+        # data version) and neither scoring nor serializing (kpis/evaluation.py).
+        body = scorecard_evaluate_as(
+            scorecard=scorecard,
+            as_of=as_of,
+            view=view,
+            form=f"api-json:{JSON_GENERATION}",
+            render=lambda result: _json(request, result_as_dict(result)),
+        )
+        return HttpResponse(body, content_type=JSON_TYPE)
     result = scorecard_evaluate(
         scorecard=scorecard, as_of=as_of, view=view, known_at=params.known_at
     )
     data = result_as_dict(result)
-    if params.known_at is not None:
-        change = structure_changed_after(scorecard.pk, params.known_at)
-        data["structure_note"] = change.note if change else ""
+    change = structure_changed_after(scorecard.pk, params.known_at)
+    data["structure_note"] = change.note if change else ""
     return data
+
+
+#: Raise it when the answer's shape changes, so that kept answers are not served.
+JSON_GENERATION = 1
+#: What django-ninja's JSON renderer answers with.
+JSON_TYPE = f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}"
+
+
+def _json(request: HttpRequest, data: dict[str, Any]) -> bytes:
+    """``data`` as django-ninja writes a response (its renderer and encoder)."""
+    return str(JSONRenderer().render(request, data, response_status=200)).encode()
 
 
 def _query_error(field: str, message: str) -> ApiError:
