@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from scorecard import clock
 from scorecard.engine import periods
@@ -250,6 +252,16 @@ class RowPlan:
     value: float
     state: str
     current: float | None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, in the active language."""
+        labels = {
+            "new": pgettext("value", "new"),
+            "corrected": pgettext("value", "corrected"),
+            "unchanged": pgettext("value", "unchanged"),
+        }
+        return labels.get(self.state, self.state)
 
 
 @dataclass
