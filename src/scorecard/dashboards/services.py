@@ -74,9 +74,7 @@ def dashboard_update(
             pk=_int(unit_id), organization_id=dashboard.organization_id
         ).first()
         if unit is None:
-            raise ValidationError(
-                {"unit": _("Choose a unit of this organization to share with.")}
-            )
+            raise ValidationError({"unit": _("Choose a unit of this organization to share with.")})
     dashboard.name, dashboard.shared, dashboard.unit = _name(name), shared, unit
     dashboard.updated_at = clock.now()
     dashboard.save(update_fields=["name", "shared", "unit", "updated_at"])

@@ -59,9 +59,7 @@ def share_create(
             {"expires_on": _("A link may live at most %(days)s days.") % {"days": MAX_DAYS}}
         )
     if frozen_on is not None and frozen_on > today:
-        raise ValidationError(
-            {"frozen_on": _("Numbers cannot be frozen as of a future date.")}
-        )
+        raise ValidationError({"frozen_on": _("Numbers cannot be frozen as of a future date.")})
     if password and len(password) < 8:
         raise ValidationError({"password": _("A password needs at least 8 characters.")})
     now = clock.now()

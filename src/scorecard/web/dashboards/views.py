@@ -196,7 +196,9 @@ def widget_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             text=request.POST.get("text", ""),
         )
     except ValidationError as exc:
-        messages.error(request, _("The widget was not added: %(errors)s") % {"errors": _errors(exc)})
+        messages.error(
+            request, _("The widget was not added: %(errors)s") % {"errors": _errors(exc)}
+        )
     else:
         messages.success(
             request, _("Added a widget: %(kind)s.") % {"kind": widget.get_kind_display()}
@@ -295,7 +297,8 @@ def _widget_context(data: selectors.WidgetData, org_slug: str, query: str) -> di
             low, high = value_range(history)
             out["chart"] = history_chart(
                 history,
-                title=_("History of %(name)s: values, targets and status zones") % {"name": kpi.name},
+                title=_("History of %(name)s: values, targets and status zones")
+                % {"name": kpi.name},
                 formatter=lambda v: format_number(v, kpi.unit),
                 zones=status_zones(kpi_spec(kpi), latest, low, high),
                 y_range=(low, high),

@@ -83,7 +83,8 @@ def share_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespons
         else:
             url = request.build_absolute_uri(reverse("shared", args=[token]))
             messages.success(
-                request, _("Link created. Copy it now, it is shown only once: %(url)s") % {"url": url}
+                request,
+                _("Link created. Copy it now, it is shown only once: %(url)s") % {"url": url},
             )
             return redirect("share_detail", org_slug, sc_slug, link.pk)
     today = clock.today()
