@@ -132,7 +132,7 @@ def _changing(
 @require_POST
 def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Rename the dashboard, share it with the organization or make it private."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     try:
         services.dashboard_update(
             dashboard=dashboard,
@@ -159,7 +159,7 @@ def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
 @require_POST
 def dashboard_home(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Use this dashboard as my home page (``use=on``) or stop using it (any reader)."""
-    _, membership, dashboard = _dashboard(request, org_slug, pk)
+    _org, membership, dashboard = _dashboard(request, org_slug, pk)
     use = request.POST.get("use") == "on"
     services.home_set(dashboard=dashboard, membership=membership, use=use)
     if use:
@@ -172,7 +172,7 @@ def dashboard_home(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def dashboard_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     services.dashboard_delete(dashboard=dashboard, membership=membership)
     messages.success(request, _("Deleted the dashboard “%(name)s”.") % {"name": dashboard.name})
     return redirect("dashboard_list", org_slug)
@@ -182,7 +182,7 @@ def dashboard_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
 @require_POST
 def widget_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Add a widget at the end of the dashboard."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     try:
         widget = services.widget_add(
             dashboard=dashboard,
@@ -216,7 +216,7 @@ def _widget(dashboard: Dashboard, widget_pk: int) -> Widget:
 @login_required
 @require_POST
 def widget_remove(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) -> HttpResponse:
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     services.widget_remove(widget=_widget(dashboard, widget_pk), membership=membership)
     messages.success(request, _("Removed the widget."))
     return redirect("dashboard_detail", org_slug, pk)
@@ -226,7 +226,7 @@ def widget_remove(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) 
 @require_POST
 def widget_move(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) -> HttpResponse:
     """Move a widget one place up or down (the buttons: the keyboard way of dragging)."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     try:
         services.widget_move(
             widget=_widget(dashboard, widget_pk),
@@ -242,7 +242,7 @@ def widget_move(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) ->
 @require_POST
 def dashboard_order(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """The new order after dragging: ``order`` = the widget ids, comma-separated."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     order = [part for part in request.POST.get("order", "").split(",") if part.strip()]
     try:
         services.widgets_reorder(dashboard=dashboard, membership=membership, order=order)

@@ -140,7 +140,7 @@ def share_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> 
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
-    scorecard, _ = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
+    scorecard, _membership = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
     link = _link(scorecard, pk)
     services.share_revoke(link=link, user=request.user)
     messages.success(request, _("The link “%(label)s” no longer works.") % {"label": link.label})
