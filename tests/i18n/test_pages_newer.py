@@ -8,14 +8,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from scorecard import clock
 from scorecard.accounts.models import AccountSettings
 from scorecard.dashboards import services as dashboard_services
+from scorecard.deliveries.models import Delivery
 from scorecard.organizations.models import Membership
 from scorecard.sharing import services as sharing_services
 from tests.factories import KpiFactory, ObjectiveFactory, PerspectiveFactory
+from tests.jobs.test_tasks import run_worker
 
 pytestmark = pytest.mark.django_db
 TODAY = "2026-11-23"
@@ -238,3 +242,29 @@ def test_a_pulse_that_closes_before_it_opens_is_refused_in_german(site: Any) -> 
     html = response.content.decode()
     assert "Die Pulsbefragung wurde nicht geplant:" in html
     assert "Die Pulsbefragung endet, bevor sie beginnt." in html
+
+
+def test_the_delivery_form_and_its_test_e_mail_are_german(
+    site: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    world, _ = site
+    client = _client(world, "de")
+    page = client.get(reverse("delivery_new", args=["northwind"])).content.decode()
+    assert "Wie oft" in page and "Monatlich, am N-ten Arbeitstag" in page
+    assert "How often" not in page
+    form = {
+        "name": "Vorstand", "scorecards": [world.scorecard.pk], "recipients": [world.viewer.pk],
+        "frequency": "monthly_working_day", "day": "5", "hour": "7", "form": "attachment",
+        "view": "period",
+    }  # fmt: skip
+    answer = client.post(reverse("delivery_new", args=["northwind"]), form)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    delivery = Delivery.objects.get()
+    with clock.frozen_at(dt.date(2026, 11, 23)):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("delivery_send_now", args=["northwind", delivery.pk]))
+        run_worker()
+    [message] = mail.outbox  # to the admin who pressed "Send now", who reads German
+    assert message.subject.startswith("[Test] Vorstand — 23")
+    assert "Dies ist ein Test, nur an Sie gesendet („Jetzt senden“)." in message.body
+    assert "Der Bericht liegt als PDF bei." in message.body
