@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization, Unit
@@ -49,15 +50,15 @@ class Widget(models.Model):
     """One tile of a dashboard, in the dashboard's order (``position``)."""
 
     class Kind(models.TextChoices):
-        KPI_TILE = "kpi_tile", "KPI tile"
-        KPI_CHART = "kpi_chart", "KPI chart"
-        GAUGE = "gauge", "Gauge"
-        SCORECARD_TABLE = "scorecard_table", "Scorecard table"
-        STRATEGY_MAP = "strategy_map", "Strategy map"
-        INITIATIVES = "initiatives", "Initiatives by status"
-        NOTE = "note", "Text note"
-        FUNNEL = "funnel", "Funnel"
-        RISKS = "risks", "Top risks"
+        KPI_TILE = "kpi_tile", _("KPI tile")
+        KPI_CHART = "kpi_chart", _("KPI chart")
+        GAUGE = "gauge", _("Gauge")
+        SCORECARD_TABLE = "scorecard_table", _("Scorecard table")
+        STRATEGY_MAP = "strategy_map", _("Strategy map")
+        INITIATIVES = "initiatives", _("Initiatives by status")
+        NOTE = "note", _("Text note")
+        FUNNEL = "funnel", _("Funnel")
+        RISKS = "risks", _("Top risks")
 
     #: Kinds that show one KPI, and kinds that show a scorecard.
     KPI_KINDS = {Kind.KPI_TILE, Kind.KPI_CHART, Kind.GAUGE}

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.kpis.models import Kpi
@@ -36,15 +37,15 @@ def may_change(*, dashboard: Dashboard, membership: Membership) -> bool:
 
 def _check(dashboard: Dashboard, membership: Membership) -> None:
     if not may_change(dashboard=dashboard, membership=membership):
-        raise PermissionDenied("Only the dashboard's owner or an admin can change it.")
+        raise PermissionDenied(_("Only the dashboard's owner or an admin can change it."))
 
 
 def _name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the dashboard a name."})
+        raise ValidationError({"name": _("Give the dashboard a name.")})
     if len(name) > 120:
-        raise ValidationError({"name": "A name has at most 120 characters."})
+        raise ValidationError({"name": _("A name has at most 120 characters.")})
     return name
 
 
@@ -52,7 +53,7 @@ def _name(name: str) -> str:
 def dashboard_create(*, membership: Membership, name: str, shared: bool = False) -> Dashboard:
     """A new, empty dashboard owned by the member (editors and admins)."""
     if not membership.allows(Role.EDITOR):
-        raise PermissionDenied("Editors and admins compose dashboards; viewers read them.")
+        raise PermissionDenied(_("Editors and admins compose dashboards; viewers read them."))
     now = clock.now()
     return Dashboard.objects.create(
         organization_id=membership.organization_id, owner_id=membership.user_id,
@@ -73,7 +74,7 @@ def dashboard_update(
             pk=_int(unit_id), organization_id=dashboard.organization_id
         ).first()
         if unit is None:
-            raise ValidationError({"unit": "Choose a unit of this organization to share with."})
+            raise ValidationError({"unit": _("Choose a unit of this organization to share with.")})
     dashboard.name, dashboard.shared, dashboard.unit = _name(name), shared, unit
     dashboard.updated_at = clock.now()
     dashboard.save(update_fields=["name", "shared", "unit", "updated_at"])
@@ -106,38 +107,42 @@ def widget_add(
     if kind not in Widget.Kind.values:
         raise ValidationError({"kind": f"“{kind}” is not a kind of widget."})
     if dashboard.widgets.count() >= MAX_WIDGETS:
-        raise ValidationError(f"A dashboard holds at most {MAX_WIDGETS} widgets.")
+        raise ValidationError(
+            _("A dashboard holds at most %(count)s widgets.") % {"count": MAX_WIDGETS}
+        )
     org = dashboard.organization_id
     widget = Widget(dashboard=dashboard, kind=kind, title=(title or "").strip()[:120])
     if kind in Widget.KPI_KINDS:
         kpi = Kpi.objects.filter(pk=_int(kpi_id), scorecard__organization_id=org).first()
         if kpi is None:
-            raise ValidationError({"kpi": "Choose the KPI this widget shows."})
+            raise ValidationError({"kpi": _("Choose the KPI this widget shows.")})
         widget.kpi, widget.scorecard_id = kpi, kpi.scorecard_id
     elif kind == Widget.Kind.FUNNEL:
         funnel = Funnel.objects.filter(pk=_int(funnel_id), scorecard__organization_id=org).first()
         if funnel is None:
-            raise ValidationError({"funnel": "Choose the funnel this widget shows."})
+            raise ValidationError({"funnel": _("Choose the funnel this widget shows.")})
         widget.funnel, widget.scorecard_id, widget.wide = funnel, funnel.scorecard_id, True
     elif kind in Widget.SCORECARD_KINDS:
         scorecard = Scorecard.objects.filter(pk=_int(scorecard_id), organization_id=org).first()
         if scorecard is None:
-            raise ValidationError({"scorecard": "Choose the scorecard this widget shows."})
+            raise ValidationError({"scorecard": _("Choose the scorecard this widget shows.")})
         widget.scorecard = scorecard
         widget.wide = kind not in {Widget.Kind.INITIATIVES, Widget.Kind.RISKS}
         if kind == Widget.Kind.SCORECARD_TABLE and _int(perspective_id):
             part = Perspective.objects.filter(pk=_int(perspective_id), scorecard=scorecard).first()
             if part is None:
                 raise ValidationError(
-                    {"perspective": "That perspective is not part of the chosen scorecard."}
+                    {"perspective": _("That perspective is not part of the chosen scorecard.")}
                 )
             widget.perspective = part
     else:
         text = (text or "").strip()
         if not text:
-            raise ValidationError({"text": "Write the note's text."})
+            raise ValidationError({"text": _("Write the note's text.")})
         if len(text) > MAX_NOTE:
-            raise ValidationError({"text": f"A note has at most {MAX_NOTE:,} characters."})
+            raise ValidationError(
+                {"text": _("A note has at most %(count)s characters.") % {"count": MAX_NOTE}}
+            )
         widget.text = text
     last = dashboard.widgets.aggregate(last=Max("position"))["last"]
     widget.position = 0 if last is None else last + 1
@@ -200,7 +205,7 @@ def home_set(*, dashboard: Dashboard, membership: Membership, use: bool) -> None
     """Use ``dashboard`` as the member's home page in its organization (``use``), or stop
     using it. Any member who reads the dashboard may choose it; one home per organization."""
     if membership.organization_id != dashboard.organization_id:
-        raise PermissionDenied("That dashboard belongs to another organization.")
+        raise PermissionDenied(_("That dashboard belongs to another organization."))
     mine = HomeDashboard.objects.filter(
         user_id=membership.user_id, organization_id=membership.organization_id
     )

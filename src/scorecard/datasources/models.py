@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
@@ -19,8 +20,8 @@ class Connection(models.Model):
     """Where values come from: a database (SQLAlchemy URL) or a web address (CSV/JSON)."""
 
     class Kind(models.TextChoices):
-        SQL = "sql", "Database (SQL)"
-        HTTP = "http", "Web address (CSV or JSON)"
+        SQL = "sql", _("Database (SQL)")
+        HTTP = "http", _("Web address (CSV or JSON)")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -56,11 +57,11 @@ class DataSource(models.Model):
     """A read-only query (or a CSV/JSON address) that gives one KPI or several their values."""
 
     class Schedule(models.TextChoices):
-        FOLLOW_KPI = "kpi", "Follows the KPIs' update interval"
-        HOURLY = "hourly", "Every hour"
-        DAILY = "daily", "Every day"
-        WEEKLY = "weekly", "Every week"
-        MANUAL = "manual", "Only when run by hand or by `scorecard pull`"
+        FOLLOW_KPI = "kpi", _("Follows the KPIs' update interval")
+        HOURLY = "hourly", _("Every hour")
+        DAILY = "daily", _("Every day")
+        WEEKLY = "weekly", _("Every week")
+        MANUAL = "manual", _("Only when run by hand or by `scorecard pull`")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="data_sources"
@@ -102,9 +103,9 @@ class Run(models.Model):
     """One pull of a source (or a preview): what was read, written and refused."""
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Schedule"
-        MANUAL = "manual", "Run by hand"
-        PREVIEW = "preview", "Preview"
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Run by hand")
+        PREVIEW = "preview", _("Preview")
         COMMAND = "command", "scorecard pull"
 
     source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="runs")

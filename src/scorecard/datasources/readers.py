@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import sqlparse
 from django.conf import settings
+from django.utils.translation import gettext
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
@@ -82,26 +83,33 @@ def sql_check(query: str) -> str:
     """The query if it is one SELECT (or WITH … SELECT) statement; ValueError otherwise."""
     statements = [s for s in sqlparse.parse(query or "") if s.token_first(skip_cm=True)]
     if not statements:
-        raise ValueError("Write a query: one SELECT statement (or WITH … SELECT).")
+        raise ValueError(gettext("Write a query: one SELECT statement (or WITH … SELECT)."))
     if len(statements) > 1:
         raise ValueError(
-            f"Give one statement, not {len(statements)}: a single SELECT (or WITH … SELECT)."
+            gettext("Give one statement, not %(count)s: a single SELECT (or WITH … SELECT).")
+            % {"count": len(statements)}
         )
     statement = statements[0]
     kind = statement.get_type()
     if kind != "SELECT":
         shown = kind if kind != "UNKNOWN" else str(statement.token_first(skip_cm=True)).upper()
         raise ValueError(
-            f"Only a SELECT (or WITH … SELECT) may be run; this statement is {shown}. "
-            "Data sources read; they never change the source database."
+            gettext(
+                "Only a SELECT (or WITH … SELECT) may be run; this statement is %(kind)s. "
+                "Data sources read; they never change the source database."
+            )
+            % {"kind": shown}
         )
     for token in statement.flatten():
         word = token.normalized.upper()
         writes = token.ttype in (T.Keyword.DML, T.Keyword.DDL) and word != "SELECT"
         if writes or (token.ttype in T.Keyword and word in ("INTO", "FOR UPDATE")):
             raise ValueError(
-                f"The query contains {word}; only reading statements may be run "
-                "(no INSERT, UPDATE, DELETE, SELECT … INTO or FOR UPDATE)."
+                gettext(
+                    "The query contains %(word)s; only reading statements may be run "
+                    "(no INSERT, UPDATE, DELETE, SELECT … INTO or FOR UPDATE)."
+                )
+                % {"word": word}
             )
     return str(statement).strip().rstrip(";").strip()
 
@@ -112,8 +120,10 @@ def sql_url(text: str) -> URL:
         url = make_url(text.strip())
     except (ArgumentError, ValueError):
         raise ValueError(
-            "This is not a database URL; write it like "
-            "postgresql://user:password@host:5432/database or sqlite:////path/to/file.db."
+            gettext(
+                "This is not a database URL; write it like "
+                "postgresql://user:password@host:5432/database or sqlite:////path/to/file.db."
+            )
         ) from None
     backend = url.get_backend_name()
     if backend == "postgres" or url.drivername == "postgresql":
@@ -129,7 +139,7 @@ def sql_url(text: str) -> URL:
             + "."
         )
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        raise ValueError("Give the path of the SQLite file: sqlite:////path/to/file.db.")
+        raise ValueError(gettext("Give the path of the SQLite file: sqlite:////path/to/file.db."))
     return url
 
 
@@ -280,11 +290,15 @@ def http_url_check(text: str) -> str:
     text = text.strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("Give a web address starting with https:// (or http://) and a host.")
+        raise ValueError(
+            gettext("Give a web address starting with https:// (or http://) and a host.")
+        )
     try:
         _ = parts.port
     except ValueError:
-        raise ValueError("The port of this address is not a number from 1 to 65535.") from None
+        raise ValueError(
+            gettext("The port of this address is not a number from 1 to 65535.")
+        ) from None
     return text
 
 

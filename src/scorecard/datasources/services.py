@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext
 
 from scorecard import clock
 from scorecard.engine import periods
@@ -55,7 +56,7 @@ def _secret_parts(kind: str, url: str) -> tuple[str, str]:
             return checked, readers.shown_http_url(checked)
     except ValueError as exc:
         raise ValidationError({"url": str(exc)}) from None
-    raise ValidationError({"kind": "Choose a database or a web address."})
+    raise ValidationError({"kind": gettext("Choose a database or a web address.")})
 
 
 def parse_headers(text: str) -> dict[str, str]:
@@ -67,7 +68,12 @@ def parse_headers(text: str) -> dict[str, str]:
         name, colon, value = line.partition(":")
         if not colon or not name.strip() or any(c in name for c in " \t"):
             raise ValidationError(
-                {"headers": f"Line {number} is not a header; write one per line as Name: value."}
+                {
+                    "headers": gettext(
+                        "Line %(number)s is not a header; write one per line as Name: value."
+                    )
+                    % {"number": number}
+                }
             )
         headers[name.strip()] = value.strip()
     return headers
@@ -89,34 +95,34 @@ def connection_save(
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Give the connection a name."
+        errors["name"] = gettext("Give the connection a name.")
     elif len(name) > 100:
-        errors["name"] = "A name can be at most 100 characters."
+        errors["name"] = gettext("A name can be at most 100 characters.")
     elif (
         Connection.objects.filter(organization=organization, name=name)
         .exclude(pk=connection.pk if connection is not None else 0)
         .exists()
     ):
-        errors["name"] = f"A connection named “{name}” exists already."
+        errors["name"] = gettext("A connection named “%(name)s” exists already.") % {"name": name}
     if kind not in Connection.Kind.values:
-        errors["kind"] = "Choose a database or a web address."
+        errors["kind"] = gettext("Choose a database or a web address.")
     if kind == Connection.Kind.HTTP and http_format not in Connection.Format.values:
-        errors["http_format"] = "Choose whether the address gives CSV or JSON."
+        errors["http_format"] = gettext("Choose whether the address gives CSV or JSON.")
     stored: dict[str, Any] = {}
     if connection is not None:
         stored = secrets.unseal(connection.secret)
     if not url.strip() and not stored.get("url"):
-        errors["url"] = "Give the address."
+        errors["url"] = gettext("Give the address.")
     if errors:
         raise ValidationError(errors)
     shown = connection.shown_url if connection is not None else ""
     if url.strip():
         stored["url"], shown = _secret_parts(kind, url)
     elif connection is not None and connection.kind != kind:
-        raise ValidationError({"url": "Give the address again when changing the kind."})
+        raise ValidationError({"url": gettext("Give the address again when changing the kind.")})
     if headers.strip():
         if kind != Connection.Kind.HTTP:
-            raise ValidationError({"headers": "Only web addresses send headers."})
+            raise ValidationError({"headers": gettext("Only web addresses send headers.")})
         stored["headers"] = parse_headers(headers)
     if kind != Connection.Kind.HTTP:
         stored.pop("headers", None)
@@ -173,25 +179,30 @@ def source_save(
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Give the data source a name."
+        errors["name"] = gettext("Give the data source a name.")
     elif len(name) > 100:
-        errors["name"] = "A name can be at most 100 characters."
+        errors["name"] = gettext("A name can be at most 100 characters.")
     elif (
         DataSource.objects.filter(organization=organization, name=name)
         .exclude(pk=source.pk if source is not None else 0)
         .exists()
     ):
-        errors["name"] = f"A data source named “{name}” exists already."
+        errors["name"] = gettext("A data source named “%(name)s” exists already.") % {"name": name}
     if connection.organization_id != organization.pk or scorecard.organization_id != (
         organization.pk
     ):
-        errors["connection"] = "Choose a connection and a scorecard of this organization."
+        errors["connection"] = gettext("Choose a connection and a scorecard of this organization.")
     if kpi is not None and kpi.scorecard_id != scorecard.pk:
-        errors["kpi"] = f"“{kpi.name}” is not a KPI of the scorecard “{scorecard.name}”."
+        errors["kpi"] = gettext("“%(kpi)s” is not a KPI of the scorecard “%(scorecard)s”.") % {
+            "kpi": kpi.name,
+            "scorecard": scorecard.name,
+        }
     elif kpi is not None and kpi.is_calculated:
-        errors["kpi"] = f"“{kpi.name}” is calculated from its formula; it takes no values."
+        errors["kpi"] = gettext(
+            "“%(name)s” is calculated from its formula; it takes no values."
+        ) % {"name": kpi.name}
     if schedule not in DataSource.Schedule.values:
-        errors["schedule"] = "Choose a schedule."
+        errors["schedule"] = gettext("Choose a schedule.")
     if connection.kind == Connection.Kind.SQL:
         try:
             query = readers.sql_check(query)
@@ -206,7 +217,7 @@ def source_save(
         ("value_column", value_column),
     ):
         if len(value.strip()) > 100:
-            errors[field_name] = "At most 100 characters."
+            errors[field_name] = gettext("At most 100 characters.")
     if errors:
         raise ValidationError(errors)
     if source is None:
@@ -250,6 +261,16 @@ class RowPlan:
     value: float
     state: str
     current: float | None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, in the active language."""
+        labels = {
+            "new": pgettext("value", "new"),
+            "corrected": pgettext("value", "corrected"),
+            "unchanged": pgettext("value", "unchanged"),
+        }
+        return labels.get(self.state, self.state)
 
 
 @dataclass

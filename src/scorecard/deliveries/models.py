@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
@@ -19,13 +20,13 @@ from . import schedule
 
 class Delivery(models.Model):
     class Frequency(models.TextChoices):
-        MONTHLY_WORKING_DAY = schedule.MONTHLY_WORKING_DAY, "Monthly, on the N-th working day"
-        MONTHLY_DAY = schedule.MONTHLY_DAY, "Monthly, on day N"
-        WEEKLY = schedule.WEEKLY, "Weekly, on a weekday"
+        MONTHLY_WORKING_DAY = schedule.MONTHLY_WORKING_DAY, _("Monthly, on the N-th working day")
+        MONTHLY_DAY = schedule.MONTHLY_DAY, _("Monthly, on day N")
+        WEEKLY = schedule.WEEKLY, _("Weekly, on a weekday")
 
     class Form(models.TextChoices):
-        ATTACHMENT = "attachment", "PDF attached"
-        LINK = "link", "A link to the PDF"
+        ATTACHMENT = "attachment", _("PDF attached")
+        LINK = "link", _("A link to the PDF")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="deliveries"
@@ -73,10 +74,10 @@ class DeliveryRun(models.Model):
     """One occurrence of a delivery (or a "send now" test), rendered and sent by a worker."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Waiting for a worker"
-        RUNNING = "running", "Sending"
-        DONE = "done", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Sending")
+        DONE = "done", _("Sent")
+        FAILED = "failed", _("Failed")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="runs")
     occurrence = models.DateField(
@@ -112,9 +113,9 @@ class DeliverySend(models.Model):
     """What one recipient got from one run."""
 
     class State(models.TextChoices):
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Not sent"
-        FAILED = "failed", "Failed"
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent")
+        FAILED = "failed", _("Failed")
 
     run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="sends")
     user = models.ForeignKey(
@@ -140,8 +141,8 @@ class Book(models.Model):
     rendered on demand as PDF, PowerPoint or Excel (docs/reports.md)."""
 
     class Known(models.TextChoices):
-        NOW = "", "Latest numbers"
-        THEN = "then", "As known at the end of the as-of date"
+        NOW = "", _("Latest numbers")
+        THEN = "then", _("As known at the end of the as-of date")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="books")
     name = models.CharField(max_length=120)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.strategy.models import Scorecard
 
@@ -35,14 +36,14 @@ class ReportJob(models.Model):
     """A PDF or XLSX report rendered by a worker; its page polls ``progress``."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Waiting for a worker"
-        RUNNING = "running", "Being rendered"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being rendered")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
-        XLSX = "xlsx", "Excel workbook"
+        XLSX = "xlsx", _("Excel workbook")
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="report_jobs")
     created_by = models.ForeignKey(

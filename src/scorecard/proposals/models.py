@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
@@ -14,18 +15,18 @@ class Proposal(models.Model):
     """What a member proposes, why, and what the editors decided."""
 
     class Kind(models.TextChoices):
-        NEW_OBJECTIVE = "new_objective", "New objective"
-        NEW_KPI = "new_kpi", "New KPI"
-        NEW_INITIATIVE = "new_initiative", "New initiative"
-        NEW_TASK = "new_task", "New task"
-        CHANGE_TARGET = "change_target", "Change a KPI's target"
-        CHANGE_WEIGHT = "change_weight", "Change a weight"
-        RETIRE_KPI = "retire_kpi", "Retire a KPI"
+        NEW_OBJECTIVE = "new_objective", _("New objective")
+        NEW_KPI = "new_kpi", _("New KPI")
+        NEW_INITIATIVE = "new_initiative", _("New initiative")
+        NEW_TASK = "new_task", _("New task")
+        CHANGE_TARGET = "change_target", _("Change a KPI's target")
+        CHANGE_WEIGHT = "change_weight", _("Change a weight")
+        RETIRE_KPI = "retire_kpi", _("Retire a KPI")
 
     class State(models.TextChoices):
-        OPEN = "open", "Waiting for a decision"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        OPEN = "open", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="proposals")
     kind = models.CharField(max_length=20, choices=Kind.choices)

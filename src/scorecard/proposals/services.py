@@ -14,9 +14,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from scorecard import clock
+from scorecard.accounts.models import AccountSettings
 from scorecard.audit.context import acting_as
 from scorecard.audit.models import Change
 from scorecard.audit.services import person_label, record_change, snapshot
@@ -46,16 +49,18 @@ def _number(value: Any, field: str = "value") -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: f"“{value}” is not a number."}) from None
+        raise ValidationError(
+            {field: _("“%(value)s” is not a number.") % {"value": value}}
+        ) from None
     if not math.isfinite(number):
-        raise ValidationError({field: "The value must be a finite number."})
+        raise ValidationError({field: _("The value must be a finite number.")})
     return number
 
 
 def _same_scorecard(scorecard: Scorecard, *items: Any) -> None:
     for item in items:
         if item is not None and getattr(item, "scorecard_id", scorecard.pk) != scorecard.pk:
-            raise ValidationError({"__all__": "That item belongs to another scorecard."})
+            raise ValidationError({"__all__": _("That item belongs to another scorecard.")})
 
 
 def _check(
@@ -70,26 +75,30 @@ def _check(
 ) -> None:
     """Refuse a proposal that names too little to be carried out."""
     if kind not in Kind.values:
-        raise ValidationError({"kind": f"Unknown kind of proposal “{kind}”."})
+        raise ValidationError({"kind": _("Unknown kind of proposal “%(kind)s”.") % {"kind": kind}})
     if kind in NEW_KINDS and not name:
-        raise ValidationError({"name": "Name the new item."})
+        raise ValidationError({"name": _("Name the new item.")})
     needs = {
-        Kind.NEW_OBJECTIVE: ("perspective", perspective, "Choose the perspective it belongs to."),
-        Kind.NEW_KPI: ("objective", objective, "Choose the objective the KPI measures."),
-        Kind.NEW_TASK: ("initiative", initiative, "Choose the initiative the task belongs to."),
-        Kind.CHANGE_TARGET: ("kpi", kpi, "Choose the KPI whose target should change."),
-        Kind.RETIRE_KPI: ("kpi", kpi, "Choose the KPI to retire."),
+        Kind.NEW_OBJECTIVE: (
+            "perspective",
+            perspective,
+            _("Choose the perspective it belongs to."),
+        ),
+        Kind.NEW_KPI: ("objective", objective, _("Choose the objective the KPI measures.")),
+        Kind.NEW_TASK: ("initiative", initiative, _("Choose the initiative the task belongs to.")),
+        Kind.CHANGE_TARGET: ("kpi", kpi, _("Choose the KPI whose target should change.")),
+        Kind.RETIRE_KPI: ("kpi", kpi, _("Choose the KPI to retire.")),
     }
     if kind in needs:
         field, item, message = needs[Kind(kind)]
         if item is None:
             raise ValidationError({field: message})
     if kind == Kind.CHANGE_WEIGHT and kpi is None and objective is None:
-        raise ValidationError({"kpi": "Choose the KPI or objective whose weight should change."})
+        raise ValidationError({"kpi": _("Choose the KPI or objective whose weight should change.")})
     if kind in (Kind.CHANGE_TARGET, Kind.CHANGE_WEIGHT) and value is None:
-        raise ValidationError({"value": "Give the new value."})
+        raise ValidationError({"value": _("Give the new value.")})
     if kind == Kind.CHANGE_WEIGHT and value is not None and not value > 0:
-        raise ValidationError({"value": "A weight must be greater than zero."})
+        raise ValidationError({"value": _("A weight must be greater than zero.")})
 
 
 @transaction.atomic
@@ -109,14 +118,16 @@ def proposal_create(
 ) -> Proposal:
     """Propose a change to ``scorecard``; any member of its organization may."""
     if membership_for(user=author, organization=scorecard.organization_id) is None:
-        raise PermissionDenied("Only members of the organization can propose.")
+        raise PermissionDenied(_("Only members of the organization can propose."))
     reason, name, description = reason.strip(), name.strip(), description.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why: a proposal needs a reason."})
+        raise ValidationError({"reason": _("Say why: a proposal needs a reason.")})
     if len(reason) > MAX_TEXT or len(description) > MAX_TEXT:
-        raise ValidationError({"reason": f"Keep it under {MAX_TEXT} characters."})
+        raise ValidationError(
+            {"reason": _("Keep it under %(count)s characters.") % {"count": MAX_TEXT}}
+        )
     if len(name) > 200:
-        raise ValidationError({"name": "A name can be at most 200 characters."})
+        raise ValidationError({"name": _("A name can be at most 200 characters.")})
     number = None if value in (None, "") else _number(value)
     _same_scorecard(scorecard, perspective, objective, kpi, initiative)
     _check(
@@ -171,7 +182,7 @@ def _objective_code(scorecard_id: int, name: str) -> str:
 def _carry_out(proposal: Proposal) -> tuple[str, int | None]:
     """Create or change the item through the domain services; (kind, id) of the result."""
     p = proposal
-    gone = ValidationError({"__all__": "The item this proposal is about no longer exists."})
+    gone = ValidationError({"__all__": _("The item this proposal is about no longer exists.")})
     if p.kind == Kind.NEW_OBJECTIVE:
         if p.perspective is None:
             raise gone
@@ -229,27 +240,46 @@ def _notify(proposal: Proposal, url: str) -> None:
     ProposalNotice.objects.create(user=author, proposal=proposal, created_at=clock.now())
     if not author.email:
         return
-    verb = "accepted" if proposal.state == Proposal.State.ACCEPTED else "declined"
-    decider = person_label(proposal.decided_by) or "An editor"
-    subject = f"Your proposal “{proposal.subject}” was {verb}"
-    why = f"\n\nTheir reason: {proposal.decision_reason}" if proposal.decision_reason else ""
-    link = f"\n\nSee it: {url}" if url else ""
-    body = f"{decider} {verb} your proposal ({proposal.get_kind_display()}).{why}{link}\n"
+    chosen = AccountSettings.objects.filter(user=author).values_list("language", flat=True)
+    # In the proposer's language (their choice in My account, else the site's).
+    with translation.override(next(iter(chosen), "") or settings.LANGUAGE_CODE):
+        subject, body = _notice_text(proposal, url)
     recipient = [author.email]
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipient, fail_silently=True)
     )
 
 
+def _notice_text(proposal: Proposal, url: str) -> tuple[str, str]:
+    """The subject and body of the e-mail that tells the proposer the decision."""
+    accepted = proposal.state == Proposal.State.ACCEPTED
+    words = {
+        "subject": proposal.subject,
+        "decider": person_label(proposal.decided_by) or _("An editor"),
+        "kind": proposal.get_kind_display(),
+    }
+    if accepted:
+        subject = _("Your proposal “%(subject)s” was accepted") % words
+        body = _("%(decider)s accepted your proposal (%(kind)s).") % words
+    else:
+        subject = _("Your proposal “%(subject)s” was declined") % words
+        body = _("%(decider)s declined your proposal (%(kind)s).") % words
+    if proposal.decision_reason:
+        body += "\n\n" + _("Their reason: %(reason)s") % {"reason": proposal.decision_reason}
+    if url:
+        body += "\n\n" + _("See it: %(url)s") % {"url": url}
+    return subject, body + "\n"
+
+
 def _decide(proposal: Proposal, user: Any) -> None:
     """Refuse a decision by a non-editor or on a proposal decided already."""
     if not can(user=user, organization=proposal.scorecard.organization_id, role=Role.EDITOR):
-        raise PermissionDenied("Only editors decide on proposals.")
+        raise PermissionDenied(_("Only editors decide on proposals."))
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.state != Proposal.State.OPEN:
-        raise ValidationError(
-            {"__all__": f"This proposal was {locked.get_state_display().lower()} already."}
-        )
+        if locked.state == Proposal.State.ACCEPTED:
+            raise ValidationError({"__all__": _("This proposal was accepted already.")})
+        raise ValidationError({"__all__": _("This proposal was declined already.")})
 
 
 @transaction.atomic
@@ -276,7 +306,7 @@ def proposal_decline(*, proposal: Proposal, user: Any, reason: str, url: str = "
     """Decline with a reason (required: the proposer deserves one), and tell the proposer."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the proposal is declined."})
+        raise ValidationError({"reason": _("Say why the proposal is declined.")})
     _decide(proposal, user)
     before = snapshot(proposal, HISTORY_FIELDS)
     proposal.state = Proposal.State.DECLINED

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization, Unit
 from scorecard.strategy.models import Objective
 
-MAGIC_QUESTION = "Why are you doing what you are doing right now?"
+MAGIC_QUESTION = gettext_noop("Why are you doing what you are doing right now?")
 
 
 class Pulse(models.Model):
     """One round of the question, to all members or to one unit (and the units below)."""
 
     class Figure(models.TextChoices):
-        LINKED = "linked", "Share who link their work to an objective"
-        AGREEING = "agreeing", "Share whose choice agrees with what their work serves"
+        LINKED = "linked", _("Share who link their work to an objective")
+        AGREEING = "agreeing", _("Share whose choice agrees with what their work serves")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pulses")
     unit = models.ForeignKey(

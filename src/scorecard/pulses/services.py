@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.audit.services import record_change, snapshot
@@ -43,19 +44,23 @@ def pulse_schedule(
 ) -> Pulse:
     """Schedule a pulse (admins only); it goes out at once when it opens today or earlier."""
     if not can(user=user, organization=organization, role=Role.ADMIN):
-        raise PermissionDenied("Only admins schedule pulses.")
+        raise PermissionDenied(_("Only admins schedule pulses."))
     if unit is not None and unit.organization_id != organization.pk:
-        raise ValidationError({"unit": "The unit belongs to another organization."})
+        raise ValidationError({"unit": _("The unit belongs to another organization.")})
     if kpi is not None and kpi.scorecard.organization_id != organization.pk:
-        raise ValidationError({"kpi": "The KPI belongs to another organization."})
+        raise ValidationError({"kpi": _("The KPI belongs to another organization.")})
     if kpi is not None and kpi.is_calculated:
-        raise ValidationError({"kpi": f"“{kpi.name}” is calculated; choose a KPI with values."})
+        raise ValidationError(
+            {"kpi": _("“%(name)s” is calculated; choose a KPI with values.") % {"name": kpi.name}}
+        )
     if closes_on < opens_on:
-        raise ValidationError({"closes_on": "The pulse closes before it opens."})
+        raise ValidationError({"closes_on": _("The pulse closes before it opens.")})
     if closes_on < clock.today():
-        raise ValidationError({"closes_on": "The pulse would close in the past."})
+        raise ValidationError({"closes_on": _("The pulse would close in the past.")})
     if kpi_figure not in Pulse.Figure.values:
-        raise ValidationError({"kpi_figure": f"Unknown figure “{kpi_figure}”."})
+        raise ValidationError(
+            {"kpi_figure": _("Unknown figure “%(figure)s”.") % {"figure": kpi_figure}}
+        )
     question = question.strip() or MAGIC_QUESTION
     pulse = Pulse.objects.create(
         organization=organization, unit=unit, question=question[:300], opens_on=opens_on,
@@ -105,19 +110,21 @@ def answer_submit(*, pulse: Pulse, user: Any, objectives: list[Objective], sente
     """Answer the pulse once, while it is open."""
     invitation = Invitation.objects.select_for_update().filter(pulse=pulse, user=user).first()
     if invitation is None:
-        raise PermissionDenied("This pulse did not ask you.")
+        raise PermissionDenied(_("This pulse did not ask you."))
     today = clock.today()
     if not pulse.opens_on <= today <= pulse.closes_on:
-        raise ValidationError({"__all__": "This pulse is closed."})
+        raise ValidationError({"__all__": _("This pulse is closed.")})
     if invitation.answered_at is not None:
-        raise ValidationError({"__all__": "You answered this pulse already. Thank you!"})
+        raise ValidationError({"__all__": _("You answered this pulse already. Thank you!")})
     sentence = sentence.strip()
     if not sentence:
-        raise ValidationError({"sentence": "Write a sentence about what you are doing."})
+        raise ValidationError({"sentence": _("Write a sentence about what you are doing.")})
     if len(sentence) > MAX_SENTENCE:
-        raise ValidationError({"sentence": f"Keep it under {MAX_SENTENCE} characters."})
+        raise ValidationError(
+            {"sentence": _("Keep it under %(count)s characters.") % {"count": MAX_SENTENCE}}
+        )
     if any(o.scorecard.organization_id != pulse.organization_id for o in objectives):
-        raise ValidationError({"objectives": "An objective belongs to another organization."})
+        raise ValidationError({"objectives": _("An objective belongs to another organization.")})
     served = work_of(user=user, organization=pulse.organization).objective_ids
     chosen = {o.pk for o in objectives}
     now = clock.now()
@@ -140,13 +147,13 @@ def pulse_record_kpi(*, pulse: Pulse, user: Any) -> Measurement:
     """Record the pulse's figure (in per cent, all units) as the KPI's value for the period
     that contains the pulse's opening day; a later call corrects it."""
     if not can(user=user, organization=pulse.organization_id, role=Role.ADMIN):
-        raise PermissionDenied("Only admins record a pulse in a KPI.")
+        raise PermissionDenied(_("Only admins record a pulse in a KPI."))
     if pulse.kpi is None:
-        raise ValidationError({"kpi": "This pulse feeds no KPI; choose one when scheduling."})
+        raise ValidationError({"kpi": _("This pulse feeds no KPI; choose one when scheduling.")})
     total = pulse_awareness(pulse)[-1]
     share = total.linked_share if pulse.kpi_figure == Pulse.Figure.LINKED else total.agreeing_share
     if share is None:
-        raise ValidationError({"__all__": "Nobody has answered yet: there is no figure."})
+        raise ValidationError({"__all__": _("Nobody has answered yet: there is no figure.")})
     fiscal = pulse.organization.fiscal_year_start_month
     period = periods.period_containing(
         pulse.opens_on, et.Interval(pulse.kpi.update_interval), fiscal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.strategy.models import Scorecard
 
@@ -12,8 +13,8 @@ class ShareLink(models.Model):
     """A link for people without an account. Only a hash of its token is stored."""
 
     class What(models.TextChoices):
-        SCORECARD = "scorecard", "The scorecard"
-        MAP = "map", "The strategy map"
+        SCORECARD = "scorecard", _("The scorecard")
+        MAP = "map", _("The strategy map")
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="share_links")
     what = models.CharField(max_length=10, choices=What.choices, default=What.SCORECARD)

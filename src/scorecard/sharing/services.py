@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.audit.services import record_change, snapshot
@@ -47,18 +48,20 @@ def share_create(
         raise PermissionDenied("Only editors share a scorecard outside.")
     label = label.strip()
     if not label:
-        raise ValidationError({"label": "Say who the link is for."})
+        raise ValidationError({"label": _("Say who the link is for.")})
     if what not in ShareLink.What.values:
-        raise ValidationError({"what": f"Unknown thing to share “{what}”."})
+        raise ValidationError({"what": _("Unknown thing to share “%(what)s”.") % {"what": what}})
     today = clock.today()
     if expires_on < today:
-        raise ValidationError({"expires_on": "The link would have expired already."})
+        raise ValidationError({"expires_on": _("The link would have expired already.")})
     if expires_on > today + dt.timedelta(days=MAX_DAYS):
-        raise ValidationError({"expires_on": f"A link may live at most {MAX_DAYS} days."})
+        raise ValidationError(
+            {"expires_on": _("A link may live at most %(days)s days.") % {"days": MAX_DAYS}}
+        )
     if frozen_on is not None and frozen_on > today:
-        raise ValidationError({"frozen_on": "Numbers cannot be frozen as of a future date."})
+        raise ValidationError({"frozen_on": _("Numbers cannot be frozen as of a future date.")})
     if password and len(password) < 8:
-        raise ValidationError({"password": "A password needs at least 8 characters."})
+        raise ValidationError({"password": _("A password needs at least 8 characters.")})
     now = clock.now()
     frozen_at = None
     if frozen_on is not None:  # as known at the end of that day, or now if that is sooner

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.organizations.models import Organization
 
@@ -11,8 +12,8 @@ from scorecard.organizations.models import Organization
 class Event(models.TextChoices):
     """What a webhook can subscribe to."""
 
-    MEASUREMENT_RECORDED = "measurement.recorded", "A value is recorded or corrected"
-    KPI_STATUS_CHANGED = "kpi.status_changed", "A KPI's status changes (e.g. green → red)"
+    MEASUREMENT_RECORDED = "measurement.recorded", _("A value is recorded or corrected")
+    KPI_STATUS_CHANGED = "kpi.status_changed", _("A KPI's status changes (e.g. green → red)")
 
 
 class Webhook(models.Model):
@@ -52,9 +53,9 @@ class Delivery(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed (gave up)"
+        PENDING = "pending", _("Waiting")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed (gave up)")
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40, choices=Event.choices)

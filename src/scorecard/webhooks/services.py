@@ -17,6 +17,7 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext
 from django_tasks import task
 
 from scorecard import clock
@@ -54,30 +55,32 @@ def webhook_create(
     errors: dict[str, str] = {}
     parts = urlsplit(url)
     if not url:
-        errors["url"] = "Enter the address to call."
+        errors["url"] = gettext("Enter the address to call.")
     elif parts.scheme not in {"http", "https"} or not parts.hostname:
-        errors["url"] = "The address must start with http:// or https:// and name a host."
+        errors["url"] = gettext("The address must start with http:// or https:// and name a host.")
     elif len(url) > 500:
-        errors["url"] = "The address can be at most 500 characters long."
+        errors["url"] = gettext("The address can be at most 500 characters long.")
     elif parts.username or parts.password:
-        errors["url"] = "Put no user name or password in the address; the calls are signed."
+        errors["url"] = gettext(
+            "Put no user name or password in the address; the calls are signed."
+        )
     elif _refused(parts):
-        errors["url"] = (
-            f"{REFUSED} Webhooks call addresses on the internet only, not loopback, private, "
+        errors["url"] = f"{REFUSED} " + gettext(
+            "Webhooks call addresses on the internet only, not loopback, private, "
             "link-local or other internal ones; an administrator of the server can allow "
             "receivers inside your network (SCORECARD_WEBHOOK_ALLOW_HOSTS)."
         )
     unknown = [name for name in chosen if name not in Event.values]
     if not chosen:
-        errors["events"] = "Choose at least one event."
+        errors["events"] = gettext("Choose at least one event.")
     elif unknown:
-        errors["events"] = f"Unknown event: {', '.join(unknown)}."
+        errors["events"] = gettext("Unknown event: %(names)s.") % {"names": ", ".join(unknown)}
     if len(description.strip()) > 200:
-        errors["description"] = "The description can be at most 200 characters long."
+        errors["description"] = gettext("The description can be at most 200 characters long.")
     if Webhook.objects.filter(organization=organization).count() >= MAX_WEBHOOKS_PER_ORGANIZATION:
-        errors["url"] = (
-            f"An organization can have at most {MAX_WEBHOOKS_PER_ORGANIZATION} webhooks."
-        )
+        errors["url"] = gettext("An organization can have at most %(count)s webhooks.") % {
+            "count": MAX_WEBHOOKS_PER_ORGANIZATION
+        }
     if errors:
         raise ValidationError(errors)
     return Webhook.objects.create(

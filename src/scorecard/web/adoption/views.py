@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from scorecard import clock
@@ -12,6 +13,14 @@ from scorecard.adoption.selectors import ACTIVITIES, adoption
 from scorecard.organizations.models import Role, Unit
 
 from ..access import organization_for
+
+#: What a member did, in words.
+ACTIVITY_WORDS = {
+    "opened": pgettext_lazy("activity", "opened"),
+    "updated": pgettext_lazy("activity", "updated"),
+    "commented": pgettext_lazy("activity", "commented"),
+    "proposed": pgettext_lazy("activity", "proposed"),
+}
 
 
 @login_required
@@ -22,6 +31,10 @@ def adoption_page(request: HttpRequest, org_slug: str) -> HttpResponse:
     slug = request.GET.get("unit", "")
     unit = Unit.objects.filter(organization=organization, slug=slug).first() if slug else None
     report = adoption(organization=organization, today=clock.today(), unit=unit)
+    for person in report.people:  # the activities in the reader's language
+        person.did = {
+            days: [str(ACTIVITY_WORDS.get(a, a)) for a in done] for days, done in person.did.items()
+        }
     return render(
         request,
         "web/adoption/adoption.html",

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.dashboards import selectors, services
@@ -37,7 +38,7 @@ def _dashboard(
     organization, membership = organization_for(request, org_slug)
     dashboard = selectors.dashboard_get(organization=organization, pk=pk, user=request.user)
     if dashboard is None:
-        raise Http404("No such dashboard.")
+        raise Http404(_("No such dashboard."))
     return organization, membership, dashboard
 
 
@@ -67,7 +68,9 @@ def dashboard_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ValidationError as exc:
             status, error = 422, _errors(exc)
         else:
-            messages.success(request, f"Created the dashboard “{dashboard.name}”.")
+            messages.success(
+                request, _("Created the dashboard “%(name)s”.") % {"name": dashboard.name}
+            )
             return redirect("dashboard_detail", org_slug, dashboard.pk)
     return render(
         request,
@@ -121,7 +124,7 @@ def _changing(
 ) -> tuple[Organization, Membership, Dashboard]:
     organization, membership, dashboard = _dashboard(request, org_slug, pk)
     if not services.may_change(dashboard=dashboard, membership=membership):
-        raise PermissionDenied("Only the dashboard's owner or an admin can change it.")
+        raise PermissionDenied(_("Only the dashboard's owner or an admin can change it."))
     return organization, membership, dashboard
 
 
@@ -129,7 +132,7 @@ def _changing(
 @require_POST
 def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Rename the dashboard, share it with the organization or make it private."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     try:
         services.dashboard_update(
             dashboard=dashboard,
@@ -141,12 +144,14 @@ def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        shared = "private"
         if dashboard.shared:
-            shared = "shared with the organization"
+            saved = _("Saved: “%(name)s” is shared with the organization.")
         elif dashboard.unit is not None:
-            shared = f"shared with {dashboard.unit.name} and its sub-units"
-        messages.success(request, f"Saved: “{dashboard.name}” is {shared}.")
+            saved = _("Saved: “%(name)s” is shared with %(unit)s and its sub-units.")
+        else:
+            saved = _("Saved: “%(name)s” is private.")
+        unit = dashboard.unit.name if dashboard.unit is not None else ""
+        messages.success(request, saved % {"name": dashboard.name, "unit": unit})
     return redirect("dashboard_detail", org_slug, pk)
 
 
@@ -154,22 +159,22 @@ def dashboard_settings(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
 @require_POST
 def dashboard_home(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Use this dashboard as my home page (``use=on``) or stop using it (any reader)."""
-    _, membership, dashboard = _dashboard(request, org_slug, pk)
+    _org, membership, dashboard = _dashboard(request, org_slug, pk)
     use = request.POST.get("use") == "on"
     services.home_set(dashboard=dashboard, membership=membership, use=use)
     if use:
-        messages.success(request, f"“{dashboard.name}” is now your home page.")
+        messages.success(request, _("“%(name)s” is now your home page.") % {"name": dashboard.name})
     else:
-        messages.success(request, "Your home page is the normal start page again.")
+        messages.success(request, _("Your home page is the normal start page again."))
     return redirect("dashboard_detail", org_slug, pk)
 
 
 @login_required
 @require_POST
 def dashboard_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     services.dashboard_delete(dashboard=dashboard, membership=membership)
-    messages.success(request, f"Deleted the dashboard “{dashboard.name}”.")
+    messages.success(request, _("Deleted the dashboard “%(name)s”.") % {"name": dashboard.name})
     return redirect("dashboard_list", org_slug)
 
 
@@ -177,7 +182,7 @@ def dashboard_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
 @require_POST
 def widget_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Add a widget at the end of the dashboard."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     try:
         widget = services.widget_add(
             dashboard=dashboard,
@@ -191,25 +196,29 @@ def widget_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             text=request.POST.get("text", ""),
         )
     except ValidationError as exc:
-        messages.error(request, f"The widget was not added: {_errors(exc)}")
+        messages.error(
+            request, _("The widget was not added: %(errors)s") % {"errors": _errors(exc)}
+        )
     else:
-        messages.success(request, f"Added a {widget.get_kind_display().lower()}.")
+        messages.success(
+            request, _("Added a widget: %(kind)s.") % {"kind": widget.get_kind_display()}
+        )
     return redirect("dashboard_detail", org_slug, pk)
 
 
 def _widget(dashboard: Dashboard, widget_pk: int) -> Widget:
     widget = selectors.widget_get(dashboard=dashboard, pk=widget_pk)
     if widget is None:
-        raise Http404("No such widget.")
+        raise Http404(_("No such widget."))
     return widget
 
 
 @login_required
 @require_POST
 def widget_remove(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) -> HttpResponse:
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     services.widget_remove(widget=_widget(dashboard, widget_pk), membership=membership)
-    messages.success(request, "Removed the widget.")
+    messages.success(request, _("Removed the widget."))
     return redirect("dashboard_detail", org_slug, pk)
 
 
@@ -217,7 +226,7 @@ def widget_remove(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) 
 @require_POST
 def widget_move(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) -> HttpResponse:
     """Move a widget one place up or down (the buttons: the keyboard way of dragging)."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     try:
         services.widget_move(
             widget=_widget(dashboard, widget_pk),
@@ -233,7 +242,7 @@ def widget_move(request: HttpRequest, org_slug: str, pk: int, widget_pk: int) ->
 @require_POST
 def dashboard_order(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """The new order after dragging: ``order`` = the widget ids, comma-separated."""
-    _, membership, dashboard = _changing(request, org_slug, pk)
+    _org, membership, dashboard = _changing(request, org_slug, pk)
     order = [part for part in request.POST.get("order", "").split(",") if part.strip()]
     try:
         services.widgets_reorder(dashboard=dashboard, membership=membership, order=order)
@@ -271,7 +280,7 @@ def _map_svg(data: selectors.WidgetData, org_slug: str, query: str) -> str:
     return render_map(
         bands,
         links,
-        title=f"Strategy map of {page.scorecard.name}",
+        title=_("Strategy map of %(name)s") % {"name": page.scorecard.name},
         positions=map_positions(scorecard=page.scorecard),  # the layout the editors arranged
     )
 
@@ -288,7 +297,8 @@ def _widget_context(data: selectors.WidgetData, org_slug: str, query: str) -> di
             low, high = value_range(history)
             out["chart"] = history_chart(
                 history,
-                title=f"History of {kpi.name}: values, targets and status zones",
+                title=_("History of %(name)s: values, targets and status zones")
+                % {"name": kpi.name},
                 formatter=lambda v: format_number(v, kpi.unit),
                 zones=status_zones(kpi_spec(kpi), latest, low, high),
                 y_range=(low, high),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.datasources import selectors, services
@@ -55,7 +56,9 @@ def source_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             errors = exc.message_dict
             form["url"] = form["headers"] = ""  # secrets are never sent back
         else:
-            messages.success(request, f"Saved the connection “{connection.name}”.")
+            messages.success(
+                request, gettext("Saved the connection “%(name)s”.") % {"name": connection.name}
+            )
             return redirect("datasource_list", org_slug)
     return render(
         request,
@@ -102,7 +105,9 @@ def connection_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpRespons
             errors = exc.message_dict
             form["url"] = form["headers"] = ""
         else:
-            messages.success(request, f"Saved the connection “{connection.name}”.")
+            messages.success(
+                request, gettext("Saved the connection “%(name)s”.") % {"name": connection.name}
+            )
             return redirect("datasource_list", org_slug)
     return render(
         request,
@@ -131,7 +136,9 @@ def connection_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Deleted the connection “{connection.name}”.")
+        messages.success(
+            request, gettext("Deleted the connection “%(name)s”.") % {"name": connection.name}
+        )
     return redirect("datasource_list", org_slug)
 
 
@@ -169,9 +176,9 @@ def _save_source(
     if connection is None or scorecard is None:
         problems = {}
         if connection is None:
-            problems["connection"] = ["Choose a connection."]
+            problems["connection"] = [gettext("Choose a connection.")]
         if scorecard is None:
-            problems["scorecard"] = ["Choose a scorecard (or a KPI)."]
+            problems["scorecard"] = [gettext("Choose a scorecard (or a KPI).")]
         return None, form, problems
     try:
         saved = services.source_save(
@@ -213,7 +220,11 @@ def source_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST":
         saved, form, errors = _save_source(request, organization, None)
         if saved is not None:
-            messages.success(request, f"Saved the data source “{saved.name}”; preview it below.")
+            messages.success(
+                request,
+                gettext("Saved the data source “%(name)s”; preview it below.")
+                % {"name": saved.name},
+            )
             return redirect("datasource_detail", org_slug, saved.pk)
     return render(
         request,
@@ -281,7 +292,9 @@ def source_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved, form, errors = _save_source(request, organization, source)
         if saved is not None:
-            messages.success(request, f"Saved the data source “{saved.name}”.")
+            messages.success(
+                request, gettext("Saved the data source “%(name)s”.") % {"name": saved.name}
+            )
             return redirect("datasource_detail", org_slug, pk)
         source.refresh_from_db()
         return _detail(request, organization, membership, source, form=form, errors=errors)
@@ -310,11 +323,18 @@ def source_run(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     if run.ok:
         messages.success(
             request,
-            f"Pulled “{source.name}”: {run.new} new, {run.corrected} corrected, "
-            f"{run.unchanged} unchanged.",
+            gettext(
+                "Pulled “%(name)s”: %(new)s new, %(corrected)s corrected, %(unchanged)s unchanged."
+            )
+            % {
+                "name": source.name,
+                "new": run.new,
+                "corrected": run.corrected,
+                "unchanged": run.unchanged,
+            },
         )
     else:
-        messages.error(request, f"Nothing was written: {run.message}")
+        messages.error(request, gettext("Nothing was written: %(why)s") % {"why": run.message})
     return redirect("datasource_detail", org_slug, pk)
 
 
@@ -324,5 +344,8 @@ def source_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     organization, _ = organization_for(request, org_slug, Role.ADMIN)
     source = get_object_or_404(DataSource, pk=pk, organization=organization)
     services.source_delete(source=source)
-    messages.success(request, f"Deleted the data source “{source.name}” (values stay).")
+    messages.success(
+        request,
+        gettext("Deleted the data source “%(name)s” (values stay).") % {"name": source.name},
+    )
     return redirect("datasource_list", org_slug)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
@@ -39,7 +40,7 @@ CONTENT_TYPES = {
 def _book(organization: Organization, pk: int) -> Book:
     book = selectors.book_get(organization, pk)
     if book is None:
-        raise Http404("No such book.")
+        raise Http404(gettext("No such book."))
     return book
 
 
@@ -88,7 +89,9 @@ def book_edit(request: HttpRequest, org_slug: str, pk: int | None = None) -> Htt
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, f"Saved the book “{saved.name}”.")
+                messages.success(
+                    request, gettext("Saved the book “%(name)s”.") % {"name": saved.name}
+                )
                 return redirect("book_list", org_slug)
     return render(
         request,
@@ -104,7 +107,7 @@ def book_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     organization, _ = organization_for(request, org_slug, Role.EDITOR)
     book = _book(organization, pk)
     services.book_delete(book=book)
-    messages.success(request, f"Deleted the book “{book.name}”.")
+    messages.success(request, gettext("Deleted the book “%(name)s”.") % {"name": book.name})
     return redirect("book_list", org_slug)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.deliveries.models import Book, Delivery
 from scorecard.organizations.models import Organization
@@ -14,34 +15,36 @@ from scorecard.web.queries import VIEW_LABELS
 
 
 class DeliveryForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     book = forms.ModelChoiceField(
-        label="A saved briefing book (or choose scorecards below)",
+        label=_("A saved briefing book (or choose scorecards below)"),
         queryset=Book.objects.none(),
         required=False,
     )
     scorecards = forms.ModelMultipleChoiceField(
-        label="Scorecards (one: its report; several: a book of their reports)",
+        label=_("Scorecards (one: its report; several: a book of their reports)"),
         queryset=Scorecard.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     recipients = forms.ModelMultipleChoiceField(
-        label="Send to",
+        label=_("Send to"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    frequency = forms.ChoiceField(label="How often", choices=Delivery.Frequency.choices)
+    frequency = forms.ChoiceField(label=_("How often"), choices=Delivery.Frequency.choices)
     day = forms.IntegerField(
-        label="Which day",
+        label=_("Which day"),
         min_value=0,
         max_value=31,
-        help_text="Monthly: the working day or the day of the month (1, 2 ...); "
-        "weekly: 0 = Monday ... 6 = Sunday.",
+        help_text=_(
+            "Monthly: the working day or the day of the month (1, 2 ...); "
+            "weekly: 0 = Monday ... 6 = Sunday."
+        ),
     )
-    hour = forms.IntegerField(label="Hour (site time)", min_value=0, max_value=23, initial=7)
-    form = forms.ChoiceField(label="As", choices=Delivery.Form.choices)
-    view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
+    hour = forms.IntegerField(label=_("Hour (site time)"), min_value=0, max_value=23, initial=7)
+    form = forms.ChoiceField(label=_("As"), choices=Delivery.Form.choices)
+    view = forms.ChoiceField(label=_("Period"), choices=VIEW_LABELS, initial="period")
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,41 +78,45 @@ class DeliveryForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     scorecards = forms.ModelMultipleChoiceField(
-        label="Scorecards", queryset=Scorecard.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Scorecards"),
+        queryset=Scorecard.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     perspectives = forms.ModelMultipleChoiceField(
-        label="Only these perspectives (none chosen: all of each scorecard)",
+        label=_("Only these perspectives (none chosen: all of each scorecard)"),
         queryset=Perspective.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     objectives = forms.ModelMultipleChoiceField(
-        label="Only these objectives and their KPIs (none chosen for a scorecard: all of it)",
+        label=_("Only these objectives and their KPIs (none chosen for a scorecard: all of it)"),
         queryset=Objective.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    include_map = forms.BooleanField(label="The strategy map", required=False, initial=True)
-    include_initiatives = forms.BooleanField(label="The initiatives", required=False, initial=True)
-    include_risks = forms.BooleanField(label="The risk register", required=False)
+    include_map = forms.BooleanField(label=_("The strategy map"), required=False, initial=True)
+    include_initiatives = forms.BooleanField(
+        label=_("The initiatives"), required=False, initial=True
+    )
+    include_risks = forms.BooleanField(label=_("The risk register"), required=False)
     include_decisions = forms.BooleanField(
-        label="The decisions of the latest review meeting", required=False
+        label=_("The decisions of the latest review meeting"), required=False
     )
     include_commentary = forms.BooleanField(
-        label="The commentary in words (scorecard and perspectives)", required=False
+        label=_("The commentary in words (scorecard and perspectives)"), required=False
     )
     include_kpi_charts = forms.BooleanField(
-        label="In the PowerPoint deck, a chart of each KPI's history", required=False
+        label=_("In the PowerPoint deck, a chart of each KPI's history"), required=False
     )
-    view = forms.ChoiceField(label="Period", choices=VIEW_LABELS, initial="period")
+    view = forms.ChoiceField(label=_("Period"), choices=VIEW_LABELS, initial="period")
     as_of = forms.DateField(
-        label="As of (empty: the day it is made)",
+        label=_("As of (empty: the day it is made)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    known = forms.ChoiceField(label="Numbers", choices=Book.Known.choices, required=False)
+    known = forms.ChoiceField(label=_("Numbers"), choices=Book.Known.choices, required=False)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,9 +16,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scorecard import clock
+from scorecard.accounts.models import AccountSettings
 from scorecard.deliveries import services
 from scorecard.deliveries.models import Delivery, DeliveryRun, DeliverySend
 from scorecard.jobs import services as jobs
@@ -74,22 +78,38 @@ def _render(delivery: Delivery, cards: list[Any], run: DeliveryRun) -> tuple[byt
     )
 
 
+def _language(person: Any) -> str:
+    """The language a person reads e-mails in."""
+    chosen = AccountSettings.objects.filter(user=person).values_list("language", flat=True)
+    return next(iter(chosen), "") or settings.LANGUAGE_CODE
+
+
 def _body(delivery: Delivery, cards: list[Any], run: DeliveryRun, link: str | None) -> str:
     names = (
-        f"the book “{delivery.book.name}”"
+        _("the book “%(name)s”") % {"name": delivery.book.name}
         if delivery.book is not None
         else ", ".join(c.name for c in cards)
     )
+    words = {
+        "delivery": delivery.name,
+        "names": names,
+        "organization": delivery.organization.name,
+        "day": date_format(run.as_of, "j M Y"),
+    }
     lines = [
-        f"{delivery.name}: {names} of {delivery.organization.name}, as of {run.as_of:%-d %b %Y}.",
+        _("%(delivery)s: %(names)s of %(organization)s, as of %(day)s.") % words,
         "",
-        f"Open it here (sign in first): {link}" if link else "The report is attached as a PDF.",
+        _("Open it here (sign in first): %(link)s") % {"link": link}
+        if link
+        else _("The report is attached as a PDF."),
         "",
-        f"Sent {delivery.schedule_text.lower()}."
+        _("Sent %(schedule)s.") % {"schedule": delivery.schedule_text.lower()}
         if not run.test
-        else "This is a test, sent to you only (“Send now”).",
-        "You get it because you are on the delivery's list; an editor of the organization "
-        "can take you off.",
+        else _("This is a test, sent to you only (“Send now”)."),
+        _(
+            "You get it because you are on the delivery's list; an editor of the organization "
+            "can take you off."
+        ),
     ]
     return "\n".join(lines)
 
@@ -136,10 +156,18 @@ def deliver_run(run_id: int) -> str:
             link = _link(delivery, cards, run.as_of.isoformat())
         elif attachment is None:
             attachment = _render(delivery, cards, run)
-        subject = f"{'[Test] ' if run.test else ''}{delivery.name} — {run.as_of:%-d %b %Y}"
+        # In the recipient's language (their choice in My account, else the site's).
+        with translation.override(_language(person)):
+            subject = _("%(name)s — %(day)s") % {
+                "name": delivery.name,
+                "day": date_format(run.as_of, "j M Y"),
+            }
+            if run.test:
+                subject = _("[Test] %(subject)s") % {"subject": subject}
+            body = _body(delivery, cards, run, link)
         message = EmailMessage(
             subject=subject,
-            body=_body(delivery, cards, run, link),
+            body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[person.email],
         )

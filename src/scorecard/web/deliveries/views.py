@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.deliveries import selectors, services
@@ -25,7 +26,7 @@ from .tasks import deliver_run_task
 def _delivery(organization: Organization, pk: int) -> Delivery:
     delivery = selectors.delivery_get(organization, pk)
     if delivery is None:
-        raise Http404("No such delivery.")
+        raise Http404(gettext("No such delivery."))
     return delivery
 
 
@@ -76,7 +77,11 @@ def delivery_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST":
         saved = _save(request, organization, None)
         if isinstance(saved, Delivery):
-            messages.success(request, f"Scheduled “{saved.name}”: {saved.schedule_text}.")
+            messages.success(
+                request,
+                gettext("Scheduled “%(name)s”: %(schedule)s.")
+                % {"name": saved.name, "schedule": saved.schedule_text},
+            )
             return redirect("delivery_detail", org_slug, saved.pk)
         form = saved
     return render(
@@ -97,7 +102,7 @@ def delivery_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved = _save(request, organization, delivery)
         if isinstance(saved, Delivery):
-            messages.success(request, f"Saved “{saved.name}”.")
+            messages.success(request, gettext("Saved “%(name)s”.") % {"name": saved.name})
             return redirect("delivery_detail", org_slug, saved.pk)
         form = saved
     return render(
@@ -144,7 +149,7 @@ def delivery_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpRespons
     organization, _ = organization_for(request, org_slug, Role.EDITOR)
     delivery = _delivery(organization, pk)
     services.delivery_delete(delivery=delivery, user=request.user)
-    messages.success(request, f"Deleted “{delivery.name}”.")
+    messages.success(request, gettext("Deleted “%(name)s”.") % {"name": delivery.name})
     return redirect("delivery_list", org_slug)
 
 
@@ -158,8 +163,7 @@ def delivery_send_now(request: HttpRequest, org_slug: str, pk: int) -> HttpRespo
     enqueue_after_commit(deliver_run_task, run.pk)
     messages.success(
         request,
-        f"A test of “{delivery.name}” is on its way to "
-        f"{getattr(request.user, 'email', '') or 'you'} "
-        "(see the log below).",
+        gettext("A test of “%(name)s” is on its way to %(email)s (see the log below).")
+        % {"name": delivery.name, "email": getattr(request.user, "email", "") or gettext("you")},
     )
     return redirect("delivery_detail", org_slug, pk)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard.initiatives.models import Initiative
@@ -42,7 +43,7 @@ def _pick(model: Any, scorecard: Scorecard, field: str, value: str | None) -> An
     rows = model.objects.filter(scorecard=scorecard)
     found = rows.filter(**{field: value}).first() if field == "code" or value.isdigit() else None
     if found is None:
-        raise ValidationError({model._meta.model_name: "Choose one of this scorecard's items."})
+        raise ValidationError({model._meta.model_name: _("Choose one of this scorecard's items.")})
     return found
 
 
@@ -84,7 +85,7 @@ def proposal_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
             errors = exc.messages
         else:
             messages.success(
-                request, "Thank you: your proposal is with the editors. You will hear back."
+                request, _("Thank you: your proposal is with the editors. You will hear back.")
             )
             return redirect(_page_of(proposal))
     return render(
@@ -162,22 +163,28 @@ def proposal_panel(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRes
 @require_POST
 def proposal_decide(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Accept (carry it out, the proposer credited) or decline with a reason."""
-    scorecard, _ = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
+    scorecard, _membership = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
     proposal = selectors.proposal_get(organization=scorecard.organization, pk=pk)
     if proposal is None or proposal.scorecard_id != scorecard.pk:
-        raise Http404("No such proposal.")
+        raise Http404(_("No such proposal."))
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
     url = request.build_absolute_uri(reverse("my_proposals", args=[org_slug]))
     try:
         if decision == "accept":
             services.proposal_accept(proposal=proposal, user=request.user, reason=reason, url=url)
-            messages.success(request, f"Accepted: “{proposal.subject}”. The proposer is told.")
+            messages.success(
+                request,
+                _("Accepted: “%(subject)s”. The proposer is told.") % {"subject": proposal.subject},
+            )
         elif decision == "decline":
             services.proposal_decline(proposal=proposal, user=request.user, reason=reason, url=url)
-            messages.success(request, f"Declined: “{proposal.subject}”. The proposer is told.")
+            messages.success(
+                request,
+                _("Declined: “%(subject)s”. The proposer is told.") % {"subject": proposal.subject},
+            )
         else:
-            messages.error(request, "Choose to accept or to decline.")
+            messages.error(request, _("Choose to accept or to decline."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     back = request.POST.get("next", "")

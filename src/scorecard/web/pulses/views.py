@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
@@ -26,7 +27,7 @@ from ..access import organization_for
 def _pulse(organization: Organization, pk: int) -> Pulse:
     pulse = selectors.pulse_get(organization=organization, pk=pk)
     if pulse is None:
-        raise Http404("No such pulse.")
+        raise Http404(gettext("No such pulse."))
     return pulse
 
 
@@ -34,7 +35,9 @@ def _date(value: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError({field: f"“{value}” is not a date (YYYY-MM-DD)."}) from None
+        raise ValidationError(
+            {field: gettext("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}}
+        ) from None
 
 
 @login_required
@@ -95,8 +98,12 @@ def pulse_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.messages
         else:
-            sent = "It went out." if pulse.sent_at else "It goes out on its opening day."
-            messages.success(request, f"Pulse scheduled. {sent}")
+            if pulse.sent_at:
+                messages.success(request, gettext("Pulse scheduled. It went out."))
+            else:
+                messages.success(
+                    request, gettext("Pulse scheduled. It goes out on its opening day.")
+                )
             return redirect("pulse_results", org_slug, pulse.pk)
     return render(
         request,
@@ -109,7 +116,7 @@ def pulse_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             "figures": Pulse.Figure.choices,
             "data": data,
             "errors": errors,
-            "question": MAGIC_QUESTION,
+            "question": gettext(MAGIC_QUESTION),
             "today": today,
             "closes": today + dt.timedelta(days=14),
         },
@@ -125,7 +132,7 @@ def pulse_answer(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     pulse = _pulse(organization, pk)
     invitation = selectors.invitation_for(pulse=pulse, user=request.user)
     if invitation is None:
-        raise Http404("This pulse did not ask you.")
+        raise Http404(gettext("This pulse did not ask you."))
     errors: list[str] = []
     if request.method == "POST":
         ids = [i for i in request.POST.getlist("objectives") if i.isdigit()]
@@ -142,7 +149,7 @@ def pulse_answer(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, "Thank you for your answer.")
+            messages.success(request, gettext("Thank you for your answer."))
             return redirect("pulse_list", org_slug)
     work = selectors.work_of(user=request.user, organization=organization)
     return render(
@@ -195,5 +202,9 @@ def pulse_record(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, f"Recorded {measurement.value} % in “{measurement.kpi.name}”.")
+        messages.success(
+            request,
+            gettext("Recorded %(value)s %% in “%(name)s”.")
+            % {"value": measurement.value, "name": measurement.kpi.name},
+        )
     return redirect("pulse_results", org_slug, pulse.pk)

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +38,12 @@ from ..access import scorecard_for
 
 #: Session key prefix: this browser gave the password of link N.
 SESSION_KEY = "share-ok-"
+#: A link's state in words.
+STATE_LABELS = {
+    selectors.LinkState.ACTIVE: gettext_lazy("active"),
+    selectors.LinkState.EXPIRED: gettext_lazy("expired"),
+    selectors.LinkState.REVOKED: gettext_lazy("revoked"),
+}
 
 
 def _date(value: str, field: str, required: bool = True) -> dt.date | None:
@@ -45,7 +53,9 @@ def _date(value: str, field: str, required: bool = True) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError({field: f"“{value}” is not a date (YYYY-MM-DD)."}) from None
+        raise ValidationError(
+            {field: _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}}
+        ) from None
 
 
 @login_required
@@ -72,7 +82,10 @@ def share_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespons
             errors = exc.messages
         else:
             url = request.build_absolute_uri(reverse("shared", args=[token]))
-            messages.success(request, f"Link created. Copy it now, it is shown only once: {url}")
+            messages.success(
+                request,
+                _("Link created. Copy it now, it is shown only once: %(url)s") % {"url": url},
+            )
             return redirect("share_detail", org_slug, sc_slug, link.pk)
     today = clock.today()
     return render(
@@ -83,8 +96,9 @@ def share_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespons
             "organization": scorecard.organization,
             "membership": membership,
             "links": [
-                (link, selectors.link_state(link))
+                (link, state, STATE_LABELS[state])
                 for link in selectors.links_of(scorecard=scorecard)
+                for state in [selectors.link_state(link)]
             ],
             "whats": ShareLink.What.choices,
             "data": data,
@@ -98,7 +112,7 @@ def share_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespons
 def _link(scorecard: Scorecard, pk: int) -> ShareLink:
     link = selectors.link_get(scorecard=scorecard, pk=pk)
     if link is None:
-        raise Http404("No such share link.")
+        raise Http404(_("No such share link."))
     return link
 
 
@@ -117,6 +131,7 @@ def share_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> 
             "membership": membership,
             "link": link,
             "state": selectors.link_state(link),
+            "state_label": STATE_LABELS[selectors.link_state(link)],
             "views": selectors.views_of(link=link),
         },
     )
@@ -125,10 +140,10 @@ def share_detail(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> 
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
-    scorecard, _ = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
+    scorecard, _membership = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
     link = _link(scorecard, pk)
     services.share_revoke(link=link, user=request.user)
-    messages.success(request, f"The link “{link.label}” no longer works.")
+    messages.success(request, _("The link “%(label)s” no longer works.") % {"label": link.label})
     return redirect("share_detail", org_slug, sc_slug, link.pk)
 
 
@@ -155,7 +170,7 @@ def _map_svg(page: Any, scorecard: Scorecard) -> str:
     svg = render_map(
         bands,
         links,
-        title=f"Strategy map of {scorecard.name}",
+        title=_("Strategy map of %(name)s") % {"name": scorecard.name},
         positions=map_positions(scorecard=scorecard),  # the layout the editors arranged
     )
     # Boxes link nowhere from a share link: their anchors become plain groups.
@@ -172,7 +187,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The page a share link opens: nothing else is reachable from it."""
     link = selectors.link_for_token(token)
     if link is None:
-        raise Http404("No such link.")
+        raise Http404(_("No such link."))
     state = selectors.link_state(link)
     if state != selectors.LinkState.ACTIVE:
         response = render(request, "web/sharing/gone.html", {"state": state}, status=410)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.api.models import ApiToken
@@ -42,7 +43,9 @@ def _lifetime(days: str) -> dt.timedelta | None:
     if not days:
         return None
     if not days.isdigit() or int(days) not in LIFETIMES_DAYS:
-        raise ValidationError({"lifetime": "Choose how long the token lives from the list."})
+        raise ValidationError(
+            {"lifetime": gettext("Choose how long the token lives from the list.")}
+        )
     return dt.timedelta(days=int(days))
 
 
@@ -88,5 +91,5 @@ def token_revoke(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     organization, _ = organization_for(request, org_slug, Role.VIEWER)
     token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk, organization=organization)
     api_token_revoke(token=token)
-    messages.success(request, f"Revoked the token “{token.name}”.")
+    messages.success(request, gettext("Revoked the token “%(name)s”.") % {"name": token.name})
     return redirect("api_tokens", org_slug)

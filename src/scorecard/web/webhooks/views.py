@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.organizations.models import Role
@@ -71,7 +72,10 @@ def webhook_toggle(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
     organization, _ = organization_for(request, org_slug, Role.ADMIN)
     hook = get_object_or_404(Webhook, pk=pk, organization=organization)
     services.webhook_set_active(webhook=hook, active=not hook.active)
-    messages.success(request, f"{'Resumed' if hook.active else 'Paused'} the webhook {hook.url}.")
+    if hook.active:
+        messages.success(request, gettext("Resumed the webhook %(url)s.") % {"url": hook.url})
+    else:
+        messages.success(request, gettext("Paused the webhook %(url)s.") % {"url": hook.url})
     return redirect("webhook_list", org_slug)
 
 
@@ -82,7 +86,7 @@ def webhook_delete(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
     organization, _ = organization_for(request, org_slug, Role.ADMIN)
     hook = get_object_or_404(Webhook, pk=pk, organization=organization)
     services.webhook_delete(webhook=hook)
-    messages.success(request, f"Deleted the webhook {hook.url}.")
+    messages.success(request, gettext("Deleted the webhook %(url)s.") % {"url": hook.url})
     return redirect("webhook_list", org_slug)
 
 
@@ -93,5 +97,7 @@ def delivery_retry(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
     organization, _ = organization_for(request, org_slug, Role.ADMIN)
     delivery = get_object_or_404(Delivery, pk=pk, webhook__organization=organization)
     services.delivery_retry(delivery=delivery)
-    messages.success(request, f"Delivery #{delivery.pk} will be tried again.")
+    messages.success(
+        request, gettext("Delivery #%(number)s will be tried again.") % {"number": delivery.pk}
+    )
     return redirect("webhook_list", org_slug)
