@@ -12,6 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -56,7 +57,7 @@ def kpi_chart(block: KpiBlock) -> str:
     low, high = value_range(history)
     svg = history_chart(
         history,
-        title=f"History of {kpi.name}: values, targets and status zones",
+        title=_("History of %(kpi)s: values, targets and status zones") % {"kpi": kpi.name},
         formatter=lambda v: format_number(v, kpi.unit),
         zones=status_zones(kpi_spec(kpi), latest_target, low, high),
         y_range=(low, high),
@@ -96,7 +97,7 @@ def strategy_map_svg(data: ReportData) -> str:
     return render_map(
         bands,
         links,
-        title=f"Strategy map of {data.scorecard.name}",
+        title=_("Strategy map of %(scorecard)s") % {"scorecard": data.scorecard.name},
         positions=map_positions(scorecard=data.scorecard),  # as the editors arranged it
     )
 
