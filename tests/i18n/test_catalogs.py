@@ -153,9 +153,6 @@ UNTRANSLATED = [
     "web/templates/web/sharing/shared.html",
     "web/templates/webhooks/list.html",
     # --- outputs ---
-    "presentation/templates/reports/report.html",
-    "presentation/templates/reviews/email/reminder.txt",
-    "presentation/templates/reviews/email/summary.txt",
 ]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -106,7 +106,7 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
     sheet["A1"].font = TITLE_FONT
     for label, value in (
         (_("Organization"), scorecard.organization.name),
-        (_("Unit"), scorecard.unit.name),
+        (pgettext("organizational unit", "Unit"), scorecard.unit.name),
         (_("As of"), data.as_of),
         (_("Period"), period_text(data)),
         (_("Numbers"), data.known_text),
