@@ -102,6 +102,23 @@ def strategy_map_svg(data: ReportData) -> str:
     )
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_footer_css() -> str:
+    """The CSS ``content`` of the page footer, ``"Page " counter(page) " of "
+    counter(pages)``, in the active language."""
+    text = _("Page %(page)s of %(pages)s") % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = re.split("\x00(page|pages)\x00", text)
+    out = [f"counter({part})" if odd else _css_string(part) for odd, part in _alternate(parts)]
+    return " ".join(item for item in out if item != '""')
+
+
+def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
+    return [(index % 2 == 1, part) for index, part in enumerate(parts)]
+
+
 def report_html(data: ReportData) -> str:
     """The report as HTML (what WeasyPrint lays out; also handy to debug the layout)."""
     return render_to_string(
@@ -109,6 +126,7 @@ def report_html(data: ReportData) -> str:
         {
             "data": data,
             "period_text": period_text(data),
+            "page_footer": page_footer_css(),
             "scorecard": data.scorecard,
             "organization": data.scorecard.organization,
             "page": data.page,
