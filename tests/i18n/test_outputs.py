@@ -187,3 +187,14 @@ def test_an_engine_no_data_reason_is_shown_in_spanish(card: Any) -> None:  # noq
     assert "Sin datos: el denominador returns es 0 en este periodo." in kpi.decode()
     english = client.get(card.url("scorecard_detail")).content.decode()
     assert "No data: the denominator returns is 0 in this period." in english
+
+
+def test_a_refused_window_is_explained_in_german(card: Any) -> None:  # noqa: F811
+    client = card.world.client_for("viewer")
+    query = {"view": "custom", "from": "2026-03-01", "to": "2026-02-01"}
+    page = client.get(card.url("scorecard_detail"), query, HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "Der Zeitraum endet (1 Feb 2026), bevor er beginnt (1 Mär 2026)" in text
+    assert "Angezeigt wird die letzte Periode." in text
+    english = client.get(card.url("scorecard_detail"), query).content.decode()
+    assert "The window ends (1 Feb 2026) before it starts (1 Mar 2026)" in english

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from ninja import NinjaAPI, Schema
@@ -66,7 +67,11 @@ def _summary(errors: list[dict[str, Any]]) -> str:
 
 
 def _respond(
-    api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]]
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str | Promise,
+    errors: list[dict[str, Any]],
 ) -> HttpResponse:
     # Lazy translations become text in the request's language (Accept-Language).
     errors = [{**e, "message": str(e["message"])} if "message" in e else e for e in errors]

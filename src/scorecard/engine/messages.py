@@ -4,12 +4,14 @@ The engine imports no Django, so it cannot translate. It marks each message temp
 with :func:`N_` (which changes nothing; ``make messages`` extracts it with
 ``xgettext --keyword=N_``) and keeps the values apart from the text in a
 :class:`Message`: the presentation layer translates the template in the reader's
-language and then fills in the values (``presentation/messages.py``). ``str()`` of a
-message is the English sentence, for logs, the command line and tests.
+language and then fills in the values (``presentation/messages.py``; dates are written
+the reader's way there). ``str()`` of a message is the English sentence (dates as
+``1 Feb 2026``), for logs, the command line and tests.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,4 +30,9 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return self.template % dict(self.params) if self.params else self.template
+        if not self.params:
+            return self.template
+        return self.template % {
+            name: f"{value:%-d %b %Y}" if isinstance(value, dt.date) else value
+            for name, value in self.params.items()
+        }
