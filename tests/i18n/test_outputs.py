@@ -18,10 +18,12 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from scorecard.accounts.models import AccountSettings
 from scorecard.jobs.models import ReportJob
+from scorecard.mcp_server.access import Refused, access_for_token, language_of
 from scorecard.web.reports.tasks import render_report
 from tests.audit.conftest import card, frozen_today  # noqa: F401 — shared fixtures
 from tests.factories import KpiFactory, MeasurementFactory, TaskFactory
@@ -198,3 +200,13 @@ def test_a_refused_window_is_explained_in_german(card: Any) -> None:  # noqa: F8
     assert "Angezeigt wird die letzte Periode." in text
     english = client.get(card.url("scorecard_detail"), query).content.decode()
     assert "The window ends (1 Feb 2026) before it starts (1 Mar 2026)" in english
+
+
+def test_mcp_refusals_follow_the_callers_accept_language() -> None:
+    assert language_of({"accept-language": "de-DE,de;q=0.9"}) == "de"
+    assert language_of(None) == "en"  # LANGUAGE_CODE
+    french = translation.override(language_of({"accept-language": "fr"}))
+    with french, pytest.raises(Refused, match=r"^Non authentifié : le jeton d'API est inconnu"):
+        access_for_token("sct_unknown")
+    with pytest.raises(Refused, match=r"^Not authenticated: the API token is unknown"):
+        access_for_token("sct_unknown")
