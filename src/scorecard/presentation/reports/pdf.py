@@ -106,17 +106,21 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def page_footer_css() -> str:
-    """The CSS ``content`` of the page footer, ``"Page " counter(page) " of "
-    counter(pages)``, in the active language."""
-    text = _("Page %(page)s of %(pages)s") % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
-    parts = re.split("\x00(page|pages)\x00", text)
-    out = [f"counter({part})" if odd else _css_string(part) for odd, part in _alternate(parts)]
+def counter_css(text: str) -> str:
+    """A CSS ``content`` value from a translated text whose ``%(page)s`` and ``%(pages)s``
+    stand for the page counters: ``"Seite " counter(page) " von " counter(pages)``."""
+    marked = text % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = re.split("\x00(page|pages)\x00", marked)
+    out = [
+        f"counter({part})" if index % 2 else _css_string(part) for index, part in enumerate(parts)
+    ]
     return " ".join(item for item in out if item != '""')
 
 
-def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
-    return [(index % 2 == 1, part) for index, part in enumerate(parts)]
+def page_footer_css() -> str:
+    """The CSS ``content`` of the report's page footer (``Page 2 of 9``), in the active
+    language."""
+    return counter_css(_("Page %(page)s of %(pages)s"))
 
 
 def report_html(data: ReportData) -> str:
