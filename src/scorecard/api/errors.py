@@ -21,7 +21,7 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -142,11 +142,7 @@ def install(api: NinjaAPI) -> None:
             for e in exc.row_errors
         ]  # fmt: skip
         rows = len({e.index for e in exc.row_errors})
-        detail = ngettext(
-            "%(count)d row has problems; nothing was written.",
-            "%(count)d rows have problems; nothing was written.",
-            rows,
-        ) % {"count": rows}
+        detail = _("%(count)d row(s) have problems; nothing was written.") % {"count": rows}
         return _respond(api, request, 422, detail, errors)
 
     @api.exception_handler(DjangoValidationError)
