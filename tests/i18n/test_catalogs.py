@@ -97,9 +97,6 @@ UNTRANSLATED = [
     "web/templates/web/manage/unit.html",
     # --- newer ---
     # --- outputs ---
-    "presentation/templates/reports/report.html",
-    "presentation/templates/reviews/email/reminder.txt",
-    "presentation/templates/reviews/email/summary.txt",
 ]
 
 

@@ -21,8 +21,11 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.organizations.models import Membership, Organization, Role, Unit
@@ -150,13 +153,19 @@ def invitation_create(
     emailed = False
     if send and mail_configured():
         inviter = _name(invited_by)
-        body = (
-            f"{inviter} invites you to {organization.name} on Scorecard as "
-            f"{Role(role).label.lower()}.\n\nJoin here (the link works once, until "
-            f"{invitation.expires_at:%-d %B %Y}):\n{url}\n\n"
+        # In the inviter's language (the person invited has no account to choose one yet).
+        body = _(
+            "%(inviter)s invites you to %(organization)s on Scorecard as %(role)s.\n\n"
+            "Join here (the link works once, until %(until)s):\n%(url)s\n\n"
             "If you did not expect this, ignore this message.\n"
-        )
-        subject = f"Join {organization.name} on Scorecard"
+        ) % {
+            "inviter": inviter,
+            "organization": organization.name,
+            "role": str(Role(role).label).lower(),
+            "until": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+            "url": url,
+        }
+        subject = _("Join %(organization)s on Scorecard") % {"organization": organization.name}
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         )
@@ -361,6 +370,22 @@ def account_settings(user: Any) -> AccountSettings:
     """The person's settings (defaults when never saved; nothing is written)."""
     found = AccountSettings.objects.filter(user=user).first()
     return found or AccountSettings(user=user)
+
+
+def language_for(chosen: str) -> str:
+    """The language to write to someone in: their chosen one if shipped, else
+    ``LANGUAGE_CODE`` (e-mails and reports made without a request)."""
+    shipped = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in shipped else settings.LANGUAGE_CODE
+
+
+def languages_of(user_ids: Any) -> dict[int, str]:
+    """Each person's language for e-mails (one query; ``LANGUAGE_CODE`` when not chosen)."""
+    ids = list(user_ids)
+    chosen = dict(
+        AccountSettings.objects.filter(user_id__in=ids).values_list("user_id", "language")
+    )
+    return {pk: language_for(chosen.get(pk, "")) for pk in ids}
 
 
 @transaction.atomic

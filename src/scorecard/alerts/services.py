@@ -20,9 +20,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecard import clock
 from scorecard.accounts.models import AccountSettings, AlertDelivery
+from scorecard.accounts.services import language_for, languages_of
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
@@ -160,11 +164,13 @@ def _emailed_elsewhere(account: AccountSettings, kind: str) -> bool:
 def alerts_email(*, ids: list[int]) -> int:
     """E-mail each of these alerts (still existing, not yet e-mailed) to its person."""
     rows = list(Alert.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("user"))
-    messages = [
-        (a.title, _body([a]), settings.DEFAULT_FROM_EMAIL, [a.user.email])
-        for a in rows
-        if a.user.email
-    ]
+    languages = languages_of({a.user_id for a in rows})
+    messages = []
+    for a in rows:
+        if a.user.email:
+            # Each e-mail in its recipient's language (My account), else LANGUAGE_CODE.
+            with translation.override(languages[a.user_id]):
+                messages.append((a.title, _body([a]), settings.DEFAULT_FROM_EMAIL, [a.user.email]))
     Alert.objects.filter(pk__in=[a.pk for a in rows]).update(emailed_at=clock.now())
     if messages:
         send_mass_mail(messages, fail_silently=True)
@@ -178,7 +184,7 @@ def _body(alerts: list[Alert]) -> str:
         if alert.url:
             lines.append(f"  {absolute_url(alert.url)}")
     feed = absolute_url(reverse("alerts"))
-    return "\n".join(lines) + f"\n\nAll your alerts: {feed}\n"
+    return "\n".join(lines) + "\n\n" + _("All your alerts: %(url)s") % {"url": feed} + "\n"
 
 
 # Watching ---------------------------------------------------------------------------
@@ -287,8 +293,13 @@ def digest_send(*, now: dt.datetime | None = None) -> DigestResult:
         user = alerts[0].user
         if not mine or not user.email or not user.is_active:
             continue
-        subject = f"Scorecard: {len(mine)} alert{'s' if len(mine) != 1 else ''} since yesterday"
-        messages.append((subject, _body(mine), settings.DEFAULT_FROM_EMAIL, [user.email]))
+        with translation.override(language_for(prefs[user_id].language)):
+            subject = ngettext(
+                "Scorecard: %(count)d alert since yesterday",
+                "Scorecard: %(count)d alerts since yesterday",
+                len(mine),
+            ) % {"count": len(mine)}
+            messages.append((subject, _body(mine), settings.DEFAULT_FROM_EMAIL, [user.email]))
         sent.extend(a.pk for a in mine)
     Alert.objects.filter(pk__in=sent).update(emailed_at=now)
     if messages:

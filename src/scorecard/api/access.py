@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
@@ -25,7 +27,7 @@ from scorecard.organizations.models import Membership, Role
 from .models import ApiToken
 from .services import ApiTokenExpired, api_token_authenticate
 
-NOT_FOUND = "Not found in your organizations."
+NOT_FOUND = gettext_lazy("Not found in your organizations.")
 
 
 @dataclass
@@ -49,7 +51,10 @@ class Access:
         if membership is None:
             raise Http404(NOT_FOUND)
         if not membership.allows(role):
-            raise PermissionDenied(f"This needs the {Role(role).label.lower()} role or higher.")
+            raise PermissionDenied(
+                _("This needs the %(role)s role or higher.")
+                % {"role": str(Role(role).label).lower()}
+            )
         return membership
 
     def can(self, org_id: int, role: str) -> bool:
@@ -74,7 +79,7 @@ class TokenAuth(HttpBearer):
         except ApiTokenExpired as exc:
             raise AuthenticationError(message=str(exc)) from None
         if api_token is None:
-            raise AuthenticationError(message="The API token is unknown or revoked.")
+            raise AuthenticationError(message=_("The API token is unknown or revoked."))
         membership = (
             Membership.objects.select_related("organization")
             .filter(user_id=api_token.user_id, organization_id=api_token.organization_id)
@@ -82,7 +87,7 @@ class TokenAuth(HttpBearer):
         )
         if membership is None:
             raise AuthenticationError(
-                message="The token's user is no longer a member of its organization."
+                message=_("The token's user is no longer a member of its organization.")
             )
         user = api_token.user
         return Access(user=user, token=api_token, memberships=_prime(user, [membership]))
@@ -102,7 +107,7 @@ class SessionAuth(APIKeyCookie):
         if user is None or not user.is_authenticated:
             return None
         if check_csrf(request):
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
         memberships = list(Membership.objects.select_related("organization").filter(user=user))
         return Access(user=user, memberships=_prime(user, memberships))
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
 #: Deepest nesting of arrays and objects a body may have; ours need four levels at most.
@@ -104,7 +105,7 @@ def read_json(request: HttpRequest) -> Any:
             422, f"The body is nested more than {MAX_DEPTH} levels deep.", ["body"], "nesting"
         ) from None
     except ValueError:
-        raise BodyError(400, "Cannot parse request body") from None
+        raise BodyError(400, _("Cannot parse request body")) from None
     check_value(data)
     return data
 
@@ -115,7 +116,7 @@ class ScorecardParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = read_json(request)
         if not isinstance(data, dict):
-            raise BodyError(422, 'The body must be a JSON object: {"field": value, ...}.')
+            raise BodyError(422, _('The body must be a JSON object: {"field": value, ...}.'))
         return data
 
     def parse_querydict(

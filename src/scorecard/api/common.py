@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, create_model
 
@@ -65,7 +66,10 @@ def member_or_error(org_id: int, user_id: int | None, field: str) -> Any:
         .first()
     )
     if membership is None:
-        raise field_error(field, f"No member of this organization has the user id {user_id}.")
+        raise field_error(
+            field,
+            _("No member of this organization has the user id %(id)s.") % {"id": user_id},
+        )
     return membership.user
 
 

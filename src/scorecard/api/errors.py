@@ -19,6 +19,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -60,13 +63,21 @@ def field_error(field: str, message: str, status: int = 422, code: str = "invali
 def _summary(errors: list[dict[str, Any]]) -> str:
     if len(errors) == 1:
         return str(errors[0]["message"])
-    return f"{len(errors)} problems found; see errors."
+    return _("%(count)d problems found; see errors.") % {"count": len(errors)}
 
 
 def _respond(
-    api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]]
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str | Promise,
+    errors: list[dict[str, Any]],
 ) -> HttpResponse:
-    response = api.create_response(request, {"detail": detail, "errors": errors}, status=status)
+    # Lazy translations become text in the request's language (Accept-Language).
+    errors = [{**e, "message": str(e["message"])} if "message" in e else e for e in errors]
+    response = api.create_response(
+        request, {"detail": str(detail), "errors": errors}, status=status
+    )
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="scorecard"'
     return response
@@ -108,10 +119,12 @@ def too_large_message() -> str:
     """What a 413 says: the limit (SCORECARD_MAX_REQUEST_BYTES) and what to do."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     size = f"{limit / 1024 / 1024:.3g} MiB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
-    return f"The request body is too large: more than the {size} allowed; send less per call."
+    return _(
+        "The request body is too large: more than the %(size)s allowed; send less per call."
+    ) % {"size": size}
 
 
-OUT_OF_RANGE = "A number in the request is too large to be an id, position or count."
+OUT_OF_RANGE = gettext_lazy("A number in the request is too large to be an id, position or count.")
 
 
 def install(api: NinjaAPI) -> None:
@@ -129,7 +142,7 @@ def install(api: NinjaAPI) -> None:
             for e in exc.row_errors
         ]  # fmt: skip
         rows = len({e.index for e in exc.row_errors})
-        detail = f"{rows} row(s) have problems; nothing was written."
+        detail = _("%(count)d row(s) have problems; nothing was written.") % {"count": rows}
         return _respond(api, request, 422, detail, errors)
 
     @api.exception_handler(DjangoValidationError)
@@ -149,7 +162,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return _respond(api, request, 403, str(exc) or "You may not do this.", [])
+        return _respond(api, request, 403, str(exc) or _("You may not do this."), [])
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -158,7 +171,7 @@ def install(api: NinjaAPI) -> None:
             api,
             request,
             401,
-            detail or "Authentication required: send 'Authorization: Bearer <token>'.",
+            detail or _("Authentication required: send 'Authorization: Bearer <token>'."),
             [],
         )
 
@@ -180,13 +193,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ProtectedError)
     def protected(request: HttpRequest, exc: ProtectedError) -> HttpResponse:
-        detail = "Other items still use this one; remove or move them first."
+        detail = _("Other items still use this one; remove or move them first.")
         errors = [{"loc": ["path"], "message": detail, "code": "protected"}]
         return _respond(api, request, 422, detail, errors)
 
     @api.exception_handler(IntegrityError)
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
-        detail = "The change conflicts with another one made at the same time; try again."
+        detail = _("The change conflicts with another one made at the same time; try again.")
         return _respond(api, request, 409, detail, [])
 
     @api.exception_handler(OverflowError)

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Mapping
 
 from .formulas import Context, FormulaError, evaluate, parse
+from .messages import N_, Message
 
 DIVISIONS = (ast.Div, ast.FloorDiv, ast.Mod)
 
@@ -38,17 +39,33 @@ def zero_denominators(formula: str, values: Mapping[str, float | None]) -> tuple
     return tuple(found)
 
 
-def no_data_reason(
+def no_data_message(
     flag: str | None, formula: str | None, values: Mapping[str, float | None]
-) -> str:
-    """A sentence for a KPI without a value because of arithmetic trouble; "" otherwise."""
+) -> Message | None:
+    """Why a KPI has no value because of arithmetic trouble, as a message to translate;
+    None otherwise."""
     if flag == "division_by_zero":
         zeros = zero_denominators(formula or "", values)
         if len(zeros) == 1:
-            return f"No data: the denominator {zeros[0]} is 0 in this period."
+            return Message(
+                N_("No data: the denominator %(denominator)s is 0 in this period."),
+                {"denominator": zeros[0]},
+            )
         if zeros:
-            return f"No data: the denominators {', '.join(zeros)} are 0 in this period."
-        return "No data: the formula divides by 0 in this period."
+            return Message(
+                N_("No data: the denominators %(denominators)s are 0 in this period."),
+                {"denominators": ", ".join(zeros)},
+            )
+        return Message(N_("No data: the formula divides by 0 in this period."))
     if flag == "out_of_range":
-        return "No data: the formula's result is out of range in this period."
-    return ""
+        return Message(N_("No data: the formula's result is out of range in this period."))
+    return None
+
+
+def no_data_reason(
+    flag: str | None, formula: str | None, values: Mapping[str, float | None]
+) -> str:
+    """A sentence (in English) for a KPI without a value because of arithmetic trouble;
+    "" otherwise."""
+    message = no_data_message(flag, formula, values)
+    return "" if message is None else str(message)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .messages import N_, Message
 from .periods import ONE_DAY, Period, add_months, days_in_month
 from .types import View
 
@@ -32,8 +33,10 @@ class WindowError(ValueError):
     """A window that cannot be scored; the message says why, in plain words, and ``field``
     which date is wrong (``from`` or ``to``; ``view`` for a view code)."""
 
-    def __init__(self, message: str, field: str = "view") -> None:
-        super().__init__(message)
+    def __init__(self, message: Message, field: str = "view") -> None:
+        super().__init__(str(message))
+        #: the sentence to translate (``presentation/messages.py``)
+        self.message = message
         self.field = field
 
 
@@ -73,11 +76,18 @@ def parse_view(code: str) -> View | CustomWindow:
                 return CustomWindow(start, end)
             except ValueError:
                 pass
-        raise WindowError(f"“{code}” is not a window; write it as custom:2026-02-01:2026-03-31.")
+        raise WindowError(
+            Message(
+                N_("“%(code)s” is not a window; write it as custom:2026-02-01:2026-03-31."),
+                {"code": code},
+            )
+        )
     try:
         return View(code)
     except ValueError:
-        raise WindowError(f"“{code}” is not a period choice.") from None
+        raise WindowError(
+            Message(N_("“%(code)s” is not a period choice."), {"code": code})
+        ) from None
 
 
 def view_code(view: View | CustomWindow) -> str:
@@ -89,13 +99,25 @@ def _day(raw: str, which: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise WindowError(
-            f"The {which} date “{raw}” is not a date; write it as year-month-day, e.g. 2026-02-01.",
-            which,
-        ) from None
+        template = (
+            N_(
+                "The from date “%(raw)s” is not a date; "
+                "write it as year-month-day, e.g. 2026-02-01."
+            )
+            if which == "from"
+            else N_(
+                "The to date “%(raw)s” is not a date; write it as year-month-day, e.g. 2026-02-01."
+            )
+        )
+        raise WindowError(Message(template, {"raw": raw}), which) from None
     if not EARLIEST <= day <= LATEST:
+        template = (
+            N_("The from date %(raw)s is outside the years %(first)s–%(last)s.")
+            if which == "from"
+            else N_("The to date %(raw)s is outside the years %(first)s–%(last)s.")
+        )
         raise WindowError(
-            f"The {which} date {raw} is outside the years {EARLIEST.year}–{LATEST.year}.", which
+            Message(template, {"raw": raw, "first": EARLIEST.year, "last": LATEST.year}), which
         )
     return day
 
@@ -120,28 +142,45 @@ def custom_window(
         end = end.strip() or None
     if start is None or end is None:
         missing = "from" if start is None else "to"
-        raise WindowError(
-            f"A custom window needs both a from and a to date; the {missing} date is missing.",
-            missing,
+        template = (
+            N_("A custom window needs both a from and a to date; the from date is missing.")
+            if missing == "from"
+            else N_("A custom window needs both a from and a to date; the to date is missing.")
         )
+        raise WindowError(Message(template), missing)
     first = start if isinstance(start, dt.date) else _day(start, "from")
     last = end if isinstance(end, dt.date) else _day(end, "to")
     if last < first:
         raise WindowError(
-            f"The window ends ({last:%-d %b %Y}) before it starts ({first:%-d %b %Y}); "
-            "the to date must be on or after the from date.",
+            Message(
+                N_(
+                    "The window ends (%(end)s) before it starts (%(start)s); "
+                    "the to date must be on or after the from date."
+                ),
+                {"end": last, "start": first},
+            ),
             "to",
         )
     if first > today:
         raise WindowError(
-            f"The window starts in the future ({first:%-d %b %Y}); "
-            "choose a from date on or before today.",
+            Message(
+                N_(
+                    "The window starts in the future (%(start)s); "
+                    "choose a from date on or before today."
+                ),
+                {"start": first},
+            ),
             "from",
         )
     if last >= add_months(first, 12 * max_years):
         raise WindowError(
-            f"The window {first:%-d %b %Y} – {last:%-d %b %Y} is longer than {max_years} "
-            "years; choose a shorter one.",
+            Message(
+                N_(
+                    "The window %(start)s – %(end)s is longer than %(years)s years; "
+                    "choose a shorter one."
+                ),
+                {"start": first, "end": last, "years": max_years},
+            ),
             "to",
         )
     return CustomWindow(first, last)

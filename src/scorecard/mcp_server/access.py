@@ -11,7 +11,9 @@ call may do.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from scorecard.api.access import Access, _prime
 from scorecard.api.services import api_token_authenticate
@@ -26,12 +28,14 @@ def access_for_token(token: str | None) -> Access:
     """The caller behind ``token``: unknown, revoked or missing tokens are refused."""
     if not token or not token.strip():
         raise Refused(
-            "Not authenticated: send a personal API token "
-            "(Authorization: Bearer sct_… over HTTP, --token or SCORECARD_API_TOKEN over stdio)."
+            _(
+                "Not authenticated: send a personal API token (Authorization: Bearer sct_… "
+                "over HTTP, --token or SCORECARD_API_TOKEN over stdio)."
+            )
         )
     api_token = api_token_authenticate(plaintext=token)
     if api_token is None:
-        raise Refused("Not authenticated: the API token is unknown or revoked.")
+        raise Refused(_("Not authenticated: the API token is unknown or revoked."))
     membership = (
         Membership.objects.select_related("organization")
         .filter(user_id=api_token.user_id, organization_id=api_token.organization_id)
@@ -39,7 +43,7 @@ def access_for_token(token: str | None) -> Access:
     )
     if membership is None:
         raise Refused(
-            "Not authenticated: the token's user is no longer a member of its organization."
+            _("Not authenticated: the token's user is no longer a member of its organization.")
         )
     user = api_token.user
     return Access(user=user, token=api_token, memberships=_prime(user, [membership]))
@@ -57,10 +61,19 @@ def bearer_token(headers: object) -> str | None:
     return token.strip()
 
 
+def language_of(headers: object) -> str:
+    """The language to answer in: the HTTP caller's Accept-Language, else LANGUAGE_CODE."""
+    request = HttpRequest()
+    getter = getattr(headers, "get", None)
+    if getter is not None:
+        request.META["HTTP_ACCEPT_LANGUAGE"] = str(getter("accept-language") or "")
+    return translation.get_language_from_request(request)
+
+
 def refusal(error: Exception) -> Refused:
     """The REST API's 404 and 403 answers as a refusal with the same words."""
     if isinstance(error, Http404):
-        return Refused(f"Not found: {error}")
+        return Refused(_("Not found: %(reason)s") % {"reason": error})
     if isinstance(error, PermissionDenied):
-        return Refused(f"Forbidden: {error}")
+        return Refused(_("Forbidden: %(reason)s") % {"reason": error})
     return Refused(str(error))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import close_old_connections
+from django.utils import translation
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -20,7 +21,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from scorecard.api.access import Access
 
 from . import tools
-from .access import Refused, access_for_token, bearer_token
+from .access import Refused, access_for_token, bearer_token, language_of
 
 INSTRUCTIONS = """\
 Scorecard: a Balanced Scorecard (strategy, objectives, KPIs, targets, values).
@@ -37,10 +38,12 @@ def build_server(*, token: str | None = None) -> MCPServer:
 
     def call(ctx: Context | None, work: Callable[[Access], Any]) -> Any:
         close_old_connections()
+        headers = ctx.headers if ctx is not None else None
         try:
-            headers = ctx.headers if ctx is not None else None
-            plaintext = token if headers is None else bearer_token(headers)
-            return work(access_for_token(plaintext))
+            # Refusals in the caller's language (HTTP Accept-Language), else LANGUAGE_CODE.
+            with translation.override(language_of(headers)):
+                plaintext = token if headers is None else bearer_token(headers)
+                return work(access_for_token(plaintext))
         except Refused as error:
             raise ToolError(str(error)) from None
         finally:

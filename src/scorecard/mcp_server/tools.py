@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.alignment.selectors import kpi_chain
@@ -39,7 +40,10 @@ def _day(value: str | None, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Refused(f"{field}: “{value}” is not a date; write it as YYYY-MM-DD.") from None
+        raise Refused(
+            _("%(field)s: “%(value)s” is not a date; write it as YYYY-MM-DD.")
+            % {"field": field, "value": value}
+        ) from None
 
 
 def _moment(value: str | None) -> dt.datetime | None:
@@ -49,7 +53,8 @@ def _moment(value: str | None) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise Refused(
-            f"known_at: “{value}” is not a date or date-time; write it as YYYY-MM-DD[THH:MM]."
+            _("known_at: “%(value)s” is not a date or date-time; write it as YYYY-MM-DD[THH:MM].")
+            % {"value": value}
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
@@ -58,7 +63,10 @@ def _moment(value: str | None) -> dt.datetime | None:
 
 def _view(value: str) -> str:
     if value not in VIEWS:
-        raise Refused(f"view: “{value}” is not a window; use one of {', '.join(VIEWS)}.")
+        raise Refused(
+            _("view: “%(value)s” is not a window; use one of %(views)s.")
+            % {"value": value, "views": ", ".join(VIEWS)}
+        )
     return value
 
 
@@ -75,7 +83,9 @@ def _scorecard(access: Access, ref: str | int) -> Scorecard:
     card = cards.filter(pk=int(text)).first() if text.isdigit() else None
     card = card or cards.filter(slug=text).order_by("pk").first()
     if card is None:
-        raise Refused(f"Not found: no scorecard “{text}” in your organization.")
+        raise Refused(
+            _("Not found: no scorecard “%(name)s” in your organization.") % {"name": text}
+        )
     return card
 
 
@@ -90,10 +100,12 @@ def _kpi(access: Access, ref: str) -> Kpi:
     else:
         slug, sep, code = text.partition("/")
         if not sep or not slug or not code:
-            raise Refused(f"“{text}” is not a KPI reference; use “scorecard/kpi_code”.")
+            raise Refused(
+                _("“%(text)s” is not a KPI reference; use “scorecard/kpi_code”.") % {"text": text}
+            )
         kpi = kpis.filter(scorecard__slug=slug, code=code).first()
     if kpi is None:
-        raise Refused(f"Not found: no KPI “{text}” in your organization.")
+        raise Refused(_("Not found: no KPI “%(name)s” in your organization.") % {"name": text})
     return kpi
 
 
@@ -129,7 +141,7 @@ def read_scores(
 ) -> dict[str, Any]:
     """The scorecard's scores as the REST API's ``/scorecards/{id}/scores`` gives them."""
     card = _scorecard(access, scorecard)
-    result, _ = scorecard_evaluate_with_input(
+    result, _input = scorecard_evaluate_with_input(
         scorecard=card, as_of=_day(as_of, "as_of"), view=_view(view), known_at=_moment(known_at)
     )
     data = result_as_dict(result)
@@ -154,7 +166,7 @@ def explain_kpi(
     """A KPI's number with everything behind it: inputs, target, rule and why-chain."""
     found = _kpi(access, kpi)
     day = _day(as_of, "as_of")
-    result, _ = scorecard_evaluate_with_input(
+    result, _input = scorecard_evaluate_with_input(
         scorecard=found.scorecard, as_of=day, view=_view(view)
     )
     shown = result.kpis.get(found.code)
@@ -301,12 +313,14 @@ def record_value(
         membership = access.require(found.scorecard.organization_id, "contributor")
     except (Http404, PermissionDenied) as error:
         raise Refused(
-            f"Forbidden: {error}" if isinstance(error, PermissionDenied) else NOT_FOUND
+            _("Forbidden: %(reason)s") % {"reason": error}
+            if isinstance(error, PermissionDenied)
+            else str(NOT_FOUND)
         ) from None
     if not found.is_calculated and not user_can_record(
         user=access.user, kpi=found, role=membership.role
     ):
-        raise Refused("Forbidden: contributors record values only for KPIs they own or update.")
+        raise Refused(_("Forbidden: contributors record values only for KPIs they own or update."))
     start = _day(period_start, "period_start")
     try:
         measurement = kpi_services.measurement_record(
@@ -318,7 +332,7 @@ def record_value(
             if hasattr(error, "error_dict")
             else error.messages
         )
-        raise Refused("Not recorded: " + " ".join(messages)) from None
+        raise Refused(_("Not recorded: %(reasons)s") % {"reasons": " ".join(messages)}) from None
     return {
         "kpi": f"{found.scorecard.slug}/{found.code}",
         "period_start": measurement.period_start.isoformat(),

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from scorecard.engine.evaluate import ScorecardResult
-from scorecard.engine.why import no_data_reason
+from django.utils.translation import ngettext
 
+from scorecard.engine.evaluate import ScorecardResult
+from scorecard.engine.why import no_data_message
+
+from .messages import translated
 from .numbers import pct
 
 
@@ -21,7 +24,8 @@ def no_data_reasons(result: ScorecardResult, kpis: Iterable[Any]) -> dict[str, s
         found = result.kpis.get(kpi.code)
         if found is None or not found.flag:
             continue
-        reasons[kpi.code] = no_data_reason(found.flag, kpi.formula, values)
+        message = no_data_message(found.flag, kpi.formula, values)
+        reasons[kpi.code] = "" if message is None else translated(message)
     return reasons
 
 
@@ -29,7 +33,8 @@ def coverage_text(result: ScorecardResult) -> str:
     """How much data a score rests on, in words: "from 12 of 40 KPIs (31.0 % of the
     weight)" (docs/scoring.md, "Coverage")."""
     counted = result.kpis_counted
-    plural = "" if counted == 1 else "s"
-    return (
-        f"from {result.kpis_scored} of {counted} KPI{plural} ({pct(result.coverage)} of the weight)"
-    )
+    return ngettext(
+        "from %(scored)d of %(counted)d KPI (%(weight)s of the weight)",
+        "from %(scored)d of %(counted)d KPIs (%(weight)s of the weight)",
+        counted,
+    ) % {"scored": result.kpis_scored, "counted": counted, "weight": pct(result.coverage)}

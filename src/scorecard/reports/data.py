@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecard.engine.evaluate import ScorecardInput
 from scorecard.engine.types import View
@@ -29,12 +32,12 @@ from scorecard.strategy.models import Scorecard
 
 #: The period choices, worded as on the scorecard page.
 VIEW_LABELS = {
-    View.PERIOD.value: "Latest period",
-    View.MONTH.value: "Month",
-    View.QUARTER.value: "Quarter",
-    View.HALF_YEAR.value: "Half-year",
-    View.YTD.value: "Year to date",
-    View.YEAR.value: "Year",
+    View.PERIOD.value: gettext_lazy("Latest period"),
+    View.MONTH.value: gettext_lazy("Month"),
+    View.QUARTER.value: gettext_lazy("Quarter"),
+    View.HALF_YEAR.value: gettext_lazy("Half-year"),
+    View.YTD.value: gettext_lazy("Year to date"),
+    View.YEAR.value: gettext_lazy("Year"),
 }
 #: How many comments of each KPI a report shows (newest first).
 COMMENTS_PER_KPI = 3
@@ -93,27 +96,29 @@ class ReportData:
             try:
                 window = parse_view(self.view)
             except WindowError:
-                return "Custom window"
-            return window.label if isinstance(window, CustomWindow) else "Custom window"
-        return VIEW_LABELS.get(self.view, self.view)
+                return _("Custom window")
+            return window.label if isinstance(window, CustomWindow) else _("Custom window")
+        return str(VIEW_LABELS.get(self.view, self.view))
 
     @property
     def known_text(self) -> str:
         """Which numbers the report shows, in words (the cover and the summary sheet say it)."""
         if self.known_at is None:
-            made = timezone.localtime(self.generated_at)
-            return f"Latest: every value and correction up to {made:%-d %b %Y, %H:%M}"
+            made = _moment(self.generated_at)
+            return _("Latest: every value and correction up to %(when)s") % {"when": made}
         if self.meeting_title:
-            when = f"{timezone.localtime(self.known_at):%-d %b %Y, %H:%M}"
-            return (
-                f"As kept by the review meeting “{self.meeting_title}” ({when}): "
+            return _(
+                "As kept by the review meeting “%(meeting)s” (%(when)s): "
                 "its values, weights, formulas and targets"
-            )
+            ) % {"meeting": self.meeting_title, "when": _moment(self.known_at)}
         if self.known == "then":
-            when = f"the end of {self.as_of:%-d %b %Y}"
+            text = _(
+                "As known at the end of %(day)s; values entered or corrected later are left out"
+            ) % {"day": date_format(self.as_of, "j M Y")}
         else:
-            when = f"{timezone.localtime(self.known_at):%-d %b %Y, %H:%M}"
-        text = f"As known at {when}; values entered or corrected later are left out"
+            text = _("As known at %(when)s; values entered or corrected later are left out") % {
+                "when": _moment(self.known_at)
+            }
         return f"{text}. {self.structure_note}" if self.structure_note else text
 
     @property
@@ -122,12 +127,17 @@ class ReportData:
         if self.known_at is None:
             return ""
         if self.known == "then":
-            return "numbers as known then"
-        return f"numbers as known at {timezone.localtime(self.known_at):%-d %b %Y %H:%M}"
+            return _("numbers as known then")
+        return _("numbers as known at %(when)s") % {"when": _moment(self.known_at)}
 
     @property
     def kpi_blocks(self) -> list[KpiBlock]:
         return [k for p in self.perspectives for o in p.objectives for k in o.kpis]
+
+
+def _moment(when: dt.datetime) -> str:
+    """``5 Nov 2026, 14:30`` in the server's time zone, month in the active language."""
+    return date_format(timezone.localtime(when), "j M Y, H:i")
 
 
 def _day_end(day: dt.date) -> dt.datetime:

@@ -23,8 +23,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecard.accounts.models import AccountSettings
+from scorecard.accounts.services import languages_of
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.initiatives.models import Initiative, Task
@@ -174,8 +178,11 @@ def _plan_organization(
         for admin in sorted(admins, key=lambda u: u.pk):
             if usable(admin):
                 plan.emails.append(Email(admin, org, "summary", behind=behind, nobody=nobody))
-    for email in plan.emails:
-        if email.organization == org:
+    mine = [email for email in plan.emails if email.organization == org]
+    languages = languages_of({email.user.pk for email in mine})
+    for email in mine:
+        # Each e-mail in its recipient's language (My account), else LANGUAGE_CODE.
+        with translation.override(languages[email.user.pk]):
             _render(email, today)
 
 
@@ -233,19 +240,27 @@ def _render(email: Email, today: dt.date) -> None:
         "today": today,
     }
     if email.kind == "reminder":
-        parts = []
-        if email.due:
-            parts.append(f"{len(email.due)} value{'s' if len(email.due) != 1 else ''} to enter")
-        if email.tasks:
-            count = len(email.tasks)
-            parts.append(f"{count} overdue task{'s' if count != 1 else ''}")
-        email.subject = f"{org.name}: {' and '.join(parts)}"
+        values = len(email.due)
+        count = len(email.tasks)
+        values_text = ngettext("%(count)d value to enter", "%(count)d values to enter", values) % {
+            "count": values
+        }
+        tasks_text = ngettext("%(count)d overdue task", "%(count)d overdue tasks", count) % {
+            "count": count
+        }
+        if email.due and email.tasks:
+            what = _("%(values)s and %(tasks)s") % {"values": values_text, "tasks": tasks_text}
+        else:
+            what = values_text if email.due else tasks_text
+        email.subject = _("%(organization)s: %(what)s") % {"organization": org.name, "what": what}
         email.body = render_to_string("reviews/email/reminder.txt", context)
     else:
         people = len(email.behind)
-        email.subject = (
-            f"{org.name}: {people} {'person has' if people == 1 else 'people have'} values to enter"
-        )
+        email.subject = ngettext(
+            "%(organization)s: %(count)d person has values to enter",
+            "%(organization)s: %(count)d people have values to enter",
+            people,
+        ) % {"organization": org.name, "count": people}
         email.body = render_to_string("reviews/email/summary.txt", context)
 
 

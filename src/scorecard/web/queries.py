@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, custom_window, parse_view
 from scorecard.engine.windows import default_as_of as window_as_of
+from scorecard.presentation.messages import window_error_text
 
 #: The period choices of the scorecard page and the map.
 VIEW_LABELS = [
@@ -69,7 +71,9 @@ def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
         try:
             window = custom_window(request.GET.get("from"), request.GET.get("to"), clock.today())
         except WindowError as error:
-            errors.append(f"{error} Showing the latest period.")
+            errors.append(
+                _("%(problem)s Showing the latest period.") % {"problem": window_error_text(error)}
+            )
             return as_of, View.PERIOD.value, errors
         return window_as_of(window, clock.today()), window.code, errors
     if view not in {v.value for v in View}:

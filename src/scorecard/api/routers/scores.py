@@ -17,6 +17,7 @@ from scorecard.kpis.evaluation import scorecard_evaluate, scorecard_evaluate_as
 from scorecard.kpis.structure import structure_changed_after
 from scorecard.meetings.frozen import meeting_scores
 from scorecard.meetings.models import ReviewMeeting
+from scorecard.presentation.messages import window_error_text
 
 from ..common import get_or_404
 from ..errors import ApiError
@@ -83,7 +84,7 @@ def scorecard_scores(
         try:
             window = custom_window(params.from_, params.to, today)
         except WindowError as error:
-            raise _query_error(error.field, str(error)) from None
+            raise _query_error(error.field, window_error_text(error)) from None
         view, as_of = window.code, params.as_of or default_as_of(window, today)
     if params.known_at is None:
         # The JSON is kept with the scores: an unchanged scorecard costs one query (the

@@ -8,16 +8,19 @@ book's contents are the book's.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from scorecard.reports.data import ReportData
 
-from .book_sections import BookSections, sections_html
+from .book_sections import BookSections, chosen_words, sections_html
 from .common import period_text
-from .pdf import OfflineFetcher, report_html
+from .pdf import OfflineFetcher, counter_css, report_html
 
 CONTENTS_CSS = """
 @page { size: A4; margin: 20mm;
@@ -35,22 +38,22 @@ def _numbered(html: str, first_page: int) -> str:
     saying the book's page (its own cover page carries no footer, as in the report)."""
     css = (
         f"<style>@page :first {{ counter-reset: page {first_page}; }}"
-        '@page { @bottom-right { content: "Page " counter(page); } }</style>'
+        f"@page {{ @bottom-right {{ content: {counter_css(_('Page %(page)s'))}; }} }}</style>"
     )
     return html.replace("</head>", css + "</head>", 1)
 
 
 #: Parts of a report a saved book may leave out: the section's id and its contents line.
 PARTS = {
-    "map": '<li><a href="#map">Strategy map</a></li>',
-    "initiatives": '<li><a href="#initiatives">Initiatives</a></li>',
+    "map": re.compile(r'<li><a href="#map">[^<]*</a></li>'),
+    "initiatives": re.compile(r'<li><a href="#initiatives">[^<]*</a></li>'),
 }
 
 
 def _without(html: str, hide: frozenset[str]) -> str:
     """The report's HTML without the parts in ``hide`` (section and contents line)."""
     for part in sorted(hide & PARTS.keys()):
-        html = html.replace(PARTS[part], "", 1)
+        html = PARTS[part].sub("", html, count=1)
     if hide & PARTS.keys():
         ids = ", ".join(f"#{part}" for part in sorted(hide & PARTS.keys()))
         html = html.replace("</head>", f"<style>{ids} {{ display: none; }}</style></head>", 1)
@@ -89,20 +92,26 @@ def book_pdf(
     first = reports[0] if reports else None
     made = timezone.localtime(first.generated_at) if first else None
     rows = ""
+    page_word = _("page %(page)s")
     for i, (r, start, extra_start) in enumerate(zip(reports, starts, extra_starts, strict=True)):
         rows += (
             f"<tr><td>{escape(r.scorecard.name)} <span>— {escape(period_text(r))}</span></td>"
-            f'<td class="page">page {start}</td></tr>'
+            f'<td class="page">{page_word % {"page": start}}</td></tr>'
         )
         if extra_start is not None and sections:
-            words = ", ".join(sections[i].chosen)
+            words = chosen_words(sections[i].chosen)
             rows += (
                 f"<tr><td>{escape(r.scorecard.name)} <span>— {escape(words)}</span></td>"
-                f'<td class="page">page {extra_start}</td></tr>'
+                f'<td class="page">{page_word % {"page": extra_start}}</td></tr>'
             )
     subtitle = (
-        f"{escape(first.scorecard.organization.name)} · as of {first.as_of:%-d %b %Y} · "
-        f"{escape(first.known_text)} · made {made:%-d %b %Y, %H:%M}"
+        _("%(organization)s · as of %(day)s · %(numbers)s · made %(when)s")
+        % {
+            "organization": escape(first.scorecard.organization.name),
+            "day": date_format(first.as_of, "j M Y"),
+            "numbers": escape(first.known_text),
+            "when": date_format(made, "j M Y, H:i"),
+        }
         if first and made
         else ""
     )
@@ -110,7 +119,7 @@ def book_pdf(
         string=(
             f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
             f"<style>{CONTENTS_CSS}</style></head><body><h1>{escape(title)}</h1>"
-            f"<p>{subtitle}</p><h2>Contents</h2><table>{rows}</table></body></html>"
+            f"<p>{subtitle}</p><h2>{escape(_('Contents'))}</h2><table>{rows}</table></body></html>"
         ),
         url_fetcher=fetcher,
         base_url=None,

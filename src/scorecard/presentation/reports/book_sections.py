@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from pptx.util import Inches, Pt
 
 from scorecard.commentary.models import Commentary
@@ -27,13 +28,36 @@ from scorecard.risks.selectors import risks_of
 from ..commentary import subject_text
 from ..numbers import period_label
 
+#: The sections in a few words, for headings and the book's contents.
+WORDS = {
+    "risks": gettext_lazy("risks"),
+    "decisions": gettext_lazy("decisions"),
+    "commentary": gettext_lazy("commentary"),
+}
+
+
+def chosen_words(chosen: tuple[str, ...]) -> str:
+    """``risks, decisions`` in the active language."""
+    return ", ".join(str(WORDS.get(code, code)) for code in chosen)
+
+
+def texts(words: list[Any]) -> list[str]:
+    """Lazy translations as text of the active language."""
+    return [str(word) for word in words]
+
+
+def edited(name: str) -> str:
+    """A commentary's subject, marked as edited."""
+    return gettext("%(name)s (edited)") % {"name": name}
+
+
 #: The parts a book may add, in the order they follow each report.
 SECTIONS = ("risks", "decisions", "commentary")
 
 TITLES = {
-    "risks": "Risks",
-    "decisions": "Decisions of the latest review",
-    "commentary": "Commentary",
+    "risks": gettext_lazy("Risks"),
+    "decisions": gettext_lazy("Decisions of the latest review"),
+    "commentary": gettext_lazy("Commentary"),
 }
 
 
@@ -195,28 +219,35 @@ def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
     return f"<table><thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
 
 
-RISK_HEAD = ["Risk", "Level", "After mitigation", "Owner", "Mitigating initiatives"]
-DECISION_HEAD = ["Decision", "Owner", "Due"]
+RISK_HEAD = [
+    gettext_lazy("Risk"), gettext_lazy("Level"), gettext_lazy("After mitigation"),
+    gettext_lazy("Owner"), gettext_lazy("Mitigating initiatives"),
+]  # fmt: skip
+DECISION_HEAD = [gettext_lazy("Decision"), gettext_lazy("Owner"), gettext_lazy("Due")]
 
 
 def sections_html(sections: BookSections, first_page: int) -> str:
     """The sections of one scorecard as an HTML document whose pages start at ``first_page``."""
-    parts = [f"<h1>{escape(sections.scorecard)}: {', '.join(sections.chosen)}</h1>"]
+    parts = [f"<h1>{escape(sections.scorecard)}: {escape(chosen_words(sections.chosen))}</h1>"]
     if sections.risks is not None:
         parts.append(f"<h2>{TITLES['risks']}</h2>")
-        parts.append(_table(RISK_HEAD, risk_rows(sections), "No risks recorded."))
+        parts.append(_table(texts(RISK_HEAD), risk_rows(sections), gettext("No risks recorded.")))
     if sections.decisions is not None:
         parts.append(f"<h2>{TITLES['decisions']}</h2>")
         if sections.meeting:
             parts.append(f"<p>{escape(sections.meeting)}</p>")
-            parts.append(_table(DECISION_HEAD, decision_rows(sections), "No decisions taken."))
+            parts.append(
+                _table(
+                    texts(DECISION_HEAD), decision_rows(sections), gettext("No decisions taken.")
+                )
+            )
         else:
-            parts.append('<p class="none">No review meeting held yet.</p>')
+            parts.append(f'<p class="none">{escape(gettext("No review meeting held yet."))}</p>')
     if sections.commentary is not None:
         parts.append(f"<h2>{TITLES['commentary']} — {escape(sections.period)}</h2>")
         for line in sections.commentary:
-            note = " (edited)" if line.edited else ""
-            parts.append(f"<h3>{escape(line.name)}{note}</h3><p>{escape(line.text)}</p>")
+            heading = edited(line.name) if line.edited else line.name
+            parts.append(f"<h3>{escape(heading)}</h3><p>{escape(line.text)}</p>")
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<style>{SECTIONS_CSS}@page :first {{ counter-reset: page {first_page}; }}</style>"
@@ -270,22 +301,22 @@ def sections_slides(deck: Any, sections: BookSections) -> None:
         slide = _slide(deck, f"{name} · {TITLES['risks']}")
         rows = risk_rows(sections)
         if rows:
-            _slide_table(slide, RISK_HEAD, rows)
+            _slide_table(slide, texts(RISK_HEAD), rows)
         else:
-            _slide_text(slide, [("No risks recorded.", False)])
+            _slide_text(slide, [(gettext("No risks recorded."), False)])
     if sections.decisions is not None:
         title = f"{name} · {TITLES['decisions']}"
         slide = _slide(deck, f"{title}: {sections.meeting}" if sections.meeting else title)
         if not sections.meeting:
-            _slide_text(slide, [("No review meeting held yet.", False)])
+            _slide_text(slide, [(gettext("No review meeting held yet."), False)])
         elif sections.decisions:
-            _slide_table(slide, DECISION_HEAD, decision_rows(sections))
+            _slide_table(slide, texts(DECISION_HEAD), decision_rows(sections))
         else:
-            _slide_text(slide, [("No decisions taken.", False)])
+            _slide_text(slide, [(gettext("No decisions taken."), False)])
     if sections.commentary is not None:
         slide = _slide(deck, f"{name} · {TITLES['commentary']} — {sections.period}")
         lines = []
         for line in sections.commentary:
-            lines.append((line.name + (" (edited)" if line.edited else ""), True))
+            lines.append((edited(line.name) if line.edited else line.name, True))
             lines.append((line.text, False))
         _slide_text(slide, lines)

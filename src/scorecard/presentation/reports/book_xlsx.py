@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -27,11 +28,11 @@ def book_xlsx(
     book = Workbook()
     contents = book.active
     assert contents is not None
-    contents.title = "Contents"
-    taken = {"contents"}
+    taken: set[str] = set()
+    contents.title = xlsx.sheet_title(gettext("Contents"), taken)
     contents.append([safe_value(title)])
     contents["A1"].font = Font(bold=True, size=14, color="1B4485")
-    contents.append(["Scorecard", "Period", "Sheets"])
+    contents.append([gettext("Scorecard"), gettext("Period"), gettext("Sheets")])
     for cell in contents[2]:
         cell.font = Font(bold=True)
     for data in reports:
@@ -43,8 +44,8 @@ def book_xlsx(
             xlsx._initiatives(book, data, taken)
         xlsx._measurements(book, data, taken)
         if include_map:
-            add_map_sheet(book, data, xlsx.sheet_title("Strategy map", taken))
-        add_chart_sheet(book, data, xlsx.sheet_title("Charts", taken))
+            add_map_sheet(book, data, xlsx.sheet_title(gettext("Strategy map"), taken))
+        add_chart_sheet(book, data, xlsx.sheet_title(gettext("Charts"), taken))
         added = [name for name in book.sheetnames if name not in before]
         contents.append(
             [safe_value(data.scorecard.name), period_text(data), safe_value(", ".join(added))]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from scorecard.reports.data import ReportData
 
 from ..numbers import period_label
@@ -14,6 +16,10 @@ def period_text(data: ReportData) -> str:
     windows = Counter(period_label(k.row.result.window) for k in data.kpi_blocks)
     if not windows:
         return data.view_label
-    common, _ = windows.most_common(1)[0]
-    more = " for most KPIs" if len(windows) > 1 else ""
-    return f"{data.view_label} · {common}{more}"
+    common, _count = windows.most_common(1)[0]
+    if len(windows) > 1:
+        return _("%(view)s · %(window)s for most KPIs") % {
+            "view": data.view_label,
+            "window": common,
+        }
+    return f"{data.view_label} · {common}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
@@ -24,7 +26,10 @@ from .common import period_text
 from .pdf import CHART_PERIODS
 
 #: The table's columns on a perspective slide.
-COLUMNS = ["Objective / KPI", "Value", "Target", "Score", "Status"]
+COLUMNS = [
+    gettext_lazy("Objective / KPI"), gettext_lazy("Value"), gettext_lazy("Target"),
+    gettext_lazy("Score"), gettext_lazy("Status"),
+]  # fmt: skip
 
 
 def _title_only(deck: Any, title: str) -> Any:
@@ -72,7 +77,7 @@ def _table(slide: Any, rows: list[list[str]]) -> None:
     for c in range(1, len(COLUMNS)):
         table.columns[c].width = Inches(1.2)
     for c, name in enumerate(COLUMNS):
-        table.cell(0, c).text = name
+        table.cell(0, c).text = str(name)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             cell = table.cell(r, c)
@@ -84,7 +89,7 @@ def history_series(block: KpiBlock) -> tuple[list[str], list[float | None], list
     """A KPI's last periods (as "Oct 2026"), values and targets, as the PDF charts them."""
     history = list(block.row.result.history)[-CHART_PERIODS:]
     return (
-        [f"{start:%b %Y}" for start, _, _ in history],
+        [date_format(start, "M Y") for start, _, _ in history],
         [value for _, value, _ in history],
         [target for _, _, target in history],
     )
@@ -99,11 +104,15 @@ def _kpi_charts(deck: Any, report: ReportData) -> None:
             continue
         kpi = block.kpi
         unit = f" ({kpi.unit})" if kpi.unit else ""
-        slide = _title_only(deck, f"{report.scorecard.name} · {kpi.name}{unit}: history")
+        slide = _title_only(
+            deck,
+            gettext("%(scorecard)s · %(kpi)s: history")
+            % {"scorecard": report.scorecard.name, "kpi": f"{kpi.name}{unit}"},
+        )
         chart = CategoryChartData()
         chart.categories = categories
-        chart.add_series("Value", values)
-        chart.add_series("Target", targets)
+        chart.add_series(gettext("Value"), values)
+        chart.add_series(gettext("Target"), targets)
         graphic = slide.shapes.add_chart(
             XL_CHART_TYPE.LINE_MARKERS, Inches(0.6), Inches(1.4), Inches(8.8), Inches(5.4), chart
         )
@@ -126,9 +135,15 @@ def deck_pptx(
     cover.shapes.title.text = title
     first = reports[0] if reports else None
     cover.placeholders[1].text = (
-        f"{first.scorecard.organization.name} · as of {first.as_of:%-d %b %Y}" if first else ""
+        gettext("%(organization)s · as of %(day)s")
+        % {
+            "organization": first.scorecard.organization.name,
+            "day": date_format(first.as_of, "j M Y"),
+        }
+        if first
+        else ""
     )
-    contents = _title_only(deck, "Contents")
+    contents = _title_only(deck, gettext("Contents"))
     _text(contents, [f"{r.scorecard.name} — {period_text(r)}" for r in reports])
     for i, report in enumerate(reports):
         page = report.page
@@ -144,7 +159,7 @@ def deck_pptx(
         chart = CategoryChartData()
         chart.categories = [p.row.perspective.name for p in report.perspectives]
         chart.add_series(
-            "Score (%)",
+            gettext("Score (%)"),
             [round((p.row.result.score or 0) * 100, 1) for p in report.perspectives],
         )
         slide.shapes.add_chart(

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -56,7 +57,7 @@ def kpi_chart(block: KpiBlock) -> str:
     low, high = value_range(history)
     svg = history_chart(
         history,
-        title=f"History of {kpi.name}: values, targets and status zones",
+        title=_("History of %(kpi)s: values, targets and status zones") % {"kpi": kpi.name},
         formatter=lambda v: format_number(v, kpi.unit),
         zones=status_zones(kpi_spec(kpi), latest_target, low, high),
         y_range=(low, high),
@@ -96,9 +97,30 @@ def strategy_map_svg(data: ReportData) -> str:
     return render_map(
         bands,
         links,
-        title=f"Strategy map of {data.scorecard.name}",
+        title=_("Strategy map of %(scorecard)s") % {"scorecard": data.scorecard.name},
         positions=map_positions(scorecard=data.scorecard),  # as the editors arranged it
     )
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def counter_css(text: str) -> str:
+    """A CSS ``content`` value from a translated text whose ``%(page)s`` and ``%(pages)s``
+    stand for the page counters: ``"Seite " counter(page) " von " counter(pages)``."""
+    marked = text % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = re.split("\x00(page|pages)\x00", marked)
+    out = [
+        f"counter({part})" if index % 2 else _css_string(part) for index, part in enumerate(parts)
+    ]
+    return " ".join(item for item in out if item != '""')
+
+
+def page_footer_css() -> str:
+    """The CSS ``content`` of the report's page footer (``Page 2 of 9``), in the active
+    language."""
+    return counter_css(_("Page %(page)s of %(pages)s"))
 
 
 def report_html(data: ReportData) -> str:
@@ -108,6 +130,7 @@ def report_html(data: ReportData) -> str:
         {
             "data": data,
             "period_text": period_text(data),
+            "page_footer": page_footer_css(),
             "scorecard": data.scorecard,
             "organization": data.scorecard.organization,
             "page": data.page,

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -98,18 +100,18 @@ def _widths(sheet: Worksheet, widths: list[int]) -> None:
 def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
     sheet = book.active
     assert sheet is not None
-    sheet.title = sheet_title("Summary", taken)
+    sheet.title = sheet_title(_("Summary"), taken)
     scorecard = data.scorecard
     sheet.append(safe_row([scorecard.name]))
     sheet["A1"].font = TITLE_FONT
     for label, value in (
-        ("Organization", scorecard.organization.name),
-        ("Unit", scorecard.unit.name),
-        ("As of", data.as_of),
-        ("Period", period_text(data)),
-        ("Numbers", data.known_text),
-        ("Vision", scorecard.vision),
-        ("Mission", scorecard.mission),
+        (_("Organization"), scorecard.organization.name),
+        (pgettext("organizational unit", "Unit"), scorecard.unit.name),
+        (_("As of"), data.as_of),
+        (_("Period"), period_text(data)),
+        (_("Numbers"), data.known_text),
+        (_("Vision"), scorecard.vision),
+        (_("Mission"), scorecard.mission),
     ):
         row = _append(sheet, [label, value])
         sheet.cell(row=row, column=1).font = BOLD
@@ -117,20 +119,20 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
             sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
         sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     result = data.page.result
-    for label, score in (
-        ("Overall score", result.score),
-        ("Lagging KPIs (outcomes)", result.lagging),
-        ("Leading KPIs (drivers)", result.leading),
+    for overall, label, score in (
+        (True, _("Overall score"), result.score),
+        (False, _("Lagging KPIs (outcomes)"), result.lagging),
+        (False, _("Leading KPIs (drivers)"), result.leading),
     ):
         row = _append(sheet, [label, score])
         sheet.cell(row=row, column=1).font = BOLD
         _percent(sheet, row, 2)
-        if label == "Overall score":
+        if overall:
             _status(sheet, row, 3, result.status)
-            row = _append(sheet, ["Coverage", coverage_text(result)])
+            row = _append(sheet, [_("Coverage"), coverage_text(result)])
             sheet.cell(row=row, column=1).font = BOLD
     sheet.append([])
-    row = _append(sheet, ["Perspective / objective", "Score", "Status", "Weight"])
+    row = _append(sheet, [_("Perspective / objective"), _("Score"), _("Status"), _("Weight")])
     for cell in sheet[row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -153,16 +155,26 @@ def _summary(book: Workbook, data: ReportData, taken: set[str]) -> None:
     _widths(sheet, [44, 60, 14, 10])
 
 
+#: The trend column's words (the direction of the last change).
+TREND_DIRECTIONS = {
+    "up": gettext_lazy("up"),
+    "down": gettext_lazy("down"),
+    "flat": gettext_lazy("flat"),
+}
+
 KPI_COLUMNS = [
-    "Objective", "KPI", "Code", "Period", "Value", "Target", "Unit", "Progress", "Score",
-    "Status", "Trend", "Weight", "Owner", "Last updated", "Latest comment",
+    gettext_lazy("Objective"), gettext_lazy("KPI"), gettext_lazy("Code"),
+    gettext_lazy("Period"), gettext_lazy("Value"), gettext_lazy("Target"),
+    gettext_lazy("Unit"), gettext_lazy("Progress"), gettext_lazy("Score"),
+    gettext_lazy("Status"), gettext_lazy("Trend"), gettext_lazy("Weight"),
+    gettext_lazy("Owner"), gettext_lazy("Last updated"), gettext_lazy("Latest comment"),
 ]  # fmt: skip
 
 
 def _perspective_sheets(book: Workbook, data: ReportData, taken: set[str]) -> None:
     for p in data.perspectives:
         sheet = book.create_sheet(sheet_title(p.row.perspective.name, taken))
-        _header(sheet, KPI_COLUMNS)
+        _header(sheet, [str(name) for name in KPI_COLUMNS])
         for o in p.objectives:
             row = _append(
                 sheet, [o.row.objective.name, "", "", "", "", "", "", "", o.row.result.score]
@@ -188,7 +200,7 @@ def _perspective_sheets(book: Workbook, data: ReportData, taken: set[str]) -> No
                         result.progress,
                         result.performance,
                         "",
-                        result.trend or "",
+                        str(TREND_DIRECTIONS.get(result.trend or "", result.trend or "")),
                         kpi.weight,
                         owner_name(kpi.owner),
                         updated.replace(tzinfo=None) if updated else None,
@@ -205,22 +217,22 @@ def _perspective_sheets(book: Workbook, data: ReportData, taken: set[str]) -> No
 
 
 def _initiatives(book: Workbook, data: ReportData, taken: set[str]) -> None:
-    sheet = book.create_sheet(sheet_title("Initiatives", taken))
+    sheet = book.create_sheet(sheet_title(_("Initiatives"), taken))
     _header(
         sheet,
         [
-            "Initiative",
-            "Serves",
-            "Owner",
-            "Start",
-            "Deadline",
-            "Status",
-            "Progress",
-            "Tasks done",
-            "Tasks",
-            "Budget",
-            "Spent",
-            "Overdue",
+            _("Initiative"),
+            _("Serves"),
+            _("Owner"),
+            _("Start"),
+            _("Deadline"),
+            _("Status"),
+            _("Progress"),
+            _("Tasks done"),
+            _("Tasks"),
+            _("Budget"),
+            _("Spent"),
+            _("Overdue"),
         ],
     )
     for i in data.initiatives:
@@ -232,13 +244,13 @@ def _initiatives(book: Workbook, data: ReportData, taken: set[str]) -> None:
                 owner_name(i.owner),
                 i.start_date,
                 i.deadline,
-                i.get_status_display(),
+                str(i.get_status_display()),
                 getattr(i, "shown_progress", None),
                 getattr(i, "done_count", None),
                 getattr(i, "task_count", None),
                 None if i.budget is None else float(i.budget),
                 None if i.spent is None else float(i.spent),
-                "yes" if getattr(i, "is_overdue", False) else "",
+                _("yes") if getattr(i, "is_overdue", False) else "",
             ],
         )
         for column in (4, 5):
@@ -250,20 +262,20 @@ def _initiatives(book: Workbook, data: ReportData, taken: set[str]) -> None:
 
 
 def _measurements(book: Workbook, data: ReportData, taken: set[str]) -> None:
-    sheet = book.create_sheet(sheet_title("Measurements", taken))
+    sheet = book.create_sheet(sheet_title(_("Measurements"), taken))
     _header(
         sheet,
         [
-            "Perspective",
-            "Objective",
-            "KPI",
-            "Code",
-            "Period start",
-            "Value",
-            "Unit",
-            "Note",
-            "Recorded at",
-            "Recorded by",
+            _("Perspective"),
+            _("Objective"),
+            _("KPI"),
+            _("Code"),
+            _("Period start"),
+            _("Value"),
+            _("Unit"),
+            _("Note"),
+            _("Recorded at"),
+            _("Recorded by"),
         ],
     )
     kpis = {k.kpi.pk: (p, o, k) for p in data.perspectives for o in p.objectives for k in o.kpis}
@@ -295,15 +307,19 @@ def report_xlsx(data: ReportData) -> bytes:
     """The report as the bytes of an .xlsx file."""
     book = Workbook()
     known = f", {data.known_short}" if data.known_short else ""
-    book.properties.title = safe_value(f"{data.scorecard.name} as of {data.as_of:%Y-%m-%d}{known}")
+    as_of = _("%(scorecard)s as of %(day)s") % {
+        "scorecard": data.scorecard.name,
+        "day": f"{data.as_of:%Y-%m-%d}",
+    }
+    book.properties.title = safe_value(f"{as_of}{known}")
     book.properties.creator = "Scorecard"
     taken: set[str] = set()
     _summary(book, data, taken)
     _perspective_sheets(book, data, taken)
     _initiatives(book, data, taken)
     _measurements(book, data, taken)
-    add_map_sheet(book, data, sheet_title("Strategy map", taken))
-    add_chart_sheet(book, data, sheet_title("Charts", taken))
+    add_map_sheet(book, data, sheet_title(_("Strategy map"), taken))
+    add_chart_sheet(book, data, sheet_title(_("Charts"), taken))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,6 +10,8 @@ import io
 import textwrap
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.drawing.image import Image
@@ -105,16 +107,23 @@ def _arrow_head(draw: Any, start: tuple[float, float], end: tuple[float, float],
 def add_map_sheet(book: Workbook, data: ReportData, title: str) -> None:
     """A sheet with the strategy map as a picture (and a line saying what it shows)."""
     sheet = book.create_sheet(title)
-    sheet.cell(row=1, column=1, value=safe_value(f"Strategy map of {data.scorecard.name}"))
+    sheet.cell(
+        row=1,
+        column=1,
+        value=safe_value(
+            gettext("Strategy map of %(scorecard)s") % {"scorecard": data.scorecard.name}
+        ),
+    )
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14, color="1B4485")
     png = map_png(data)
     if png is None:
-        sheet.cell(row=3, column=1, value="This scorecard has no objectives yet.")
+        sheet.cell(row=3, column=1, value=gettext("This scorecard has no objectives yet."))
         return
     sheet.cell(
         row=2,
         column=1,
-        value=f"Scores as of {data.as_of:%-d %b %Y}; arrows run from cause to effect.",
+        value=gettext("Scores as of %(day)s; arrows run from cause to effect.")
+        % {"day": date_format(data.as_of, "j M Y")},
     )
     image = Image(io.BytesIO(png))
     # Shown at the map's own size (the picture has MAP_SCALE times the pixels).
@@ -137,7 +146,9 @@ def add_chart_sheet(book: Workbook, data: ReportData, title: str) -> int:
         kpi, top = block.kpi, 1 + charts * BLOCK_ROWS
         unit = f" ({kpi.unit})" if kpi.unit else ""
         sheet.cell(row=top, column=1, value=safe_value(f"{kpi.name}{unit}")).font = Font(bold=True)
-        for column, name in enumerate(("Period", "Value", "Target"), start=1):
+        for column, name in enumerate(
+            (gettext("Period"), gettext("Value"), gettext("Target")), start=1
+        ):
             sheet.cell(row=top + 1, column=column, value=name).font = Font(bold=True)
         for offset, (start, value, target) in enumerate(history, start=top + 2):
             sheet.cell(row=offset, column=1, value=start).number_format = "mmm yyyy"
@@ -145,8 +156,8 @@ def add_chart_sheet(book: Workbook, data: ReportData, title: str) -> int:
             sheet.cell(row=offset, column=3, value=target)
         last = top + 1 + len(history)
         chart = LineChart()
-        chart.title = safe_value(f"{kpi.name}: value and target")
-        chart.y_axis.title = safe_value(kpi.unit or "Value")
+        chart.title = safe_value(gettext("%(kpi)s: value and target") % {"kpi": kpi.name})
+        chart.y_axis.title = safe_value(kpi.unit or gettext("Value"))
         chart.height, chart.width = 7, 16
         chart.add_data(
             Reference(sheet, min_col=2, max_col=3, min_row=top + 1, max_row=last),
@@ -156,5 +167,5 @@ def add_chart_sheet(book: Workbook, data: ReportData, title: str) -> int:
         sheet.add_chart(chart, f"E{top}")
         charts += 1
     if charts == 0:
-        sheet.cell(row=1, column=1, value="No KPI of this scorecard has values yet.")
+        sheet.cell(row=1, column=1, value=gettext("No KPI of this scorecard has values yet."))
     return charts

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from scorecard.jobs import services as jobs
@@ -45,6 +46,8 @@ def report_job_start(request: HttpRequest, org_slug: str, sc_slug: str, fmt: str
                 "view": view,
                 "known": known,
                 "known_at": known_at.isoformat() if known_at else None,
+                # The worker writes the report in the language of the person who asked.
+                "language": translation.get_language() or "",
                 # A review meeting's report (?meeting=<id>) scores the input it kept.
                 **({"meeting": meeting[:20]} if (meeting := request.GET.get("meeting")) else {}),
             },

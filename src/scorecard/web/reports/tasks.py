@@ -13,10 +13,12 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import translation
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scorecard import clock
+from scorecard.accounts.services import language_for
 from scorecard.jobs import services as jobs
 from scorecard.jobs.models import ReportJob
 from scorecard.presentation.reports.pdf import filename, report_pdf
@@ -65,14 +67,17 @@ def render_report(job_id: int) -> str:
         else gettext_noop("Writing the workbook")
     )
     jobs.report_job_progress(job, lease=lease, progress=40, step=step)
-    content = report_pdf(data) if job.file_format == "pdf" else report_xlsx(data)
+    # In the language of the person who asked for it (stored with the job), else LANGUAGE_CODE.
+    with translation.override(language_for(params.get("language", ""))):
+        content = report_pdf(data) if job.file_format == "pdf" else report_xlsx(data)
+        download_name = filename(data, job.file_format)
     jobs.report_job_progress(job, lease=lease, progress=90, step=gettext_noop("Storing the file"))
     stored = default_storage.save(
         f"reports/{job.scorecard.organization_id}/job-{job.pk}.{job.file_format}",
         ContentFile(content),
     )
     if not jobs.report_job_finish(
-        job, lease=lease, stored_name=stored, download_name=filename(data, job.file_format)
+        job, lease=lease, stored_name=stored, download_name=download_name
     ):
         default_storage.delete(stored)
         return "skipped: another worker took the job over"
