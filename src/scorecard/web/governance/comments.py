@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard.audit.models import Notification
@@ -81,7 +82,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
         count = notifications_mark_read(user=request.user)
         if count:
             messages.success(
-                request, f"Marked {count} notification{'s' if count != 1 else ''} as read."
+                request,
+                ngettext(
+                    "Marked %(count)s notification as read.",
+                    "Marked %(count)s notifications as read.",
+                    count,
+                )
+                % {"count": count},
             )
         return redirect("notifications")
     rows = selectors.notifications_for(user=request.user)
