@@ -323,7 +323,7 @@ class LinkForm(_Form):
         names = perspective_names or {}
         groups: dict[str, list[tuple[int, str]]] = {}
         for objective in candidates:
-            label = names.get(objective.perspective_id, _("Objectives"))
+            label = names.get(objective.perspective_id, str(_("Objectives")))
             groups.setdefault(label, []).append((objective.pk, objective.name))
         choices: list[Any] = [("", _("— choose —")), *groups.items()]
         self.fields["other"].choices = choices  # type: ignore[attr-defined]
