@@ -25,7 +25,7 @@ from scorecard.reviews.mentions import notifications_mark_read
 from scorecard.reviews.services import comment_add
 from scorecard.strategy.models import Objective
 
-from ..manage.common import base_context, organization_for, scorecard_for
+from ..manage.common import THINGS, base_context, organization_for, scorecard_for
 
 
 def _comment(request: HttpRequest, item: Any, url: str) -> HttpResponse:
@@ -95,7 +95,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = []
     for n in rows:
         kind, item, scorecard = selectors.notification_item(n)
-        items.append({"n": n, "kind": kind, "item": item, "scorecard": scorecard})
+        items.append({"n": n, "kind": THINGS.get(kind, kind), "item": item, "scorecard": scorecard})
     return render(
         request,
         "web/governance/notifications.html",
