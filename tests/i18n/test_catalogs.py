@@ -70,31 +70,6 @@ UNTRANSLATED = [
     "web/templates/web/unavailable.html",
     # --- planning ---
     # --- manage ---
-    "web/templates/imports/_steps.html",
-    "web/templates/imports/columns.html",
-    "web/templates/imports/preview.html",
-    "web/templates/imports/upload.html",
-    "web/templates/web/governance/_home.html",
-    "web/templates/web/governance/history.html",
-    "web/templates/web/governance/meeting.html",
-    "web/templates/web/governance/meeting_list.html",
-    "web/templates/web/governance/notifications.html",
-    "web/templates/web/governance/person.html",
-    "web/templates/web/manage/_form_errors.html",
-    "web/templates/web/manage/_initiative_progress.html",
-    "web/templates/web/manage/_initiative_tabs.html",
-    "web/templates/web/manage/_structure.html",
-    "web/templates/web/manage/_task_row.html",
-    "web/templates/web/manage/confirm_delete.html",
-    "web/templates/web/manage/form.html",
-    "web/templates/web/manage/initiative_board.html",
-    "web/templates/web/manage/initiative_detail.html",
-    "web/templates/web/manage/initiative_list.html",
-    "web/templates/web/manage/kpi_form.html",
-    "web/templates/web/manage/objective.html",
-    "web/templates/web/manage/organization.html",
-    "web/templates/web/manage/perspectives.html",
-    "web/templates/web/manage/unit.html",
     # --- newer ---
     # --- outputs ---
 ]

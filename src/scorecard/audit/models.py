@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Change(models.Model):
@@ -20,14 +21,14 @@ class Change(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATED = "created", "created"
-        CHANGED = "changed", "changed"
-        DELETED = "deleted", "deleted"
-        RECORDED = "recorded", "recorded"
-        CORRECTED = "corrected", "corrected"
-        SUBMITTED = "submitted", "submitted for approval"
-        APPROVED = "approved", "approved"
-        REJECTED = "rejected", "rejected"
+        CREATED = "created", pgettext_lazy("history action", "created")
+        CHANGED = "changed", pgettext_lazy("history action", "changed")
+        DELETED = "deleted", pgettext_lazy("history action", "deleted")
+        RECORDED = "recorded", pgettext_lazy("history action", "recorded")
+        CORRECTED = "corrected", pgettext_lazy("history action", "corrected")
+        SUBMITTED = "submitted", pgettext_lazy("history action", "submitted for approval")
+        APPROVED = "approved", pgettext_lazy("history action", "approved")
+        REJECTED = "rejected", pgettext_lazy("history action", "rejected")
 
     at = models.DateTimeField()
     actor = models.ForeignKey(

@@ -134,7 +134,9 @@ def widget_data(
         for item in Initiative.objects.filter(scorecard=widget.scorecard).order_by("name", "id"):
             groups.setdefault(item.status, []).append(item)
         data.initiatives = [
-            (label, groups[value]) for value, label in Initiative.Status.choices if value in groups
+            (str(label), groups[value])
+            for value, label in Initiative.Status.choices
+            if value in groups
         ]
         return data
     if widget.kind == Widget.Kind.RISKS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.strategy.models import Scorecard
 
@@ -21,10 +22,10 @@ class ImportJob(models.Model):
     """
 
     class State(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded, columns not chosen yet"
-        CHECKED = "checked", "Checked, ready to import"
-        INVALID = "invalid", "Checked, some rows need fixing"
-        DONE = "done", "Imported"
+        UPLOADED = "uploaded", _("Uploaded, columns not chosen yet")
+        CHECKED = "checked", _("Checked, ready to import")
+        INVALID = "invalid", _("Checked, some rows need fixing")
+        DONE = "done", _("Imported")
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(

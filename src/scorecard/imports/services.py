@@ -35,6 +35,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import reset_queries, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecard import clock
 from scorecard.engine import periods
@@ -53,9 +55,27 @@ from .models import ImportJob
 #: The fields a row gives, in the order the mapping form shows them.
 FIELDS = ("kpi", "period", "value", "note")
 REQUIRED = ("kpi", "period", "value")
-FIELD_LABELS = {"kpi": "KPI code", "period": "Period", "value": "Value", "note": "Note"}
+FIELD_LABELS = {
+    "kpi": gettext_lazy("KPI code"),
+    "period": gettext_lazy("Period"),
+    "value": gettext_lazy("Value"),
+    "note": gettext_lazy("Note"),
+}
 #: The fields as a sentence names them.
 FIELD_WORDS = {"kpi": "KPI code", "period": "period", "value": "value", "note": "note"}
+#: The mapping form's messages per field (whole sentences, so each language words them).
+CHOOSE_COLUMN = {
+    "kpi": lambda: _("Choose the column that holds the KPI code."),
+    "period": lambda: _("Choose the column that holds the period."),
+    "value": lambda: _("Choose the column that holds the value."),
+    "note": lambda: _("Choose the column that holds the note."),
+}
+ALREADY_USED = {
+    "kpi": lambda: _("Column '%(column)s' is already used for the KPI code."),
+    "period": lambda: _("Column '%(column)s' is already used for the period."),
+    "value": lambda: _("Column '%(column)s' is already used for the value."),
+    "note": lambda: _("Column '%(column)s' is already used for the note."),
+}
 #: Header names (lower case, letters and digits only) that give away a column's field;
 #: earlier names win.
 SYNONYMS = {
@@ -134,7 +154,7 @@ class ColumnMapping:
     def column(self, name: str) -> str:
         """The header name of a field's column, as error messages quote it."""
         index = self.index(name)
-        return self.headers[index] if index is not None else FIELD_LABELS[name]
+        return self.headers[index] if index is not None else str(FIELD_LABELS[name])
 
     def as_dict(self) -> dict[str, int | None]:
         return {name: self.index(name) for name in FIELDS}
@@ -157,16 +177,14 @@ def mapping_build(headers: Sequence[str], chosen: Mapping[str, int | None]) -> C
         index = chosen.get(name)
         if index is None:
             if name in REQUIRED:
-                problems[name] = f"Choose the column that holds the {FIELD_WORDS[name]}."
+                problems[name] = CHOOSE_COLUMN[name]()
             clean[name] = None
             continue
         if not 0 <= index < len(headers):
-            problems[name] = f"The file has no column {index + 1}."
+            problems[name] = _("The file has no column %(number)s.") % {"number": index + 1}
             continue
         if index in used:
-            problems[name] = (
-                f"Column '{headers[index]}' is already used for the {FIELD_WORDS[used[index]]}."
-            )
+            problems[name] = ALREADY_USED[used[index]]() % {"column": headers[index]}
             continue
         used[index] = name
         clean[name] = index
@@ -196,15 +214,19 @@ def mapping_from_names(
     lowered = [h.strip().lower() for h in headers]
     for name, header in names.items():
         if name not in FIELDS:
-            problems[name] = f"Unknown field '{name}'; the fields are {', '.join(FIELDS)}."
+            problems[name] = _("Unknown field '%(name)s'; the fields are %(fields)s.") % {
+                "name": name,
+                "fields": ", ".join(FIELDS),
+            }
             continue
         wanted = header.strip().lower()
         if wanted not in lowered:
-            problems[name] = (
-                f"The file has no column '{header}'; its columns are "
-                + ", ".join(f"'{h}'" for h in headers)
-                + "."
-            )
+            problems[name] = _(
+                "The file has no column '%(header)s'; its columns are %(columns)s."
+            ) % {
+                "header": header,
+                "columns": ", ".join(f"'{h}'" for h in headers),
+            }
             continue
         index = lowered.index(wanted)
         for other, taken in list(chosen.items()):
@@ -231,8 +253,12 @@ class CellError:
         if not self.row:
             return self.message  # about the whole file
         if not self.column:
-            return f"Row {self.row}: {self.message}"
-        return f"Row {self.row}, column '{self.column}': {self.message}"
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Row %(row)s, column '%(column)s': %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
@@ -315,19 +341,19 @@ def _name_key(name: str) -> str:
 def parse_number(cell: Any) -> float | str:
     """The cell as a finite float, or the reason it is not one."""
     if isinstance(cell, bool):
-        return f"'{cell}' is a yes/no cell, not a number"
+        return _("'%(cell)s' is a yes/no cell, not a number") % {"cell": cell}
     if isinstance(cell, int | float):
         number = float(cell)
     else:
         text = cell_text(cell)
         if not text:
-            return "the value is empty; give a number or delete the row"
+            return _("the value is empty; give a number or delete the row")
         try:
             number = number_from_text(text)
         except ValueError as exc:
             return str(exc)
     if not math.isfinite(number):
-        return f"'{_shown(cell_text(cell))}' is not a finite number"
+        return _("'%(text)s' is not a finite number") % {"text": _shown(cell_text(cell))}
     return number
 
 
@@ -371,14 +397,13 @@ def parse_period(cell: Any) -> dt.date | str:
     elif isinstance(cell, dt.date):
         day = cell
     elif isinstance(cell, bool | int | float):
-        return (
-            f"'{cell_text(cell)}' is a number, not a date; format the column as dates or "
-            "write 2026-10-01"
-        )
+        return _(
+            "'%(text)s' is a number, not a date; format the column as dates or write 2026-10-01"
+        ) % {"text": cell_text(cell)}
     else:
         text = cell_text(cell)
         if not text:
-            return "the period is empty; give the first day of the period, e.g. 2026-10-01"
+            return _("the period is empty; give the first day of the period, e.g. 2026-10-01")
         named = _month_name_date(text)
         try:
             if named is not None:
@@ -390,12 +415,16 @@ def parse_period(cell: Any) -> dt.date | str:
             else:
                 day = dt.date.fromisoformat(text)
         except ValueError:
-            return (
-                f"'{_shown(text)}' is not a date; write the period as year-month-day "
+            return _(
+                "'%(text)s' is not a date; write the period as year-month-day "
                 "(2026-10-01), year-month (2026-10) or month and year (Oct 2026)"
-            )
+            ) % {"text": _shown(text)}
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        return f"{day.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR}"
+        return _("%(day)s is outside the years %(first)s–%(last)s") % {
+            "day": day.isoformat(),
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
     return day
 
 
@@ -445,30 +474,35 @@ class RowChecker:
         """The KPI a cell names, or why it names none this person may record."""
         code = cell_text(cell)
         if not code:
-            return "the KPI code is empty"
+            return _("the KPI code is empty")
         kpi = self.kpis.get(code) or self.kpis_lower.get(code.lower())
         if kpi is None:
             named = self.kpis_by_name.get(_name_key(code), [])
             if len(named) > 1:
-                return (
-                    f"{len(named)} KPIs are called '{_shown(code)}' in the scorecard "
-                    f"'{self.scorecard.name}'; use the code instead ("
-                    + ", ".join(sorted(k.code for k in named))
-                    + ")"
-                )
+                return _(
+                    "%(count)s KPIs are called '%(name)s' in the scorecard '%(scorecard)s'; "
+                    "use the code instead (%(codes)s)"
+                ) % {
+                    "count": len(named),
+                    "name": _shown(code),
+                    "scorecard": self.scorecard.name,
+                    "codes": ", ".join(sorted(k.code for k in named)),
+                }
             kpi = named[0] if named else None
         if kpi is None:
-            return (
-                f"no KPI has the code or name '{_shown(code)}' in the scorecard "
-                f"'{self.scorecard.name}'"
-            )
+            return _("no KPI has the code or name '%(code)s' in the scorecard '%(scorecard)s'") % {
+                "code": _shown(code),
+                "scorecard": self.scorecard.name,
+            }
         if kpi.is_calculated:
-            return f"'{kpi.name}' is calculated from its formula; its values cannot be imported"
+            return _("'%(name)s' is calculated from its formula; its values cannot be imported") % {
+                "name": kpi.name
+            }
         if kpi.pk not in self.allowed:
-            return (
-                f"you may not record values for '{kpi.name}'; contributors record the KPIs "
+            return _(
+                "you may not record values for '%(name)s'; contributors record the KPIs "
                 "they update or own"
-            )
+            ) % {"name": kpi.name}
         return kpi
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow | list[CellError]:
@@ -496,16 +530,27 @@ class RowChecker:
                     CellError(
                         number,
                         col("value"),
-                        f"{tabular.plain_float(value)} is far outside the scale of "
-                        f"'{kpi.name}'; values from {tabular.plain_float(bounds[0])} to "
-                        f"{tabular.plain_float(bounds[1])} are accepted (check the unit "
-                        "and the decimal point)",
+                        _(
+                            "%(value)s is far outside the scale of '%(name)s'; values from "
+                            "%(low)s to %(high)s are accepted (check the unit and the "
+                            "decimal point)"
+                        )
+                        % {
+                            "value": tabular.plain_float(value),
+                            "name": kpi.name,
+                            "low": tabular.plain_float(bounds[0]),
+                            "high": tabular.plain_float(bounds[1]),
+                        },
                     )
                 )
         note = cell_text(self.cell(cells, "note")) if self.mapping.note is not None else ""
         if len(note) > 500:
             errors.append(
-                CellError(number, col("note"), f"the note has {len(note)} characters; 500 at most")
+                CellError(
+                    number,
+                    col("note"),
+                    _("the note has %(count)s characters; 500 at most") % {"count": len(note)},
+                )
             )
         if errors:
             return errors
@@ -632,15 +677,21 @@ def check_table(
     if progress is not None and pending:
         progress(pending)
     if repeat_count:
-        firsts = _first_rows(path, fmt, sheet, checker, {key for _, key in repeats})
+        firsts = _first_rows(path, fmt, sheet, checker, {key for _count, key in repeats})
         report.add(
             [
                 CellError(
                     row.row,
                     checker.mapping.column("period"),
-                    f"row {firsts.get(key, '?')} already gives '{row.kpi.name}' a value for "
-                    f"{row.period_start.isoformat()}; a file may hold one value per KPI "
-                    "and period",
+                    _(
+                        "row %(row)s already gives '%(name)s' a value for %(day)s; a file may "
+                        "hold one value per KPI and period"
+                    )
+                    % {
+                        "row": firsts.get(key, "?"),
+                        "name": row.kpi.name,
+                        "day": row.period_start.isoformat(),
+                    },
                 )
                 for row, key in repeats
             ]
@@ -871,16 +922,18 @@ def _check_utf8(path: Path) -> None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 raise tabular.TabularError(
-                    f"The file is not UTF-8 text (byte 0x{chunk[exc.start]:02x} at position "
-                    f"{offset + exc.start} cannot be read). Save it as “CSV UTF-8” and upload "
-                    "it again."
+                    _(
+                        "The file is not UTF-8 text (byte 0x%(byte)s at position %(position)s "
+                        "cannot be read). Save it as “CSV UTF-8” and upload it again."
+                    )
+                    % {"byte": f"{chunk[exc.start]:02x}", "position": offset + exc.start}
                 ) from None
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise tabular.TabularError(
-                "The file is not UTF-8 text (it ends in the middle of a character)."
+                _("The file is not UTF-8 text (it ends in the middle of a character).")
             ) from None
 
 
@@ -895,14 +948,17 @@ def job_create(*, scorecard: Scorecard, user: Any, upload: UploadedFile) -> Impo
     limit = max_upload_bytes()
     if size > limit:
         raise ValidationError(
-            f"“{name}” is {size_text(size)}; files of up to {size_text(limit)} can be imported "
-            "here. Split it, or use the command line (scorecard import)."
+            _(
+                "“%(name)s” is %(size)s; files of up to %(limit)s can be imported here. "
+                "Split it, or use the command line (scorecard import)."
+            )
+            % {"name": name, "size": size_text(size), "limit": size_text(limit)}
         )
     if size == 0:
-        raise ValidationError(f"“{name}” is empty.")
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
     suffix = Path(name).suffix.lower()
     if suffix not in {".csv", ".txt", ".xlsx"}:
-        raise ValidationError(f"“{name}” is neither a .csv nor an .xlsx file.")
+        raise ValidationError(_("“%(name)s” is neither a .csv nor an .xlsx file.") % {"name": name})
     _discard_stale(user=user)
     wanted = f"{STORAGE_FOLDER}/{uuid.uuid4().hex}{'.xlsx' if suffix == '.xlsx' else '.csv'}"
     # The storage may adjust the name (it never overwrites); keep the one it chose.
@@ -941,8 +997,13 @@ def _headers_of(path: Path, fmt: str, sheet: str) -> list[str]:
     """The header of a file (or of one sheet) that has at least one row of values."""
     headers, sample = tabular.read_head(path, fmt, 1, sheet or None)
     if not sample:
-        where = f"The sheet “{sheet}”" if sheet else "The file"
-        raise tabular.TabularError(f"{where} has a header row but no rows of values.")
+        if sheet:
+            message = _("The sheet “%(sheet)s” has a header row but no rows of values.") % {
+                "sheet": sheet
+            }
+        else:
+            message = _("The file has a header row but no rows of values.")
+        raise tabular.TabularError(message)
     return headers
 
 
@@ -962,7 +1023,7 @@ def job_choose_sheet(*, job: ImportJob, sheet: str) -> None:
     which are guessed again. ValidationError if the sheet is unknown or has no rows;
     the job then stays as it was."""
     if sheet not in job_sheets(job):
-        raise ValidationError(f"The workbook has no sheet called “{sheet}”.")
+        raise ValidationError(_("The workbook has no sheet called “%(sheet)s”.") % {"sheet": sheet})
     try:
         with job_file(job) as path:
             headers = _headers_of(path, job.file_format, sheet)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from scorecard.interchange.safe_cells import (  # noqa: F401  (re-exported for the importer)
     ESCAPE,
@@ -75,13 +76,18 @@ def detect_format(path: Path, *, name: str | None = None, declared: str | None =
         head = fh.read(8)
     if head.startswith(OLE_MAGIC):
         raise TabularError(
-            f"“{shown}” is an old Excel 97-2003 workbook (.xls); save it as .xlsx or as "
-            "CSV UTF-8 and try again."
+            _(
+                "“%(name)s” is an old Excel 97-2003 workbook (.xls); save it as .xlsx or as "
+                "CSV UTF-8 and try again."
+            )
+            % {"name": shown}
         )
     suffix = Path(shown).suffix.lower()
     if declared:
         if declared not in FORMATS:
-            raise TabularError(f"Unknown format “{declared}”; use csv or xlsx.")
+            raise TabularError(
+                _("Unknown format “%(declared)s”; use csv or xlsx.") % {"declared": declared}
+            )
         fmt = declared
     elif suffix in {".csv", ".txt", ".tsv"}:
         fmt = "csv"
@@ -90,12 +96,14 @@ def detect_format(path: Path, *, name: str | None = None, declared: str | None =
     elif suffix == ".xls":
         fmt = "xlsx"  # the magic bytes decide below
     else:
-        raise TabularError(f"“{shown}” is neither a .csv nor an .xlsx file.")
+        raise TabularError(_("“%(shown)s” is neither a .csv nor an .xlsx file.") % {"shown": shown})
     is_zip = head.startswith(ZIP_MAGIC)
     if fmt == "csv" and is_zip:
-        raise TabularError(f"“{shown}” is a workbook (XLSX), not CSV text.")
+        raise TabularError(_("“%(shown)s” is a workbook (XLSX), not CSV text.") % {"shown": shown})
     if fmt == "xlsx" and not is_zip:
-        raise TabularError(f"“{shown}” is not an XLSX workbook (it is not a zip archive).")
+        raise TabularError(
+            _("“%(shown)s” is not an XLSX workbook (it is not a zip archive).") % {"shown": shown}
+        )
     return fmt
 
 
@@ -127,21 +135,27 @@ def check_workbook_size(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TabularError(f"The workbook cannot be read ({exc}).") from None
+        raise TabularError(_("The workbook cannot be read (%(exc)s).") % {"exc": exc}) from None
     unpacked = sum(part.file_size for part in parts)
     packed = sum(part.compress_size for part in parts)
     most = _limit("SCORECARD_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED)
     if unpacked > most:
         raise TabularError(
-            f"The workbook unpacks to {_mib(unpacked)}; at most {_mib(most)} can be read. "
-            "Split it into smaller files, or save it as CSV."
+            _(
+                "The workbook unpacks to %(size)s; at most %(most)s can be read. "
+                "Split it into smaller files, or save it as CSV."
+            )
+            % {"size": _mib(unpacked), "most": _mib(most)}
         )
     ratio = _limit("SCORECARD_IMPORT_MAX_RATIO", DEFAULT_MAX_RATIO)
     if ratio and unpacked > MIB and unpacked > ratio * max(packed, 1):
         raise TabularError(
-            f"The workbook is packed {unpacked // max(packed, 1)} times tighter than a "
-            f"spreadsheet ever is (at most {ratio}×): it is refused as a likely zip bomb. "
-            "Save it again from your spreadsheet program, or as CSV."
+            _(
+                "The workbook is packed %(ratio)s times tighter than a spreadsheet ever is "
+                "(at most %(most)s×): it is refused as a likely zip bomb. Save it again from "
+                "your spreadsheet program, or as CSV."
+            )
+            % {"ratio": unpacked // max(packed, 1), "most": ratio}
         )
 
 
@@ -149,17 +163,30 @@ def check_shape(number: int, width: int, *, declared: bool = False) -> None:
     """Refuse a table with more rows or columns than the limits (row ``number``)."""
     rows = _limit("SCORECARD_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
     columns = _limit("SCORECARD_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
-    says = "The sheet says it has" if declared else "The file has"
     if number > rows:
-        raise TabularError(
-            f"{says} more than {rows:,} rows; split it into files of at most {rows:,} rows."
-        )
+        if declared:
+            message = _(
+                "The sheet says it has more than %(rows)s rows; split it into files of at "
+                "most %(rows)s rows."
+            )
+        else:
+            message = _(
+                "The file has more than %(rows)s rows; split it into files of at most "
+                "%(rows)s rows."
+            )
+        raise TabularError(message % {"rows": f"{rows:,}"})
     if width > columns:
-        where = "" if declared else f" (row {number})"
-        raise TabularError(
-            f"{says} {width:,} columns{where}; at most {columns} are read. "
-            "Keep only the columns of the import (KPI, period, value, note)."
-        )
+        if declared:
+            message = _(
+                "The sheet says it has %(width)s columns; at most %(columns)s are read. "
+                "Keep only the columns of the import (KPI, period, value, note)."
+            )
+        else:
+            message = _(
+                "The file has %(width)s columns (row %(number)s); at most %(columns)s are "
+                "read. Keep only the columns of the import (KPI, period, value, note)."
+            )
+        raise TabularError(message % {"width": f"{width:,}", "number": number, "columns": columns})
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -197,8 +224,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     except csv.Error as exc:
         problem = str(exc)
         if "NUL" in problem:
-            problem = "the file contains NUL bytes, so it is not CSV text"
-        raise TabularError(f"Row {number + 1}: {problem}.") from None
+            problem = _("the file contains NUL bytes, so it is not CSV text")
+        raise TabularError(
+            _("Row %(row)s: %(problem)s.") % {"row": number + 1, "problem": problem}
+        ) from None
 
 
 def _require_utf8(text: str, number: int) -> None:
@@ -207,8 +236,11 @@ def _require_utf8(text: str, number: int) -> None:
     except UnicodeEncodeError as exc:
         byte = ord(text[exc.start]) - 0xDC00
         raise TabularError(
-            f"Row {number}: the file is not UTF-8 text (byte 0x{byte:02x} cannot be read). "
-            "Save it as “CSV UTF-8” and try again."
+            _(
+                "Row %(row)s: the file is not UTF-8 text (byte 0x%(byte)s cannot be read). "
+                "Save it as “CSV UTF-8” and try again."
+            )
+            % {"row": number, "byte": f"{byte:02x}"}
         ) from None
 
 
@@ -220,7 +252,7 @@ def _open_workbook(path: Path) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TabularError(f"The workbook cannot be read ({exc}).") from None
+        raise TabularError(_("The workbook cannot be read (%(exc)s).") % {"exc": exc}) from None
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -238,7 +270,7 @@ def first_filled_sheet(path: Path) -> str:
     workbook = _open_workbook(path)
     try:
         if not workbook.worksheets:
-            raise TabularError("The workbook has no worksheet.")
+            raise TabularError(_("The workbook has no worksheet."))
         for sheet in workbook.worksheets:
             for cells in sheet.iter_rows(max_row=1, values_only=True):
                 if not is_blank(cells):
@@ -252,7 +284,7 @@ def _xlsx_rows(path: Path, sheet_name: str | None) -> Iterator[tuple[int, list[A
     workbook = _open_workbook(path)
     try:
         if not workbook.worksheets:
-            raise TabularError("The workbook has no worksheet.")
+            raise TabularError(_("The workbook has no worksheet."))
         if sheet_name is None:
             sheet = workbook.worksheets[0]
         else:
@@ -260,7 +292,11 @@ def _xlsx_rows(path: Path, sheet_name: str | None) -> Iterator[tuple[int, list[A
             if not found:
                 names = ", ".join(f"“{s.title}”" for s in workbook.worksheets)
                 raise TabularError(
-                    f"The workbook has no sheet called “{sheet_name}”; its sheets are {names}."
+                    _(
+                        "The workbook has no sheet called “%(sheet_name)s”; "
+                        "its sheets are %(names)s."
+                    )
+                    % {"sheet_name": sheet_name, "names": names}
                 )
             sheet = found[0]
         # The sheet's own statement of its size (<dimension>), before any row is parsed.
@@ -282,7 +318,7 @@ def iter_rows(path: Path, fmt: str, sheet: str | None = None) -> Iterator[tuple[
         return _csv_rows(path)
     if fmt == "xlsx":
         return _xlsx_rows(path, sheet)
-    raise TabularError(f"Unknown format “{fmt}”; use csv or xlsx.")
+    raise TabularError(_("Unknown format “%(fmt)s”; use csv or xlsx.") % {"fmt": fmt})
 
 
 def is_blank(cells: Sequence[Any]) -> bool:
@@ -321,7 +357,8 @@ def read_head(
             if header is None:
                 if is_blank(cells):
                     raise TabularError(
-                        f"Row {number} is empty; the first row must name the columns."
+                        _("Row %(number)s is empty; the first row must name the columns.")
+                        % {"number": number}
                     )
                 header = header_names(cells)
                 continue
@@ -331,7 +368,7 @@ def read_head(
             if len(sample) >= count:
                 break
         if header is None:
-            raise TabularError("The file is empty.")
+            raise TabularError(_("The file is empty."))
         return header, sample
     finally:
         close = getattr(rows, "close", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.limits import TEXT_MAX
 from scorecard.strategy.models import Objective, Scorecard
@@ -13,11 +14,11 @@ class Initiative(models.Model):
     """An action plan that serves one or more objectives."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Active"
-        ON_HOLD = "on_hold", "On hold"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="initiatives")
     name = models.CharField(max_length=200)
@@ -69,9 +70,9 @@ class Task(models.Model):
     """One step of an initiative, with an assignee and a deadline."""
 
     class State(models.TextChoices):
-        TODO = "todo", "To do"
-        DOING = "doing", "In progress"
-        DONE = "done", "Done"
+        TODO = "todo", _("To do")
+        DOING = "doing", _("In progress")
+        DONE = "done", _("Done")
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="tasks")
     name = models.CharField(max_length=200)

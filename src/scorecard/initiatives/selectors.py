@@ -93,7 +93,7 @@ def initiative_board(
     initiatives = initiative_list(scorecard=scorecard, today=today)
     labels = dict(Initiative.Status.choices)
     columns = [
-        BoardColumn(status, labels[status], [i for i in initiatives if i.status == status])
+        BoardColumn(status, str(labels[status]), [i for i in initiatives if i.status == status])
         for status in BOARD_STATUSES
     ]
     cancelled = [i for i in initiatives if i.status == Initiative.Status.CANCELLED]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from scorecard.audit.services import record_change, snapshot
 from scorecard.limits import checked_create, lengths_check
@@ -26,24 +27,24 @@ INITIATIVE_SNAPSHOT = (*INITIATIVE_FIELDS, "objectives")
 
 def _check_objectives(scorecard: Scorecard, objectives: list[Objective]) -> None:
     if any(o.scorecard_id != scorecard.pk for o in objectives):
-        raise ValidationError({"objectives": "An objective belongs to another scorecard."})
+        raise ValidationError({"objectives": _("An objective belongs to another scorecard.")})
 
 
 def _validate(initiative: Initiative) -> None:
     if not initiative.name.strip():
-        raise ValidationError({"name": "An initiative needs a name."})
+        raise ValidationError({"name": _("An initiative needs a name.")})
     if (
         initiative.start_date
         and initiative.deadline
         and initiative.deadline < initiative.start_date
     ):
-        raise ValidationError({"deadline": "The deadline is before the start date."})
+        raise ValidationError({"deadline": _("The deadline is before the start date.")})
     if initiative.progress is not None and not 0 <= initiative.progress <= 1:
-        raise ValidationError({"progress": "Progress runs from 0 to 1 (0 % to 100 %)."})
+        raise ValidationError({"progress": _("Progress runs from 0 to 1 (0 % to 100 %).")})
     for field in ("budget", "spent"):
         value = getattr(initiative, field)
         if value is not None and value < 0:
-            raise ValidationError({field: "Money amounts cannot be negative."})
+            raise ValidationError({field: _("Money amounts cannot be negative.")})
 
 
 @transaction.atomic
@@ -99,7 +100,7 @@ def task_create(
 ) -> Task:
     """Add a task at the end of the initiative."""
     if not name.strip():
-        raise ValidationError({"name": "A task needs a name."})
+        raise ValidationError({"name": _("A task needs a name.")})
     last = Task.objects.filter(initiative=initiative).aggregate(m=Max("position"))["m"]
     task = checked_create(
         Task,
@@ -117,7 +118,7 @@ def task_create(
 def task_state_set(*, task: Task, state: str) -> Task:
     """Move a task to "todo", "doing" or "done"."""
     if state not in Task.State.values:
-        raise ValidationError({"state": f"Unknown task state “{state}”."})
+        raise ValidationError({"state": _("Unknown task state “%(state)s”.") % {"state": state}})
     before = {"state": task.state}
     task.state = state
     task.save(update_fields=["state"])
@@ -136,7 +137,7 @@ def task_delete(*, task: Task) -> None:
 def task_update(*, task: Task, name: str, assignee: Any = None, deadline: Any = None) -> Task:
     """Rename a task, give it to someone else or move its deadline."""
     if not name.strip():
-        raise ValidationError({"name": "A task needs a name."})
+        raise ValidationError({"name": _("A task needs a name.")})
     before = snapshot(task, TASK_SNAPSHOT)
     task.name, task.assignee, task.deadline = name.strip(), assignee, deadline
     lengths_check(task)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.audit.models import Change
@@ -45,11 +46,16 @@ def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
         interval = kpi.get_update_interval_display().lower()
         raise ValidationError(
             {
-                "period_start": (
-                    f"{period_start.isoformat()} does not start a {interval} "
-                    f"period of “{kpi.name}”; the period containing it starts on "
-                    f"{period.start.isoformat()}."
+                "period_start": _(
+                    "%(day)s does not start a %(interval)s period of “%(name)s”; the period "
+                    "containing it starts on %(start)s."
                 )
+                % {
+                    "day": period_start.isoformat(),
+                    "interval": interval,
+                    "name": kpi.name,
+                    "start": period.start.isoformat(),
+                }
             }
         )
 
@@ -58,9 +64,11 @@ def _finite(value: Any, field: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: f"“{value}” is not a number."}) from None
+        raise ValidationError(
+            {field: _("“%(value)s” is not a number.") % {"value": value}}
+        ) from None
     if not math.isfinite(number):
-        raise ValidationError({field: "The value must be a finite number."})
+        raise ValidationError({field: _("The value must be a finite number.")})
     return number
 
 
@@ -82,13 +90,16 @@ def measurement_record(
     """
     if kpi.is_calculated:
         raise ValidationError(
-            {"value": f"“{kpi.name}” is calculated from its formula; values cannot be entered."}
+            {
+                "value": _("“%(name)s” is calculated from its formula; values cannot be entered.")
+                % {"name": kpi.name}
+            }
         )
     period_start_check(kpi=kpi, period_start=period_start)
     number = _finite(value, "value")
     note = note.strip()
     if len(note) > 500:
-        raise ValidationError({"note": "A note can be at most 500 characters."})
+        raise ValidationError({"note": _("A note can be at most 500 characters.")})
     now = clock.now()
     recorder = user if getattr(user, "is_authenticated", False) else None
     pending = needs_approval(kpi=kpi, user=recorder)
@@ -168,7 +179,7 @@ def measurement_decide(*, measurement: Measurement, approve: bool, user: Any) ->
     locked = Measurement.objects.select_for_update().select_related("kpi").get(pk=measurement.pk)
     if locked.approval != Measurement.Approval.PENDING or locked.superseded_at is not None:
         raise ValidationError(
-            {"__all__": "This value is no longer waiting for approval; reload the page."}
+            {"__all__": _("This value is no longer waiting for approval; reload the page.")}
         )
     now = clock.now()
     decider = user if getattr(user, "is_authenticated", False) else None
@@ -224,10 +235,15 @@ def target_set(
     period_start_check(kpi=kpi, period_start=period_start)
     number = _finite(value, "value")
     if provenance not in Target.Provenance.values:
-        raise ValidationError({"provenance": f"Unknown target source “{provenance}”."})
+        raise ValidationError(
+            {
+                "provenance": _("Unknown target source “%(provenance)s”.")
+                % {"provenance": provenance}
+            }
+        )
     existing = Target.objects.filter(kpi=kpi, period_start=period_start).first()
     before = snapshot(existing, TARGET_FIELDS) if existing else None
-    target, _ = Target.objects.update_or_create(
+    target, _created = Target.objects.update_or_create(
         kpi=kpi,
         period_start=period_start,
         defaults={
@@ -252,20 +268,24 @@ def kpi_validate(kpi: Kpi) -> None:
     lengths_check(kpi)  # full_clean leaves text fields (description) unchecked
     if kpi.values_need_approval and kpi.owner_id is None:
         raise ValidationError(
-            {"values_need_approval": "Values need the owner's approval: choose an owner first."}
+            {"values_need_approval": _("Values need the owner's approval: choose an owner first.")}
         )
     if kpi.target_aggregation == TargetAggregation.EQUATION and not kpi.formula.strip():
         raise ValidationError(
             {
-                "target_aggregation": "“Its formula over its inputs' targets” needs a formula: "
-                "give the KPI a formula or choose another rule."
+                "target_aggregation": _(
+                    "“Its formula over its inputs' targets” needs a formula: "
+                    "give the KPI a formula or choose another rule."
+                )
             }
         )
     if kpi.unit_rollup == UnitRollup.EQUATION and not kpi.formula.strip():
         raise ValidationError(
             {
-                "unit_rollup": "“Its formula over the units' summed inputs” needs a formula: "
-                "give the KPI a formula or choose another rule."
+                "unit_rollup": _(
+                    "“Its formula over the units' summed inputs” needs a formula: "
+                    "give the KPI a formula or choose another rule."
+                )
             }
         )
     problems = [error.message for error in validate_spec(kpi_spec(kpi))]
@@ -290,7 +310,9 @@ def kpi_create(*, objective: Objective, code: str, name: str, **fields: Any) -> 
         raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
     name = name_check(name, what="A KPI")
     if Kpi.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists():
-        raise ValidationError({"code": f"Another KPI in this scorecard uses the code “{code}”."})
+        raise ValidationError(
+            {"code": _("Another KPI in this scorecard uses the code “%(code)s”.") % {"code": code}}
+        )
     kpi = Kpi(scorecard_id=objective.scorecard_id, objective=objective, code=code, name=name)
     for field, value in fields.items():
         setattr(kpi, field, value)
@@ -308,7 +330,7 @@ def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
         raise TypeError(f"Unknown KPI fields: {', '.join(sorted(unknown))}")
     objective = fields.get("objective")
     if objective is not None and objective.scorecard_id != kpi.scorecard_id:
-        raise ValidationError({"objective": "The objective belongs to another scorecard."})
+        raise ValidationError({"objective": _("The objective belongs to another scorecard.")})
     if "name" in fields:
         fields["name"] = name_check(fields["name"], what="A KPI")
     new_code = fields.get("code")
@@ -318,7 +340,10 @@ def kpi_update(*, kpi: Kpi, **fields: Any) -> Kpi:
         and Kpi.objects.filter(scorecard_id=kpi.scorecard_id, code=new_code).exists()
     ):
         raise ValidationError(
-            {"code": f"Another KPI in this scorecard uses the code “{new_code}”."}
+            {
+                "code": _("Another KPI in this scorecard uses the code “%(new_code)s”.")
+                % {"new_code": new_code}
+            }
         )
     before = snapshot(kpi)
     for field, value in fields.items():
@@ -339,7 +364,10 @@ def kpi_delete(*, kpi: Kpi) -> None:
     ]
     if users:
         raise ValidationError(
-            {"__all__": f"“{kpi.name}” is used in the formula of: {', '.join(users)}."}
+            {
+                "__all__": _("“%(name)s” is used in the formula of: %(users)s.")
+                % {"name": kpi.name, "users": ", ".join(users)}
+            }
         )
     record_change(obj=kpi, before=snapshot(kpi), after=None)
     kpi.delete()
@@ -391,7 +419,11 @@ def measurement_rows_check(rows: list[MeasurementRow]) -> list[RowError]:
         kpi = row.kpi
         if kpi.is_calculated:
             errors.append(
-                RowError(row.index, "kpi", f"“{kpi.name}” is calculated from its formula.")
+                RowError(
+                    row.index,
+                    "kpi",
+                    _("“%(name)s” is calculated from its formula.") % {"name": kpi.name},
+                )
             )
             continue
         try:
@@ -403,15 +435,18 @@ def measurement_rows_check(rows: list[MeasurementRow]) -> list[RowError]:
         except ValidationError as exc:
             errors.append(RowError(row.index, "value", " ".join(exc.messages)))
         if len(row.note.strip()) > 500:
-            errors.append(RowError(row.index, "note", "A note can be at most 500 characters."))
+            errors.append(RowError(row.index, "note", _("A note can be at most 500 characters.")))
         key = (kpi.pk, row.period_start)
         if key in seen:
             errors.append(
                 RowError(
                     row.index,
                     "period_start",
-                    f"Row {seen[key]} already gives “{kpi.name}” a value for "
-                    f"{row.period_start.isoformat()}; send one value per KPI and period.",
+                    _(
+                        "Row %(row)s already gives “%(name)s” a value for %(day)s; "
+                        "send one value per KPI and period."
+                    )
+                    % {"row": seen[key], "name": kpi.name, "day": row.period_start.isoformat()},
                 )
             )
         else:
@@ -473,7 +508,7 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
     for start in range(0, len(superseded), 900):
         chunk = superseded[start : start + 900]
         Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
-    inserted = [m for m, _, _ in new_rows]
+    inserted = [m for m, _a, _b in new_rows]
     Measurement.objects.bulk_create(inserted)
     # Bulk writes send no save signals: raise the data version here (kpis/versioning.py).
     data_version_bump(scorecards__kpis__id__in=sorted({m.kpi_id for m in inserted}))

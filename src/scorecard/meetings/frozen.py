@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from scorecard.engine.evaluate import ScorecardInput, ScorecardResult, evaluate_scorecard
 from scorecard.engine.snapshot import SnapshotError, input_from_json
 from scorecard.engine.types import View
@@ -72,7 +74,7 @@ def fallback_note(meeting: ReviewMeeting) -> str:
     change = structure_changed_after(meeting.scorecard_id, meeting.known_at)
     if change:
         return change.note
-    return (
+    return _(
         "This meeting was held before Scorecard kept the structure it scored; its numbers "
         "are recomputed with today's weights and formulas, unchanged since."
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.audit.services import record_change, snapshot
@@ -127,9 +128,9 @@ def history_label(meeting: ReviewMeeting) -> str:
 def _clean_title(title: str) -> str:
     title = title.strip()
     if not title:
-        raise ValidationError({"title": "Give the meeting a title, e.g. “October review”."})
+        raise ValidationError({"title": _("Give the meeting a title, e.g. “October review”.")})
     if len(title) > 200:
-        raise ValidationError({"title": "A title can be at most 200 characters."})
+        raise ValidationError({"title": _("A title can be at most 200 characters.")})
     return title
 
 
@@ -153,12 +154,17 @@ def meeting_create(
     today = clock.today()
     if held_on > today:
         raise ValidationError(
-            {"held_on": "A review is recorded on the day it is held or later, not before."}
+            {"held_on": _("A review is recorded on the day it is held or later, not before.")}
         )
     if view not in {v.value for v in View}:
-        raise ValidationError({"view": f"“{view}” is not a period choice."})
+        raise ValidationError({"view": _("“%(view)s” is not a period choice.") % {"view": view}})
     if len(notes) > MAX_NOTES:
-        raise ValidationError({"notes": f"Notes can be at most {MAX_NOTES} characters."})
+        raise ValidationError(
+            {
+                "notes": _("Notes can be at most %(MAX_NOTES)s characters.")
+                % {"MAX_NOTES": MAX_NOTES}
+            }
+        )
     as_of = as_of or held_on
     known_at = _known_at(held_on)
     numbers, engine_input = frozen_numbers(
@@ -192,7 +198,12 @@ def meeting_notes_set(*, meeting: ReviewMeeting, notes: str, user: Any = None) -
     """Replace the meeting's notes (the history keeps the earlier text)."""
     notes = notes.strip()
     if len(notes) > MAX_NOTES:
-        raise ValidationError({"notes": f"Notes can be at most {MAX_NOTES} characters."})
+        raise ValidationError(
+            {
+                "notes": _("Notes can be at most %(MAX_NOTES)s characters.")
+                % {"MAX_NOTES": MAX_NOTES}
+            }
+        )
     before = snapshot(meeting, ("notes",))
     meeting.notes = notes
     meeting.save(update_fields=["notes"])
@@ -245,21 +256,21 @@ def decision_add(
     scorecard = meeting.scorecard
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "Write what was decided."})
+        raise ValidationError({"text": _("Write what was decided.")})
     if len(text) > 200:
         raise ValidationError(
-            {"text": "A decision can be at most 200 characters; put details in the notes."}
+            {"text": _("A decision can be at most 200 characters; put details in the notes.")}
         )
     if owner is None:
-        raise ValidationError({"owner": "Choose who carries the decision out."})
+        raise ValidationError({"owner": _("Choose who carries the decision out.")})
     if not Membership.objects.filter(
         user=owner, organization_id=scorecard.organization_id
     ).exists():
-        raise ValidationError({"owner": "The owner must be a member of the organization."})
+        raise ValidationError({"owner": _("The owner must be a member of the organization.")})
     if initiative is not None and initiative.scorecard_id != scorecard.pk:
-        raise ValidationError({"initiative": "The initiative belongs to another scorecard."})
+        raise ValidationError({"initiative": _("The initiative belongs to another scorecard.")})
     if objective is not None and objective.scorecard_id != scorecard.pk:
-        raise ValidationError({"objective": "The objective belongs to another scorecard."})
+        raise ValidationError({"objective": _("The objective belongs to another scorecard.")})
     if initiative is None:
         initiative = _decisions_initiative(scorecard, objective, user)
     task = task_create(initiative=initiative, name=text, assignee=owner, deadline=deadline)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from scorecard.audit.models import Change
 from scorecard.engine import periods
@@ -28,18 +30,18 @@ DASH = "—"
 #: How many entries one history page shows; older ones are a link away.
 PAGE_SIZE = 100
 #: The noun of each kind of item, as a sentence uses it.
-KIND_NOUNS = {
-    "scorecard": "scorecard",
-    "perspective": "perspective",
-    "objective": "objective",
-    "link": "cause-effect link",
-    "kpi": "KPI",
-    "target": "target of",
-    "measurement": "value of",
-    "initiative": "initiative",
-    "task": "task",
-    "meeting": "review meeting",
-    "decision": "decision",
+KIND_NOUNS: dict[str, Any] = {
+    "scorecard": pgettext_lazy("history noun", "scorecard"),
+    "perspective": pgettext_lazy("history noun", "perspective"),
+    "objective": pgettext_lazy("history noun", "objective"),
+    "link": pgettext_lazy("history noun", "cause-effect link"),
+    "kpi": pgettext_lazy("history noun", "KPI"),
+    "target": pgettext_lazy("history noun", "target of"),
+    "measurement": pgettext_lazy("history noun", "value of"),
+    "initiative": pgettext_lazy("history noun", "initiative"),
+    "task": pgettext_lazy("history noun", "task"),
+    "meeting": pgettext_lazy("history noun", "review meeting"),
+    "decision": pgettext_lazy("history noun", "decision"),
 }
 MODELS: dict[str, Any] = {
     "scorecard": Scorecard,
@@ -59,14 +61,14 @@ PERCENT_FIELDS = {"progress"}
 #: Fields that hold money.
 MONEY_FIELDS = {"budget", "spent"}
 #: Stored codes shown in words: the period a review meeting looked at (no model choices).
-CODE_LABELS: dict[tuple[Any, str], dict[str, str]] = {
+CODE_LABELS: dict[tuple[Any, str], dict[str, Any]] = {
     (ReviewMeeting, "view"): {
-        et.View.PERIOD.value: "Latest period",
-        et.View.MONTH.value: "Month",
-        et.View.QUARTER.value: "Quarter",
-        et.View.HALF_YEAR.value: "Half-year",
-        et.View.YTD.value: "Year to date",
-        et.View.YEAR.value: "Year",
+        et.View.PERIOD.value: gettext_lazy("Latest period"),
+        et.View.MONTH.value: gettext_lazy("Month"),
+        et.View.QUARTER.value: gettext_lazy("Quarter"),
+        et.View.HALF_YEAR.value: gettext_lazy("Half-year"),
+        et.View.YTD.value: gettext_lazy("Year to date"),
+        et.View.YEAR.value: gettext_lazy("Year"),
     },
 }
 #: Fields measured in the KPI's own unit.
@@ -105,18 +107,56 @@ class Entry:
 
 
 #: Field names worded as the pages word them (the model's own names are terse).
-FIELD_LABELS: dict[tuple[Any, str], str] = {
-    (ReviewMeeting, "as_of"): "Numbers as of",
-    (ReviewMeeting, "known_at"): "Numbers as known at",
-    (ReviewMeeting, "view"): "Period",
+FIELD_LABELS: dict[tuple[Any, str], Any] = {
+    (ReviewMeeting, "as_of"): gettext_lazy("Numbers as of"),
+    (ReviewMeeting, "known_at"): gettext_lazy("Numbers as known at"),
+    (ReviewMeeting, "view"): gettext_lazy("Period"),
+}
+#: The fields most changes touch, in words (any model; the model's own name otherwise).
+FIELD_NAMES: dict[str, Any] = {
+    "name": gettext_lazy("Name"),
+    "description": gettext_lazy("Description"),
+    "code": gettext_lazy("Code"),
+    "weight": gettext_lazy("Weight"),
+    "owner": gettext_lazy("Owner"),
+    "updater": gettext_lazy("Updater"),
+    "unit": gettext_lazy("Unit"),
+    "kind": gettext_lazy("Kind"),
+    "target": gettext_lazy("Target"),
+    "minimum": gettext_lazy("Minimum"),
+    "maximum": gettext_lazy("Maximum"),
+    "baseline": gettext_lazy("Baseline"),
+    "tolerance": gettext_lazy("Tolerance"),
+    "formula": gettext_lazy("Formula"),
+    "optimization": gettext_lazy("Scoring"),
+    "update_interval": gettext_lazy("Interval"),
+    "thresholds": gettext_lazy("Thresholds"),
+    "value": gettext_lazy("Value"),
+    "note": gettext_lazy("Note"),
+    "status": gettext_lazy("Status"),
+    "state": gettext_lazy("State"),
+    "progress": gettext_lazy("Progress"),
+    "budget": gettext_lazy("Budget"),
+    "spent": gettext_lazy("Spent"),
+    "deadline": gettext_lazy("Deadline"),
+    "start_date": gettext_lazy("Start date"),
+    "due_date": gettext_lazy("Due date"),
+    "assignee": gettext_lazy("Assignee"),
+    "title": gettext_lazy("Title"),
+    "notes": gettext_lazy("Notes"),
+    "vision": gettext_lazy("Vision"),
+    "mission": gettext_lazy("Mission"),
+    "position": gettext_lazy("Position"),
 }
 
 
 def _field_label(model: Any, name: str) -> str:
     if name == "period_start":
-        return "Period"
+        return _("Period")
     if (model, name) in FIELD_LABELS:
-        return FIELD_LABELS[(model, name)]
+        return str(FIELD_LABELS[(model, name)])
+    if name in FIELD_NAMES:
+        return str(FIELD_NAMES[name])
     try:
         verbose = model._meta.get_field(name).verbose_name
     except Exception:
@@ -154,13 +194,13 @@ def _date_text(raw: str) -> str:
 def _thresholds_text(bands: Any) -> str:
     try:
         parts = [
-            f"{band['status']} from {pct(band['lower'])}"
+            _("%(band)s from %(share)s") % {"band": band["status"], "share": pct(band["lower"])}
             for band in bands
             if band.get("lower") is not None
         ]
     except (TypeError, KeyError, AttributeError):
         return json.dumps(bands)[:300]
-    return ", ".join(parts) or "the usual thirds"
+    return ", ".join(parts) or _("the usual thirds")
 
 
 def value_text(model: Any, name: str, value: Any, unit: str = "") -> str:
@@ -168,19 +208,19 @@ def value_text(model: Any, name: str, value: Any, unit: str = "") -> str:
     if value is None or value == "":
         return DASH
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, dict) and "label" in value:
         return str(value["label"]) or f"#{value.get('id')}"
     if isinstance(value, list):
         if name == "thresholds":
             return _thresholds_text(value)
-        return ", ".join(str(v.get("label", v)) for v in value if isinstance(v, dict)) or "none"
+        return ", ".join(str(v.get("label", v)) for v in value if isinstance(v, dict)) or _("none")
     choice = _choice_label(model, name, value)
     if choice is not None:
         return choice
     codes = CODE_LABELS.get((model, name))
     if codes and isinstance(value, str):
-        return codes.get(value, value)
+        return str(codes.get(value, value))
     if name in PERCENT_FIELDS:
         return pct(value)
     if name in MONEY_FIELDS:
@@ -233,9 +273,9 @@ def describe(change: Change, kpis: dict[int, Kpi], fiscal: int = 1) -> Entry:
         )
     return Entry(
         change=change,
-        who=change.actor_name or "The system",
-        verb=change.get_action_display(),
-        noun=KIND_NOUNS.get(change.kind, change.kind),
+        who=change.actor_name or _("The system"),
+        verb=str(change.get_action_display()),
+        noun=str(KIND_NOUNS.get(change.kind, change.kind)),
         name=change.label,
         period=period,
         lines=lines,

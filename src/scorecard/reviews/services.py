@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.besteffort import bookkeeping
@@ -31,9 +32,14 @@ def comment_add(
     """
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "Write something first."})
+        raise ValidationError({"text": _("Write something first.")})
     if len(text) > MAX_COMMENT:
-        raise ValidationError({"text": f"A comment can be at most {MAX_COMMENT} characters."})
+        raise ValidationError(
+            {
+                "text": _("A comment can be at most %(MAX_COMMENT)s characters.")
+                % {"MAX_COMMENT": MAX_COMMENT}
+            }
+        )
     field = {Kpi: "kpi", Objective: "objective", Initiative: "initiative"}[type(item)]
     comment = Comment.objects.create(
         **{field: item}, author=author, text=text, created_at=clock.now()
@@ -87,11 +93,16 @@ def reminders_snooze(*, user: Any, days: int | str) -> ReminderSnooze:
     try:
         count = int(str(days).strip())
     except ValueError:
-        raise ValidationError({"days": "Enter a whole number of days, e.g. 7."}) from None
+        raise ValidationError({"days": _("Enter a whole number of days, e.g. 7.")}) from None
     if not 1 <= count <= MAX_SNOOZE_DAYS:
-        raise ValidationError({"days": f"Choose between 1 and {MAX_SNOOZE_DAYS} days."})
+        raise ValidationError(
+            {
+                "days": _("Choose between 1 and %(MAX_SNOOZE_DAYS)s days.")
+                % {"MAX_SNOOZE_DAYS": MAX_SNOOZE_DAYS}
+            }
+        )
     until = clock.today() + dt.timedelta(days=count - 1)
-    snooze, _ = ReminderSnooze.objects.update_or_create(
+    snooze, _created = ReminderSnooze.objects.update_or_create(
         user=user, defaults={"until": until, "set_at": clock.now()}
     )
     return snooze

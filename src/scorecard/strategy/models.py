@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard import clock
 from scorecard.limits import TEXT_MAX
@@ -14,16 +15,16 @@ class Scorecard(models.Model):
     """One unit's Balanced Scorecard: vision, mission and the perspectives below."""
 
     class Aggregator(models.TextChoices):
-        WEIGHTED_AVERAGE = "weighted_average", "Weighted average"
-        AVERAGE = "average", "Average"
-        MIN = "min", "Minimum"
-        MAX = "max", "Maximum"
-        WORST_CHILD = "worst_child", "Worst child"
+        WEIGHTED_AVERAGE = "weighted_average", _("Weighted average")
+        AVERAGE = "average", _("Average")
+        MIN = "min", _("Minimum")
+        MAX = "max", _("Maximum")
+        WORST_CHILD = "worst_child", _("Worst child")
 
     class MissingPolicy(models.TextChoices):
-        EXCLUDE = "exclude", "Leave out and re-weigh the rest"
-        ZERO = "zero", "Count as zero"
-        PROPAGATE = "propagate", "Parent has no score"
+        EXCLUDE = "exclude", _("Leave out and re-weigh the rest")
+        ZERO = "zero", _("Count as zero")
+        PROPAGATE = "propagate", _("Parent has no score")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="scorecards"
@@ -80,11 +81,11 @@ class Perspective(models.Model):
     """A band of the scorecard (financial, customer, internal, learning & growth)."""
 
     class Kind(models.TextChoices):
-        FINANCIAL = "financial", "Financial"
-        CUSTOMER = "customer", "Customer"
-        INTERNAL = "internal", "Internal processes"
-        LEARNING = "learning", "Learning & growth"
-        OTHER = "other", "Other"
+        FINANCIAL = "financial", _("Financial")
+        CUSTOMER = "customer", _("Customer")
+        INTERNAL = "internal", _("Internal processes")
+        LEARNING = "learning", _("Learning & growth")
+        OTHER = "other", _("Other")
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="perspectives")
     name = models.CharField(max_length=200)

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecard.audit.services import record_change, snapshot
 from scorecard.limits import checked_create, lengths_check
@@ -26,9 +28,11 @@ def _weight(value: Any, field: str = "weight") -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: f"“{value}” is not a number."}) from None
+        raise ValidationError(
+            {field: _("“%(value)s” is not a number.") % {"value": value}}
+        ) from None
     if not number > 0:
-        raise ValidationError({field: "A weight must be greater than zero."})
+        raise ValidationError({field: _("A weight must be greater than zero.")})
     return number
 
 
@@ -46,18 +50,25 @@ def scorecard_create(
 ) -> Scorecard:
     """Create a unit's scorecard, with the four classic perspectives unless told otherwise."""
     if unit.organization_id != organization.pk:
-        raise ValidationError({"unit": "The unit belongs to another organization."})
+        raise ValidationError({"unit": _("The unit belongs to another organization.")})
     if parent is not None and parent.organization_id != organization.pk:
-        raise ValidationError({"parent": "The parent scorecard belongs to another organization."})
+        raise ValidationError(
+            {"parent": _("The parent scorecard belongs to another organization.")}
+        )
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "A scorecard needs a name."})
+        raise ValidationError({"name": _("A scorecard needs a name.")})
     cards = Scorecard.objects.filter(organization=organization)
     if slug:
         slug_check(slug, field="slug", label="short name")
     slug = slug or slug_for_name(name, scope=cards, prefix="scorecard")
     if cards.filter(slug=slug).exists():
-        raise ValidationError({"name": f"A scorecard with the short name “{slug}” exists already."})
+        raise ValidationError(
+            {
+                "name": _("A scorecard with the short name “%(slug)s” exists already.")
+                % {"slug": slug}
+            }
+        )
     scorecard = checked_create(
         Scorecard,
         organization=organization,
@@ -104,9 +115,11 @@ def perspective_create(
     """Add a perspective at the bottom of the scorecard."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "A perspective needs a name."})
+        raise ValidationError({"name": _("A perspective needs a name.")})
     if Perspective.objects.filter(scorecard=scorecard, name=name).exists():
-        raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
+        raise ValidationError(
+            {"name": _("This scorecard already has a perspective “%(name)s”.") % {"name": name}}
+        )
     last = Perspective.objects.filter(scorecard=scorecard).aggregate(m=Max("position"))["m"]
     perspective = checked_create(
         Perspective,
@@ -130,9 +143,11 @@ def perspective_update(*, perspective: Perspective, **fields: Any) -> Perspectiv
         name = str(fields["name"]).strip()
         clash = Perspective.objects.filter(scorecard_id=perspective.scorecard_id, name=name)
         if not name:
-            raise ValidationError({"name": "A perspective needs a name."})
+            raise ValidationError({"name": _("A perspective needs a name.")})
         if clash.exclude(pk=perspective.pk).exists():
-            raise ValidationError({"name": f"This scorecard already has a perspective “{name}”."})
+            raise ValidationError(
+                {"name": _("This scorecard already has a perspective “%(name)s”.") % {"name": name}}
+            )
         fields["name"] = name
     for field, value in fields.items():
         if field not in {"name", "kind", "weight", "position"}:
@@ -151,8 +166,12 @@ def perspective_delete(*, perspective: Perspective) -> None:
     if count:
         raise ValidationError(
             {
-                "__all__": f"“{perspective.name}” still has {count} objective(s); "
-                "move or delete them first."
+                "__all__": ngettext(
+                    "“%(name)s” still has %(count)s objective; move or delete it first.",
+                    "“%(name)s” still has %(count)s objectives; move or delete them first.",
+                    count,
+                )
+                % {"name": perspective.name, "count": count}
             }
         )
     record_change(obj=perspective, before=snapshot(perspective), after=None)
@@ -173,14 +192,17 @@ def objective_create(
     """Add an objective at the end of ``perspective``."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "An objective needs a name."})
+        raise ValidationError({"name": _("An objective needs a name.")})
     objectives = Objective.objects.filter(scorecard_id=perspective.scorecard_id)
     if code:
         slug_check(code, field="code", label="code")
     code = code or slug_for_name(name, scope=objectives, prefix="objective", field="code")
     if objectives.filter(code=code).exists():
         raise ValidationError(
-            {"code": f"Another objective in this scorecard uses the code “{code}”."}
+            {
+                "code": _("Another objective in this scorecard uses the code “%(code)s”.")
+                % {"code": code}
+            }
         )
     last = Objective.objects.filter(perspective=perspective).aggregate(m=Max("position"))["m"]
     objective = checked_create(
@@ -217,7 +239,7 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         fields["name"] = name_check(fields["name"], what="An objective")
     perspective = fields.get("perspective")
     if perspective is not None and perspective.scorecard_id != objective.scorecard_id:
-        raise ValidationError({"perspective": "The perspective belongs to another scorecard."})
+        raise ValidationError({"perspective": _("The perspective belongs to another scorecard.")})
     if "weight" in fields:
         fields["weight"] = _weight(fields["weight"])
     code = fields.get("code")
@@ -227,7 +249,10 @@ def objective_update(*, objective: Objective, **fields: Any) -> Objective:
         and Objective.objects.filter(scorecard_id=objective.scorecard_id, code=code).exists()
     ):
         raise ValidationError(
-            {"code": f"Another objective in this scorecard uses the code “{code}”."}
+            {
+                "code": _("Another objective in this scorecard uses the code “%(code)s”.")
+                % {"code": code}
+            }
         )
     for field, value in fields.items():
         if field not in allowed:
@@ -251,11 +276,16 @@ def objective_delete(*, objective: Objective) -> None:
 def link_create(*, cause: Objective, effect: Objective, note: str = "") -> ObjectiveLink:
     """Draw a cause → effect arrow between two objectives of the same scorecard."""
     if cause.pk == effect.pk:
-        raise ValidationError({"effect": "An objective cannot cause itself."})
+        raise ValidationError({"effect": _("An objective cannot cause itself.")})
     if cause.scorecard_id != effect.scorecard_id:
-        raise ValidationError({"effect": "Both objectives must be on the same strategy map."})
+        raise ValidationError({"effect": _("Both objectives must be on the same strategy map.")})
     if ObjectiveLink.objects.filter(cause=cause, effect=effect).exists():
-        raise ValidationError({"effect": f"“{cause.name}” already leads to “{effect.name}”."})
+        raise ValidationError(
+            {
+                "effect": _("“%(name)s” already leads to “%(effect_name)s”.")
+                % {"name": cause.name, "effect_name": effect.name}
+            }
+        )
     link = ObjectiveLink.objects.create(cause=cause, effect=effect, note=note.strip())
     record_change(obj=link, before=None, after=snapshot(link))
     return link

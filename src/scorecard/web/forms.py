@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import (
@@ -35,7 +36,7 @@ from scorecard.strategy.models import Objective, Perspective, Scorecard
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: Thousands separators people type: "1,600,000", "1 600 000", "1_600_000".
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([ ,_\u00a0\u202f]\d{3})+(\.\d+)?$")
-WEIGHT_MESSAGE = "A weight must be greater than zero."
+WEIGHT_MESSAGE = _("A weight must be greater than zero.")
 
 
 class PlainNumberField(forms.FloatField):
@@ -93,13 +94,13 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.username})" if full else obj.username
 
 
-def _person(label: str, help_text: str = "") -> PersonChoiceField:
+def _person(label: Any, help_text: Any = "") -> PersonChoiceField:
     return PersonChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
         label=label,
         help_text=help_text,
-        empty_label="— nobody —",
+        empty_label=_("— nobody —"),
     )
 
 
@@ -115,9 +116,9 @@ def _positive_weight(value: float | None) -> float:
 class UnitForm(_Form):
     """A new department or team under a parent unit."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=_("Name"))
     parent = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label="Part of", help_text="The unit it belongs to."
+        queryset=Unit.objects.none(), label=_("Part of"), help_text=_("The unit it belongs to.")
     )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -132,8 +133,10 @@ class UnitForm(_Form):
 class UnitEditForm(_Form):
     """Rename a unit or hang it under another parent (the top unit keeps its place)."""
 
-    name = forms.CharField(max_length=200)
-    parent = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Part of", required=False)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Part of"), required=False
+    )
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +153,7 @@ class UnitEditForm(_Form):
 
 
 class MemberRoleForm(_Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
 
 
 # Scorecards and perspectives --------------------------------------------------------
@@ -159,19 +162,25 @@ class MemberRoleForm(_Form):
 class NewScorecardForm(_Form):
     """A unit's new scorecard, optionally cascaded from a parent scorecard."""
 
-    name = forms.CharField(max_length=200)
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
+    name = forms.CharField(max_length=200, label=_("Name"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
     parent = forms.ModelChoiceField(
         queryset=Scorecard.objects.none(),
         required=False,
-        label="Cascaded from",
-        empty_label="— none: a top-level scorecard —",
+        label=_("Cascaded from"),
+        empty_label=_("— none: a top-level scorecard —"),
     )
     vision = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_MAX,
+        label=_("Vision"),
     )
     mission = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
+        label=_("Mission"),
     )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -183,34 +192,42 @@ class NewScorecardForm(_Form):
 class ScorecardForm(_Form):
     """What a scorecard says and how its scores roll up."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=_("Name"))
     vision = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_MAX,
+        label=_("Vision"),
     )
     mission = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
+        label=_("Mission"),
     )
     aggregator = forms.ChoiceField(
         choices=Scorecard.Aggregator.choices,
-        label="Roll up by",
-        help_text="How KPI scores combine into objective, perspective and scorecard scores.",
+        label=_("Roll up by"),
+        help_text=_("How KPI scores combine into objective, perspective and scorecard scores."),
     )
     missing_policy = forms.ChoiceField(
-        choices=Scorecard.MissingPolicy.choices, label="Items without data"
+        choices=Scorecard.MissingPolicy.choices, label=_("Items without data")
     )
     score_cap = forms.FloatField(
         min_value=1.0,
         max_value=10.0,
-        label="Score cap",
-        help_text="The most one item may count in a rollup; 1.0 = 100 %.",
+        label=_("Score cap"),
+        help_text=_("The most one item may count in a rollup; 1.0 = 100 %."),
     )
     min_coverage = forms.FloatField(
         min_value=0.0,
         max_value=100.0,
         required=False,
-        label="Minimum coverage (%)",
-        help_text="Least share of the weight that must have data for a score to be shown; "
-        "below it a score reads “not enough data”. 0 shows a score from any data.",
+        label=_("Minimum coverage (%)"),
+        help_text=_(
+            "Least share of the weight that must have data for a score to be shown; "
+            "below it a score reads “not enough data”. 0 shows a score from any data."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -229,9 +246,11 @@ class ScorecardForm(_Form):
 class PerspectiveForm(_Form):
     """Name, kind and weight of a perspective."""
 
-    name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=Perspective.Kind.choices)
-    weight = forms.FloatField(initial=1.0, help_text="Relative to the other perspectives (> 0).")
+    name = forms.CharField(max_length=200, label=_("Name"))
+    kind = forms.ChoiceField(choices=Perspective.Kind.choices, label=_("Kind"))
+    weight = forms.FloatField(
+        initial=1.0, label=_("Weight"), help_text=_("Relative to the other perspectives (> 0).")
+    )
 
     def clean_weight(self) -> float:
         return _positive_weight(self.cleaned_data.get("weight"))
@@ -243,19 +262,27 @@ class PerspectiveForm(_Form):
 class ObjectiveForm(_Form):
     """An objective in one of the scorecard's perspectives."""
 
-    perspective = forms.ModelChoiceField(queryset=Perspective.objects.none())
-    name = forms.CharField(max_length=200)
+    perspective = forms.ModelChoiceField(
+        queryset=Perspective.objects.none(), label=_("Perspective")
+    )
+    name = forms.CharField(max_length=200, label=_("Name"))
     code = forms.SlugField(
         max_length=80,
         required=False,
-        help_text="Short name in links; left empty, it is made from the name.",
+        label=_("Code"),
+        help_text=_("Short name in links; left empty, it is made from the name."),
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
+        label=_("Description"),
     )
-    owner = _person("Owner", "Who answers for this objective.")
-    weight = forms.FloatField(initial=1.0, help_text="Relative to the perspective's others (> 0).")
-    due_date = forms.DateField(required=False, widget=DATE, label="Due date")
+    owner = _person(_("Owner"), _("Who answers for this objective."))
+    weight = forms.FloatField(
+        initial=1.0, label=_("Weight"), help_text=_("Relative to the perspective's others (> 0).")
+    )
+    due_date = forms.DateField(required=False, widget=DATE, label=_("Due date"))
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -275,10 +302,13 @@ class LinkForm(_Form):
 
     DRIVES, DRIVEN_BY = "drives", "driven_by"
     direction = forms.ChoiceField(
-        choices=[(DRIVES, "This objective drives …"), (DRIVEN_BY, "This objective is driven by …")],
-        label="Direction",
+        choices=[
+            (DRIVES, _("This objective drives …")),
+            (DRIVEN_BY, _("This objective is driven by …")),
+        ],
+        label=_("Direction"),
     )
-    other = forms.TypedChoiceField(coerce=int, label="Other objective")
+    other = forms.TypedChoiceField(coerce=int, label=_("Other objective"))
 
     def __init__(
         self,
@@ -293,9 +323,9 @@ class LinkForm(_Form):
         names = perspective_names or {}
         groups: dict[str, list[tuple[int, str]]] = {}
         for objective in candidates:
-            label = names.get(objective.perspective_id, "Objectives")
+            label = names.get(objective.perspective_id, str(_("Objectives")))
             groups.setdefault(label, []).append((objective.pk, objective.name))
-        choices: list[Any] = [("", "— choose —"), *groups.items()]
+        choices: list[Any] = [("", _("— choose —")), *groups.items()]
         self.fields["other"].choices = choices  # type: ignore[attr-defined]
 
     def clean_other(self) -> Objective:
@@ -318,23 +348,30 @@ SCALE_FIELDS = [
 #: The KPI form's groups, in the order a person fills them in; ``open`` groups are
 #: shown unfolded, the others start folded (and open by themselves when they hold an
 #: error or a value).
-KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
-    ("Basics", "", ["name", "unit", "optimization", "target", "code"]),
+KPI_FIELDSETS: list[tuple[str, Any, Any, list[str]]] = [
+    ("basics", _("Basics"), "", ["name", "unit", "optimization", "target", "code"]),
     (
-        "Scale and target",
-        "Scores run from the minimum (0 %) to the maximum (100 %). With only a target, "
-        "higher-is-better KPIs run from 0 to the target, lower-is-better ones from twice the "
-        "target down to the target (docs/scoring.md).",
+        "scale",
+        _("Scale and target"),
+        _(
+            "Scores run from the minimum (0 %) to the maximum (100 %). With only a target, "
+            "higher-is-better KPIs run from 0 to the target, lower-is-better ones from twice "
+            "the target down to the target (docs/scoring.md)."
+        ),
         [f for f in SCALE_FIELDS if f not in {"optimization", "target"}],
     ),
     (
-        "Thresholds",
-        "Where the status turns yellow and green, as a share of the score. "
-        "Leave both empty for the usual thirds (yellow from 33.3 %, green from 66.7 %).",
+        "thresholds",
+        _("Thresholds"),
+        _(
+            "Where the status turns yellow and green, as a share of the score. "
+            "Leave both empty for the usual thirds (yellow from 33.3 %, green from 66.7 %)."
+        ),
         ["yellow_from", "green_from"],
     ),
     (
-        "Data",
+        "data",
+        _("Data"),
         "",
         [
             "update_interval",
@@ -350,13 +387,14 @@ KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
-        "Formula",
-        "Only for calculated KPIs: use other KPIs' codes, e.g. deals / leads * 100.",
+        "formula",
+        _("Formula"),
+        _("Only for calculated KPIs: use other KPIs' codes, e.g. deals / leads * 100."),
         ["formula", "formula_mode"],
     ),
 ]
 #: Groups shown unfolded on a new KPI.
-KPI_OPEN_GROUPS = {"Basics", "Scale and target"}
+KPI_OPEN_GROUPS = {"basics", "scale"}
 #: Which scoring types use a field; fields not listed are used by every type. The page
 #: hides the others (static/scorecard/kpi-form.js) and the form ignores them.
 KPI_FIELDS_BY_TYPE: dict[str, list[str]] = {
@@ -375,41 +413,46 @@ KPI_FIELDS_BY_TYPE: dict[str, list[str]] = {
     "green_from": [o for o in Optimization.values if o != "none"],
 }  # fmt: skip
 #: One line for every field of the KPI form.
-KPI_HELP = {
-    "name": "What is measured, in words people use, e.g. “Orders delivered on time”.",
-    "code": "Short name for formulas and addresses; left empty, it is made from the name.",
-    "unit": "How values are written: %, €, h, customers … (optional).",
-    "optimization": "How a value becomes a score: higher is better, lower is better, yes/no …",
-    "target": "Where you want to be each period; alone it is enough for higher/lower is better.",
-    "minimum": "The value that scores 0 % (for lower is better: the best value, 100 %).",
-    "maximum": "The value that scores 100 % (for lower is better: the worst value, 0 %).",
-    "target_date": "With a baseline date: targets in between follow a straight path.",
-    "weight": "How much it counts next to the objective's other KPIs (any number above 0).",
-    "baseline": "Where it started; progress runs from here to the target.",
-    "baseline_date": "When the baseline was measured.",
-    "tolerance": "For “exact” and “band”: how far off still scores something.",
-    "band_low": "For “band”: the lowest value inside the band.",
-    "band_high": "For “band”: the highest value inside the band.",
-    "red_flag": "For “goal and red flag”: the value that is clearly bad.",
-    "yellow_from": "Score from which the status is yellow (empty: 33.3 %).",
-    "green_from": "Score from which the status is green (empty: 66.7 %).",
-    "update_interval": "How often a new value comes in.",
-    "time_aggregation": "How a quarter or a year combines its periods' values.",
-    "indicator": "Leading indicators drive results; lagging ones show them.",
-    "owner": "Who answers for the KPI.",
-    "updater": "Who enters the values.",
-    "values_need_approval": "Values entered by anyone but the owner count once the owner "
-    "approves them.",
-    "description": "Why it matters and how it is measured (optional).",
-    "data_source": "Where the numbers come from, e.g. “ERP, monthly close” (optional).",
-    "formula": "For calculated KPIs: other KPIs' codes, e.g. deals / leads * 100.",
-    "formula_mode": "Calculate from the values, or combine the scores.",
-    "target_aggregation": "Automatic: a calculated KPI keeps its own target (a 48 % margin a "
-    "month is 48 % a year) or, without one, applies its formula to its inputs' targets; any "
-    "other KPI's target adds up like its values.",
-    "unit_rollup": "How this KPI's values in the units below make its value here. Automatic: "
-    "ratios rebuilt from their parts, percentages, scores and levels such as NPS averaged, "
-    "amounts summed.",
+KPI_HELP: dict[str, Any] = {
+    "name": _("What is measured, in words people use, e.g. “Orders delivered on time”."),
+    "code": _("Short name for formulas and addresses; left empty, it is made from the name."),
+    "unit": _("How values are written: %, €, h, customers … (optional)."),
+    "optimization": _("How a value becomes a score: higher is better, lower is better, yes/no …"),
+    "target": _("Where you want to be each period; alone it is enough for higher/lower is better."),
+    "minimum": _("The value that scores 0 % (for lower is better: the best value, 100 %)."),
+    "maximum": _("The value that scores 100 % (for lower is better: the worst value, 0 %)."),
+    "target_date": _("With a baseline date: targets in between follow a straight path."),
+    "weight": _("How much it counts next to the objective's other KPIs (any number above 0)."),
+    "baseline": _("Where it started; progress runs from here to the target."),
+    "baseline_date": _("When the baseline was measured."),
+    "tolerance": _("For “exact” and “band”: how far off still scores something."),
+    "band_low": _("For “band”: the lowest value inside the band."),
+    "band_high": _("For “band”: the highest value inside the band."),
+    "red_flag": _("For “goal and red flag”: the value that is clearly bad."),
+    "yellow_from": _("Score from which the status is yellow (empty: 33.3 %)."),
+    "green_from": _("Score from which the status is green (empty: 66.7 %)."),
+    "update_interval": _("How often a new value comes in."),
+    "time_aggregation": _("How a quarter or a year combines its periods' values."),
+    "indicator": _("Leading indicators drive results; lagging ones show them."),
+    "owner": _("Who answers for the KPI."),
+    "updater": _("Who enters the values."),
+    "values_need_approval": _(
+        "Values entered by anyone but the owner count once the owner approves them."
+    ),
+    "description": _("Why it matters and how it is measured (optional)."),
+    "data_source": _("Where the numbers come from, e.g. “ERP, monthly close” (optional)."),
+    "formula": _("For calculated KPIs: other KPIs' codes, e.g. deals / leads * 100."),
+    "formula_mode": _("Calculate from the values, or combine the scores."),
+    "target_aggregation": _(
+        "Automatic: a calculated KPI keeps its own target (a 48 % margin a "
+        "month is 48 % a year) or, without one, applies its formula to its inputs' targets; "
+        "any other KPI's target adds up like its values."
+    ),
+    "unit_rollup": _(
+        "How this KPI's values in the units below make its value here. Automatic: "
+        "ratios rebuilt from their parts, percentages, scores and levels such as NPS "
+        "averaged, amounts summed."
+    ),
 }
 #: A code must look like a name in a formula: a letter, then letters, digits and _.
 KPI_CODE_MAX = 80
@@ -453,10 +496,10 @@ class KpiForm(forms.ModelForm):
     """Every field of a KPI, grouped; the service checks scales and formulas with the engine."""
 
     yellow_from = PlainNumberField(
-        required=False, min_value=0, max_value=1000, label="Yellow from (% of score)"
+        required=False, min_value=0, max_value=1000, label=_("Yellow from (% of score)")
     )
     green_from = PlainNumberField(
-        required=False, min_value=0, max_value=1000, label="Green from (% of score)"
+        required=False, min_value=0, max_value=1000, label=_("Green from (% of score)")
     )
 
     class Meta:
@@ -469,25 +512,40 @@ class KpiForm(forms.ModelForm):
             "values_need_approval", "target_aggregation", "unit_rollup",
         ]  # fmt: skip
         labels = {
-            "optimization": "Scoring",
-            "unit": "Unit of measure",
-            "target": "Target",
-            "target_date": "Target date",
-            "band_low": "Band from",
-            "band_high": "Band to",
-            "red_flag": "Red flag",
-            "update_interval": "Updated",
-            "time_aggregation": "Over time, take the",
-            "target_aggregation": "Target over a quarter or a year",
-            "unit_rollup": "Across units below",
-            "indicator": "Kind of indicator",
-            "formula_mode": "Calculate",
-            "values_need_approval": "Values need the owner's approval",
+            "name": _("Name"),
+            "code": _("Code"),
+            "description": _("Description"),
+            "data_source": _("Data source"),
+            "minimum": _("Minimum"),
+            "maximum": _("Maximum"),
+            "baseline": _("Baseline"),
+            "baseline_date": _("Baseline date"),
+            "tolerance": _("Tolerance"),
+            "weight": _("Weight"),
+            "owner": _("Owner"),
+            "updater": _("Updater"),
+            "formula": _("Formula"),
+            "optimization": _("Scoring"),
+            "unit": _("Unit of measure"),
+            "target": _("Target"),
+            "target_date": _("Target date"),
+            "band_low": _("Band from"),
+            "band_high": _("Band to"),
+            "red_flag": _("Red flag"),
+            "update_interval": _("Updated"),
+            "time_aggregation": _("Over time, take the"),
+            "target_aggregation": _("Target over a quarter or a year"),
+            "unit_rollup": _("Across units below"),
+            "indicator": _("Kind of indicator"),
+            "formula_mode": _("Calculate"),
+            "values_need_approval": _("Values need the owner's approval"),
         }
         help_texts = KPI_HELP
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "formula": forms.TextInput(attrs={"placeholder": "e.g. deals / qualified_leads * 100"}),
+            "formula": forms.TextInput(
+                attrs={"placeholder": _("e.g. deals / qualified_leads * 100")}
+            ),
             "target_date": DATE,
             "baseline_date": DATE,
         }
@@ -508,7 +566,7 @@ class KpiForm(forms.ModelForm):
         for name in ("owner", "updater"):
             field = self.fields[name]
             field.queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
-            field.empty_label = "— nobody —"  # type: ignore[attr-defined]
+            field.empty_label = _("— nobody —")  # type: ignore[attr-defined]
         defaults = {
             "optimization": Optimization.MAXIMIZE,
             "update_interval": Interval.MONTH,
@@ -533,18 +591,18 @@ class KpiForm(forms.ModelForm):
             self._custom_thresholds = current
             for name in ("yellow_from", "green_from"):
                 self.fields[name].disabled = True
-                self.fields[name].help_text = "This KPI has custom bands; they stay unchanged."
+                self.fields[name].help_text = _("This KPI has custom bands; they stay unchanged.")
 
     def fieldsets(self) -> list[dict[str, Any]]:
         """The bound fields in their groups, for the template."""
         # The engine's objections are about the scale as a whole (kpi_validate reports them
         # without a field), so they are shown with the scale's fields.
         groups = []
-        for legend, help_text, names in KPI_FIELDSETS:
+        for key, legend, help_text, names in KPI_FIELDSETS:
             fields = [self[name] for name in names]
-            errors = self.non_field_errors() if legend == "Scale and target" else []
+            errors = self.non_field_errors() if key == "scale" else []
             is_open = (
-                legend in KPI_OPEN_GROUPS
+                key in KPI_OPEN_GROUPS
                 or bool(self.instance.pk)
                 or bool(errors)
                 or any(f.errors for f in fields)
@@ -577,10 +635,10 @@ class KpiForm(forms.ModelForm):
         elif yellow is None or green is None:
             self.add_error(
                 "green_from" if green is None else "yellow_from",
-                "Give both thresholds, or neither for the usual thirds.",
+                _("Give both thresholds, or neither for the usual thirds."),
             )
         elif not yellow < green:
-            self.add_error("green_from", "Green must start above yellow.")
+            self.add_error("green_from", _("Green must start above yellow."))
         else:
             data["thresholds"] = [
                 {"status": "red", "lower": None, "color": _BAND_COLORS["red"]},
@@ -618,7 +676,7 @@ class KpiForm(forms.ModelForm):
             data["maximum"] = 2 * target
         elif kind == Optimization.MINIMIZE:
             self.add_error(
-                "maximum", "With a target of zero or less, say which value is the worst (0 %)."
+                "maximum", _("With a target of zero or less, say which value is the worst (0 %).")
             )
 
     def _post_clean(self) -> None:
@@ -638,28 +696,37 @@ class KpiForm(forms.ModelForm):
 class InitiativeForm(_Form):
     """An action plan and the objectives it serves."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=_("Name"))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
+        label=_("Description"),
     )
-    owner = _person("Owner")
+    owner = _person(_("Owner"))
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(),
         required=False,
-        label="Serves the objectives",
+        label=_("Serves the objectives"),
         widget=forms.CheckboxSelectMultiple,
     )
-    status = forms.ChoiceField(choices=Initiative.Status.choices, initial="planned")
-    start_date = forms.DateField(required=False, widget=DATE, label="Start date")
-    deadline = forms.DateField(required=False, widget=DATE)
-    budget = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
-    spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
+    status = forms.ChoiceField(
+        choices=Initiative.Status.choices, initial="planned", label=_("Status")
+    )
+    start_date = forms.DateField(required=False, widget=DATE, label=_("Start date"))
+    deadline = forms.DateField(required=False, widget=DATE, label=_("Deadline"))
+    budget = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2, label=_("Budget")
+    )
+    spent = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2, label=_("Spent")
+    )
     progress = forms.FloatField(
         required=False,
         min_value=0,
         max_value=100,
-        label="Progress (%)",
-        help_text="Leave empty to use the share of tasks done.",
+        label=_("Progress (%)"),
+        help_text=_("Leave empty to use the share of tasks done."),
     )
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
@@ -696,9 +763,9 @@ INITIATIVE_FIELDS = [
 class TaskForm(_Form):
     """A step of an initiative."""
 
-    name = forms.CharField(max_length=200, label="Task")
-    assignee = _person("Assignee")
-    deadline = forms.DateField(required=False, widget=DATE)
+    name = forms.CharField(max_length=200, label=_("Task"))
+    assignee = _person(_("Assignee"))
+    deadline = forms.DateField(required=False, widget=DATE, label=_("Deadline"))
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -706,4 +773,4 @@ class TaskForm(_Form):
 
 
 class TaskStateForm(_Form):
-    state = forms.ChoiceField(choices=Task.State.choices)
+    state = forms.ChoiceField(choices=Task.State.choices, label=_("State"))

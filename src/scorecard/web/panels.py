@@ -22,6 +22,7 @@ from scorecard.reviews import notifications
 from scorecard.reviews.mentions import members_named, mentioned_usernames
 from scorecard.reviews.models import Comment
 from scorecard.strategy.models import Objective, Scorecard
+from scorecard.web.manage.common import THINGS
 
 #: How many comments an item's page shows.
 COMMENTS_SHOWN = 50
@@ -175,7 +176,7 @@ def home_governance_panel(user: Any, organization: Organization) -> dict[str, An
     items = []
     for n in unread[:5]:
         kind, item, scorecard = notifications.notification_item(n)
-        items.append({"n": n, "kind": kind, "item": item, "scorecard": scorecard})
+        items.append({"n": n, "kind": THINGS.get(kind, kind), "item": item, "scorecard": scorecard})
     return {
         "organization": organization,
         "mentions": items,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard.audit.models import Notification
@@ -24,7 +25,7 @@ from scorecard.reviews.mentions import notifications_mark_read
 from scorecard.reviews.services import comment_add
 from scorecard.strategy.models import Objective
 
-from ..manage.common import base_context, organization_for, scorecard_for
+from ..manage.common import THINGS, base_context, organization_for, scorecard_for
 
 
 def _comment(request: HttpRequest, item: Any, url: str) -> HttpResponse:
@@ -81,14 +82,20 @@ def notifications(request: HttpRequest) -> HttpResponse:
         count = notifications_mark_read(user=request.user)
         if count:
             messages.success(
-                request, f"Marked {count} notification{'s' if count != 1 else ''} as read."
+                request,
+                ngettext(
+                    "Marked %(count)s notification as read.",
+                    "Marked %(count)s notifications as read.",
+                    count,
+                )
+                % {"count": count},
             )
         return redirect("notifications")
     rows = selectors.notifications_for(user=request.user)
     items = []
     for n in rows:
         kind, item, scorecard = selectors.notification_item(n)
-        items.append({"n": n, "kind": kind, "item": item, "scorecard": scorecard})
+        items.append({"n": n, "kind": THINGS.get(kind, kind), "item": item, "scorecard": scorecard})
     return render(
         request,
         "web/governance/notifications.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scorecard import clock
 from scorecard.initiatives.models import Initiative
@@ -14,27 +15,27 @@ from ..forms import PersonChoiceField, people
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 VIEW_CHOICES = [
-    ("period", "Latest period"),
-    ("month", "Month"),
-    ("quarter", "Quarter"),
-    ("half_year", "Half-year"),
-    ("ytd", "Year to date"),
-    ("year", "Year"),
+    ("period", _("Latest period")),
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("half_year", _("Half-year")),
+    ("ytd", _("Year to date")),
+    ("year", _("Year")),
 ]
 
 
 class MeetingForm(forms.Form):
     """Hold a review meeting: its title, day and the period it looks at."""
 
-    title = forms.CharField(max_length=200, initial="Monthly review")
-    held_on = forms.DateField(label="Held on", widget=DATE)
+    title = forms.CharField(max_length=200, initial=_("Monthly review"), label=_("Title"))
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
     as_of = forms.DateField(
-        label="Numbers as of",
+        label=_("Numbers as of"),
         widget=DATE,
         required=False,
-        help_text="Leave empty for the meeting day.",
+        help_text=_("Leave empty for the meeting day."),
     )
-    view = forms.ChoiceField(label="Period", choices=VIEW_CHOICES, initial="period")
+    view = forms.ChoiceField(label=_("Period"), choices=VIEW_CHOICES, initial="period")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -49,7 +50,7 @@ class NotesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=20000,
-        label="Meeting notes",
+        label=_("Meeting notes"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,21 +62,22 @@ class NotesForm(forms.Form):
 class DecisionForm(forms.Form):
     """A decision of the meeting; it becomes a task of the chosen (or a new) initiative."""
 
-    text = forms.CharField(max_length=200, label="Decision")
-    owner = PersonChoiceField(queryset=Objective.objects.none(), label="Owner")
-    deadline = forms.DateField(required=False, widget=DATE)
+    text = forms.CharField(max_length=200, label=_("Decision"))
+    owner = PersonChoiceField(queryset=Objective.objects.none(), label=_("Owner"))
+    deadline = forms.DateField(required=False, widget=DATE, label=_("Deadline"))
     initiative = forms.ModelChoiceField(
         queryset=Initiative.objects.none(),
         required=False,
-        empty_label="— “Decisions from reviews” —",
-        help_text="Leave empty to collect it under “Decisions from reviews”.",
+        label=_("Initiative"),
+        empty_label=_("— “Decisions from reviews” —"),
+        help_text=_("Leave empty to collect it under “Decisions from reviews”."),
     )
     objective = forms.ModelChoiceField(
         queryset=Objective.objects.none(),
         required=False,
-        empty_label="— none —",
-        label="For the objective",
-        help_text="With no initiative: the “Decisions from reviews” initiative serving it.",
+        empty_label=_("— none —"),
+        label=_("For the objective"),
+        help_text=_("With no initiative: the “Decisions from reviews” initiative serving it."),
     )
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
@@ -84,7 +86,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         owner.queryset = people(scorecard.organization_id)  # type: ignore[attr-defined]
-        owner.empty_label = "— choose —"  # type: ignore[attr-defined]
+        owner.empty_label = _("— choose —")  # type: ignore[attr-defined]
         self.fields["initiative"].queryset = Initiative.objects.filter(  # type: ignore[attr-defined]
             scorecard=scorecard
         ).order_by("name")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.initiatives.models import Initiative
@@ -24,7 +25,7 @@ from scorecard.organizations.models import Membership, Role
 from scorecard.strategy.models import Objective, Scorecard
 from scorecard.web.governance import history_pages as selectors
 
-from ..manage.common import base_context, scorecard_for
+from ..manage.common import THINGS, base_context, scorecard_for
 
 READ = Role.VIEWER
 
@@ -56,7 +57,8 @@ def _render(
         {
             **base_context(scorecard.organization, membership, scorecard),
             "page": page,
-            "thing": thing,
+            "thing": THINGS.get(thing, thing),
+            "thing_key": thing,
             "name": name,
             "item_url": item_url,
             "older_url": older_url,
@@ -141,10 +143,10 @@ def value_decide(
     if kpi is None or measurement is None:
         raise Http404("No such value.")
     if not kpi_selectors.user_can_decide(user=request.user, kpi=kpi, role=membership.role):
-        return HttpResponse("Only the KPI's owner approves its values.", status=403)
+        return HttpResponse(_("Only the KPI's owner approves its values."), status=403)
     decision = request.POST.get("decision", "")
     if decision not in {"approve", "reject"}:
-        messages.error(request, "Choose to approve or to reject the value.")
+        messages.error(request, _("Choose to approve or to reject the value."))
     else:
         try:
             measurement_decide(
@@ -153,6 +155,10 @@ def value_decide(
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            done = "Approved" if decision == "approve" else "Rejected"
-            messages.success(request, f"{done} the value of {kpi.name}.")
+            done = (
+                _("Approved the value of %(name)s.")
+                if decision == "approve"
+                else _("Rejected the value of %(name)s.")
+            )
+            messages.success(request, done % {"name": kpi.name})
     return redirect(reverse("kpi_detail", args=[org_slug, sc_slug, code]) + "#approval")

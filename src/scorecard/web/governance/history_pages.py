@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from scorecard.history import selectors
 from scorecard.history.selectors import PAGE_SIZE
 from scorecard.initiatives.models import Initiative
@@ -13,9 +15,9 @@ __all__ = ["PAGE_SIZE", "SHOW_CHOICES", "HistoryPage"]
 
 #: The scorecard history's filter choices.
 SHOW_CHOICES = [
-    ("all", "Everything"),
-    ("structure", "Structure only"),
-    ("values", "Values and targets only"),
+    ("all", _("Everything")),
+    ("structure", _("Structure only")),
+    ("values", _("Values and targets only")),
 ]
 
 

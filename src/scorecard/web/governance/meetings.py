@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
@@ -45,11 +47,14 @@ def meeting_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
             apply_errors(form, exc)
         else:
             if meeting.held_on < clock.today():
-                day = meeting.held_on
-                kept = f"as they were known at the end of {day.day} {day:%b %Y}"
+                text = _(
+                    "Held “%(title)s”: the numbers are kept as they were known at the end of "
+                    "%(day)s."
+                )
             else:
-                kept = "as they are now"
-            messages.success(request, f"Held “{meeting.title}”: the numbers are kept {kept}.")
+                text = _("Held “%(title)s”: the numbers are kept as they are now.")
+            day_text = date_format(meeting.held_on, "j M Y")
+            messages.success(request, text % {"title": meeting.title, "day": day_text})
             return redirect("meeting_detail", org_slug, sc_slug, meeting.pk)
     return render(
         request,
@@ -125,7 +130,7 @@ def meeting_notes(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) ->
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Saved the notes.")
+            messages.success(request, _("Saved the notes."))
             return redirect(reverse("meeting_detail", args=[org_slug, sc_slug, pk]) + "#notes")
     return _detail(request, scorecard, membership, meeting, notes_form=form, status=422)
 
@@ -144,7 +149,12 @@ def meeting_decision(request: HttpRequest, org_slug: str, sc_slug: str, pk: int)
             apply_errors(form, exc)
         else:
             initiative = decision.task.initiative if decision.task else None
-            where = f" in “{initiative.name}”" if initiative else ""
-            messages.success(request, f"Recorded the decision; it is a task{where} now.")
+            if initiative:
+                text = _("Recorded the decision; it is a task in “%(name)s” now.") % {
+                    "name": initiative.name
+                }
+            else:
+                text = _("Recorded the decision; it is a task now.")
+            messages.success(request, text)
             return redirect(reverse("meeting_detail", args=[org_slug, sc_slug, pk]) + "#decisions")
     return _detail(request, scorecard, membership, meeting, decision_form=form, status=422)

@@ -17,6 +17,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,7 +51,7 @@ def values_export(request: HttpRequest, org_slug: str, sc_slug: str, fmt: str) -
     """Download every current value of the scorecard as CSV or XLSX (any member)."""
     if fmt not in tabular.FORMATS:
         raise Http404("Unknown format.")
-    scorecard, _ = scorecard_for(request, org_slug, sc_slug)
+    scorecard, _membership = scorecard_for(request, org_slug, sc_slug)
     response = HttpResponse(content_type=CONTENT_TYPES[fmt])
     name = export_filename(scorecard=scorecard, fmt=fmt, day=clock.today())
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -148,15 +150,14 @@ def _upload(
     if request.method == "POST":
         upload = request.FILES.get("file")
         if limiter.too_large is not None:
-            name, _ = limiter.too_large
-            error = (
-                f"“{name}” is larger than {services.size_text(limiter.limit)}, the most the "
-                "web import accepts. Split the file, or ask an administrator to use the "
-                "command line (scorecard import)."
-            )
+            name, _size = limiter.too_large
+            error = _(
+                "“%(name)s” is larger than %(limit)s, the most the web import accepts. Split "
+                "the file, or ask an administrator to use the command line (scorecard import)."
+            ) % {"name": name, "limit": services.size_text(limiter.limit)}
             status = 413
         elif upload is None:
-            error = "Choose a CSV or XLSX file to upload."
+            error = _("Choose a CSV or XLSX file to upload.")
             status = 422
         else:
             try:
@@ -222,7 +223,7 @@ def values_import_columns(
             return redirect("values_import_preview", org_slug, sc_slug, job.pk)
     try:
         with services.job_file(job) as path:
-            _, sample = tabular.read_head(path, job.file_format, 5, job.sheet or None)
+            _header, sample = tabular.read_head(path, job.file_format, 5, job.sheet or None)
     except (tabular.TabularError, OSError):
         sample = []
     width = len(job.headers)
@@ -271,7 +272,7 @@ def _preview_rows(job: ImportJob, checker: services.RowChecker) -> list[dict[str
     itself, and those only the whole file shows (a repeat of an earlier row), taken
     from the last check's report."""
     with services.job_file(job) as path:
-        _, sample = tabular.read_head(path, job.file_format, PREVIEW_ROWS, job.sheet or None)
+        _header, sample = tabular.read_head(path, job.file_format, PREVIEW_ROWS, job.sheet or None)
     reported: dict[int, list[str]] = {}
     for error in job.report.get("errors", []):
         reported.setdefault(error["row"], []).append(error["message"])
@@ -338,22 +339,29 @@ def values_import_run(request: HttpRequest, org_slug: str, sc_slug: str, pk: int
     try:
         result = services.job_run(job=job, user=request.user, role=membership.role)
     except (services.ImportFailed, services.MappingError):
-        messages.error(request, "Nothing was imported: some rows need fixing (listed below).")
+        messages.error(request, _("Nothing was imported: some rows need fixing (listed below)."))
         return redirect("values_import_preview", org_slug, sc_slug, job.pk)
     messages.success(request, _result_text(result))
     return redirect("values_import_preview", org_slug, sc_slug, job.pk)
 
 
 def _result_text(result: services.ImportResult) -> str:
-    parts = [f"{result.created} new value{'s' if result.created != 1 else ''}"]
-    if result.corrected:
+    created, corrected = result.created, result.corrected
+    parts = [ngettext("%(count)s new value", "%(count)s new values", created) % {"count": created}]
+    if corrected:
         parts.append(
-            f"{result.corrected} correction{'s' if result.corrected != 1 else ''} "
-            "(the earlier values are kept in the history)"
+            ngettext(
+                "%(count)s correction (the earlier value is kept in the history)",
+                "%(count)s corrections (the earlier values are kept in the history)",
+                corrected,
+            )
+            % {"count": corrected}
         )
     if result.unchanged:
-        parts.append(f"{result.unchanged} unchanged")
-    return f"Imported {result.rows} row{'s' if result.rows != 1 else ''}: " + ", ".join(parts) + "."
+        parts.append(_("%(count)s unchanged") % {"count": result.unchanged})
+    return ngettext(
+        "Imported %(count)s row: %(parts)s.", "Imported %(count)s rows: %(parts)s.", result.rows
+    ) % {"count": result.rows, "parts": ", ".join(parts)}
 
 
 @login_required
@@ -362,8 +370,10 @@ def values_import_discard(
     request: HttpRequest, org_slug: str, sc_slug: str, pk: int
 ) -> HttpResponse:
     """Forget an upload without importing it."""
-    scorecard, _ = _import_access(request, org_slug, sc_slug)
+    scorecard, _membership = _import_access(request, org_slug, sc_slug)
     job = _job_or_404(request, scorecard, pk)
     services.job_discard(job=job)
-    messages.success(request, f"Discarded “{job.original_name}”; nothing was imported.")
+    messages.success(
+        request, _("Discarded “%(name)s”; nothing was imported.") % {"name": job.original_name}
+    )
     return redirect(reverse("values_import", args=[org_slug, sc_slug]))

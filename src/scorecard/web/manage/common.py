@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import pgettext_lazy
 
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy.models import Scorecard
@@ -23,6 +24,16 @@ __all__ = ["is_htmx", "organization_for", "scorecard_for"]  # the access helpers
 READ = Role.VIEWER
 EDIT = Role.EDITOR
 ADMIN = Role.ADMIN
+#: The kinds of item a page names in a sentence ("Delete the KPI “Revenue”?"), in words.
+THINGS = {
+    "KPI": pgettext_lazy("item", "KPI"),
+    "objective": pgettext_lazy("item", "objective"),
+    "initiative": pgettext_lazy("item", "initiative"),
+    "task": pgettext_lazy("item", "task"),
+    "unit": pgettext_lazy("item", "unit"),
+    "scorecard": pgettext_lazy("item", "scorecard"),
+    "perspective": pgettext_lazy("item", "perspective"),
+}
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -54,7 +65,7 @@ def form_page(
     context: dict[str, Any],
     title: str,
     cancel_url: str,
-    submit: str = "Save",
+    submit: str = "",
     template: str = "web/manage/form.html",
     intro: str = "",
 ) -> HttpResponse:
@@ -85,8 +96,8 @@ def confirm_page(
     return render(
         request,
         "web/manage/confirm_delete.html",
-        {**context, "thing": thing, "name": name, "losses": losses, "cancel_url": cancel_url,
-         "problem": problem},
+        {**context, "thing": THINGS.get(thing, thing), "name": name, "losses": losses,
+         "cancel_url": cancel_url, "problem": problem},
         status=409 if problem else 200,
     )  # fmt: skip
 

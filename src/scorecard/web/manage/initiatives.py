@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
@@ -41,7 +43,6 @@ from .common import (
     confirm_page,
     form_page,
     is_htmx,
-    plural,
     scorecard_for,
 )
 
@@ -135,11 +136,14 @@ def initiative_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRes
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Created the initiative “{initiative.name}”.")
+            messages.success(
+                request, _("Created the initiative “%(name)s”.") % {"name": initiative.name}
+            )
             return redirect("initiative_detail", org_slug, sc_slug, initiative.pk)
     return form_page(
-        request, form, context=_context(scorecard, membership), title="New initiative",
-        submit="Create initiative", cancel_url=reverse("initiative_list", args=[org_slug, sc_slug]),
+        request, form, context=_context(scorecard, membership), title=_("New initiative"),
+        submit=_("Create initiative"),
+        cancel_url=reverse("initiative_list", args=[org_slug, sc_slug]),
     )  # fmt: skip
 
 
@@ -149,7 +153,7 @@ def initiative_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) 
     """Change an initiative: its plan, status, money, progress and objectives."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     initiative = _initiative(scorecard, pk)
-    title = f"Edit the initiative “{initiative.name}”"
+    title = _("Edit the initiative “%(name)s”") % {"name": initiative.name}
     form = InitiativeForm(
         request.POST or None, scorecard=scorecard, initial=InitiativeForm.initial_for(initiative)
     )
@@ -159,7 +163,9 @@ def initiative_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) 
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Saved the initiative “{initiative.name}”.")
+            messages.success(
+                request, _("Saved the initiative “%(name)s”.") % {"name": initiative.name}
+            )
             return redirect("initiative_detail", org_slug, sc_slug, pk)
     return form_page(
         request, form, context=_context(scorecard, membership), title=title,
@@ -177,12 +183,18 @@ def initiative_delete_view(
     initiative = _initiative(scorecard, pk)
     if request.method == "POST":
         initiative_delete(initiative=initiative)
-        messages.success(request, f"Deleted the initiative “{initiative.name}”.")
+        messages.success(
+            request, _("Deleted the initiative “%(name)s”.") % {"name": initiative.name}
+        )
         return redirect("initiative_list", org_slug, sc_slug)
-    counted = [(initiative.tasks.count(), "task"), (initiative.comments.count(), "comment")]
+    tasks, comments = initiative.tasks.count(), initiative.comments.count()
+    counted = [
+        (tasks, ngettext("%(count)s task", "%(count)s tasks", tasks)),
+        (comments, ngettext("%(count)s comment", "%(count)s comments", comments)),
+    ]
     return confirm_page(
         request, context=_context(scorecard, membership), thing="initiative",
-        name=initiative.name, losses=[plural(n, word) for n, word in counted if n],
+        name=initiative.name, losses=[words % {"count": n} for n, words in counted if n],
         cancel_url=reverse("initiative_detail", args=[org_slug, sc_slug, pk]),
     )  # fmt: skip
 
@@ -210,7 +222,7 @@ def task_add(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Http
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Added the task “{task.name}”.")
+            messages.success(request, _("Added the task “%(name)s”.") % {"name": task.name})
             return redirect("initiative_detail", org_slug, sc_slug, pk)
     return _detail_response(request, scorecard, membership, initiative, task_form=form)
 
@@ -221,7 +233,7 @@ def task_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Htt
     """Rename a task, give it to someone else or move its deadline."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     task = _task(scorecard, pk)
-    title = f"Edit the task “{task.name}”"
+    title = _("Edit the task “%(name)s”") % {"name": task.name}
     initial = {"name": task.name, "assignee": task.assignee_id, "deadline": task.deadline}
     form = TaskForm(request.POST or None, scorecard=scorecard, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +242,7 @@ def task_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Htt
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Saved the task “{task.name}”.")
+            messages.success(request, _("Saved the task “%(name)s”.") % {"name": task.name})
             return redirect("initiative_detail", org_slug, sc_slug, task.initiative_id)
     return form_page(
         request, form, context=_context(scorecard, membership), title=title,
@@ -247,7 +259,7 @@ def task_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> H
     back = reverse("initiative_detail", args=[org_slug, sc_slug, task.initiative_id])
     if request.method == "POST":
         task_delete(task=task)
-        messages.success(request, f"Deleted the task “{task.name}”.")
+        messages.success(request, _("Deleted the task “%(name)s”.") % {"name": task.name})
         return redirect(back)
     return confirm_page(
         request, context=_context(scorecard, membership), thing="task", name=task.name,
@@ -266,11 +278,11 @@ def task_state(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Ht
     task = _task(scorecard, pk)
     if not membership.allows(EDIT) and task.assignee_id != request.user.pk:
         return HttpResponse(
-            "Only editors and the person the task is assigned to may change it.", status=403
+            _("Only editors and the person the task is assigned to may change it."), status=403
         )
     form = TaskStateForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Choose one of: to do, in progress, done.", status=422)
+        return HttpResponse(_("Choose one of: to do, in progress, done."), status=422)
     task_state_set(task=task, state=form.cleaned_data["state"])
     if is_htmx(request):
         # The row is swapped in place; the progress box (share of done tasks) out of band.
@@ -280,5 +292,9 @@ def task_state(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> Ht
             {**_context(scorecard, membership), "task": task, "states": Task.State.choices,
              "initiative": _initiative(scorecard, task.initiative_id)},
         )  # fmt: skip
-    messages.success(request, f"“{task.name}” is now {task.get_state_display().lower()}.")
+    messages.success(
+        request,
+        _("“%(name)s” is now %(state)s.")
+        % {"name": task.name, "state": task.get_state_display().lower()},
+    )
     return redirect("initiative_detail", org_slug, sc_slug, task.initiative_id)

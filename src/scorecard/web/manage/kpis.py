@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from scorecard.kpis.models import Kpi
@@ -26,7 +28,6 @@ from .common import (
     base_context,
     confirm_page,
     form_page,
-    plural,
     scorecard_for,
 )
 
@@ -58,15 +59,16 @@ def kpi_new(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Htt
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Added the KPI “{kpi.name}”.")
+            messages.success(request, _("Added the KPI “%(name)s”.") % {"name": kpi.name})
             return redirect("objective_detail", org_slug, sc_slug, objective.code)
     context = {
         **base_context(scorecard.organization, membership, scorecard),
         "objective": objective,
     }
     return form_page(
-        request, form, context=context, title=f"New KPI for “{objective.name}”",
-        submit="Add KPI", template=TEMPLATE,
+        request, form, context=context,
+        title=_("New KPI for “%(name)s”") % {"name": objective.name},
+        submit=_("Add KPI"), template=TEMPLATE,
         cancel_url=reverse("objective_detail", args=[org_slug, sc_slug, code]),
     )  # fmt: skip
 
@@ -77,7 +79,7 @@ def kpi_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
     """Change a KPI's definition; nothing is saved unless scale and formula check out."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     kpi = _kpi(scorecard, code)
-    title = f"Edit the KPI “{kpi.name}”"
+    title = _("Edit the KPI “%(name)s”") % {"name": kpi.name}
     # The form gets its own copy: a refused save must not leave half-changed fields on ``kpi``.
     form = KpiForm(request.POST or None, scorecard=scorecard, instance=_kpi(scorecard, code))
     if request.method == "POST" and form.is_valid():
@@ -86,7 +88,7 @@ def kpi_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Saved the KPI “{kpi.name}”.")
+            messages.success(request, _("Saved the KPI “%(name)s”.") % {"name": kpi.name})
             return redirect("kpi_detail", org_slug, sc_slug, kpi.code)
     context = {**base_context(scorecard.organization, membership, scorecard),
                "objective": kpi.objective}  # fmt: skip
@@ -109,22 +111,21 @@ def kpi_delete_view(request: HttpRequest, org_slug: str, sc_slug: str, code: str
         except ValidationError as exc:
             problem = " ".join(exc.messages)
         else:
-            messages.success(request, f"Deleted the KPI “{kpi.name}”.")
+            messages.success(request, _("Deleted the KPI “%(name)s”.") % {"name": kpi.name})
             return redirect("objective_detail", org_slug, sc_slug, kpi.objective.code)
     else:
         users = selectors.kpi_formula_users(kpi=kpi)
         if users:
-            problem = (
-                f"“{kpi.name}” is used in the formula of: {', '.join(users)}. "
-                "Change those formulas first."
-            )
+            problem = _(
+                "“%(name)s” is used in the formula of: %(users)s. Change those formulas first."
+            ) % {"name": kpi.name, "users": ", ".join(users)}
     values = kpi.measurements.count()
     counted = [
-        (values, "recorded value"),
-        (kpi.targets.count(), "target"),
-        (kpi.comments.count(), "comment"),
+        (values, ngettext("%(count)s recorded value", "%(count)s recorded values", values)),
+        (n := kpi.targets.count(), ngettext("%(count)s target", "%(count)s targets", n)),
+        (n := kpi.comments.count(), ngettext("%(count)s comment", "%(count)s comments", n)),
     ]
-    losses = [plural(n, word) for n, word in counted if n]
+    losses = [words % {"count": n} for n, words in counted if n]
     return confirm_page(
         request, context=base_context(scorecard.organization, membership, scorecard),
         thing="KPI", name=kpi.name, problem=problem, losses=losses,

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
@@ -39,7 +41,6 @@ from .common import (
     confirm_page,
     form_page,
     organization_for,
-    plural,
 )
 
 
@@ -113,11 +114,11 @@ def unit_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Added the unit “{unit.name}”.")
+            messages.success(request, _("Added the unit “%(name)s”.") % {"name": unit.name})
             return redirect("unit_detail", org_slug, unit.slug)
     return form_page(
-        request, form, context=base_context(organization, membership), title="New unit",
-        submit="Add unit", cancel_url=reverse("organization_detail", args=[org_slug]),
+        request, form, context=base_context(organization, membership), title=_("New unit"),
+        submit=_("Add unit"), cancel_url=reverse("organization_detail", args=[org_slug]),
     )  # fmt: skip
 
 
@@ -137,7 +138,7 @@ def unit_edit(request: HttpRequest, org_slug: str, unit_slug: str) -> HttpRespon
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Saved the unit “{unit.name}”.")
+            messages.success(request, _("Saved the unit “%(name)s”.") % {"name": unit.name})
             return redirect("unit_detail", org_slug, unit.slug)
     return form_page(
         request, form, context=base_context(organization, membership),
@@ -167,14 +168,24 @@ def unit_delete_view(request: HttpRequest, org_slug: str, unit_slug: str) -> Htt
         except ValidationError as exc:
             problem = " ".join(exc.messages)
         else:
-            messages.success(request, f"Deleted the unit “{unit.name}”.")
+            messages.success(request, _("Deleted the unit “%(name)s”.") % {"name": unit.name})
             return redirect("organization_detail", org_slug)
     else:
         problem = _unit_delete_problem(unit)
     homes = Membership.objects.filter(unit=unit).count()
+    losses = []
+    if homes:
+        losses.append(
+            ngettext(
+                "the home unit of %(count)s member (they stay members)",
+                "the home unit of %(count)s members (they stay members)",
+                homes,
+            )
+            % {"count": homes}
+        )
     return confirm_page(
         request, context=base_context(organization, membership), thing="unit", name=unit.name,
-        losses=[f"the home unit of {plural(homes, 'member')} (they stay members)"] if homes else [],
+        losses=losses,
         cancel_url=reverse("unit_detail", args=[org_slug, unit_slug]), problem=problem,
     )  # fmt: skip
 
@@ -182,15 +193,21 @@ def unit_delete_view(request: HttpRequest, org_slug: str, unit_slug: str) -> Htt
 def _unit_delete_problem(unit: Unit) -> str:
     """Why deleting ``unit`` would be refused, said before anyone presses the button."""
     if unit.parent_id is None:
-        return "The top unit is the organization itself; it stays."
+        return _("The top unit is the organization itself; it stays.")
     scorecards, children = unit.scorecards.count(), unit.children.count()
     if children:
-        return f"“{unit.name}” still has {plural(children, 'sub-unit')}; move or delete them first."
+        return ngettext(
+            "“%(name)s” still has %(count)s sub-unit; move or delete it first.",
+            "“%(name)s” still has %(count)s sub-units; move or delete them first.",
+            children,
+        ) % {"name": unit.name, "count": children}
     if scorecards:
-        return (
-            f"“{unit.name}” still has {plural(scorecards, 'scorecard')}; "
-            "delete them or give them to another unit first."
-        )
+        return ngettext(
+            "“%(name)s” still has %(count)s scorecard; delete it or give it to another unit first.",
+            "“%(name)s” still has %(count)s scorecards; delete them or give them to another unit "
+            "first.",
+            scorecards,
+        ) % {"name": unit.name, "count": scorecards}
     return ""
 
 
@@ -215,11 +232,11 @@ def _member(organization: Organization, pk: int) -> Membership:
 @require_POST
 def member_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Admins change a member's role (the last admin stays admin)."""
-    organization, _ = organization_for(request, org_slug, ADMIN)
+    organization, _membership = organization_for(request, org_slug, ADMIN)
     target = _member(organization, pk)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles.")
+        messages.error(request, _("Choose one of the roles."))
     else:
         try:
             membership_role_change(membership=target, role=form.cleaned_data["role"])
@@ -227,7 +244,9 @@ def member_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, f"{target.user.get_username()} is now {target.get_role_display()}."
+                request,
+                _("%(username)s is now %(role)s.")
+                % {"username": target.user.get_username(), "role": target.get_role_display()},
             )
     return redirect(reverse("organization_detail", args=[org_slug]) + "#members")
 
@@ -236,7 +255,7 @@ def member_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     """Admins deactivate someone (never the last admin); what they did stays in the history."""
-    organization, _ = organization_for(request, org_slug, ADMIN)
+    organization, _membership = organization_for(request, org_slug, ADMIN)
     target = _member(organization, pk)
     try:
         member_deactivate(membership=target)
@@ -245,7 +264,10 @@ def member_remove(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Deactivated {target.user.get_username()}: they are no longer a member; "
-            "their values, comments and changes stay in the history.",
+            _(
+                "Deactivated %(username)s: they are no longer a member; "
+                "their values, comments and changes stay in the history."
+            )
+            % {"username": target.user.get_username()},
         )
     return redirect(reverse("organization_detail", args=[org_slug]) + "#members")

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard.analysis.selectors import items_of_objective
@@ -47,7 +49,6 @@ from .common import (
     is_htmx,
     organization_for,
     period_from_query,
-    plural,
     safe_next,
     scorecard_for,
 )
@@ -68,13 +69,15 @@ def scorecard_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Created “{scorecard.name}” with four perspectives.")
+            messages.success(
+                request, _("Created “%(name)s” with four perspectives.") % {"name": scorecard.name}
+            )
             return redirect("scorecard_detail", org_slug, scorecard.slug)
     return form_page(
-        request, form, context=base_context(organization, membership), title="New scorecard",
-        submit="Create scorecard", cancel_url=reverse("organization_detail", args=[org_slug]),
-        intro="It starts with the four classic perspectives: financial, customer, internal "
-        "processes, learning & growth. You can rename, reorder or remove them.",
+        request, form, context=base_context(organization, membership), title=_("New scorecard"),
+        submit=_("Create scorecard"), cancel_url=reverse("organization_detail", args=[org_slug]),
+        intro=_("It starts with the four classic perspectives: financial, customer, internal "
+        "processes, learning & growth. You can rename, reorder or remove them."),
     )  # fmt: skip
 
 
@@ -83,7 +86,7 @@ def scorecard_new(request: HttpRequest, org_slug: str) -> HttpResponse:
 def scorecard_edit(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     """Rename a scorecard, write its vision and mission, choose how scores roll up."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
-    title = f"Edit “{scorecard.name}”"
+    title = _("Edit “%(name)s”") % {"name": scorecard.name}
     initial = {name: getattr(scorecard, name) for name in ScorecardForm.base_fields}
     form = ScorecardForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +95,7 @@ def scorecard_edit(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRes
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Saved the scorecard.")
+            messages.success(request, _("Saved the scorecard."))
             return redirect("scorecard_detail", org_slug, sc_slug)
     return form_page(
         request, form, context=_context(scorecard, membership), title=title,
@@ -107,20 +110,36 @@ def scorecard_delete_view(request: HttpRequest, org_slug: str, sc_slug: str) -> 
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     if request.method == "POST":
         scorecard_delete(scorecard=scorecard)
-        messages.success(request, f"Deleted the scorecard “{scorecard.name}”.")
+        messages.success(request, _("Deleted the scorecard “%(name)s”.") % {"name": scorecard.name})
         return redirect("organization_detail", org_slug)
     counts = selectors.scorecard_losses(scorecard=scorecard)
     losses = [
-        plural(counts["perspectives"], "perspective"),
-        plural(counts["objectives"], "objective") + " with their cause-effect links",
-        plural(counts["kpis"], "KPI") + " with their targets",
-        plural(counts["values"], "recorded value"),
-        plural(counts["initiatives"], "initiative") + " with their tasks",
+        ngettext("%(count)s perspective", "%(count)s perspectives", counts["perspectives"]),
+        ngettext(
+            "%(count)s objective with its cause-effect links",
+            "%(count)s objectives with their cause-effect links",
+            counts["objectives"],
+        ),
+        ngettext(
+            "%(count)s KPI with its targets", "%(count)s KPIs with their targets", counts["kpis"]
+        ),
+        ngettext("%(count)s recorded value", "%(count)s recorded values", counts["values"]),
+        ngettext(
+            "%(count)s initiative with its tasks",
+            "%(count)s initiatives with their tasks",
+            counts["initiatives"],
+        ),
     ]
+    keys = ["perspectives", "objectives", "kpis", "values", "initiatives"]
+    losses = [words % {"count": counts[key]} for words, key in zip(losses, keys, strict=True)]
     if counts["children"]:
         losses.append(
-            f"the link from {plural(counts['children'], 'cascaded scorecard')} "
-            "(they stay, as top-level scorecards)"
+            ngettext(
+                "the link from %(count)s cascaded scorecard (it stays, as a top-level scorecard)",
+                "the link from %(count)s cascaded scorecards (they stay, as top-level scorecards)",
+                counts["children"],
+            )
+            % {"count": counts["children"]}
         )
     return confirm_page(
         request, context=_context(scorecard, membership), thing="scorecard",
@@ -175,11 +194,14 @@ def perspective_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRe
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Added the perspective “{perspective.name}”.")
+            messages.success(
+                request, _("Added the perspective “%(name)s”.") % {"name": perspective.name}
+            )
             return redirect("perspective_list", org_slug, sc_slug)
     return form_page(
-        request, form, context=_context(scorecard, membership), title="New perspective",
-        submit="Add perspective", cancel_url=reverse("perspective_list", args=[org_slug, sc_slug]),
+        request, form, context=_context(scorecard, membership), title=_("New perspective"),
+        submit=_("Add perspective"),
+        cancel_url=reverse("perspective_list", args=[org_slug, sc_slug]),
     )  # fmt: skip
 
 
@@ -189,7 +211,7 @@ def perspective_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int)
     """Rename or re-weigh a perspective, or change its kind."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     perspective = _perspective(scorecard, pk)
-    title = f"Edit the perspective “{perspective.name}”"
+    title = _("Edit the perspective “%(name)s”") % {"name": perspective.name}
     initial = {"name": perspective.name, "kind": perspective.kind, "weight": perspective.weight}
     form = PerspectiveForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +220,9 @@ def perspective_edit(request: HttpRequest, org_slug: str, sc_slug: str, pk: int)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Saved the perspective “{perspective.name}”.")
+            messages.success(
+                request, _("Saved the perspective “%(name)s”.") % {"name": perspective.name}
+            )
             return redirect("perspective_list", org_slug, sc_slug)
     return form_page(
         request, form, context=_context(scorecard, membership), title=title,
@@ -234,15 +258,18 @@ def perspective_delete_view(
         except ValidationError as exc:
             problem = " ".join(exc.messages)
         else:
-            messages.success(request, f"Deleted the perspective “{perspective.name}”.")
+            messages.success(
+                request, _("Deleted the perspective “%(name)s”.") % {"name": perspective.name}
+            )
             return redirect("perspective_list", org_slug, sc_slug)
     else:
         count = perspective.objectives.count()
         if count:
-            problem = (
-                f"“{perspective.name}” still has {plural(count, 'objective')}; "
-                "move or delete them first."
-            )
+            problem = ngettext(
+                "“%(name)s” still has %(count)s objective; move or delete it first.",
+                "“%(name)s” still has %(count)s objectives; move or delete them first.",
+                count,
+            ) % {"name": perspective.name, "count": count}
     return confirm_page(
         request, context=_context(scorecard, membership), thing="perspective",
         name=perspective.name, losses=[], problem=problem,
@@ -315,11 +342,13 @@ def objective_new(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResp
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Added the objective “{objective.name}”.")
+            messages.success(
+                request, _("Added the objective “%(name)s”.") % {"name": objective.name}
+            )
             return redirect("objective_detail", org_slug, sc_slug, objective.code)
     return form_page(
         request, form, context=_context(scorecard, membership),
-        title=f"New objective in {scorecard.name}", submit="Add objective",
+        title=_("New objective in %(name)s") % {"name": scorecard.name}, submit=_("Add objective"),
         cancel_url=reverse("scorecard_detail", args=[org_slug, sc_slug]),
     )  # fmt: skip
 
@@ -334,7 +363,7 @@ def objective_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str)
     """Change an objective's perspective, name, description, owner, weight or due date."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     objective = _objective(scorecard, code)
-    title = f"Edit the objective “{objective.name}”"
+    title = _("Edit the objective “%(name)s”") % {"name": objective.name}
     initial = {
         "perspective": objective.perspective_id, "name": objective.name, "code": objective.code,
         "description": objective.description, "owner": objective.owner_id,
@@ -349,7 +378,9 @@ def objective_edit(request: HttpRequest, org_slug: str, sc_slug: str, code: str)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Saved the objective “{objective.name}”.")
+            messages.success(
+                request, _("Saved the objective “%(name)s”.") % {"name": objective.name}
+            )
             return redirect("objective_detail", org_slug, sc_slug, objective.code)
     return form_page(
         request, form, context=_context(scorecard, membership), title=title,
@@ -367,16 +398,29 @@ def objective_delete_view(
     objective = _objective(scorecard, code)
     if request.method == "POST":
         objective_delete(objective=objective)
-        messages.success(request, f"Deleted the objective “{objective.name}”.")
+        messages.success(request, _("Deleted the objective “%(name)s”.") % {"name": objective.name})
         return redirect("scorecard_detail", org_slug, sc_slug)
-    losses = [f"the KPI “{name}”" for name in objective.kpis.values_list("name", flat=True)]
+    losses = [
+        _("the KPI “%(name)s”") % {"name": name}
+        for name in objective.kpis.values_list("name", flat=True)
+    ]
     values = Measurement.objects.filter(kpi__objective=objective).count()
     if values:
-        losses.append(f"{plural(values, 'recorded value')} of those KPIs")
+        losses.append(
+            ngettext(
+                "%(count)s recorded value of those KPIs",
+                "%(count)s recorded values of those KPIs",
+                values,
+            )
+            % {"count": values}
+        )
     links = ObjectiveLink.objects.filter(cause=objective).count()
     links += ObjectiveLink.objects.filter(effect=objective).count()
     if links:
-        losses.append(plural(links, "cause-effect link"))
+        losses.append(
+            ngettext("%(count)s cause-effect link", "%(count)s cause-effect links", links)
+            % {"count": links}
+        )
     return confirm_page(
         request, context=_context(scorecard, membership), thing="objective",
         name=objective.name, losses=losses,
@@ -441,7 +485,11 @@ def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
         except ValidationError as exc:
             form.add_error("other", " ".join(exc.messages))
         else:
-            messages.success(request, f"“{cause.name}” now drives “{effect.name}”.")
+            messages.success(
+                request,
+                _("“%(name)s” now drives “%(effect_name)s”.")
+                % {"name": cause.name, "effect_name": effect.name},
+            )
             return redirect("objective_detail", org_slug, sc_slug, code)
     return _objective_response(request, scorecard, membership, code, link_form=form)
 
@@ -450,7 +498,7 @@ def link_add(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> Ht
 @require_POST
 def link_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> HttpResponse:
     """Remove an arrow from the map; back to the objective page it was removed from."""
-    scorecard, _ = scorecard_for(request, org_slug, sc_slug, EDIT)
+    scorecard, _membership = scorecard_for(request, org_slug, sc_slug, EDIT)
     link = (
         ObjectiveLink.objects.select_related("cause", "effect")
         .filter(cause__scorecard=scorecard, pk=pk)
@@ -459,6 +507,10 @@ def link_remove(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> H
     if link is None:
         raise Http404("No such link.")
     link_delete(link=link)
-    messages.success(request, f"“{link.cause.name}” no longer drives “{link.effect.name}”.")
+    messages.success(
+        request,
+        _("“%(name)s” no longer drives “%(link_effect_name)s”.")
+        % {"name": link.cause.name, "link_effect_name": link.effect.name},
+    )
     fallback = reverse("objective_detail", args=[org_slug, sc_slug, link.cause.code])
     return redirect(safe_next(request, fallback))
