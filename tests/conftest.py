@@ -90,3 +90,16 @@ def _fresh_score_cache(request: pytest.FixtureRequest) -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language(request: pytest.FixtureRequest) -> None:
+    """Each test starts in the default language. A page requested in French leaves French
+    active in this thread (Django's LocaleMiddleware activates a language and does not
+    switch back), so a later test calling a service would otherwise read French."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
