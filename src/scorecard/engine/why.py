@@ -11,7 +11,7 @@ import ast
 from collections.abc import Mapping
 
 from .formulas import Context, FormulaError, evaluate, parse
-from .messages import N_, Message
+from .text import Text, gettext_noop
 
 DIVISIONS = (ast.Div, ast.FloorDiv, ast.Mod)
 
@@ -41,24 +41,24 @@ def zero_denominators(formula: str, values: Mapping[str, float | None]) -> tuple
 
 def no_data_message(
     flag: str | None, formula: str | None, values: Mapping[str, float | None]
-) -> Message | None:
-    """Why a KPI has no value because of arithmetic trouble, as a message to translate;
-    None otherwise."""
+) -> Text | None:
+    """Why a KPI has no value because of arithmetic trouble: an English sentence that
+    the presentation layer can translate (engine/text.py); None otherwise."""
     if flag == "division_by_zero":
         zeros = zero_denominators(formula or "", values)
         if len(zeros) == 1:
-            return Message(
-                N_("No data: the denominator %(denominator)s is 0 in this period."),
-                {"denominator": zeros[0]},
+            return gettext_noop(
+                "No data: the denominator %(denominator)s is 0 in this period.",
+                denominator=zeros[0],
             )
         if zeros:
-            return Message(
-                N_("No data: the denominators %(denominators)s are 0 in this period."),
-                {"denominators": ", ".join(zeros)},
+            return gettext_noop(
+                "No data: the denominators %(denominators)s are 0 in this period.",
+                denominators=", ".join(zeros),
             )
-        return Message(N_("No data: the formula divides by 0 in this period."))
+        return gettext_noop("No data: the formula divides by 0 in this period.")
     if flag == "out_of_range":
-        return Message(N_("No data: the formula's result is out of range in this period."))
+        return gettext_noop("No data: the formula's result is out of range in this period.")
     return None
 
 

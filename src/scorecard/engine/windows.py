@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .messages import N_, Message
 from .periods import ONE_DAY, Period, add_months, days_in_month
+from .text import Text, gettext_noop
 from .types import View
 
 #: The view code prefix of a custom window, and the picker's choice for one.
@@ -33,9 +33,9 @@ class WindowError(ValueError):
     """A window that cannot be scored; the message says why, in plain words, and ``field``
     which date is wrong (``from`` or ``to``; ``view`` for a view code)."""
 
-    def __init__(self, message: Message, field: str = "view") -> None:
-        super().__init__(str(message))
-        #: the sentence to translate (``presentation/messages.py``)
+    def __init__(self, message: Text, field: str = "view") -> None:
+        super().__init__(message)
+        #: the sentence, translatable by the presentation layer (engine/text.py)
         self.message = message
         self.field = field
 
@@ -77,17 +77,14 @@ def parse_view(code: str) -> View | CustomWindow:
             except ValueError:
                 pass
         raise WindowError(
-            Message(
-                N_("“%(code)s” is not a window; write it as custom:2026-02-01:2026-03-31."),
-                {"code": code},
+            gettext_noop(
+                "“%(code)s” is not a window; write it as custom:2026-02-01:2026-03-31.", code=code
             )
         )
     try:
         return View(code)
     except ValueError:
-        raise WindowError(
-            Message(N_("“%(code)s” is not a period choice."), {"code": code})
-        ) from None
+        raise WindowError(gettext_noop("“%(code)s” is not a period choice.", code=code)) from None
 
 
 def view_code(view: View | CustomWindow) -> str:
@@ -99,26 +96,30 @@ def _day(raw: str, which: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        template = (
-            N_(
+        message = (
+            gettext_noop(
                 "The from date “%(raw)s” is not a date; "
-                "write it as year-month-day, e.g. 2026-02-01."
+                "write it as year-month-day, e.g. 2026-02-01.",
+                raw=raw,
             )
             if which == "from"
-            else N_(
-                "The to date “%(raw)s” is not a date; write it as year-month-day, e.g. 2026-02-01."
+            else gettext_noop(
+                "The to date “%(raw)s” is not a date; write it as year-month-day, e.g. 2026-02-01.",
+                raw=raw,
             )
         )
-        raise WindowError(Message(template, {"raw": raw}), which) from None
+        raise WindowError(message, which) from None
     if not EARLIEST <= day <= LATEST:
-        template = (
-            N_("The from date %(raw)s is outside the years %(first)s–%(last)s.")
+        # Years as text: a year is not a quantity ("1970", never "1,970").
+        years = {"raw": raw, "first": str(EARLIEST.year), "last": str(LATEST.year)}
+        message = (
+            gettext_noop("The from date %(raw)s is outside the years %(first)s–%(last)s.", **years)
             if which == "from"
-            else N_("The to date %(raw)s is outside the years %(first)s–%(last)s.")
+            else gettext_noop(
+                "The to date %(raw)s is outside the years %(first)s–%(last)s.", **years
+            )
         )
-        raise WindowError(
-            Message(template, {"raw": raw, "first": EARLIEST.year, "last": LATEST.year}), which
-        )
+        raise WindowError(message, which)
     return day
 
 
@@ -142,44 +143,45 @@ def custom_window(
         end = end.strip() or None
     if start is None or end is None:
         missing = "from" if start is None else "to"
-        template = (
-            N_("A custom window needs both a from and a to date; the from date is missing.")
+        message = (
+            gettext_noop(
+                "A custom window needs both a from and a to date; the from date is missing."
+            )
             if missing == "from"
-            else N_("A custom window needs both a from and a to date; the to date is missing.")
+            else gettext_noop(
+                "A custom window needs both a from and a to date; the to date is missing."
+            )
         )
-        raise WindowError(Message(template), missing)
+        raise WindowError(message, missing)
     first = start if isinstance(start, dt.date) else _day(start, "from")
     last = end if isinstance(end, dt.date) else _day(end, "to")
     if last < first:
         raise WindowError(
-            Message(
-                N_(
-                    "The window ends (%(end)s) before it starts (%(start)s); "
-                    "the to date must be on or after the from date."
-                ),
-                {"end": last, "start": first},
+            gettext_noop(
+                "The window ends (%(end)s) before it starts (%(start)s); "
+                "the to date must be on or after the from date.",
+                end=last,
+                start=first,
             ),
             "to",
         )
     if first > today:
         raise WindowError(
-            Message(
-                N_(
-                    "The window starts in the future (%(start)s); "
-                    "choose a from date on or before today."
-                ),
-                {"start": first},
+            gettext_noop(
+                "The window starts in the future (%(start)s); "
+                "choose a from date on or before today.",
+                start=first,
             ),
             "from",
         )
     if last >= add_months(first, 12 * max_years):
         raise WindowError(
-            Message(
-                N_(
-                    "The window %(start)s – %(end)s is longer than %(years)s years; "
-                    "choose a shorter one."
-                ),
-                {"start": first, "end": last, "years": max_years},
+            gettext_noop(
+                "The window %(start)s – %(end)s is longer than %(years)s years; "
+                "choose a shorter one.",
+                start=first,
+                end=last,
+                years=max_years,
             ),
             "to",
         )

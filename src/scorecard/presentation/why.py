@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from scorecard.engine.evaluate import ScorecardResult
 from scorecard.engine.why import no_data_message
 
-from .messages import translated
+from .findings import translated
 from .numbers import pct
 
 
