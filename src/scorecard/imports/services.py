@@ -1,14 +1,14 @@
 """Importing measurements from CSV and XLSX files: map the columns, check every row,
-then write everything in one transaction through ``measurement_bulk_record``.
+then write everything in one transaction through ``kpis.bulkload.measurement_bulk_load``.
 
 The file is read twice, each time as a stream (``tabular.iter_rows``): once to check
 every row, once to parse the rows into a temporary file, outside any transaction; the
 write transaction only reads that file back, so it holds the write lock briefly.
 Nothing but a bitmap of the (KPI, period) pairs met (its size depends on the KPIs, not
 on the rows) and one batch of rows is kept in memory, so a file of a million rows needs
-little memory. The write pass sends batches
-of rows to the bulk service inside ONE ``transaction.atomic``: any failure, in any
-batch, leaves the database as it was.
+little memory. The write pass streams the batches into the set-based bulk service
+(``kpis/bulkload.py``: a staging table, then the checks, the corrections and the inserts
+in SQL) inside ONE ``transaction.atomic``: any failure leaves the database as it was.
 
 The web flow (``ImportJob``) and the ``scorecard import`` command both call
 :func:`check_table` and :func:`import_table`.
@@ -34,15 +34,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import reset_queries, transaction
+from django.db import transaction
 
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
+from scorecard.kpis.bulkload import measurement_bulk_load
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.numbers import number_from_text
 from scorecard.kpis.selectors import user_can_record
-from scorecard.kpis.services import MeasurementRow, MeasurementRowsError, measurement_bulk_record
+from scorecard.kpis.services import MeasurementRowsError
 from scorecard.strategy.models import Scorecard
 
 from . import tabular
@@ -81,7 +82,7 @@ SYNONYMS = {
 #: How many errors a check keeps to show (all are counted).
 MAX_ERRORS_KEPT = 500
 #: Rows per call of the bulk service during the write pass.
-BATCH_SIZE = 2000
+BATCH_SIZE = 20_000
 #: By default, a value more than this many scale spans beyond the KPI's scale is
 #: refused as a likely typo (wrong unit, missing decimal point); the setting
 #: SCORECARD_IMPORT_RANGE_FACTOR changes it (0: no range check).
@@ -765,8 +766,9 @@ def import_table(
     The file is read and parsed before the transaction starts (the parsed rows wait in a
     temporary file), so the database's write lock is held only while writing.
 
-    Writing goes through ``measurement_bulk_record`` in batches, so corrections keep
-    the earlier value (superseded) and repeating a current value changes nothing.
+    Writing goes through ``measurement_bulk_load`` (the semantics of
+    ``measurement_bulk_record``, set-based), so corrections keep the earlier value
+    (superseded) and repeating a current value changes nothing.
     With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
     """
     report = check_table(path=path, fmt=fmt, checker=checker, sheet=sheet, progress=check_progress)
@@ -780,9 +782,15 @@ def import_table(
         "note": checker.mapping.column("note"),
     }
 
-    def flush(batch: list[MeasurementRow]) -> None:
+    kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
+    # Everything slow (reading and parsing the file) is done before the transaction
+    # begins; only the writes hold the database's write lock (on SQLite the only one).
+    spooled_rows = _spooled_rows(path, fmt, sheet, checker, report, batch_size)
+    with spooled_rows as batches, transaction.atomic():
         try:
-            done = measurement_bulk_record(rows=batch, user=user)
+            done = measurement_bulk_load(
+                batches=batches(), kpis=kpis, user=user, progress=write_progress
+            )
         except MeasurementRowsError as exc:
             # Only if the KPIs changed between the check and the write.
             failed = CheckReport(rows=report.rows)
@@ -790,20 +798,8 @@ def import_table(
                 [CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors]
             )
             raise ImportFailed(failed) from None
-        result.created += done.created
-        result.corrected += done.corrected
-        result.unchanged += done.unchanged
-        if write_progress is not None:
-            write_progress(len(batch))
-        reset_queries()  # with DEBUG on, Django would keep every INSERT's SQL
-
-    kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
-    # Everything slow (reading and parsing the file) is done before the transaction
-    # begins; only the writes hold the database's write lock (on SQLite the only one).
-    spooled_rows = _spooled_rows(path, fmt, sheet, checker, report, batch_size)
-    with spooled_rows as batches, transaction.atomic():
-        for spooled in batches():
-            flush([MeasurementRow(r, kpis[k], d, v, n) for r, k, d, v, n in spooled])
+        result.created, result.corrected = done.created, done.corrected
+        result.unchanged = done.unchanged
         if dry_run:
             transaction.set_rollback(True)
     return result
