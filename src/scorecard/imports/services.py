@@ -1,9 +1,9 @@
 """Importing measurements from CSV and XLSX files: map the columns, check every row,
 then write everything in one transaction through ``kpis.bulkload.measurement_bulk_load``.
 
-The file is read twice, each time as a stream (``tabular.iter_rows``): once to check
-every row, once to parse the rows into a temporary file, outside any transaction; the
-write transaction only reads that file back, so it holds the write lock briefly.
+The file is read once, as a stream (``tabular.iter_rows``), outside any transaction:
+every row is checked and each good row is pickled, in batches, into a temporary file;
+the write transaction only reads that file back, so it holds the write lock briefly.
 Nothing but a bitmap of the (KPI, period) pairs met (its size depends on the KPIs, not
 on the rows) and one batch of rows is kept in memory, so a file of a million rows needs
 little memory. The write pass streams the batches into the set-based bulk service
@@ -41,7 +41,7 @@ from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.kpis.bulkload import measurement_bulk_load
 from scorecard.kpis.models import Kpi
-from scorecard.kpis.numbers import number_from_text
+from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
 from scorecard.kpis.services import MeasurementRowsError
 from scorecard.strategy.models import Scorecard
@@ -313,8 +313,9 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def parse_number(cell: Any) -> float | str:
-    """The cell as a finite float, or the reason it is not one."""
+def parse_number(cell: Any, comma: bool | None = None) -> float | str:
+    """The cell as a finite float, or the reason it is not one (``comma``: whether the
+    decimal mark is a comma; default: the active language's)."""
     if isinstance(cell, bool):
         return f"'{cell}' is a yes/no cell, not a number"
     if isinstance(cell, int | float):
@@ -324,7 +325,7 @@ def parse_number(cell: Any) -> float | str:
         if not text:
             return "the value is empty; give a number or delete the row"
         try:
-            number = number_from_text(text)
+            number = number_from_text(text, comma)
         except ValueError as exc:
             return str(exc)
     if not math.isfinite(number):
@@ -423,6 +424,7 @@ class RowChecker:
         factor = range_factor()
         self.ranges = {k.pk: sane_range(k, factor) for k in self.kpis.values()}
         self._starts: dict[tuple[str, dt.date], dt.date] = {}
+        self.comma = decimal_comma()  # the language's decimal mark, looked up once
 
     def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
         """The start of the KPI's period containing ``day`` (remembered: files repeat
@@ -487,7 +489,7 @@ class RowChecker:
             start = self.period_start(kpi, period)
             if start != period:  # a date inside the period: counted in it (the preview says so)
                 moved_from, period = period, start
-        value = parse_number(self.cell(cells, "value"))
+        value = parse_number(self.cell(cells, "value"), self.comma)
         if isinstance(value, str):
             errors.append(CellError(number, col("value"), value))
         elif isinstance(kpi, Kpi):
@@ -600,8 +602,10 @@ def check_table(
     checker: RowChecker,
     sheet: str | None = None,
     progress: Progress | None = None,
+    keep: Callable[[ParsedRow], None] | None = None,
 ) -> CheckReport:
     """Check every row of the file, streaming; return the counts and the errors.
+    ``keep`` is given each good row (the import spools them, so the file is parsed once).
 
     Besides each row's own checks, a KPI may have one value per period in a file: a
     repeat is reported on the later row, naming the row that came first. Memory does
@@ -630,6 +634,8 @@ def check_table(
             repeat_count += 1
             if len(repeats) < MAX_ERRORS_KEPT:
                 repeats.append((parsed, parsed.key))
+        elif keep is not None and not report.error_count:
+            keep(parsed)
     if progress is not None and pending:
         progress(pending)
     if repeat_count:
@@ -705,48 +711,32 @@ class ImportFailed(Exception):
 Spooled = tuple[int, int, dt.date, float, str]
 
 
-@contextmanager
-def _spooled_rows(
-    path: Path,
-    fmt: str,
-    sheet: str | None,
-    checker: RowChecker,
-    report: CheckReport,
-    batch_size: int,
-) -> Iterator[Callable[[], Iterator[list[Spooled]]]]:
-    """Parse the file once more, outside any transaction, into batches in a temp file.
+class _Spool:
+    """Good rows pickled in batches to a temporary file, read back as batches."""
 
-    Memory stays bounded (one batch at a time) and reading the batches back is fast,
-    so the write transaction holds the lock only for the writes.
-    """
-    with tempfile.TemporaryFile(prefix="scorecard-import-") as spool:
-        batch: list[Spooled] = []
-        count = 0
-        for number, cells in data_rows(path, fmt, sheet):
-            if not cells:
-                continue
-            parsed = checker.parse(number, cells)
-            if isinstance(parsed, list):  # the file changed since it was checked
-                failed = CheckReport(rows=report.rows)
-                failed.add(parsed)
-                raise ImportFailed(failed)
-            batch.append(
-                (parsed.row, parsed.kpi.pk, parsed.period_start, parsed.value, parsed.note)
-            )
-            if len(batch) >= batch_size:
-                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                count += 1
-                batch = []
-        if batch:
-            pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            count += 1
+    def __init__(self, handle: Any, batch_size: int) -> None:
+        self.handle, self.batch_size = handle, batch_size
+        self.batch: list[Spooled] = []
+        self.count = 0
 
-        def batches() -> Iterator[list[Spooled]]:
-            spool.seek(0)
-            for _ in range(count):
-                yield pickle.load(spool)  # our own file, written just above
+    def keep(self, parsed: ParsedRow) -> None:
+        self.batch.append(
+            (parsed.row, parsed.kpi.pk, parsed.period_start, parsed.value, parsed.note)
+        )
+        if len(self.batch) >= self.batch_size:
+            self.flush()
 
-        yield batches
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+            self.count += 1
+            self.batch = []
+
+    def batches(self) -> Iterator[list[Spooled]]:
+        self.flush()
+        self.handle.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.handle)  # our own file, written by keep()
 
 
 def import_table(
@@ -771,9 +761,30 @@ def import_table(
     (superseded) and repeating a current value changes nothing.
     With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
     """
-    report = check_table(path=path, fmt=fmt, checker=checker, sheet=sheet, progress=check_progress)
-    if not report.ok:
-        raise ImportFailed(report)
+    with tempfile.TemporaryFile(prefix="scorecard-import-") as handle:
+        spool = _Spool(handle, batch_size)
+        report = check_table(
+            path=path,
+            fmt=fmt,
+            checker=checker,
+            sheet=sheet,
+            progress=check_progress,
+            keep=spool.keep,
+        )
+        if not report.ok:
+            raise ImportFailed(report)
+        return _write(spool, report, checker, user, dry_run, write_progress)
+
+
+def _write(
+    spool: _Spool,
+    report: CheckReport,
+    checker: RowChecker,
+    user: Any,
+    dry_run: bool,
+    write_progress: Progress | None,
+) -> ImportResult:
+    """Write the spooled rows in one transaction (the file is read already)."""
     result = ImportResult(rows=report.rows, dry_run=dry_run)
     column = {
         "kpi": checker.mapping.column("kpi"),
@@ -785,11 +796,10 @@ def import_table(
     kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
     # Everything slow (reading and parsing the file) is done before the transaction
     # begins; only the writes hold the database's write lock (on SQLite the only one).
-    spooled_rows = _spooled_rows(path, fmt, sheet, checker, report, batch_size)
-    with spooled_rows as batches, transaction.atomic():
+    with transaction.atomic():
         try:
             done = measurement_bulk_load(
-                batches=batches(), kpis=kpis, user=user, progress=write_progress
+                batches=spool.batches(), kpis=kpis, user=user, progress=write_progress
             )
         except MeasurementRowsError as exc:
             # Only if the KPIs changed between the check and the write.

@@ -23,8 +23,9 @@ deciding row by row in Python it lets the database decide for all rows at once:
    ``jsonb_build_object`` on PostgreSQL: the same ``before``/``after`` as
    ``audit.services.build_change``). The organization's data version is raised.
 5. **Announce.** ``measurements_recorded`` / ``measurements_pending`` are sent as the
-   row-by-row service sends them, in chunks of :data:`SIGNAL_CHUNK` values read back
-   with one streaming query, so memory stays flat whatever the number of rows.
+   row-by-row service sends them, in chunks as large as the caller's batches (at most
+   :data:`SIGNAL_CHUNK`), read back with one streaming query, so memory stays flat
+   whatever the number of rows.
 
 Everything happens inside one ``transaction.atomic`` (the caller's, if any): a failure
 or a killed process leaves the database as it was. Approval rules are the same:
@@ -56,8 +57,8 @@ from .signals import measurements_pending, measurements_recorded
 LoadRow = tuple[int, int, dt.date, float, str]
 #: Rows per ``executemany`` on SQLite.
 BATCH = 20_000
-#: Values per signal sent (as the importer's batches were).
-SIGNAL_CHUNK = 2000
+#: Values per signal sent (receivers pay a few queries per signal; memory per value).
+SIGNAL_CHUNK = 20_000
 #: The temporary table the rows are staged in.
 STAGE = "scorecard_bulk_stage"
 #: How many problems are reported at most (all are counted by the caller's check).
@@ -97,11 +98,11 @@ def _load(
             "approved_id bigint, approved_value double precision, approved_note text, "
             "pending_id bigint, pending_value double precision, pending_note text)"
         )
-        try:
-            staged = _stage(cursor, batches, kpis, pending, postgres, progress)
-            return _write(cursor, staged, kpis, recorder, now, postgres)
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        # On a failure the transaction (or savepoint) is rolled back, the table with it.
+        staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress)
+        result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
+        cursor.execute(f"DROP TABLE {STAGE}")
+        return result
 
 
 class _Checker:
@@ -111,6 +112,7 @@ class _Checker:
         self.kpis = kpis
         self.starts: dict[tuple[str, dt.date], bool] = {}
         self.errors: list[RowError] = []
+        self.largest = 0  # the largest batch met
 
     def period_ok(self, kpi: Kpi, day: dt.date) -> bool:
         key = (kpi.update_interval, day)
@@ -171,14 +173,14 @@ def _checked(
     """The good rows of each batch as stage rows; the bad ones go to ``checker.errors``
     (once there is one, rows are only checked: nothing will be written)."""
     for batch in batches:
+        checker.largest = max(checker.largest, len(batch))
         rows = []
         for row, kpi_id, day, value, note in batch:
             kpi = kpis[kpi_id]
             note = note.strip()
             number = _number(value)
-            if number is None or kpi.is_calculated or len(note) > 500:
-                checker.check(row, kpi, day, value, note)
-            elif not checker.period_ok(kpi, day):
+            bad = number is None or kpi.is_calculated or len(note) > 500
+            if bad or not checker.period_ok(kpi, day):
                 checker.check(row, kpi, day, value, note)
             elif not checker.errors:
                 period = day.isoformat() if text_dates else day
@@ -195,8 +197,9 @@ def _stage(
     pending: set[int],
     postgres: bool,
     progress: Callable[[int], None] | None,
-) -> int:
-    """Check each row on its own and put it in the stage table; how many were staged."""
+) -> tuple[int, int]:
+    """Check each row on its own and put it in the stage table; how many were staged,
+    and how many values each signal may carry."""
     checker = _Checker(kpis)
     approval = {pk: "pending" if pk in pending else "approved" for pk in kpis}
     columns = "row_number, kpi_id, period_start, value, note, approval"
@@ -218,7 +221,7 @@ def _stage(
     repeats = _repeats(cursor, kpis)
     if repeats:
         raise MeasurementRowsError(repeats)
-    return count
+    return count, min(checker.largest, SIGNAL_CHUNK)
 
 
 def _repeats(cursor: Any, kpis: Mapping[int, Kpi]) -> list[RowError]:
@@ -251,6 +254,7 @@ def _write(
     recorder: Any,
     now: dt.datetime,
     postgres: bool,
+    chunk: int,
 ) -> BulkRecordResult:
     """Compare the staged rows with the stored ones and write (see the module's steps)."""
     if not staged:
@@ -303,7 +307,7 @@ def _write(
     kpi_ids = sorted(row[0] for row in cursor.fetchall())
     if inserted:
         data_version_bump(scorecards__kpis__id__in=kpi_ids)
-        _announce(kpi_ids, kpis, recorder, now, last_id)
+        _announce(kpi_ids, kpis, recorder, now, last_id, chunk)
     return BulkRecordResult(created=inserted - corrected, corrected=corrected, unchanged=unchanged)
 
 
@@ -353,33 +357,40 @@ def _history(cursor: Any, recorder: Any, at: Any, postgres: bool) -> None:
 
 
 def _announce(
-    kpi_ids: list[int], kpis: Mapping[int, Kpi], recorder: Any, now: dt.datetime, last_id: int
+    kpi_ids: list[int],
+    kpis: Mapping[int, Kpi],
+    recorder: Any,
+    now: dt.datetime,
+    last_id: int,
+    size: int,
 ) -> None:
-    """Send the signals of the new values in chunks, read back with one streaming query."""
-    new = (
-        Measurement.objects.filter(
-            id__gt=last_id, kpi_id__in=kpi_ids, recorded_at=now, superseded_at__isnull=True
+    """Send the signals of the new values in chunks, read back with one streaming query
+    (plain rows made into unsaved-looking instances: the ORM's per-row work is the
+    slowest part of a million-row load)."""
+    m = Measurement._meta.db_table
+    marks = ", ".join(["%s"] * len(kpi_ids))
+    recorder_id = recorder.pk if recorder is not None else None
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, kpi_id, period_start, value, note, approval FROM {m} WHERE id > %s "
+            f"AND recorded_at = %s AND superseded_at IS NULL AND kpi_id IN ({marks}) "
+            "ORDER BY id",
+            [last_id, connection.ops.adapt_datetimefield_value(now), *kpi_ids],
         )
-        .order_by("id")
-        .iterator(chunk_size=SIGNAL_CHUNK)
-    )
-    chunk: list[Measurement] = []
-
-    def send(measurements: list[Measurement]) -> None:
-        for measurement in measurements:
-            measurement.kpi = kpis[measurement.kpi_id]
-        done = [x for x in measurements if x.approval == Measurement.Approval.APPROVED]
-        measurements_recorded.send(
-            sender=Measurement, measurements=done, recorded_at=now, user=recorder
-        )
-        waiting = [x for x in measurements if x.approval == Measurement.Approval.PENDING]
-        if waiting:
-            measurements_pending.send(sender=Measurement, measurements=waiting, user=recorder)
-
-    for measurement in new:
-        chunk.append(measurement)
-        if len(chunk) >= SIGNAL_CHUNK:
-            send(chunk)
-            chunk = []
-    if chunk:
-        send(chunk)
+        while rows := cursor.fetchmany(size):
+            done: list[Measurement] = []
+            waiting: list[Measurement] = []
+            for pk, kpi_id, day, value, note, approval in rows:
+                if type(day) is str:
+                    day = dt.date.fromisoformat(day)
+                # The fields in their order: id, kpi, period_start, value, note,
+                # recorded_by, recorded_at, superseded_at, approval, decided_by, decided_at.
+                fields = (pk, kpi_id, day, value, note, recorder_id, now, None, approval)
+                x = Measurement(*fields)
+                x.kpi = kpis[kpi_id]
+                (waiting if approval == "pending" else done).append(x)
+            measurements_recorded.send(
+                sender=Measurement, measurements=done, recorded_at=now, user=recorder
+            )
+            if waiting:
+                measurements_pending.send(sender=Measurement, measurements=waiting, user=recorder)
