@@ -386,7 +386,7 @@ def _announce(
                 # The fields in their order: id, kpi, period_start, value, note,
                 # recorded_by, recorded_at, superseded_at, approval, decided_by, decided_at.
                 fields = (pk, kpi_id, day, value, note, recorder_id, now, None, approval)
-                x = Measurement(*fields)
+                x = Measurement(*fields)  # type: ignore[misc]  # positional: the fast path
                 x.kpi = kpis[kpi_id]
                 (waiting if approval == "pending" else done).append(x)
             measurements_recorded.send(
