@@ -105,6 +105,11 @@ def _load(
         return result
 
 
+def _table(model: Any) -> str:
+    """A model's table, quoted as Django quotes it."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
 class _Checker:
     """Each row's own checks, with measurement_rows_check's messages."""
 
@@ -259,7 +264,7 @@ def _write(
     """Compare the staged rows with the stored ones and write (see the module's steps)."""
     if not staged:
         return BulkRecordResult(0, 0, 0)
-    m = Measurement._meta.db_table
+    m = _table(Measurement)
     at = connection.ops.adapt_datetimefield_value(now)
     cursor.execute(f"SELECT MIN(period_start), MAX(period_start) FROM {STAGE}")
     first, last = cursor.fetchone()
@@ -327,7 +332,7 @@ def _history(cursor: Any, recorder: Any, at: Any, postgres: bool) -> None:
     """One history entry per new value, as ``_value_change`` builds it: ``after`` the
     new value; for a correction, ``before``/``after`` only the fields that changed (and
     the period). A pending value equal to the approved one has no entry."""
-    m, c, k = Measurement._meta.db_table, Change._meta.db_table, Kpi._meta.db_table
+    m, c, k = _table(Measurement), _table(Change), _table(Kpi)
     obj = "jsonb_build_object" if postgres else "json_object"
     before = (
         "CASE WHEN s.approved_id IS NULL THEN NULL "
@@ -367,7 +372,7 @@ def _announce(
     """Send the signals of the new values in chunks, read back with one streaming query
     (plain rows made into unsaved-looking instances: the ORM's per-row work is the
     slowest part of a million-row load)."""
-    m = Measurement._meta.db_table
+    m = _table(Measurement)
     marks = ", ".join(["%s"] * len(kpi_ids))
     recorder_id = recorder.pk if recorder is not None else None
     with connection.chunked_cursor() as cursor:
