@@ -169,17 +169,21 @@ def test_writing_in_batches_is_still_one_transaction(
     rows = [["sales", f"2026-{m:02d}-01", str(m), ""] for m in range(1, 7)]
     path = write_csv(tmp_path / "v.csv", rows)
     calls = []
-    real = kpi_services.measurement_bulk_record
+    real = services.measurement_bulk_load
 
-    def failing(*, rows: Any, user: Any = None) -> Any:
-        calls.append(len(rows))
-        if len(calls) == 3:
-            raise kpi_services.MeasurementRowsError(
-                [kpi_services.RowError(rows[0].index, "value", "refused by the test")]
-            )
-        return real(rows=rows, user=user)
+    def failing(*, batches: Any, **kwargs: Any) -> Any:
+        def counted() -> Any:
+            for batch in batches:
+                calls.append(len(batch))
+                if len(calls) == 3:
+                    raise kpi_services.MeasurementRowsError(
+                        [kpi_services.RowError(batch[0][0], "value", "refused by the test")]
+                    )
+                yield batch
 
-    monkeypatch.setattr(services, "measurement_bulk_record", failing)
+        return real(batches=counted(), **kwargs)
+
+    monkeypatch.setattr(services, "measurement_bulk_load", failing)
     with pytest.raises(ImportFailed) as info:
         run(card, path, batch_size=2)
     assert calls == [2, 2, 2]
@@ -360,19 +364,23 @@ def test_the_file_is_read_before_the_write_transaction_begins(
     path = (write_csv if fmt == "csv" else write_xlsx)(tmp_path / f"values.{fmt}", rows)
     depth_reading: list[int] = []
     depth_writing: list[int] = []
-    iter_rows, bulk = services.tabular.iter_rows, services.measurement_bulk_record
+    iter_rows, bulk = services.tabular.iter_rows, services.measurement_bulk_load
 
     def reading(*args: Any, **kwargs: Any) -> Any:
         for row in iter_rows(*args, **kwargs):
             depth_reading.append(len(connection.atomic_blocks))
             yield row
 
-    def writing(**kwargs: Any) -> Any:
-        depth_writing.append(len(connection.atomic_blocks))
-        return bulk(**kwargs)
+    def writing(*, batches: Any, **kwargs: Any) -> Any:
+        def watched() -> Any:
+            for batch in batches:
+                depth_writing.append(len(connection.atomic_blocks))
+                yield batch
+
+        return bulk(batches=watched(), **kwargs)
 
     monkeypatch.setattr(services.tabular, "iter_rows", reading)
-    monkeypatch.setattr(services, "measurement_bulk_record", writing)
+    monkeypatch.setattr(services, "measurement_bulk_load", writing)
     result = run(card, path, fmt, batch_size=5)
     assert (result.created, len(depth_writing)) == (12, 3)
     # Every row was read outside the transaction the writes run in.

@@ -1,14 +1,14 @@
 """Importing measurements from CSV and XLSX files: map the columns, check every row,
-then write everything in one transaction through ``measurement_bulk_record``.
+then write everything in one transaction through ``kpis.bulkload.measurement_bulk_load``.
 
-The file is read twice, each time as a stream (``tabular.iter_rows``): once to check
-every row, once to parse the rows into a temporary file, outside any transaction; the
-write transaction only reads that file back, so it holds the write lock briefly.
+The file is read once, as a stream (``tabular.iter_rows``), outside any transaction:
+every row is checked and each good row is pickled, in batches, into a temporary file;
+the write transaction only reads that file back, so it holds the write lock briefly.
 Nothing but a bitmap of the (KPI, period) pairs met (its size depends on the KPIs, not
 on the rows) and one batch of rows is kept in memory, so a file of a million rows needs
-little memory. The write pass sends batches
-of rows to the bulk service inside ONE ``transaction.atomic``: any failure, in any
-batch, leaves the database as it was.
+little memory. The write pass streams the batches into the set-based bulk service
+(``kpis/bulkload.py``: a staging table, then the checks, the corrections and the inserts
+in SQL) inside ONE ``transaction.atomic``: any failure leaves the database as it was.
 
 The web flow (``ImportJob``) and the ``scorecard import`` command both call
 :func:`check_table` and :func:`import_table`.
@@ -34,17 +34,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import reset_queries, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
+from scorecard.kpis.bulkload import measurement_bulk_load
 from scorecard.kpis.models import Kpi
-from scorecard.kpis.numbers import number_from_text
+from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
-from scorecard.kpis.services import MeasurementRow, MeasurementRowsError, measurement_bulk_record
+from scorecard.kpis.services import MeasurementRowsError
 from scorecard.strategy.models import Scorecard
 
 from . import tabular
@@ -101,7 +102,7 @@ SYNONYMS = {
 #: How many errors a check keeps to show (all are counted).
 MAX_ERRORS_KEPT = 500
 #: Rows per call of the bulk service during the write pass.
-BATCH_SIZE = 2000
+BATCH_SIZE = 20_000
 #: By default, a value more than this many scale spans beyond the KPI's scale is
 #: refused as a likely typo (wrong unit, missing decimal point); the setting
 #: SCORECARD_IMPORT_RANGE_FACTOR changes it (0: no range check).
@@ -338,8 +339,9 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def parse_number(cell: Any) -> float | str:
-    """The cell as a finite float, or the reason it is not one."""
+def parse_number(cell: Any, comma: bool | None = None) -> float | str:
+    """The cell as a finite float, or the reason it is not one (``comma``: whether the
+    decimal mark is a comma; default: the active language's)."""
     if isinstance(cell, bool):
         return _("'%(cell)s' is a yes/no cell, not a number") % {"cell": cell}
     if isinstance(cell, int | float):
@@ -349,7 +351,7 @@ def parse_number(cell: Any) -> float | str:
         if not text:
             return _("the value is empty; give a number or delete the row")
         try:
-            number = number_from_text(text)
+            number = number_from_text(text, comma)
         except ValueError as exc:
             return str(exc)
     if not math.isfinite(number):
@@ -451,6 +453,7 @@ class RowChecker:
         factor = range_factor()
         self.ranges = {k.pk: sane_range(k, factor) for k in self.kpis.values()}
         self._starts: dict[tuple[str, dt.date], dt.date] = {}
+        self.comma = decimal_comma()  # the language's decimal mark, looked up once
 
     def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
         """The start of the KPI's period containing ``day`` (remembered: files repeat
@@ -520,7 +523,7 @@ class RowChecker:
             start = self.period_start(kpi, period)
             if start != period:  # a date inside the period: counted in it (the preview says so)
                 moved_from, period = period, start
-        value = parse_number(self.cell(cells, "value"))
+        value = parse_number(self.cell(cells, "value"), self.comma)
         if isinstance(value, str):
             errors.append(CellError(number, col("value"), value))
         elif isinstance(kpi, Kpi):
@@ -644,8 +647,10 @@ def check_table(
     checker: RowChecker,
     sheet: str | None = None,
     progress: Progress | None = None,
+    keep: Callable[[ParsedRow], None] | None = None,
 ) -> CheckReport:
     """Check every row of the file, streaming; return the counts and the errors.
+    ``keep`` is given each good row (the import spools them, so the file is parsed once).
 
     Besides each row's own checks, a KPI may have one value per period in a file: a
     repeat is reported on the later row, naming the row that came first. Memory does
@@ -674,6 +679,8 @@ def check_table(
             repeat_count += 1
             if len(repeats) < MAX_ERRORS_KEPT:
                 repeats.append((parsed, parsed.key))
+        elif keep is not None and not report.error_count:
+            keep(parsed)
     if progress is not None and pending:
         progress(pending)
     if repeat_count:
@@ -755,48 +762,32 @@ class ImportFailed(Exception):
 Spooled = tuple[int, int, dt.date, float, str]
 
 
-@contextmanager
-def _spooled_rows(
-    path: Path,
-    fmt: str,
-    sheet: str | None,
-    checker: RowChecker,
-    report: CheckReport,
-    batch_size: int,
-) -> Iterator[Callable[[], Iterator[list[Spooled]]]]:
-    """Parse the file once more, outside any transaction, into batches in a temp file.
+class _Spool:
+    """Good rows pickled in batches to a temporary file, read back as batches."""
 
-    Memory stays bounded (one batch at a time) and reading the batches back is fast,
-    so the write transaction holds the lock only for the writes.
-    """
-    with tempfile.TemporaryFile(prefix="scorecard-import-") as spool:
-        batch: list[Spooled] = []
-        count = 0
-        for number, cells in data_rows(path, fmt, sheet):
-            if not cells:
-                continue
-            parsed = checker.parse(number, cells)
-            if isinstance(parsed, list):  # the file changed since it was checked
-                failed = CheckReport(rows=report.rows)
-                failed.add(parsed)
-                raise ImportFailed(failed)
-            batch.append(
-                (parsed.row, parsed.kpi.pk, parsed.period_start, parsed.value, parsed.note)
-            )
-            if len(batch) >= batch_size:
-                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                count += 1
-                batch = []
-        if batch:
-            pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            count += 1
+    def __init__(self, handle: Any, batch_size: int) -> None:
+        self.handle, self.batch_size = handle, batch_size
+        self.batch: list[Spooled] = []
+        self.count = 0
 
-        def batches() -> Iterator[list[Spooled]]:
-            spool.seek(0)
-            for _ in range(count):
-                yield pickle.load(spool)  # our own file, written just above
+    def keep(self, parsed: ParsedRow) -> None:
+        self.batch.append(
+            (parsed.row, parsed.kpi.pk, parsed.period_start, parsed.value, parsed.note)
+        )
+        if len(self.batch) >= self.batch_size:
+            self.flush()
 
-        yield batches
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+            self.count += 1
+            self.batch = []
+
+    def batches(self) -> Iterator[list[Spooled]]:
+        self.flush()
+        self.handle.seek(0)
+        for _row in range(self.count):
+            yield pickle.load(self.handle)  # our own file, written by keep()
 
 
 def import_table(
@@ -816,13 +807,35 @@ def import_table(
     The file is read and parsed before the transaction starts (the parsed rows wait in a
     temporary file), so the database's write lock is held only while writing.
 
-    Writing goes through ``measurement_bulk_record`` in batches, so corrections keep
-    the earlier value (superseded) and repeating a current value changes nothing.
+    Writing goes through ``measurement_bulk_load`` (the semantics of
+    ``measurement_bulk_record``, set-based), so corrections keep the earlier value
+    (superseded) and repeating a current value changes nothing.
     With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
     """
-    report = check_table(path=path, fmt=fmt, checker=checker, sheet=sheet, progress=check_progress)
-    if not report.ok:
-        raise ImportFailed(report)
+    with tempfile.TemporaryFile(prefix="scorecard-import-") as handle:
+        spool = _Spool(handle, batch_size)
+        report = check_table(
+            path=path,
+            fmt=fmt,
+            checker=checker,
+            sheet=sheet,
+            progress=check_progress,
+            keep=spool.keep,
+        )
+        if not report.ok:
+            raise ImportFailed(report)
+        return _write(spool, report, checker, user, dry_run, write_progress)
+
+
+def _write(
+    spool: _Spool,
+    report: CheckReport,
+    checker: RowChecker,
+    user: Any,
+    dry_run: bool,
+    write_progress: Progress | None,
+) -> ImportResult:
+    """Write the spooled rows in one transaction (the file is read already)."""
     result = ImportResult(rows=report.rows, dry_run=dry_run)
     column = {
         "kpi": checker.mapping.column("kpi"),
@@ -831,9 +844,14 @@ def import_table(
         "note": checker.mapping.column("note"),
     }
 
-    def flush(batch: list[MeasurementRow]) -> None:
+    kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
+    # Everything slow (reading and parsing the file) is done before the transaction
+    # begins; only the writes hold the database's write lock (on SQLite the only one).
+    with transaction.atomic():
         try:
-            done = measurement_bulk_record(rows=batch, user=user)
+            done = measurement_bulk_load(
+                batches=spool.batches(), kpis=kpis, user=user, progress=write_progress
+            )
         except MeasurementRowsError as exc:
             # Only if the KPIs changed between the check and the write.
             failed = CheckReport(rows=report.rows)
@@ -841,20 +859,8 @@ def import_table(
                 [CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors]
             )
             raise ImportFailed(failed) from None
-        result.created += done.created
-        result.corrected += done.corrected
-        result.unchanged += done.unchanged
-        if write_progress is not None:
-            write_progress(len(batch))
-        reset_queries()  # with DEBUG on, Django would keep every INSERT's SQL
-
-    kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
-    # Everything slow (reading and parsing the file) is done before the transaction
-    # begins; only the writes hold the database's write lock (on SQLite the only one).
-    spooled_rows = _spooled_rows(path, fmt, sheet, checker, report, batch_size)
-    with spooled_rows as batches, transaction.atomic():
-        for spooled in batches():
-            flush([MeasurementRow(r, kpis[k], d, v, n) for r, k, d, v, n in spooled])
+        result.created, result.corrected = done.created, done.corrected
+        result.unchanged = done.unchanged
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -1,0 +1,401 @@
+"""Recording a great many values at once, set-based, at close to the database's own speed.
+
+:func:`measurement_bulk_load` does what :func:`~scorecard.kpis.services.measurement_bulk_record`
+does — same checks, same messages, same stored rows, same history — but instead of
+deciding row by row in Python it lets the database decide for all rows at once:
+
+1. **Stage.** The rows go into a temporary table: on PostgreSQL with ``COPY … FROM
+   STDIN`` (psycopg's ``cursor.copy``), on SQLite with ``executemany`` in batches of
+   :data:`BATCH` rows. Python only checks what each row says about itself, in a tight
+   loop (the KPI may be recorded, the period start is one of its periods — remembered
+   per interval and date —, the value is a finite number, the note is short enough).
+2. **Check as a set.** A KPI and period given twice is found with one ``GROUP BY``.
+   Any problem raises ``MeasurementRowsError`` with the same messages as the
+   row-by-row service, and the caller's transaction is rolled back: nothing is written.
+3. **Compare with what is stored.** The current approved (and, for values that wait for
+   approval, pending) value of each staged KPI and period is joined in with one
+   ``UPDATE … FROM``. If no current value exists for the staged KPIs in the staged
+   date range (a fresh load), this step is skipped.
+4. **Write.** A row repeating the current value and note is dropped (unchanged). The
+   values it corrects are superseded with one ``UPDATE`` (the history keeps them, as
+   always), the new values are inserted with one ``INSERT … SELECT`` in the file's
+   order, and their history entries with another one (``json_object`` on SQLite,
+   ``jsonb_build_object`` on PostgreSQL: the same ``before``/``after`` as
+   ``audit.services.build_change``). The organization's data version is raised.
+5. **Announce.** ``measurements_recorded`` / ``measurements_pending`` are sent as the
+   row-by-row service sends them, in chunks as large as the caller's batches (at most
+   :data:`SIGNAL_CHUNK`), read back with one streaming query, so memory stays flat
+   whatever the number of rows.
+
+Everything happens inside one ``transaction.atomic`` (the caller's, if any): a failure
+or a killed process leaves the database as it was. Approval rules are the same:
+whether a value waits for approval is decided per KPI (``needs_approval``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from scorecard import clock
+from scorecard.audit.context import current_actor
+from scorecard.audit.models import Change
+from scorecard.audit.services import person_label
+from scorecard.engine import periods
+from scorecard.engine import types as et
+from scorecard.organizations.versions import data_version_bump
+
+from .models import Kpi, Measurement
+from .services import BulkRecordResult, MeasurementRowsError, RowError, needs_approval
+from .signals import measurements_pending, measurements_recorded
+
+#: One value to record: (row number, KPI id, period start, value, note).
+LoadRow = tuple[int, int, dt.date, float, str]
+#: Rows per ``executemany`` on SQLite.
+BATCH = 20_000
+#: Values per signal sent (receivers pay a few queries per signal; memory per value).
+SIGNAL_CHUNK = 20_000
+#: The temporary table the rows are staged in.
+STAGE = "scorecard_bulk_stage"
+#: How many problems are reported at most (all are counted by the caller's check).
+MAX_ERRORS = 500
+
+
+def measurement_bulk_load(
+    *,
+    batches: Iterable[Sequence[LoadRow]],
+    kpis: Mapping[int, Kpi],
+    user: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> BulkRecordResult:
+    """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
+    semantics; ``kpis`` holds each KPI a row names, by id. ``progress`` is called with
+    the number of rows of each batch once it is staged."""
+    with transaction.atomic():
+        return _load(batches, kpis, user, progress)
+
+
+def _load(
+    batches: Iterable[Sequence[LoadRow]],
+    kpis: Mapping[int, Kpi],
+    user: Any,
+    progress: Callable[[int], None] | None,
+) -> BulkRecordResult:
+    postgres = connection.vendor == "postgresql"
+    recorder = user if getattr(user, "is_authenticated", False) else None
+    pending = {pk for pk, kpi in kpis.items() if needs_approval(kpi=kpi, user=recorder)}
+    now = clock.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer NOT NULL, "
+            "kpi_id bigint NOT NULL, period_start date NOT NULL, value double precision "
+            "NOT NULL, note varchar(500) NOT NULL, approval varchar(10) NOT NULL, "
+            "approved_id bigint, approved_value double precision, approved_note text, "
+            "pending_id bigint, pending_value double precision, pending_note text)"
+        )
+        # On a failure the transaction (or savepoint) is rolled back, the table with it.
+        staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress)
+        result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
+        cursor.execute(f"DROP TABLE {STAGE}")
+        return result
+
+
+def _table(model: Any) -> str:
+    """A model's table, quoted as Django quotes it."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+class _Checker:
+    """Each row's own checks, with measurement_rows_check's messages."""
+
+    def __init__(self, kpis: Mapping[int, Kpi]) -> None:
+        self.kpis = kpis
+        self.starts: dict[tuple[str, dt.date], bool] = {}
+        self.errors: list[RowError] = []
+        self.largest = 0  # the largest batch met
+
+    def period_ok(self, kpi: Kpi, day: dt.date) -> bool:
+        key = (kpi.update_interval, day)
+        ok = self.starts.get(key)
+        if ok is None:
+            if len(self.starts) > 100_000:
+                self.starts.clear()  # bounded, whatever the file
+            interval = et.Interval(kpi.update_interval)
+            ok = self.starts[key] = periods.period_containing(day, interval).start == day
+        return ok
+
+    def check(self, row: int, kpi: Kpi, day: dt.date, value: Any, note: str) -> None:
+        """Append the row's problems (the messages of measurement_rows_check)."""
+        if kpi.is_calculated:
+            self.errors.append(
+                RowError(row, "kpi", f"“{kpi.name}” is calculated from its formula.")
+            )
+            return
+        if not self.period_ok(kpi, day):
+            period = periods.period_containing(day, et.Interval(kpi.update_interval))
+            interval = kpi.get_update_interval_display().lower()
+            self.errors.append(
+                RowError(
+                    row,
+                    "period_start",
+                    f"{day.isoformat()} does not start a {interval} period of “{kpi.name}”; "
+                    f"the period containing it starts on {period.start.isoformat()}.",
+                )
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.errors.append(RowError(row, "value", f"“{value}” is not a number."))
+        else:
+            if not math.isfinite(number):
+                self.errors.append(RowError(row, "value", "The value must be a finite number."))
+        if len(note) > 500:
+            self.errors.append(RowError(row, "note", "A note can be at most 500 characters."))
+
+
+def _number(value: Any) -> float | None:
+    """The value as a finite float, or None (the check says why)."""
+    try:
+        number = value if type(value) is float else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _checked(
+    batches: Iterable[Sequence[LoadRow]],
+    kpis: Mapping[int, Kpi],
+    approval: Mapping[int, str],
+    checker: _Checker,
+    text_dates: bool,
+    progress: Callable[[int], None] | None,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The good rows of each batch as stage rows; the bad ones go to ``checker.errors``
+    (once there is one, rows are only checked: nothing will be written)."""
+    for batch in batches:
+        checker.largest = max(checker.largest, len(batch))
+        rows = []
+        for row, kpi_id, day, value, note in batch:
+            kpi = kpis[kpi_id]
+            note = note.strip()
+            number = _number(value)
+            bad = number is None or kpi.is_calculated or len(note) > 500
+            if bad or not checker.period_ok(kpi, day):
+                checker.check(row, kpi, day, value, note)
+            elif not checker.errors:
+                period = day.isoformat() if text_dates else day
+                rows.append((row, kpi_id, period, number, note, approval[kpi_id]))
+        yield rows
+        if progress is not None:
+            progress(len(batch))
+
+
+def _stage(
+    cursor: Any,
+    batches: Iterable[Sequence[LoadRow]],
+    kpis: Mapping[int, Kpi],
+    pending: set[int],
+    postgres: bool,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    """Check each row on its own and put it in the stage table; how many were staged,
+    and how many values each signal may carry."""
+    checker = _Checker(kpis)
+    approval = {pk: "pending" if pk in pending else "approved" for pk in kpis}
+    columns = "row_number, kpi_id, period_start, value, note, approval"
+    checked = _checked(batches, kpis, approval, checker, not postgres, progress)
+    count = 0
+    if postgres:
+        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+            for rows in checked:
+                for values in rows:
+                    copy.write_row(values)
+                count += len(rows)
+    else:
+        insert = f"INSERT INTO {STAGE} ({columns}) VALUES (?, ?, ?, ?, ?, ?)"
+        for rows in checked:
+            cursor.cursor.executemany(insert, rows)
+            count += len(rows)
+    if checker.errors:
+        raise MeasurementRowsError(checker.errors[:MAX_ERRORS])
+    repeats = _repeats(cursor, kpis)
+    if repeats:
+        raise MeasurementRowsError(repeats)
+    return count, min(checker.largest, SIGNAL_CHUNK)
+
+
+def _repeats(cursor: Any, kpis: Mapping[int, Kpi]) -> list[RowError]:
+    """Rows giving a KPI and period that an earlier row gave already (one GROUP BY)."""
+    cursor.execute(
+        f"SELECT s.row_number, s.kpi_id, s.period_start, f.first FROM {STAGE} s JOIN "
+        f"(SELECT kpi_id, period_start, MIN(row_number) AS first FROM {STAGE} "
+        "GROUP BY kpi_id, period_start HAVING COUNT(*) > 1) f "
+        "ON f.kpi_id = s.kpi_id AND f.period_start = s.period_start "
+        f"WHERE s.row_number > f.first ORDER BY s.row_number LIMIT {MAX_ERRORS}"
+    )
+    errors = []
+    for row, kpi_id, day, first in cursor.fetchall():
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        errors.append(
+            RowError(
+                row,
+                "period_start",
+                f"Row {first} already gives “{kpis[kpi_id].name}” a value for "
+                f"{day.isoformat()}; send one value per KPI and period.",
+            )
+        )
+    return errors
+
+
+def _write(
+    cursor: Any,
+    staged: int,
+    kpis: Mapping[int, Kpi],
+    recorder: Any,
+    now: dt.datetime,
+    postgres: bool,
+    chunk: int,
+) -> BulkRecordResult:
+    """Compare the staged rows with the stored ones and write (see the module's steps)."""
+    if not staged:
+        return BulkRecordResult(0, 0, 0)
+    m = _table(Measurement)
+    at = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(f"SELECT MIN(period_start), MAX(period_start) FROM {STAGE}")
+    first, last = cursor.fetchone()
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {m} WHERE superseded_at IS NULL AND period_start "
+        f"BETWEEN %s AND %s AND kpi_id IN (SELECT DISTINCT kpi_id FROM {STAGE}))",
+        [first, last],
+    )
+    unchanged = corrected = 0
+    if cursor.fetchone()[0]:  # else a fresh load: nothing to compare with
+        for approval in ("approved", "pending"):
+            cursor.execute(
+                f"UPDATE {STAGE} SET {approval}_id = m.id, {approval}_value = m.value, "
+                f"{approval}_note = m.note FROM {m} m WHERE m.kpi_id = {STAGE}.kpi_id "
+                f"AND m.period_start = {STAGE}.period_start AND m.superseded_at IS NULL "
+                f"AND m.approval = %s",
+                [approval],
+            )
+        # The value a new one is compared with: the current one of its own kind, or for
+        # a pending value without a pending one, the approved one (as measurement_record).
+        cursor.execute(
+            f"DELETE FROM {STAGE} WHERE CASE WHEN approval = 'pending' AND pending_id IS NOT "
+            "NULL THEN pending_value = value AND pending_note = note ELSE approved_id IS NOT "
+            "NULL AND approved_value = value AND approved_note = note END"
+        )
+        unchanged = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {m} SET superseded_at = %s WHERE id IN (SELECT CASE WHEN approval = "
+            f"'pending' THEN pending_id ELSE approved_id END FROM {STAGE})",
+            [at],
+        )
+        corrected = cursor.rowcount
+    recorder_id = recorder.pk if recorder is not None else None
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
+    last_id = cursor.fetchone()[0]
+    cursor.execute(
+        f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
+        "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
+        f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number",
+        [recorder_id, at],
+    )
+    inserted = cursor.rowcount
+    _history(cursor, recorder, at, postgres)
+    cursor.execute(f"SELECT DISTINCT kpi_id FROM {STAGE}")
+    kpi_ids = sorted(row[0] for row in cursor.fetchall())
+    if inserted:
+        data_version_bump(scorecards__kpis__id__in=kpi_ids)
+        _announce(kpi_ids, kpis, recorder, now, last_id, chunk)
+    return BulkRecordResult(created=inserted - corrected, corrected=corrected, unchanged=unchanged)
+
+
+def _diff(obj: str, note: str, value: str) -> str:
+    """A correction's side as _differences keeps it: the changed fields and the period."""
+    period = "'period_start', s.period_start"
+    note_changed, value_changed = "s.note <> s.approved_note", "s.value <> s.approved_value"
+    return (
+        f"CASE WHEN {note_changed} AND {value_changed} "
+        f"THEN {obj}('note', {note}, {period}, 'value', {value}) "
+        f"WHEN {note_changed} THEN {obj}('note', {note}, {period}) "
+        f"ELSE {obj}({period}, 'value', {value}) END"
+    )
+
+
+def _history(cursor: Any, recorder: Any, at: Any, postgres: bool) -> None:
+    """One history entry per new value, as ``_value_change`` builds it: ``after`` the
+    new value; for a correction, ``before``/``after`` only the fields that changed (and
+    the period). A pending value equal to the approved one has no entry."""
+    m, c, k = _table(Measurement), _table(Change), _table(Kpi)
+    obj = "jsonb_build_object" if postgres else "json_object"
+    before = (
+        "CASE WHEN s.approved_id IS NULL THEN NULL "
+        f"ELSE {_diff(obj, 's.approved_note', 's.approved_value')} END"
+    )
+    after = (
+        f"CASE WHEN s.approved_id IS NULL "
+        f"THEN {obj}('period_start', s.period_start, 'value', s.value, 'note', s.note) "
+        f"ELSE {_diff(obj, 's.note', 's.value')} END"
+    )
+    actor = recorder if recorder is not None else current_actor()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    cursor.execute(
+        f"INSERT INTO {c} (at, actor_id, actor_name, action, kind, object_id, label, before, "
+        "after, scorecard_id, objective_id, related_objective_id, kpi_id, initiative_id) "
+        "SELECT %s, %s, %s, CASE WHEN s.approval = 'pending' THEN 'submitted' "
+        "WHEN s.approved_id IS NOT NULL THEN 'corrected' ELSE 'recorded' END, "
+        f"'measurement', n.id, SUBSTR(k.name, 1, 300), {before}, {after}, k.scorecard_id, "
+        f"k.objective_id, NULL, k.id, NULL FROM {STAGE} s "
+        f"JOIN {m} n ON n.kpi_id = s.kpi_id AND n.period_start = s.period_start "
+        "AND n.approval = s.approval AND n.superseded_at IS NULL "
+        f"JOIN {k} k ON k.id = s.kpi_id "
+        "WHERE NOT (s.approved_id IS NOT NULL AND s.approved_value = s.value "
+        "AND s.approved_note = s.note) ORDER BY s.row_number",
+        [at, actor.pk if actor else None, person_label(actor) if actor else ""],
+    )
+
+
+def _announce(
+    kpi_ids: list[int],
+    kpis: Mapping[int, Kpi],
+    recorder: Any,
+    now: dt.datetime,
+    last_id: int,
+    size: int,
+) -> None:
+    """Send the signals of the new values in chunks, read back with one streaming query
+    (plain rows made into unsaved-looking instances: the ORM's per-row work is the
+    slowest part of a million-row load)."""
+    m = _table(Measurement)
+    marks = ", ".join(["%s"] * len(kpi_ids))
+    recorder_id = recorder.pk if recorder is not None else None
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, kpi_id, period_start, value, note, approval FROM {m} WHERE id > %s "
+            f"AND recorded_at = %s AND superseded_at IS NULL AND kpi_id IN ({marks}) "
+            "ORDER BY id",
+            [last_id, connection.ops.adapt_datetimefield_value(now), *kpi_ids],
+        )
+        while rows := cursor.fetchmany(size):
+            done: list[Measurement] = []
+            waiting: list[Measurement] = []
+            for pk, kpi_id, day, value, note, approval in rows:
+                if type(day) is str:
+                    day = dt.date.fromisoformat(day)
+                # The fields in their order: id, kpi, period_start, value, note,
+                # recorded_by, recorded_at, superseded_at, approval, decided_by, decided_at.
+                fields = (pk, kpi_id, day, value, note, recorder_id, now, None, approval)
+                x = Measurement(*fields)  # type: ignore[misc]  # positional: the fast path
+                x.kpi = kpis[kpi_id]
+                (waiting if approval == "pending" else done).append(x)
+            measurements_recorded.send(
+                sender=Measurement, measurements=done, recorded_at=now, user=recorder
+            )
+            if waiting:
+                measurements_pending.send(sender=Measurement, measurements=waiting, user=recorder)

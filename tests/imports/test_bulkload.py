@@ -1,0 +1,176 @@
+"""The set-based bulk load (kpis/bulkload.py) stores exactly what the row-by-row bulk
+service stores: the same values, the same superseded history, who and when, the same
+history entries, the same counts; and on a bad row, the same messages and nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from scorecard import clock
+from scorecard.audit.models import Change
+from scorecard.kpis.bulkload import measurement_bulk_load
+from scorecard.kpis.models import Measurement
+from scorecard.kpis.services import (
+    MeasurementRow,
+    MeasurementRowsError,
+    measurement_bulk_record,
+    measurement_record,
+)
+from scorecard.organizations.models import Organization
+
+from .conftest import Card
+
+JAN, FEB, MAR, APR = (dt.date(2026, m, 1) for m in (1, 2, 3, 4))
+Q1 = dt.date(2026, 1, 1)
+
+#: (row, KPI name in the card, period, value, note)
+Row = tuple[int, str, dt.date, Any, str]
+
+
+def _slow(card: Card, rows: list[Row], user: Any) -> Any:
+    return measurement_bulk_record(
+        rows=[MeasurementRow(n, getattr(card, k), d, v, note) for n, k, d, v, note in rows],
+        user=user,
+    )
+
+
+def _fast(card: Card, rows: list[Row], user: Any, batch: int = 2) -> Any:
+    kpis = {getattr(card, k).pk: getattr(card, k) for k in ("sales", "nps", "ratio", "free")}
+    loaded = [(n, getattr(card, k).pk, d, v, note) for n, k, d, v, note in rows]
+    batches = [loaded[i : i + batch] for i in range(0, len(loaded), batch)]
+    return measurement_bulk_load(batches=batches, kpis=kpis, user=user)
+
+
+def _stored() -> dict[str, Any]:
+    """Every measurement and history entry, in the order written (ids replaced by places)."""
+    measurements = list(Measurement.objects.order_by("id"))
+    place = {m.pk: n for n, m in enumerate(measurements)}
+    return {
+        "measurements": [
+            (m.kpi_id, m.period_start, m.value, m.note, m.recorded_by_id, m.recorded_at,
+             m.superseded_at, m.approval, m.decided_by_id, m.decided_at)
+            for m in measurements
+        ],
+        "history": [
+            (c.at, c.actor_id, c.actor_name, c.action, c.kind, place.get(c.object_id), c.label,
+             c.before, c.after, c.scorecard_id, c.objective_id, c.kpi_id)
+            for c in Change.objects.filter(kind="measurement").order_by("id")
+        ],
+    }  # fmt: skip
+
+
+def _outcome(card: Card, write: Callable[[], list[Any]]) -> tuple[list[Any], dict[str, Any], int]:
+    """Run ``write`` on a fresh copy of the data (rolled back afterwards)."""
+    org = card.world.organization
+    with transaction.atomic():
+        before = Organization.objects.get(pk=org.pk).data_version
+        with clock.frozen_at(dt.date(2026, 5, 10)):
+            results = write()
+        stored = _stored()
+        bumped = Organization.objects.get(pk=org.pk).data_version != before
+        transaction.set_rollback(True)
+    return results, stored, bumped
+
+
+@pytest.fixture
+def history(card: Card) -> Card:
+    """Values stored earlier: some approved, one waiting for approval."""
+    card.free.values_need_approval = True
+    card.free.owner = card.world.admin
+    card.free.save()
+    with clock.frozen_at(dt.date(2026, 4, 2)):
+        measurement_record(kpi=card.sales, period_start=JAN, value=50, note="first")
+        measurement_record(kpi=card.sales, period_start=FEB, value=20, user=card.world.editor)
+        measurement_record(kpi=card.free, period_start=JAN, value=7, user=card.world.admin)
+        measurement_record(kpi=card.free, period_start=FEB, value=8, user=card.world.admin)
+        measurement_record(kpi=card.free, period_start=MAR, value=9, user=card.world.admin)
+        measurement_record(kpi=card.free, period_start=MAR, value=10, user=card.world.editor)
+    return card
+
+
+ROWS: list[Row] = [
+    (2, "sales", JAN, 60.0, "first"),  # a correction of the value
+    (3, "sales", FEB, 20.0, "now with a note"),  # a correction of the note only
+    (4, "sales", MAR, 30.5, ""),  # new
+    (5, "nps", Q1, -3.25, "  spaces  "),  # new, the note trimmed
+    (6, "free", JAN, 7.0, ""),  # waits for approval, equal to the approved value: no entry
+    (7, "free", FEB, 80.0, ""),  # waits for approval
+    (8, "free", MAR, 11.0, ""),  # replaces the pending value
+    (9, "free", APR, 1e12, "x"),  # waits for approval, nothing approved yet
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", ["editor", "admin", None])
+def test_the_fast_load_stores_what_the_row_by_row_service_stores(
+    history: Card, user: str | None
+) -> None:
+    card = history
+    who = getattr(card.world, user) if user else None
+    first = ROWS
+    # Then, in the same transaction, corrections of the rows just written, repeats of
+    # values just written (unchanged) and new values.
+    second: list[Row] = [
+        (2, "sales", MAR, 31.0, ""),
+        (3, "sales", JAN, 60.0, "first"),
+        (4, "free", FEB, 81.0, "again"),
+        (5, "nps", dt.date(2026, 4, 1), 12.0, ""),
+    ]
+    slow = _outcome(card, lambda: [_slow(card, first, who), _slow(card, second, who)])
+    fast = _outcome(card, lambda: [_fast(card, first, who), _fast(card, second, who)])
+    assert fast[0] == slow[0]
+    assert fast[1]["measurements"] == slow[1]["measurements"]
+    assert fast[1]["history"] == slow[1]["history"]
+    assert fast[2] and slow[2]  # the data version was raised
+    assert len(slow[1]["history"]) > 6 and any(m[6] for m in slow[1]["measurements"])
+
+
+@pytest.mark.django_db
+def test_a_fresh_load_matches_too(card: Card) -> None:
+    rows: list[Row] = [
+        (n + 2, "sales" if n % 2 else "free", dt.date(2020 + n // 24, n // 2 % 12 + 1, 1),
+         n * 1.5, f"n{n}" if n % 3 else "")
+        for n in range(48)
+    ]  # fmt: skip
+    slow = _outcome(card, lambda: [_slow(card, rows, card.world.editor)])
+    fast = _outcome(card, lambda: [_fast(card, rows, card.world.editor, batch=7)])
+    assert fast == slow
+    assert slow[0][0].created == 48
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "bad",
+    [
+        (4, "sales", MAR, math.inf, ""),
+        (4, "sales", MAR, "twelve", ""),
+        (4, "sales", dt.date(2026, 3, 5), 1.0, ""),
+        (4, "ratio", MAR, 1.0, ""),
+        (4, "sales", MAR, 1.0, "x" * 501),
+        (4, "sales", JAN, 1.0, ""),  # repeats row 2
+    ],
+)
+def test_a_bad_row_in_the_middle_gives_the_same_messages_and_writes_nothing(
+    history: Card, bad: Row
+) -> None:
+    card = history
+    rows: list[Row] = [
+        (2, "sales", JAN, 61.0, ""),
+        (3, "nps", Q1, 5.0, ""),
+        bad,
+        (5, "free", APR, 2.0, ""),
+        (6, "sales", APR, 3.0, ""),
+    ]
+    stored = _stored()
+    with pytest.raises(MeasurementRowsError) as slow:
+        _slow(card, rows, card.world.editor)
+    with pytest.raises(MeasurementRowsError) as fast:
+        _fast(card, rows, card.world.editor)
+    assert fast.value.row_errors == slow.value.row_errors
+    assert _stored() == stored
