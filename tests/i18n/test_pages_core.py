@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from scorecard.accounts.models import AccountSettings
 from scorecard.kpis.models import Measurement
@@ -60,6 +61,13 @@ PAGES = {
         "es": ["Guardar todos los valores", "Último registro", "Periodos terminados a"],
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Requests leave their language active in the thread; later tests expect English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -180,3 +188,33 @@ def test_a_bad_date_is_explained_in_the_person_s_language(pages, language, messa
     world, _, urls = pages
     html = _in(world, language).get(urls["scorecard"] + "?as_of=morgen").content.decode()
     assert message in html
+
+
+def test_the_invitation_form_explains_a_wrong_address_in_german(pages) -> None:
+    world, _, _urls = pages
+    AccountSettings.objects.update_or_create(user=world.admin, defaults={"language": "de"})
+    response = world.client_for("admin").post(
+        reverse("invite", args=["northwind"]), {"emails": "kein-mail", "role": "viewer"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Keine E-Mail-Adresse: kein-mail." in html
+    assert "Personen einladen" in html
+    assert "E-Mail-Adressen" in html  # the field's label
+
+
+def test_my_account_page_reads_in_french(pages) -> None:
+    world, _, _urls = pages
+    html = _in(world, "fr").get(reverse("account")).content.decode()
+    assert "Changer votre mot de passe" in html
+    assert "Prénom" in html
+    assert "Change your password" not in html
+
+
+def test_the_glossary_explains_at_length_in_spanish(pages) -> None:
+    world, _, _urls = pages
+    html = _in(world, "es").get(reverse("help")).content.decode()
+    assert "Glosario" in html
+    assert "Política de datos faltantes" in html
+    assert "Los pesos son relativos entre elementos del mismo nivel." in html
+    assert "Weights are relative among siblings." not in html

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from scorecard import clock
 from scorecard.accounts.models import AccountSettings, AlertDelivery
@@ -307,9 +308,9 @@ def alert_preferences_set(*, user: Any, **choices: str) -> AccountSettings:
     values: dict[str, Any] = {}
     for kind, choice in choices.items():
         if kind not in Kind.values:
-            errors[kind] = "Unknown kind of alert."
+            errors[kind] = gettext("Unknown kind of alert.")
         elif choice not in AlertDelivery.values:
-            errors[kind] = "Choose at once, daily digest or off."
+            errors[kind] = gettext("Choose at once, daily digest or off.")
         else:
             values[PREFERENCE_FIELD[Kind(kind)]] = choice
     if errors:
