@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -133,8 +133,6 @@ def test_english_is_the_default(pages, page) -> None:
     ],
 )
 def test_the_sign_in_page_follows_the_browser(db, language, phrases) -> None:
-    from django.test import Client
-
     html = Client().get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     for phrase in phrases:
         assert phrase in html, f"{language}: {phrase!r} missing"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.organizations.models import Organization, Role, Unit
@@ -64,7 +65,7 @@ class AlertDelivery(models.TextChoices):
     OFF = "off", _("Off")
 
 
-def _alert_field(help_text: str | Promise) -> models.CharField:
+def _alert_field(help_text: Any) -> models.CharField:
     return models.CharField(
         max_length=10, choices=AlertDelivery.choices, default=AlertDelivery.AT_ONCE,
         help_text=help_text,

@@ -14,6 +14,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import (
@@ -35,7 +37,7 @@ from scorecard.strategy.models import Objective, Perspective, Scorecard
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: Thousands separators people type: "1,600,000", "1 600 000", "1_600_000".
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([ ,_\u00a0\u202f]\d{3})+(\.\d+)?$")
-WEIGHT_MESSAGE = "A weight must be greater than zero."
+WEIGHT_MESSAGE = _("A weight must be greater than zero.")
 
 
 class PlainNumberField(forms.FloatField):
@@ -93,13 +95,13 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.username})" if full else obj.username
 
 
-def _person(label: str, help_text: str = "") -> PersonChoiceField:
+def _person(label: Any, help_text: Any = "") -> PersonChoiceField:
     return PersonChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
         label=label,
         help_text=help_text,
-        empty_label="— nobody —",
+        empty_label=_("— nobody —"),
     )
 
 
@@ -117,7 +119,7 @@ class UnitForm(_Form):
 
     name = forms.CharField(max_length=200)
     parent = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label="Part of", help_text="The unit it belongs to."
+        queryset=Unit.objects.none(), label=_("Part of"), help_text=_("The unit it belongs to.")
     )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -133,7 +135,9 @@ class UnitEditForm(_Form):
     """Rename a unit or hang it under another parent (the top unit keeps its place)."""
 
     name = forms.CharField(max_length=200)
-    parent = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Part of", required=False)
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Part of"), required=False
+    )
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,8 +168,8 @@ class NewScorecardForm(_Form):
     parent = forms.ModelChoiceField(
         queryset=Scorecard.objects.none(),
         required=False,
-        label="Cascaded from",
-        empty_label="— none: a top-level scorecard —",
+        label=_("Cascaded from"),
+        empty_label=_("— none: a top-level scorecard —"),
     )
     vision = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX
@@ -192,25 +196,27 @@ class ScorecardForm(_Form):
     )
     aggregator = forms.ChoiceField(
         choices=Scorecard.Aggregator.choices,
-        label="Roll up by",
-        help_text="How KPI scores combine into objective, perspective and scorecard scores.",
+        label=_("Roll up by"),
+        help_text=_("How KPI scores combine into objective, perspective and scorecard scores."),
     )
     missing_policy = forms.ChoiceField(
-        choices=Scorecard.MissingPolicy.choices, label="Items without data"
+        choices=Scorecard.MissingPolicy.choices, label=_("Items without data")
     )
     score_cap = forms.FloatField(
         min_value=1.0,
         max_value=10.0,
-        label="Score cap",
-        help_text="The most one item may count in a rollup; 1.0 = 100 %.",
+        label=_("Score cap"),
+        help_text=_("The most one item may count in a rollup; 1.0 = 100 %."),
     )
     min_coverage = forms.FloatField(
         min_value=0.0,
         max_value=100.0,
         required=False,
-        label="Minimum coverage (%)",
-        help_text="Least share of the weight that must have data for a score to be shown; "
-        "below it a score reads “not enough data”. 0 shows a score from any data.",
+        label=_("Minimum coverage (%)"),
+        help_text=_(
+            "Least share of the weight that must have data for a score to be shown; "
+            "below it a score reads “not enough data”. 0 shows a score from any data."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -231,7 +237,7 @@ class PerspectiveForm(_Form):
 
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=Perspective.Kind.choices)
-    weight = forms.FloatField(initial=1.0, help_text="Relative to the other perspectives (> 0).")
+    weight = forms.FloatField(initial=1.0, help_text=_("Relative to the other perspectives (> 0)."))
 
     def clean_weight(self) -> float:
         return _positive_weight(self.cleaned_data.get("weight"))
@@ -248,14 +254,16 @@ class ObjectiveForm(_Form):
     code = forms.SlugField(
         max_length=80,
         required=False,
-        help_text="Short name in links; left empty, it is made from the name.",
+        help_text=_("Short name in links; left empty, it is made from the name."),
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
     )
-    owner = _person("Owner", "Who answers for this objective.")
-    weight = forms.FloatField(initial=1.0, help_text="Relative to the perspective's others (> 0).")
-    due_date = forms.DateField(required=False, widget=DATE, label="Due date")
+    owner = _person(_("Owner"), _("Who answers for this objective."))
+    weight = forms.FloatField(
+        initial=1.0, help_text=_("Relative to the perspective's others (> 0).")
+    )
+    due_date = forms.DateField(required=False, widget=DATE, label=_("Due date"))
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -275,10 +283,13 @@ class LinkForm(_Form):
 
     DRIVES, DRIVEN_BY = "drives", "driven_by"
     direction = forms.ChoiceField(
-        choices=[(DRIVES, "This objective drives …"), (DRIVEN_BY, "This objective is driven by …")],
-        label="Direction",
+        choices=[
+            (DRIVES, _("This objective drives …")),
+            (DRIVEN_BY, _("This objective is driven by …")),
+        ],
+        label=_("Direction"),
     )
-    other = forms.TypedChoiceField(coerce=int, label="Other objective")
+    other = forms.TypedChoiceField(coerce=int, label=_("Other objective"))
 
     def __init__(
         self,
@@ -293,9 +304,9 @@ class LinkForm(_Form):
         names = perspective_names or {}
         groups: dict[str, list[tuple[int, str]]] = {}
         for objective in candidates:
-            label = names.get(objective.perspective_id, "Objectives")
+            label = names.get(objective.perspective_id, gettext("Objectives"))
             groups.setdefault(label, []).append((objective.pk, objective.name))
-        choices: list[Any] = [("", "— choose —"), *groups.items()]
+        choices: list[Any] = [("", gettext("— choose —")), *groups.items()]
         self.fields["other"].choices = choices  # type: ignore[attr-defined]
 
     def clean_other(self) -> Objective:
@@ -318,19 +329,23 @@ SCALE_FIELDS = [
 #: The KPI form's groups, in the order a person fills them in; ``open`` groups are
 #: shown unfolded, the others start folded (and open by themselves when they hold an
 #: error or a value).
-KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
+KPI_FIELDSETS: list[tuple[str, Any, list[str]]] = [
     ("Basics", "", ["name", "unit", "optimization", "target", "code"]),
     (
         "Scale and target",
-        "Scores run from the minimum (0 %) to the maximum (100 %). With only a target, "
-        "higher-is-better KPIs run from 0 to the target, lower-is-better ones from twice the "
-        "target down to the target (docs/scoring.md).",
+        _(
+            "Scores run from the minimum (0 %) to the maximum (100 %). With only a target, "
+            "higher-is-better KPIs run from 0 to the target, lower-is-better ones from twice "
+            "the target down to the target (docs/scoring.md)."
+        ),
         [f for f in SCALE_FIELDS if f not in {"optimization", "target"}],
     ),
     (
         "Thresholds",
-        "Where the status turns yellow and green, as a share of the score. "
-        "Leave both empty for the usual thirds (yellow from 33.3 %, green from 66.7 %).",
+        _(
+            "Where the status turns yellow and green, as a share of the score. "
+            "Leave both empty for the usual thirds (yellow from 33.3 %, green from 66.7 %)."
+        ),
         ["yellow_from", "green_from"],
     ),
     (
@@ -351,7 +366,7 @@ KPI_FIELDSETS: list[tuple[str, str, list[str]]] = [
     ),
     (
         "Formula",
-        "Only for calculated KPIs: use other KPIs' codes, e.g. deals / leads * 100.",
+        _("Only for calculated KPIs: use other KPIs' codes, e.g. deals / leads * 100."),
         ["formula", "formula_mode"],
     ),
 ]
@@ -376,40 +391,45 @@ KPI_FIELDS_BY_TYPE: dict[str, list[str]] = {
 }  # fmt: skip
 #: One line for every field of the KPI form.
 KPI_HELP = {
-    "name": "What is measured, in words people use, e.g. “Orders delivered on time”.",
-    "code": "Short name for formulas and addresses; left empty, it is made from the name.",
-    "unit": "How values are written: %, €, h, customers … (optional).",
-    "optimization": "How a value becomes a score: higher is better, lower is better, yes/no …",
-    "target": "Where you want to be each period; alone it is enough for higher/lower is better.",
-    "minimum": "The value that scores 0 % (for lower is better: the best value, 100 %).",
-    "maximum": "The value that scores 100 % (for lower is better: the worst value, 0 %).",
-    "target_date": "With a baseline date: targets in between follow a straight path.",
-    "weight": "How much it counts next to the objective's other KPIs (any number above 0).",
-    "baseline": "Where it started; progress runs from here to the target.",
-    "baseline_date": "When the baseline was measured.",
-    "tolerance": "For “exact” and “band”: how far off still scores something.",
-    "band_low": "For “band”: the lowest value inside the band.",
-    "band_high": "For “band”: the highest value inside the band.",
-    "red_flag": "For “goal and red flag”: the value that is clearly bad.",
-    "yellow_from": "Score from which the status is yellow (empty: 33.3 %).",
-    "green_from": "Score from which the status is green (empty: 66.7 %).",
-    "update_interval": "How often a new value comes in.",
-    "time_aggregation": "How a quarter or a year combines its periods' values.",
-    "indicator": "Leading indicators drive results; lagging ones show them.",
-    "owner": "Who answers for the KPI.",
-    "updater": "Who enters the values.",
-    "values_need_approval": "Values entered by anyone but the owner count once the owner "
-    "approves them.",
-    "description": "Why it matters and how it is measured (optional).",
-    "data_source": "Where the numbers come from, e.g. “ERP, monthly close” (optional).",
-    "formula": "For calculated KPIs: other KPIs' codes, e.g. deals / leads * 100.",
-    "formula_mode": "Calculate from the values, or combine the scores.",
-    "target_aggregation": "Automatic: a calculated KPI keeps its own target (a 48 % margin a "
-    "month is 48 % a year) or, without one, applies its formula to its inputs' targets; any "
-    "other KPI's target adds up like its values.",
-    "unit_rollup": "How this KPI's values in the units below make its value here. Automatic: "
-    "ratios rebuilt from their parts, percentages, scores and levels such as NPS averaged, "
-    "amounts summed.",
+    "name": _("What is measured, in words people use, e.g. “Orders delivered on time”."),
+    "code": _("Short name for formulas and addresses; left empty, it is made from the name."),
+    "unit": _("How values are written: %, €, h, customers … (optional)."),
+    "optimization": _("How a value becomes a score: higher is better, lower is better, yes/no …"),
+    "target": _("Where you want to be each period; alone it is enough for higher/lower is better."),
+    "minimum": _("The value that scores 0 % (for lower is better: the best value, 100 %)."),
+    "maximum": _("The value that scores 100 % (for lower is better: the worst value, 0 %)."),
+    "target_date": _("With a baseline date: targets in between follow a straight path."),
+    "weight": _("How much it counts next to the objective's other KPIs (any number above 0)."),
+    "baseline": _("Where it started; progress runs from here to the target."),
+    "baseline_date": _("When the baseline was measured."),
+    "tolerance": _("For “exact” and “band”: how far off still scores something."),
+    "band_low": _("For “band”: the lowest value inside the band."),
+    "band_high": _("For “band”: the highest value inside the band."),
+    "red_flag": _("For “goal and red flag”: the value that is clearly bad."),
+    "yellow_from": _("Score from which the status is yellow (empty: 33.3 %)."),
+    "green_from": _("Score from which the status is green (empty: 66.7 %)."),
+    "update_interval": _("How often a new value comes in."),
+    "time_aggregation": _("How a quarter or a year combines its periods' values."),
+    "indicator": _("Leading indicators drive results; lagging ones show them."),
+    "owner": _("Who answers for the KPI."),
+    "updater": _("Who enters the values."),
+    "values_need_approval": _(
+        "Values entered by anyone but the owner count once the owner approves them."
+    ),
+    "description": _("Why it matters and how it is measured (optional)."),
+    "data_source": _("Where the numbers come from, e.g. “ERP, monthly close” (optional)."),
+    "formula": _("For calculated KPIs: other KPIs' codes, e.g. deals / leads * 100."),
+    "formula_mode": _("Calculate from the values, or combine the scores."),
+    "target_aggregation": _(
+        "Automatic: a calculated KPI keeps its own target (a 48 % margin a "
+        "month is 48 % a year) or, without one, applies its formula to its inputs' targets; any "
+        "other KPI's target adds up like its values."
+    ),
+    "unit_rollup": _(
+        "How this KPI's values in the units below make its value here. Automatic: "
+        "ratios rebuilt from their parts, percentages, scores and levels such as NPS averaged, "
+        "amounts summed."
+    ),
 }
 #: A code must look like a name in a formula: a letter, then letters, digits and _.
 KPI_CODE_MAX = 80
@@ -453,10 +473,18 @@ class KpiForm(forms.ModelForm):
     """Every field of a KPI, grouped; the service checks scales and formulas with the engine."""
 
     yellow_from = PlainNumberField(
-        required=False, min_value=0, max_value=1000, label="Yellow from (% of score)"
+        required=False,
+        min_value=0,
+        max_value=1000,
+        # xgettext:no-python-format
+        label=_("Yellow from (% of score)"),
     )
     green_from = PlainNumberField(
-        required=False, min_value=0, max_value=1000, label="Green from (% of score)"
+        required=False,
+        min_value=0,
+        max_value=1000,
+        # xgettext:no-python-format
+        label=_("Green from (% of score)"),
     )
 
     class Meta:
@@ -469,20 +497,20 @@ class KpiForm(forms.ModelForm):
             "values_need_approval", "target_aggregation", "unit_rollup",
         ]  # fmt: skip
         labels = {
-            "optimization": "Scoring",
-            "unit": "Unit of measure",
-            "target": "Target",
-            "target_date": "Target date",
-            "band_low": "Band from",
-            "band_high": "Band to",
-            "red_flag": "Red flag",
-            "update_interval": "Updated",
-            "time_aggregation": "Over time, take the",
-            "target_aggregation": "Target over a quarter or a year",
-            "unit_rollup": "Across units below",
-            "indicator": "Kind of indicator",
-            "formula_mode": "Calculate",
-            "values_need_approval": "Values need the owner's approval",
+            "optimization": _("Scoring"),
+            "unit": _("Unit of measure"),
+            "target": _("Target"),
+            "target_date": _("Target date"),
+            "band_low": _("Band from"),
+            "band_high": _("Band to"),
+            "red_flag": _("Red flag"),
+            "update_interval": _("Updated"),
+            "time_aggregation": _("Over time, take the"),
+            "target_aggregation": _("Target over a quarter or a year"),
+            "unit_rollup": _("Across units below"),
+            "indicator": _("Kind of indicator"),
+            "formula_mode": _("Calculate"),
+            "values_need_approval": _("Values need the owner's approval"),
         }
         help_texts = KPI_HELP
         widgets = {
@@ -533,7 +561,9 @@ class KpiForm(forms.ModelForm):
             self._custom_thresholds = current
             for name in ("yellow_from", "green_from"):
                 self.fields[name].disabled = True
-                self.fields[name].help_text = "This KPI has custom bands; they stay unchanged."
+                self.fields[name].help_text = gettext(
+                    "This KPI has custom bands; they stay unchanged."
+                )
 
     def fieldsets(self) -> list[dict[str, Any]]:
         """The bound fields in their groups, for the template."""
@@ -577,10 +607,10 @@ class KpiForm(forms.ModelForm):
         elif yellow is None or green is None:
             self.add_error(
                 "green_from" if green is None else "yellow_from",
-                "Give both thresholds, or neither for the usual thirds.",
+                gettext("Give both thresholds, or neither for the usual thirds."),
             )
         elif not yellow < green:
-            self.add_error("green_from", "Green must start above yellow.")
+            self.add_error("green_from", gettext("Green must start above yellow."))
         else:
             data["thresholds"] = [
                 {"status": "red", "lower": None, "color": _BAND_COLORS["red"]},
@@ -618,7 +648,8 @@ class KpiForm(forms.ModelForm):
             data["maximum"] = 2 * target
         elif kind == Optimization.MINIMIZE:
             self.add_error(
-                "maximum", "With a target of zero or less, say which value is the worst (0 %)."
+                "maximum",
+                gettext("With a target of zero or less, say which value is the worst (0 %)."),
             )
 
     def _post_clean(self) -> None:
@@ -642,15 +673,15 @@ class InitiativeForm(_Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX
     )
-    owner = _person("Owner")
+    owner = _person(_("Owner"))
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.none(),
         required=False,
-        label="Serves the objectives",
+        label=_("Serves the objectives"),
         widget=forms.CheckboxSelectMultiple,
     )
     status = forms.ChoiceField(choices=Initiative.Status.choices, initial="planned")
-    start_date = forms.DateField(required=False, widget=DATE, label="Start date")
+    start_date = forms.DateField(required=False, widget=DATE, label=_("Start date"))
     deadline = forms.DateField(required=False, widget=DATE)
     budget = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
     spent = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
@@ -658,8 +689,8 @@ class InitiativeForm(_Form):
         required=False,
         min_value=0,
         max_value=100,
-        label="Progress (%)",
-        help_text="Leave empty to use the share of tasks done.",
+        label=_("Progress (%)"),
+        help_text=_("Leave empty to use the share of tasks done."),
     )
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
@@ -696,8 +727,8 @@ INITIATIVE_FIELDS = [
 class TaskForm(_Form):
     """A step of an initiative."""
 
-    name = forms.CharField(max_length=200, label="Task")
-    assignee = _person("Assignee")
+    name = forms.CharField(max_length=200, label=_("Task"))
+    assignee = _person(_("Assignee"))
     deadline = forms.DateField(required=False, widget=DATE)
 
     def __init__(self, *args: Any, scorecard: Scorecard, **kwargs: Any) -> None:
