@@ -216,3 +216,13 @@ def test_the_glossary_explains_at_length_in_spanish(pages) -> None:
     assert "Política de datos faltantes" in html
     assert "Los pesos son relativos entre elementos del mismo nivel." in html
     assert "Weights are relative among siblings." not in html
+
+
+def test_a_refusal_names_the_role_needed_in_german(pages) -> None:
+    world, _, _urls = pages
+    AccountSettings.objects.update_or_create(user=world.viewer, defaults={"language": "de"})
+    response = world.client_for("viewer").get(reverse("data_entry", args=["northwind", "company"]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Ihre Rolle erlaubt das nicht" in html
+    assert "Dafür ist die Rolle Mitwirkender oder höher nötig." in html
