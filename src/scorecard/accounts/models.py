@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.organizations.models import Organization, Role, Unit
 
@@ -57,12 +60,12 @@ class SetupToken(models.Model):
 class AlertDelivery(models.TextChoices):
     """How a person wants one kind of alert: an e-mail at once, in the daily digest, or not."""
 
-    AT_ONCE = "now", "At once"
-    DIGEST = "digest", "Daily digest"
-    OFF = "off", "Off"
+    AT_ONCE = "now", _("At once")
+    DIGEST = "digest", _("Daily digest")
+    OFF = "off", _("Off")
 
 
-def _alert_field(help_text: str) -> models.CharField:
+def _alert_field(help_text: Any) -> models.CharField:
     return models.CharField(
         max_length=10, choices=AlertDelivery.choices, default=AlertDelivery.AT_ONCE,
         help_text=help_text,
@@ -77,17 +80,17 @@ class AccountSettings(models.Model):
     )
     language = models.CharField(max_length=10, blank=True, default="")
     email_mentions = models.BooleanField(
-        default=True, help_text="An e-mail when someone mentions you in a comment."
+        default=True, help_text=_("An e-mail when someone mentions you in a comment.")
     )
     email_reminders = models.BooleanField(
-        default=True, help_text="Reminder e-mails about values due and overdue tasks."
+        default=True, help_text=_("Reminder e-mails about values due and overdue tasks.")
     )
     # Alerts (the alerts feature): "off" also keeps them out of the in-app feed.
-    alert_status = _alert_field("A KPI I own or watch turns red or at risk.")
-    alert_approval = _alert_field("A value waits for my approval.")
-    alert_task = _alert_field("A task is assigned to me or is overdue.")
-    alert_mention = _alert_field("Someone mentions me in a comment.")
-    alert_decision = _alert_field("A review meeting gives me a decision to carry out.")
+    alert_status = _alert_field(_("A KPI I own or watch turns red or at risk."))
+    alert_approval = _alert_field(_("A value waits for my approval."))
+    alert_task = _alert_field(_("A task is assigned to me or is overdue."))
+    alert_mention = _alert_field(_("Someone mentions me in a comment."))
+    alert_decision = _alert_field(_("A review meeting gives me a decision to carry out."))
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

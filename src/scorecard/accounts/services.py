@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecard import clock
 from scorecard.organizations.models import Membership, Organization, Role, Unit
@@ -77,8 +78,11 @@ def rate_limit_hit(*, kind: str, key: str, limit: int, window: dt.timedelta) -> 
     if recent >= limit:
         minutes = max(1, int(window.total_seconds() // 60))
         raise RateLimited(
-            f"Too many requests in a short time (at most {limit} in {minutes} minutes); "
-            "please try again later."
+            _(
+                "Too many requests in a short time (at most %(limit)s in %(minutes)s minutes); "
+                "please try again later."
+            )
+            % {"limit": limit, "minutes": minutes}
         )
     Attempt.objects.create(kind=kind, key=key[:200], at=now)
 
@@ -98,20 +102,25 @@ class IssuedInvitation:
 def _check_role_unit(organization: Organization, role: str, unit: Unit | None) -> None:
     if role not in Role.values:
         raise ValidationError(
-            {"role": f"Unknown role “{role}”. Use one of {', '.join(Role.values)}."}
+            {
+                "role": _("Unknown role “%(role)s”. Use one of %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
         )
     if unit is not None and unit.organization_id != organization.pk:
-        raise ValidationError({"unit": "The unit belongs to another organization."})
+        raise ValidationError({"unit": _("The unit belongs to another organization.")})
 
 
 def _clean_email(email: str) -> str:
     email = (email or "").strip()
     if not email:
-        raise ValidationError({"email": "Enter the person's e-mail address."})
+        raise ValidationError({"email": _("Enter the person's e-mail address.")})
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": f"“{email}” is not an e-mail address."}) from None
+        raise ValidationError(
+            {"email": _("“%(email)s” is not an e-mail address.") % {"email": email}}
+        ) from None
     return email
 
 
@@ -175,14 +184,14 @@ def invitation_create(
 
 def _name(user: Any) -> str:
     if user is None:
-        return "Someone"
+        return _("Someone")
     return user.get_full_name() or user.get_username()
 
 
 class InvitationInvalid(Exception):
     """The link is unknown, used, withdrawn or expired (one message for all)."""
 
-    message = (
+    message = gettext_lazy(
         "This invitation link does not work any more: it was used already, withdrawn or "
         "has expired. Ask whoever invited you for a new one."
     )
@@ -268,20 +277,22 @@ def _new_user(
     username = (username or "").strip()
     errors: dict[str, list[str]] = {}
     if not username:
-        errors["username"] = ["Choose a user name."]
+        errors["username"] = [_("Choose a user name.")]
     else:
         field = users._meta.get_field("username")
         try:
             field.run_validators(username)
             if len(username) > USERNAME_MAX:
-                raise ValidationError(f"At most {USERNAME_MAX} characters.")
+                raise ValidationError(_("At most %(count)s characters.") % {"count": USERNAME_MAX})
         except ValidationError as exc:
             errors["username"] = exc.messages
         else:
             if users.objects.filter(username__iexact=username).exists():
-                errors["username"] = [f"The user name “{username}” is taken; choose another."]
+                errors["username"] = [
+                    _("The user name “%(name)s” is taken; choose another.") % {"name": username}
+                ]
     if len(first_name) > 150 or len(last_name) > 150:
-        errors["first_name"] = ["Names may be at most 150 characters."]
+        errors["first_name"] = [_("Names may be at most 150 characters.")]
     user = users(
         username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email
     )
@@ -453,7 +464,7 @@ def setup_token_use(token: str) -> None:
     """Spend the set-up link (locked, so it opens one set-up only)."""
     row = SetupToken.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     if row is None or row.used_at is not None:
-        raise ValidationError("This set-up link has been used already.")
+        raise ValidationError(_("This set-up link has been used already."))
     row.used_at = clock.now()
     row.save(update_fields=["used_at"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
@@ -14,11 +15,11 @@ from scorecard.strategy.models import Objective
 class Kind(models.TextChoices):
     """What an alert is about; each kind has its own delivery preference (AccountSettings)."""
 
-    STATUS = "status", "KPI turned red or at risk"
-    APPROVAL = "approval", "Value waiting for approval"
-    TASK = "task", "Task assigned or overdue"
-    MENTION = "mention", "Mention"
-    DECISION = "decision", "Review decision"
+    STATUS = "status", _("KPI turned red or at risk")
+    APPROVAL = "approval", _("Value waiting for approval")
+    TASK = "task", _("Task assigned or overdue")
+    MENTION = "mention", _("Mention")
+    DECISION = "decision", _("Review decision")
 
 
 class Watch(models.Model):

@@ -21,8 +21,8 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from scorecard import clock
 from scorecard.accounts.models import AccountSettings, AlertDelivery
@@ -318,9 +318,9 @@ def alert_preferences_set(*, user: Any, **choices: str) -> AccountSettings:
     values: dict[str, Any] = {}
     for kind, choice in choices.items():
         if kind not in Kind.values:
-            errors[kind] = "Unknown kind of alert."
+            errors[kind] = gettext("Unknown kind of alert.")
         elif choice not in AlertDelivery.values:
-            errors[kind] = "Choose at once, daily digest or off."
+            errors[kind] = gettext("Choose at once, daily digest or off.")
         else:
             values[PREFERENCE_FIELD[Kind(kind)]] = choice
     if errors:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from scorecard import clock
 from scorecard.audit.services import record_change, snapshot
@@ -42,9 +44,12 @@ def commentary_save(
         raise ValidationError({"subject": f"“{subject}” is not a kind of commentary."})
     text = text.strip().replace("\r\n", "\n")
     if len(text) > MAX_LENGTH:
-        message = (
-            f"The commentary is {len(text):,} characters long; at most {MAX_LENGTH:,} are kept."
-        )
+        message = gettext(
+            "The commentary is %(length)s characters long; at most %(limit)s are kept."
+        ) % {
+            "length": number_format(len(text), force_grouping=True),
+            "limit": number_format(MAX_LENGTH, force_grouping=True),
+        }
         raise ValidationError({"text": message})
     row = (
         Commentary.objects.select_for_update()

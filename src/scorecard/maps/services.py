@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from scorecard import clock
 from scorecard.organizations.models import Membership, Role
@@ -27,7 +28,9 @@ def _check(scorecard: Scorecard, membership: Membership) -> None:
     if membership.organization_id != scorecard.organization_id or not membership.allows(
         Role.EDITOR
     ):
-        raise PermissionDenied("Editors and admins arrange the map; others see its layout.")
+        raise PermissionDenied(
+            gettext("Editors and admins arrange the map; others see its layout.")
+        )
 
 
 def _number(value: Any, what: str, code: str, high: float) -> float:

@@ -14,6 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecard.interchange.document import DocumentError, OrganizationIn, UnitIn, parse_document
 from scorecard.interchange.services import document_load
@@ -30,24 +33,27 @@ EMPTY = "empty"
 @dataclass(frozen=True)
 class Starter:
     key: str
-    label: str
-    description: str
+    label: str | Promise
+    description: str | Promise
 
 
 #: What the first scorecard can start from, in the order the wizard offers it.
 STARTERS = [
-    Starter(EMPTY, "An empty Balanced Scorecard",
-            "The four perspectives (financial, customer, internal processes, learning and "
-            "growth) with nothing in them yet."),
-    Starter("company", "A company",
-            "Revenue, margin, customer loyalty, delivery and people: 6 objectives, 7 KPIs."),
-    Starter("sales", "A sales team",
-            "Bookings, new and kept customers, pipeline and coaching: 5 objectives, 7 KPIs."),
-    Starter("customer-service", "A customer-service team",
-            "Satisfaction, first-contact resolution, response times and cost: "
-            "5 objectives, 6 KPIs."),
-    Starter("non-profit", "A non-profit",
-            "Mission impact first, then funding, volunteers and learning: 5 objectives, 6 KPIs."),
+    Starter(EMPTY, gettext_lazy("An empty Balanced Scorecard"),
+            gettext_lazy("The four perspectives (financial, customer, internal processes, "
+                         "learning and growth) with nothing in them yet.")),
+    Starter("company", gettext_lazy("A company"),
+            gettext_lazy("Revenue, margin, customer loyalty, delivery and people: "
+                         "6 objectives, 7 KPIs.")),
+    Starter("sales", gettext_lazy("A sales team"),
+            gettext_lazy("Bookings, new and kept customers, pipeline and coaching: "
+                         "5 objectives, 7 KPIs.")),
+    Starter("customer-service", gettext_lazy("A customer-service team"),
+            gettext_lazy("Satisfaction, first-contact resolution, response times and cost: "
+                         "5 objectives, 6 KPIs.")),
+    Starter("non-profit", gettext_lazy("A non-profit"),
+            gettext_lazy("Mission impact first, then funding, volunteers and learning: "
+                         "5 objectives, 6 KPIs.")),
 ]  # fmt: skip
 STARTER_KEYS = [s.key for s in STARTERS]
 
@@ -84,15 +90,15 @@ def organization_setup(
     name, unit_name, scorecard_name = name.strip(), unit_name.strip(), scorecard_name.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Give the organization a name."
+        errors["name"] = _("Give the organization a name.")
     elif len(name) > 200:
-        errors["name"] = "At most 200 characters."
+        errors["name"] = _("At most 200 characters.")
     if len(unit_name) > 200:
-        errors["unit_name"] = "At most 200 characters."
+        errors["unit_name"] = _("At most 200 characters.")
     if len(scorecard_name) > 200:
-        errors["scorecard_name"] = "At most 200 characters."
+        errors["scorecard_name"] = _("At most 200 characters.")
     if starter not in STARTER_KEYS:
-        errors["starter"] = f"Choose one of: {', '.join(STARTER_KEYS)}."
+        errors["starter"] = _("Choose one of: %(keys)s.") % {"keys": ", ".join(STARTER_KEYS)}
     if errors:
         raise ValidationError(errors)
     unit_name = unit_name or name
@@ -116,7 +122,9 @@ def organization_setup(
 def starter_text(key: str) -> str:
     """The YAML text of a starter scorecard."""
     if key not in STARTER_KEYS or key == EMPTY:
-        raise ValidationError({"starter": f"There is no starter scorecard “{key}”."})
+        raise ValidationError(
+            {"starter": _("There is no starter scorecard “%(key)s”.") % {"key": key}}
+        )
     return (STARTER_DIR / f"{key}.yaml").read_text(encoding="utf-8")
 
 

@@ -10,8 +10,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from .models import Membership, Organization, Role
+
+#: The refusal when a person's role is too low, one whole sentence per role.
+ROLE_NEEDED = {
+    Role.ADMIN: gettext_lazy("This needs the admin role or higher."),
+    Role.EDITOR: gettext_lazy("This needs the editor role or higher."),
+    Role.CONTRIBUTOR: gettext_lazy("This needs the contributor role or higher."),
+    Role.VIEWER: gettext_lazy("This needs the viewer role or higher."),
+}
 
 
 def membership_for(*, user: Any, organization: Organization | int) -> Membership | None:
@@ -39,7 +48,7 @@ def require_role(*, user: Any, organization: Organization | int, role: str) -> M
     if membership is None:
         raise Http404("No such item in your organizations.")
     if not membership.allows(role):
-        raise PermissionDenied(f"This needs the {Role(role).label.lower()} role or higher.")
+        raise PermissionDenied(str(ROLE_NEEDED[Role(role)]))
     return membership
 
 

@@ -22,7 +22,7 @@ class Term:
     key: str
     label: str | Promise  # translated (lazily) for the terms the translated pages show
     short: str | Promise  # the tooltip: one sentence
-    long: str  # the glossary page
+    long: str | Promise  # the glossary page
 
 
 _TERMS = [
@@ -33,19 +33,26 @@ _TERMS = [
             "How well a KPI, objective or scorecard performs, 0–100 %, on the KPI's scale from its "
             "minimum to its target. Not the same as % of target."
         ),
-        "A KPI's score places its value on the scale from the KPI's minimum (0 %) to its "
-        "target (100 %); higher and lower targets, bands and thresholds are handled by the "
-        "scoring rule. A KPI at 86 % of its target can therefore score 54 % when its minimum "
-        "is well above zero. Objectives, perspectives and the scorecard score the weighted "
-        "average of the scores below them.",
+        _(
+            "A KPI's score places its value on the scale from the KPI's minimum (0 %) to its "
+            "target (100 %); higher and lower targets, bands and thresholds are handled by the "
+            "scoring rule. A KPI at 86 % of its target can therefore score 54 % when its minimum "
+            "is well above zero. Objectives, perspectives and the scorecard score the weighted "
+            "average of the scores below them."
+        ),
     ),
     Term(
         "pct_of_target",
-        "% of target",
-        "The value divided by the target (86 % means 86 of every 100 the target asks for). "
-        "The scorecard does not rank by it; see Score.",
-        "The plain ratio of value to target. It ignores the KPI's minimum and its direction "
-        "(lower is better), which is why Scorecard ranks by the score instead.",
+        # xgettext:no-python-format
+        _("% of target"),
+        _(
+            "The value divided by the target (86 % means 86 of every 100 the target asks for). "
+            "The scorecard does not rank by it; see Score."
+        ),
+        _(
+            "The plain ratio of value to target. It ignores the KPI's minimum and its direction "
+            "(lower is better), which is why Scorecard ranks by the score instead."
+        ),
     ),
     Term(
         "progress",
@@ -54,16 +61,20 @@ _TERMS = [
             "How far the value has come from the KPI's baseline towards its target. Empty (—) "
             "when the KPI has no baseline."
         ),
-        "Progress measures the distance covered from the baseline (the value when the plan "
-        "started) to the target: 0 % at the baseline, 100 % at the target. KPIs without a "
-        "baseline show no progress (—); set one in the KPI's definition.",
+        _(
+            "Progress measures the distance covered from the baseline (the value when the plan "
+            "started) to the target: 0 % at the baseline, 100 % at the target. KPIs without a "
+            "baseline show no progress (—); set one in the KPI's definition."
+        ),
     ),
     Term(
         "gap",
         _("Gap"),
         _("How far the value is from the target, in the KPI's own unit."),
-        "The difference between the latest value and the target, in the KPI's unit, said in "
-        "the KPI's direction: short of a target to reach, or over a limit to stay under.",
+        _(
+            "The difference between the latest value and the target, in the KPI's unit, said in "
+            "the KPI's direction: short of a target to reach, or over a limit to stay under."
+        ),
     ),
     Term(
         "status",
@@ -72,56 +83,74 @@ _TERMS = [
             "Green, yellow or red from the score and the KPI's thresholds; each status has its "
             "own shape (● ▲ ■) as well as its colour."
         ),
-        "The status follows from the score and the KPI's thresholds (by default red below "
-        "⅓, yellow from ⅓, green from ⅔ of the scale; a KPI may instead band on % of "
-        "target). Pills carry a shape as well as a colour: "
-        "● green, ▲ yellow, ■ red, ○ no data.",
+        _(  # xgettext:no-python-format
+            "The status follows from the score and the KPI's thresholds (by default red below "
+            "⅓, yellow from ⅓, green from ⅔ of the scale; a KPI may instead band on % of "
+            "target). Pills carry a shape as well as a colour: "
+            "● green, ▲ yellow, ■ red, ○ no data."
+        ),
     ),
     Term(
         "green",
-        "Green",
-        "On track: the score is at or above the green threshold (by default ⅔).",
-        "On track: the score is at or above the green threshold (by default ⅔ of the "
-        "scale). Shown ●.",
+        _("Green"),
+        _("On track: the score is at or above the green threshold (by default ⅔)."),
+        _(
+            "On track: the score is at or above the green threshold (by default ⅔ of the "
+            "scale). Shown ●."
+        ),
     ),
     Term(
         "yellow",
-        "Yellow",
-        "Watch: the score is between the red and green thresholds.",
-        "Needs attention: between the red and the green threshold (by default ⅓ to ⅔ of "
-        "the scale). Shown ▲.",
+        _("Yellow"),
+        _("Watch: the score is between the red and green thresholds."),
+        _(
+            "Needs attention: between the red and the green threshold (by default ⅓ to ⅔ of "
+            "the scale). Shown ▲."
+        ),
     ),
     Term(
         "red",
-        "Red",
-        "Off track: the score is below the red threshold (by default ⅓).",
-        "Off track: below the red threshold (by default ⅓ of the scale). Shown ■. Red KPIs "
-        "of your area appear on the home page.",
+        _("Red"),
+        _("Off track: the score is below the red threshold (by default ⅓)."),
+        _(
+            "Off track: below the red threshold (by default ⅓ of the scale). Shown ■. Red KPIs "
+            "of your area appear on the home page."
+        ),
     ),
     Term(
         "no_data",
-        "No data",
-        "No value for the period, so no score; it does not count as zero.",
-        "No value was entered for the period. A missing value is never taken as zero; how "
-        "the objective above treats it follows the missing-data policy. Shown ○.",
+        _("No data"),
+        _("No value for the period, so no score; it does not count as zero."),
+        _(
+            "No value was entered for the period. A missing value is never taken as zero; how "
+            "the objective above treats it follows the missing-data policy. Shown ○."
+        ),
     ),
     Term(
         "missing_data",
-        "Missing-data policy",
-        "What an objective does with a KPI that has no value: leave it out (the default), "
-        "count it as zero, or become unknown.",
-        "By default a child without a score is left out and the others are re-weighed. A "
-        "scorecard can instead count it as zero, or make the parent unknown; a minimum "
-        "coverage can also be required (see Coverage).",
+        _("Missing-data policy"),
+        _(
+            "What an objective does with a KPI that has no value: leave it out (the default), "
+            "count it as zero, or become unknown."
+        ),
+        _(
+            "By default a child without a score is left out and the others are re-weighed. A "
+            "scorecard can instead count it as zero, or make the parent unknown; a minimum "
+            "coverage can also be required (see Coverage)."
+        ),
     ),
     Term(
         "coverage",
-        "Coverage",
-        "The share of weight that has data. Below the minimum coverage a parent shows no "
-        "score rather than a misleading one.",
-        "Coverage is the share of an objective's (or perspective's) weight whose children "
-        "have a score. A scorecard can require a minimum coverage: below it the parent has "
-        "no score.",
+        _("Coverage"),
+        _(
+            "The share of weight that has data. Below the minimum coverage a parent shows no "
+            "score rather than a misleading one."
+        ),
+        _(
+            "Coverage is the share of an objective's (or perspective's) weight whose children "
+            "have a score. A scorecard can require a minimum coverage: below it the parent has "
+            "no score."
+        ),
     ),
     Term(
         "weight",
@@ -130,44 +159,58 @@ _TERMS = [
             "How much a KPI counts in its objective, relative to its siblings (40 and 40 make "
             "two halves)."
         ),
-        "Weights are relative among siblings. A KPI's absolute weight is the product of the "
-        "normalised weights on its path (perspective × objective × KPI).",
+        _(
+            "Weights are relative among siblings. A KPI's absolute weight is the product of the "
+            "normalised weights on its path (perspective × objective × KPI)."
+        ),
     ),
     Term(
         "leading",
         _("Leading"),
         _("A driver: a KPI that moves before the results do (calls made, trainings held)."),
-        "Leading indicators measure drivers that should move results later. The scorecard "
-        "reports a score of its leading KPIs alone.",
+        _(
+            "Leading indicators measure drivers that should move results later. The scorecard "
+            "reports a score of its leading KPIs alone."
+        ),
     ),
     Term(
         "lagging",
         _("Lagging"),
         _("An outcome: a KPI that shows results after the fact (revenue, churn)."),
-        "Lagging indicators measure outcomes. The scorecard reports a score of its lagging "
-        "KPIs alone, beside the overall score.",
+        _(
+            "Lagging indicators measure outcomes. The scorecard reports a score of its lagging "
+            "KPIs alone, beside the overall score."
+        ),
     ),
     Term(
         "trend",
-        "Trend",
-        "Whether the value went up or down since the previous period, and whether that is "
-        "better or worse for this KPI.",
-        "The arrow compares the value with the previous period's; the words better, worse "
-        "or steady say what it means for a KPI where higher (or lower) is better.",
+        _("Trend"),
+        _(
+            "Whether the value went up or down since the previous period, and whether that is "
+            "better or worse for this KPI."
+        ),
+        _(
+            "The arrow compares the value with the previous period's; the words better, worse "
+            "or steady say what it means for a KPI where higher (or lower) is better."
+        ),
     ),
     Term(
         "target",
         _("Target"),
         _("The value the KPI should reach in the period (its score there is 100 %)."),
-        "The value in force for the period: a target row, a planned path from the baseline, "
-        "or the KPI's default target.",
+        _(
+            "The value in force for the period: a target row, a planned path from the baseline, "
+            "or the KPI's default target."
+        ),
     ),
     Term(
         "at_risk",
-        "At risk",
-        "The forecast gives the KPI less than the chosen chance of meeting its target.",
-        "A KPI is marked at risk when its forecast's chance of meeting the target falls "
-        "below the threshold set on the planning page.",
+        _("At risk"),
+        _("The forecast gives the KPI less than the chosen chance of meeting its target."),
+        _(
+            "A KPI is marked at risk when its forecast's chance of meeting the target falls "
+            "below the threshold set on the planning page."
+        ),
     ),
 ]
 

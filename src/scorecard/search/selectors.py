@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
@@ -67,10 +68,12 @@ def search(*, user: Any, query: str, organization_id: int | None = None) -> Sear
     text = " ".join((query or "").split())
     results = SearchResults(query=text)
     if len(text) < MIN_LENGTH:
-        results.problem = f"Type at least {MIN_LENGTH} characters to search."
+        results.problem = _("Type at least %(count)s characters to search.") % {"count": MIN_LENGTH}
         return results
     if len(text) > MAX_LENGTH:
-        results.problem = f"A search is at most {MAX_LENGTH} characters long."
+        results.problem = _("A search is at most %(count)s characters long.") % {
+            "count": MAX_LENGTH
+        }
         return results
     organizations = Membership.objects.filter(user_id=user.pk).values("organization_id")
     if organization_id is not None:

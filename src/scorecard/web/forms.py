@@ -496,10 +496,18 @@ class KpiForm(forms.ModelForm):
     """Every field of a KPI, grouped; the service checks scales and formulas with the engine."""
 
     yellow_from = PlainNumberField(
-        required=False, min_value=0, max_value=1000, label=_("Yellow from (% of score)")
+        required=False,
+        min_value=0,
+        max_value=1000,
+        # xgettext:no-python-format
+        label=_("Yellow from (% of score)"),
     )
     green_from = PlainNumberField(
-        required=False, min_value=0, max_value=1000, label=_("Green from (% of score)")
+        required=False,
+        min_value=0,
+        max_value=1000,
+        # xgettext:no-python-format
+        label=_("Green from (% of score)"),
     )
 
     class Meta:

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger("scorecard.database")
 
 #: Seconds a client is asked to wait before trying again.
 RETRY_AFTER_SECONDS = 30
-MESSAGE = (
+MESSAGE = gettext_lazy(
     "Scorecard cannot reach its database at the moment, so nothing was read or saved. "
     "Please try again in a minute; if this keeps happening, tell your administrator."
 )
@@ -29,11 +30,11 @@ MESSAGE = (
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """The 503 answer: a page for browsers, the API's error shape for /api/."""
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": MESSAGE, "errors": []}, status=503)
+        response: HttpResponse = JsonResponse({"detail": str(MESSAGE), "errors": []}, status=503)
     else:
         # Rendered without the request: the usual context (the signed-in user, the
         # messages) would need the very database that is missing.
-        html = render_to_string("web/unavailable.html", {"message": MESSAGE})
+        html = render_to_string("web/unavailable.html", {"message": str(MESSAGE)})
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from scorecard import clock
 from scorecard.engine.types import View
@@ -23,12 +25,12 @@ from scorecard.presentation.messages import window_error_text
 
 #: The period choices of the scorecard page and the map.
 VIEW_LABELS = [
-    (View.PERIOD.value, "Latest period"),
-    (View.MONTH.value, "Month"),
-    (View.QUARTER.value, "Quarter"),
-    (View.HALF_YEAR.value, "Half-year"),
-    (View.YTD.value, "Year to date"),
-    (View.YEAR.value, "Year"),
+    (View.PERIOD.value, gettext_lazy("Latest period")),
+    (View.MONTH.value, gettext_lazy("Month")),
+    (View.QUARTER.value, gettext_lazy("Quarter")),
+    (View.HALF_YEAR.value, gettext_lazy("Half-year")),
+    (View.YTD.value, gettext_lazy("Year to date")),
+    (View.YEAR.value, gettext_lazy("Year")),
 ]
 #: Earliest and latest as-of dates accepted (the engine's calendar maths stays in range).
 AS_OF_MIN, AS_OF_MAX = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
@@ -42,15 +44,19 @@ def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        return default, (
-            f"“{raw}” is not a date; showing {default:%-d %b %Y} instead. "
+        return default, _(
+            "“%(raw)s” is not a date; showing %(default)s instead. "
             "Write dates as year-month-day, e.g. 2026-10-31."
-        )
+        ) % {"raw": raw, "default": date_format(default, "j M Y")}
     if not AS_OF_MIN <= day <= AS_OF_MAX:
-        return default, (
-            f"{raw} is outside the years {AS_OF_MIN.year}–{AS_OF_MAX.year}; "
-            f"showing {default:%-d %b %Y} instead."
-        )
+        return default, _(
+            "%(raw)s is outside the years %(first)s–%(last)s; showing %(default)s instead."
+        ) % {
+            "raw": raw,
+            "first": AS_OF_MIN.year,
+            "last": AS_OF_MAX.year,
+            "default": date_format(default, "j M Y"),
+        }
     return day, None
 
 
@@ -77,8 +83,11 @@ def period_params(request: HttpRequest) -> tuple[dt.date, str, list[str]]:
             return as_of, View.PERIOD.value, errors
         return window_as_of(window, clock.today()), window.code, errors
     if view not in {v.value for v in View}:
-        choices = ", ".join(label.lower() for _, label in VIEW_LABELS)
-        errors.append(f"“{view}” is not a period choice ({choices}); showing the latest period.")
+        choices = ", ".join(str(label).lower() for _value, label in VIEW_LABELS)
+        errors.append(
+            _("“%(view)s” is not a period choice (%(choices)s); showing the latest period.")
+            % {"view": view, "choices": choices}
+        )
         view = View.PERIOD.value
     return as_of, view, errors
 
@@ -105,7 +114,7 @@ def view_label(view: str) -> str:
     window = custom_dates(view)
     if window is not None:
         return window.label
-    return dict(VIEW_LABELS).get(view, view)
+    return str(dict(VIEW_LABELS).get(view, view))
 
 
 def _moment(raw: str) -> dt.datetime | None:
@@ -130,7 +139,8 @@ def known_params(request: HttpRequest, as_of: dt.date) -> tuple[dt.datetime | No
         # An unescaped "+02:00" arrives as " 02:00"; a space may also separate date and time.
         moment = _moment(raw.replace(" ", "+")) or _moment(raw)
         if moment is None:
-            return None, "", [f"“{raw}” is not a moment; showing the numbers as known now."]
+            problem = _("“%(raw)s” is not a moment; showing the numbers as known now.")
+            return None, "", [problem % {"raw": raw}]
     elif request.GET.get("known", "") == "then":
         moment, raw = timezone.make_aware(dt.datetime.combine(as_of, dt.time.max)), "then"
     else:
@@ -182,3 +192,16 @@ class PeriodQuery:
     def query(self) -> str:
         """The query string that keeps this choice when following a link."""
         return period_query(self.as_of, self.view, self.known)
+
+
+def saved_values_text(changed: int, corrected: int) -> str:
+    """The message after a grid is saved: "Saved 3 values (1 corrected)."."""
+    if corrected:
+        return ngettext(
+            "Saved %(count)s value (%(corrected)s corrected).",
+            "Saved %(count)s values (%(corrected)s corrected).",
+            changed,
+        ) % {"count": changed, "corrected": corrected}
+    return ngettext("Saved %(count)s value.", "Saved %(count)s values.", changed) % {
+        "count": changed
+    }

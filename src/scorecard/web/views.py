@@ -63,6 +63,7 @@ from scorecard.web.queries import (
     parse_as_of,
     period_params,
     period_query,
+    saved_values_text,
 )
 from scorecard.web.structure import structure_note
 
@@ -431,10 +432,7 @@ def data_entry(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespons
                 errors[kpi_id] = " ".join(filter(None, [errors.get(kpi_id), error.message]))
         else:
             changed = result.created + result.corrected
-            corrected = f" ({result.corrected} corrected)" if result.corrected else ""
-            messages.success(
-                request, f"Saved {changed} value{'s' if changed != 1 else ''}{corrected}."
-            )
+            messages.success(request, saved_values_text(changed, result.corrected))
             url = reverse("data_entry", args=[org_slug, sc_slug])
             return redirect(f"{url}?as_of={as_of.isoformat()}")
     if as_of not in months:

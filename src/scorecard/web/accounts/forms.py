@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scorecard.organizations.models import Organization, Role, Unit
@@ -18,9 +19,9 @@ def _unit_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=Unit.objects.none(),
         required=False,
-        label="Home unit",
-        empty_label="— none —",
-        help_text="Where the person works; optional.",
+        label=_("Home unit"),
+        empty_label=_("— none —"),
+        help_text=_("Where the person works; optional."),
     )
 
 
@@ -36,17 +37,22 @@ class InviteForm(_Form):
     """Invite one or more people by e-mail address, all with the same role."""
 
     emails = forms.CharField(
-        label="E-mail addresses",
+        label=_("E-mail addresses"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ann@example.com, bo@example.com"}),
-        help_text="One or more, separated by commas or new lines. Each gets a link that works "
-        "once, for 7 days.",
+        help_text=_(
+            "One or more, separated by commas or new lines. Each gets a link that works "
+            "once, for 7 days."
+        ),
     )
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=Role.choices,
         initial=Role.VIEWER,
-        help_text="Viewers read; contributors enter values; editors change "
-        "the strategy; admins manage people.",
+        help_text=_(
+            "Viewers read; contributors enter values; editors change "
+            "the strategy; admins manage people."
+        ),
     )
     unit = _unit_field()
 
@@ -60,12 +66,16 @@ class InviteForm(_Form):
         raw = self.cleaned_data["emails"].replace(";", ",").replace("\n", ",")
         found = list(dict.fromkeys(e.strip() for e in raw.split(",") if e.strip()))
         if not found:
-            raise forms.ValidationError("Enter at least one e-mail address.")
+            raise forms.ValidationError(gettext("Enter at least one e-mail address."))
         if len(found) > self.MAX_AT_ONCE:
-            raise forms.ValidationError(f"At most {self.MAX_AT_ONCE} addresses at once.")
+            raise forms.ValidationError(
+                gettext("At most %(count)s addresses at once.") % {"count": self.MAX_AT_ONCE}
+            )
         bad = [e for e in found if not _is_email(e)]
         if bad:
-            raise forms.ValidationError(f"Not an e-mail address: {', '.join(bad)}.")
+            raise forms.ValidationError(
+                gettext("Not an e-mail address: %(addresses)s.") % {"addresses": ", ".join(bad)}
+            )
         return found
 
 
@@ -73,12 +83,12 @@ class NewAccountForm(_Form):
     """An account made by an admin when no e-mail can be sent."""
 
     username = forms.CharField(
-        max_length=150, label="User name", help_text="What the person signs in with."
+        max_length=150, label=_("User name"), help_text=_("What the person signs in with.")
     )
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
-    last_name = forms.CharField(max_length=150, required=False, label="Last name")
-    email = forms.EmailField(max_length=254, required=False, label="E-mail (optional)")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
+    email = forms.EmailField(max_length=254, required=False, label=_("E-mail (optional)"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
     unit = _unit_field()
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -90,18 +100,18 @@ class JoinForm(_Form):
     """A new account for the person who opened an invitation."""
 
     username = forms.CharField(
-        max_length=150, label="User name", help_text="What you will sign in with."
+        max_length=150, label=_("User name"), help_text=_("What you will sign in with.")
     )
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
-    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters, not only digits, not a common password.",
+        help_text=_("At least 8 characters, not only digits, not a common password."),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -109,20 +119,20 @@ class JoinForm(_Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         return data
 
 
 class AccountForm(_Form):
     """My account: name, e-mail, language and which e-mails I want."""
 
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
-    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
     email = forms.EmailField(
         max_length=254,
         required=False,
-        label="E-mail",
-        help_text="For password resets, mentions and reminders.",
+        label=_("E-mail"),
+        help_text=_("For password resets, mentions and reminders."),
     )
     language = forms.ChoiceField(
         label=_("Language"),
@@ -130,9 +140,11 @@ class AccountForm(_Form):
         required=False,
         help_text=_("The language of pages and e-mails, and how numbers and dates are written."),
     )
-    email_mentions = forms.BooleanField(required=False, label="E-mail me when someone mentions me")
+    email_mentions = forms.BooleanField(
+        required=False, label=_("E-mail me when someone mentions me")
+    )
     email_reminders = forms.BooleanField(
-        required=False, label="Reminder e-mails (values due, overdue tasks)"
+        required=False, label=_("Reminder e-mails (values due, overdue tasks)")
     )
 
 
@@ -140,5 +152,5 @@ class LimitedPasswordResetForm(PasswordResetForm):
     """Django's reset form; the view counts requests before it sends anything."""
 
     email = forms.EmailField(
-        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

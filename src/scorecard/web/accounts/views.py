@@ -71,7 +71,15 @@ def invite(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
             if issued:  # those made before the limit stay valid; show them
-                form.add_error(None, f"{len(issued)} invitation(s) were made before that.")
+                form.add_error(
+                    None,
+                    translation.ngettext(
+                        "%(count)s invitation was made before that.",
+                        "%(count)s invitations were made before that.",
+                        len(issued),
+                    )
+                    % {"count": len(issued)},
+                )
         if not form.errors:
             form = InviteForm(organization=organization, auto_id="invite-%s")
     context = {
@@ -93,9 +101,12 @@ def invitation_revoke_view(request: HttpRequest, org_slug: str, pk: int) -> Http
     organization, _ = organization_for(request, org_slug, ADMIN)
     invitation = Invitation.objects.filter(organization=organization, pk=pk).first()
     if invitation is None:
-        raise Http404("No such invitation.")
+        raise Http404(translation.gettext("No such invitation."))
     invitation_revoke(invitation=invitation)
-    messages.success(request, f"Withdrew the invitation to {invitation.email}.")
+    messages.success(
+        request,
+        translation.gettext("Withdrew the invitation to %(email)s.") % {"email": invitation.email},
+    )
     return redirect("invite", org_slug)
 
 
@@ -149,7 +160,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             apply_errors(form, exc)
             membership = None
         if membership is not None:
-            messages.success(request, f"Welcome to {membership.organization.name}.")
+            messages.success(
+                request,
+                translation.gettext("Welcome to %(name)s.")
+                % {"name": membership.organization.name},
+            )
             return redirect(reverse("home") + f"?org={membership.organization.slug}")
     return render(
         request, "web/accounts/invitation_accept.html",

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard.accounts.models import AlertDelivery
@@ -28,7 +29,13 @@ def alerts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         count = services.alerts_mark_read(user=request.user)
         if count:
-            messages.success(request, f"Marked {count} alert{'s' if count != 1 else ''} as read.")
+            messages.success(
+                request,
+                ngettext(
+                    "Marked %(count)s alert as read.", "Marked %(count)s alerts as read.", count
+                )
+                % {"count": count},
+            )
         return redirect("alerts")
     rows = selectors.feed_for(user=request.user)
     return render(
@@ -62,7 +69,7 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, "Saved your alert settings.")
+            messages.success(request, gettext("Saved your alert settings."))
             return redirect("alert_settings")
     rows = [
         {
@@ -108,7 +115,9 @@ def watch(request: HttpRequest, org_slug: str, kind: str, pk: int) -> HttpRespon
     context = {"watch": {"organization": organization, "kind": kind, "pk": pk, "on": watching}}
     if is_htmx(request):
         return render(request, "web/alerts/_watch.html", context)
-    messages.success(request, "You now watch it." if watching else "You no longer watch it.")
+    messages.success(
+        request, gettext("You now watch it.") if watching else gettext("You no longer watch it.")
+    )
     return redirect(request.POST.get("next") or "alerts")
 
 

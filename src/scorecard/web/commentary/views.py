@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from scorecard.commentary.models import Commentary
@@ -65,9 +66,13 @@ def commentary_panel(
     status, errors = 200, []
     if request.method == "POST":
         if not may_edit:
-            return HttpResponse("Only the owner or an editor can edit this commentary.", status=403)
+            return HttpResponse(
+                gettext("Only the owner or an editor can edit this commentary."), status=403
+            )
         if query.known_at is not None:
-            errors = ["Commentary is edited for the numbers as known now, not as known then."]
+            errors = [
+                gettext("Commentary is edited for the numbers as known now, not as known then.")
+            ]
             status = 422
         else:
             try:

@@ -17,6 +17,7 @@ from scorecard.presentation.numbers import period_label, plain_number
 
 from ..access import scorecard_for
 from ..parsing import clean_number
+from ..queries import saved_values_text
 
 DEFAULT_PERIODS = 6
 
@@ -73,10 +74,7 @@ def data_entry_periods(request: HttpRequest, org_slug: str, sc_slug: str) -> Htt
                     errors[names[error.index]] = error.message
             else:
                 changed = result.created + result.corrected
-                corrected = f" ({result.corrected} corrected)" if result.corrected else ""
-                messages.success(
-                    request, f"Saved {changed} value{'s' if changed != 1 else ''}{corrected}."
-                )
+                messages.success(request, saved_values_text(changed, result.corrected))
                 url = reverse("data_entry_periods", args=[org_slug, sc_slug])
                 return redirect(f"{url}?periods={count}")
     lines = [

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from scorecard.kpis import scorecard_selectors
@@ -88,7 +89,7 @@ def map_drawing(request: HttpRequest, scorecard: Scorecard) -> MapDrawing:
     svg = render_map(
         bands,
         links,
-        title=f"Strategy map of {scorecard.name}",
+        title=gettext("Strategy map of %(name)s") % {"name": scorecard.name},
         marks=map_link_marks(scorecard, as_of, page.rows, page.links),
         positions=map_positions(scorecard=scorecard),
     )
@@ -148,7 +149,7 @@ def map_positions_save(request: HttpRequest, org_slug: str, sc_slug: str) -> Htt
     try:
         raw = json.loads(request.POST.get("positions") or "null")
     except json.JSONDecodeError:
-        return _unprocessable("The boxes' places are not readable (JSON expected).")
+        return _unprocessable(gettext("The boxes' places are not readable (JSON expected)."))
     try:
         positions = map_services.parse_positions(raw)
         map_services.map_positions_save(
@@ -165,7 +166,7 @@ def map_rearrange(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResp
     """Forget the hand-made layout: the automatic layout places every box again."""
     scorecard, membership = scorecard_for(request, org_slug, sc_slug, Role.EDITOR)
     map_services.map_positions_reset(scorecard=scorecard, membership=membership)
-    messages.success(request, "The map is arranged automatically again.")
+    messages.success(request, gettext("The map is arranged automatically again."))
     return redirect(reverse("strategy_map", args=[org_slug, sc_slug]) + _query(request))
 
 

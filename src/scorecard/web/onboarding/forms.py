@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scorecard.onboarding.services import STARTERS
 
@@ -15,17 +17,19 @@ class SetupForm(_Form):
     """The organization, its top unit and what the first scorecard starts from."""
 
     name = forms.CharField(
-        max_length=200, label="Organization name", help_text="e.g. Northwind Outdoor"
+        max_length=200, label=_("Organization name"), help_text=_("e.g. Northwind Outdoor")
     )
     unit_name = forms.CharField(
         max_length=200,
         required=False,
-        label="Top unit",
-        help_text="The whole organization as the top of the unit tree; departments go under "
-        "it later. Empty: the organization's name.",
+        label=_("Top unit"),
+        help_text=_(
+            "The whole organization as the top of the unit tree; departments go under "
+            "it later. Empty: the organization's name."
+        ),
     )
     starter = forms.ChoiceField(
-        label="First scorecard",
+        label=_("First scorecard"),
         widget=forms.RadioSelect,
         choices=[(s.key, s.label) for s in STARTERS],
         initial=STARTERS[0].key,
@@ -33,8 +37,8 @@ class SetupForm(_Form):
     scorecard_name = forms.CharField(
         max_length=200,
         required=False,
-        label="Scorecard name",
-        help_text="Empty: “<top unit> scorecard”, or the starter's own name.",
+        label=_("Scorecard name"),
+        help_text=_("Empty: “<top unit> scorecard”, or the starter's own name."),
     )
 
     def starters(self) -> list[dict[str, Any]]:
@@ -54,21 +58,21 @@ class SetupForm(_Form):
 class FirstAdminForm(SetupForm):
     """On a fresh install: the first person's account as well."""
 
-    username = forms.CharField(max_length=150, label="Your user name")
+    username = forms.CharField(max_length=150, label=_("Your user name"))
     email = forms.EmailField(
         max_length=254,
         required=False,
-        label="Your e-mail",
-        help_text="For password resets; optional.",
+        label=_("Your e-mail"),
+        help_text=_("For password resets; optional."),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters, not only digits, not a common password.",
+        help_text=_("At least 8 characters, not only digits, not a common password."),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -87,5 +91,5 @@ class FirstAdminForm(SetupForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         return data

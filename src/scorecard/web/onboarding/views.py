@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from scorecard.accounts.services import (
@@ -71,8 +72,11 @@ class SignInView(sso_views.LoginView):
 def _finish(request: HttpRequest, result: SetupResult) -> HttpResponse:
     messages.success(
         request,
-        f"“{result.organization.name}” is ready with the scorecard “{result.scorecard.name}”. "
-        "Invite the people who work with you, or do it later.",
+        _(
+            "“%(organization)s” is ready with the scorecard “%(scorecard)s”. "
+            "Invite the people who work with you, or do it later."
+        )
+        % {"organization": result.organization.name, "scorecard": result.scorecard.name},
     )
     return redirect(reverse("invite", args=[result.organization.slug]) + "?welcome=1")
 
@@ -87,7 +91,7 @@ def _page(request: HttpRequest, form: SetupForm, *, fresh: bool) -> HttpResponse
 def setup(request: HttpRequest) -> HttpResponse:
     """A superuser creates an organization: name, top unit, first scorecard, then people."""
     if not request.user.is_superuser:
-        raise PermissionDenied("Only the site's administrators create organizations.")
+        raise PermissionDenied(_("Only the site's administrators create organizations."))
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

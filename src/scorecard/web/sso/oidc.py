@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import (
@@ -79,7 +80,8 @@ def provider_configuration() -> dict[str, Any]:
     except (requests.RequestException, ValueError) as exc:
         log.error("Single sign-on: cannot read the provider's discovery document %s: %s", url, exc)
         raise ProviderUnavailable(
-            f"{provider_name()} cannot be reached just now; try again in a moment."
+            _("%(provider)s cannot be reached just now; try again in a moment.")
+            % {"provider": provider_name()}
         ) from exc
     if not isinstance(document, dict):
         document = {}
@@ -87,7 +89,8 @@ def provider_configuration() -> dict[str, Any]:
     if missing:
         log.error("Single sign-on: %s lacks %s", url, ", ".join(missing))
         raise ProviderUnavailable(
-            f"{provider_name()} is not set up correctly; tell an administrator."
+            _("%(provider)s is not set up correctly; tell an administrator.")
+            % {"provider": provider_name()}
         )
     cache.set(key, document, DISCOVERY_SECONDS)
     return document
@@ -150,7 +153,11 @@ class ScorecardOIDCBackend(OIDCAuthenticationBackend):
             return None
         except (requests.RequestException, SuspiciousOperation) as exc:
             log.warning("Single sign-on failed: %s", exc)
-            messages.error(request, f"Signing in with {provider_name()} did not work; try again.")
+            messages.error(
+                request,
+                _("Signing in with %(provider)s did not work; try again.")
+                % {"provider": provider_name()},
+            )
             return None
 
     def verify_token(self, token: str, **kwargs: Any) -> Any:
@@ -192,7 +199,7 @@ class SsoStartView(OIDCAuthenticationRequestView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not sso_enabled():
-            messages.error(request, "Single sign-on is not set up here.")
+            messages.error(request, _("Single sign-on is not set up here."))
             return HttpResponseRedirect(reverse("login"))
         try:
             self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
