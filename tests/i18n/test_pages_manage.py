@@ -63,8 +63,8 @@ PAGES: dict[str, dict[str, list[str]]] = {
     "organization": {
         "en": ["Units and their scorecards", "Bring people in", "Home unit"],
         "de": ["Einheiten und ihre Scorecards", "Personen hinzuholen", "Stammeinheit"],
-        "fr": ["Unités et leurs scorecards", "Faire venir des personnes", "Unité de rattachement"],
-        "es": ["Unidades y sus scorecards", "Incorporar personas", "Unidad de origen"],
+        "fr": ["Unités et leurs tableaux de bord", "Faire venir des personnes", "Unité de rattachement"],
+        "es": ["Unidades y sus cuadros de mando", "Incorporar personas", "Unidad de origen"],
     },
     "perspectives": {
         "en": ["Perspectives and objectives", "Add a perspective"],
@@ -192,7 +192,7 @@ def test_an_import_row_error_is_shown_in_french(card: Any) -> None:
     assert "1 problème à corriger dans le fichier" in html
     # The row number stays, the column keeps the file's own header, the words are French.
     assert "Ligne 3, colonne « KPI code » : aucun indicateur n" in html
-    assert "dans le scorecard « Company »" in html
+    assert "dans le tableau de bord « Company »" in html
     assert "Row 3" not in html and "no KPI has the code" not in html
     assert Measurement.objects.count() == 0
 
@@ -202,6 +202,6 @@ def test_history_reads_in_french(card: Any) -> None:
     client = _in(world, "fr")
     client.post(_url("perspective_new"), {"name": "Clients", "kind": "customer", "weight": "1"})
     html = client.get(_url("scorecard_history")).content.decode()
-    assert "Historique : scorecard « Company »" in html
+    assert "Historique : tableau de bord « Company »" in html
     assert "a créé la perspective" in html
     assert "created the perspective" not in html
