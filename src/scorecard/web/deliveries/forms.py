@@ -135,8 +135,9 @@ class BookForm(forms.Form):
             .select_related("perspective__scorecard")
             .order_by("perspective__scorecard__name", "perspective__position", "code", "id")
         )
+        # The objective's name first (its code in brackets tells apart two of one name).
         objectives.label_from_instance = lambda o: (
-            f"{o.perspective.scorecard.name}: {o.code} {o.name}"
+            f"{o.perspective.scorecard.name}: {o.name} ({o.code})"
         )
 
     @staticmethod
