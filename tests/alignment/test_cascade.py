@@ -15,8 +15,11 @@ from scorecard.alignment.services import (
     alignment_update,
     scorecard_cascade,
 )
+from scorecard.audit.context import acting_as
+from scorecard.audit.models import Change
 from scorecard.kpis.evaluation import organization_evaluate, scorecard_evaluate, value_rollups
 from scorecard.kpis.models import Kpi, KpiAlignment, Measurement, Target
+from scorecard.presentation.history import describe
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
 from tests.factories import (
     KpiFactory,
@@ -287,3 +290,29 @@ def test_scoring_costs_a_constant_number_of_queries(
         organization_evaluate(organization_id=organization.pk, as_of=AS_OF)
     with django_assert_max_num_queries(12):
         scorecard_evaluate(scorecard=company.card, as_of=AS_OF)
+
+
+def test_alignments_and_their_shares_are_kept_in_the_history(company: Company) -> None:
+    """A share changes the parent objective's score: who changed it, and from what, is
+    kept like any other change of the strategy, and read in words on the history."""
+    editor = company.world.editor
+    with acting_as(editor):
+        sales = scorecard_cascade(
+            parent=company.card, unit=company.sales, objectives=[company.grow],
+            shares={company.grow.pk: 0.6},
+        ).scorecard  # fmt: skip
+        child = sales.objectives.get()
+        extra = alignment_create(child=child, parent=company.win, share=0.3)
+        alignment_update(alignment=extra, share="0.25")
+        alignment_delete(alignment=extra)
+    kept = list(Change.objects.filter(kind="alignment").order_by("id"))
+    assert [c.action for c in kept] == ["created", "created", "changed", "deleted"]
+    cascaded, created, changed, deleted = kept
+    assert cascaded.after["share"] == 0.6 and cascaded.related_objective_id == company.grow.pk
+    assert (created.objective_id, created.related_objective_id) == (child.pk, company.win.pk)
+    assert created.scorecard_id == sales.pk and created.actor == editor
+    assert (changed.before, changed.after) == ({"share": 0.3}, {"share": 0.25})
+    assert deleted.before["share"] == 0.25 and deleted.after is None
+    entry = describe(changed, {})
+    assert entry.name == "Grow revenue ⇢ Win customers"
+    assert [(line.before, line.after) for line in entry.lines] == [("30.0\u00a0%", "25.0\u00a0%")]

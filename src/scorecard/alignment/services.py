@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scorecard import clock
+from scorecard.audit.services import record_change, snapshot
 from scorecard.engine.formulas import FormulaError, references
 from scorecard.kpis.models import Kpi, KpiAlignment, Target
 from scorecard.naming import slug_check, slug_for_name
@@ -102,20 +103,26 @@ def alignment_create(
         )
     if ObjectiveAlignment.objects.filter(child=child, parent=parent).exists():
         raise ValidationError({"parent": f"“{child.name}” is aligned to “{parent.name}” already."})
-    return ObjectiveAlignment.objects.create(child=child, parent=parent, share=value)
+    alignment = ObjectiveAlignment.objects.create(child=child, parent=parent, share=value)
+    record_change(obj=alignment, before=None, after=snapshot(alignment))
+    return alignment
 
 
 @transaction.atomic
 def alignment_update(*, alignment: ObjectiveAlignment, share: Any) -> ObjectiveAlignment:
-    """Change the share an aligned objective makes up of its parent objective."""
+    """Change the share an aligned objective makes up of its parent objective (kept in
+    the history: a share changes the parent's score)."""
+    before = snapshot(alignment)
     alignment.share = share_value(share)
     alignment.save(update_fields=["share"])
+    record_change(obj=alignment, before=before, after=snapshot(alignment))
     return alignment
 
 
 @transaction.atomic
 def alignment_delete(*, alignment: ObjectiveAlignment) -> None:
     """Stop an objective counting towards the one above (both objectives stay)."""
+    record_change(obj=alignment, before=snapshot(alignment), after=None)
     alignment.delete()
 
 
@@ -238,9 +245,10 @@ def scorecard_cascade(
             due_date=objective.due_date,
             position=objective.position,
         )
-        ObjectiveAlignment.objects.create(
+        alignment = ObjectiveAlignment.objects.create(
             child=copies[objective.pk], parent=objective, share=checked[objective.pk]
         )
+        record_change(obj=alignment, before=None, after=snapshot(alignment))
     outcome.objectives = len(copies)
     if copy_kpis:
         _copy_kpis(copies, card, outcome, user)

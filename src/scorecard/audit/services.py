@@ -54,6 +54,14 @@ KINDS: dict[str, ItemKind] = {
             "related_objective_id": o.effect_id,
         },
     ),
+    "strategy.objectivealignment": ItemKind(
+        "alignment",
+        lambda o: {
+            "scorecard_id": o.child.scorecard_id,
+            "objective_id": o.child_id,
+            "related_objective_id": o.parent_id,
+        },
+    ),
     "kpis.kpi": ItemKind("kpi", _kpi_place),
     "kpis.target": ItemKind("target", lambda o: _kpi_place(o.kpi)),
     "kpis.measurement": ItemKind("measurement", lambda o: _kpi_place(o.kpi)),

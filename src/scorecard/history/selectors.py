@@ -20,7 +20,7 @@ PAGE_SIZE = 100
 VALUE_KINDS = ("measurement", "target")
 #: Which item's page a change of each kind belongs on.
 KPI_KINDS = ("kpi", "target", "measurement")
-OBJECTIVE_KINDS = ("objective", "link")
+OBJECTIVE_KINDS = ("objective", "link", "alignment")
 INITIATIVE_KINDS = ("initiative", "task")
 
 

@@ -22,7 +22,13 @@ from scorecard.history.selectors import VALUE_KINDS, HistoryRows
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi, Measurement, Target
 from scorecard.meetings.models import Decision, ReviewMeeting
-from scorecard.strategy.models import Objective, ObjectiveLink, Perspective, Scorecard
+from scorecard.strategy.models import (
+    Objective,
+    ObjectiveAlignment,
+    ObjectiveLink,
+    Perspective,
+    Scorecard,
+)
 
 from .numbers import format_number, pct, period_label
 
@@ -35,6 +41,7 @@ KIND_NOUNS: dict[str, Any] = {
     "perspective": pgettext_lazy("history noun", "perspective"),
     "objective": pgettext_lazy("history noun", "objective"),
     "link": pgettext_lazy("history noun", "cause-effect link"),
+    "alignment": pgettext_lazy("history noun", "alignment"),
     "kpi": pgettext_lazy("history noun", "KPI"),
     "target": pgettext_lazy("history noun", "target of"),
     "measurement": pgettext_lazy("history noun", "value of"),
@@ -48,6 +55,7 @@ MODELS: dict[str, Any] = {
     "perspective": Perspective,
     "objective": Objective,
     "link": ObjectiveLink,
+    "alignment": ObjectiveAlignment,
     "kpi": Kpi,
     "target": Target,
     "measurement": Measurement,
@@ -57,7 +65,7 @@ MODELS: dict[str, Any] = {
     "decision": Decision,
 }
 #: Fields shown as percentages (stored as fractions).
-PERCENT_FIELDS = {"progress"}
+PERCENT_FIELDS = {"progress", "share"}
 #: Fields that hold money.
 MONEY_FIELDS = {"budget", "spent"}
 #: Stored codes shown in words: the period a review meeting looked at (no model choices).
