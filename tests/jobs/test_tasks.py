@@ -195,7 +195,10 @@ def test_a_report_is_made_by_the_worker_and_its_page_shows_progress(
         response = client.post(start + "?as_of=2026-10-31&view=ytd")
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/reports/{job.pk}/")
-    assert job.params == {"as_of": "2026-10-31", "view": "ytd", "known": "", "known_at": None}
+    # The asker's language is kept with the job: the worker writes the report in it.
+    assert job.params == {
+        "as_of": "2026-10-31", "view": "ytd", "known": "", "known_at": None, "language": "en",
+    }  # fmt: skip
     page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "Waiting for a worker" in page and 'hx-trigger="every 1s"' in page
     # Someone else in the organization does not see it.
