@@ -63,7 +63,11 @@ PAGES: dict[str, dict[str, list[str]]] = {
     "organization": {
         "en": ["Units and their scorecards", "Bring people in", "Home unit"],
         "de": ["Einheiten und ihre Scorecards", "Personen hinzuholen", "Stammeinheit"],
-        "fr": ["Unités et leurs tableaux de bord", "Faire venir des personnes", "Unité de rattachement"],
+        "fr": [
+            "Unités et leurs tableaux de bord",
+            "Faire venir des personnes",
+            "Unité de rattachement",
+        ],
         "es": ["Unidades y sus cuadros de mando", "Incorporar personas", "Unidad de origen"],
     },
     "perspectives": {
