@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.audit.context import current_actor
@@ -133,7 +134,9 @@ class _Checker:
         """Append the row's problems (the messages of measurement_rows_check)."""
         if kpi.is_calculated:
             self.errors.append(
-                RowError(row, "kpi", f"“{kpi.name}” is calculated from its formula.")
+                RowError(
+                    row, "kpi", _("“%(name)s” is calculated from its formula.") % {"name": kpi.name}
+                )
             )
             return
         if not self.period_ok(kpi, day):
@@ -143,19 +146,29 @@ class _Checker:
                 RowError(
                     row,
                     "period_start",
-                    f"{day.isoformat()} does not start a {interval} period of “{kpi.name}”; "
-                    f"the period containing it starts on {period.start.isoformat()}.",
+                    _(
+                        "%(day)s does not start a %(interval)s period of “%(name)s”; the period "
+                        "containing it starts on %(start)s."
+                    )
+                    % {
+                        "day": day.isoformat(),
+                        "interval": interval,
+                        "name": kpi.name,
+                        "start": period.start.isoformat(),
+                    },
                 )
             )
         try:
             number = float(value)
         except (TypeError, ValueError):
-            self.errors.append(RowError(row, "value", f"“{value}” is not a number."))
+            self.errors.append(
+                RowError(row, "value", _("“%(value)s” is not a number.") % {"value": value})
+            )
         else:
             if not math.isfinite(number):
-                self.errors.append(RowError(row, "value", "The value must be a finite number."))
+                self.errors.append(RowError(row, "value", _("The value must be a finite number.")))
         if len(note) > 500:
-            self.errors.append(RowError(row, "note", "A note can be at most 500 characters."))
+            self.errors.append(RowError(row, "note", _("A note can be at most 500 characters.")))
 
 
 def _number(value: Any) -> float | None:
@@ -245,8 +258,11 @@ def _repeats(cursor: Any, kpis: Mapping[int, Kpi]) -> list[RowError]:
             RowError(
                 row,
                 "period_start",
-                f"Row {first} already gives “{kpis[kpi_id].name}” a value for "
-                f"{day.isoformat()}; send one value per KPI and period.",
+                _(
+                    "Row %(row)s already gives “%(name)s” a value for %(day)s; "
+                    "send one value per KPI and period."
+                )
+                % {"row": first, "name": kpis[kpi_id].name, "day": day.isoformat()},
             )
         )
     return errors
