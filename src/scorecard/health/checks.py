@@ -294,37 +294,41 @@ def scorecard_health(
 
 def risk_findings(scorecard: Scorecard) -> list[Finding]:
     """ "High risk with no mitigation": a high or critical risk that no initiative mitigates."""
-    return [
-        Finding(
-            code="risk.high_no_mitigation",
-            severity=Severity.WARNING,
-            subject=Subject.SCORECARD,
-            key=scorecard.slug,
-            name=risk.title,
-            message=(
-                gettext_noop(
-                    "The risk “%(title)s” is critical (likelihood %(likelihood)s × impact "
-                    "%(impact)s = %(score)s) and no initiative mitigates it.",
-                    title=risk.title,
-                    likelihood=risk.likelihood,
-                    impact=risk.impact,
-                    score=risk.score,
-                )
-                if risk.level == "critical"
-                else gettext_noop(
-                    "The risk “%(title)s” is high (likelihood %(likelihood)s × impact "
-                    "%(impact)s = %(score)s) and no initiative mitigates it.",
-                    title=risk.title,
-                    likelihood=risk.likelihood,
-                    impact=risk.impact,
-                    score=risk.score,
-                )
-            ),
-            fix=gettext_noop("Link a mitigating initiative to the risk, or start one."),
-            field="initiatives",
+    findings = []
+    for risk in unmitigated_high_risks(scorecard=scorecard):
+        values = {
+            "title": risk.title,
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "score": risk.score,
+        }
+        # Two whole sentences (translators see each level in context), one set of values.
+        message = (
+            gettext_noop(
+                "The risk “%(title)s” is critical (likelihood %(likelihood)s × impact "
+                "%(impact)s = %(score)s) and no initiative mitigates it.",
+                **values,
+            )
+            if risk.level == "critical"
+            else gettext_noop(
+                "The risk “%(title)s” is high (likelihood %(likelihood)s × impact "
+                "%(impact)s = %(score)s) and no initiative mitigates it.",
+                **values,
+            )
         )
-        for risk in unmitigated_high_risks(scorecard=scorecard)
-    ]
+        findings.append(
+            Finding(
+                code="risk.high_no_mitigation",
+                severity=Severity.WARNING,
+                subject=Subject.SCORECARD,
+                key=scorecard.slug,
+                name=risk.title,
+                message=message,
+                fix=gettext_noop("Link a mitigating initiative to the risk, or start one."),
+                field="initiatives",
+            )
+        )
+    return findings
 
 
 # SMART checklists of one objective or initiative ---------------------------------------
