@@ -193,7 +193,10 @@ class Series:
             # each tie keeps the first one's value (max() over the points picks it).
             points = sorted(self.targets[code], key=_start)
             starts = [p.period_start for p in points]
-            chosen = [points[starts.index(day)].value for day in starts]
+            # The first point of each day, found in one pass (read backwards, the first
+            # of a day is the last one written), not one list scan per point.
+            first = dict(zip(reversed(starts), [p.value for p in reversed(points)], strict=True))
+            chosen = list(map(first.__getitem__, starts))
             index = self._target_indexes[code] = (starts, chosen)
         return index
 
