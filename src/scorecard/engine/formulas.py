@@ -19,7 +19,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .types import ConfigError, KpiSpec
 
@@ -446,12 +446,29 @@ class FormulaPlan:
     problems: dict[str, ConfigError]
 
 
-def _label(spec: KpiSpec) -> str:
+def _label(spec: KpiSpec | _Named) -> str:
     return f'KPI "{spec.name}" ({spec.code})'
+
+
+class _Named(NamedTuple):
+    """What :func:`plan` reads of a KPI's definition."""
+
+    code: str
+    name: str
+    formula: str | None
 
 
 def plan(specs: Iterable[KpiSpec]) -> FormulaPlan:
     """Order the KPIs for evaluation and collect every formula problem, KPI by KPI."""
+    # The plan depends on the KPIs' codes, names and formulas only, which change far
+    # less often than values: it is kept per set of them (like parse() per formula)
+    # rather than sorted again on every evaluation. Each caller gets its own copy.
+    kept = _plan(tuple(_Named(s.code, s.name, s.formula) for s in specs))
+    return FormulaPlan(list(kept.order), dict(kept.problems))
+
+
+@lru_cache(maxsize=256)
+def _plan(specs: tuple[_Named, ...]) -> FormulaPlan:
     by_code = {spec.code: spec for spec in specs}
     needs: dict[str, frozenset[str]] = {}
     problems: dict[str, ConfigError] = {}

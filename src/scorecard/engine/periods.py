@@ -231,10 +231,12 @@ def whole_periods(
     values: Sequence[float | None], days: Sequence[int], aggregation: Aggregation
 ) -> list[float | None]:
     """:func:`whole_period` of each value over its period of ``days`` days (None stays None)."""
+    # ``0 + x`` is what ``sum((x,))`` computes (sum() starts from the integer 0), to
+    # the bit, without a call per value.
     if aggregation is Aggregation.SUM:
-        return [None if v is None else sum((v * d / d,)) for v, d in zip(values, days, strict=True)]
+        return [None if v is None else 0 + v * d / d for v, d in zip(values, days, strict=True)]
     if aggregation is Aggregation.AVERAGE:
-        return [None if v is None else float(sum((v,))) / 1 for v in values]
+        return [None if v is None else float(0 + v) / 1 for v in values]
     if aggregation is Aggregation.COUNT:
         return [None if v is None else 1.0 for v in values]
     return [None if v is None else float(v) for v in values]

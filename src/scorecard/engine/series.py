@@ -188,6 +188,8 @@ class Series:
     def _target_index(self, code: str) -> tuple[list[dt.date], list[float]]:
         """The KPI's target points' days in order, and the value that holds from each."""
         index = self._target_indexes.get(code)
+        if index is None and not self.targets[code]:
+            index = self._target_indexes[code] = ([], [])
         if index is None:
             # Stable sort: among points of the same day the first given stays first, and
             # each tie keeps the first one's value (max() over the points picks it).
