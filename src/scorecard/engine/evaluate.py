@@ -290,9 +290,10 @@ def evaluate_scorecard(
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
     rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
+    windows: dict[Interval, tuple[Period, Period]] = {}
     for kpi in sc.kpis:
         kpi_results[kpi.spec.code] = _score_kpi(
-            kpi, series, broken, as_of, view, fy, weights, errors, rows
+            kpi, series, broken, as_of, view, fy, weights, errors, rows, windows
         )
 
     objective_results = _objectives(sc, kpi_results, weights)
@@ -345,9 +346,16 @@ def _score_kpi(
     weights: dict[str, float],
     errors: list[ConfigError],
     rows: dict[tuple[Interval, dt.date], HistoryRows],
+    windows: dict[Interval, tuple[Period, Period]],
 ) -> KpiResult:
     spec = kpi.spec
-    window = kpi_window(spec, as_of, view, fy)
+    # A KPI's window and the one before it depend on its interval only (for one view
+    # and as-of date): found once per interval of the scorecard.
+    pair = windows.get(spec.interval)
+    if pair is None:
+        window = kpi_window(spec, as_of, view, fy)
+        pair = windows[spec.interval] = (window, previous_window(window, spec, view, fy))
+    window, before = pair
     history = _history(spec.code, series, window, fy, rows)
     error = broken.get(spec.code)
     if error is not None:
@@ -363,7 +371,7 @@ def _score_kpi(
         if scored.error:
             error = scored.error
             errors.append(ConfigError(spec.code, spec.name, scored.error))
-        previous, _ = series.value(spec.code, previous_window(window, spec, view, fy))
+        previous, _ = series.value(spec.code, before)
     return KpiResult(
         code=spec.code,
         name=spec.name,

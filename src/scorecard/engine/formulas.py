@@ -19,7 +19,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .types import ConfigError, KpiSpec
 
@@ -285,6 +285,129 @@ def run(function: Compiled, context: Context) -> tuple[float | None, str | None]
     return number, None
 
 
+#: A plain-arithmetic formula over columns: each input's values (None for missing), one
+#: list per input in the order of ``sorted(parsed.references)``, to ``(value, flag)`` per
+#: row, as :func:`run` gives them.
+Rows = Callable[[list[list[Any]]], list[tuple[float | None, str | None]]]
+
+
+class _Trouble:
+    """What stopped a row's evaluation: its result as :func:`run` gives it."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: tuple[None, str | None]) -> None:
+        self.result = result
+
+
+_MISSING = _Trouble((None, None))
+_DIVISION = _Trouble((None, "division_by_zero"))
+_RANGE = _Trouble((None, "out_of_range"))
+#: A column: one number or one _Trouble per row.
+_Column = list[Any]
+_ColumnStep = Callable[[list[_Column]], _Column]
+
+
+@lru_cache(maxsize=4096)
+def compiled_rows(parsed: Parsed) -> Rows | None:
+    """The formula over whole columns of its inputs, or None when it uses anything but
+    numbers, its inputs, + - * / % ** and signs (then :func:`compiled` serves).
+
+    Calculated KPIs are computed for every period of their history. Here each step of
+    the formula runs over all rows at once, with a row's first trouble (a missing input,
+    a division by zero, a number out of range) carried forward in place of its number:
+    as each step takes its left operand before its right one, the trouble kept is the
+    one the closures of :func:`compiled` would have raised first, and every number is
+    made by the same operations, so each value and flag is the same to the bit.
+    """
+    refs = sorted(parsed.references)
+    if not refs or parsed.uses_kpi_functions:
+        return None
+    step = _column_step(parsed.tree.body, {ref: n for n, ref in enumerate(refs)})
+    if step is None:
+        return None
+    found = step
+
+    def rows(columns: list[list[Any]]) -> list[tuple[float | None, str | None]]:
+        out: list[tuple[float | None, str | None]] = []
+        append = out.append
+        for item in found(columns):
+            if item.__class__ is _Trouble:
+                append(item.result)
+                continue
+            number = float(item)
+            append((number, None) if math.isfinite(number) else _RANGE.result)
+        return out
+
+    return rows
+
+
+_COLUMN_OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+}
+
+
+def _column_step(node: ast.AST, position: dict[str, int]) -> _ColumnStep | None:
+    """What :func:`_compile`'s closure for ``node`` does, over all rows, or None."""
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, int | float) or isinstance(node.value, bool):
+            return None
+        try:
+            constant = float(node.value)
+        except OverflowError:
+            return None
+        return lambda columns: [constant] * len(columns[0])
+    if isinstance(node, ast.Name):
+        if node.id not in position:
+            return None
+        index = position[node.id]
+        return lambda columns: [_MISSING if v is None else v for v in columns[index]]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _column_step(node.operand, position)
+        if inner is None:
+            return None
+        if isinstance(node.op, ast.USub):
+            return lambda columns: [v if v.__class__ is _Trouble else -v for v in inner(columns)]
+        return lambda columns: [v if v.__class__ is _Trouble else +v for v in inner(columns)]
+    if isinstance(node, ast.BinOp):
+        left = _column_step(node.left, position)
+        right = _column_step(node.right, position)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Pow):
+            return lambda columns: _pairs(_power, left(columns), right(columns), False)
+        op = _COLUMN_OPERATORS.get(type(node.op))
+        if op is None:
+            return None
+        return lambda columns: _pairs(op, left(columns), right(columns), True)
+    return None
+
+
+def _pairs(
+    op: Callable[[Any, Any], Any], lefts: _Column, rights: _Column, to_float: bool
+) -> _Column:
+    """``op`` on each row's two operands, or the row's first trouble."""
+    out: _Column = []
+    append = out.append
+    for a, b in zip(lefts, rights, strict=True):
+        if a.__class__ is _Trouble:
+            append(a)
+        elif b.__class__ is _Trouble:
+            append(b)
+        else:
+            try:
+                append(float(op(a, b)) if to_float else op(a, b))
+            except ZeroDivisionError:
+                append(_DIVISION)
+            except (OverflowError, ValueError):
+                append(_RANGE)
+    return out
+
+
 def _need(value: float | None) -> float:
     if value is None:
         raise Missing
@@ -446,12 +569,29 @@ class FormulaPlan:
     problems: dict[str, ConfigError]
 
 
-def _label(spec: KpiSpec) -> str:
+def _label(spec: KpiSpec | _Named) -> str:
     return f'KPI "{spec.name}" ({spec.code})'
+
+
+class _Named(NamedTuple):
+    """What :func:`plan` reads of a KPI's definition."""
+
+    code: str
+    name: str
+    formula: str | None
 
 
 def plan(specs: Iterable[KpiSpec]) -> FormulaPlan:
     """Order the KPIs for evaluation and collect every formula problem, KPI by KPI."""
+    # The plan depends on the KPIs' codes, names and formulas only, which change far
+    # less often than values: it is kept per set of them (like parse() per formula)
+    # rather than sorted again on every evaluation. Each caller gets its own copy.
+    kept = _plan(tuple(_Named(s.code, s.name, s.formula) for s in specs))
+    return FormulaPlan(list(kept.order), dict(kept.problems))
+
+
+@lru_cache(maxsize=256)
+def _plan(specs: tuple[_Named, ...]) -> FormulaPlan:
     by_code = {spec.code: spec for spec in specs}
     needs: dict[str, frozenset[str]] = {}
     problems: dict[str, ConfigError] = {}

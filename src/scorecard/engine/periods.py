@@ -24,23 +24,44 @@ ONE_DAY = dt.timedelta(days=1)
 MONTHS = {Interval.MONTH: 1, Interval.QUARTER: 3, Interval.HALF_YEAR: 6, Interval.YEAR: 12}
 
 
-@dataclass(frozen=True, order=True)
-class Period:
-    """A span of days, both ends included."""
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Period(tuple):  # type: ignore[type-arg]
+    """A span of days, both ends included.
+
+    Periods are dictionary keys everywhere in scoring (a million look-ups for the
+    benchmark organization): stored as the pair ``(start, end)``, their hashing,
+    equality and order are the tuple's own, done in C, where a dataclass's are Python
+    calls (see docs/performance.md, issue 16). It stays a dataclass with the fields
+    ``start`` and ``end`` for everything that reads it as one (snapshots, exports).
+    """
 
     start: dt.date
     end: dt.date
 
-    # Periods are dictionary keys everywhere in scoring: their hash is computed once.
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.start, self.end)))
+    def __new__(cls, start: dt.date, end: dt.date) -> Period:
+        return tuple.__new__(cls, (start, end))
 
-    def __hash__(self) -> int:
-        return self._hash  # type: ignore[no-any-return,attr-defined]
+    # The tuple's slots, in C (a Period equals only a Period with the same ends: no
+    # other pair of dates is ever compared with one).
+    __hash__ = tuple.__hash__
+    __eq__ = tuple.__eq__
+    __ne__ = tuple.__ne__
+    __lt__ = tuple.__lt__
+    __le__ = tuple.__le__
+    __gt__ = tuple.__gt__
+    __ge__ = tuple.__ge__
+
+    def __repr__(self) -> str:
+        return f"Period(start={self[0]!r}, end={self[1]!r})"
 
     def __reduce__(self) -> tuple[type[Period], tuple[dt.date, dt.date]]:
-        # Rebuilt from its ends, so the hash is recomputed in the process that loads it.
-        return (Period, (self.start, self.end))
+        return (Period, (self[0], self[1]))
+
+    def __copy__(self) -> Period:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Period:
+        return self
 
     @property
     def days(self) -> int:
@@ -59,6 +80,11 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         """True when ``day`` lies inside the period."""
         return self.start <= day <= self.end
+
+
+# The fields read the pair (set after the dataclass has recorded them as fields).
+Period.start = property(operator.itemgetter(0), doc="The first day.")  # type: ignore[assignment]
+Period.end = property(operator.itemgetter(1), doc="The last day.")  # type: ignore[assignment]
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -205,10 +231,12 @@ def whole_periods(
     values: Sequence[float | None], days: Sequence[int], aggregation: Aggregation
 ) -> list[float | None]:
     """:func:`whole_period` of each value over its period of ``days`` days (None stays None)."""
+    # ``0 + x`` is what ``sum((x,))`` computes (sum() starts from the integer 0), to
+    # the bit, without a call per value.
     if aggregation is Aggregation.SUM:
-        return [None if v is None else sum((v * d / d,)) for v, d in zip(values, days, strict=True)]
+        return [None if v is None else 0 + v * d / d for v, d in zip(values, days, strict=True)]
     if aggregation is Aggregation.AVERAGE:
-        return [None if v is None else float(sum((v,))) / 1 for v in values]
+        return [None if v is None else float(0 + v) / 1 for v in values]
     if aggregation is Aggregation.COUNT:
         return [None if v is None else 1.0 for v in values]
     return [None if v is None else float(v) for v in values]

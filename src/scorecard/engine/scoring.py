@@ -42,54 +42,51 @@ def scale(spec: KpiSpec, target: float | None) -> tuple[float | None, float | No
 
 def config_problem(spec: KpiSpec, target: float | None) -> str | None:
     """Why this KPI cannot be scored with this target, or None when it can."""
-    name = _label(spec)
+    problem = _problem(spec, target)
+    # The KPI's label is written only when there is a problem to name it in.
+    return None if problem is None else f"{_label(spec)}: {problem}"
+
+
+def _problem(spec: KpiSpec, target: float | None) -> str | None:
     opt = spec.optimization
     if opt in LINEAR:
         low, high = scale(spec, target)
         if low is None or high is None:
-            return f"{name}: set a minimum and maximum (or a baseline and target) to score it."
+            return "set a minimum and maximum (or a baseline and target) to score it."
         if low == high:
-            return (
-                f"{name}: the scale runs from {low:g} to {high:g}, "
-                "so there is nothing to measure on."
-            )
+            return f"the scale runs from {low:g} to {high:g}, so there is nothing to measure on."
         if opt is Optimization.MINIMIZE and low < high:
             return (
-                f"{name}: lower is better, so the worst value ({low:g}) "
-                f"must be above the best ({high:g})."
+                f"lower is better, so the worst value ({low:g}) must be above the best ({high:g})."
             )
         if opt is Optimization.MAXIMIZE and low > high:
             return (
-                f"{name}: higher is better, so the maximum ({high:g}) "
-                f"must be above the minimum ({low:g})."
+                f"higher is better, so the maximum ({high:g}) must be above the minimum ({low:g})."
             )
     if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN) and target is None:
-        return f"{name}: a yes/no KPI needs a target."
+        return "a yes/no KPI needs a target."
     if opt is Optimization.EXACT:
         if target is None:
-            return f"{name}: an exact KPI needs a target."
+            return "an exact KPI needs a target."
         if spec.tolerance is None or spec.tolerance <= 0:
-            return f"{name}: an exact KPI needs a tolerance greater than zero."
+            return "an exact KPI needs a tolerance greater than zero."
     if opt is Optimization.BAND:
         if spec.band_low is None or spec.band_high is None:
-            return f"{name}: a band KPI needs the low and high ends of its band."
+            return "a band KPI needs the low and high ends of its band."
         if spec.band_low > spec.band_high:
             return (
-                f"{name}: the band's low end ({spec.band_low:g}) "
+                f"the band's low end ({spec.band_low:g}) "
                 f"is above its high end ({spec.band_high:g})."
             )
         if spec.tolerance is not None and spec.tolerance < 0:
-            return f"{name}: the tolerance cannot be negative."
+            return "the tolerance cannot be negative."
     if opt is Optimization.PERCENT_OF_TARGET and (target is None or target <= 0):
-        return (
-            f"{name}: percent of target needs a target above zero; "
-            "use a minimum/maximum scale instead."
-        )
+        return "percent of target needs a target above zero; use a minimum/maximum scale instead."
     if opt is Optimization.GOAL_RED_FLAG:
         if target is None or spec.red_flag is None:
-            return f"{name}: goal scoring needs both a goal (target) and a red flag."
+            return "goal scoring needs both a goal (target) and a red flag."
         if target == spec.red_flag:
-            return f"{name}: the goal and the red flag are both {target:g}."
+            return f"the goal and the red flag are both {target:g}."
     return None
 
 

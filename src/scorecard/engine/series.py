@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from . import periods as pr
-from .formulas import Context, Parsed, compiled, run
+from .formulas import Context, Parsed, compiled, compiled_rows, run
 from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
@@ -188,12 +188,17 @@ class Series:
     def _target_index(self, code: str) -> tuple[list[dt.date], list[float]]:
         """The KPI's target points' days in order, and the value that holds from each."""
         index = self._target_indexes.get(code)
+        if index is None and not self.targets[code]:
+            index = self._target_indexes[code] = ([], [])
         if index is None:
             # Stable sort: among points of the same day the first given stays first, and
             # each tie keeps the first one's value (max() over the points picks it).
             points = sorted(self.targets[code], key=_start)
             starts = [p.period_start for p in points]
-            chosen = [points[starts.index(day)].value for day in starts]
+            # The first point of each day, found in one pass (read backwards, the first
+            # of a day is the last one written), not one list scan per point.
+            first = dict(zip(reversed(starts), [p.value for p in reversed(points)], strict=True))
+            chosen = list(map(first.__getitem__, starts))
             index = self._target_indexes[code] = (starts, chosen)
         return index
 
@@ -284,10 +289,25 @@ class Series:
                         period.start, interval, self.fy
                     )
                 periods.add(own)
-        function = compiled(parsed)
         values = self.values[code]
         # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
         ordered = sorted(periods, key=_ends)
+        rows = compiled_rows(parsed)
+        if rows is not None:
+            # Plain arithmetic: the formula over its inputs' columns at once.
+            days = pr.period_days(ordered)
+            results = rows([self._over(ref, ordered, days) for ref in sorted(parsed.references)])
+            flags: dict[Period, str] | None = None
+            for period, (value, flag) in zip(ordered, results, strict=True):
+                if value is not None:
+                    values[period] = value
+                elif flag:
+                    if flags is None:
+                        flags = self.flags.setdefault(code, {})
+                    flags[period] = flag
+            self._sorted.pop(code, None)
+            return
+        function = compiled(parsed)
         if parsed.uses_kpi_functions:
             contexts = (self.context(parsed, period, interval) for period in ordered)
         else:
