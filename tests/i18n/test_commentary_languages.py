@@ -15,7 +15,9 @@ from django.test import Client
 from django.utils import translation
 
 from scorecard.accounts.models import AccountSettings
-from scorecard.commentary.selectors import scorecard_facts
+from scorecard.commentary.selectors import KpiFacts, scorecard_facts
+from scorecard.engine.periods import Period
+from scorecard.engine.text import gettext_noop
 from scorecard.interchange.services import DEMO_FILE, document_load_file
 from scorecard.kpis.scorecard_selectors import scorecard_page
 from scorecard.organizations.models import Membership
@@ -208,3 +210,20 @@ def test_a_number_is_read_as_its_language_writes_it() -> None:
     assert numbers_in("1\u202f234,5 et 1 234 et 12,5\u00a0%", "fr") == ["1234.5", "1234", "12.5"]
     assert numbers_in("en 2026, 3 KPI", "fr") == ["2026", "3"]
     assert numbers_in("−3,5", "es") == ["3.5"]
+
+
+def test_an_engine_error_in_the_commentary_is_translated_too() -> None:
+    facts = KpiFacts(
+        code="margin", name="Marge", unit="%", optimization="maximize",
+        window=Period(dt.date(2027, 2, 1), dt.date(2027, 2, 28)), value=None,
+        previous_value=None, target=40, performance=None, status="error", trend=None,
+        error=gettext_noop("No data: the formula divides by 0 in this period."), owner="",
+    )  # fmt: skip
+    with translation.override("fr"):
+        assert kpi_text(facts) == (
+            f"Marge ne peut pas être évalué{N}: Pas de données : la formule divise par 0 "
+            "sur cette période."
+        )
+    assert kpi_text(facts) == (
+        "Marge cannot be scored: No data: the formula divides by 0 in this period."
+    )

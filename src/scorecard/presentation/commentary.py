@@ -22,6 +22,7 @@ from django.utils.translation import ngettext, npgettext, pgettext, pgettext_laz
 
 from scorecard.commentary.selectors import InitiativeFact, KpiFacts, NodeFacts
 
+from .findings import translated
 from .numbers import LOWER_IS_BETTER, NBSP, format_number, pct, period_label, status_label
 from .planning import chance_text
 
@@ -166,7 +167,7 @@ def kpi_text(facts: KpiFacts) -> str:
     if facts.error:
         return _("%(name)s cannot be scored: %(error)s") % {
             "name": facts.name,
-            "error": facts.error,
+            "error": translated(facts.error),  # an engine sentence, in the language
         }
     target = format_number(facts.target, unit)
     sentences = []
