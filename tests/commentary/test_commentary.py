@@ -96,7 +96,7 @@ def test_a_red_kpi_reads_with_the_engines_numbers(company: Scorecard) -> None:
     assert_same_numbers(text, figures, ["Oct 2026", "Nov 2026", "80 % range"])
     assert text.startswith(
         "Days sales outstanding was 62\u00a0days in Oct 2026, up 2\u00a0days (3.3\u00a0%) "
-        "from 60\u00a0days, a deterioration. Against the target of 45\u00a0days it is red "
+        "from 60\u00a0days. That is a deterioration. Against the target of 45\u00a0days it is red "
         "(score 22.9\u00a0%)."
     )
     assert "a chance of under 1\u00a0% of meeting the target of 45\u00a0days" in text

@@ -4,16 +4,25 @@ The set-up wizard (web/onboarding) and ``scorecard init`` both call
 :func:`organization_setup`. A starter scorecard is a scorecard document in
 ``starters/`` loaded through the interchange loader, with the organization's own
 name, top unit and scorecard name put in its place.
+
+Starters speak every shipped language: ``starters/<key>.yaml`` is English and
+``starters/<language>/<key>.yaml`` the same scorecard in German, French or Spanish (the same
+codes, units, targets and aggregation — tests/onboarding check it; only names and the
+vision differ). The language is the one chosen on the wizard or ``init --language``; it
+also names an empty scorecard's four perspectives.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,6 +67,17 @@ STARTERS = [
 STARTER_KEYS = [s.key for s in STARTERS]
 
 
+def setup_languages() -> list[str]:
+    """The languages a first scorecard can be made in (the shipped ones)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def default_language() -> str:
+    """The active language if shipped, else English."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE or "en").split("-")[0]
+    return code if code in setup_languages() else "en"
+
+
 @dataclass(frozen=True)
 class SetupResult:
     organization: Organization
@@ -82,11 +102,29 @@ def organization_setup(
     scorecard_name: str = "",
     starter: str = EMPTY,
     admin: Any,
+    language: str = "",
 ) -> SetupResult:
     """Create an organization with its top unit and first scorecard; ``admin`` runs it.
 
-    Nothing is saved when anything is wrong (one transaction).
+    ``language`` ("de", "fr", "es", "en"; empty: the active one) names the first
+    scorecard's perspectives, objectives and KPIs. Nothing is saved when anything is
+    wrong (one transaction).
     """
+    language = (language or "").strip()
+    if language and language not in setup_languages():
+        raise ValidationError(
+            {"language": _("Choose one of: %(keys)s.") % {"keys": ", ".join(setup_languages())}}
+        )
+    with translation.override(language) if language else nullcontext():
+        return _setup(
+            name=name, unit_name=unit_name, scorecard_name=scorecard_name, starter=starter,
+            admin=admin,
+        )  # fmt: skip
+
+
+def _setup(
+    *, name: str, unit_name: str, scorecard_name: str, starter: str, admin: Any
+) -> SetupResult:
     name, unit_name, scorecard_name = name.strip(), unit_name.strip(), scorecard_name.strip()
     errors: dict[str, str] = {}
     if not name:
@@ -108,7 +146,9 @@ def organization_setup(
         organization = organization_create(name=name, slug=org_slug, root_unit_name=unit_name)
         unit = organization.units.get(parent=None)
         scorecard = scorecard_create(
-            organization=organization, unit=unit, name=scorecard_name or f"{unit_name} scorecard"
+            organization=organization,
+            unit=unit,
+            name=scorecard_name or _("%(unit)s scorecard") % {"unit": unit_name},
         )
     else:
         organization, unit, scorecard = _load_starter(
@@ -119,13 +159,21 @@ def organization_setup(
     return SetupResult(organization=organization, unit=unit, scorecard=scorecard)
 
 
-def starter_text(key: str) -> str:
-    """The YAML text of a starter scorecard."""
+def starter_path(key: str, language: str = "") -> Path:
+    """The file of a starter scorecard in ``language`` (empty: the active one; English
+    when the language has no version of its own)."""
     if key not in STARTER_KEYS or key == EMPTY:
         raise ValidationError(
             {"starter": _("There is no starter scorecard “%(key)s”.") % {"key": key}}
         )
-    return (STARTER_DIR / f"{key}.yaml").read_text(encoding="utf-8")
+    language = language or default_language()
+    translated = STARTER_DIR / language / f"{key}.yaml"
+    return translated if language != "en" and translated.is_file() else STARTER_DIR / f"{key}.yaml"
+
+
+def starter_text(key: str, language: str = "") -> str:
+    """The YAML text of a starter scorecard (in ``language``, else the active one)."""
+    return starter_path(key, language).read_text(encoding="utf-8")
 
 
 def _load_starter(

@@ -108,12 +108,13 @@ class Perspective(models.Model):
         return self.name
 
 
-#: The four perspectives every new scorecard starts with, top of the map first.
+#: The four perspectives every new scorecard starts with, top of the map first; named in
+#: the language active when the scorecard is made (the wizard's, ``init --language``'s).
 DEFAULT_PERSPECTIVES = [
-    (Perspective.Kind.FINANCIAL, "Financial"),
-    (Perspective.Kind.CUSTOMER, "Customer"),
-    (Perspective.Kind.INTERNAL, "Internal processes"),
-    (Perspective.Kind.LEARNING, "Learning & growth"),
+    (Perspective.Kind.FINANCIAL, _("Financial")),
+    (Perspective.Kind.CUSTOMER, _("Customer")),
+    (Perspective.Kind.INTERNAL, _("Internal processes")),
+    (Perspective.Kind.LEARNING, _("Learning & growth")),
 ]
 
 

@@ -81,7 +81,7 @@ def scorecard_create(
     )
     if with_default_perspectives:
         Perspective.objects.bulk_create(
-            Perspective(scorecard=scorecard, kind=kind, name=label, position=index)
+            Perspective(scorecard=scorecard, kind=kind, name=str(label), position=index)
             for index, (kind, label) in enumerate(DEFAULT_PERSPECTIVES)
         )
     record_change(obj=scorecard, before=None, after=snapshot(scorecard))

@@ -32,7 +32,8 @@ PROMPT = (
     "You rewrite short business commentaries on performance indicators so that they read "
     "naturally for a board member. Keep every figure, unit, period and name exactly as "
     "written; do not add any number, percentage, date or estimate of your own; do not "
-    "add facts. You may leave a figure out. Answer with the rewritten text only."
+    "add facts. You may leave a figure out. Keep the language of the commentary. Answer "
+    "with the rewritten text only."
 )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.onboarding.services import STARTERS
+from scorecard.onboarding.services import STARTERS, default_language
 
 from ..forms import _Form
 
@@ -40,6 +41,20 @@ class SetupForm(_Form):
         label=_("Scorecard name"),
         help_text=_("Empty: “<top unit> scorecard”, or the starter's own name."),
     )
+
+    language = forms.ChoiceField(
+        label=_("Language of the scorecard"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_(
+            "The language of the perspectives, objectives and KPIs it starts with; "
+            "rename them freely afterwards."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = default_language()
 
     def starters(self) -> list[dict[str, Any]]:
         """The choices with their one-line descriptions, for the template."""
@@ -86,6 +101,7 @@ class FirstAdminForm(SetupForm):
         "unit_name",
         "starter",
         "scorecard_name",
+        "language",
     ]
 
     def clean(self) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from .forms import FirstAdminForm, SetupForm
 
 log = logging.getLogger("scorecard.setup")
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-SETUP_FIELDS = ("name", "unit_name", "starter", "scorecard_name")
+SETUP_FIELDS = ("name", "unit_name", "starter", "scorecard_name", "language")
 
 
 def announce_setup_link() -> None:

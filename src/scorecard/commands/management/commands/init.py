@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -15,7 +16,13 @@ from scorecard.accounts.services import (
     setup_needed,
     setup_token_issue,
 )
-from scorecard.onboarding.services import STARTER_KEYS, organization_setup
+from scorecard.onboarding.services import STARTER_KEYS, organization_setup, setup_languages
+
+
+def _default_language() -> str:
+    """LANGUAGE_CODE's language when it is shipped ("de-ch" → "de"), else English."""
+    code = settings.LANGUAGE_CODE.split("-")[0]
+    return code if code in setup_languages() else "en"
 
 
 class Command(BaseCommand):
@@ -32,6 +39,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--starter", default="empty", choices=STARTER_KEYS,
             help="What the first scorecard starts from (default: empty, the four perspectives).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--language", default="", choices=setup_languages(),
+            help="The language of the first scorecard's perspectives, objectives and KPIs "
+            "(default: LANGUAGE_CODE's if shipped, else en).",
         )  # fmt: skip
         parser.add_argument("--admin", default="", help="User name of the organization's admin.")
         parser.add_argument("--email", default="", help="The admin's e-mail address.")
@@ -63,6 +75,7 @@ class Command(BaseCommand):
             result = organization_setup(
                 name=options["org"], unit_name=options["unit"],
                 scorecard_name=options["scorecard"], starter=options["starter"], admin=admin,
+                language=options["language"] or _default_language(),
             )  # fmt: skip
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
