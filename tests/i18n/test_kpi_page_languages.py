@@ -31,12 +31,12 @@ EXPECTED = {
     "fr": (
         ["À propos de ce KPI", "Saisir ou corriger une valeur", "Mensuel"],
         f"1{NBSP}234{NBSP}568{NBSP}€",
-        "Oct 2026",
+        "oct. 2026",  # French's usual abbreviation
     ),
     "es": (
         ["Sobre este KPI", "Introducir o corregir un valor", "Mensual"],
         f"1{NBSP}234{NBSP}568{NBSP}€",
-        "Oct 2026",
+        "oct. 2026",  # French's usual abbreviation
     ),
 }
 ENGLISH_ONLY = [
