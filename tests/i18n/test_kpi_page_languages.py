@@ -36,7 +36,7 @@ EXPECTED = {
     "es": (
         ["Sobre este KPI", "Introducir o corregir un valor", "Mensual"],
         f"1{NBSP}234{NBSP}568{NBSP}€",
-        "oct. 2026",  # French's usual abbreviation
+        "Oct 2026",
     ),
 }
 ENGLISH_ONLY = [
