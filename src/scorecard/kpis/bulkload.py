@@ -56,8 +56,9 @@ from .models import Kpi, Measurement
 from .services import BulkRecordResult, MeasurementRowsError, RowError, needs_approval
 from .signals import measurements_loaded
 
-#: One value to record: (row number, KPI id, period start, value, note).
-LoadRow = tuple[int, int, dt.date, float, str]
+#: One value to record: (row number, KPI id, period start, value, note); the period
+#: start may be given as ISO text (``2026-01-01``).
+LoadRow = tuple[int, int, dt.date | str, Any, str]
 #: Rows per ``executemany`` on SQLite.
 BATCH = 20_000
 #: Values per signal sent (receivers pay a few queries per signal; memory per value).
@@ -74,12 +75,19 @@ def measurement_bulk_load(
     kpis: Mapping[int, Kpi],
     user: Any = None,
     progress: Callable[[int], None] | None = None,
+    checked: bool = False,
 ) -> BulkRecordResult:
     """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
     semantics; ``kpis`` holds each KPI a row names, by id. ``progress`` is called with
-    the number of rows of each batch once it is staged."""
+    the number of rows of each batch once it is staged.
+
+    ``checked``: the caller has checked each row on its own against these KPIs already
+    (the file importer does, with its own messages): the KPI may be recorded, the period
+    start (ISO text) starts one of its periods, the value is a finite float, the note is
+    trimmed and at most 500 characters. The rows then go to the stage as they are, with
+    no work per row in Python; repeats and everything else are still checked in SQL."""
     with transaction.atomic():
-        return _load(batches, kpis, user, progress)
+        return _load(batches, kpis, user, progress, checked)
 
 
 def _load(
@@ -87,6 +95,7 @@ def _load(
     kpis: Mapping[int, Kpi],
     user: Any,
     progress: Callable[[int], None] | None,
+    checked: bool = False,
 ) -> BulkRecordResult:
     postgres = connection.vendor == "postgresql"
     recorder = user if getattr(user, "is_authenticated", False) else None
@@ -97,12 +106,13 @@ def _load(
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGE} (row_number integer NOT NULL, "
             "kpi_id bigint NOT NULL, period_start date NOT NULL, value double precision "
-            "NOT NULL, note varchar(500) NOT NULL, approval varchar(10) NOT NULL, "
+            "NOT NULL, note varchar(500) NOT NULL, approval varchar(10) NOT NULL DEFAULT "
+            "'approved', "
             "approved_id bigint, approved_value double precision, approved_note text, "
             "pending_id bigint, pending_value double precision, pending_note text)"
         )
         # On a failure the transaction (or savepoint) is rolled back, the table with it.
-        staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress)
+        staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress, checked)
         result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
         cursor.execute(f"DROP TABLE {STAGE}")
         return result
@@ -185,7 +195,6 @@ def _number(value: Any) -> float | None:
 def _checked(
     batches: Iterable[Sequence[LoadRow]],
     kpis: Mapping[int, Kpi],
-    approval: Mapping[int, str],
     checker: _Checker,
     text_dates: bool,
     progress: Callable[[int], None] | None,
@@ -195,8 +204,9 @@ def _checked(
     for batch in batches:
         checker.largest = max(checker.largest, len(batch))
         rows = []
-        for row, kpi_id, day, value, note in batch:
+        for row, kpi_id, given, value, note in batch:
             kpi = kpis[kpi_id]
+            day = dt.date.fromisoformat(given) if isinstance(given, str) else given
             note = note.strip()
             number = _number(value)
             bad = number is None or kpi.is_calculated or len(note) > 500
@@ -204,8 +214,21 @@ def _checked(
                 checker.check(row, kpi, day, value, note)
             elif not checker.errors:
                 period = day.isoformat() if text_dates else day
-                rows.append((row, kpi_id, period, number, note, approval[kpi_id]))
+                rows.append((row, kpi_id, period, number, note))
         yield rows
+        if progress is not None:
+            progress(len(batch))
+
+
+def _trusted(
+    batches: Iterable[Sequence[LoadRow]],
+    checker: _Checker,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Sequence[LoadRow]]:
+    """The batches as they are (checked by the caller), counted for the signals."""
+    for batch in batches:
+        checker.largest = max(checker.largest, len(batch))
+        yield batch
         if progress is not None:
             progress(len(batch))
 
@@ -217,13 +240,17 @@ def _stage(
     pending: set[int],
     postgres: bool,
     progress: Callable[[int], None] | None,
+    trusted: bool = False,
 ) -> tuple[int, int]:
-    """Check each row on its own and put it in the stage table; how many were staged,
-    and how many values each signal may carry."""
+    """Check each row on its own (unless ``trusted``: the caller did) and put it in the
+    stage table; how many were staged, and how many values each signal may carry."""
     checker = _Checker(kpis)
-    approval = {pk: "pending" if pk in pending else "approved" for pk in kpis}
-    columns = "row_number, kpi_id, period_start, value, note, approval"
-    checked = _checked(batches, kpis, approval, checker, not postgres, progress)
+    columns = "row_number, kpi_id, period_start, value, note"
+    checked: Iterable[Sequence[Any]] = (
+        _trusted(batches, checker, progress)
+        if trusted
+        else _checked(batches, kpis, checker, not postgres, progress)
+    )
     count = 0
     if postgres:
         with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
@@ -232,12 +259,17 @@ def _stage(
                     copy.write_row(values)
                 count += len(rows)
     else:
-        insert = f"INSERT INTO {STAGE} ({columns}) VALUES (?, ?, ?, ?, ?, ?)"
+        insert = f"INSERT INTO {STAGE} ({columns}) VALUES (?, ?, ?, ?, ?)"
         for rows in checked:
             cursor.cursor.executemany(insert, rows)
             count += len(rows)
     if checker.errors:
         raise MeasurementRowsError(checker.errors[:MAX_ERRORS])
+    if pending and count:  # whether a value waits for approval is decided per KPI
+        marks = ", ".join(["%s"] * len(pending))
+        cursor.execute(
+            f"UPDATE {STAGE} SET approval = 'pending' WHERE kpi_id IN ({marks})", sorted(pending)
+        )
     repeats = _repeats(cursor, kpis)
     if repeats:
         raise MeasurementRowsError(repeats)
