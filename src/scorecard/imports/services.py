@@ -554,7 +554,7 @@ class RowChecker:
                 self._periods.clear()  # bounded, whatever the file
             found = self._periods[key] = (start, day if start != day else None)
         value = float(text)
-        bounds = self.ranges[kpi.pk]
+        bounds = self.ranges[kpi.id]  # .id, not .pk: a plain attribute, read per row
         if bounds is not None and not bounds[0] <= value <= bounds[1]:
             return None
         return ParsedRow(number, kpi, found[0], value, note, found[1])
@@ -730,7 +730,7 @@ def check_table(
         if isinstance(parsed, list):
             report.add(parsed)
             continue
-        if seen.add(parsed.kpi.pk, parsed.period_start):
+        if seen.add(parsed.kpi.id, parsed.period_start):
             repeat_count += 1
             if len(repeats) < MAX_ERRORS_KEPT:
                 repeats.append((parsed, parsed.key))
@@ -827,8 +827,8 @@ class _Spool:
         self.count = 0
 
     def keep(self, parsed: ParsedRow) -> None:
-        row = parsed.row, parsed.kpi.pk, parsed.period_start.isoformat(), parsed.value
-        self.batch.append((*row, parsed.note))
+        row, kpi, day, value, note, _moved = parsed
+        self.batch.append((row, kpi.id, day.isoformat(), value, note))
         if len(self.batch) >= self.batch_size:
             self.flush()
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -63,6 +64,8 @@ LoadRow = tuple[int, int, dt.date | str, Any, str]
 BATCH = 20_000
 #: Values per signal sent (receivers pay a few queries per signal; memory per value).
 SIGNAL_CHUNK = 20_000
+#: SQLite's page cache while loading, in KiB (its default is 2,000).
+SQLITE_CACHE_KB = 65_536
 #: The temporary table the rows are staged in.
 STAGE = "scorecard_bulk_stage"
 #: How many problems are reported at most (all are counted by the caller's check).
@@ -101,7 +104,7 @@ def _load(
     recorder = user if getattr(user, "is_authenticated", False) else None
     pending = {pk for pk, kpi in kpis.items() if needs_approval(kpi=kpi, user=recorder)}
     now = clock.now()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _page_cache(cursor, postgres):
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGE} (row_number integer NOT NULL, "
@@ -116,6 +119,24 @@ def _load(
         result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
         cursor.execute(f"DROP TABLE {STAGE}")
         return result
+
+
+@contextmanager
+def _page_cache(cursor: Any, postgres: bool) -> Iterator[None]:
+    """On SQLite, a larger page cache while loading (:data:`SQLITE_CACHE_KB`): the new
+    rows go into every index of the measurements and of the history, in the order of
+    the file; with SQLite's default 2 MB the same index pages are evicted and read again
+    all the time. Set back afterwards (the connection lives on)."""
+    if postgres:
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    before = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _table(model: Any) -> str:
@@ -357,7 +378,16 @@ def _write(
         [recorder_id, at],
     )
     inserted = cursor.rowcount
-    _history(cursor, recorder, at, postgres)
+    first_id = None
+    if not postgres and inserted:
+        # SQLite numbers the rows of one INSERT in the order they come, one after the
+        # other, and nobody else writes meanwhile (the transaction holds the write
+        # lock): the n-th staged row got the n-th new id. Checked, else the join below.
+        cursor.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {m} WHERE id > %s", [last_id])
+        low, high, count = cursor.fetchone()
+        if count == inserted and high - low + 1 == inserted:
+            first_id = int(low)
+    _history(cursor, recorder, at, postgres, first_id)
     cursor.execute(f"SELECT DISTINCT kpi_id FROM {STAGE}")
     kpi_ids = sorted(row[0] for row in cursor.fetchall())
     if inserted:
@@ -378,10 +408,14 @@ def _diff(obj: str, note: str, value: str) -> str:
     )
 
 
-def _history(cursor: Any, recorder: Any, at: Any, postgres: bool) -> None:
+def _history(
+    cursor: Any, recorder: Any, at: Any, postgres: bool, first_id: int | None = None
+) -> None:
     """One history entry per new value, as ``_value_change`` builds it: ``after`` the
     new value; for a correction, ``before``/``after`` only the fields that changed (and
-    the period). A pending value equal to the approved one has no entry."""
+    the period). A pending value equal to the approved one has no entry. ``first_id``:
+    the staged rows were given the ids from this one on, in their order (else each new
+    value's id is looked up)."""
     m, c, k = _table(Measurement), _table(Change), _table(Kpi)
     obj = "jsonb_build_object" if postgres else "json_object"
     before = (
@@ -393,6 +427,18 @@ def _history(cursor: Any, recorder: Any, at: Any, postgres: bool) -> None:
         f"THEN {obj}('period_start', s.period_start, 'value', s.value, 'note', s.note) "
         f"ELSE {_diff(obj, 's.note', 's.value')} END"
     )
+    if first_id is not None:
+        new_id, new_row = "s.new_id", ""
+        source = (
+            f"(SELECT *, ROW_NUMBER() OVER (ORDER BY row_number) + {int(first_id) - 1} "
+            f"AS new_id FROM {STAGE})"
+        )
+    else:
+        new_id, source = "n.id", STAGE
+        new_row = (
+            f"JOIN {m} n ON n.kpi_id = s.kpi_id AND n.period_start = s.period_start "
+            "AND n.approval = s.approval AND n.superseded_at IS NULL "
+        )
     actor = recorder if recorder is not None else current_actor()
     actor = actor if getattr(actor, "is_authenticated", False) else None
     cursor.execute(
@@ -400,10 +446,8 @@ def _history(cursor: Any, recorder: Any, at: Any, postgres: bool) -> None:
         "after, scorecard_id, objective_id, related_objective_id, kpi_id, initiative_id) "
         "SELECT %s, %s, %s, CASE WHEN s.approval = 'pending' THEN 'submitted' "
         "WHEN s.approved_id IS NOT NULL THEN 'corrected' ELSE 'recorded' END, "
-        f"'measurement', n.id, SUBSTR(k.name, 1, 300), {before}, {after}, k.scorecard_id, "
-        f"k.objective_id, NULL, k.id, NULL FROM {STAGE} s "
-        f"JOIN {m} n ON n.kpi_id = s.kpi_id AND n.period_start = s.period_start "
-        "AND n.approval = s.approval AND n.superseded_at IS NULL "
+        f"'measurement', {new_id}, SUBSTR(k.name, 1, 300), {before}, {after}, k.scorecard_id, "
+        f"k.objective_id, NULL, k.id, NULL FROM {source} s {new_row}"
         f"JOIN {k} k ON k.id = s.kpi_id "
         "WHERE NOT (s.approved_id IS NOT NULL AND s.approved_value = s.value "
         "AND s.approved_note = s.note) ORDER BY s.row_number",
