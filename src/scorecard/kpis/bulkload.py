@@ -289,10 +289,6 @@ def _stage(
             count += len(rows)
     if checker.errors:
         raise MeasurementRowsError(checker.errors[:MAX_ERRORS])
-    if postgres:
-        # Temporary tables are never analysed by autovacuum: without statistics the
-        # planner guesses a few rows and picks nested loops for the joins below.
-        cursor.execute(f"ANALYZE {STAGE}")
     if pending and count:  # whether a value waits for approval is decided per KPI
         marks = ", ".join(["%s"] * len(pending))
         cursor.execute(
