@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from django.db import transaction
 
 from scorecard import clock
+from scorecard.alerts.models import Alert
 from scorecard.audit.models import Change
 from scorecard.kpis.bulkload import measurement_bulk_load
 from scorecard.kpis.models import Measurement
@@ -23,6 +25,7 @@ from scorecard.kpis.services import (
     measurement_record,
 )
 from scorecard.organizations.models import Organization
+from scorecard.webhooks.models import Delivery, Webhook
 
 from .conftest import Card
 
@@ -62,6 +65,15 @@ def _stored() -> dict[str, Any]:
              c.before, c.after, c.scorecard_id, c.objective_id, c.kpi_id)
             for c in Change.objects.filter(kind="measurement").order_by("id")
         ],
+        # What the signals' receivers did: webhook deliveries queued, alerts raised.
+        "deliveries": [
+            (d.webhook_id, d.event, d.payload) for d in Delivery.objects.order_by("id")
+        ],
+        "alerts": sorted(
+            (a.user_id, a.kind, a.title, a.url,
+             re.sub(r"^approval:(\d+)$", lambda k: f"approval:{place[int(k[1])]}", a.key))
+            for a in Alert.objects.all()
+        ),
     }  # fmt: skip
 
 
@@ -174,3 +186,41 @@ def test_a_bad_row_in_the_middle_gives_the_same_messages_and_writes_nothing(
         _fast(card, rows, card.world.editor)
     assert fast.value.row_errors == slow.value.row_errors
     assert _stored() == stored
+
+
+@pytest.mark.django_db
+def test_webhooks_and_alerts_get_the_same_from_the_one_summary_signal(history: Card) -> None:
+    """The fast load sends one measurements_loaded signal instead of a signal per chunk:
+    its receivers queue the same webhook deliveries (values recorded, statuses changed)
+    and raise the same alerts (status turned red, values waiting for approval)."""
+    card = history
+    Webhook.objects.create(
+        organization=card.world.organization, url="https://hooks.example.com/in",
+        events=["measurement.recorded", "kpi.status_changed"], secret="s",
+        created_at=clock.now(),
+    )  # fmt: skip
+    card.sales.owner = card.world.admin
+    card.sales.save()
+    rows: list[Row] = [(2, "sales", JAN, -500.0, "very red"), *ROWS[1:]]
+    slow = _outcome(card, lambda: [_slow(card, rows, card.world.editor)])
+    # In one batch: the signals' chunks are as large as the caller's batches, as when
+    # the row-by-row service is called once per batch.
+    fast = _outcome(card, lambda: [_fast(card, rows, card.world.editor, batch=len(rows))])
+    assert fast == slow
+    stored = slow[1]
+    assert {d[1] for d in stored["deliveries"]} == {"measurement.recorded", "kpi.status_changed"}
+    assert {a[1] for a in stored["alerts"]} >= {"status", "approval"}
+
+
+@pytest.mark.django_db
+def test_nobody_listening_means_no_values_are_read_back(
+    card: Card, django_assert_max_num_queries: Any
+) -> None:
+    """Without webhooks, owners, watchers or values waiting for approval, announcing a
+    load costs a few queries whatever the number of rows (no value is read back)."""
+    rows: list[Row] = [
+        (n + 2, "free", dt.date(2000 + n // 12, n % 12 + 1, 1), float(n), "") for n in range(300)
+    ]
+    with django_assert_max_num_queries(30):
+        done = _fast(card, rows, None, batch=100)
+    assert done.created == 300

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import Q
@@ -17,7 +18,11 @@ from django.urls import reverse
 
 from scorecard.initiatives.models import Task
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.signals import measurements_pending, measurements_recorded
+from scorecard.kpis.signals import (
+    measurements_loaded,
+    measurements_pending,
+    measurements_recorded,
+)
 from scorecard.kpis.status_changes import status_changes
 from scorecard.meetings.models import Decision
 from scorecard.reviews.mentions import members_named, mentioned_usernames
@@ -63,6 +68,28 @@ def on_measurements_recorded(
         ]  # fmt: skip
         if changes:
             _status_alerts(rows[0].kpi.scorecard.organization, changes, recorded_at)
+
+
+@receiver(measurements_loaded, dispatch_uid="alerts-loaded")
+def on_measurements_loaded(
+    sender: Any,
+    kpi_ids: list[int],
+    recorded_at: dt.datetime,
+    recorded: int,
+    pending: int,
+    chunks: Callable[[bool], Iterator[list[Measurement]]],
+    **kw: Any,
+) -> None:
+    """A bulk load: the same alerts as for its values sent chunk by chunk; the values
+    are read only when someone is to be told (two cheap queries otherwise)."""
+    if recorded:
+        scorecards = set(Kpi.objects.filter(pk__in=kpi_ids).values_list("scorecard_id", flat=True))
+        if _anyone_to_tell(scorecards):
+            for measurements in chunks(False):
+                on_measurements_recorded(sender, measurements=measurements, recorded_at=recorded_at)
+    if pending:
+        for measurements in chunks(True):
+            on_measurements_pending(sender, measurements=measurements)
 
 
 def _anyone_to_tell(scorecard_ids: set[int]) -> bool:

@@ -430,6 +430,16 @@ def parse_period(cell: Any) -> dt.date | str:
     return day
 
 
+#: Values in their most common shapes, read with ``float`` at once (anything else goes
+#: through ``parse_number``): with a decimal point, and for languages whose decimal
+#: mark is a comma, whole numbers only (``1.234`` is a thousand there). At most 18
+#: digits on either side: always finite.
+_PLAIN_DECIMAL = re.compile(r"-?\d{1,18}(?:\.\d{1,18})?").fullmatch
+_PLAIN_INTEGER = re.compile(r"-?\d{1,18}").fullmatch
+#: How many (interval, period cell) answers ``RowChecker.quick`` remembers.
+PERIODS_REMEMBERED = 100_000
+
+
 class RowChecker:
     """Turns a file row into a ParsedRow or a list of CellErrors.
 
@@ -454,6 +464,15 @@ class RowChecker:
         self.ranges = {k.pk: sane_range(k, factor) for k in self.kpis.values()}
         self._starts: dict[tuple[str, dt.date], dt.date] = {}
         self.comma = decimal_comma()  # the language's decimal mark, looked up once
+        # For quick(): the KPIs a row may name by their exact code, and the answers
+        # for the period cells met (files repeat the same few dates on many rows).
+        self.recordable = {
+            code: k
+            for code, k in self.kpis.items()
+            if k.pk in self.allowed and not k.is_calculated and cell_text(code) == code
+        }
+        self._periods: dict[tuple[str, Any], tuple[dt.date, dt.date | None]] = {}
+        self._plain = _PLAIN_INTEGER if self.comma else _PLAIN_DECIMAL
 
     def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
         """The start of the KPI's period containing ``day`` (remembered: files repeat
@@ -507,6 +526,38 @@ class RowChecker:
                 "they update or own"
             ) % {"name": kpi.name}
         return kpi
+
+    def quick(self, number: int, cells: Sequence[Any]) -> ParsedRow | None:
+        """The row, when it has the common shape (a KPI's exact code, a period cell met
+        before or readable, a plain number) and is good; None otherwise: then
+        :meth:`parse` decides, with its messages. Same answers as ``parse`` for the rows
+        it takes, at a fraction of the cost (no exceptions, no gettext, no regex but one
+        precompiled match)."""
+        mapping = self.mapping
+        try:
+            kpi = self.recordable.get(cells[mapping.kpi])
+            when = cells[mapping.period]
+            text = cells[mapping.value]
+            note = "" if mapping.note is None else cell_text(cells[mapping.note])
+        except (IndexError, TypeError):
+            return None
+        if kpi is None or type(text) is not str or not self._plain(text) or len(note) > 500:
+            return None
+        key = (kpi.update_interval, when)
+        found = self._periods.get(key)
+        if found is None:
+            day = parse_period(when)
+            if isinstance(day, str):
+                return None
+            start = self.period_start(kpi, day)
+            if len(self._periods) > PERIODS_REMEMBERED:
+                self._periods.clear()  # bounded, whatever the file
+            found = self._periods[key] = (start, day if start != day else None)
+        value = float(text)
+        bounds = self.ranges[kpi.id]  # .id, not .pk: a plain attribute, read per row
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            return None
+        return ParsedRow(number, kpi, found[0], value, note, found[1])
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow | list[CellError]:
         """Check one row; every problem of the row is reported, each with its column."""
@@ -599,7 +650,11 @@ def data_rows(path: Path, fmt: str, sheet: str | None = None) -> Iterator[tuple[
     for number, cells in rows:
         if number == 1:
             continue
-        yield number, ([] if tabular.is_blank(cells) else cells)
+        first = cells[0] if cells else None
+        if type(first) is str and first and not first.isspace():
+            yield number, cells  # the common case: not blank, no need to look further
+        else:
+            yield number, ([] if tabular.is_blank(cells) else cells)
 
 
 Progress = Callable[[int], None]
@@ -671,11 +726,11 @@ def check_table(
         if progress is not None and pending >= PROGRESS_STEP:
             progress(pending)
             pending = 0
-        parsed = checker.parse(number, cells)
+        parsed = checker.quick(number, cells) or checker.parse(number, cells)
         if isinstance(parsed, list):
             report.add(parsed)
             continue
-        if seen.add(parsed.kpi.pk, parsed.period_start):
+        if seen.add(parsed.kpi.id, parsed.period_start):
             repeat_count += 1
             if len(repeats) < MAX_ERRORS_KEPT:
                 repeats.append((parsed, parsed.key))
@@ -758,8 +813,9 @@ class ImportFailed(Exception):
         super().__init__(f"{report.error_count} problem(s) in the file; nothing was written.")
 
 
-#: One parsed row as spooled to disk: (row, KPI id, period start, value, note).
-Spooled = tuple[int, int, dt.date, float, str]
+#: One parsed row as spooled to disk: (row, KPI id, period start as ISO text, value,
+#: note): what the bulk service stages as it is.
+Spooled = tuple[int, int, str, float, str]
 
 
 class _Spool:
@@ -771,9 +827,8 @@ class _Spool:
         self.count = 0
 
     def keep(self, parsed: ParsedRow) -> None:
-        self.batch.append(
-            (parsed.row, parsed.kpi.pk, parsed.period_start, parsed.value, parsed.note)
-        )
+        row, kpi, day, value, note, _moved = parsed
+        self.batch.append((row, kpi.id, day.isoformat(), value, note))
         if len(self.batch) >= self.batch_size:
             self.flush()
 
@@ -848,9 +903,23 @@ def _write(
     # Everything slow (reading and parsing the file) is done before the transaction
     # begins; only the writes hold the database's write lock (on SQLite the only one).
     with transaction.atomic():
+        # The rows were checked against these KPIs: unless one of them changed since
+        # (its interval, or a formula now), the bulk service need not check each row
+        # again; if one did, it checks every row against the KPIs as they are now.
+        now = {k.pk: k for k in Kpi.objects.filter(pk__in=list(kpis))}
+        checked = all(
+            pk in now
+            and now[pk].update_interval == k.update_interval
+            and now[pk].is_calculated == k.is_calculated
+            for pk, k in kpis.items()
+        )
         try:
             done = measurement_bulk_load(
-                batches=spool.batches(), kpis=kpis, user=user, progress=write_progress
+                batches=spool.batches(),
+                kpis=kpis if checked else {**kpis, **now},
+                user=user,
+                progress=write_progress,
+                checked=checked,
             )
         except MeasurementRowsError as exc:
             # Only if the KPIs changed between the check and the write.

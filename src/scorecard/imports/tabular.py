@@ -214,9 +214,13 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
             delimiter = _delimiter(fh.readline())
             fh.seek(0)
+            # The limits looked up once per file (settings are slow to read per row).
+            rows = _limit("SCORECARD_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+            columns = _limit("SCORECARD_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
             for cells in csv.reader(fh, delimiter=delimiter, strict=False):
                 number += 1
-                check_shape(number, len(cells))
+                if number > rows or len(cells) > columns:
+                    check_shape(number, len(cells))  # says which limit, and why
                 joined = "".join(cells)
                 if not joined.isascii():
                     _require_utf8(joined, number)

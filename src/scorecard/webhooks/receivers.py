@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.dispatch import receiver
 
 from scorecard.kpis.models import Kpi, Measurement
-from scorecard.kpis.signals import measurements_recorded
+from scorecard.kpis.signals import measurements_loaded, measurements_recorded
 from scorecard.kpis.status_changes import status_changes
 
 from . import services
@@ -30,11 +31,7 @@ def on_measurements_recorded(
     if not measurements:
         return
     kpi_ids = {m.kpi_id for m in measurements}
-    hooks = list(
-        Webhook.objects.filter(active=True, organization__scorecards__kpis__id__in=kpi_ids)
-        .distinct()
-        .order_by("id")
-    )
+    hooks = _hooks(kpi_ids)
     if not hooks:
         return
     kpis = {
@@ -63,6 +60,35 @@ def on_measurements_recorded(
                 services.deliveries_queue(
                     hooks=wanted, event=Event.KPI_STATUS_CHANGED, payloads=changes
                 )
+
+
+def _hooks(kpi_ids: Sequence[int] | set[int]) -> list[Webhook]:
+    """The active webhooks of the organizations these KPIs belong to (one query)."""
+    return list(
+        Webhook.objects.filter(active=True, organization__scorecards__kpis__id__in=kpi_ids)
+        .distinct()
+        .order_by("id")
+    )
+
+
+@receiver(measurements_loaded, dispatch_uid="webhooks-measurements-loaded")
+def on_measurements_loaded(
+    sender: Any,
+    kpi_ids: list[int],
+    recorded_at: dt.datetime,
+    user: Any,
+    recorded: int,
+    chunks: Callable[[bool], Iterator[list[Measurement]]],
+    **kw: Any,
+) -> None:
+    """A bulk load: the same deliveries as for its values sent chunk by chunk, but the
+    values are read only when an active webhook may want them (one query otherwise)."""
+    if not recorded or not _hooks(kpi_ids):
+        return
+    for measurements in chunks(False):
+        on_measurements_recorded(
+            sender, measurements=measurements, recorded_at=recorded_at, user=user
+        )
 
 
 def _measurement(measurement: Measurement, user: Any) -> dict[str, Any]:

@@ -1,0 +1,123 @@
+"""The importer's quick path (``RowChecker.quick``) gives the same answer as the full
+check (``RowChecker.parse``) for every row it takes, and leaves every other row to it
+(with its messages): the shapes it knows, the ones it does not, and bad rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from scorecard.imports.services import ImportFailed, RowChecker, import_table, mapping_from_names
+
+from .conftest import HEADER, Card, write_csv
+
+#: (KPI code, period, value, note) cells, as a CSV file gives them.
+CELLS = [
+    ("sales", "2026-01-01", "12.5", "a note"),  # the common shape
+    ("sales", "2026-01-15", "12", ""),  # a date inside the period: moved to its start
+    ("sales", "2026-01", "-3", ""),  # year-month
+    ("sales", "Jan 2026", "7", ""),  # a month's name
+    ("nps", "2026-02-01", "50", ""),  # quarterly: counted in Q1
+    ("free", "2026-03-01", "123456789012345678", ""),  # 18 digits, no range check
+    ("free", "2026-03-01", "1e3", ""),  # not a plain number: the full check
+    ("sales", "2026-03-01", " 12 ", ""),  # spaces around the number
+    ("sales", "2026-03-01", "1,5", ""),  # a decimal comma
+    ("sales", "2026-03-01", "1,234.5", ""),  # grouped thousands (beyond the scale)
+    ("Sales", "2026-03-01", "5", ""),  # the code in another case
+    ("Net promoter score", "2026-03-01", "5", ""),  # the KPI's name
+    (" sales ", "2026-03-01", "5", ""),  # spaces around the code
+    ("sales", " 2026-03-01 ", "5", ""),  # spaces around the period
+    ("sales", "2026-03-01", "5000", ""),  # far outside the scale
+    ("sales", "2026-13-01", "5", ""),  # not a date
+    ("sales", "1800-01-01", "5", ""),  # outside the years
+    ("sales", "", "5", ""),  # no period
+    ("sales", "2026-03-01", "", ""),  # no value
+    ("sales", "2026-03-01", "nan", ""),  # not finite
+    ("sales", "2026-03-01", "1" * 400, ""),  # too large to be finite
+    ("sales", "2026-03-01", "5", "x" * 501),  # note too long
+    ("sales", "2026-03-01", "5", "  trimmed  "),
+    ("ratio", "2026-03-01", "5", ""),  # calculated
+    ("nothing", "2026-03-01", "5", ""),  # no such KPI
+    ("", "2026-03-01", "5", ""),  # no KPI
+    ("sales", "2026-03-01"),  # a short row
+]
+
+
+def _checker(card: Card, user: Any, role: str = "editor") -> RowChecker:
+    mapping = mapping_from_names(HEADER, {})
+    return RowChecker(scorecard=card.world.scorecard, mapping=mapping, user=user, role=role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("role", ["editor", "contributor"])
+def test_the_quick_path_agrees_with_the_full_check(card: Card, language: str, role: str) -> None:
+    with translation.override(language):
+        checker = _checker(card, getattr(card.world, role), role)
+        taken = 0
+        for _twice in range(2):  # the second time, the period cells are remembered
+            for number, cells in enumerate(CELLS, start=2):
+                quick = checker.quick(number, list(cells))
+                full = checker.parse(number, list(cells))
+                if quick is not None:
+                    taken += 1
+                    assert quick == full, cells
+                    assert not isinstance(full, list)
+    assert taken >= 2 * (4 if role == "editor" else 3)
+
+
+@pytest.mark.django_db
+def test_a_file_of_every_shape_imports_as_before(card: Card, tmp_path: Path) -> None:
+    """Rows of the quick shape and others, all good: every value lands where the full
+    check puts it (periods moved to their start, numbers read in every spelling)."""
+    rows = [
+        ("sales", "2026-01-01", "12.5", "a"),
+        ("sales", "2026-02-15", "1,000", ""),
+        ("Sales", "Mar 2026", " 7 ", ""),
+        ("nps", "2026-05-20", "-4", "q2"),
+        ("free", "2026-04", "1e3", ""),
+    ]
+    path = write_csv(tmp_path / "shapes.csv", rows)
+    checker = _checker(card, card.world.editor)
+    result = import_table(path=path, fmt="csv", checker=checker, user=card.world.editor)
+    assert result.created == 5
+    stored = {
+        (m.kpi.code, m.period_start, m.value, m.note)
+        for model in [card.sales.measurements.model]
+        for m in model.objects.select_related("kpi")
+    }
+    assert stored == {
+        ("sales", dt.date(2026, 1, 1), 12.5, "a"),
+        ("sales", dt.date(2026, 2, 1), 1000.0, ""),
+        ("sales", dt.date(2026, 3, 1), 7.0, ""),
+        ("nps", dt.date(2026, 4, 1), -4.0, "q2"),
+        ("free", dt.date(2026, 4, 1), 1000.0, ""),
+    }
+
+
+@pytest.mark.django_db
+def test_a_kpi_changed_after_the_check_is_checked_again_row_by_row(
+    card: Card, tmp_path: Path
+) -> None:
+    """The bulk service trusts the importer's checks only while the KPIs are as they
+    were: a KPI made quarterly between the check and the write fails the rows that
+    no longer start one of its periods, and nothing is written."""
+    path = write_csv(tmp_path / "changed.csv", [("sales", "2026-01-01", "1", ""),
+                                                ("sales", "2026-02-01", "2", "")])  # fmt: skip
+
+    def change(_count: int) -> None:  # called once the file is checked
+        card.sales.update_interval = "quarter"
+        card.sales.save()
+
+    checker = _checker(card, card.world.editor)
+    with pytest.raises(ImportFailed) as failed:
+        import_table(
+            path=path, fmt="csv", checker=checker, user=card.world.editor, check_progress=change
+        )
+    assert [e.row for e in failed.value.report.errors] == [3]
+    assert "2026-02-01 does not start a quarterly period" in failed.value.report.errors[0].message
+    assert not card.sales.measurements.exists()
