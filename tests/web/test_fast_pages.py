@@ -45,9 +45,18 @@ def _table(html: str) -> str:
     return found.group(0)
 
 
+#: What ``_page`` says when the whole page came from the cache (no template rendered).
+KEPT_PAGE = "the whole page, kept"
+
+
 def _page(client: Client, query: str = "", **headers: str) -> tuple[str, object]:
+    """The page's HTML and where its rows came from: None when rendered afresh, the kept
+    rows, or ``KEPT_PAGE`` when the whole page was kept (web/fragments.py)."""
     response = client.get(url("scorecard_detail") + query, **headers)
     assert response.status_code == 200
+    if response.context is None or "rows_html" not in response.context:
+        assert response.kept_page  # only the person's header was rendered
+        return response.content.decode(), KEPT_PAGE
     return response.content.decode(), response.context["rows_html"]
 
 

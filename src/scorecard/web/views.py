@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
@@ -37,7 +38,7 @@ from scorecard.kpis.services import (
     measurement_record,
 )
 from scorecard.organizations.models import Membership
-from scorecard.organizations.versions import data_version
+from scorecard.planning.models import ForecastRule
 from scorecard.planning.selectors import forecast_rule_of
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, plain_number
@@ -53,7 +54,17 @@ from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
-from scorecard.web.fragments import cached_rows, scorecard_rows_key
+from scorecard.web.fragments import (
+    CSRF_SLOT,
+    PERSONAL_SLOT,
+    cached_rows,
+    has_messages,
+    keep_page,
+    kept_page,
+    personal_page,
+    scorecard_page_key,
+    scorecard_rows_key,
+)
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
@@ -115,13 +126,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _scorecard_context(
-    request: HttpRequest, scorecard: Scorecard, membership: Membership
+    request: HttpRequest,
+    scorecard: Scorecard,
+    membership: Membership,
+    version: int,
+    rule: ForecastRule | None,
 ) -> dict[str, Any]:
+    """``version``: the organization's data version, read before any data (the rows'
+    cache key, web/fragments.py); ``rule``: the scorecard's "at risk" rule."""
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    # The data version before any data: the rows' cache key (web/fragments.py).
-    version = data_version(scorecard.organization_id)
-    rule = forecast_rule_of(scorecard)
     query = period_query(as_of, view, known)
     rows_key = scorecard_rows_key(
         scorecard_id=scorecard.pk,
@@ -194,9 +208,32 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
     An htmx request (the period selector) gets only the table partial.
     """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    context = _scorecard_context(request, scorecard, membership)
+    # The data version as the organization was read, before any data (web/fragments.py).
+    version = scorecard.organization.data_version
+    rule = forecast_rule_of(scorecard)
     template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
-    return render(request, template, context)
+    if has_messages(request):  # shown once: this page is not kept
+        context = _scorecard_context(request, scorecard, membership, version, rule)
+        return render(request, template, context)
+    # The whole page is kept, without the person's header and CSRF token (put in here).
+    key = scorecard_page_key(
+        scorecard_id=scorecard.pk,
+        version=version,
+        path=request.path,
+        query=request.META.get("QUERY_STRING", ""),
+        htmx=is_htmx(request),
+        role=membership.role,
+        rule=rule,
+        today=clock.today(),
+        unit_name=scorecard.unit.name,
+    )
+    body = kept_page(key)
+    if body is None:
+        context = _scorecard_context(request, scorecard, membership, version, rule)
+        context.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
+        body = render_to_string(template, context, request)
+        keep_page(key, body)
+    return personal_page(request, body, {"membership": membership})
 
 
 def _objective_url(org_slug: str, sc_slug: str, code: str, query: str = "") -> str:
