@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 
 from django.contrib.messages import get_messages
 from django.core.cache import BaseCache, InvalidCacheBackendError, caches
@@ -34,8 +33,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from scorecard.organizations.models import Membership
 from scorecard.planning.models import ForecastRule
-from scorecard.web.context_processors import header as header_context
+from scorecard.presentation.numbers import person
+from scorecard.reviews.notifications import unread_count
 
 #: The fragment's name in the ``{% cache %}`` tag of web/partials/scorecard_table.html.
 SCORECARD_ROWS = "scorecard-rows"
@@ -106,7 +107,6 @@ def scorecard_page_key(
     query: str,
     htmx: bool,
     role: str,
-    rule: ForecastRule | None,
     today: dt.date,
     unit_name: str,
 ) -> str:
@@ -115,11 +115,14 @@ def scorecard_page_key(
 
     Everything the page shows is either covered by the organization's **data version**
     (numbers, names and structure of the scorecard and its KPIs, the organization's name,
-    the initiatives behind the "red, and nobody is acting on it" alert) or is in the key:
-    the URL (path and raw query string: the period form, the search box and any message
-    about bad parameters repeat it), whether htmx asked, the member's role (tabs and
-    controls), active language and time zone, the "at risk" rule's threshold, today
-    (the default as-of day and the forecasts) and the unit's name (not versioned)."""
+    the initiatives behind the "red, and nobody is acting on it" alert, the "at risk"
+    rule: initiatives/versioning.py, planning/versioning.py) or is in the key: the URL
+    (path and raw query string: the period form, the search box and any message about
+    bad parameters repeat it), whether htmx asked, the member's role (tabs and
+    controls), active language and time zone, today (the default as-of day and the
+    forecasts) and the unit's name (not versioned). A kept page is therefore served
+    without reading the rule or any data: the queries are those of the session, the
+    membership, the scorecard and the header's unread mentions."""
     parts = [
         PAGE_GENERATION,
         scorecard_id,
@@ -130,7 +133,6 @@ def scorecard_page_key(
         role,
         get_language() or "",
         timezone.get_current_timezone_name(),
-        repr(rule.at_risk_below) if rule is not None else "no-rule",
         today.isoformat(),
         unit_name,
     ]
@@ -160,27 +162,44 @@ def keep_page(key: str, body: str) -> None:
 PAGE_SECONDS = 3600
 
 
-def personal_page(request: HttpRequest, body: str, context: dict[str, Any]) -> HttpResponse:
-    """The kept ``body`` for this request: its own CSRF token and its own header
-    (the person's name and role, unread mentions). ``context``: what the header needs
-    besides the request (``membership``)."""
+def personal_page(request: HttpRequest, body: str, membership: Membership) -> HttpResponse:
+    """The kept ``body`` for this request: its own CSRF token and its own header."""
     token = get_token(request)
-    header = ""
-    if PERSONAL_SLOT in body:
-        header = render_to_string(
-            PERSONAL_TEMPLATE,
-            {
-                **context,
-                "user": request.user,
-                "request": request,
-                "csrf_token": token,
-                **header_context(request),
-            },
-        )
+    header = personal_header(request, membership, token) if PERSONAL_SLOT in body else ""
     html = body.replace(PERSONAL_SLOT, header, 1).replace(CSRF_SLOT, token)
     response = HttpResponse(html)
     response.kept_page = True  # type: ignore[attr-defined]  # for the tests
     return response
+
+
+def personal_header(request: HttpRequest, membership: Membership, token: str) -> str:
+    """The header's personal part (web/partials/personal_header.html) with this request's
+    CSRF token: kept per person, as the header shows them (name, role, language, unread
+    mentions: one query), so that it is rendered only when one of those changes."""
+    user = request.user
+    count = unread_count(user=user)
+    parts = [
+        PAGE_GENERATION,
+        user.pk,
+        person(user),
+        membership.role,
+        get_language() or "",
+        count,
+    ]
+    text = "\x1f".join(str(part) for part in parts)
+    key = "personal-header:" + hashlib.sha256(text.encode()).hexdigest()
+    fragments = _fragments_cache()
+    header = fragments.get(key)
+    if not isinstance(header, str):
+        context = {
+            "user": user,
+            "membership": membership,
+            "csrf_token": CSRF_SLOT,
+            "unread_mentions": count,
+        }
+        header = render_to_string(PERSONAL_TEMPLATE, context)
+        fragments.set(key, header, PAGE_SECONDS)
+    return header.replace(CSRF_SLOT, token)
 
 
 def has_messages(request: HttpRequest) -> bool:

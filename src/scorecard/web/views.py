@@ -38,7 +38,6 @@ from scorecard.kpis.services import (
     measurement_record,
 )
 from scorecard.organizations.models import Membership
-from scorecard.planning.models import ForecastRule
 from scorecard.planning.selectors import forecast_rule_of
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, plain_number
@@ -130,12 +129,12 @@ def _scorecard_context(
     scorecard: Scorecard,
     membership: Membership,
     version: int,
-    rule: ForecastRule | None,
 ) -> dict[str, Any]:
     """``version``: the organization's data version, read before any data (the rows'
-    cache key, web/fragments.py); ``rule``: the scorecard's "at risk" rule."""
+    cache key, web/fragments.py)."""
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
+    rule = forecast_rule_of(scorecard)
     query = period_query(as_of, view, known)
     rows_key = scorecard_rows_key(
         scorecard_id=scorecard.pk,
@@ -210,10 +209,9 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
     # The data version as the organization was read, before any data (web/fragments.py).
     version = scorecard.organization.data_version
-    rule = forecast_rule_of(scorecard)
     template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
     if has_messages(request):  # shown once: this page is not kept
-        context = _scorecard_context(request, scorecard, membership, version, rule)
+        context = _scorecard_context(request, scorecard, membership, version)
         return render(request, template, context)
     # The whole page is kept, without the person's header and CSRF token (put in here).
     key = scorecard_page_key(
@@ -223,17 +221,16 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
         query=request.META.get("QUERY_STRING", ""),
         htmx=is_htmx(request),
         role=membership.role,
-        rule=rule,
         today=clock.today(),
         unit_name=scorecard.unit.name,
     )
     body = kept_page(key)
     if body is None:
-        context = _scorecard_context(request, scorecard, membership, version, rule)
+        context = _scorecard_context(request, scorecard, membership, version)
         context.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
         body = render_to_string(template, context, request)
         keep_page(key, body)
-    return personal_page(request, body, {"membership": membership})
+    return personal_page(request, body, membership)
 
 
 def _objective_url(org_slug: str, sc_slug: str, code: str, query: str = "") -> str:
