@@ -22,21 +22,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.messages import get_messages
 from django.core.cache import BaseCache, InvalidCacheBackendError, caches
 from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from scorecard import clock
 from scorecard.organizations.models import Membership
 from scorecard.planning.models import ForecastRule
 from scorecard.presentation.numbers import person
 from scorecard.reviews.notifications import unread_count
+from scorecard.strategy.models import Scorecard
 
 #: The fragment's name in the ``{% cache %}`` tag of web/partials/scorecard_table.html.
 SCORECARD_ROWS = "scorecard-rows"
@@ -205,3 +210,37 @@ def personal_header(request: HttpRequest, membership: Membership, token: str) ->
 def has_messages(request: HttpRequest) -> bool:
     """True when flash messages wait to be shown (the page is then rendered afresh)."""
     return len(get_messages(request)) > 0
+
+
+def kept_scorecard_page(
+    request: HttpRequest,
+    scorecard: Scorecard,
+    membership: Membership,
+    *,
+    version: int,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """The scorecard page (or its htmx partial, ``template``) from the cache when kept
+    under its key (:func:`scorecard_page_key`), else rendered from ``context()`` with
+    the slots and kept; either way with this request's token and header. A page with a
+    flash message waiting is rendered afresh and not kept (messages are shown once)."""
+    if has_messages(request):
+        return render(request, template, context())
+    key = scorecard_page_key(
+        scorecard_id=scorecard.pk,
+        version=version,
+        path=request.path,
+        query=request.META.get("QUERY_STRING", ""),
+        htmx=bool(getattr(request, "htmx", False)),
+        role=membership.role,
+        today=clock.today(),
+        unit_name=scorecard.unit.name,
+    )
+    body = kept_page(key)
+    if body is None:
+        values = context()
+        values.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
+        body = render_to_string(template, values, request)
+        keep_page(key, body)
+    return personal_page(request, body, membership)

@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
@@ -53,17 +52,7 @@ from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
-from scorecard.web.fragments import (
-    CSRF_SLOT,
-    PERSONAL_SLOT,
-    cached_rows,
-    has_messages,
-    keep_page,
-    kept_page,
-    personal_page,
-    scorecard_page_key,
-    scorecard_rows_key,
-)
+from scorecard.web.fragments import cached_rows, kept_scorecard_page, scorecard_rows_key
 from scorecard.web.home import home_page
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
@@ -210,27 +199,16 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
     # The data version as the organization was read, before any data (web/fragments.py).
     version = scorecard.organization.data_version
     template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
-    if has_messages(request):  # shown once: this page is not kept
-        context = _scorecard_context(request, scorecard, membership, version)
-        return render(request, template, context)
-    # The whole page is kept, without the person's header and CSRF token (put in here).
-    key = scorecard_page_key(
-        scorecard_id=scorecard.pk,
+    # The whole page is kept, without the person's header and CSRF token (put in per
+    # request); ``context`` is built only when it is rendered.
+    return kept_scorecard_page(
+        request,
+        scorecard,
+        membership,
         version=version,
-        path=request.path,
-        query=request.META.get("QUERY_STRING", ""),
-        htmx=is_htmx(request),
-        role=membership.role,
-        today=clock.today(),
-        unit_name=scorecard.unit.name,
+        template=template,
+        context=lambda: _scorecard_context(request, scorecard, membership, version),
     )
-    body = kept_page(key)
-    if body is None:
-        context = _scorecard_context(request, scorecard, membership, version)
-        context.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
-        body = render_to_string(template, context, request)
-        keep_page(key, body)
-    return personal_page(request, body, membership)
 
 
 def _objective_url(org_slug: str, sc_slug: str, code: str, query: str = "") -> str:
