@@ -1,4 +1,6 @@
-"""Cached page fragments: the 200 rows of the scorecard page (issue 16, "Fast pages").
+"""Cached page fragments: the 200 rows of the scorecard page (issue 16, "Fast pages"),
+and the whole scorecard page with slots for what is personal (``kept_scorecard_page``,
+below; docs/performance.md, "the page and the API on a cache hit").
 
 With the scores cached (kpis/evaluation.py), most of the scorecard page's time was
 rendering its table, one row per KPI. The table is kept in Django's cache (the same
