@@ -67,8 +67,12 @@ def test_compose_rearrange_share_and_print_a_dashboard(page: Any) -> None:
     assert after[5].endswith("Text note") and after[6].startswith("⠿ Initiatives by status")
     assert sorted(after) == sorted(before)
     # The keyboard way: the note goes one more place up.
-    page.get_by_role("button", name="Move Text note 6 up").click()
-    page.wait_for_selector("h1:has-text('Board pack')")
+    # A plain form post: wait for the new page and its widgets before touching anything on it
+    # (ticking a box on the page being replaced is lost, as a busy machine showed once).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move Text note 6 up").click()
+    page.wait_for_selector("[data-testid=gauge-score]")
+    page.wait_for_load_state("networkidle")
     assert widget_titles(page)[4].endswith("Text note")
 
     page.get_by_label("Share with the organization (members read it)").check()

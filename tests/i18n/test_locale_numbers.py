@@ -100,7 +100,10 @@ def test_a_separator_that_fits_no_rule_is_refused_with_a_hint(language, typed, h
         ("en", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "Oct 2026"),
         ("de", dt.date(2026, 10, 1), dt.date(2026, 10, 31), "Okt 2026"),
         ("de", dt.date(2026, 3, 1), dt.date(2026, 3, 31), "Mär 2026"),
-        ("fr", dt.date(2026, 7, 1), dt.date(2026, 9, 30), "Jul–Sep 2026"),
+        # French's usual abbreviations: June and July are told apart (not "Jui" and "Jul").
+        ("fr", dt.date(2026, 7, 1), dt.date(2026, 9, 30), "juil.–sept. 2026"),
+        ("fr", dt.date(2026, 6, 1), dt.date(2026, 6, 30), "juin 2026"),
+        ("fr", dt.date(2026, 6, 1), dt.date(2026, 6, 1), "1 juin 2026"),
         ("es", dt.date(2026, 1, 1), dt.date(2026, 1, 31), "Ene 2026"),
         ("de", dt.date(2026, 11, 2), dt.date(2026, 11, 8), "2–8 Nov 2026"),
     ],

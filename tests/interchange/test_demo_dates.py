@@ -94,7 +94,10 @@ def test_shift_period(text: object, interval: Interval, shift: int, moved: str) 
     assert shift_period(text, interval, shift) == moved
 
 
-@pytest.mark.parametrize(("months", "years"), [(0, 0), (5, 0), (6, 1), (17, 1), (18, 2), (-7, -1)])
+@pytest.mark.parametrize(
+    ("months", "years"),
+    [(0, 0), (5, 0), (6, 0), (11, 0), (12, 1), (19, 1), (24, 2), (-1, -1), (-13, -2)],
+)
 def test_years_in_names_follow_the_plan_year(months: int, years: int) -> None:
     assert name_years(months) == years
 
@@ -133,7 +136,14 @@ def test_a_later_day_moves_every_kpi_by_its_own_periods(template: dict) -> None:
     company = moved["scorecards"][0]
     assert company["name"] == "Northwind Outdoor 2027"  # still the plan year in March
     assert company["perspectives"][0]["objectives"][0]["due_date"] == "2028-04-30"
+    # In July the numbers are 2027's: the name does not run a year ahead of them.
     assert shift_document(template, D(2027, 7, 1))["scorecards"][0]["name"] == (
+        "Northwind Outdoor 2027"
+    )
+    assert shift_document(template, D(2027, 11, 1))["scorecards"][0]["name"] == (
+        "Northwind Outdoor 2028"
+    )
+    assert shift_document(template, D(2028, 6, 30))["scorecards"][0]["name"] == (
         "Northwind Outdoor 2028"
     )
 

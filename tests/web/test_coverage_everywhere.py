@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from scorecard.api.services import api_token_create
 from scorecard.engine.why import no_data_reason, zero_denominators
+from scorecard.kpis.models import Measurement
 from scorecard.meetings import services as meetings
 from scorecard.strategy.models import Scorecard
 from tests.api.conftest import JsonClient
@@ -114,3 +115,13 @@ def test_below_the_minimum_coverage_every_view_says_not_enough_data(ratio: Any) 
     assert re.search(r'id="meeting-coverage">(.*?)<', html).group(1) == "from 3 of 5 KPIs"
     listed = client.get(ratio.url("meeting_list")).content.decode()
     assert re.search(rf'id="coverage-{meeting.pk}">(.*?)<', listed).group(1) == "from 3 of 5 KPIs"
+
+
+def test_an_objective_without_any_data_says_no_data_once(ratio: Any) -> None:
+    """ "No data" says it all: no "0.0 % of the weight has data" beside it."""
+    Measurement.objects.filter(kpi__objective=ratio.objective).delete()
+    client = ratio.world.client_for("viewer")
+    for name in ("scorecard_detail", "strategy_map"):
+        page = client.get(ratio.url(name)).content.decode()
+        assert ">No data<" in page
+        assert "of the weight has data" not in page

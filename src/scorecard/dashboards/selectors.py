@@ -67,11 +67,17 @@ def dashboard_get(*, organization: Organization, pk: int, user: Any) -> Dashboar
 
 
 def home_dashboard(*, organization: Organization, user: Any) -> Dashboard | None:
-    """The dashboard the member chose as home page here, while they may still read it
-    (one query); None means the normal home page."""
-    chosen = HomeDashboard.objects.filter(organization=organization, user=user).values("dashboard")
+    """The dashboard the member chose as home page here, while they may still read it;
+    None means the normal home page (one query for the many who chose none)."""
+    chosen = (
+        HomeDashboard.objects.filter(organization=organization, user=user)
+        .values_list("dashboard_id", flat=True)
+        .first()
+    )
+    if chosen is None:
+        return None
     return (
-        Dashboard.objects.filter(organization=organization, pk__in=chosen)
+        Dashboard.objects.filter(organization=organization, pk=chosen)
         .filter(_readable_by(user, organization))
         .first()
     )

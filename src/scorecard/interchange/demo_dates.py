@@ -100,9 +100,10 @@ def _shift_kpi(kpi: dict[str, Any], today: dt.date, months: int, fiscal_month: i
 
 
 def name_years(months: int) -> int:
-    """Years added to a year in a scorecard's name: "2027" in the template (a plan for the
-    coming year in November) becomes the next year from May on."""
-    return (months + 6) // 12
+    """Years added to a year in a scorecard's name: "2027" in the template (written in
+    November as the plan for the coming year) stays 2027 until the next November, so a
+    scorecard showing June 2028's numbers is "2028", never a year ahead of its data."""
+    return months // 12
 
 
 def shift_document(raw: dict[str, Any], today: dt.date) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from scorecard.engine import types as et
 from scorecard.history.selectors import VALUE_KINDS, HistoryRows
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi, Measurement, Target
+from scorecard.kpis.period_words import VIEW_LABELS
 from scorecard.meetings.models import Decision, ReviewMeeting
 from scorecard.strategy.models import (
     Objective,
@@ -70,14 +71,7 @@ PERCENT_FIELDS = {"progress", "share"}
 MONEY_FIELDS = {"budget", "spent"}
 #: Stored codes shown in words: the period a review meeting looked at (no model choices).
 CODE_LABELS: dict[tuple[Any, str], dict[str, Any]] = {
-    (ReviewMeeting, "view"): {
-        et.View.PERIOD.value: gettext_lazy("Latest period"),
-        et.View.MONTH.value: gettext_lazy("Month"),
-        et.View.QUARTER.value: gettext_lazy("Quarter"),
-        et.View.HALF_YEAR.value: gettext_lazy("Half-year"),
-        et.View.YTD.value: gettext_lazy("Year to date"),
-        et.View.YEAR.value: gettext_lazy("Year"),
-    },
+    (ReviewMeeting, "view"): VIEW_LABELS,
 }
 #: Fields measured in the KPI's own unit.
 KPI_UNIT_FIELDS = {

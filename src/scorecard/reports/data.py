@@ -15,30 +15,20 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from scorecard.engine.evaluate import ScorecardInput
-from scorecard.engine.types import View
 from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, parse_view
 from scorecard.initiatives.models import Initiative
 from scorecard.initiatives.selectors import initiative_list
 from scorecard.kpis import scorecard_selectors
 from scorecard.kpis.evaluation import known_measurements
 from scorecard.kpis.models import Kpi, Measurement
+from scorecard.kpis.period_words import view_label as period_view_label
 from scorecard.kpis.scorecard_selectors import KpiRow, ObjectiveRow, PerspectiveRow, ScorecardPage
 from scorecard.kpis.structure import structure_changed_after
 from scorecard.reviews.models import Comment
 from scorecard.strategy.models import Scorecard
 
-#: The period choices, worded as on the scorecard page.
-VIEW_LABELS = {
-    View.PERIOD.value: gettext_lazy("Latest period"),
-    View.MONTH.value: gettext_lazy("Month"),
-    View.QUARTER.value: gettext_lazy("Quarter"),
-    View.HALF_YEAR.value: gettext_lazy("Half-year"),
-    View.YTD.value: gettext_lazy("Year to date"),
-    View.YEAR.value: gettext_lazy("Year"),
-}
 #: How many comments of each KPI a report shows (newest first).
 COMMENTS_PER_KPI = 3
 
@@ -98,7 +88,7 @@ class ReportData:
             except WindowError:
                 return _("Custom window")
             return window.label if isinstance(window, CustomWindow) else _("Custom window")
-        return str(VIEW_LABELS.get(self.view, self.view))
+        return period_view_label(self.view)
 
     @property
     def known_text(self) -> str:

@@ -32,14 +32,27 @@ class HomePage:
     scores: dict[int, Any] = field(default_factory=dict)
 
 
-def home_page(*, user: Any, wanted: str | None, remembered: str | None, today: dt.date) -> HomePage:
+def home_memberships(*, user: Any) -> list[Any]:
+    """The user's memberships, by organization name (read once per home page)."""
+    return list(membership_list_for_user(user=user).order_by("organization__name"))
+
+
+def home_page(
+    *,
+    user: Any,
+    wanted: str | None,
+    remembered: str | None,
+    today: dt.date,
+    memberships: list[Any] | None = None,
+) -> HomePage:
     """Everything the home page shows for ``user``, scoped to the chosen organization.
 
     A fixed number of queries: the overall score of every scorecard and the red KPIs of
     the user's area come from the cached organization-wide evaluation (one query while
     the data has not changed).
     """
-    memberships = list(membership_list_for_user(user=user).order_by("organization__name"))
+    if memberships is None:
+        memberships = home_memberships(user=user)
     current = membership_choose(memberships=memberships, wanted=wanted, remembered=remembered)
     page = HomePage(memberships=memberships, current=current, today=today)
     if current is None:

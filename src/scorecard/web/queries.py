@@ -15,23 +15,18 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from scorecard import clock
 from scorecard.engine.types import View
 from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, custom_window, parse_view
 from scorecard.engine.windows import default_as_of as window_as_of
+from scorecard.kpis.period_words import VIEW_CHOICES
+from scorecard.kpis.period_words import view_label as period_view_label
 from scorecard.presentation.messages import window_error_text
 
 #: The period choices of the scorecard page and the map.
-VIEW_LABELS = [
-    (View.PERIOD.value, gettext_lazy("Latest period")),
-    (View.MONTH.value, gettext_lazy("Month")),
-    (View.QUARTER.value, gettext_lazy("Quarter")),
-    (View.HALF_YEAR.value, gettext_lazy("Half-year")),
-    (View.YTD.value, gettext_lazy("Year to date")),
-    (View.YEAR.value, gettext_lazy("Year")),
-]
+VIEW_LABELS = VIEW_CHOICES
 #: Earliest and latest as-of dates accepted (the engine's calendar maths stays in range).
 AS_OF_MIN, AS_OF_MAX = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
 
@@ -114,7 +109,7 @@ def view_label(view: str) -> str:
     window = custom_dates(view)
     if window is not None:
         return window.label
-    return str(dict(VIEW_LABELS).get(view, view))
+    return period_view_label(view)
 
 
 def _moment(raw: str) -> dt.datetime | None:

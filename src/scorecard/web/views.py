@@ -53,7 +53,7 @@ from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
 from scorecard.web.fragments import cached_rows, kept_scorecard_page, scorecard_rows_key
-from scorecard.web.home import home_page
+from scorecard.web.home import home_memberships, home_page
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
 from scorecard.web.queries import (
@@ -80,20 +80,25 @@ def home(request: HttpRequest) -> HttpResponse:
     """Start page: my organizations and scorecards, KPIs waiting for my values, red KPIs
     of my area and my open tasks. The chosen organization is remembered in the session.
     A member who chose a dashboard as home page lands on it (web/dashboards/home.py)."""
-    chosen = home_dashboard_redirect(request, remembered=request.session.get(SESSION_ORG))
+    memberships = home_memberships(user=request.user)
+    remembered = request.session.get(SESSION_ORG)
+    chosen = home_dashboard_redirect(request, remembered=remembered, memberships=memberships)
     if chosen is not None:
         return chosen
     page = home_page(
         user=request.user,
         wanted=request.GET.get("org"),
-        remembered=request.session.get(SESSION_ORG),
+        remembered=remembered,
         today=clock.today(),
+        memberships=memberships,
     )
     if not page.memberships and request.user.is_superuser and setup_needed():
         return redirect("setup")  # first run: the set-up wizard, not an empty page
     alerts = []
     if page.current is not None:
-        request.session[SESSION_ORG] = page.current.organization.slug
+        if request.session.get(SESSION_ORG) != page.current.organization.slug:
+            # Setting a key always writes the session: only when it changes.
+            request.session[SESSION_ORG] = page.current.organization.slug
         alerts = unplanned_red_of(red_kpis=page.red_kpis, organization=page.current.organization)
     return render(
         request,

@@ -20,9 +20,10 @@ from scorecard.engine.windows import CUSTOM, CustomWindow, parse_view
 from scorecard.kpis.evaluation import kpi_spec
 from scorecard.maps.selectors import map_positions
 from scorecard.presentation.charts import history_chart, status_zones, value_range
-from scorecard.presentation.numbers import format_number, pct, status_label
+from scorecard.presentation.map_parts import map_bands, map_links
+from scorecard.presentation.numbers import format_number
 from scorecard.presentation.reports.common import period_text
-from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
+from scorecard.presentation.strategy_map import MapBand, render_map
 from scorecard.reports.data import KpiBlock, ReportData
 
 #: Periods a KPI's small chart shows (the most recent ones).
@@ -69,26 +70,10 @@ def kpi_chart(block: KpiBlock) -> str:
 def map_parts(data: ReportData) -> tuple[list[MapBand], list[tuple[str, str]]]:
     """The strategy map's bands and links (objective codes), as the web page draws them;
     each box links to its objective in the report."""
-    bands = [
-        MapBand(
-            p.row.perspective.name,
-            tuple(
-                MapBox(
-                    key=o.row.objective.code,
-                    name=o.row.objective.name,
-                    status=o.row.result.status,
-                    score_text=pct(o.row.result.score),
-                    status_text=status_label(o.row.result.status),
-                    url=f"#objective-{o.row.objective.code}",
-                )
-                for o in p.objectives
-            ),
-        )
-        for p in data.perspectives
-    ]
-    codes = {o.pk: o.code for o in data.page.rows.objectives}
-    links = [(codes[c], codes[e]) for c, e in data.page.links if c in codes and e in codes]
-    return bands, links
+    bands = map_bands(
+        (p.row for p in data.perspectives), lambda o: f"#objective-{o.objective.code}"
+    )
+    return bands, map_links(data.page)
 
 
 def strategy_map_svg(data: ReportData) -> str:

@@ -8,15 +8,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from scorecard.dashboards.selectors import home_dashboard
-from scorecard.organizations.selectors import membership_choose, membership_list_for_user
+from scorecard.organizations.models import Membership
+from scorecard.organizations.selectors import membership_choose
 
 
-def home_dashboard_redirect(request: HttpRequest, *, remembered: str | None) -> HttpResponse | None:
-    """A redirect to the member's home dashboard, or None for the normal home page."""
+def home_dashboard_redirect(
+    request: HttpRequest, *, remembered: str | None, memberships: list[Membership]
+) -> HttpResponse | None:
+    """A redirect to the member's home dashboard, or None for the normal home page
+    (``memberships``: the user's, as the home page reads them)."""
     if request.GET.get("start"):
         return None
     current = membership_choose(
-        memberships=list(membership_list_for_user(user=request.user)),
+        memberships=memberships,
         wanted=request.GET.get("org"),
         remembered=remembered,
     )
@@ -25,5 +29,6 @@ def home_dashboard_redirect(request: HttpRequest, *, remembered: str | None) -> 
     dashboard = home_dashboard(organization=current.organization, user=request.user)
     if dashboard is None:
         return None
-    request.session["organization"] = current.organization.slug
+    if request.session.get("organization") != current.organization.slug:
+        request.session["organization"] = current.organization.slug  # a write only on change
     return redirect("dashboard_detail", current.organization.slug, dashboard.pk)

@@ -26,8 +26,9 @@ from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.organizations.selectors import unit_tree
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
-from scorecard.presentation.numbers import format_number, pct, status_label
-from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
+from scorecard.presentation.map_parts import map_bands, map_links
+from scorecard.presentation.numbers import format_number
+from scorecard.presentation.strategy_map import render_map
 from scorecard.web.access import is_htmx, organization_for
 from scorecard.web.queries import VIEW_LABELS, PeriodQuery, period_query
 
@@ -257,26 +258,11 @@ def _map_svg(data: selectors.WidgetData, org_slug: str, query: str) -> str:
     page = data.page
     assert page is not None
     sc_slug = page.scorecard.slug
-    bands = [
-        MapBand(
-            p.perspective.name,
-            tuple(
-                MapBox(
-                    key=o.objective.code,
-                    name=o.objective.name,
-                    status=o.result.status,
-                    score_text=pct(o.result.score),
-                    status_text=status_label(o.result.status),
-                    url=reverse("objective_detail", args=[org_slug, sc_slug, o.objective.code])
-                    + query,
-                )
-                for o in p.objectives
-            ),
-        )
-        for p in page.perspectives
-    ]
-    codes = {o.pk: o.code for o in page.rows.objectives}
-    links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
+    bands = map_bands(
+        page.perspectives,
+        lambda o: reverse("objective_detail", args=[org_slug, sc_slug, o.objective.code]) + query,
+    )
+    links = map_links(page)
     return render_map(
         bands,
         links,

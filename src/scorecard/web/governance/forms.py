@@ -9,19 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecard import clock
 from scorecard.initiatives.models import Initiative
+from scorecard.kpis.period_words import VIEW_CHOICES
 from scorecard.strategy.models import Objective, Scorecard
 
 from ..forms import PersonChoiceField, people
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-VIEW_CHOICES = [
-    ("period", _("Latest period")),
-    ("month", _("Month")),
-    ("quarter", _("Quarter")),
-    ("half_year", _("Half-year")),
-    ("ytd", _("Year to date")),
-    ("year", _("Year")),
-]
 
 
 class MeetingForm(forms.Form):

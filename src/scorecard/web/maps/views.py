@@ -24,9 +24,9 @@ from scorecard.maps import services as map_services
 from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Role
 from scorecard.presentation.map_export import missing_characters, png_of, svg_document
-from scorecard.presentation.numbers import pct, status_label
+from scorecard.presentation.map_parts import map_bands, map_links
 from scorecard.presentation.planning import chance_text
-from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
+from scorecard.presentation.strategy_map import render_map
 from scorecard.strategy.models import Scorecard
 from scorecard.web.access import scorecard_for
 from scorecard.web.planning.pages import map_link_marks, risk_marks
@@ -65,27 +65,12 @@ def map_drawing(request: HttpRequest, scorecard: Scorecard) -> MapDrawing:
     query = period_query(as_of, view, known)
     risks = risk_marks(page, as_of)
     org_slug, sc_slug = scorecard.organization.slug, scorecard.slug
-    bands = [
-        MapBand(
-            p.perspective.name,
-            tuple(
-                MapBox(
-                    key=o.objective.code,
-                    name=o.objective.name,
-                    status=o.result.status,
-                    score_text=pct(o.result.score),
-                    status_text=status_label(o.result.status),
-                    url=reverse("objective_detail", args=[org_slug, sc_slug, o.objective.code])
-                    + query,
-                    risk=_risk_sentence([k for k in o.kpis if k.kpi.code in risks], risks),
-                )
-                for o in p.objectives
-            ),
-        )
-        for p in page.perspectives
-    ]
-    codes = {o.pk: o.code for o in page.rows.objectives}
-    links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
+    bands = map_bands(
+        page.perspectives,
+        lambda o: reverse("objective_detail", args=[org_slug, sc_slug, o.objective.code]) + query,
+        lambda o: _risk_sentence([k for k in o.kpis if k.kpi.code in risks], risks),
+    )
+    links = map_links(page)
     svg = render_map(
         bands,
         links,

@@ -28,8 +28,8 @@ from scorecard.engine.types import View
 from scorecard.kpis import scorecard_selectors
 from scorecard.maps.selectors import map_positions
 from scorecard.organizations.models import Role
-from scorecard.presentation.numbers import pct, status_label
-from scorecard.presentation.strategy_map import MapBand, MapBox, render_map
+from scorecard.presentation.map_parts import map_bands, map_links
+from scorecard.presentation.strategy_map import render_map
 from scorecard.sharing import selectors, services
 from scorecard.sharing.models import ShareLink
 from scorecard.strategy.models import Scorecard
@@ -148,25 +148,8 @@ def share_revoke(request: HttpRequest, org_slug: str, sc_slug: str, pk: int) -> 
 
 
 def _map_svg(page: Any, scorecard: Scorecard) -> str:
-    bands = [
-        MapBand(
-            p.perspective.name,
-            tuple(
-                MapBox(
-                    key=o.objective.code,
-                    name=o.objective.name,
-                    status=o.result.status,
-                    score_text=pct(o.result.score),
-                    status_text=status_label(o.result.status),
-                    url="",
-                )
-                for o in p.objectives
-            ),
-        )
-        for p in page.perspectives
-    ]
-    codes = {o.pk: o.code for o in page.rows.objectives}
-    links = [(codes[c], codes[e]) for c, e in page.links if c in codes and e in codes]
+    bands = map_bands(page.perspectives, lambda o: "")
+    links = map_links(page)
     svg = render_map(
         bands,
         links,
