@@ -30,6 +30,8 @@ FUNCTION_IMPORTS = {
     # Django's documented place to connect signal receivers is AppConfig.ready().
     ("webhooks/apps.py", ".receivers"): "AppConfig.ready connects receivers",
     ("kpis/apps.py", ".versioning"): "AppConfig.ready connects the data-version receivers",
+    ("initiatives/apps.py", ".versioning"): "AppConfig.ready connects the data-version receivers",
+    ("planning/apps.py", ".versioning"): "AppConfig.ready connects the data-version receivers",
     ("api/apps.py", ".signals"): "AppConfig.ready connects the token-revoking receivers",
     ("api/apps.py", "scorecard"): "AppConfig.ready registers the deploy checks",
     ("alerts/apps.py", ".receivers"): "AppConfig.ready connects receivers",

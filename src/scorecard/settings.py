@@ -162,7 +162,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (60 s, as for PostgreSQL): opening one and running the
+    # pragmas cost 3-12 ms on the 2-core benchmark machine, more than a whole scorecard
+    # page served from the cache (docs/performance.md, issue 16). Each gunicorn thread
+    # keeps its own; a restore copies into the same file, which they see at once.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

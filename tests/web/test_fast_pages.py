@@ -13,10 +13,15 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from scorecard.api.services import api_token_create
+from scorecard.initiatives.services import initiative_create, initiative_update
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.services import kpi_create, kpi_delete, kpi_update
+from scorecard.organizations.models import Membership
+from scorecard.planning.services import forecast_rule_set
+from scorecard.reviews.services import comment_add
 from scorecard.strategy.models import Scorecard
 from scorecard.strategy.services import objective_update, perspective_update
 from tests.web.test_pages import _scorecard_with, url
@@ -45,9 +50,18 @@ def _table(html: str) -> str:
     return found.group(0)
 
 
+#: What ``_page`` says when the whole page came from the cache (no template rendered).
+KEPT_PAGE = "the whole page, kept"
+
+
 def _page(client: Client, query: str = "", **headers: str) -> tuple[str, object]:
+    """The page's HTML and where its rows came from: None when rendered afresh, the kept
+    rows, or ``KEPT_PAGE`` when the whole page was kept (web/fragments.py)."""
     response = client.get(url("scorecard_detail") + query, **headers)
     assert response.status_code == 200
+    if response.context is None or "rows_html" not in response.context:
+        assert response.kept_page  # only the person's header was rendered
+        return response.content.decode(), KEPT_PAGE
     return response.content.decode(), response.context["rows_html"]
 
 
@@ -234,3 +248,173 @@ def test_a_known_at_answer_is_not_mixed_with_the_current_one(card) -> None:
     assert _kpi(response.json(), "revenue")["value"] is None  # nothing known in 2020
     assert "structure_note" in response.json() and "structure_note" not in now
     assert _kpi(_scores(client, token, world.scorecard), "revenue")["value"] == 600
+
+
+# --- the whole page kept (web/fragments.py: scorecard_page_key, personal_page) --------
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_whole_page_is_kept_with_each_request_its_own_token_and_header(card) -> None:
+    world = card[0]
+    editor = Client(enforce_csrf_checks=True)
+    editor.force_login(world.editor)
+    first, cached = _page(editor)
+    assert cached is None
+    second, cached = _page(editor)
+    assert cached == KEPT_PAGE
+    assert _table(second) == _table(first)
+    assert "csrfSlot" not in second and "scorecard:personal-header" not in second
+    assert 'class="who"' in second and "Editor" in second  # the header, with the role
+    # The kept page's token is this session's: its forms can be sent.
+    token = _token(second)
+    assert f'"X-CSRFToken": "{token}"' in second
+    response = editor.post(
+        url("scorecard_report_start_xlsx"), {"csrfmiddlewaretoken": token}, follow=False
+    )
+    assert response.status_code != 403
+    # Another member with the same role gets the same page with their own header.
+    other = world.client_for("admin")
+    _page(other)
+    html, _ = _page(other)
+    assert _token(html) != token
+
+
+def test_each_person_sees_their_own_name_and_unread_mentions(card) -> None:
+    world = card[0]
+    viewer = world.client_for("viewer")
+    _page(viewer)
+    html, cached = _page(viewer)
+    assert cached == KEPT_PAGE
+    assert f">{world.viewer.get_full_name() or world.viewer.username}" in html
+    assert 'class="count unread"' not in html
+    objective = card[1]
+    comment_add(item=objective, author=world.editor, text=f"@{world.viewer.username} look")
+    html, cached = _page(viewer)
+    assert 'class="count unread"' in html  # the mention is on the very next page
+    world.viewer.first_name, world.viewer.last_name = "Vera", "Renamed"
+    world.viewer.save()
+    html, _ = _page(viewer)
+    assert "Vera Renamed" in html
+
+
+def test_a_new_role_is_on_the_next_page(card) -> None:
+    world = card[0]
+    viewer = world.client_for("viewer")
+    for _ in range(2):
+        html, cached = _page(viewer)
+    assert cached == KEPT_PAGE and "Add an objective" not in html
+    membership = Membership.objects.get(user=world.viewer, organization=world.organization)
+    membership.role = "editor"
+    membership.save()
+    html, cached = _page(viewer)
+    assert cached != KEPT_PAGE and "Add an objective" in html
+    assert '<span class="role">Editor</span>' in html
+
+
+def test_the_persons_language_is_on_the_next_page(card) -> None:
+    world = card[0]
+    viewer = world.client_for("viewer")
+    for _ in range(2):
+        html, cached = _page(viewer)
+    assert cached == KEPT_PAGE and 'lang="en"' in html
+    response = viewer.post(reverse("account"), _account(world.viewer, "de"), follow=True)
+    assert response.status_code == 200
+    html, cached = _page(viewer)
+    assert 'lang="de"' in html and "60,0\u00a0%" in _row(html, "revenue")
+    assert "Abmelden" in html  # the person's header too
+
+
+def test_the_time_zone_is_part_of_the_kept_page(card) -> None:
+    world = card[0]
+    viewer = world.client_for("viewer")
+    query = "?as_of=2026-10-31&known_at=2026-11-01T12:00:00Z"
+    for _ in range(2):
+        utc, _ = _page(viewer, query)
+    assert "1 Nov 2026 12:00" in utc
+    with override_settings(TIME_ZONE="Europe/Berlin"):
+        berlin, cached = _page(viewer, query)
+    assert cached != KEPT_PAGE and "1 Nov 2026 13:00" in berlin
+
+
+def test_initiatives_change_the_red_alert_on_the_next_page(card) -> None:
+    world, objective, _, _ = card
+    response = world.client_for("contributor").post(
+        url("kpi_record", "revenue"), {"period": "2026-10-01", "value": "50", "note": ""}
+    )
+    assert response.status_code == 302
+    viewer = world.client_for("viewer")
+    for _ in range(2):
+        html, cached = _page(viewer)
+    assert cached == KEPT_PAGE and 'id="alerts-heading"' in html
+    plan = initiative_create(
+        scorecard=world.scorecard, name="Win back", objectives=[objective], status="active"
+    )
+    html, cached = _page(viewer)
+    assert cached != KEPT_PAGE and 'id="alerts-heading"' not in html
+    initiative_update(initiative=plan, status="on_hold")
+    html, _ = _page(viewer)
+    assert 'id="alerts-heading"' in html
+    initiative_update(initiative=plan, status="active")
+    assert 'id="alerts-heading"' not in _page(viewer)[0]
+    initiative_update(initiative=plan, objectives=[])
+    assert 'id="alerts-heading"' in _page(viewer)[0]
+
+
+def test_messages_and_bad_parameters_are_shown_on_a_kept_page(card) -> None:
+    world = card[0]
+    editor = world.client_for("editor")
+    for _ in range(2):
+        _page(editor, "?as_of=soon")
+    html, cached = _page(editor, "?as_of=soon")
+    assert cached == KEPT_PAGE and 'role="alert"' in html and "soon" in html
+    _page(editor)
+    assert _page(editor)[1] == KEPT_PAGE
+    # A message waiting in the session is shown once: that page is rendered afresh.
+    response = editor.post(reverse("account"), _account(world.editor, ""))
+    assert response.status_code == 302
+    html, cached = _page(editor)
+    assert cached != KEPT_PAGE and "Saved your account." in html
+    html, cached = _page(editor)
+    assert cached == KEPT_PAGE and "Saved your account." not in html
+
+
+def _account(user, language: str) -> dict:
+    """My account's form, changing only the language."""
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email or f"{user.username}@example.com",
+        "language": language,
+    }
+
+
+def test_a_renamed_unit_is_on_the_next_page(card) -> None:
+    world = card[0]
+    viewer = world.client_for("viewer")
+    for _ in range(2):
+        html, cached = _page(viewer)
+    assert cached == KEPT_PAGE
+    unit = world.scorecard.unit
+    unit.name = "Headquarters renamed"
+    unit.save()
+    html, cached = _page(viewer)
+    assert cached != KEPT_PAGE and "Headquarters renamed" in html
+
+
+def test_the_at_risk_rule_is_on_the_next_page(card) -> None:
+    world = card[0]
+    viewer = world.client_for("viewer")
+    for _ in range(2):
+        _, cached = _page(viewer)
+    assert cached == KEPT_PAGE
+    forecast_rule_set(scorecard=world.scorecard, at_risk_below="99")
+    _, cached = _page(viewer)
+    assert cached != KEPT_PAGE  # the rule changed: the page is rendered afresh
+    assert _page(viewer)[1] == KEPT_PAGE
+    forecast_rule_set(scorecard=world.scorecard, at_risk_below="")
+    assert _page(viewer)[1] != KEPT_PAGE

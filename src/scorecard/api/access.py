@@ -80,15 +80,14 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError(message=str(exc)) from None
         if api_token is None:
             raise AuthenticationError(message=_("The API token is unknown or revoked."))
-        membership = (
-            Membership.objects.select_related("organization")
-            .filter(user_id=api_token.user_id, organization_id=api_token.organization_id)
-            .first()
-        )
+        membership = Membership.objects.filter(
+            user_id=api_token.user_id, organization_id=api_token.organization_id
+        ).first()
         if membership is None:
             raise AuthenticationError(
                 message=_("The token's user is no longer a member of its organization.")
             )
+        membership.organization = api_token.organization  # read with the token just now
         user = api_token.user
         return Access(user=user, token=api_token, memberships=_prime(user, [membership]))
 

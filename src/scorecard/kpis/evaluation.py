@@ -352,12 +352,15 @@ def scorecard_evaluate_as(
     known_at: dt.datetime | None = None,
     form: str,
     render: Callable[[ScorecardResult], T],
+    version: int | None = None,
 ) -> T:
     """``render(scorecard_evaluate(...))``, kept in the cache next to the result under
     the same key plus ``form`` (e.g. the scores API's JSON), so that an unchanged
-    scorecard is answered with one query (the data version) and neither scored nor
-    rendered again. ``render`` must depend on nothing but the result."""
-    version = data_version(scorecard.organization_id)
+    scorecard is answered with one query (the data version; none when the caller gives
+    ``version``, read before any data) and neither scored nor rendered again.
+    ``render`` must depend on nothing but the result."""
+    if version is None:
+        version = data_version(scorecard.organization_id)
     key = evaluation_cache_key(
         scorecard=scorecard, as_of=as_of, view=view, known_at=known_at, version=version
     )

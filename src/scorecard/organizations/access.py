@@ -67,7 +67,18 @@ def organization_with_role(
     tenant exists); members below ``role`` get a 403. Pages reach it through
     web/access.py; the API checks the memberships its authentication loaded.
     """
-    organization = Organization.objects.filter(slug=org_slug).first()
-    if organization is None:
-        raise Http404("No such organization.")
-    return organization, require_role(user=user, organization=organization, role=role)
+    # One query: the membership with its organization (unknown organizations and
+    # outsiders both find none).
+    membership = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        membership = (
+            Membership.objects.select_related("organization")
+            .filter(user=user, organization__slug=org_slug)
+            .first()
+        )
+    if membership is None:
+        raise Http404("No such item in your organizations.")
+    user.__dict__.setdefault("_membership_cache", {})[membership.organization_id] = membership
+    if not membership.allows(role):
+        raise PermissionDenied(str(ROLE_NEEDED[Role(role)]))
+    return membership.organization, membership

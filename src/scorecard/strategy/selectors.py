@@ -8,12 +8,16 @@ from .models import Scorecard
 
 
 def scorecard_get(*, organization: Organization, slug: str) -> Scorecard | None:
-    """One scorecard of ``organization`` by its short name."""
-    return (
-        Scorecard.objects.select_related("organization", "unit", "parent")
+    """One scorecard of ``organization`` by its short name (its ``organization`` is the
+    one given, not read again)."""
+    scorecard = (
+        Scorecard.objects.select_related("unit", "parent")
         .filter(organization=organization, slug=slug)
         .first()
     )
+    if scorecard is not None:
+        scorecard.organization = organization
+    return scorecard
 
 
 def scorecard_list(*, organization: Organization) -> list[Scorecard]:

@@ -1,4 +1,6 @@
-"""Cached page fragments: the 200 rows of the scorecard page (issue 16, "Fast pages").
+"""Cached page fragments: the 200 rows of the scorecard page (issue 16, "Fast pages"),
+and the whole scorecard page with slots for what is personal (``kept_scorecard_page``,
+below; docs/performance.md, "the page and the API on a cache hit").
 
 With the scores cached (kpis/evaluation.py), most of the scorecard page's time was
 rendering its table, one row per KPI. The table is kept in Django's cache (the same
@@ -22,14 +24,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
-from django.core.cache import InvalidCacheBackendError, caches
+from django.contrib.messages import get_messages
+from django.core.cache import BaseCache, InvalidCacheBackendError, caches
 from django.core.cache.utils import make_template_fragment_key
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from scorecard import clock
+from scorecard.organizations.models import Membership
 from scorecard.planning.models import ForecastRule
+from scorecard.presentation.numbers import person
+from scorecard.reviews.notifications import unread_count
+from scorecard.strategy.models import Scorecard
 
 #: The fragment's name in the ``{% cache %}`` tag of web/partials/scorecard_table.html.
 SCORECARD_ROWS = "scorecard-rows"
@@ -73,10 +87,162 @@ def cached_rows(key: str) -> SafeString | None:
     tag's (``template_fragments`` when configured). The page shows what this returns
     rather than asking the tag, so that rows leaving the cache in between cannot be
     rendered from a page read without its details."""
-    try:
-        fragments = caches["template_fragments"]
-    except InvalidCacheBackendError:
-        fragments = caches["default"]
-    found = fragments.get(make_template_fragment_key(SCORECARD_ROWS, [key]))
+    found = _fragments_cache().get(make_template_fragment_key(SCORECARD_ROWS, [key]))
     # Our own HTML, rendered by the template and kept as it was.
     return mark_safe(found) if isinstance(found, str) else None
+
+
+# --- the whole scorecard page, kept (issue 16, "the page on a cache hit") -------------
+
+#: Raise it when the page's markup changes in a way the key does not capture.
+PAGE_GENERATION = 1
+#: What the kept page holds instead of the request's CSRF token (each request gets its
+#: own masked token in its place). Letters only: escaping leaves it as it is.
+CSRF_SLOT = "csrfSlotScorecardPage7f3a9c1e"
+#: Where the kept page's header shows the signed-in person (name, role, unread mentions,
+#: sign-out form): rendered for each request (web/partials/personal_header.html).
+PERSONAL_SLOT = mark_safe("<!--scorecard:personal-header-->")
+#: The template of the personal part of the header (base.html includes it too).
+PERSONAL_TEMPLATE = "web/partials/personal_header.html"
+
+
+def scorecard_page_key(
+    *,
+    scorecard_id: int,
+    version: int,
+    path: str,
+    query: str,
+    htmx: bool,
+    role: str,
+    today: dt.date,
+    unit_name: str,
+) -> str:
+    """The cache key of a whole scorecard page (or its htmx partial) as every member with
+    ``role`` sees it, without the personal parts (``PERSONAL_SLOT``, ``CSRF_SLOT``).
+
+    Everything the page shows is either covered by the organization's **data version**
+    (numbers, names and structure of the scorecard and its KPIs, the organization's name,
+    the initiatives behind the "red, and nobody is acting on it" alert, the "at risk"
+    rule: initiatives/versioning.py, planning/versioning.py) or is in the key: the URL
+    (path and raw query string: the period form, the search box and any message about
+    bad parameters repeat it), whether htmx asked, the member's role (tabs and
+    controls), active language and time zone, today (the default as-of day and the
+    forecasts) and the unit's name (not versioned). A kept page is therefore served
+    without reading the rule or any data: the queries are those of the session, the
+    membership, the scorecard and the header's unread mentions."""
+    parts = [
+        PAGE_GENERATION,
+        scorecard_id,
+        version,
+        path,
+        query,
+        "htmx" if htmx else "page",
+        role,
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        today.isoformat(),
+        unit_name,
+    ]
+    text = "\x1f".join(str(part) for part in parts)
+    return "scorecard-page:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fragments_cache() -> BaseCache:
+    try:
+        return caches["template_fragments"]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def kept_page(key: str) -> str | None:
+    """The page kept under ``key`` (with its slots), or None."""
+    found = _fragments_cache().get(key)
+    return found if isinstance(found, str) else None
+
+
+def keep_page(key: str, body: str) -> None:
+    """Keep a page rendered with the slots (``CSRF_SLOT``, ``PERSONAL_SLOT``)."""
+    _fragments_cache().set(key, body, PAGE_SECONDS)
+
+
+#: How long a kept page stays (a new data version makes it unreachable sooner).
+PAGE_SECONDS = 3600
+
+
+def personal_page(request: HttpRequest, body: str, membership: Membership) -> HttpResponse:
+    """The kept ``body`` for this request: its own CSRF token and its own header."""
+    token = get_token(request)
+    header = personal_header(request, membership, token) if PERSONAL_SLOT in body else ""
+    html = body.replace(PERSONAL_SLOT, header, 1).replace(CSRF_SLOT, token)
+    response = HttpResponse(html)
+    response.kept_page = True  # type: ignore[attr-defined]  # for the tests
+    return response
+
+
+def personal_header(request: HttpRequest, membership: Membership, token: str) -> str:
+    """The header's personal part (web/partials/personal_header.html) with this request's
+    CSRF token: kept per person, as the header shows them (name, role, language, unread
+    mentions: one query), so that it is rendered only when one of those changes."""
+    user = request.user
+    count = unread_count(user=user)
+    parts = [
+        PAGE_GENERATION,
+        user.pk,
+        person(user),
+        membership.role,
+        get_language() or "",
+        count,
+    ]
+    text = "\x1f".join(str(part) for part in parts)
+    key = "personal-header:" + hashlib.sha256(text.encode()).hexdigest()
+    fragments = _fragments_cache()
+    header = fragments.get(key)
+    if not isinstance(header, str):
+        context = {
+            "user": user,
+            "membership": membership,
+            "csrf_token": CSRF_SLOT,
+            "unread_mentions": count,
+        }
+        header = render_to_string(PERSONAL_TEMPLATE, context)
+        fragments.set(key, header, PAGE_SECONDS)
+    return header.replace(CSRF_SLOT, token)
+
+
+def has_messages(request: HttpRequest) -> bool:
+    """True when flash messages wait to be shown (the page is then rendered afresh)."""
+    return len(get_messages(request)) > 0
+
+
+def kept_scorecard_page(
+    request: HttpRequest,
+    scorecard: Scorecard,
+    membership: Membership,
+    *,
+    version: int,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """The scorecard page (or its htmx partial, ``template``) from the cache when kept
+    under its key (:func:`scorecard_page_key`), else rendered from ``context()`` with
+    the slots and kept; either way with this request's token and header. A page with a
+    flash message waiting is rendered afresh and not kept (messages are shown once)."""
+    if has_messages(request):
+        return render(request, template, context())
+    key = scorecard_page_key(
+        scorecard_id=scorecard.pk,
+        version=version,
+        path=request.path,
+        query=request.META.get("QUERY_STRING", ""),
+        htmx=bool(getattr(request, "htmx", False)),
+        role=membership.role,
+        today=clock.today(),
+        unit_name=scorecard.unit.name,
+    )
+    body = kept_page(key)
+    if body is None:
+        values = context()
+        values.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
+        body = render_to_string(template, values, request)
+        keep_page(key, body)
+    return personal_page(request, body, membership)

@@ -37,7 +37,6 @@ from scorecard.kpis.services import (
     measurement_record,
 )
 from scorecard.organizations.models import Membership
-from scorecard.organizations.versions import data_version
 from scorecard.planning.selectors import forecast_rule_of
 from scorecard.presentation.charts import history_chart, sparkline, status_zones, value_range
 from scorecard.presentation.numbers import format_number, plain_number
@@ -53,7 +52,7 @@ from scorecard.web import panels
 from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
-from scorecard.web.fragments import cached_rows, scorecard_rows_key
+from scorecard.web.fragments import cached_rows, kept_scorecard_page, scorecard_rows_key
 from scorecard.web.home import home_memberships, home_page
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
@@ -120,12 +119,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _scorecard_context(
-    request: HttpRequest, scorecard: Scorecard, membership: Membership
+    request: HttpRequest,
+    scorecard: Scorecard,
+    membership: Membership,
+    version: int,
 ) -> dict[str, Any]:
+    """``version``: the organization's data version, read before any data (the rows'
+    cache key, web/fragments.py)."""
     as_of, view, errors = period_params(request)
     known_at, known, known_errors = known_params(request, as_of)
-    # The data version before any data: the rows' cache key (web/fragments.py).
-    version = data_version(scorecard.organization_id)
     rule = forecast_rule_of(scorecard)
     query = period_query(as_of, view, known)
     rows_key = scorecard_rows_key(
@@ -199,9 +201,19 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
     An htmx request (the period selector) gets only the table partial.
     """
     scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    context = _scorecard_context(request, scorecard, membership)
+    # The data version as the organization was read, before any data (web/fragments.py).
+    version = scorecard.organization.data_version
     template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
-    return render(request, template, context)
+    # The whole page is kept, without the person's header and CSRF token (put in per
+    # request); ``context`` is built only when it is rendered.
+    return kept_scorecard_page(
+        request,
+        scorecard,
+        membership,
+        version=version,
+        template=template,
+        context=lambda: _scorecard_context(request, scorecard, membership, version),
+    )
 
 
 def _objective_url(org_slug: str, sc_slug: str, code: str, query: str = "") -> str:

@@ -87,12 +87,14 @@ def scorecard_scores(
             raise _query_error(error.field, window_error_text(error)) from None
         view, as_of = window.code, params.as_of or default_as_of(window, today)
     if params.known_at is None:
-        # The JSON is kept with the scores: an unchanged scorecard costs one query (the
-        # data version) and neither scoring nor serializing (kpis/evaluation.py).
+        # The JSON is kept with the scores: an unchanged scorecard costs no query more
+        # (its organization's data version came with it, read before any data) and
+        # neither scoring nor serializing (kpis/evaluation.py).
         body = scorecard_evaluate_as(
             scorecard=scorecard,
             as_of=as_of,
             view=view,
+            version=scorecard.organization.data_version,
             form=f"api-json:{JSON_GENERATION}",
             render=lambda result: _json(request, result_as_dict(result)),
         )
