@@ -47,6 +47,7 @@ from scorecard.kpis.evaluation import (
     value_rollups,
 )
 from scorecard.kpis.models import Kpi, KpiAlignment
+from scorecard.kpis.period_words import VIEW_LABELS as REPORT_VIEW_LABELS
 from scorecard.kpis.services import kpi_create, measurement_record
 from scorecard.mcp_server import tools as mcp_tools
 from scorecard.mcp_server.access import access_for_token
@@ -54,7 +55,6 @@ from scorecard.meetings.models import ReviewMeeting
 from scorecard.meetings.services import meeting_create
 from scorecard.organizations.models import Membership
 from scorecard.presentation.numbers import format_number, pct, period_label, status_label
-from scorecard.reports.data import VIEW_LABELS as REPORT_VIEW_LABELS
 from scorecard.strategy.models import Objective, Scorecard
 
 pytestmark = pytest.mark.django_db

@@ -163,8 +163,15 @@ def test_bulk_write_killed_after_inserting_rows_leaves_nothing(
 )
 def test_locked_sqlite_answers_503_for_people_and_recovers(tmp_path: Path) -> None:
     with live.site(tmp_path, users=1, kpis=1) as site:
+        # Connections closed after each request, so that the holder below can take the file
+        # (a kept connection keeps EXCLUSIVE locking mode out: live_settings.py).
         server = site.serve(
-            workers=1, threads=4, extra_env={"SCORECARD_TEST_SQLITE_TIMEOUT": "0.5"}
+            workers=1,
+            threads=4,
+            extra_env={
+                "SCORECARD_TEST_SQLITE_TIMEOUT": "0.5",
+                "SCORECARD_TEST_SQLITE_CONN_MAX_AGE": "0",
+            },
         )
         user = site.seeded["users"][0]
         page = live.session_headers(user["session"])
