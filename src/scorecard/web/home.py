@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F
+from django.http import HttpRequest
 
 from scorecard.initiatives.models import Task
 from scorecard.kpis.evaluation import organization_evaluate
@@ -30,6 +31,17 @@ class HomePage:
     red_kpis: list[Any] = field(default_factory=list)
     tasks: list[Any] = field(default_factory=list)
     scores: dict[int, Any] = field(default_factory=dict)
+
+
+#: The session key remembering the organization a member looked at last.
+SESSION_ORG = "organization"
+
+
+def remember_organization(request: HttpRequest, slug: str) -> None:
+    """Remember the organization looked at, so the start page opens on it. Setting a
+    session key always writes the session, so it is set only when it changes."""
+    if request.session.get(SESSION_ORG) != slug:
+        request.session[SESSION_ORG] = slug
 
 
 def home_memberships(*, user: Any) -> list[Any]:

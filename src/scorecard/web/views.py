@@ -53,7 +53,7 @@ from scorecard.web.access import is_htmx, kpi_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
 from scorecard.web.fragments import cached_rows, kept_scorecard_page, scorecard_rows_key
-from scorecard.web.home import home_memberships, home_page
+from scorecard.web.home import SESSION_ORG, home_memberships, home_page, remember_organization
 from scorecard.web.parsing import clean_number, parse_number
 from scorecard.web.planning.pages import kpi_page_extras, risk_marks
 from scorecard.web.queries import (
@@ -67,7 +67,6 @@ from scorecard.web.queries import (
 from scorecard.web.structure import structure_note
 
 #: Session key of the organization the user looked at last (the home page's switcher).
-SESSION_ORG = "organization"
 #: How many of a KPI's periods the entry form offers.
 ENTRY_PERIODS = 24
 
@@ -96,9 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("setup")  # first run: the set-up wizard, not an empty page
     alerts = []
     if page.current is not None:
-        if request.session.get(SESSION_ORG) != page.current.organization.slug:
-            # Setting a key always writes the session: only when it changes.
-            request.session[SESSION_ORG] = page.current.organization.slug
+        remember_organization(request, page.current.organization.slug)
         alerts = unplanned_red_of(red_kpis=page.red_kpis, organization=page.current.organization)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from scorecard.dashboards.selectors import home_dashboard
 from scorecard.organizations.models import Membership
 from scorecard.organizations.selectors import membership_choose
+from scorecard.web.home import remember_organization
 
 
 def home_dashboard_redirect(
@@ -29,6 +30,5 @@ def home_dashboard_redirect(
     dashboard = home_dashboard(organization=current.organization, user=request.user)
     if dashboard is None:
         return None
-    if request.session.get("organization") != current.organization.slug:
-        request.session["organization"] = current.organization.slug  # a write only on change
+    remember_organization(request, current.organization.slug)
     return redirect("dashboard_detail", current.organization.slug, dashboard.pk)

@@ -29,6 +29,7 @@ from scorecard.organizations.services import (
     unit_move,
     unit_rename,
 )
+from scorecard.web.home import remember_organization
 
 from .. import panels
 from ..forms import MemberRoleForm, UnitEditForm, UnitForm
@@ -67,8 +68,7 @@ def organization_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The unit tree with each unit's scorecards; for admins also the members."""
     organization, membership = organization_for(request, org_slug, READ)
     # The start page opens on the organization the user looked at last.
-    if request.session.get("organization") != organization.slug:
-        request.session["organization"] = organization.slug  # setting it always writes
+    remember_organization(request, organization.slug)
     return _organization_page(request, organization, membership)
 
 
