@@ -56,7 +56,7 @@ def test_configuration_errors_name_the_kpi(spec: KpiSpec, target: float | None, 
     score = score_value(spec, 3.0, target)
     assert score.status == "error"
     assert score.error is not None and fragment in score.error
-    assert f'"{spec.name}"' in score.error
+    assert f"“{spec.name}”" in score.error
 
 
 def test_missing_value_is_no_data_not_zero() -> None:
@@ -214,13 +214,13 @@ def test_evaluation_order_puts_inputs_first() -> None:
 def test_cycle_is_named() -> None:
     error = evaluation_order([_spec("a", "b + 1"), _spec("b", "a + 1")])
     assert not isinstance(error, list)
-    assert error.message == 'Formula cycle: "A" → "B" → "A".'
+    assert error.message == "Formula cycle: “A” → “B” → “A”."
 
 
 def test_unknown_reference_is_named() -> None:
     error = evaluation_order([_spec("a", "ghost + 1")])
     assert not isinstance(error, list)
-    assert "ghost" in error.message and '"A"' in error.message
+    assert "ghost" in error.message and "“A”" in error.message
 
 
 def test_scorecard_with_a_cycle_reports_it_and_still_scores_the_rest() -> None:

@@ -112,10 +112,10 @@ def test_plan_reports_every_problem_kpi_by_kpi() -> None:
     assert result.order == ["a", "fine"]
     messages = {code: error.message for code, error in result.problems.items()}
     assert "ghost" in messages["typo"]
-    assert 'Formula of "Bad"' in messages["bad"]
-    assert messages["x"] == messages["y"] == 'Formula cycle: "X" → "Y" → "X".'
+    assert "Formula of “Bad”" in messages["bad"]
+    assert messages["x"] == messages["y"] == "Formula cycle: “X” → “Y” → “X”."
     assert messages["uses_typo"] == (
-        'KPI "Uses Typo" (uses_typo): its formula uses "Typo", which cannot be computed.'
+        "KPI “Uses Typo” (uses_typo): its formula uses “Typo”, which cannot be computed."
     )
     assert "Uses Typo" in messages["uses_user"]
 
@@ -123,13 +123,13 @@ def test_plan_reports_every_problem_kpi_by_kpi() -> None:
 def test_self_reference_is_a_cycle() -> None:
     error = evaluation_order([_kpi("a", "value(a, -1) + 1")])
     assert not isinstance(error, list)
-    assert error.message == 'Formula cycle: "A" → "A".'
+    assert error.message == "Formula cycle: “A” → “A”."
 
 
 def test_three_kpi_cycle_is_named_in_order() -> None:
     error = evaluation_order([_kpi("a", "b"), _kpi("b", "c"), _kpi("c", "a"), _kpi("d")])
     assert not isinstance(error, list)
-    assert error.message == 'Formula cycle: "A" → "B" → "C" → "A".'
+    assert error.message == "Formula cycle: “A” → “B” → “C” → “A”."
     assert (error.code, error.name) == ("a", "A")
 
 

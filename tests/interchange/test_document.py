@@ -343,7 +343,7 @@ BAD: list[tuple[str, Change, str, str]] = [
         "formula cycle",
         lambda d: kpi(d).update(formula="margin * 2", measurements=[]),
         f"{SALES}.formula",
-        'Formula cycle: "Sales" → "Margin" → "Sales"',
+        "Formula cycle: “Sales” → “Margin” → “Sales”",
     ),
     (
         "formula refers to itself",

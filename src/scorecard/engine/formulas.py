@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .text import Text, gettext_noop, message
 from .types import ConfigError, KpiSpec
 
 #: Functions whose first argument names a KPI instead of being a number.
@@ -86,7 +87,9 @@ def _rewrite_if(text: str) -> str:
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError) as exc:
-        raise FormulaError(f"the formula is not complete ({exc.args[0]}).") from None
+        raise FormulaError(
+            gettext_noop("the formula is not complete (%(reason)s).", reason=exc.args[0])
+        ) from None
     out: list[tokenize.TokenInfo] = []
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
@@ -138,21 +141,26 @@ def parse(formula: str) -> Parsed:
     """Check a formula and list the KPI codes it reads; FormulaError explains a problem."""
     text = formula.strip()
     if not text:
-        raise FormulaError("the formula is empty.")
+        raise FormulaError(gettext_noop("the formula is empty."))
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters.")
+        raise FormulaError(
+            gettext_noop("the formula is longer than %(most)s characters.", most=MAX_LENGTH)
+        )
     try:
         tree = ast.parse(_rewrite_if(text).strip(), mode="eval")
     except SyntaxError as exc:
-        where = f" at character {exc.offset}" if exc.offset else ""
-        raise FormulaError(f"the formula cannot be read{where}.") from None
+        if exc.offset:
+            raise FormulaError(
+                gettext_noop("the formula cannot be read at character %(at)s.", at=exc.offset)
+            ) from None
+        raise FormulaError(gettext_noop("the formula cannot be read.")) from None
     _check_depth(tree)
     references: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
-            raise FormulaError(f"“{type(node).__name__}” is not allowed in a formula.")
+            raise FormulaError(_not_allowed(node))
         if isinstance(node, ast.Constant) and not isinstance(node.value, int | float):
-            raise FormulaError("only numbers may appear as constants in a formula.")
+            raise FormulaError(gettext_noop("only numbers may appear as constants in a formula."))
         if isinstance(node, ast.Call):
             _check_call(node, references)
     for node in ast.walk(tree):
@@ -174,7 +182,9 @@ def _check_depth(tree: ast.AST) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise FormulaError(f"the formula nests more than {MAX_DEPTH} levels deep.")
+            raise FormulaError(
+                gettext_noop("the formula nests more than %(most)s levels deep.", most=MAX_DEPTH)
+            )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -184,28 +194,32 @@ def _is_function_name(node: ast.Name, tree: ast.AST) -> bool:
 
 def _check_call(node: ast.Call, references: set[str]) -> None:
     if not isinstance(node.func, ast.Name):
-        raise FormulaError("only the listed functions can be called.")
+        raise FormulaError(gettext_noop("only the listed functions can be called."))
     name = node.func.id
     if node.keywords:
-        raise FormulaError(f"{name}() takes no named arguments.")
+        raise FormulaError(gettext_noop("%(name)s() takes no named arguments.", name=name))
     if name == IF_NAME:
         if len(node.args) != 3:
-            raise FormulaError("if() needs three arguments: if(condition, then, otherwise).")
+            raise FormulaError(
+                gettext_noop("if() needs three arguments: if(condition, then, otherwise).")
+            )
         return
     if name not in ARITY:
-        raise FormulaError(f"“{name}” is not a known function.")
+        raise FormulaError(gettext_noop("“%(name)s” is not a known function.", name=name))
     fewest, most = ARITY[name]
     if len(node.args) < fewest or (most is not None and len(node.args) > most):
-        if most is None:
-            wanted = f"at least {fewest}"
-        else:
-            wanted = f"{fewest}" if fewest == most else f"{fewest} or {most}"
-        raise FormulaError(f"{name}() takes {wanted} argument(s), not {len(node.args)}.")
+        raise FormulaError(_wrong_arity(name, fewest, most, len(node.args)))
     if name in KPI_FUNCTIONS:
         if not isinstance(node.args[0], ast.Name):
-            raise FormulaError(f"{name}() needs a KPI code as its first argument.")
+            raise FormulaError(
+                gettext_noop("%(name)s() needs a KPI code as its first argument.", name=name)
+            )
         if len(node.args) == 2 and _offset(node.args[1]) is None:
-            raise FormulaError(f"the period offset of {name}() must be a whole number, like -1.")
+            raise FormulaError(
+                gettext_noop(
+                    "the period offset of %(name)s() must be a whole number, like -1.", name=name
+                )
+            )
 
 
 def _offset(node: ast.AST) -> int | None:
@@ -442,7 +456,35 @@ def _compile(node: ast.AST) -> Compiled:
         return _compile_compare(node)
     if isinstance(node, ast.Call):
         return _compile_call(node)
-    raise FormulaError(f"“{type(node).__name__}” is not allowed in a formula.")
+    raise FormulaError(_not_allowed(node))
+
+
+def _not_allowed(node: ast.AST) -> Text:
+    return gettext_noop("“%(what)s” is not allowed in a formula.", what=type(node).__name__)
+
+
+def _wrong_arity(name: str, fewest: int, most: int | None, given: int) -> Text:
+    if most is None:
+        return gettext_noop(
+            "%(name)s() takes at least %(fewest)s argument(s), not %(given)s.",
+            name=name,
+            fewest=fewest,
+            given=given,
+        )
+    if fewest == most:
+        return gettext_noop(
+            "%(name)s() takes %(fewest)s argument(s), not %(given)s.",
+            name=name,
+            fewest=fewest,
+            given=given,
+        )
+    return gettext_noop(
+        "%(name)s() takes %(fewest)s or %(most)s argument(s), not %(given)s.",
+        name=name,
+        fewest=fewest,
+        most=most,
+        given=given,
+    )
 
 
 def _compile_name(name: str) -> Compiled:
@@ -569,10 +611,6 @@ class FormulaPlan:
     problems: dict[str, ConfigError]
 
 
-def _label(spec: KpiSpec | _Named) -> str:
-    return f'KPI "{spec.name}" ({spec.code})'
-
-
 class _Named(NamedTuple):
     """What :func:`plan` reads of a KPI's definition."""
 
@@ -603,22 +641,33 @@ def _plan(specs: tuple[_Named, ...]) -> FormulaPlan:
             refs = references(spec.formula)
         except FormulaError as exc:
             problems[spec.code] = ConfigError(
-                spec.code, spec.name, f'Formula of "{spec.name}": {exc}'
+                spec.code,
+                spec.name,
+                gettext_noop(
+                    "Formula of “%(name)s”: %(problem)s", name=spec.name, problem=message(exc)
+                ),
             )
             continue
         unknown = sorted(refs - by_code.keys())
         if unknown:
-            message = (
-                f'Formula of "{spec.name}" refers to unknown KPI code(s): {", ".join(unknown)}.'
+            problems[spec.code] = ConfigError(
+                spec.code,
+                spec.name,
+                gettext_noop(
+                    "Formula of “%(name)s” refers to unknown KPI code(s): %(codes)s.",
+                    name=spec.name,
+                    codes=", ".join(unknown),
+                ),
             )
-            problems[spec.code] = ConfigError(spec.code, spec.name, message)
             continue
         needs[spec.code] = refs
     for cycle in _cycles(needs, problems.keys()):
-        names = " → ".join(f'"{by_code[c].name}"' for c in cycle)
+        names = " → ".join(f"“{by_code[c].name}”" for c in cycle)
         for code in cycle[:-1]:
             spec = by_code[code]
-            problems[code] = ConfigError(code, spec.name, f"Formula cycle: {names}.")
+            problems[code] = ConfigError(
+                code, spec.name, gettext_noop("Formula cycle: %(names)s.", names=names)
+            )
     order = _topological(needs, problems.keys())
     for code in order:
         broken = sorted(ref for ref in needs[code] if ref in problems)
@@ -627,7 +676,13 @@ def _plan(specs: tuple[_Named, ...]) -> FormulaPlan:
             problems[code] = ConfigError(
                 code,
                 spec.name,
-                f'{_label(spec)}: its formula uses "{first.name}", which cannot be computed.',
+                gettext_noop(
+                    "KPI “%(name)s” (%(code)s): its formula uses “%(input)s”, which cannot be "
+                    "computed.",
+                    name=spec.name,
+                    code=spec.code,
+                    input=first.name,
+                ),
             )
     return FormulaPlan([c for c in order if c not in problems], problems)
 

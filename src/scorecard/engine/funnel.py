@@ -16,24 +16,45 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .text import Text, gettext_noop
+
 
 class FunnelError(ValueError):
     """The numbers given cannot be worked with; the message says why, in plain words."""
 
 
-def _check_volume(volume: float, name: str = "the first stage") -> None:
+def _check_volume(volume: float, stage: int | None = None) -> None:
     if not math.isfinite(volume) or volume <= 0:
-        raise FunnelError(f"The volume of {name} must be above zero (it is {volume:g}).")
+        if stage is None:
+            raise FunnelError(
+                gettext_noop(
+                    "The volume of the first stage must be above zero (it is %(volume)s).",
+                    volume=volume,
+                )
+            )
+        raise FunnelError(
+            gettext_noop(
+                "The volume of stage %(stage)s must be above zero (it is %(volume)s).",
+                stage=stage,
+                volume=volume,
+            )
+        )
 
 
 def _check_rates(rates: Sequence[float]) -> None:
     if not rates:
-        raise FunnelError("A funnel needs at least two stages, so at least one conversion rate.")
+        raise FunnelError(
+            gettext_noop("A funnel needs at least two stages, so at least one conversion rate.")
+        )
     for index, rate in enumerate(rates, start=1):
         if not math.isfinite(rate) or rate <= 0:
             raise FunnelError(
-                f"Conversion rate {index} is {rate:g}; every rate must be above zero "
-                "(a stage with nothing in it stops the chain)."
+                gettext_noop(
+                    "Conversion rate %(index)s is %(rate)s; every rate must be above zero "
+                    "(a stage with nothing in it stops the chain).",
+                    index=index,
+                    rate=rate,
+                )
             )
 
 
@@ -43,14 +64,16 @@ def rates_from_volumes(volumes: Sequence[float | None]) -> list[float]:
     Raises FunnelError when a volume is missing or a stage is empty.
     """
     if len(volumes) < 2:
-        raise FunnelError("A funnel needs at least two stages.")
+        raise FunnelError(gettext_noop("A funnel needs at least two stages."))
     numbers: list[float] = []
     for index, volume in enumerate(volumes, start=1):
         if volume is None:
-            raise FunnelError(f"Stage {index} has no value for this period.")
+            raise FunnelError(
+                gettext_noop("Stage %(index)s has no value for this period.", index=index)
+            )
         numbers.append(volume)
     for index, volume in enumerate(numbers[:-1], start=1):
-        _check_volume(volume, f"stage {index}")
+        _check_volume(volume, index)
     return [after / before for before, after in itertools.pairwise(numbers)]
 
 
@@ -67,7 +90,7 @@ def back_cascade(final_target: float, rates: Sequence[float]) -> list[float]:
     """
     _check_rates(rates)
     if not math.isfinite(final_target) or final_target < 0:
-        raise FunnelError("The target of the last stage must be zero or more.")
+        raise FunnelError(gettext_noop("The target of the last stage must be zero or more."))
     targets = [final_target]
     for rate in reversed(rates):
         targets.append(targets[-1] / rate)
@@ -108,7 +131,7 @@ def gap_split(volume: float, rates: Sequence[float], target: float) -> GapSplit:
     _check_volume(volume)
     _check_rates(rates)
     if not math.isfinite(target) or target <= 0:
-        raise FunnelError("The target of the last stage must be above zero.")
+        raise FunnelError(gettext_noop("The target of the last stage must be above zero."))
     result = chain_result(volume, rates)
     factor = target / result
     needs = tuple(
@@ -173,9 +196,9 @@ def levers(
     _check_volume(volume)
     _check_rates(rates)
     if points <= 0 or relative <= 0:
-        raise FunnelError("The improvement to try must be above zero.")
+        raise FunnelError(gettext_noop("The improvement to try must be above zero."))
     if costs is not None and len(costs) != len(rates):
-        raise FunnelError("Give one cost per conversion rate (or none).")
+        raise FunnelError(gettext_noop("Give one cost per conversion rate (or none)."))
     result = chain_result(volume, rates)
     out = []
     for index, rate in enumerate(rates, start=1):
@@ -183,7 +206,11 @@ def levers(
         with_points = result * new_rate / rate
         cost = costs[index - 1] if costs is not None else None
         if cost is not None and (not math.isfinite(cost) or cost <= 0):
-            raise FunnelError(f"The cost of improving rate {index} must be above zero.")
+            raise FunnelError(
+                gettext_noop(
+                    "The cost of improving rate %(index)s must be above zero.", index=index
+                )
+            )
         gain = with_points - result
         out.append(
             Lever(
@@ -225,7 +252,7 @@ class Attribution:
 def log_mean(a: float, b: float) -> float:
     """The logarithmic mean L(a, b) = (a − b) / (ln a − ln b), and a when a = b."""
     if a <= 0 or b <= 0:
-        raise FunnelError("The logarithmic mean needs two numbers above zero.")
+        raise FunnelError(gettext_noop("The logarithmic mean needs two numbers above zero."))
     if math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0):
         return (a + b) / 2
     return (a - b) / (math.log(a) - math.log(b))
@@ -240,15 +267,11 @@ def lmdi(before: Sequence[float], after: Sequence[float]) -> Attribution:
     raises FunnelError naming it.
     """
     if len(before) != len(after) or not before:
-        raise FunnelError("Both periods need the same, non-empty list of factors.")
+        raise FunnelError(gettext_noop("Both periods need the same, non-empty list of factors."))
     for index, (x0, x1) in enumerate(zip(before, after, strict=True)):
-        label = "the first stage's volume" if index == 0 else f"conversion rate {index}"
-        for when, x in (("the earlier period", x0), ("the later period", x1)):
+        for later, x in ((False, x0), (True, x1)):
             if not math.isfinite(x) or x <= 0:
-                raise FunnelError(
-                    f"{label[0].upper()}{label[1:]} is {x:g} in {when}; the change can only "
-                    "be split when every stage has a value above zero in both periods."
-                )
+                raise FunnelError(_not_splittable(index, later, x))
     y0, y1 = math.prod(before), math.prod(after)
     weight = log_mean(y1, y0)
     parts = tuple(weight * math.log(x1 / x0) for x0, x1 in zip(before, after, strict=True))
@@ -261,3 +284,34 @@ def funnel_factors(volumes: Sequence[float | None]) -> list[float]:
     first = volumes[0]
     assert first is not None  # rates_from_volumes refused missing volumes
     return [first, *rates]
+
+
+def _not_splittable(index: int, later: bool, value: float) -> Text:
+    """Why the change cannot be split: factor ``index`` (0 = the first stage's volume)
+    is not above zero in one of the periods. Whole sentences (each a literal, so that
+    ``makemessages`` finds it), so each language can word them its own way."""
+    if index == 0 and not later:
+        return gettext_noop(
+            "The first stage's volume is %(value)s in the earlier period; the change can "
+            "only be split when every stage has a value above zero in both periods.",
+            value=value,
+        )
+    if index == 0:
+        return gettext_noop(
+            "The first stage's volume is %(value)s in the later period; the change can "
+            "only be split when every stage has a value above zero in both periods.",
+            value=value,
+        )
+    if not later:
+        return gettext_noop(
+            "Conversion rate %(index)s is %(value)s in the earlier period; the change can "
+            "only be split when every stage has a value above zero in both periods.",
+            index=index,
+            value=value,
+        )
+    return gettext_noop(
+        "Conversion rate %(index)s is %(value)s in the later period; the change can "
+        "only be split when every stage has a value above zero in both periods.",
+        index=index,
+        value=value,
+    )

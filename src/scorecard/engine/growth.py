@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .text import gettext_noop
 from .trend import least_squares
 
 #: A baseline needs at least this many past values (docs/planning.md, target assistant).
@@ -30,28 +31,38 @@ def growth_rate(baseline: float, target: float, steps: float) -> float:
     zero or across zero does not exist) and ``steps`` must be above zero.
     """
     if not (math.isfinite(baseline) and math.isfinite(target)):
-        raise GrowthError("The baseline and the target must be numbers.")
+        raise GrowthError(gettext_noop("The baseline and the target must be numbers."))
     if baseline <= 0 or target <= 0:
         raise GrowthError(
-            "A growth rate needs a baseline and a target above zero "
-            f"(they are {baseline:g} and {target:g})."
+            gettext_noop(
+                "A growth rate needs a baseline and a target above zero "
+                "(they are %(baseline)s and %(target)s).",
+                baseline=baseline,
+                target=target,
+            )
         )
     if not math.isfinite(steps) or steps <= 0:
-        raise GrowthError("The number of years (or periods) must be above zero.")
+        raise GrowthError(gettext_noop("The number of years (or periods) must be above zero."))
     return float((target / baseline) ** (1 / steps) - 1)
 
 
 def growth_path(baseline: float, rate: float, steps: int) -> list[float]:
     """The values after 1, 2, … ``steps`` steps of compound growth at ``rate``."""
     if rate <= -1:
-        raise GrowthError("A rate of −100 % or less leaves nothing to grow from.")
+        raise GrowthError(
+            gettext_noop("A rate of %(rate)s or less leaves nothing to grow from.", rate="−100 %")
+        )
     return [baseline * (1 + rate) ** k for k in range(1, steps + 1)]
 
 
 def rate_per_period(yearly_rate: float, periods_per_year: float) -> float:
     """The compound rate per period that adds up to ``yearly_rate`` over a year."""
     if yearly_rate <= -1:
-        raise GrowthError("A yearly rate of −100 % or less leaves nothing to grow from.")
+        raise GrowthError(
+            gettext_noop(
+                "A yearly rate of %(rate)s or less leaves nothing to grow from.", rate="−100 %"
+            )
+        )
     return float((1 + yearly_rate) ** (1 / periods_per_year) - 1)
 
 
@@ -83,7 +94,7 @@ def history_stats(values: Sequence[float], *, higher_is_better: bool = True) -> 
     """
     numbers = [float(v) for v in values if math.isfinite(v)]
     if not numbers:
-        raise GrowthError("There are no past values to learn from.")
+        raise GrowthError(gettext_noop("There are no past values to learn from."))
     n = len(numbers)
     line = least_squares([(float(i), v) for i, v in enumerate(numbers)]) if n >= 2 else None
     slope = trend_next = None

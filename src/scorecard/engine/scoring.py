@@ -8,6 +8,7 @@ the target stand in. Scores are fractions and are not clamped here; rollups clam
 
 from __future__ import annotations
 
+from .text import Text, gettext_noop
 from .types import (
     ERROR,
     NO_DATA,
@@ -19,10 +20,6 @@ from .types import (
 )
 
 LINEAR = (Optimization.MAXIMIZE, Optimization.MINIMIZE)
-
-
-def _label(spec: KpiSpec) -> str:
-    return f'KPI "{spec.name}" ({spec.code})'
 
 
 def scale(spec: KpiSpec, target: float | None) -> tuple[float | None, float | None]:
@@ -44,49 +41,64 @@ def config_problem(spec: KpiSpec, target: float | None) -> str | None:
     """Why this KPI cannot be scored with this target, or None when it can."""
     problem = _problem(spec, target)
     # The KPI's label is written only when there is a problem to name it in.
-    return None if problem is None else f"{_label(spec)}: {problem}"
+    if problem is None:
+        return None
+    return gettext_noop(
+        "KPI “%(name)s” (%(code)s): %(problem)s", name=spec.name, code=spec.code, problem=problem
+    )
 
 
-def _problem(spec: KpiSpec, target: float | None) -> str | None:
+def _problem(spec: KpiSpec, target: float | None) -> Text | None:
     opt = spec.optimization
     if opt in LINEAR:
         low, high = scale(spec, target)
         if low is None or high is None:
-            return "set a minimum and maximum (or a baseline and target) to score it."
+            return gettext_noop("set a minimum and maximum (or a baseline and target) to score it.")
         if low == high:
-            return f"the scale runs from {low:g} to {high:g}, so there is nothing to measure on."
+            return gettext_noop(
+                "the scale runs from %(low)s to %(high)s, so there is nothing to measure on.",
+                low=low,
+                high=high,
+            )
         if opt is Optimization.MINIMIZE and low < high:
-            return (
-                f"lower is better, so the worst value ({low:g}) must be above the best ({high:g})."
+            return gettext_noop(
+                "lower is better, so the worst value (%(low)s) must be above the best (%(high)s).",
+                low=low,
+                high=high,
             )
         if opt is Optimization.MAXIMIZE and low > high:
-            return (
-                f"higher is better, so the maximum ({high:g}) must be above the minimum ({low:g})."
+            return gettext_noop(
+                "higher is better, so the maximum (%(high)s) must be above the minimum (%(low)s).",
+                low=low,
+                high=high,
             )
     if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN) and target is None:
-        return "a yes/no KPI needs a target."
+        return gettext_noop("a yes/no KPI needs a target.")
     if opt is Optimization.EXACT:
         if target is None:
-            return "an exact KPI needs a target."
+            return gettext_noop("an exact KPI needs a target.")
         if spec.tolerance is None or spec.tolerance <= 0:
-            return "an exact KPI needs a tolerance greater than zero."
+            return gettext_noop("an exact KPI needs a tolerance greater than zero.")
     if opt is Optimization.BAND:
         if spec.band_low is None or spec.band_high is None:
-            return "a band KPI needs the low and high ends of its band."
+            return gettext_noop("a band KPI needs the low and high ends of its band.")
         if spec.band_low > spec.band_high:
-            return (
-                f"the band's low end ({spec.band_low:g}) "
-                f"is above its high end ({spec.band_high:g})."
+            return gettext_noop(
+                "the band's low end (%(low)s) is above its high end (%(high)s).",
+                low=spec.band_low,
+                high=spec.band_high,
             )
         if spec.tolerance is not None and spec.tolerance < 0:
-            return "the tolerance cannot be negative."
+            return gettext_noop("the tolerance cannot be negative.")
     if opt is Optimization.PERCENT_OF_TARGET and (target is None or target <= 0):
-        return "percent of target needs a target above zero; use a minimum/maximum scale instead."
+        return gettext_noop(
+            "percent of target needs a target above zero; use a minimum/maximum scale instead."
+        )
     if opt is Optimization.GOAL_RED_FLAG:
         if target is None or spec.red_flag is None:
-            return "goal scoring needs both a goal (target) and a red flag."
+            return gettext_noop("goal scoring needs both a goal (target) and a red flag.")
         if target == spec.red_flag:
-            return f"the goal and the red flag are both {target:g}."
+            return gettext_noop("the goal and the red flag are both %(target)s.", target=target)
     return None
 
 
@@ -98,7 +110,17 @@ def validate_spec(spec: KpiSpec) -> list[ConfigError]:
     if spec.optimization is Optimization.NONE:
         return []
     if spec.weight <= 0:
-        return [ConfigError(spec.code, spec.name, f"{_label(spec)}: the weight must be above 0.")]
+        return [
+            ConfigError(
+                spec.code,
+                spec.name,
+                gettext_noop(
+                    "KPI “%(name)s” (%(code)s): the weight must be above 0.",
+                    name=spec.name,
+                    code=spec.code,
+                ),
+            )
+        ]
     problem = config_problem(spec, spec.target)
     if problem is None:
         return []
@@ -187,7 +209,16 @@ def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Sco
     assert perf is not None
     if spec.thresholds.basis == "target_ratio":
         if not target:
-            return Score(perf, prog, ERROR, f"{_label(spec)}: value/target bands need a target.")
+            return Score(
+                perf,
+                prog,
+                ERROR,
+                gettext_noop(
+                    "KPI “%(name)s” (%(code)s): value/target bands need a target.",
+                    name=spec.name,
+                    code=spec.code,
+                ),
+            )
         status = spec.thresholds.status_for(value / target)
     else:
         status = spec.thresholds.status_for(perf)

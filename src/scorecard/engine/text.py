@@ -49,3 +49,11 @@ def gettext_noop(template: str, **params: Any) -> Text:
     """``template`` filled with ``params`` in English, translatable later."""
     text = template % {k: english(v) for k, v in params.items()} if params else template
     return Text(text, template, params)
+
+
+def message(error: BaseException) -> str:
+    """The sentence an engine error was raised with: its :class:`Text` when it has one
+    (``str(error)`` would lose the template, so the web layer could not translate it),
+    else the error's plain text."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Text) else str(error)

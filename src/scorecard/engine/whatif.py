@@ -27,6 +27,7 @@ from .evaluate import (
     kpi_window,
 )
 from .scoring import value_at_score
+from .text import Text, gettext_noop
 from .types import Measurement, Optimization, TargetPoint, View
 
 #: Goal seek stops when the score it searches is known to this precision.
@@ -69,9 +70,9 @@ class Changes:
         )
 
 
-def _check_number(value: float, what: str) -> None:
+def _check_number(value: float, problem: Text) -> None:
     if not math.isfinite(value):
-        raise WhatIfError(f"{what} must be a number.")
+        raise WhatIfError(problem)
 
 
 def _changed_kpi(kpi: KpiInput, changes: Changes, as_of: dt.date, fy: int) -> KpiInput:
@@ -82,10 +83,15 @@ def _changed_kpi(kpi: KpiInput, changes: Changes, as_of: dt.date, fy: int) -> Kp
     if code in changes.values:
         if spec.formula:
             raise WhatIfError(
-                f"“{spec.name}” is calculated from its formula; change its inputs instead."
+                gettext_noop(
+                    "“%(name)s” is calculated from its formula; change its inputs instead.",
+                    name=spec.name,
+                )
             )
         value = changes.values[code]
-        _check_number(value, f"The value of “{spec.name}”")
+        _check_number(
+            value, gettext_noop("The value of “%(name)s” must be a number.", name=spec.name)
+        )
         period = pr.period_containing(window.start, spec.interval, fy)
         kept = [
             m
@@ -95,14 +101,20 @@ def _changed_kpi(kpi: KpiInput, changes: Changes, as_of: dt.date, fy: int) -> Kp
         measurements = (*kept, Measurement(period.start, value))
     if code in changes.targets:
         value = changes.targets[code]
-        _check_number(value, f"The target of “{spec.name}”")
+        _check_number(
+            value, gettext_noop("The target of “%(name)s” must be a number.", name=spec.name)
+        )
         others = [t for t in targets if t.period_start != window.start]
         targets = (*others, TargetPoint(window.start, value))
     if code in changes.kpi_weights:
         weight = changes.kpi_weights[code]
-        _check_number(weight, f"The weight of “{spec.name}”")
+        _check_number(
+            weight, gettext_noop("The weight of “%(name)s” must be a number.", name=spec.name)
+        )
         if weight <= 0:
-            raise WhatIfError(f"The weight of “{spec.name}” must be above zero.")
+            raise WhatIfError(
+                gettext_noop("The weight of “%(name)s” must be above zero.", name=spec.name)
+            )
         spec = dataclasses.replace(spec, weight=weight)
     return dataclasses.replace(kpi, spec=spec, measurements=measurements, targets=targets)
 
@@ -113,13 +125,26 @@ def apply_changes(sc: ScorecardInput, changes: Changes, *, as_of: dt.date) -> Sc
     codes = {k.spec.code for k in sc.kpis}
     unknown = (set(changes.values) | set(changes.targets) | set(changes.kpi_weights)) - codes
     if unknown:
-        raise WhatIfError(f"No KPI with the code(s) {', '.join(sorted(unknown))}.")
-    for mapping, what in ((changes.objective_weights, "objective"),
-                          (changes.perspective_weights, "perspective")):  # fmt: skip
-        for key, weight in mapping.items():
-            _check_number(weight, f"The weight of {what} “{key}”")
-            if weight <= 0:
-                raise WhatIfError(f"The weight of {what} “{key}” must be above zero.")
+        raise WhatIfError(
+            gettext_noop("No KPI with the code(s) %(codes)s.", codes=", ".join(sorted(unknown)))
+        )
+    for key, weight in changes.objective_weights.items():
+        _check_number(
+            weight, gettext_noop("The weight of objective “%(key)s” must be a number.", key=key)
+        )
+        if weight <= 0:
+            raise WhatIfError(
+                gettext_noop("The weight of objective “%(key)s” must be above zero.", key=key)
+            )
+    for key, weight in changes.perspective_weights.items():
+        _check_number(
+            weight,
+            gettext_noop("The weight of perspective “%(key)s” must be a number.", key=key),
+        )
+        if weight <= 0:
+            raise WhatIfError(
+                gettext_noop("The weight of perspective “%(key)s” must be above zero.", key=key)
+            )
     kpis = tuple(_changed_kpi(k, changes, as_of, fy) for k in sc.kpis)
     objectives = tuple(
         dataclasses.replace(o, weight=changes.objective_weights[o.key])
@@ -148,20 +173,28 @@ def value_for_performance(kpi: KpiInput, performance: float, target: float | Non
     if opt in (Optimization.MAXIMIZE, Optimization.MINIMIZE):
         value = value_at_score(spec, performance, target)
         if value is None:
-            raise WhatIfError(f"“{spec.name}” has no usable scale to work back from.")
+            raise WhatIfError(
+                gettext_noop("“%(name)s” has no usable scale to work back from.", name=spec.name)
+            )
         return value
     if opt is Optimization.PERCENT_OF_TARGET:
         if not target or target <= 0:
-            raise WhatIfError(f"“{spec.name}” needs a target above zero.")
+            raise WhatIfError(gettext_noop("“%(name)s” needs a target above zero.", name=spec.name))
         return performance * target
     if opt is Optimization.GOAL_RED_FLAG:
         if target is None or spec.red_flag is None or target == spec.red_flag:
-            raise WhatIfError(f"“{spec.name}” needs a goal and a red flag.")
+            raise WhatIfError(
+                gettext_noop("“%(name)s” needs a goal and a red flag.", name=spec.name)
+            )
         d = target - spec.red_flag
         return spec.red_flag - d + 3 * d * performance
     raise WhatIfError(
-        f"“{spec.name}” is scored as {opt.value.replace('_', ' ')}; "
-        "only KPIs on a sliding scale can be worked back from a score."
+        gettext_noop(
+            "“%(name)s” is scored as %(scoring)s; "
+            "only KPIs on a sliding scale can be worked back from a score.",
+            name=spec.name,
+            scoring=opt.value.replace("_", " "),
+        )
     )
 
 
@@ -216,19 +249,22 @@ def goal_seek(
     """
     kpi = next((k for k in sc.kpis if k.spec.code == kpi_code), None)
     if kpi is None:
-        raise WhatIfError(f"No KPI with the code {kpi_code}.")
+        raise WhatIfError(gettext_noop("No KPI with the code %(code)s.", code=kpi_code))
     if kpi.spec.formula:
         raise WhatIfError(
-            f"“{kpi.spec.name}” is calculated from its formula; seek one of its inputs instead."
+            gettext_noop(
+                "“%(name)s” is calculated from its formula; seek one of its inputs instead.",
+                name=kpi.spec.name,
+            )
         )
     if kpi.spec.optimization not in SEEKABLE:
         value_for_performance(kpi, 0.0, None)  # raises the plain explanation
     goal = green_from(sc) if needed is None else needed
     base = evaluate_scorecard(sc, as_of=as_of)
     if node[0] == "objective" and node[1] not in base.objectives:
-        raise WhatIfError(f"No objective with the code {node[1]}.")
+        raise WhatIfError(gettext_noop("No objective with the code %(code)s.", code=node[1]))
     if node[0] == "perspective" and node[1] not in base.perspectives:
-        raise WhatIfError("No such perspective.")
+        raise WhatIfError(gettext_noop("No such perspective."))
     target = base.kpis[kpi_code].target
     current = base.kpis[kpi_code].value
 

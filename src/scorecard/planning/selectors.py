@@ -24,6 +24,7 @@ from scorecard.engine import types as et
 from scorecard.engine import whatif as wi
 from scorecard.engine.evaluate import KpiInput, ScorecardInput, ScorecardResult
 from scorecard.engine.periods import Period
+from scorecard.engine.text import message
 from scorecard.kpis.evaluation import (
     ScorecardRows,
     scorecard_evaluate,
@@ -251,7 +252,7 @@ def funnel_analysis(
                 % {"name": rows[-1].kpi.name}
             )
     except fn.FunnelError as exc:
-        analysis.problems.append(str(exc))
+        analysis.problems.append(message(exc))
     try:
         before = fn.funnel_factors([r.previous for r in rows])
         after = fn.funnel_factors([r.value for r in rows])
@@ -259,7 +260,7 @@ def funnel_analysis(
         for row, part in zip(rows, analysis.attribution.parts, strict=True):
             row.part = part
     except fn.FunnelError as exc:
-        analysis.attribution_problem = str(exc)
+        analysis.attribution_problem = message(exc)
     if analysis.attribution is not None and analysis.attribution.change == 0:
         analysis.attribution_problem = gettext(
             "The result did not change since the period before; the parts below show "
@@ -600,7 +601,7 @@ def _growth_proposal(
         yearly = gr.growth_rate(start, end, years)
         per_period = gr.rate_per_period(yearly, PERIODS_PER_YEAR[interval])
     except gr.GrowthError as exc:
-        return None, str(exc)
+        return None, message(exc)
     steps = 0
     period = start_period
     while period < running:

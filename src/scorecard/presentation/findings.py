@@ -15,6 +15,8 @@ from .numbers import format_number
 
 
 def _local(value: Any) -> str:
+    if isinstance(value, Text):  # a sentence inside a sentence: translated too
+        return translated(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, dt.date):

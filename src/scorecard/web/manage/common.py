@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import pgettext_lazy
 
+from scorecard.engine.text import Text
 from scorecard.organizations.models import Membership, Organization, Role
+from scorecard.presentation.findings import translated
 from scorecard.strategy.models import Scorecard
 
 from ..access import is_htmx, organization_for, scorecard_for
@@ -39,13 +41,21 @@ THINGS = {
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError next to the fields it names (else on top of the form)."""
     if not hasattr(exc, "error_dict"):
-        for problem in exc.messages:
-            form.add_error(None, problem)
+        for error in exc.error_list:
+            form.add_error(None, _words(error))
         return
-    for field, problems in exc.message_dict.items():
+    for field, errors in exc.error_dict.items():
         target = field if field in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
+        for error in errors:
+            form.add_error(target, _words(error))
+
+
+def _words(error: ValidationError) -> str:
+    """One problem in the person's language: an engine sentence (engine/text.py, which
+    ``str()`` would turn into English) is translated here; other messages already are."""
+    if isinstance(error.message, Text):
+        return translated(error.message)
+    return error.messages[0]
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

@@ -22,10 +22,12 @@ from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.engine import whatif as wi
+from scorecard.engine.text import message
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Membership
 from scorecard.planning import selectors, services
 from scorecard.planning.models import Benchmark, ForecastRule, Funnel
+from scorecard.presentation.findings import translated
 from scorecard.presentation.numbers import format_number, period_label, plain_number
 from scorecard.presentation.planning_charts import lever_chart
 from scorecard.strategy.models import Scorecard
@@ -517,7 +519,7 @@ def whatif(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
     try:
         page = selectors.whatif_page(scorecard=scorecard, as_of=as_of, changes=changes)
     except wi.WhatIfError as exc:
-        param_errors.append(str(exc))
+        param_errors.append(translated(message(exc)))
         page = selectors.whatif_page(scorecard=scorecard, as_of=as_of, changes=wi.Changes())
     seek = None
     seek_error = None
@@ -530,7 +532,9 @@ def whatif(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpResponse:
             seek = wi.goal_seek(sc, as_of=as_of, kpi_code=seek_kpi, node=(kind, key))
         except (wi.WhatIfError, KeyError) as exc:
             seek_error = (
-                str(exc) if isinstance(exc, wi.WhatIfError) else gettext("Choose a KPI and a goal.")
+                translated(message(exc))
+                if isinstance(exc, wi.WhatIfError)
+                else gettext("Choose a KPI and a goal.")
             )
     result = page.changed or page.base
     kpi_rows = [

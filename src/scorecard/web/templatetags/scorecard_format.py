@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from scorecard.presentation import numbers, planning
+from scorecard.presentation import findings, numbers, planning
 
 register = template.Library()
 
@@ -24,6 +24,8 @@ register.filter("trend_meaning", numbers.trend_meaning)
 register.filter("trend_words", numbers.trend_words)
 register.filter("get_item", numbers.get_item)
 register.filter("person", numbers.person)
+# An engine sentence (engine/text.py) in the reader's language; other text as it is.
+register.filter("translated", findings.translated)
 register.filter("chance", planning.chance_text)
 register.filter("proposal_input", planning.proposal_input)
 register.filter("risk_short", planning.risk_short)
