@@ -77,7 +77,7 @@ def test_kpi_form_explains_engine_problems_in_the_person_s_language(world, langu
 #: language → what the scorecard page says of a KPI whose scale is flat
 SCORECARD_PAGE = {
     "en": "KPI “Revenue” (revenue): the scale runs from 20 to 20",
-    "de": "KPI „Revenue“ (revenue): die Skala reicht von 20 bis 20",
+    "de": "Kennzahl „Revenue“ (revenue): die Skala reicht von 20 bis 20",
     "fr": "KPI « Revenue » (revenue) : l’échelle va de 20 à 20",
     "es": "KPI «Revenue» (revenue): la escala va de 20 a 20",
 }
