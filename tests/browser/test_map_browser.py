@@ -77,8 +77,10 @@ def test_drag_a_box_reload_and_rearrange_automatically(page: Any, browser: Any) 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # The map keeps a readable size on a phone and scrolls sideways inside its own box.
     drawing = phone.locator("#map-drawing")
-    assert drawing.evaluate("box => box.scrollWidth") >= 680 > drawing.evaluate(
-        "box => box.clientWidth"
+    assert (
+        drawing.evaluate("box => box.scrollWidth")
+        >= 680
+        > drawing.evaluate("box => box.clientWidth")
     )
     assert phone.get_by_text("Swipe sideways to see the whole map.").is_visible()
     screenshot(phone, "map-390")
