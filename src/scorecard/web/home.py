@@ -55,16 +55,15 @@ def home_page(
     wanted: str | None,
     remembered: str | None,
     today: dt.date,
-    memberships: list[Any] | None = None,
+    memberships: list[Any],
 ) -> HomePage:
     """Everything the home page shows for ``user``, scoped to the chosen organization.
 
-    A fixed number of queries: the overall score of every scorecard and the red KPIs of
-    the user's area come from the cached organization-wide evaluation (one query while
-    the data has not changed).
+    ``memberships`` are :func:`home_memberships`'s, read once by the view (the home
+    dashboard's check needs them first). A fixed number of queries: the overall score of
+    every scorecard and the red KPIs of the user's area come from the cached
+    organization-wide evaluation (one query while the data has not changed).
     """
-    if memberships is None:
-        memberships = home_memberships(user=user)
     current = membership_choose(memberships=memberships, wanted=wanted, remembered=remembered)
     page = HomePage(memberships=memberships, current=current, today=today)
     if current is None:
