@@ -37,7 +37,7 @@ demo: install
 test: lint pytest
 
 pytest: install-dev
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests scripts bench

@@ -494,6 +494,7 @@ def test_xlsx_cells(demo: Demo, window: Window) -> None:
     }
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext)")
 @pytest.mark.parametrize(
     # WeasyPrint takes a while: the PDF is read in one window (the PDF and the XLSX share

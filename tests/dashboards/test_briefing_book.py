@@ -32,6 +32,7 @@ def page_text(path: Path, page: int | None = None) -> str:
     return " ".join(out.replace("\u00a0", " ").split())
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 def test_a_book_of_two_scorecards_with_contents_and_page_numbers(
     settings: Any, tmp_path: Path
 ) -> None:

@@ -62,6 +62,7 @@ def pdf_text(content: bytes, tmp_path: Path) -> str:
 # --- PDF -------------------------------------------------------------------------------
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 @NEEDS_POPPLER
 def test_the_pdf_report_in_german_has_german_words_and_numbers(sales: Any, tmp_path: Path) -> None:
     client = sales.world.client_for("viewer")

@@ -29,6 +29,9 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
+# The clients start their own demo on a SQLite file whatever DATABASE_URL says.
+pytestmark = pytest.mark.once
+
 
 def _run(coroutine: Any) -> Any:
     """Run the client in a thread of its own: a browser test in the same worker may leave

@@ -113,6 +113,7 @@ def test_the_meetings_page_and_excel_report_give_the_frozen_score(
     assert summary["Numbers"].startswith("As kept by the review meeting “October review”")
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 @NEEDS_POPPLER
 def test_the_meetings_pdf_report_gives_the_frozen_score(
     held: tuple[Scorecard, ReviewMeeting, float], tmp_path: Path

@@ -11,6 +11,9 @@ from scorecard.deploy_checks import PUBLIC_SECRET_KEYS
 
 from .test_deploy import production_environment, run_check
 
+# `check --deploy` is run without a database.
+pytestmark = pytest.mark.once
+
 
 def test_the_documented_key_is_known_as_public() -> None:
     assert production_environment()["SECRET_KEY"] in PUBLIC_SECRET_KEYS

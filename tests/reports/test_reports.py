@@ -90,6 +90,7 @@ def numbers_on_the_page(page_html: str) -> list[str]:
     return [" ".join(html.unescape(c).replace("\u00a0", " ").split()) for c in cells]
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 @NEEDS_POPPLER
 def test_pdf_report_shows_what_the_scorecard_page_shows(demo: Scorecard, tmp_path: Path) -> None:
     client = signed_in("viewer")
@@ -333,6 +334,7 @@ def test_scorecard_page_links_to_the_reports_with_its_period(world: World, setti
 # --- the command -------------------------------------------------------------------------------
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 def test_report_command_writes_xlsx_and_pdf(demo: Scorecard, tmp_path: Path) -> None:
     out = io.StringIO()
     target = tmp_path / "sales.xlsx"

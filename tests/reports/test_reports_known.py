@@ -118,6 +118,7 @@ def test_xlsx_as_known_at_a_moment(corrected: int) -> None:
         assert name.endswith('-2026-11-15.xlsx"')
 
 
+@pytest.mark.once  # rendering a PDF is the same work on any database
 @NEEDS_POPPLER
 def test_pdf_cover_and_numbers_as_known_then(corrected: int, tmp_path: Path) -> None:
     client = signed_in("viewer")
