@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from . import periods as pr
 from .formulas import parse, plan
+from .monthly import carried_value, monthly_values, window_value
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
 from .scoring import score_value, validate_spec
@@ -264,6 +265,20 @@ def evaluate_scorecard(
     sc: ScorecardInput, *, as_of: dt.date, view: View | CustomWindow = View.PERIOD
 ) -> ScorecardResult:
     """Every KPI, objective, perspective and scorecard score for ``view`` as of ``as_of``."""
+    return _evaluate(sc, as_of, view, shortcut=True)
+
+
+def reference_evaluation(
+    sc: ScorecardInput, *, as_of: dt.date, view: View | CustomWindow = View.PERIOD
+) -> ScorecardResult:
+    """:func:`evaluate_scorecard` with every KPI taken the general way (no shortcut for
+    KPIs of the common shape): the reference the shortcut is checked against in tests."""
+    return _evaluate(sc, as_of, view, shortcut=False)
+
+
+def _evaluate(
+    sc: ScorecardInput, as_of: dt.date, view: View | CustomWindow, *, shortcut: bool
+) -> ScorecardResult:
     fy = sc.fiscal_year_start_month
     errors: list[ConfigError] = []
     broken: dict[str, str] = {}
@@ -276,6 +291,8 @@ def evaluate_scorecard(
         {k.spec.code: k.path for k in sc.kpis},
         fy,
         as_of,
+        # KPIs that take the shortcut read their measurements themselves.
+        lazy=shortcut,
     )
     formula_plan = plan(k.spec for k in sc.kpis)
     for code, problem in formula_plan.problems.items():
@@ -291,8 +308,20 @@ def evaluate_scorecard(
     kpi_results: dict[str, KpiResult] = {}
     rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
     windows: dict[Interval, tuple[Period, Period]] = {}
+    monthly = shortcut and view is View.PERIOD
     for kpi in sc.kpis:
-        kpi_results[kpi.spec.code] = _score_kpi(
+        spec = kpi.spec
+        if (
+            monthly
+            and spec.interval is Interval.MONTH
+            and not spec.formula
+            and spec.code not in broken
+        ):
+            result = monthly_period_shortcut(kpi, series, as_of, fy, weights, errors, rows, windows)
+            if result is not None:
+                kpi_results[spec.code] = result
+                continue
+        kpi_results[spec.code] = _score_kpi(
             kpi, series, broken, as_of, view, fy, weights, errors, rows, windows
         )
 
@@ -393,18 +422,80 @@ def _score_kpi(
     )
 
 
+def monthly_period_shortcut(
+    kpi: KpiInput,
+    series: Series,
+    as_of: dt.date,
+    fy: int,
+    weights: dict[str, float],
+    errors: list[ConfigError],
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
+    windows: dict[Interval, tuple[Period, Period]],
+) -> KpiResult | None:
+    """:func:`_score_kpi` in the period view for an entered, monthly KPI without a
+    definition problem, reading its twelve months straight from its measurements
+    (engine.monthly); None when they are not one per consecutive month."""
+    spec = kpi.spec
+    pair = windows.get(Interval.MONTH)
+    if pair is None:
+        window = kpi_window(spec, as_of, View.PERIOD, fy)
+        pair = windows[Interval.MONTH] = (window, previous_window(window, spec, View.PERIOD, fy))
+    window, before = pair
+    periods, starts, days = _history_rows(Interval.MONTH, window, fy, rows)
+    # The window is the history's last month and the one before it the month before:
+    # true of every monthly period view, checked rather than assumed.
+    if periods[-1] != window or periods[-2] != before:
+        return None
+    own = monthly_values(kpi.measurements, starts, as_of)
+    if own is None:
+        return None
+    code = spec.code
+    # The window's target is the history's last (the same points, rule and days).
+    targets = series.own_targets(code, periods, days)
+    aggregation = spec.aggregation
+    value = window_value(own[-1], days[-1], aggregation, None)
+    if value is None and aggregation is Aggregation.LAST:
+        value = carried_value(kpi.measurements, window)
+    previous = window_value(own[-2], days[-2], aggregation, None)
+    if previous is None and aggregation is Aggregation.LAST:
+        previous = carried_value(kpi.measurements, before)
+    target = targets[-1]
+    scored = score_value(spec, value, target)
+    error = scored.error
+    if error:
+        errors.append(ConfigError(code, spec.name, error))
+    return KpiResult(
+        code=code,
+        name=spec.name,
+        objective=kpi.objective,
+        window=window,
+        value=value,
+        target=target,
+        performance=scored.performance,
+        progress=scored.progress,
+        status=scored.status,
+        previous_value=previous,
+        trend=direction(previous, value),
+        absolute_weight=weights.get(f"kpi:{code}", 0.0),
+        error=error,
+        flag=None,
+        history=tuple(zip(starts, own, targets, strict=True)),
+        indicator=spec.indicator,
+        unit=spec.unit,
+    )
+
+
 #: The rows of a history: its periods, their first days and their lengths in days.
 HistoryRows = tuple[list[Period], list[dt.date], list[int]]
 
 
-def _history(
-    code: str,
-    series: Series,
+def _history_rows(
+    interval: Interval,
     window: Period,
     fy: int,
     rows: dict[tuple[Interval, dt.date], HistoryRows],
-) -> tuple[tuple[dt.date, float | None, float | None], ...]:
-    interval = series.specs[code].interval
+) -> HistoryRows:
+    """The periods of a history ending with ``window``'s own period."""
     # KPIs of one interval scored over the same window share their history's periods:
     # ``rows`` keeps them for the whole scorecard.
     key = (interval, window.end)
@@ -417,7 +508,17 @@ def _history(
             periods.append(period)
         periods.reverse()
         shared = rows[key] = (periods, [p.start for p in periods], pr.period_days(periods))
-    periods, starts, days = shared
+    return shared
+
+
+def _history(
+    code: str,
+    series: Series,
+    window: Period,
+    fy: int,
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
+) -> tuple[tuple[dt.date, float | None, float | None], ...]:
+    periods, starts, days = _history_rows(series.specs[code].interval, window, fy, rows)
     # Every row is one of the KPI's own periods: its value and target need no window.
     targets = series.own_targets(code, periods, days)
     return tuple(zip(starts, map(series.values[code].get, periods), targets, strict=True))
