@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import periods as pr
-from .formulas import parse, plan
+from .formulas import Parsed, parse, plan
 from .monthly import carried_value, monthly_values, window_value
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
@@ -298,15 +298,15 @@ def _evaluate(
     for code, problem in formula_plan.problems.items():
         errors.append(problem)
         broken.setdefault(code, problem.message)
-    for code in formula_plan.order:
-        formula = series.specs[code].formula
-        if formula:
-            # plan() has read every formula in its order, so parsing cannot fail here.
-            series.compute(code, parse(formula))
+    rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
+    # plan() has read every formula in its order, so parsing cannot fail here.
+    parsed = {code: parse(f) for code in formula_plan.order if (f := series.specs[code].formula)}
+    within = _months_read(sc, parsed, as_of, view, fy, rows) if shortcut else None
+    for code, formula in parsed.items():
+        series.compute(code, formula, within)
 
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
-    rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
     windows: dict[Interval, tuple[Period, Period]] = {}
     monthly = shortcut and view is View.PERIOD
     for kpi in sc.kpis:
@@ -353,6 +353,28 @@ def _evaluate(
         kpis_counted=len(counted),
         coverage=coverage([(r.performance, r.absolute_weight) for r in counted]),
     )
+
+
+def _months_read(
+    sc: ScorecardInput,
+    parsed: dict[str, Parsed],
+    as_of: dt.date,
+    view: View | CustomWindow,
+    fy: int,
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
+) -> set[Period] | None:
+    """The only periods whose calculated values the period view reads, when that is
+    known: every KPI monthly and no formula reaching other periods (``value(x, -1)``,
+    ``ytd(x)`` …). Then each KPI is read over its window, the month before and its
+    history, all twelve months of the history; else None (every period is computed)."""
+    if view is not View.PERIOD or not parsed:
+        return None
+    if any(p.uses_kpi_functions for p in parsed.values()):
+        return None
+    if any(k.spec.interval is not Interval.MONTH for k in sc.kpis):
+        return None
+    window = kpi_window(sc.kpis[0].spec, as_of, view, fy)
+    return set(_history_rows(Interval.MONTH, window, fy, rows)[0])
 
 
 def _unique(errors: list[ConfigError]) -> list[ConfigError]:

@@ -13,6 +13,7 @@ import datetime as dt
 import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
@@ -292,8 +293,10 @@ class Series:
                 out[row] = self.value(code, periods[row])[0]
         return out
 
-    def compute(self, code: str, parsed: Parsed) -> None:
-        """Fill in a calculated KPI's value for every period its inputs have data in."""
+    def compute(self, code: str, parsed: Parsed, within: AbstractSet[Period] | None = None) -> None:
+        """Fill in a calculated KPI's value for every period its inputs have data in
+        (only those of ``within`` when given: a caller that will read no other period;
+        each period's value depends on that period's inputs alone)."""
         self.parsed[code] = parsed
         interval = self.specs[code].interval
         known = self._known.setdefault(interval, {})
@@ -311,6 +314,8 @@ class Series:
                         period.start, interval, self.fy
                     )
                 periods.add(own)
+        if within is not None:
+            periods.intersection_update(within)
         values = self.values[code]
         # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
         ordered = sorted(periods, key=_ends)
