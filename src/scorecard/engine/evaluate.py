@@ -9,11 +9,13 @@ scorecard. Problems in definitions come back as ``errors``; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from . import periods as pr
 from .formulas import Parsed, parse, plan
 from .monthly import carried_value, monthly_values, window_value
+from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
 from .scoring import score_value, validate_spec
@@ -308,7 +310,10 @@ def _evaluate(
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
     windows: dict[Interval, tuple[Period, Period]] = {}
-    monthly = shortcut and view is View.PERIOD
+    # The shortcut reads each KPI's own input: only when no code is given twice (the
+    # general way takes the last KPI of a code for all of them).
+    monthly = shortcut and view is View.PERIOD and len(series.specs) == len(sc.kpis)
+    flat_targets: FlatTargets = {}
     for kpi in sc.kpis:
         spec = kpi.spec
         if (
@@ -317,7 +322,9 @@ def _evaluate(
             and not spec.formula
             and spec.code not in broken
         ):
-            result = monthly_period_shortcut(kpi, series, as_of, fy, weights, errors, rows, windows)
+            result = monthly_period_shortcut(
+                kpi, series, as_of, fy, weights, errors, rows, windows, flat_targets
+            )
             if result is not None:
                 kpi_results[spec.code] = result
                 continue
@@ -453,6 +460,7 @@ def monthly_period_shortcut(
     errors: list[ConfigError],
     rows: dict[tuple[Interval, dt.date], HistoryRows],
     windows: dict[Interval, tuple[Period, Period]],
+    flat_targets: FlatTargets,
 ) -> KpiResult | None:
     """:func:`_score_kpi` in the period view for an entered, monthly KPI without a
     definition problem, reading its twelve months straight from its measurements
@@ -472,8 +480,21 @@ def monthly_period_shortcut(
     if own is None:
         return None
     code = spec.code
+    if kpi.targets or kpi.path is not None:
+        targets = series.own_targets(code, periods, days)
+    else:
+        # Only the default target, in every month: the same twelve targets for every KPI
+        # with this default and rule (keyed by the default's sign too: 0.0 == -0.0).
+        default = spec.target
+        rule = window_target_rule(spec, has_own_target=default is not None)
+        if rule is None:  # by a formula: never for an entered KPI, but the general way knows
+            return None
+        key = (rule, default, default is not None and math.copysign(1.0, default))
+        found = flat_targets.get(key)
+        if found is None:
+            found = flat_targets[key] = pr.whole_periods([default] * len(days), days, rule)
+        targets = found
     # The window's target is the history's last (the same points, rule and days).
-    targets = series.own_targets(code, periods, days)
     aggregation = spec.aggregation
     value = window_value(own[-1], days[-1], aggregation, None)
     if value is None and aggregation is Aggregation.LAST:
@@ -506,6 +527,9 @@ def monthly_period_shortcut(
         unit=spec.unit,
     )
 
+
+#: Twelve months' targets of KPIs with a default target only, by (rule, default, its sign).
+FlatTargets = dict[tuple[Aggregation, float | None, float | bool], list[float | None]]
 
 #: The rows of a history: its periods, their first days and their lengths in days.
 HistoryRows = tuple[list[Period], list[dt.date], list[int]]

@@ -15,15 +15,11 @@ both give the same results to the bit (tests/engine/test_monthly_shortcut.py).
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from functools import lru_cache
 
 from . import periods as pr
 from .periods import Period
 from .types import Aggregation, Measurement
-
-_START = operator.attrgetter("period_start")
-_VALUE = operator.attrgetter("value")
 
 
 def _month_index(day: dt.date) -> int:
@@ -55,17 +51,20 @@ def monthly_values(
     way must be taken.
 
     A month's value is what :func:`periods.series_by_period` keys by it."""
-    days = list(map(_START, measurements))
-    if not days:
+    if not measurements:
         return [None] * len(starts)
-    first = days[0]
-    if first.day != 1 or days[-1] > as_of or days != month_run(first, len(days)):
+    first = measurements[0].period_start
+    count = len(measurements)
+    if (
+        first.day != 1
+        or measurements[-1].period_start > as_of
+        or [m.period_start for m in measurements] != month_run(first, count)
+    ):
         return None
-    values = list(map(_VALUE, measurements))
-    # Where the rows' months fall in the measurements' months.
+    # Where the rows' months fall in the measurements' months: read only those.
     low = _month_index(starts[0]) - _month_index(first)
     high = low + len(starts)
-    found = values[max(low, 0) : max(min(high, len(values)), 0)]
+    found = [m.value for m in measurements[max(low, 0) : max(min(high, count), 0)]]
     before = min(max(-low, 0), len(starts))
     return [None] * before + found + [None] * (len(starts) - before - len(found))
 
