@@ -29,6 +29,7 @@ from .types import (
     Aggregation,
     Aggregator,
     ConfigError,
+    FormulaMode,
     Indicator,
     Interval,
     KpiSpec,
@@ -373,12 +374,23 @@ def _months_read(
     """The only periods whose calculated values the period view reads, when that is
     known: every KPI monthly and no formula reaching other periods (``value(x, -1)``,
     ``ytd(x)`` …). Then each KPI is read over its window, the month before and its
-    history, all twelve months of the history; else None (every period is computed)."""
+    history, all twelve months of the history; else None (every period is computed).
+    A calculated KPI that aggregates its results by "last" carries an earlier month's
+    value forward: then too every period is computed."""
     if view is not View.PERIOD or not parsed:
         return None
     if any(p.uses_kpi_functions for p in parsed.values()):
         return None
-    if any(k.spec.interval is not Interval.MONTH for k in sc.kpis):
+    specs = [k.spec for k in sc.kpis]
+    if any(
+        s.formula
+        and s.formula_mode is FormulaMode.AGGREGATE_RESULTS
+        and s.aggregation is Aggregation.LAST
+        for s in specs
+    ):
+        # Its value over a month without one is the latest earlier month's: any month.
+        return None
+    if any(s.interval is not Interval.MONTH for s in specs):
         return None
     window = kpi_window(sc.kpis[0].spec, as_of, view, fy)
     return set(_history_rows(Interval.MONTH, window, fy, rows)[0])
