@@ -294,8 +294,8 @@ def _evaluate(
         {k.spec.code: k.path for k in sc.kpis},
         fy,
         as_of,
-        # KPIs that take the shortcut read their measurements themselves.
-        lazy=shortcut,
+        # KPIs that take the shortcut (period view) read their measurements themselves.
+        lazy=shortcut and view is View.PERIOD,
     )
     formula_plan = plan(k.spec for k in sc.kpis)
     for code, problem in formula_plan.problems.items():
