@@ -9,10 +9,13 @@ scorecard. Problems in definitions come back as ``errors``; nothing raises.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from . import periods as pr
-from .formulas import parse, plan
+from .formulas import Parsed, parse, plan
+from .monthly import carried_value, monthly_values, window_value
+from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
 from .scoring import score_value, validate_spec
@@ -26,6 +29,7 @@ from .types import (
     Aggregation,
     Aggregator,
     ConfigError,
+    FormulaMode,
     Indicator,
     Interval,
     KpiSpec,
@@ -264,6 +268,20 @@ def evaluate_scorecard(
     sc: ScorecardInput, *, as_of: dt.date, view: View | CustomWindow = View.PERIOD
 ) -> ScorecardResult:
     """Every KPI, objective, perspective and scorecard score for ``view`` as of ``as_of``."""
+    return _evaluate(sc, as_of, view, shortcut=True)
+
+
+def reference_evaluation(
+    sc: ScorecardInput, *, as_of: dt.date, view: View | CustomWindow = View.PERIOD
+) -> ScorecardResult:
+    """:func:`evaluate_scorecard` with every KPI taken the general way (no shortcut for
+    KPIs of the common shape): the reference the shortcut is checked against in tests."""
+    return _evaluate(sc, as_of, view, shortcut=False)
+
+
+def _evaluate(
+    sc: ScorecardInput, as_of: dt.date, view: View | CustomWindow, *, shortcut: bool
+) -> ScorecardResult:
     fy = sc.fiscal_year_start_month
     errors: list[ConfigError] = []
     broken: dict[str, str] = {}
@@ -276,23 +294,42 @@ def evaluate_scorecard(
         {k.spec.code: k.path for k in sc.kpis},
         fy,
         as_of,
+        # KPIs that take the shortcut (period view) read their measurements themselves.
+        lazy=shortcut and view is View.PERIOD,
     )
     formula_plan = plan(k.spec for k in sc.kpis)
     for code, problem in formula_plan.problems.items():
         errors.append(problem)
         broken.setdefault(code, problem.message)
-    for code in formula_plan.order:
-        formula = series.specs[code].formula
-        if formula:
-            # plan() has read every formula in its order, so parsing cannot fail here.
-            series.compute(code, parse(formula))
+    rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
+    # plan() has read every formula in its order, so parsing cannot fail here.
+    parsed = {code: parse(f) for code in formula_plan.order if (f := series.specs[code].formula)}
+    within = _months_read(sc, parsed, as_of, view, fy, rows) if shortcut else None
+    for code, formula in parsed.items():
+        series.compute(code, formula, within)
 
     weights = _weights(sc)
     kpi_results: dict[str, KpiResult] = {}
-    rows: dict[tuple[Interval, dt.date], HistoryRows] = {}
     windows: dict[Interval, tuple[Period, Period]] = {}
+    # The shortcut reads each KPI's own input: only when no code is given twice (the
+    # general way takes the last KPI of a code for all of them).
+    monthly = shortcut and view is View.PERIOD and len(series.specs) == len(sc.kpis)
+    flat_targets: FlatTargets = {}
     for kpi in sc.kpis:
-        kpi_results[kpi.spec.code] = _score_kpi(
+        spec = kpi.spec
+        if (
+            monthly
+            and spec.interval is Interval.MONTH
+            and not spec.formula
+            and spec.code not in broken
+        ):
+            result = monthly_period_shortcut(
+                kpi, series, as_of, fy, weights, errors, rows, windows, flat_targets
+            )
+            if result is not None:
+                kpi_results[spec.code] = result
+                continue
+        kpi_results[spec.code] = _score_kpi(
             kpi, series, broken, as_of, view, fy, weights, errors, rows, windows
         )
 
@@ -324,6 +361,39 @@ def evaluate_scorecard(
         kpis_counted=len(counted),
         coverage=coverage([(r.performance, r.absolute_weight) for r in counted]),
     )
+
+
+def _months_read(
+    sc: ScorecardInput,
+    parsed: dict[str, Parsed],
+    as_of: dt.date,
+    view: View | CustomWindow,
+    fy: int,
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
+) -> set[Period] | None:
+    """The only periods whose calculated values the period view reads, when that is
+    known: every KPI monthly and no formula reaching other periods (``value(x, -1)``,
+    ``ytd(x)`` …). Then each KPI is read over its window, the month before and its
+    history, all twelve months of the history; else None (every period is computed).
+    A calculated KPI that aggregates its results by "last" carries an earlier month's
+    value forward: then too every period is computed."""
+    if view is not View.PERIOD or not parsed:
+        return None
+    if any(p.uses_kpi_functions for p in parsed.values()):
+        return None
+    specs = [k.spec for k in sc.kpis]
+    if any(
+        s.formula
+        and s.formula_mode is FormulaMode.AGGREGATE_RESULTS
+        and s.aggregation is Aggregation.LAST
+        for s in specs
+    ):
+        # Its value over a month without one is the latest earlier month's: any month.
+        return None
+    if any(s.interval is not Interval.MONTH for s in specs):
+        return None
+    window = kpi_window(sc.kpis[0].spec, as_of, view, fy)
+    return set(_history_rows(Interval.MONTH, window, fy, rows)[0])
 
 
 def _unique(errors: list[ConfigError]) -> list[ConfigError]:
@@ -393,18 +463,97 @@ def _score_kpi(
     )
 
 
+def monthly_period_shortcut(
+    kpi: KpiInput,
+    series: Series,
+    as_of: dt.date,
+    fy: int,
+    weights: dict[str, float],
+    errors: list[ConfigError],
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
+    windows: dict[Interval, tuple[Period, Period]],
+    flat_targets: FlatTargets,
+) -> KpiResult | None:
+    """:func:`_score_kpi` in the period view for an entered, monthly KPI without a
+    definition problem, reading its twelve months straight from its measurements
+    (engine.monthly); None when they are not one per consecutive month."""
+    spec = kpi.spec
+    pair = windows.get(Interval.MONTH)
+    if pair is None:
+        window = kpi_window(spec, as_of, View.PERIOD, fy)
+        pair = windows[Interval.MONTH] = (window, previous_window(window, spec, View.PERIOD, fy))
+    window, before = pair
+    periods, starts, days = _history_rows(Interval.MONTH, window, fy, rows)
+    # The window is the history's last month and the one before it the month before:
+    # true of every monthly period view, checked rather than assumed.
+    if periods[-1] != window or periods[-2] != before:
+        return None
+    own = monthly_values(kpi.measurements, starts, as_of)
+    if own is None:
+        return None
+    code = spec.code
+    if kpi.targets or kpi.path is not None:
+        targets = series.own_targets(code, periods, days)
+    else:
+        # Only the default target, in every month: the same twelve targets for every KPI
+        # with this default and rule (keyed by the default's sign too: 0.0 == -0.0).
+        default = spec.target
+        rule = window_target_rule(spec, has_own_target=default is not None)
+        if rule is None:  # by a formula: never for an entered KPI, but the general way knows
+            return None
+        key = (rule, default, default is not None and math.copysign(1.0, default))
+        found = flat_targets.get(key)
+        if found is None:
+            found = flat_targets[key] = pr.whole_periods([default] * len(days), days, rule)
+        targets = found
+    # The window's target is the history's last (the same points, rule and days).
+    aggregation = spec.aggregation
+    value = window_value(own[-1], days[-1], aggregation, None)
+    if value is None and aggregation is Aggregation.LAST:
+        value = carried_value(kpi.measurements, window)
+    previous = window_value(own[-2], days[-2], aggregation, None)
+    if previous is None and aggregation is Aggregation.LAST:
+        previous = carried_value(kpi.measurements, before)
+    target = targets[-1]
+    scored = score_value(spec, value, target)
+    error = scored.error
+    if error:
+        errors.append(ConfigError(code, spec.name, error))
+    return KpiResult(
+        code=code,
+        name=spec.name,
+        objective=kpi.objective,
+        window=window,
+        value=value,
+        target=target,
+        performance=scored.performance,
+        progress=scored.progress,
+        status=scored.status,
+        previous_value=previous,
+        trend=direction(previous, value),
+        absolute_weight=weights.get(f"kpi:{code}", 0.0),
+        error=error,
+        flag=None,
+        history=tuple(zip(starts, own, targets, strict=True)),
+        indicator=spec.indicator,
+        unit=spec.unit,
+    )
+
+
+#: Twelve months' targets of KPIs with a default target only, by (rule, default, its sign).
+FlatTargets = dict[tuple[Aggregation, float | None, float | bool], list[float | None]]
+
 #: The rows of a history: its periods, their first days and their lengths in days.
 HistoryRows = tuple[list[Period], list[dt.date], list[int]]
 
 
-def _history(
-    code: str,
-    series: Series,
+def _history_rows(
+    interval: Interval,
     window: Period,
     fy: int,
     rows: dict[tuple[Interval, dt.date], HistoryRows],
-) -> tuple[tuple[dt.date, float | None, float | None], ...]:
-    interval = series.specs[code].interval
+) -> HistoryRows:
+    """The periods of a history ending with ``window``'s own period."""
     # KPIs of one interval scored over the same window share their history's periods:
     # ``rows`` keeps them for the whole scorecard.
     key = (interval, window.end)
@@ -417,7 +566,17 @@ def _history(
             periods.append(period)
         periods.reverse()
         shared = rows[key] = (periods, [p.start for p in periods], pr.period_days(periods))
-    periods, starts, days = shared
+    return shared
+
+
+def _history(
+    code: str,
+    series: Series,
+    window: Period,
+    fy: int,
+    rows: dict[tuple[Interval, dt.date], HistoryRows],
+) -> tuple[tuple[dt.date, float | None, float | None], ...]:
+    periods, starts, days = _history_rows(series.specs[code].interval, window, fy, rows)
     # Every row is one of the KPI's own periods: its value and target need no window.
     targets = series.own_targets(code, periods, days)
     return tuple(zip(starts, map(series.values[code].get, periods), targets, strict=True))

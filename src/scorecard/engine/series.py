@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
@@ -33,23 +34,32 @@ class Series:
         paths: dict[str, TargetPath | None],
         fiscal_year_start_month: int,
         as_of: dt.date,
+        *,
+        lazy: bool = False,
     ) -> None:
+        """``lazy``: key each KPI's values by period only when they are first read
+        (``values[code]``), so that a caller which reads some KPIs' measurements
+        itself does not pay for the others; ``values`` is then not to be iterated."""
         self.fy = fiscal_year_start_month
+        self.as_of = as_of
         self.specs: dict[str, KpiSpec] = {}
         self.targets: dict[str, tuple[TargetPoint, ...]] = {}
         self.paths = paths
-        self.values: dict[str, dict[Period, float]] = {}
         # Period start day → its period, per interval (the fiscal year is the same for all).
         known: dict[Interval, dict[dt.date, Period]] = {}
         self._known = known
+        # Each KPI's measurements not keyed by period yet (lazy only).
+        self._pending: dict[str, tuple[Measurement, ...]] = {}
+        self.values: dict[str, dict[Period, float]] = _Values(self._by_period)
         for spec, measurements, targets in kpis:
             self.specs[spec.code] = spec
             self.targets[spec.code] = targets
             # Calculated KPIs ignore entered values: their formula is the source.
             entered = () if spec.formula else measurements
-            self.values[spec.code] = pr.series_by_period(
-                entered, spec.interval, self.fy, as_of, known.setdefault(spec.interval, {})
-            )
+            if lazy:
+                self._pending[spec.code] = entered
+            else:
+                self.values[spec.code] = self._keyed(spec, entered)
         self.parsed: dict[str, Parsed] = {}
         # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
         self.flags: dict[str, dict[Period, str]] = {}
@@ -61,6 +71,19 @@ class Series:
         self._target_indexes: dict[str, tuple[list[dt.date], list[float]]] = {}
         # Each KPI's values in time order; dropped whenever compute() adds a value.
         self._sorted: dict[str, pr.SortedSeries] = {}
+
+    def _keyed(self, spec: KpiSpec, measurements: tuple[Measurement, ...]) -> dict[Period, float]:
+        return pr.series_by_period(
+            measurements,
+            spec.interval,
+            self.fy,
+            self.as_of,
+            self._known.setdefault(spec.interval, {}),
+        )
+
+    def _by_period(self, code: str) -> dict[Period, float]:
+        """A lazy KPI's values keyed by period, made on first reading (KeyError if unknown)."""
+        return self._keyed(self.specs[code], self._pending.pop(code))
 
     def actual(self, code: str, window: Period) -> float | None:
         """The KPI's per-period values aggregated over ``window``."""
@@ -270,8 +293,10 @@ class Series:
                 out[row] = self.value(code, periods[row])[0]
         return out
 
-    def compute(self, code: str, parsed: Parsed) -> None:
-        """Fill in a calculated KPI's value for every period its inputs have data in."""
+    def compute(self, code: str, parsed: Parsed, within: AbstractSet[Period] | None = None) -> None:
+        """Fill in a calculated KPI's value for every period its inputs have data in
+        (only those of ``within`` when given: a caller that will read no other period;
+        each period's value depends on that period's inputs alone)."""
         self.parsed[code] = parsed
         interval = self.specs[code].interval
         known = self._known.setdefault(interval, {})
@@ -289,6 +314,8 @@ class Series:
                         period.start, interval, self.fy
                     )
                 periods.add(own)
+        if within is not None:
+            periods.intersection_update(within)
         values = self.values[code]
         # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
         ordered = sorted(periods, key=_ends)
@@ -342,3 +369,19 @@ def _start(point: TargetPoint) -> dt.date:
 
 def _ends(period: Period) -> tuple[dt.date, dt.date]:
     return period.start, period.end
+
+
+class _Values(dict[str, dict[Period, float]]):
+    """KPI code → values by period, each made by ``make`` the first time it is read."""
+
+    def __init__(self, make: Callable[[str], dict[Period, float]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, code: str) -> dict[Period, float]:
+        try:
+            made = self._make(code)
+        except KeyError:
+            raise KeyError(code) from None
+        self[code] = made
+        return made

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class Optimization(StrEnum):
@@ -146,9 +147,15 @@ class Thresholds:
             )
         )
 
+    @cached_property
+    def _ordered(self) -> list[Band]:
+        # Sorted once per thresholds (every KPI's status asks): not a field, so equality,
+        # hashing and repr are the bands' own; kept in the instance's __dict__.
+        return sorted(self.bands, key=lambda b: b.lower)
+
     def status_for(self, number: float) -> str:
         """The status of the highest band whose lower bound ``number`` reaches."""
-        ordered = sorted(self.bands, key=lambda b: b.lower)
+        ordered = self._ordered
         # Below every band's lower bound the lowest band still applies.
         status = ordered[0].status if ordered else NO_DATA
         for band in ordered:

@@ -1,0 +1,100 @@
+"""A shortcut for the common KPI in the period view: entered monthly values, one per month.
+
+Scoring an organization in the period view (its latest complete month) needs, for each
+entered monthly KPI, twelve months of values: the history, whose last two rows are the
+window and the window before it. The general way keys every measurement by its period
+(:func:`periods.series_by_period`, sixty dictionary entries for five years of data) and
+then looks the twelve months up. When the KPI's measurements start on the first day of
+consecutive months, in order, none after the as-of date, the twelve values are one slice
+of the measurements' values instead: the same numbers, without the dictionary.
+
+``evaluate.reference_evaluation`` scores every KPI the general way; the tests check that
+both give the same results to the bit (tests/engine/test_monthly_shortcut.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from . import periods as pr
+from .periods import Period
+from .types import Aggregation, Measurement
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@lru_cache(maxsize=1024)
+def month_run(first: dt.date, count: int) -> list[dt.date]:
+    """The first days of ``count`` consecutive months from ``first`` (a first day).
+
+    The list is shared through the cache: callers compare with it and never change it.
+    """
+    index = _month_index(first)
+    return [
+        dt.date(year, month + 1, 1) for year, month in map(_year_month, range(index, index + count))
+    ]
+
+
+def _year_month(index: int) -> tuple[int, int]:
+    return divmod(index, 12)
+
+
+def monthly_values(
+    measurements: tuple[Measurement, ...], starts: list[dt.date], as_of: dt.date
+) -> list[float | None] | None:
+    """The value of each month starting on one of ``starts`` (consecutive first days, in
+    order), None for a month without one; or None when the measurements are not one per
+    consecutive month (on its first day, in order, none after ``as_of``), and the general
+    way must be taken.
+
+    A month's value is what :func:`periods.series_by_period` keys by it."""
+    if not measurements:
+        return [None] * len(starts)
+    first = measurements[0].period_start
+    count = len(measurements)
+    if (
+        first.day != 1
+        or measurements[-1].period_start > as_of
+        or [m.period_start for m in measurements] != month_run(first, count)
+    ):
+        return None
+    # Where the rows' months fall in the measurements' months: read only those.
+    low = _month_index(starts[0]) - _month_index(first)
+    high = low + len(starts)
+    found = [m.value for m in measurements[max(low, 0) : max(min(high, count), 0)]]
+    before = min(max(-low, 0), len(starts))
+    return [None] * before + found + [None] * (len(starts) - before - len(found))
+
+
+def window_value(
+    own: float | None,
+    days: int,
+    aggregation: Aggregation,
+    carried: float | None,
+) -> float | None:
+    """The KPI's value over one of its own months, as ``Series.actual`` makes it.
+
+    ``own`` is the month's value (None: none), ``days`` the month's length and
+    ``carried`` the latest earlier value (what a ``last`` KPI carries forward).
+    """
+    if own is None:
+        return carried if aggregation is Aggregation.LAST else None
+    if aggregation is Aggregation.LAST:
+        return own
+    return pr.whole_period(own, days, aggregation)
+
+
+def carried_value(measurements: tuple[Measurement, ...], window: Period) -> float | None:
+    """The value of the latest month starting on or before ``window``'s end, for
+    measurements that :func:`monthly_values` accepted (consecutive months, in order)."""
+    if not measurements or measurements[0].period_start > window.end:
+        return None
+    last = measurements[-1]
+    if last.period_start <= window.end:
+        return last.value
+    # The window lies inside the measured months: its month or the one before it.
+    offset = _month_index(window.end) - _month_index(measurements[0].period_start)
+    return measurements[offset].value
