@@ -169,22 +169,28 @@ def keep_page(key: str, body: str) -> None:
 PAGE_SECONDS = 3600
 
 
-def personal_page(request: HttpRequest, body: str, membership: Membership) -> HttpResponse:
-    """The kept ``body`` for this request: its own CSRF token and its own header."""
+def personal_page(
+    request: HttpRequest, body: str, membership: Membership, unread: int | None = None
+) -> HttpResponse:
+    """The kept ``body`` for this request: its own CSRF token and its own header
+    (``unread``: the person's unread count when already read, else asked for)."""
     token = get_token(request)
-    header = personal_header(request, membership, token) if PERSONAL_SLOT in body else ""
+    header = personal_header(request, membership, token, unread) if PERSONAL_SLOT in body else ""
     html = body.replace(PERSONAL_SLOT, header, 1).replace(CSRF_SLOT, token)
     response = HttpResponse(html)
     response.kept_page = True  # type: ignore[attr-defined]  # for the tests
     return response
 
 
-def personal_header(request: HttpRequest, membership: Membership, token: str) -> str:
+def personal_header(
+    request: HttpRequest, membership: Membership, token: str, unread: int | None = None
+) -> str:
     """The header's personal part (web/partials/personal_header.html) with this request's
     CSRF token: kept per person, as the header shows them (name, role, language, unread
-    mentions: one query), so that it is rendered only when one of those changes."""
+    mentions: ``unread`` when the caller read it with its own query, else one query), so
+    that it is rendered only when one of those changes."""
     user = request.user
-    count = unread_count(user=user)
+    count = unread_count(user=user) if unread is None else unread
     parts = [
         PAGE_GENERATION,
         user.pk,
@@ -222,11 +228,13 @@ def kept_scorecard_page(
     version: int,
     template: str,
     context: Callable[[], dict[str, Any]],
+    unread: int | None = None,
 ) -> HttpResponse:
     """The scorecard page (or its htmx partial, ``template``) from the cache when kept
     under its key (:func:`scorecard_page_key`), else rendered from ``context()`` with
     the slots and kept; either way with this request's token and header. A page with a
-    flash message waiting is rendered afresh and not kept (messages are shown once)."""
+    flash message waiting is rendered afresh and not kept (messages are shown once).
+    ``unread``: the person's unread count when the caller read it already."""
     if has_messages(request):
         return render(request, template, context())
     key = scorecard_page_key(
@@ -245,4 +253,4 @@ def kept_scorecard_page(
         values.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
         body = render_to_string(template, values, request)
         keep_page(key, body)
-    return personal_page(request, body, membership)
+    return personal_page(request, body, membership, unread)
