@@ -133,3 +133,17 @@ def test_unread_mentions_go_up_and_down_on_the_next_page(card) -> None:
     assert 'class="count unread"' not in html
     found = scorecard_of_member(user=world.editor, org_slug="northwind", slug="company")
     assert found is not None and found.unread == 1
+
+
+def test_the_kept_page_is_the_rendered_page_byte_for_byte(card) -> None:
+    """The page is kept as UTF-8 bytes: non-ASCII text (€, ×, –) comes back unchanged,
+    and only the CSRF token differs between a page rendered afresh and a kept one."""
+    world = card[0]
+    editor = world.client_for("editor")
+    first = editor.get(url("scorecard_detail"))
+    second = editor.get(url("scorecard_detail"))
+    assert second.kept_page and second["Content-Type"] == "text/html; charset=utf-8"
+    fresh, kept = first.content.decode(), second.content.decode()
+    assert "€" in kept
+    token = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"')
+    assert token.sub(r"\1TOKEN", kept) == token.sub(r"\1TOKEN", fresh)

@@ -108,19 +108,20 @@ def token_membership(token: ApiToken) -> Membership | None:
     user is no longer a member: read with the token by :func:`api_token_authenticate`
     (the same moment, so a removed member or a changed role counts on the very next
     call), else read now. Its ``organization`` is the token's."""
-    if not hasattr(token, "member_id"):
+    read = token.__dict__  # the annotations of api_token_authenticate's query, if any
+    if "member_id" not in read:
         membership = Membership.objects.filter(
             user_id=token.user_id, organization_id=token.organization_id
         ).first()
-    elif token.member_id is None:
+    elif read["member_id"] is None:
         return None
     else:
         values = (
-            token.member_id,
+            read["member_id"],
             token.user_id,
             token.organization_id,
-            token.member_unit_id,
-            token.member_role,
+            read["member_unit_id"],
+            read["member_role"],
         )
         membership = Membership.from_db(token._state.db, _MEMBER_FIELDS, values)
     if membership is not None:
