@@ -25,7 +25,7 @@ from ninja.utils import check_csrf
 from scorecard.organizations.models import Membership, Role
 
 from .models import ApiToken
-from .services import ApiTokenExpired, api_token_authenticate
+from .services import ApiTokenExpired, api_token_authenticate, token_membership
 
 NOT_FOUND = gettext_lazy("Not found in your organizations.")
 
@@ -80,14 +80,11 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError(message=str(exc)) from None
         if api_token is None:
             raise AuthenticationError(message=_("The API token is unknown or revoked."))
-        membership = Membership.objects.filter(
-            user_id=api_token.user_id, organization_id=api_token.organization_id
-        ).first()
+        membership = token_membership(api_token)  # read with the token, in its query
         if membership is None:
             raise AuthenticationError(
                 message=_("The token's user is no longer a member of its organization.")
             )
-        membership.organization = api_token.organization  # read with the token just now
         user = api_token.user
         return Access(user=user, token=api_token, memberships=_prime(user, [membership]))
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from scorecard import clock
 from scorecard.organizations.access import membership_for
-from scorecard.organizations.models import Organization
+from scorecard.organizations.models import Membership, Organization
 
 from .last_use import token_used
 from .models import TOKEN_MARK, ApiToken
@@ -98,6 +99,36 @@ def api_tokens_revoke_for(*, user_id: int, organization_id: int | None = None) -
     return tokens.update(revoked_at=clock.now())
 
 
+#: The membership's columns read with the token (``Membership.from_db`` builds it).
+_MEMBER_FIELDS = ("id", "user_id", "organization_id", "unit_id", "role")
+
+
+def token_membership(token: ApiToken) -> Membership | None:
+    """The membership of the token's user in the token's organization, or None when the
+    user is no longer a member: read with the token by :func:`api_token_authenticate`
+    (the same moment, so a removed member or a changed role counts on the very next
+    call), else read now. Its ``organization`` is the token's."""
+    read = token.__dict__  # the annotations of api_token_authenticate's query, if any
+    if "member_id" not in read:
+        membership = Membership.objects.filter(
+            user_id=token.user_id, organization_id=token.organization_id
+        ).first()
+    elif read["member_id"] is None:
+        return None
+    else:
+        values = (
+            read["member_id"],
+            token.user_id,
+            token.organization_id,
+            read["member_unit_id"],
+            read["member_role"],
+        )
+        membership = Membership.from_db(token._state.db, _MEMBER_FIELDS, values)
+    if membership is not None:
+        membership.organization = token.organization
+    return membership
+
+
 def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
     """The active token matching ``plaintext`` (with user and organization), or None.
 
@@ -106,9 +137,18 @@ def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
     parts = plaintext.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_MARK:
         return None
+    # The token's membership comes with it (``token_membership``): one query a call.
+    member = Membership.objects.filter(
+        user_id=OuterRef("user_id"), organization_id=OuterRef("organization_id")
+    )
     token = (
         ApiToken.objects.select_related("user", "organization")
         .filter(prefix=parts[1], revoked_at__isnull=True)
+        .annotate(
+            member_id=Subquery(member.values("id")),
+            member_unit_id=Subquery(member.values("unit_id")),
+            member_role=Subquery(member.values("role")),
+        )
         .first()
     )
     if token is None or not hmac.compare_digest(token.secret_hash, _hash(plaintext.strip())):

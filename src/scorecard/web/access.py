@@ -7,11 +7,12 @@ items and other tenants' items both answer 404; members below the role answer 40
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi
-from scorecard.organizations.access import organization_with_role
+from scorecard.organizations.access import ROLE_NEEDED, organization_with_role
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
@@ -33,6 +34,27 @@ def scorecard_for(
     if scorecard is None:
         raise Http404("No such scorecard.")
     return scorecard, membership
+
+
+def member_scorecard_for(
+    request: HttpRequest, org_slug: str, sc_slug: str, role: str = Role.VIEWER
+) -> strategy_selectors.MemberScorecard:
+    """:func:`scorecard_for` in one query, with the header's unread count (the scorecard
+    page: issue 16). The same answers: an unknown organization or scorecard and an
+    outsider get 404, a member below ``role`` 403; the membership is read afresh."""
+    found = strategy_selectors.scorecard_of_member(
+        user=request.user, org_slug=org_slug, slug=sc_slug
+    )
+    if found is None:
+        raise Http404("No such item in your organizations.")
+    membership = found.membership
+    # As organization_with_role does: later checks of this request reuse the membership.
+    request.user.__dict__.setdefault("_membership_cache", {})[membership.organization_id] = (
+        membership
+    )
+    if not membership.allows(role):
+        raise PermissionDenied(str(ROLE_NEEDED[Role(role)]))
+    return found
 
 
 def is_htmx(request: HttpRequest) -> bool:

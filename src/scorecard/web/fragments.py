@@ -94,8 +94,9 @@ def cached_rows(key: str) -> SafeString | None:
 
 # --- the whole scorecard page, kept (issue 16, "the page on a cache hit") -------------
 
-#: Raise it when the page's markup changes in a way the key does not capture.
-PAGE_GENERATION = 1
+#: Raise it when the page's markup changes in a way the key does not capture (2: kept
+#: as UTF-8 bytes).
+PAGE_GENERATION = 2
 #: What the kept page holds instead of the request's CSRF token (each request gets its
 #: own masked token in its place). Letters only: escaping leaves it as it is.
 CSRF_SLOT = "csrfSlotScorecardPage7f3a9c1e"
@@ -104,6 +105,9 @@ CSRF_SLOT = "csrfSlotScorecardPage7f3a9c1e"
 PERSONAL_SLOT = mark_safe("<!--scorecard:personal-header-->")
 #: The template of the personal part of the header (base.html includes it too).
 PERSONAL_TEMPLATE = "web/partials/personal_header.html"
+#: The slots as they are in the kept page's bytes.
+CSRF_SLOT_BYTES = CSRF_SLOT.encode()
+PERSONAL_SLOT_BYTES = str(PERSONAL_SLOT).encode()
 
 
 def scorecard_page_key(
@@ -154,14 +158,17 @@ def _fragments_cache() -> BaseCache:
         return caches["default"]
 
 
-def kept_page(key: str) -> str | None:
-    """The page kept under ``key`` (with its slots), or None."""
+def kept_page(key: str) -> bytes | None:
+    """The page kept under ``key`` (UTF-8, with its slots), or None."""
     found = _fragments_cache().get(key)
-    return found if isinstance(found, str) else None
+    return found if isinstance(found, bytes) else None
 
 
-def keep_page(key: str, body: str) -> None:
-    """Keep a page rendered with the slots (``CSRF_SLOT``, ``PERSONAL_SLOT``)."""
+def keep_page(key: str, body: bytes) -> None:
+    """Keep a page rendered with the slots (``CSRF_SLOT``, ``PERSONAL_SLOT``), as the
+    UTF-8 bytes it is sent as: a 280 KB page with a few non-ASCII characters took
+    several milliseconds a request to unpickle (UTF-8 decoding), fill in and encode
+    again as text; as bytes it is copied (docs/performance.md, issue 16, evening)."""
     _fragments_cache().set(key, body, PAGE_SECONDS)
 
 
@@ -169,22 +176,30 @@ def keep_page(key: str, body: str) -> None:
 PAGE_SECONDS = 3600
 
 
-def personal_page(request: HttpRequest, body: str, membership: Membership) -> HttpResponse:
-    """The kept ``body`` for this request: its own CSRF token and its own header."""
+def personal_page(
+    request: HttpRequest, body: bytes, membership: Membership, unread: int | None = None
+) -> HttpResponse:
+    """The kept ``body`` (UTF-8) for this request: its own CSRF token and its own header
+    (``unread``: the person's unread count when already read, else asked for)."""
     token = get_token(request)
-    header = personal_header(request, membership, token) if PERSONAL_SLOT in body else ""
-    html = body.replace(PERSONAL_SLOT, header, 1).replace(CSRF_SLOT, token)
+    if PERSONAL_SLOT_BYTES in body:
+        header = personal_header(request, membership, token, unread).encode()
+        body = body.replace(PERSONAL_SLOT_BYTES, header, 1)
+    html = body.replace(CSRF_SLOT_BYTES, token.encode())
     response = HttpResponse(html)
     response.kept_page = True  # type: ignore[attr-defined]  # for the tests
     return response
 
 
-def personal_header(request: HttpRequest, membership: Membership, token: str) -> str:
+def personal_header(
+    request: HttpRequest, membership: Membership, token: str, unread: int | None = None
+) -> str:
     """The header's personal part (web/partials/personal_header.html) with this request's
     CSRF token: kept per person, as the header shows them (name, role, language, unread
-    mentions: one query), so that it is rendered only when one of those changes."""
+    mentions: ``unread`` when the caller read it with its own query, else one query), so
+    that it is rendered only when one of those changes."""
     user = request.user
-    count = unread_count(user=user)
+    count = unread_count(user=user) if unread is None else unread
     parts = [
         PAGE_GENERATION,
         user.pk,
@@ -222,11 +237,13 @@ def kept_scorecard_page(
     version: int,
     template: str,
     context: Callable[[], dict[str, Any]],
+    unread: int | None = None,
 ) -> HttpResponse:
     """The scorecard page (or its htmx partial, ``template``) from the cache when kept
     under its key (:func:`scorecard_page_key`), else rendered from ``context()`` with
     the slots and kept; either way with this request's token and header. A page with a
-    flash message waiting is rendered afresh and not kept (messages are shown once)."""
+    flash message waiting is rendered afresh and not kept (messages are shown once).
+    ``unread``: the person's unread count when the caller read it already."""
     if has_messages(request):
         return render(request, template, context())
     key = scorecard_page_key(
@@ -243,6 +260,6 @@ def kept_scorecard_page(
     if body is None:
         values = context()
         values.update(csrf_token=CSRF_SLOT, personal_slot=PERSONAL_SLOT)
-        body = render_to_string(template, values, request)
+        body = render_to_string(template, values, request).encode()
         keep_page(key, body)
-    return personal_page(request, body, membership)
+    return personal_page(request, body, membership, unread)

@@ -49,7 +49,7 @@ from scorecard.reviews.selectors import (
 from scorecard.reviews.services import comment_add_to_kpi, usage_record_view
 from scorecard.strategy.models import Scorecard
 from scorecard.web import panels
-from scorecard.web.access import is_htmx, kpi_for, scorecard_for
+from scorecard.web.access import is_htmx, kpi_for, member_scorecard_for, scorecard_for
 from scorecard.web.alerts.views import watch_panel
 from scorecard.web.dashboards.home import home_dashboard_redirect
 from scorecard.web.fragments import cached_rows, kept_scorecard_page, scorecard_rows_key
@@ -197,8 +197,10 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
 
     An htmx request (the period selector) gets only the table partial.
     """
-    scorecard, membership = scorecard_for(request, org_slug, sc_slug)
-    # The data version as the organization was read, before any data (web/fragments.py).
+    # One query: the scorecard, its organization (with the data version, read before any
+    # data: web/fragments.py), the membership and the header's unread count.
+    found = member_scorecard_for(request, org_slug, sc_slug)
+    scorecard, membership = found.scorecard, found.membership
     version = scorecard.organization.data_version
     template = "web/partials/scorecard_table.html" if is_htmx(request) else "web/scorecard.html"
     # The whole page is kept, without the person's header and CSRF token (put in per
@@ -210,6 +212,7 @@ def scorecard_detail(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpR
         version=version,
         template=template,
         context=lambda: _scorecard_context(request, scorecard, membership, version),
+        unread=found.unread,
     )
 
 
