@@ -109,8 +109,13 @@ def _load(
     now = clock.now()
     with connection.cursor() as cursor, _page_cache(cursor, postgres):
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        # On SQLite the row number is the table's own key (its rowid): the rows come in
+        # their order, so staging appends, and every "ORDER BY row_number" below reads
+        # the table as it lies instead of sorting it. Row numbers are unique (a file's
+        # rows, a list's places); PostgreSQL keeps the plain column (COPY, no index).
+        key = "NOT NULL" if postgres else "PRIMARY KEY"
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer NOT NULL, "
+            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer {key}, "
             "kpi_id bigint NOT NULL, period_start date NOT NULL, value double precision "
             "NOT NULL, note varchar(500) NOT NULL, approval varchar(10) NOT NULL DEFAULT "
             "'approved', "
