@@ -395,7 +395,17 @@ def _write(
         low, high, count = cursor.fetchone()
         if count == inserted and high - low + 1 == inserted:
             first_id = int(low)
-    _history(cursor, recorder, at, postgres, first_id)
+    # When the staged row numbers follow each other without a gap (a file without
+    # blank or unchanged rows: the common case), the n-th staged row is simply the
+    # first row number + n - 1, and its new id is found by adding an offset: no
+    # window function numbering (and sorting) the stage again.
+    offset = None
+    if first_id is not None:
+        cursor.execute(f"SELECT MIN(row_number), MAX(row_number) FROM {STAGE}")
+        low_row, high_row = cursor.fetchone()
+        if high_row - low_row + 1 == inserted:
+            offset = first_id - low_row
+    _history(cursor, recorder, at, postgres, first_id, offset)
     cursor.execute(f"SELECT DISTINCT kpi_id FROM {STAGE}")
     kpi_ids = sorted(row[0] for row in cursor.fetchall())
     if inserted:
@@ -417,13 +427,19 @@ def _diff(obj: str, note: str, value: str) -> str:
 
 
 def _history(
-    cursor: Any, recorder: Any, at: Any, postgres: bool, first_id: int | None = None
+    cursor: Any,
+    recorder: Any,
+    at: Any,
+    postgres: bool,
+    first_id: int | None = None,
+    offset: int | None = None,
 ) -> None:
     """One history entry per new value, as ``_value_change`` builds it: ``after`` the
     new value; for a correction, ``before``/``after`` only the fields that changed (and
     the period). A pending value equal to the approved one has no entry. ``first_id``:
     the staged rows were given the ids from this one on, in their order (else each new
-    value's id is looked up)."""
+    value's id is looked up). ``offset``: moreover, each staged row's new id is its row
+    number plus this."""
     m, c, k = _table(Measurement), _table(Change), _table(Kpi)
     obj = "jsonb_build_object" if postgres else "json_object"
     before = (
@@ -435,7 +451,9 @@ def _history(
         f"THEN {obj}('period_start', s.period_start, 'value', s.value, 'note', s.note) "
         f"ELSE {_diff(obj, 's.note', 's.value')} END"
     )
-    if first_id is not None:
+    if offset is not None:
+        new_id, new_row, source = f"s.row_number + {int(offset)}", "", STAGE
+    elif first_id is not None:
         new_id, new_row = "s.new_id", ""
         source = (
             f"(SELECT *, ROW_NUMBER() OVER (ORDER BY row_number) + {int(first_id) - 1} "
