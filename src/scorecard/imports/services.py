@@ -777,9 +777,7 @@ def check_table(
                     keep(spooled)
                 continue
             row, kpi_id, _text, value, note = spooled
-            parsed: ParsedRow | list[CellError] = ParsedRow(
-                row, checker.by_id[kpi_id], period[0], value, note, period[1]
-            )
+            repeated = ParsedRow(row, checker.by_id[kpi_id], period[0], value, note, period[1])
         else:
             parsed = checker.parse(number, cells)
             if isinstance(parsed, list):
@@ -789,9 +787,10 @@ def check_table(
                 if keep is not None and not report.error_count:
                     keep(_spooled(parsed))
                 continue
+            repeated = parsed
         repeat_count += 1
         if len(repeats) < MAX_ERRORS_KEPT:
-            repeats.append((parsed, parsed.key))
+            repeats.append((repeated, repeated.key))
     if progress is not None and pending:
         progress(pending)
     if repeat_count:
