@@ -19,7 +19,8 @@ deciding row by row in Python it lets the database decide for all rows at once:
 4. **Write.** A row repeating the current value and note is dropped (unchanged). The
    values it corrects are superseded with one ``UPDATE`` (the history keeps them, as
    always), the new values are inserted with one ``INSERT … SELECT`` in the file's
-   order, and their history entries with another one (``json_object`` on SQLite,
+   order, and their history entries with another one (on PostgreSQL both are one
+   statement: the INSERT returns the new ids to the history's; ``json_object`` on SQLite,
    ``jsonb_build_object`` on PostgreSQL: the same ``before``/``after`` as
    ``audit.services.build_change``). The organization's data version is raised.
 5. **Announce.** One ``measurements_loaded`` signal for the whole load (instead of
@@ -84,7 +85,8 @@ def measurement_bulk_load(
     checked: bool = False,
 ) -> BulkRecordResult:
     """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
-    semantics; ``kpis`` holds each KPI a row names, by id. ``progress`` is called with
+    semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
+    row number (the stage is keyed by it on SQLite). ``progress`` is called with
     the number of rows of each batch once it is staged.
 
     ``checked``: the caller has checked each row on its own against these KPIs already
