@@ -144,10 +144,20 @@ def test_the_fast_load_stores_what_the_row_by_row_service_stores(
 
 
 @pytest.mark.django_db
-def test_a_fresh_load_matches_too(card: Card) -> None:
+@pytest.mark.parametrize(
+    "row_number",
+    [
+        lambda n: n + 2,  # a file's rows one after the other: ids by an offset (SQLite)
+        lambda n: n + 1000,  # the same, further down the file
+        lambda n: 3 * n + 2,  # gaps (blank rows): ids numbered by a window function
+        lambda n: n + 2 + (n > 20) * 5,  # one gap in the middle
+    ],
+)
+def test_a_fresh_load_matches_too(card: Card, row_number: Callable[[int], int]) -> None:
+    """Each history entry names its own new value, however the row numbers run."""
     rows: list[Row] = [
-        (n + 2, "sales" if n % 2 else "free", dt.date(2020 + n // 24, n // 2 % 12 + 1, 1),
-         n * 1.5, f"n{n}" if n % 3 else "")
+        (row_number(n), "sales" if n % 2 else "free",
+         dt.date(2020 + n // 24, n // 2 % 12 + 1, 1), n * 1.5, f"n{n}" if n % 3 else "")
         for n in range(48)
     ]  # fmt: skip
     slow = _outcome(card, lambda: [_slow(card, rows, card.world.editor)])

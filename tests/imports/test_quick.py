@@ -5,13 +5,20 @@ check (``RowChecker.parse``) for every row it takes, and leaves every other row 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import translation
 
-from scorecard.imports.services import ImportFailed, RowChecker, import_table, mapping_from_names
+from scorecard.imports.services import (
+    ImportFailed,
+    RowChecker,
+    check_table,
+    import_table,
+    mapping_from_names,
+)
 
 from .conftest import HEADER, Card, write_csv
 
@@ -121,3 +128,58 @@ def test_a_kpi_changed_after_the_check_is_checked_again_row_by_row(
     assert [e.row for e in failed.value.report.errors] == [3]
     assert "2026-02-01 does not start a quarterly period" in failed.value.report.errors[0].message
     assert not card.sales.measurements.exists()
+
+
+def _reference(checker: RowChecker, rows: list[tuple[str, ...]]) -> list[tuple[int, str, str]]:
+    """The errors a file of ``rows`` should get, worked out row by row with the full
+    check (``parse``) and a plain dictionary of the (KPI, period) pairs met."""
+    first: dict[tuple[int, dt.date], int] = {}
+    errors: list[tuple[int, str, str]] = []
+    for number, cells in enumerate(rows, start=2):
+        parsed = checker.parse(number, list(cells))
+        if isinstance(parsed, list):
+            errors.extend((e.row, e.column, e.message) for e in parsed)
+            continue
+        key = (parsed.kpi.pk, parsed.period_start)
+        if key in first:
+            errors.append((number, "Period", f"{first[key]}|{parsed.kpi.name}"))
+        else:
+            first[key] = number
+    return errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_repeats_and_bad_rows_get_the_full_checks_messages_and_rows(
+    card: Card, tmp_path: Path, language: str
+) -> None:
+    """A file mixing the quick shape, other shapes, bad rows and repeats (each kind of
+    repeat: quick after quick, quick after full, full after quick): every error has the
+    row number, column and message the full check gives, in either language."""
+    rows = [
+        *CELLS[:6],
+        ("sales", "2026-01-01", "99", ""),  # repeats row 2 (both quick)
+        ("sales", "2026-01-20", "1", ""),  # same period as row 2 and 7, moved: quick
+        ("Sales", "2026-02-01", "5", ""),  # not quick (case); repeats no row
+        ("sales", "2026-02-01", "6", ""),  # quick, repeats the row before (full)
+        ("sales", "Jan 2026", " 3 ", ""),  # full, repeats row 2 (quick)
+        *CELLS[14:22],
+    ]
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    with translation.override(language):
+        checker = _checker(card, card.world.editor)
+        report = check_table(path=path, fmt="csv", checker=checker)
+        expected = _reference(_checker(card, card.world.editor), rows)
+    got = []
+    for e in report.errors:
+        if e.column == "Period" and any(r == e.row and m.count("|") for r, _c, m in expected):
+            number = re.search(r"\d+", e.message)
+            assert number is not None
+            name = next(m.split("|")[1] for r, _c, m in expected if r == e.row and "|" in m)
+            assert name in e.message and ("2026-" in e.message)
+            got.append((e.row, e.column, f"{number.group()}|{name}"))
+        else:
+            got.append((e.row, e.column, e.message))
+    assert sorted(got) == sorted(expected)
+    assert report.error_count == len(expected)
+    assert sum("|" in m for _r, _c, m in expected) >= 4  # the repeats made above, at least

@@ -19,7 +19,8 @@ deciding row by row in Python it lets the database decide for all rows at once:
 4. **Write.** A row repeating the current value and note is dropped (unchanged). The
    values it corrects are superseded with one ``UPDATE`` (the history keeps them, as
    always), the new values are inserted with one ``INSERT … SELECT`` in the file's
-   order, and their history entries with another one (``json_object`` on SQLite,
+   order, and their history entries with another one (on PostgreSQL both are one
+   statement: the INSERT returns the new ids to the history's; ``json_object`` on SQLite,
    ``jsonb_build_object`` on PostgreSQL: the same ``before``/``after`` as
    ``audit.services.build_change``). The organization's data version is raised.
 5. **Announce.** One ``measurements_loaded`` signal for the whole load (instead of
@@ -84,7 +85,8 @@ def measurement_bulk_load(
     checked: bool = False,
 ) -> BulkRecordResult:
     """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
-    semantics; ``kpis`` holds each KPI a row names, by id. ``progress`` is called with
+    semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
+    row number (the stage is keyed by it on SQLite). ``progress`` is called with
     the number of rows of each batch once it is staged.
 
     ``checked``: the caller has checked each row on its own against these KPIs already
@@ -109,8 +111,13 @@ def _load(
     now = clock.now()
     with connection.cursor() as cursor, _page_cache(cursor, postgres):
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        # On SQLite the row number is the table's own key (its rowid): the rows come in
+        # their order, so staging appends, and every "ORDER BY row_number" below reads
+        # the table as it lies instead of sorting it. Row numbers are unique (a file's
+        # rows, a list's places); PostgreSQL keeps the plain column (COPY, no index).
+        key = "NOT NULL" if postgres else "PRIMARY KEY"
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer NOT NULL, "
+            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer {key}, "
             "kpi_id bigint NOT NULL, period_start date NOT NULL, value double precision "
             "NOT NULL, note varchar(500) NOT NULL, approval varchar(10) NOT NULL DEFAULT "
             "'approved', "
@@ -374,12 +381,22 @@ def _write(
     recorder_id = recorder.pk if recorder is not None else None
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
     last_id = cursor.fetchone()[0]
-    cursor.execute(
+    insert_values = (
         f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
         "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
-        f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number",
-        [recorder_id, at],
+        f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
     )
+    if postgres:
+        # One statement for the values and their history entries: the new values'
+        # ids come back from the INSERT (RETURNING, inside the database) and are
+        # matched with their staged rows by a hash join on (KPI, period), unique in the
+        # stage, instead of one index look-up in the measurements per value.
+        cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
+        inserted = int(cursor.fetchone()[0])
+        new_values = (insert_values + " RETURNING id, kpi_id, period_start", [recorder_id, at])
+        _history(cursor, recorder, at, postgres, new_values=new_values)
+        return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
+    cursor.execute(insert_values, [recorder_id, at])
     inserted = cursor.rowcount
     first_id = None
     if not postgres and inserted:
@@ -390,7 +407,32 @@ def _write(
         low, high, count = cursor.fetchone()
         if count == inserted and high - low + 1 == inserted:
             first_id = int(low)
-    _history(cursor, recorder, at, postgres, first_id)
+    # When the staged row numbers follow each other without a gap (a file without
+    # blank or unchanged rows: the common case), the n-th staged row is simply the
+    # first row number + n - 1, and its new id is found by adding an offset: no
+    # window function numbering (and sorting) the stage again.
+    offset = None
+    if first_id is not None:
+        cursor.execute(f"SELECT MIN(row_number), MAX(row_number) FROM {STAGE}")
+        low_row, high_row = cursor.fetchone()
+        if high_row - low_row + 1 == inserted:
+            offset = first_id - low_row
+    _history(cursor, recorder, at, postgres, first_id, offset)
+    return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
+
+
+def _finish(
+    cursor: Any,
+    inserted: int,
+    corrected: int,
+    unchanged: int,
+    kpis: Mapping[int, Kpi],
+    recorder: Any,
+    now: dt.datetime,
+    last_id: int,
+    chunk: int,
+) -> BulkRecordResult:
+    """Raise the data version, send the one signal, and count."""
     cursor.execute(f"SELECT DISTINCT kpi_id FROM {STAGE}")
     kpi_ids = sorted(row[0] for row in cursor.fetchall())
     if inserted:
@@ -412,13 +454,21 @@ def _diff(obj: str, note: str, value: str) -> str:
 
 
 def _history(
-    cursor: Any, recorder: Any, at: Any, postgres: bool, first_id: int | None = None
+    cursor: Any,
+    recorder: Any,
+    at: Any,
+    postgres: bool,
+    first_id: int | None = None,
+    offset: int | None = None,
+    new_values: tuple[str, list[Any]] | None = None,
 ) -> None:
     """One history entry per new value, as ``_value_change`` builds it: ``after`` the
     new value; for a correction, ``before``/``after`` only the fields that changed (and
     the period). A pending value equal to the approved one has no entry. ``first_id``:
     the staged rows were given the ids from this one on, in their order (else each new
-    value's id is looked up)."""
+    value's id is looked up). ``offset``: moreover, each staged row's new id is its row
+    number plus this. ``new_values``: the INSERT of the new values (with its
+    parameters), returning their ids, run here as part of the same statement."""
     m, c, k = _table(Measurement), _table(Change), _table(Kpi)
     obj = "jsonb_build_object" if postgres else "json_object"
     before = (
@@ -430,7 +480,14 @@ def _history(
         f"THEN {obj}('period_start', s.period_start, 'value', s.value, 'note', s.note) "
         f"ELSE {_diff(obj, 's.note', 's.value')} END"
     )
-    if first_id is not None:
+    prefix, prefix_params = "", []
+    if new_values is not None:
+        prefix, prefix_params = f"WITH n AS ({new_values[0]}) ", new_values[1]
+        new_id, source = "n.id", STAGE
+        new_row = "JOIN n ON n.kpi_id = s.kpi_id AND n.period_start = s.period_start "
+    elif offset is not None:
+        new_id, new_row, source = f"s.row_number + {int(offset)}", "", STAGE
+    elif first_id is not None:
         new_id, new_row = "s.new_id", ""
         source = (
             f"(SELECT *, ROW_NUMBER() OVER (ORDER BY row_number) + {int(first_id) - 1} "
@@ -445,8 +502,8 @@ def _history(
     actor = recorder if recorder is not None else current_actor()
     actor = actor if getattr(actor, "is_authenticated", False) else None
     cursor.execute(
-        f"INSERT INTO {c} (at, actor_id, actor_name, action, kind, object_id, label, before, "
-        "after, scorecard_id, objective_id, related_objective_id, kpi_id, initiative_id) "
+        f"{prefix}INSERT INTO {c} (at, actor_id, actor_name, action, kind, object_id, label, "
+        "before, after, scorecard_id, objective_id, related_objective_id, kpi_id, initiative_id) "
         "SELECT %s, %s, %s, CASE WHEN s.approval = 'pending' THEN 'submitted' "
         "WHEN s.approved_id IS NOT NULL THEN 'corrected' ELSE 'recorded' END, "
         f"'measurement', {new_id}, SUBSTR(k.name, 1, 300), {before}, {after}, k.scorecard_id, "
@@ -454,7 +511,7 @@ def _history(
         f"JOIN {k} k ON k.id = s.kpi_id "
         "WHERE NOT (s.approved_id IS NOT NULL AND s.approved_value = s.value "
         "AND s.approved_note = s.note) ORDER BY s.row_number",
-        [at, actor.pk if actor else None, person_label(actor) if actor else ""],
+        [*prefix_params, at, actor.pk if actor else None, person_label(actor) if actor else ""],
     )
 
 

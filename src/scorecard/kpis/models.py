@@ -235,7 +235,12 @@ class Measurement(models.Model):
         PENDING = "pending", "Waiting for approval"
         REJECTED = "rejected", "Rejected"
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
+    # No index of its own: "measurement_kpi_period" (kpi, period_start) starts with the
+    # KPI and serves every look-up by KPI; a second index cost each imported value one
+    # more random B-tree insertion (issue 16: the million-row import).
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     period_start = models.DateField()
     value = models.FloatField()
     note = models.CharField(max_length=500, blank=True)
