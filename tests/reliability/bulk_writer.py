@@ -35,7 +35,9 @@ def main() -> None:
 
     def announce(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
-        if sql.startswith('INSERT INTO "kpis_measurement"'):
+        # On PostgreSQL the bulk load writes the values and their history entries in one
+        # statement (WITH new AS (INSERT INTO "kpis_measurement" …) INSERT INTO …).
+        if 'INSERT INTO "kpis_measurement"' in sql:
             print("inserted", flush=True)
             time.sleep(pause)
         return result
