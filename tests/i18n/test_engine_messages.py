@@ -138,3 +138,38 @@ def test_planning_pages_explain_engine_problems_in_the_person_s_language(
     seek = viewer.get(sales.url("whatif"), {"seek_kpi": "deals", "seek_node": "objective:nope"})
     assert seek.status_code == 200
     assert seek_problem in _text(seek)
+
+
+#: language → labels of the KPI form's target rule, unit rollup and formula mode
+KPI_CHOICES = {
+    "de": (
+        "Summe der Zielwerte der Perioden",
+        "Summe der Einheiten",
+        "Eingangswerte zusammenfassen, dann rechnen",
+    ),
+    "fr": (
+        "Somme des cibles des périodes",
+        "Somme des unités",
+        "Agréger les entrées, puis calculer",
+    ),
+    "es": (
+        "Suma de las metas de los periodos",
+        "Suma de las unidades",
+        "Agregar las entradas y luego calcular",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", list(KPI_CHOICES))
+def test_kpi_form_choices_read_in_the_person_s_language(world, language) -> None:
+    build_card(world)
+    editor = _client(world, "editor", language)
+    text = _text(editor.get(reverse("kpi_new", args=[ORG, SC, "grow"])))
+    for label in KPI_CHOICES[language]:
+        assert label in text
+    for english in (
+        "Sum of the periods' targets",
+        "Sum of the units",
+        "Aggregate inputs, then calculate",
+    ):
+        assert english not in text

@@ -47,13 +47,16 @@ class Aggregation(models.TextChoices):
 class TargetAggregation(models.TextChoices):
     """How the per-period targets make a window's target (engine.types.TargetAggregation)."""
 
-    AUTO = "auto", "Automatic (calculated: its formula or its own targets; others: like the value)"
-    EQUATION = "equation", "Its formula over its inputs' targets (calculated KPIs)"
-    SUM = "sum", "Sum of the periods' targets"
-    AVERAGE = "average", "Average of the periods' targets"
-    LAST = "last", "Latest period's target"
-    MIN = "min", "Lowest period's target"
-    MAX = "max", "Highest period's target"
+    AUTO = (
+        "auto",
+        _("Automatic (calculated: its formula or its own targets; others: like the value)"),
+    )
+    EQUATION = "equation", _("Its formula over its inputs' targets (calculated KPIs)")
+    SUM = "sum", _("Sum of the periods' targets")
+    AVERAGE = "average", _("Average of the periods' targets")
+    LAST = "last", _("Latest period's target")
+    MIN = "min", _("Lowest period's target")
+    MAX = "max", _("Highest period's target")
 
 
 class Indicator(models.TextChoices):
@@ -62,19 +65,19 @@ class Indicator(models.TextChoices):
 
 
 class FormulaMode(models.TextChoices):
-    EQUATION = "equation", "Aggregate inputs, then calculate"
-    AGGREGATE_RESULTS = "aggregate_results", "Calculate each period, then aggregate"
+    EQUATION = "equation", _("Aggregate inputs, then calculate")
+    AGGREGATE_RESULTS = "aggregate_results", _("Calculate each period, then aggregate")
 
 
 class UnitRollup(models.TextChoices):
     """How the same KPI's values in the units below combine (engine.cascade.UnitRollup)."""
 
-    AUTO = "auto", "Automatic (rebuild ratios from parts, average %, sum the rest)"
-    SUM = "sum", "Sum of the units"
-    AVERAGE = "average", "Average of the units"
-    MIN = "min", "Lowest unit"
-    MAX = "max", "Highest unit"
-    EQUATION = "equation", "Its formula over the units' summed inputs"
+    AUTO = "auto", _("Automatic (rebuild ratios from parts, average %, sum the rest)")
+    SUM = "sum", _("Sum of the units")
+    AVERAGE = "average", _("Average of the units")
+    MIN = "min", _("Lowest unit")
+    MAX = "max", _("Highest unit")
+    EQUATION = "equation", _("Its formula over the units' summed inputs")
 
 
 class Kpi(models.Model):
