@@ -28,7 +28,6 @@ from scorecard.engine.evaluate import (
 from scorecard.engine.types import (
     Aggregation,
     Aggregator,
-    Band,
     FormulaMode,
     Indicator,
     Interval,
@@ -39,11 +38,11 @@ from scorecard.engine.types import (
     TargetAggregation,
     TargetPath,
     TargetPoint,
-    Thresholds,
     View,
 )
 from scorecard.kpis.evaluation import scorecards_input
 from scorecard.strategy.models import Scorecard
+from tests.engine.random_parts import FORMULAS, SOUND_KINDS, THRESHOLDS, months
 
 AS_OF = dt.date(2025, 12, 31)
 
@@ -67,39 +66,14 @@ def test_floor_equals_engine_on_a_generated_organization(view: View) -> None:
     assert_equal(inputs, BENCH_AS_OF, view)
 
 
-def months(first: dt.date, count: int) -> list[dt.date]:
-    out = []
-    for n in range(count):
-        index = first.year * 12 + first.month - 1 + n
-        out.append(dt.date(index // 12, index % 12 + 1, 1))
-    return out
-
-
 KINDS = [
-    (Optimization.MAXIMIZE, {"baseline": 100.0, "target": 200.0}),
-    (Optimization.MAXIMIZE, {"minimum": 0.0, "maximum": 200.0}),
-    (Optimization.MINIMIZE, {"baseline": 50.0, "target": 20.0}),
-    (Optimization.MINIMIZE, {"maximum": 200.0, "minimum": 0.0, "baseline": 150.0}),
-    (Optimization.BINARY_MAX, {"target": 100.0}),
-    (Optimization.BINARY_MIN, {"target": 100.0}),
-    (Optimization.EXACT, {"target": 100.0, "tolerance": 30.0}),
-    (Optimization.BAND, {"band_low": 90.0, "band_high": 110.0, "tolerance": 20.0}),
-    (Optimization.BAND, {"band_low": 90.0, "band_high": 110.0}),
-    (Optimization.PERCENT_OF_TARGET, {"target": 120.0, "baseline": 40.0}),
-    (Optimization.GOAL_RED_FLAG, {"target": 120.0, "red_flag": 80.0}),
-    (Optimization.NONE, {}),
+    *SOUND_KINDS,
     # Broken or target-dependent definitions.
     (Optimization.MAXIMIZE, {"baseline": 100.0}),  # scored only where a target is set
     (Optimization.EXACT, {"target": 100.0}),  # no tolerance: an error
     (Optimization.MAXIMIZE, {"baseline": 100.0, "target": 100.0}),  # empty scale
     (Optimization.PERCENT_OF_TARGET, {}),  # needs targets per period
 ]
-THRESHOLDS = [
-    Thresholds.default(),
-    Thresholds((Band("red", -1e9), Band("yellow", 0.5), Band("green", 0.8))),
-    Thresholds((Band("red", 0.0), Band("green", 1.0), Band("yellow", 0.9)), basis="target_ratio"),
-]
-FORMULAS = ["{a} / {b} * 100", "({a} + {b}) / 3", "{a} - {b} * 2", "min({a}, {b})", "-{a} % {b}"]
 
 
 def random_scorecard(rng: random.Random, s: int) -> ScorecardInput:

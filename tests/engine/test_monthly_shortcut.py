@@ -25,7 +25,6 @@ from scorecard.engine.periods import Period
 from scorecard.engine.types import (
     Aggregation,
     Aggregator,
-    Band,
     FormulaMode,
     Indicator,
     Interval,
@@ -36,20 +35,12 @@ from scorecard.engine.types import (
     TargetAggregation,
     TargetPath,
     TargetPoint,
-    Thresholds,
     View,
 )
+from tests.engine.random_parts import FORMULAS, SOUND_KINDS, THRESHOLDS, months
 
 D = dt.date
 AS_OF = D(2025, 12, 31)
-
-
-def months(first: dt.date, count: int) -> list[dt.date]:
-    out = []
-    for n in range(count):
-        index = first.year * 12 + first.month - 1 + n
-        out.append(D(index // 12, index % 12 + 1, 1))
-    return out
 
 
 def assert_same(card: ScorecardInput, as_of: dt.date, view: View = View.PERIOD) -> ScorecardResult:
@@ -66,30 +57,14 @@ def assert_same(card: ScorecardInput, as_of: dt.date, view: View = View.PERIOD) 
 # --- random organizations --------------------------------------------------------------
 
 KINDS = [
-    (Optimization.MAXIMIZE, {"baseline": 100.0, "target": 200.0}),
-    (Optimization.MAXIMIZE, {"minimum": 0.0, "maximum": 200.0}),
-    (Optimization.MINIMIZE, {"baseline": 50.0, "target": 20.0}),
-    (Optimization.MINIMIZE, {"maximum": 200.0, "minimum": 0.0, "baseline": 150.0}),
-    (Optimization.BINARY_MAX, {"target": 100.0}),
-    (Optimization.BINARY_MIN, {"target": 100.0}),
-    (Optimization.EXACT, {"target": 100.0, "tolerance": 30.0}),
-    (Optimization.BAND, {"band_low": 90.0, "band_high": 110.0, "tolerance": 20.0}),
-    (Optimization.PERCENT_OF_TARGET, {"target": 120.0, "baseline": 40.0}),
-    (Optimization.GOAL_RED_FLAG, {"target": 120.0, "red_flag": 80.0}),
-    (Optimization.NONE, {}),
+    *SOUND_KINDS,
     (Optimization.MAXIMIZE, {"baseline": 100.0}),  # scored only where a target is set
     (Optimization.MAXIMIZE, {"baseline": 0.0, "target": -0.0}),  # an empty scale: an error
     (Optimization.MAXIMIZE, {"baseline": -0.0, "target": 1e308}),
     (Optimization.PERCENT_OF_TARGET, {}),  # needs targets per period
     (Optimization.EXACT, {"target": 0.0, "tolerance": 1e-300}),
 ]
-THRESHOLDS = [
-    Thresholds.default(),
-    Thresholds((Band("red", -1e9), Band("yellow", 0.5), Band("green", 0.8))),
-    Thresholds((Band("red", 0.0), Band("green", 1.0), Band("yellow", 0.9)), basis="target_ratio"),
-]
 VALUES = [0.0, -0.0, 50.0, 80.0, 100.0, 120.0, 1e-310, 1e308, -7.25, math.inf, 3.0]
-FORMULAS = ["{a} / {b} * 100", "({a} + {b}) / 3", "{a} - {b} * 2", "min({a}, {b})", "-{a} % {b}"]
 
 
 def random_measurements(rng: random.Random) -> tuple[Measurement, ...]:
