@@ -22,6 +22,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from scorecard.organizations.access import remember_memberships
 from scorecard.organizations.models import Membership, Role
 
 from .models import ApiToken
@@ -64,10 +65,8 @@ class Access:
 
 def _prime(user: Any, memberships: list[Membership]) -> dict[int, Membership]:
     """Index memberships by organization and fill organizations.access' per-user cache."""
-    by_org = {m.organization_id: m for m in memberships}
-    cache = user.__dict__.setdefault("_membership_cache", {})
-    cache.update(by_org)
-    return by_org
+    remember_memberships(user=user, memberships=memberships)
+    return {m.organization_id: m for m in memberships}
 
 
 class TokenAuth(HttpBearer):

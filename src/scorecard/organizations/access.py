@@ -6,6 +6,7 @@ A user sees an organization only through a Membership; roles are ranked
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ def membership_for(*, user: Any, organization: Organization | int) -> Membership
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     org_id = organization if isinstance(organization, int) else organization.pk
-    cache: dict[int, Membership | None] = user.__dict__.setdefault("_membership_cache", {})
+    cache = _memberships_known(user)
     if org_id not in cache:
         cache[org_id] = (
             Membership.objects.select_related("organization")
@@ -76,9 +77,30 @@ def organization_with_role(
             .filter(user=user, organization__slug=org_slug)
             .first()
         )
+    accepted = accept_membership(user=user, membership=membership, role=role)
+    return accepted.organization, accepted
+
+
+def _memberships_known(user: Any) -> dict[int, Membership | None]:
+    """The memberships this request has already read, by organization (kept on the user
+    object, which lives as long as the request)."""
+    known: dict[int, Membership | None] = user.__dict__.setdefault("_membership_cache", {})
+    return known
+
+
+def remember_memberships(*, user: Any, memberships: Iterable[Membership]) -> None:
+    """Let later checks of this request (:func:`membership_for`, :func:`can`) reuse
+    memberships read some other way (with a token, with the scorecard)."""
+    _memberships_known(user).update((m.organization_id, m) for m in memberships)
+
+
+def accept_membership(*, user: Any, membership: Membership | None, role: str) -> Membership:
+    """The one place a membership read for a request is judged: none (an outsider or an
+    unknown organization) is a 404, a role below ``role`` a 403; an accepted membership
+    is remembered for the rest of the request."""
     if membership is None:
         raise Http404("No such item in your organizations.")
-    user.__dict__.setdefault("_membership_cache", {})[membership.organization_id] = membership
+    remember_memberships(user=user, memberships=[membership])
     if not membership.allows(role):
         raise PermissionDenied(str(ROLE_NEEDED[Role(role)]))
-    return membership.organization, membership
+    return membership

@@ -7,12 +7,11 @@ items and other tenants' items both answer 404; members below the role answer 40
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from scorecard.kpis import selectors as kpi_selectors
 from scorecard.kpis.models import Kpi
-from scorecard.organizations.access import ROLE_NEEDED, organization_with_role
+from scorecard.organizations.access import accept_membership, organization_with_role
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy import selectors as strategy_selectors
 from scorecard.strategy.models import Scorecard
@@ -47,13 +46,7 @@ def member_scorecard_for(
     )
     if found is None:
         raise Http404("No such item in your organizations.")
-    membership = found.membership
-    # As organization_with_role does: later checks of this request reuse the membership.
-    request.user.__dict__.setdefault("_membership_cache", {})[membership.organization_id] = (
-        membership
-    )
-    if not membership.allows(role):
-        raise PermissionDenied(str(ROLE_NEEDED[Role(role)]))
+    accept_membership(user=request.user, membership=found.membership, role=role)
     return found
 
 
