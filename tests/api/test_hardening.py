@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from scorecard.api.body import MAX_DEPTH
 from scorecard.api.models import ApiToken
 from scorecard.api.services import api_token_create
+from scorecard.mcp_server.access import Refused, access_for_token
 from scorecard.organizations.models import Membership
 from scorecard.organizations.services import membership_remove
 from scorecard.strategy.models import Objective, Perspective
@@ -150,6 +153,45 @@ def test_expired_tokens_get_a_clear_401(api: ApiWorld, settings) -> None:  # typ
     assert response.json()["detail"] == (
         "The API token expired on 2026-03-31 12:00 UTC; create a new one."
     )
+
+
+def test_the_mcp_server_refuses_an_expired_token_with_the_same_reason(  # type: ignore[no-untyped-def]
+    api: ApiWorld, settings
+) -> None:
+    settings.SCORECARD_TODAY = "2026-03-01"
+    _token, plaintext = api_token_create(
+        user=api.world.viewer,
+        organization=api.world.organization,
+        name="A month for the assistant",
+        lifetime=dt.timedelta(days=30),
+    )
+    access = access_for_token(plaintext)
+    assert access.can(api.world.organization.pk, "viewer")
+    settings.SCORECARD_TODAY = "2026-04-01"
+    with pytest.raises(Refused) as refused:
+        access_for_token(plaintext)
+    assert str(refused.value) == (
+        "Not authenticated: The API token expired on 2026-03-31 12:00 UTC; create a new one."
+    )
+    with translation.override("de"), pytest.raises(Refused) as german:
+        access_for_token(plaintext)
+    assert "2026-03-31 12:00 UTC" in str(german.value)
+    assert "expired" not in str(german.value)
+
+
+def test_the_mcp_server_reads_the_token_and_its_membership_in_one_query(
+    api: ApiWorld, django_assert_num_queries: Any
+) -> None:
+    plaintext = api.tokens["viewer"]
+    access_for_token(plaintext)  # the first call of the minute records the token's use
+    with django_assert_num_queries(1):
+        access = access_for_token(plaintext)
+    assert access.memberships[api.world.organization.pk].role == "viewer"
+    # A changed role counts on the very next call (it is read with the token, not kept).
+    Membership.objects.filter(user=api.world.viewer, organization=api.world.organization).update(
+        role="editor"
+    )
+    assert access_for_token(plaintext).memberships[api.world.organization.pk].role == "editor"
 
 
 def test_token_page_offers_a_lifetime_and_lists_expiry_and_last_use(api: ApiWorld) -> None:

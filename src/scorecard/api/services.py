@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.organizations.access import membership_for
@@ -158,7 +159,8 @@ def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
     now = clock.now()
     if token.expires_at is not None and token.expires_at <= now:
         raise ApiTokenExpired(
-            f"The API token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; create a new one."
+            _("The API token expired on %(moment)s UTC; create a new one.")
+            % {"moment": f"{token.expires_at:%Y-%m-%d %H:%M}"}
         )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token_used(token, now)  # never waits for nor fails on a busy database

@@ -16,8 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from scorecard.api.access import Access, _prime
-from scorecard.api.services import api_token_authenticate
-from scorecard.organizations.models import Membership
+from scorecard.api.services import ApiTokenExpired, api_token_authenticate, token_membership
 
 
 class Refused(Exception):
@@ -33,14 +32,13 @@ def access_for_token(token: str | None) -> Access:
                 "over HTTP, --token or SCORECARD_API_TOKEN over stdio)."
             )
         )
-    api_token = api_token_authenticate(plaintext=token)
+    try:
+        api_token = api_token_authenticate(plaintext=token)
+    except ApiTokenExpired as expired:
+        raise Refused(_("Not authenticated: %(reason)s") % {"reason": expired}) from None
     if api_token is None:
         raise Refused(_("Not authenticated: the API token is unknown or revoked."))
-    membership = (
-        Membership.objects.select_related("organization")
-        .filter(user_id=api_token.user_id, organization_id=api_token.organization_id)
-        .first()
-    )
+    membership = token_membership(api_token)  # read with the token, in its query
     if membership is None:
         raise Refused(
             _("Not authenticated: the token's user is no longer a member of its organization.")
