@@ -15,6 +15,7 @@ from scorecard.alerts import selectors, services
 from scorecard.alerts.models import Alert, Kind, Watch
 from scorecard.alerts.services import Watched
 from scorecard.alerts.tasks import send_digest_task
+from scorecard.clock import now as clock_now
 from scorecard.commands.management.commands.worker import schedule
 from scorecard.initiatives.services import task_create, task_update
 from scorecard.kpis.services import MeasurementRow, measurement_bulk_record, measurement_record
@@ -239,3 +240,44 @@ def test_an_unknown_user_is_not_alerted(world: Any, kpi: Any) -> None:
         title="x", key="k",
     )  # fmt: skip
     assert raised == []
+
+
+def test_each_person_reads_an_alert_in_their_own_language(
+    world: Any, kpi: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # One event, two readers: the owner reads German, the watcher English; the stored
+    # English title stays for the admin and logs.
+    _emails(world)
+    AccountSettings.objects.update_or_create(user=world.editor, defaults={"language": "de"})
+    services.watch_set(user=world.viewer, item=Watched(kpi=kpi), watching=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        measurement_record(kpi=kpi, period_start=dt.date(2026, 3, 1), value=5, user=world.editor)
+    english = "“Net promoter score” turned red (Company, 1 Mar 2026 to 31 Mar 2026)"
+    german = "„Net promoter score“ ist rot geworden (Company, 1 Mär 2026 bis 31 Mär 2026)"
+    alerts = {a.user.username: a for a in Alert.objects.all()}
+    assert alerts["editor-user"].title == english == alerts["viewer-user"].title
+    mails = {m.to[0]: m for m in mail.outbox}
+    assert mails["editor@example.org"].subject == german
+    assert mails["viewer@example.org"].subject == english
+    assert f"- {german}" in mails["editor@example.org"].body
+    feed = world.client_for("editor").get("/alerts/", HTTP_ACCEPT_LANGUAGE="de")
+    assert german in feed.content.decode()
+    feed = world.client_for("viewer").get("/alerts/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (
+        "« Net promoter score » est passé au rouge (Company, du 1 mars 2026 au 31 mars 2026)"
+        in (feed.content.decode())
+    )
+
+
+def test_an_alert_title_without_a_sentence_is_shown_as_it_was_stored(world: Any) -> None:
+    # Alerts raised before titles kept their sentence (and any plain title) read as stored.
+    old = Alert.objects.create(
+        user=world.viewer, organization=world.organization, kind=Kind.TASK,
+        title="Task “Sign” of “Shop” was assigned to you", key="old", created_at=clock_now(),
+    )  # fmt: skip
+    feed = world.client_for("viewer").get("/alerts/", HTTP_ACCEPT_LANGUAGE="de")
+    assert old.title.replace("“", "&ldquo;") in feed.content.decode() or (
+        old.title in feed.content.decode()
+    )
+    broken = Alert(title="English", title_template="“%(kpi)s” turned red", title_values={})
+    assert broken.shown_title == "English"  # values lost: the English sentence, not an error

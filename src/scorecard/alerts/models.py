@@ -11,6 +11,8 @@ from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Objective
 
+from .titles import shown
+
 
 class Kind(models.TextChoices):
     """What an alert is about; each kind has its own delivery preference (AccountSettings)."""
@@ -62,6 +64,9 @@ class Alert(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
+    #: The title's sentence and values, to show it in each reader's language (titles.py).
+    title_template = models.CharField(max_length=300, blank=True, default="")
+    title_values = models.JSONField(blank=True, default=dict)
     url = models.CharField(max_length=500, blank=True, default="")
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField()
@@ -75,3 +80,8 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (see alerts/titles.py)."""
+        return shown(self.title, self.title_template, self.title_values)

@@ -28,12 +28,17 @@ from scorecard.meetings.models import Decision
 from scorecard.reviews.mentions import members_named, mentioned_usernames
 from scorecard.reviews.models import Comment
 
-from . import selectors, services
+from . import selectors, services, titles
 from .models import Alert, Kind, Watch
 
 #: Statuses that alert, and how good each status is (a move to a worse one alerts).
-ALERTING = {"red": "turned red", "yellow": "is at risk (yellow)"}
+#: The statuses that alert (a KPI turning to them from a better one).
+ALERTING = ("red", "yellow")
 RANK = {"red": 0, "yellow": 1, "green": 2}
+
+
+def _day(value: str | dt.date) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def worsened(before: str, after: str) -> bool:
@@ -125,12 +130,16 @@ def _status_alerts(organization: Any, changes: list[dict[str, Any]], at: dt.date
             *watchers.get(("kpi", kpi.pk), []),
             *watchers.get(("objective", kpi.objective_id), []),
         ]
-        period = f"{change['period_start']} to {change['period_end']}"
         notices.append(
             services.Notice(
                 users=people,
-                title=f"“{kpi.name}” {ALERTING[change['status_after']]} "
-                f"({kpi.scorecard.name}, {period})",
+                title=titles.status_changed(
+                    kpi=kpi.name,
+                    status=change["status_after"],
+                    scorecard=kpi.scorecard.name,
+                    start=_day(change["period_start"]),
+                    end=_day(change["period_end"]),
+                ),
                 url=services.kpi_url(kpi),
                 key=f"status:{kpi.pk}:{change['period_start']}:{change['status_after']}:"
                 f"{at.isoformat()}",
@@ -154,8 +163,7 @@ def on_measurements_pending(sender: Any, measurements: list[Measurement], **kw: 
             users=[kpi.owner],
             kind=Kind.APPROVAL,
             organization=kpi.scorecard.organization,
-            title=f"A value of “{kpi.name}” for the period from {measurement.period_start} "
-            "waits for your approval",
+            title=titles.approval_waiting(kpi=kpi.name, start=measurement.period_start),
             url=services.kpi_url(kpi) + "#entry",
             key=f"approval:{measurement.pk}",
         )
@@ -181,8 +189,9 @@ def on_task_saved(sender: Any, instance: Task, **kw: Any) -> None:
         users=[instance.assignee],
         kind=Kind.TASK,
         organization=initiative.scorecard.organization,
-        title=f"Task “{instance.name}” of “{initiative.name}” was assigned to you"
-        + (f" (deadline {instance.deadline:%Y-%m-%d})" if instance.deadline else ""),
+        title=titles.task_assigned(
+            task=instance.name, initiative=initiative.name, deadline=instance.deadline
+        ),
         url=services.task_url(instance),
         key=f"task-assigned:{instance.pk}:{assignee_id}",
     )
@@ -202,8 +211,9 @@ def on_decision_saved(sender: Any, instance: Decision, created: bool, **kw: Any)
         users=[instance.owner],
         kind=Kind.DECISION,
         organization=meeting.scorecard.organization,
-        title=f"The review “{meeting.title}” gave you a decision: “{instance.text}”"
-        + (f" (deadline {instance.deadline:%Y-%m-%d})" if instance.deadline else ""),
+        title=titles.decision_given(
+            meeting=meeting.title, decision=instance.text, deadline=instance.deadline
+        ),
         url=services.task_url(instance.task) if instance.task else "",
         key=f"decision:{instance.pk}",
     )
@@ -230,14 +240,14 @@ def on_comment_saved(sender: Any, instance: Comment, created: bool, **kw: Any) -
         url = reverse("objective_detail", args=[organization.slug, scorecard.slug, item.code])
     else:
         url = reverse("initiative_detail", args=[organization.slug, scorecard.slug, item.pk])
-    author = "Someone"
+    author = None
     if instance.author is not None:
         author = instance.author.get_full_name() or instance.author.get_username()
     services.alerts_raise(
         users=people,
         kind=Kind.MENTION,
         organization=organization,
-        title=f"{author} mentioned you on “{item.name}”",
+        title=titles.mentioned(author=author, item=item.name),
         url=url,
         key=f"mention:{instance.pk}",
     )

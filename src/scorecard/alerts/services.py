@@ -32,6 +32,7 @@ from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Objective
 
+from . import titles
 from .models import Alert, Kind, Watch
 
 #: The AccountSettings field holding each kind's preference.
@@ -136,13 +137,15 @@ def alerts_raise_many(
     new: list[Alert] = []
     for notice in notices:
         key = notice.key[:200]
+        template, values = titles.stored(notice.title)
         for pk in dict.fromkeys(u.pk for u in notice.users if u is not None):
             if pk not in wanted or (pk, key) in taken:
                 continue
             taken.add((pk, key))
             new.append(
                 Alert(user=people[pk], organization=organization, kind=kind,
-                      title=notice.title[:300], url=notice.url, key=key, created_at=now,
+                      title=notice.title[:300], title_template=template, title_values=values,
+                      url=notice.url, key=key, created_at=now,
                       emailed_at=now if _emailed_elsewhere(prefs[pk], kind) else None)
             )  # fmt: skip
     created = Alert.objects.bulk_create(new)
@@ -170,7 +173,9 @@ def alerts_email(*, ids: list[int]) -> int:
         if a.user.email:
             # Each e-mail in its recipient's language (My account), else LANGUAGE_CODE.
             with translation.override(languages[a.user_id]):
-                messages.append((a.title, _body([a]), settings.DEFAULT_FROM_EMAIL, [a.user.email]))
+                messages.append(
+                    (a.shown_title, _body([a]), settings.DEFAULT_FROM_EMAIL, [a.user.email])
+                )
     Alert.objects.filter(pk__in=[a.pk for a in rows]).update(emailed_at=clock.now())
     if messages:
         send_mass_mail(messages, fail_silently=True)
@@ -180,7 +185,7 @@ def alerts_email(*, ids: list[int]) -> int:
 def _body(alerts: list[Alert]) -> str:
     lines = []
     for alert in alerts:
-        lines.append(f"- {alert.title}")
+        lines.append(f"- {alert.shown_title}")
         if alert.url:
             lines.append(f"  {absolute_url(alert.url)}")
     feed = absolute_url(reverse("alerts"))
@@ -256,8 +261,11 @@ def overdue_tasks_raise(*, today: dt.date) -> int:
                 users=[task.assignee, *watchers[initiative.pk]],
                 kind=Kind.TASK,
                 organization=initiative.scorecard.organization,
-                title=f"Task “{task.name}” of “{initiative.name}” is overdue "
-                f"(deadline {task.deadline:%Y-%m-%d})",
+                title=titles.task_overdue(
+                    task=task.name,
+                    initiative=initiative.name,
+                    deadline=task.deadline or today,  # the query keeps tasks with one
+                ),
                 url=task_url(task),
                 key=f"task-overdue:{task.pk}:{task.deadline}",
             )

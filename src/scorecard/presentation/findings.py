@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import dateformat
 from django.utils.translation import gettext
 
+from scorecard.dates import day_month_year
 from scorecard.engine.text import Text
 
 from .numbers import format_number
@@ -20,7 +20,7 @@ def _local(value: Any) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, dt.date):
-        return dateformat.format(value, "j M Y")
+        return day_month_year(value)
     if isinstance(value, int | float):
         return format_number(value)
     return str(value)

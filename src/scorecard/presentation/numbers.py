@@ -28,8 +28,10 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.utils import dateformat, formats, translation
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from scorecard.dates import month_abbreviation
 
 DASH = "—"
 NBSP = "\u00a0"
@@ -66,15 +68,9 @@ def _localize(text: str, grouping: bool = True) -> str:
     return text.translate({ord(","): group, ord("."): decimal})
 
 
-#: Languages whose three-letter month names are ambiguous or wrong: French's ``Jui`` is
-#: June and ``Jul`` July, so French takes its usual abbreviations (``juin``, ``juil.``).
-USUAL_ABBREVIATIONS = {"fr"}
-
-
 def _month(day: dt.date) -> str:
     """The month's short name in the active language: ``Oct``, ``Okt``, ``déc.``."""
-    language = (translation.get_language() or "en").split("-")[0]
-    return dateformat.format(day, "N" if language in USUAL_ABBREVIATIONS else "M")
+    return month_abbreviation(day)
 
 
 def month_year(day: dt.date) -> str:
