@@ -31,6 +31,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from scorecard import dates
 from scorecard.dates import month_abbreviation
 
 DASH = "—"
@@ -75,7 +76,7 @@ def _month(day: dt.date) -> str:
 
 def month_year(day: dt.date) -> str:
     """``Oct 2026`` in the active language (``Okt 2026``): chart axes."""
-    return f"{_month(day)} {day.year}"
+    return dates.month_year(day)
 
 
 def _decimals(value: float) -> int:

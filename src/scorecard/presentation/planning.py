@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from django.utils import dateformat, formats
+from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from scorecard.dates import day_month_year
 from scorecard.engine import growth as gr
 from scorecard.planning.selectors import KpiPlanning, Proposal, RiskMark
 
@@ -94,7 +95,7 @@ def proposal_basis(proposal: Proposal) -> str:
             "one period on"
         ) % {"rate": _rate(f["growth"]), "span": span}
     if kind == "benchmark":
-        when = dateformat.format(f["as_of"], "j M Y")
+        when = day_month_year(f["as_of"])
         if f["percentile"]:
             return gettext("%(percentile)sth percentile of peers, %(source)s, %(date)s") % {
                 "percentile": f"{f['percentile']:g}",

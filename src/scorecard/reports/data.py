@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from scorecard.dates import day_month_year, day_time
 from scorecard.engine.evaluate import ScorecardInput
 from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, parse_view
 from scorecard.initiatives.models import Initiative
@@ -104,7 +104,7 @@ class ReportData:
         if self.known == "then":
             text = _(
                 "As known at the end of %(day)s; values entered or corrected later are left out"
-            ) % {"day": date_format(self.as_of, "j M Y")}
+            ) % {"day": day_month_year(self.as_of)}
         else:
             text = _("As known at %(when)s; values entered or corrected later are left out") % {
                 "when": _moment(self.known_at)
@@ -127,7 +127,7 @@ class ReportData:
 
 def _moment(when: dt.datetime) -> str:
     """``5 Nov 2026, 14:30`` in the server's time zone, month in the active language."""
-    return date_format(timezone.localtime(when), "j M Y, H:i")
+    return day_time(when, ", ")
 
 
 def _day_end(day: dt.date) -> dt.datetime:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from scorecard import clock
+from scorecard.dates import day_month_year
 from scorecard.engine.types import View
 from scorecard.engine.windows import CUSTOM, CustomWindow, WindowError, custom_window, parse_view
 from scorecard.engine.windows import default_as_of as window_as_of
@@ -42,7 +42,7 @@ def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
         return default, _(
             "“%(raw)s” is not a date; showing %(default)s instead. "
             "Write dates as year-month-day, e.g. 2026-10-31."
-        ) % {"raw": raw, "default": date_format(default, "j M Y")}
+        ) % {"raw": raw, "default": day_month_year(default)}
     if not AS_OF_MIN <= day <= AS_OF_MAX:
         return default, _(
             "%(raw)s is outside the years %(first)s–%(last)s; showing %(default)s instead."
@@ -50,7 +50,7 @@ def parse_as_of(raw: str, default: dt.date) -> tuple[dt.date, str | None]:
             "raw": raw,
             "first": AS_OF_MIN.year,
             "last": AS_OF_MAX.year,
-            "default": date_format(default, "j M Y"),
+            "default": day_month_year(default),
         }
     return day, None
 

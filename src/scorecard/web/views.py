@@ -17,13 +17,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scorecard import clock
 from scorecard.accounts.services import setup_needed
+from scorecard.dates import month_year
 from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.kpis import scorecard_selectors
@@ -367,7 +367,7 @@ def kpi_record(request: HttpRequest, org_slug: str, sc_slug: str, code: str) -> 
         messages.success(
             request,
             gettext("Saved the value of %(name)s for %(period)s.")
-            % {"name": kpi.name, "period": date_format(period, "M Y") if period else ""},
+            % {"name": kpi.name, "period": month_year(period) if period else ""},
         )
         return redirect("kpi_detail", org_slug, sc_slug, code)
     context = _kpi_context(request, scorecard, kpi, membership)

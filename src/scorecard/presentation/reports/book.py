@@ -12,10 +12,10 @@ import re
 from html import escape
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from scorecard.dates import day_month_year, day_time
 from scorecard.reports.data import ReportData
 
 from .book_sections import BookSections, chosen_words, sections_html
@@ -108,9 +108,9 @@ def book_pdf(
         _("%(organization)s · as of %(day)s · %(numbers)s · made %(when)s")
         % {
             "organization": escape(first.scorecard.organization.name),
-            "day": date_format(first.as_of, "j M Y"),
+            "day": day_month_year(first.as_of),
             "numbers": escape(first.known_text),
-            "when": date_format(made, "j M Y, H:i"),
+            "when": day_time(made, ", "),
         }
         if first and made
         else ""

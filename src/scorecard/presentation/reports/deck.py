@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
+from scorecard.dates import day_month_year, month_year
 from scorecard.reports.data import KpiBlock, PerspectiveBlock, ReportData
 
 from ..numbers import format_number, pct, status_label
@@ -89,7 +89,7 @@ def history_series(block: KpiBlock) -> tuple[list[str], list[float | None], list
     """A KPI's last periods (as "Oct 2026"), values and targets, as the PDF charts them."""
     history = list(block.row.result.history)[-CHART_PERIODS:]
     return (
-        [date_format(start, "M Y") for start, _, _ in history],
+        [month_year(start) for start, _, _ in history],
         [value for _, value, _ in history],
         [target for _, _, target in history],
     )
@@ -138,7 +138,7 @@ def deck_pptx(
         gettext("%(organization)s · as of %(day)s")
         % {
             "organization": first.scorecard.organization.name,
-            "day": date_format(first.as_of, "j M Y"),
+            "day": day_month_year(first.as_of),
         }
         if first
         else ""

@@ -10,7 +10,6 @@ import io
 import textwrap
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
@@ -19,6 +18,7 @@ from openpyxl.styles import Font
 from PIL import Image as PilImage
 from PIL import ImageDraw, ImageFont
 
+from scorecard.dates import day_month_year
 from scorecard.interchange.safe_cells import safe_value
 from scorecard.presentation.numbers import status_label
 from scorecard.presentation.reports.pdf import CHART_PERIODS, map_parts
@@ -123,7 +123,7 @@ def add_map_sheet(book: Workbook, data: ReportData, title: str) -> None:
         row=2,
         column=1,
         value=gettext("Scores as of %(day)s; arrows run from cause to effect.")
-        % {"day": date_format(data.as_of, "j M Y")},
+        % {"day": day_month_year(data.as_of)},
     )
     image = Image(io.BytesIO(png))
     # Shown at the map's own size (the picture has MAP_SCALE times the pixels).

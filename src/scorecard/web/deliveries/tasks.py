@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scorecard import clock
 from scorecard.accounts.models import AccountSettings
+from scorecard.dates import day_month_year
 from scorecard.deliveries import services
 from scorecard.deliveries.models import Delivery, DeliveryRun, DeliverySend
 from scorecard.jobs import services as jobs
@@ -94,7 +94,7 @@ def _body(delivery: Delivery, cards: list[Any], run: DeliveryRun, link: str | No
         "delivery": delivery.name,
         "names": names,
         "organization": delivery.organization.name,
-        "day": date_format(run.as_of, "j M Y"),
+        "day": day_month_year(run.as_of),
     }
     lines = [
         _("%(delivery)s: %(names)s of %(organization)s, as of %(day)s.") % words,
@@ -160,7 +160,7 @@ def deliver_run(run_id: int) -> str:
         with translation.override(_language(person)):
             subject = _("%(name)s — %(day)s") % {
                 "name": delivery.name,
-                "day": date_format(run.as_of, "j M Y"),
+                "day": day_month_year(run.as_of),
             }
             if run.test:
                 subject = _("[Test] %(subject)s") % {"subject": subject}

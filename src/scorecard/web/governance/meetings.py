@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scorecard import clock
+from scorecard.dates import day_month_year
 from scorecard.meetings import selectors
 from scorecard.meetings.frozen import fallback_note
 from scorecard.meetings.models import ReviewMeeting
@@ -53,7 +53,7 @@ def meeting_list(request: HttpRequest, org_slug: str, sc_slug: str) -> HttpRespo
                 )
             else:
                 text = _("Held “%(title)s”: the numbers are kept as they are now.")
-            day_text = date_format(meeting.held_on, "j M Y")
+            day_text = day_month_year(meeting.held_on)
             messages.success(request, text % {"title": meeting.title, "day": day_text})
             return redirect("meeting_detail", org_slug, sc_slug, meeting.pk)
     return render(

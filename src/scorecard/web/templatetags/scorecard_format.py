@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import template
 
+from scorecard import dates
 from scorecard.presentation import findings, numbers, planning
 
 register = template.Library()
@@ -26,6 +27,11 @@ register.filter("get_item", numbers.get_item)
 register.filter("person", numbers.person)
 # An engine sentence (engine/text.py) in the reader's language; other text as it is.
 register.filter("translated", findings.translated)
+# Dates in the active language (French months as the French abbreviate them): use these
+# rather than Django's ``date:"j M Y"``, whose French ``Jui`` could be June or July.
+register.filter("day", dates.day_month_year)
+register.filter("day_time", dates.day_time)
+register.filter("month_year", dates.month_year)
 register.filter("chance", planning.chance_text)
 register.filter("proposal_input", planning.proposal_input)
 register.filter("risk_short", planning.risk_short)
