@@ -18,7 +18,7 @@ from .monthly import carried_value, monthly_values, window_value
 from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
-from .scoring import score_value, validate_spec
+from .scoring import score_sound, score_value, validate_spec
 from .series import Series
 from .trend import direction
 from .types import (
@@ -515,28 +515,38 @@ def monthly_period_shortcut(
     if previous is None and aggregation is Aggregation.LAST:
         previous = carried_value(kpi.measurements, before)
     target = targets[-1]
-    scored = score_value(spec, value, target)
-    error = scored.error
+    if spec.optimization is Optimization.NONE:
+        performance, progress, status, error = None, None, NOT_APPLICABLE, None
+    elif target is not None and target == spec.target:
+        # The default target passed validate_spec (the KPI is not broken), and the
+        # checks compare targets only by value: no need to check it again.
+        performance, progress, status, error = score_sound(spec, value, target)
+    else:
+        scored = score_value(spec, value, target)
+        performance, progress, status = scored.performance, scored.progress, scored.status
+        error = scored.error
     if error:
         errors.append(ConfigError(code, spec.name, error))
+    # Positional, in the fields' order (tests/engine/test_monthly_shortcut.py compares
+    # every field with the general way's).
     return KpiResult(
-        code=code,
-        name=spec.name,
-        objective=kpi.objective,
-        window=window,
-        value=value,
-        target=target,
-        performance=scored.performance,
-        progress=scored.progress,
-        status=scored.status,
-        previous_value=previous,
-        trend=direction(previous, value),
-        absolute_weight=weights.get(f"kpi:{code}", 0.0),
-        error=error,
-        flag=None,
-        history=tuple(zip(starts, own, targets, strict=True)),
-        indicator=spec.indicator,
-        unit=spec.unit,
+        code,
+        spec.name,
+        kpi.objective,
+        window,
+        value,
+        target,
+        performance,
+        progress,
+        status,
+        previous,
+        direction(previous, value),
+        weights.get(f"kpi:{code}", 0.0),
+        error,
+        None,
+        tuple(zip(starts, own, targets, strict=True)),
+        spec.indicator,
+        spec.unit,
     )
 
 

@@ -15,6 +15,7 @@ both give the same results to the bit (tests/engine/test_monthly_shortcut.py).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from functools import lru_cache
 
 from . import periods as pr
@@ -58,15 +59,22 @@ def monthly_values(
     if (
         first.day != 1
         or measurements[-1].period_start > as_of
-        or [m.period_start for m in measurements] != month_run(first, count)
+        # Every day read and compared in C (the days are the cached run's or not).
+        or list(map(_START, measurements)) != month_run(first, count)
     ):
         return None
     # Where the rows' months fall in the measurements' months: read only those.
     low = _month_index(starts[0]) - _month_index(first)
     high = low + len(starts)
-    found = [m.value for m in measurements[max(low, 0) : max(min(high, count), 0)]]
+    if low >= 0 and high <= count:  # the usual case: the rows lie within the data
+        return list(map(_VALUE, measurements[low:high]))
+    found = list(map(_VALUE, measurements[max(low, 0) : max(min(high, count), 0)]))
     before = min(max(-low, 0), len(starts))
     return [None] * before + found + [None] * (len(starts) - before - len(found))
+
+
+_START = operator.attrgetter("period_start")
+_VALUE = operator.attrgetter("value")
 
 
 def window_value(

@@ -202,14 +202,25 @@ def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Sco
     problem = config_problem(spec, target)
     if problem:
         return Score(None, None, ERROR, problem)
+    return Score(*score_sound(spec, value, target))
+
+
+def score_sound(
+    spec: KpiSpec, value: float | None, target: float | None
+) -> tuple[float | None, float | None, str, str | None]:
+    """:func:`score_value`'s fields (performance, progress, status, error) for a scored
+    KPI whose ``target`` is known to pass :func:`config_problem` — the caller has
+    checked, e.g. it equals a default target that :func:`validate_spec` accepted — without
+    checking again or making a :class:`Score`."""
     if value is None:
-        return Score(None, None, NO_DATA)
+        return None, None, NO_DATA, None
     perf = performance(spec, value, target)
     prog = progress(spec, value, target)
     assert perf is not None
-    if spec.thresholds.basis == "target_ratio":
+    thresholds = spec.thresholds
+    if thresholds.basis == "target_ratio":
         if not target:
-            return Score(
+            return (
                 perf,
                 prog,
                 ERROR,
@@ -219,10 +230,8 @@ def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Sco
                     code=spec.code,
                 ),
             )
-        status = spec.thresholds.status_for(value / target)
-    else:
-        status = spec.thresholds.status_for(perf)
-    return Score(perf, prog, status)
+        return perf, prog, thresholds.status_for(value / target), None
+    return perf, prog, thresholds.status_for(perf), None
 
 
 def value_at_score(spec: KpiSpec, score: float, target: float | None) -> float | None:
