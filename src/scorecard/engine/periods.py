@@ -263,6 +263,27 @@ def target_on_path(path: TargetPath, day: dt.date) -> float:
     return path.start_value + share * (path.end_value - path.start_value)
 
 
+def targets_on_path(path: TargetPath, days: Iterable[dt.date]) -> list[float]:
+    """:func:`target_on_path` at the end of each of ``days``: the same floats, with the
+    path's length in months worked out once rather than once per day."""
+    start, end_exclusive = path.start, path.end + ONE_DAY
+    first, last = path.start_value, path.end_value
+    rise = last - first
+    length: float | None = None
+    out: list[float] = []
+    for day in days:
+        moment = day + ONE_DAY
+        if moment <= start:
+            out.append(first)
+        elif moment >= end_exclusive:
+            out.append(last)
+        else:
+            if length is None:
+                length = _months_between(start, end_exclusive)
+            out.append(first + _months_between(start, moment) / length * rise)
+    return out
+
+
 def _months_between(a: dt.date, b: dt.date) -> float:
     whole = (b.year - a.year) * 12 + (b.month - a.month)
     return whole + (b.day - a.day) / days_in_month(b.year, b.month)

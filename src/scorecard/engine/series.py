@@ -172,9 +172,12 @@ class Series:
         spec = self.specs[code]
         path = self.paths.get(code)
         starts, chosen = self._target_index(code)
-        if not starts and path is None:
-            # No points and no path: the default target holds in every period.
-            return [spec.target] * len(periods)
+        if not starts:
+            if path is None:
+                # No points and no path: the default target holds in every period.
+                return [spec.target] * len(periods)
+            # No points: the path at each period's end.
+            return pr.targets_on_path(path, map(_period_end, periods))  # type: ignore[return-value]
         out: list[float | None] = []
         for period in periods:
             found = bisect_right(starts, period.start) if starts else 0
@@ -361,6 +364,7 @@ class Series:
 
 
 _period_start = operator.attrgetter("start")
+_period_end = operator.attrgetter("end")
 
 
 def _start(point: TargetPoint) -> dt.date:
