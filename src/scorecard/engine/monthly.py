@@ -23,7 +23,8 @@ from .periods import Period
 from .types import Aggregation, Measurement
 
 
-def _month_index(day: dt.date) -> int:
+def month_index(day: dt.date) -> int:
+    """Months since year 0 of ``day``'s month (consecutive months differ by one)."""
     return day.year * 12 + day.month - 1
 
 
@@ -33,7 +34,7 @@ def month_run(first: dt.date, count: int) -> list[dt.date]:
 
     The list is shared through the cache: callers compare with it and never change it.
     """
-    index = _month_index(first)
+    index = month_index(first)
     return [
         dt.date(year, month + 1, 1) for year, month in map(_year_month, range(index, index + count))
     ]
@@ -64,7 +65,7 @@ def monthly_values(
     ):
         return None
     # Where the rows' months fall in the measurements' months: read only those.
-    low = _month_index(starts[0]) - _month_index(first)
+    low = month_index(starts[0]) - month_index(first)
     high = low + len(starts)
     if low >= 0 and high <= count:  # the usual case: the rows lie within the data
         return list(map(_VALUE, measurements[low:high]))
@@ -104,5 +105,5 @@ def carried_value(measurements: tuple[Measurement, ...], window: Period) -> floa
     if last.period_start <= window.end:
         return last.value
     # The window lies inside the measured months: its month or the one before it.
-    offset = _month_index(window.end) - _month_index(measurements[0].period_start)
+    offset = month_index(window.end) - month_index(measurements[0].period_start)
     return measurements[offset].value

@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
+from .monthly import carried_value, month_index, month_run
 from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
@@ -50,6 +51,10 @@ class Series:
         self._known = known
         # Each KPI's measurements not keyed by period yet (lazy only).
         self._pending: dict[str, tuple[Measurement, ...]] = {}
+        # Lazy only: each entered monthly KPI's measurements, kept to read a month's value
+        # by position when they are one per consecutive month (:meth:`_month_run`).
+        self._entered: dict[str, tuple[Measurement, ...]] = {}
+        self._runs: dict[str, tuple[int, tuple[Measurement, ...]] | None] = {}
         self.values: dict[str, dict[Period, float]] = _Values(self._by_period)
         for spec, measurements, targets in kpis:
             self.specs[spec.code] = spec
@@ -58,6 +63,8 @@ class Series:
             entered = () if spec.formula else measurements
             if lazy:
                 self._pending[spec.code] = entered
+                if entered and spec.interval is Interval.MONTH:
+                    self._entered[spec.code] = entered
             else:
                 self.values[spec.code] = self._keyed(spec, entered)
         self.parsed: dict[str, Parsed] = {}
@@ -85,10 +92,57 @@ class Series:
         """A lazy KPI's values keyed by period, made on first reading (KeyError if unknown)."""
         return self._keyed(self.specs[code], self._pending.pop(code))
 
+    def _month_run(self, code: str, window: Period) -> tuple[int, tuple[Measurement, ...]] | None:
+        """(the index of its first month, its measurements) when ``window`` is a calendar
+        month and the entered monthly KPI's measurements are one per consecutive month,
+        on the first day, in order, none after the as-of date (engine.monthly's shape);
+        else None, and its values keyed by period are read instead."""
+        start, end = window
+        if start.day != 1 or (end + pr.ONE_DAY).day != 1 or start.month != end.month:
+            return None
+        if code in self._runs:
+            return self._runs[code]
+        measurements = self._entered[code]
+        first = measurements[0].period_start
+        regular = (
+            first.day == 1
+            and measurements[-1].period_start <= self.as_of
+            and list(map(_measurement_start, measurements)) == month_run(first, len(measurements))
+        )
+        run = self._runs[code] = (month_index(first), measurements) if regular else None
+        return run
+
+    def month_column(self, code: str, periods: Sequence[Period]) -> list[float | None] | None:
+        """The KPI's own value in each of ``periods`` (calendar months; None: no value),
+        read by position, when :meth:`_month_run` applies; else None."""
+        if code not in self._entered or not periods:
+            return None
+        run = self._month_run(code, periods[0])
+        if run is None:
+            return None
+        first, measurements = run
+        count = len(measurements)
+        out: list[float | None] = []
+        for start, _ in periods:  # _at() of each period, inlined
+            index = start.year * 12 + start.month - 1 - first
+            out.append(measurements[index].value if 0 <= index < count else None)
+        return out
+
     def actual(self, code: str, window: Period) -> float | None:
         """The KPI's per-period values aggregated over ``window``."""
         aggregation = self.specs[code].aggregation
-        own = self.values[code].get(window)
+        run = self._month_run(code, window) if code in self._entered else None
+        if run is not None:
+            # A month of a KPI with one value per consecutive month: its value, read by
+            # position, is what the keyed values would give (below); a month without
+            # one has none, except that a "last" KPI carries its latest value forward.
+            own = _at(run, window)
+            if own is None:
+                if aggregation is Aggregation.LAST:
+                    return carried_value(run[1], window)
+                return None
+        else:
+            own = self.values[code].get(window)
         if own is not None:
             # The window is one of the KPI's own periods (a formula input, a history row).
             # A KPI's periods never overlap, so no other period meets the window and the
@@ -285,7 +339,8 @@ class Series:
             return [self.value(code, period)[0] for period in periods]
         # An entered KPI: where a period is one of its own, actual()'s first branch.
         aggregation = self.specs[code].aggregation
-        own = list(map(self.values[code].get, periods))
+        column = self.month_column(code, periods)
+        own = list(map(self.values[code].get, periods)) if column is None else column
         out = (
             list(own)
             if aggregation is Aggregation.LAST
@@ -304,7 +359,15 @@ class Series:
         interval = self.specs[code].interval
         known = self._known.setdefault(interval, {})
         periods: set[Period] = set()
+        # Only the periods of ``within`` will be kept: a monthly input read by position
+        # (the usual entered monthly KPI) need not have all its values keyed.
+        months = sorted(within, key=_ends) if within and interval is Interval.MONTH else None
         for ref in parsed.references:
+            if months is not None:
+                column = self.month_column(ref, months)
+                if column is not None:
+                    periods.update(p for p, v in zip(months, column, strict=True) if v is not None)
+                    continue
             # Usually every input period's start is known already: looked up in C.
             found = list(map(known.get, map(_period_start, self.values[ref])))
             if all(found):  # a Period is always true, None false
@@ -363,6 +426,15 @@ class Series:
                 self.flags.setdefault(code, {})[period] = flag
 
 
+def _at(run: tuple[int, tuple[Measurement, ...]], month: Period) -> float | None:
+    """The value of ``month`` (a calendar month) in a run of consecutive months, or None."""
+    first, measurements = run
+    start = month[0]
+    index = start.year * 12 + start.month - 1 - first
+    return measurements[index].value if 0 <= index < len(measurements) else None
+
+
+_measurement_start = operator.attrgetter("period_start")
 _period_start = operator.attrgetter("start")
 _period_end = operator.attrgetter("end")
 
