@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from . import periods as pr
 from .formulas import Parsed, parse, plan
-from .monthly import carried_value, monthly_values
+from .monthly import carried_value, values_from
 from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
@@ -525,10 +525,15 @@ class MonthlyPeriod:
         spec = kpi.spec
         measurements = kpi.measurements
         days = self.days
-        own = monthly_values(measurements, self.starts, self.as_of)
-        if own is None:
-            return None
         code = spec.code
+        if measurements:
+            # Checked once per KPI (Series keeps it: a formula may have read it already).
+            run = self.series.regular_months(code)
+            if run is None:
+                return None
+            own = values_from(measurements, run[0], self.starts)
+        else:
+            own = [None] * len(days)
         if kpi.targets or kpi.path is not None:
             targets = self.series.own_targets(code, self.periods, days)
         else:

@@ -55,17 +55,35 @@ def monthly_values(
     A month's value is what :func:`periods.series_by_period` keys by it."""
     if not measurements:
         return [None] * len(starts)
+    first = regular_run(measurements, as_of)
+    if first is None:
+        return None
+    return values_from(measurements, first, starts)
+
+
+def regular_run(measurements: tuple[Measurement, ...], as_of: dt.date) -> int | None:
+    """:func:`month_index` of the first measurement's month when the (non-empty)
+    measurements are one per consecutive month, on its first day, in order, none after
+    ``as_of``; else None."""
     first = measurements[0].period_start
-    count = len(measurements)
     if (
         first.day != 1
         or measurements[-1].period_start > as_of
         # Every day read and compared in C (the days are the cached run's or not).
-        or list(map(_START, measurements)) != month_run(first, count)
+        or list(map(_START, measurements)) != month_run(first, len(measurements))
     ):
         return None
+    return month_index(first)
+
+
+def values_from(
+    measurements: tuple[Measurement, ...], first: int, starts: list[dt.date]
+) -> list[float | None]:
+    """The value of each month of ``starts`` (consecutive first days, in order) in a
+    :func:`regular_run` whose first month is ``first``; None outside it."""
+    count = len(measurements)
     # Where the rows' months fall in the measurements' months: read only those.
-    low = month_index(starts[0]) - month_index(first)
+    low = month_index(starts[0]) - first
     high = low + len(starts)
     if low >= 0 and high <= count:  # the usual case: the rows lie within the data
         return list(map(_VALUE, measurements[low:high]))

@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
-from .monthly import carried_value, month_index, month_run
+from .monthly import carried_value, regular_run
 from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
@@ -42,6 +42,9 @@ class Series:
         (``values[code]``), so that a caller which reads some KPIs' measurements
         itself does not pay for the others; ``values`` is then not to be iterated."""
         self.fy = fiscal_year_start_month
+        # Lazy (the period view's shortcut, checked against the general way in tests):
+        # also read monthly inputs by position and computed periods from compute().
+        self._lazy = lazy
         self.as_of = as_of
         self.specs: dict[str, KpiSpec] = {}
         self.targets: dict[str, tuple[TargetPoint, ...]] = {}
@@ -63,14 +66,19 @@ class Series:
             entered = () if spec.formula else measurements
             if lazy:
                 self._pending[spec.code] = entered
+                # The last KPI of a code is the one read (as for the keyed values).
                 if entered and spec.interval is Interval.MONTH:
                     self._entered[spec.code] = entered
+                else:
+                    self._entered.pop(spec.code, None)
             else:
                 self.values[spec.code] = self._keyed(spec, entered)
         self.parsed: dict[str, Parsed] = {}
         # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
+        # The periods compute() evaluated each calculated KPI's formula over.
+        self._computed: dict[str, set[Period]] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
         # Each KPI's window-target rule (engine.nature.window_target_rule), once found.
         self._target_rules: dict[str, Aggregation | None] = {}
@@ -100,16 +108,19 @@ class Series:
         start, end = window
         if start.day != 1 or (end + pr.ONE_DAY).day != 1 or start.month != end.month:
             return None
+        return self.regular_months(code)
+
+    def regular_months(self, code: str) -> tuple[int, tuple[Measurement, ...]] | None:
+        """(the index of its first month, its measurements) of an entered monthly KPI
+        with measurements one per consecutive month (checked once per KPI and evaluation,
+        engine.monthly.regular_run); else None."""
+        if code not in self._entered:
+            return None
         if code in self._runs:
             return self._runs[code]
         measurements = self._entered[code]
-        first = measurements[0].period_start
-        regular = (
-            first.day == 1
-            and measurements[-1].period_start <= self.as_of
-            and list(map(_measurement_start, measurements)) == month_run(first, len(measurements))
-        )
-        run = self._runs[code] = (month_index(first), measurements) if regular else None
+        first = regular_run(measurements, self.as_of)
+        run = self._runs[code] = None if first is None else (first, measurements)
         return run
 
     def month_column(self, code: str, periods: Sequence[Period]) -> list[float | None] | None:
@@ -292,6 +303,18 @@ class Series:
 
     def _value(self, code: str, window: Period) -> Result:
         spec, parsed = self.specs[code], self.parsed.get(code)
+        if (
+            self._lazy
+            and parsed is not None
+            and spec.formula_mode is FormulaMode.EQUATION
+            and window in self._computed.get(code, ())
+        ):
+            # compute() has evaluated the formula over this very period, on the same
+            # inputs' values (a period it computed is one an input has data in).
+            found = self.values[code].get(window)
+            if found is not None:
+                return found, None
+            return None, self.flags.get(code, {}).get(window)
         if parsed is None or spec.formula_mode is FormulaMode.AGGREGATE_RESULTS:
             flags = self.flags.get(code)
             flag = None
@@ -385,6 +408,7 @@ class Series:
         values = self.values[code]
         # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
         ordered = sorted(periods, key=_ends)
+        self._computed[code] = periods
         rows = compiled_rows(parsed)
         if rows is not None:
             # Plain arithmetic: the formula over its inputs' columns at once.
@@ -434,7 +458,6 @@ def _at(run: tuple[int, tuple[Measurement, ...]], month: Period) -> float | None
     return measurements[index].value if 0 <= index < len(measurements) else None
 
 
-_measurement_start = operator.attrgetter("period_start")
 _period_start = operator.attrgetter("start")
 _period_end = operator.attrgetter("end")
 
