@@ -36,6 +36,7 @@ from .types import (
     Measurement,
     MissingPolicy,
     Optimization,
+    TargetAggregation,
     TargetPath,
     TargetPoint,
     Thresholds,
@@ -539,13 +540,20 @@ class MonthlyPeriod:
         else:
             # Only the default target, in every month: the same twelve targets for
             # every KPI with this default and rule.
+            # An entered KPI's window-target rule depends on its target rule and time
+            # aggregation alone (engine.nature.window_target_rule): they key it.
             default = spec.target
-            rule = window_target_rule(spec, has_own_target=default is not None)
-            if rule is None:  # by a formula: never for an entered KPI; the general way knows
-                return None
-            key = (rule, default, default is not None and math.copysign(1.0, default))
+            key = (
+                spec.target_aggregation,
+                spec.aggregation,
+                default,
+                default is not None and math.copysign(1.0, default),
+            )
             found = self.flat_targets.get(key)
             if found is None:
+                rule = window_target_rule(spec, has_own_target=default is not None)
+                if rule is None:  # by a formula: never for an entered KPI
+                    return None
                 found = self.flat_targets[key] = pr.whole_periods(
                     [default] * len(days), days, rule
                 )
@@ -601,8 +609,11 @@ class MonthlyPeriod:
         )
 
 
-#: Twelve months' targets of KPIs with a default target only, by (rule, default, its sign).
-FlatTargets = dict[tuple[Aggregation, float | None, float | bool], list[float | None]]
+#: Twelve months' targets of KPIs with a default target only, by (target rule, time
+#: aggregation, default, its sign).
+FlatTargets = dict[
+    tuple[TargetAggregation, Aggregation, float | None, float | bool], list[float | None]
+]
 
 #: The rows of a history: its periods, their first days and their lengths in days.
 HistoryRows = tuple[list[Period], list[dt.date], list[int]]
