@@ -77,6 +77,8 @@ class Series:
         # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
+        # compute()'s ``within`` and its periods in order.
+        self._within: tuple[AbstractSet[Period], list[Period]] | None = None
         # The periods compute() evaluated each calculated KPI's formula over.
         self._computed: dict[str, set[Period]] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
@@ -356,14 +358,23 @@ class Series:
             ytd_of=ytd,
         )
 
-    def _over(self, code: str, periods: list[Period], days: list[int]) -> list[float | None]:
-        """:meth:`value` (without its flag) over each of ``periods`` (``days`` long) in turn."""
+    def _over(
+        self,
+        code: str,
+        periods: list[Period],
+        days: list[int],
+        own: list[float | None] | None = None,
+    ) -> list[float | None]:
+        """:meth:`value` (without its flag) over each of ``periods`` (``days`` long) in turn.
+        ``own``: the KPI's own value in each period, when the caller has read them."""
         if code in self.parsed or self.flags.get(code):
             return [self.value(code, period)[0] for period in periods]
         # An entered KPI: where a period is one of its own, actual()'s first branch.
         aggregation = self.specs[code].aggregation
-        column = self.month_column(code, periods)
-        own = list(map(self.values[code].get, periods)) if column is None else column
+        if own is None:
+            own = self.month_column(code, periods)
+        if own is None:
+            own = list(map(self.values[code].get, periods))
         out = (
             list(own)
             if aggregation is Aggregation.LAST
@@ -373,6 +384,14 @@ class Series:
             if value is None:
                 out[row] = self.value(code, periods[row])[0]
         return out
+
+    def _sorted_months(self, within: AbstractSet[Period] | None) -> list[Period] | None:
+        """``within`` in order (sorted once for every calculated KPI), or None."""
+        if not within:
+            return None
+        if self._within is None or self._within[0] is not within:
+            self._within = (within, sorted(within, key=_ends))
+        return self._within[1]
 
     def compute(self, code: str, parsed: Parsed, within: AbstractSet[Period] | None = None) -> None:
         """Fill in a calculated KPI's value for every period its inputs have data in
@@ -384,11 +403,13 @@ class Series:
         periods: set[Period] = set()
         # Only the periods of ``within`` will be kept: a monthly input read by position
         # (the usual entered monthly KPI) need not have all its values keyed.
-        months = sorted(within, key=_ends) if within and interval is Interval.MONTH else None
+        months = self._sorted_months(within) if interval is Interval.MONTH else None
+        by_position: dict[str, list[float | None]] = {}
         for ref in parsed.references:
             if months is not None:
                 column = self.month_column(ref, months)
                 if column is not None:
+                    by_position[ref] = column
                     periods.update(p for p, v in zip(months, column, strict=True) if v is not None)
                     continue
             # Usually every input period's start is known already: looked up in C.
@@ -413,7 +434,14 @@ class Series:
         if rows is not None:
             # Plain arithmetic: the formula over its inputs' columns at once.
             days = pr.period_days(ordered)
-            results = rows([self._over(ref, ordered, days) for ref in sorted(parsed.references)])
+            columns = []
+            for ref in sorted(parsed.references):
+                column = by_position.get(ref)
+                if column is not None and len(ordered) < len(column):
+                    # ``ordered`` is some of the months, in order: their values.
+                    column = [v for p, v in zip(months or (), column, strict=True) if p in periods]
+                columns.append(self._over(ref, ordered, days, column))
+            results = rows(columns)
             flags: dict[Period, str] | None = None
             for period, (value, flag) in zip(ordered, results, strict=True):
                 if value is not None:
