@@ -473,17 +473,17 @@ class MonthlyPeriod:
     out once, in the constructor."""
 
     __slots__ = (
-        "series",
         "as_of",
-        "weights",
-        "errors",
-        "window",
         "before",
-        "periods",
-        "starts",
         "days",
-        "usable",
+        "errors",
         "flat_targets",
+        "periods",
+        "series",
+        "starts",
+        "usable",
+        "weights",
+        "window",
     )
 
     def __init__(
@@ -508,9 +508,7 @@ class MonthlyPeriod:
                 previous_window(window, monthly, View.PERIOD, fy),
             )
         self.window, self.before = pair
-        self.periods, self.starts, self.days = _history_rows(
-            Interval.MONTH, self.window, fy, rows
-        )
+        self.periods, self.starts, self.days = _history_rows(Interval.MONTH, self.window, fy, rows)
         # The window is the history's last month and the one before it the month before:
         # true of every monthly period view, checked rather than assumed.
         self.usable = self.periods[-1] == self.window and self.periods[-2] == self.before
@@ -554,9 +552,7 @@ class MonthlyPeriod:
                 rule = window_target_rule(spec, has_own_target=default is not None)
                 if rule is None:  # by a formula: never for an entered KPI
                     return None
-                found = self.flat_targets[key] = pr.whole_periods(
-                    [default] * len(days), days, rule
-                )
+                found = self.flat_targets[key] = pr.whole_periods([default] * len(days), days, rule)
             targets = found
         # The window's value and the month before's (monthly.window_value, inlined: a
         # "last" KPI carries its latest value into a month without one).

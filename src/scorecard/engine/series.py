@@ -434,14 +434,14 @@ class Series:
         if rows is not None:
             # Plain arithmetic: the formula over its inputs' columns at once.
             days = pr.period_days(ordered)
-            columns = []
+            operands: list[list[float | None]] = []
             for ref in sorted(parsed.references):
                 column = by_position.get(ref)
                 if column is not None and len(ordered) < len(column):
                     # ``ordered`` is some of the months, in order: their values.
                     column = [v for p, v in zip(months or (), column, strict=True) if p in periods]
-                columns.append(self._over(ref, ordered, days, column))
-            results = rows(columns)
+                operands.append(self._over(ref, ordered, days, column))
+            results = rows(operands)
             flags: dict[Period, str] | None = None
             for period, (value, flag) in zip(ordered, results, strict=True):
                 if value is not None:
