@@ -721,8 +721,11 @@ def _objectives(
         by_objective.setdefault(r.objective, []).append(r)
     out: dict[str, NodeResult] = {}
     for o in sc.objectives:
+        # _scored(r), inlined.
         children = [
-            (r.performance, specs[r.code].weight) for r in by_objective.get(o.key, ()) if _scored(r)
+            (r.performance, specs[r.code].weight)
+            for r in by_objective.get(o.key, ())
+            if r.status not in (ERROR, NOT_APPLICABLE)
         ]
         own = _roll(children, sc.settings)
         aligned = [c for c in sc.contributions if c.objective == o.key]
