@@ -46,6 +46,9 @@ from .windows import CustomWindow
 from .windows import previous_window as previous_custom_window
 
 HISTORY_LENGTH = 12
+# Enum members read for every KPI, as module globals: read several times faster than an
+# enum's class attributes (Python 3.11).
+_MONTH, _LAST, _NONE = Interval.MONTH, Aggregation.LAST, Optimization.NONE
 VIEW_INTERVAL = {
     View.MONTH: Interval.MONTH,
     View.QUARTER: Interval.QUARTER,
@@ -323,7 +326,7 @@ def _evaluate(
         spec = kpi.spec
         if (
             monthly is not None
-            and spec.interval is Interval.MONTH
+            and spec.interval is _MONTH
             and not spec.formula
             and spec.code not in broken
         ):
@@ -557,7 +560,7 @@ class MonthlyPeriod:
         # The window's value and the month before's (monthly.window_value, inlined: a
         # "last" KPI carries its latest value into a month without one).
         aggregation = spec.aggregation
-        last = aggregation is Aggregation.LAST
+        last = aggregation is _LAST
         value = own[-1]
         if value is None:
             value = carried_value(measurements, self.window) if last else None
@@ -570,7 +573,7 @@ class MonthlyPeriod:
             previous = pr.whole_period(previous, days[-2], aggregation)
         # The window's target is the history's last (the same points, rule and days).
         target = targets[-1]
-        if spec.optimization is Optimization.NONE:
+        if spec.optimization is _NONE:
             performance, progress, status, error = None, None, NOT_APPLICABLE, None
         elif target is not None and target == spec.target:
             # The default target passed validate_spec (the KPI is not broken), and the
@@ -700,11 +703,7 @@ def _weights(sc: ScorecardInput) -> dict[str, float]:
         for o, o_share in zip(objectives, o_shares, strict=True):
             out[f"objective:{o.key}"] = o_share
             out[f"objective-abs:{o.key}"] = p_share * o_share
-            kpis = [
-                k
-                for k in by_objective.get(o.key, ())
-                if k.spec.optimization is not Optimization.NONE
-            ]
+            kpis = [k for k in by_objective.get(o.key, ()) if k.spec.optimization is not _NONE]
             k_shares = normalised([k.spec.weight for k in kpis])
             for k, k_share in zip(kpis, k_shares, strict=True):
                 out[f"kpi:{k.spec.code}"] = p_share * o_share * k_share
