@@ -52,7 +52,8 @@ def monthly_values(
     consecutive month (on its first day, in order, none after ``as_of``), and the general
     way must be taken.
 
-    A month's value is what :func:`periods.series_by_period` keys by it."""
+    A month's value is what :func:`periods.series_by_period` keys by it. (The evaluation
+    checks a KPI once, with :func:`regular_run`, and reads months with :func:`values_from`.)"""
     if not measurements:
         return [None] * len(starts)
     first = regular_run(measurements, as_of)
@@ -102,7 +103,8 @@ def window_value(
     aggregation: Aggregation,
     carried: float | None,
 ) -> float | None:
-    """The KPI's value over one of its own months, as ``Series.actual`` makes it.
+    """The KPI's value over one of its own months, as ``Series.actual`` makes it (the
+    shortcut, ``evaluate.MonthlyPeriod``, does the same inline; this is its tested rule).
 
     ``own`` is the month's value (None: none), ``days`` the month's length and
     ``carried`` the latest earlier value (what a ``last`` KPI carries forward).
