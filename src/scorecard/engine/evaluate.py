@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import periods as pr
 from .formulas import Parsed, parse, plan
-from .monthly import carried_value, monthly_values, window_value
+from .monthly import carried_value, values_from
 from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
-from .scoring import score_value, validate_spec
+from .scoring import score_sound, score_value, validate_spec
 from .series import Series
 from .trend import direction
 from .types import (
@@ -36,6 +36,7 @@ from .types import (
     Measurement,
     MissingPolicy,
     Optimization,
+    TargetAggregation,
     TargetPath,
     TargetPoint,
     Thresholds,
@@ -45,6 +46,9 @@ from .windows import CustomWindow
 from .windows import previous_window as previous_custom_window
 
 HISTORY_LENGTH = 12
+# Enum members read for every KPI, as module globals: read several times faster than an
+# enum's class attributes (Python 3.11).
+_MONTH, _LAST, _NONE = Interval.MONTH, Aggregation.LAST, Optimization.NONE
 VIEW_INTERVAL = {
     View.MONTH: Interval.MONTH,
     View.QUARTER: Interval.QUARTER,
@@ -313,19 +317,20 @@ def _evaluate(
     windows: dict[Interval, tuple[Period, Period]] = {}
     # The shortcut reads each KPI's own input: only when no code is given twice (the
     # general way takes the last KPI of a code for all of them).
-    monthly = shortcut and view is View.PERIOD and len(series.specs) == len(sc.kpis)
-    flat_targets: FlatTargets = {}
+    monthly = (
+        MonthlyPeriod(sc.kpis[0].spec, series, as_of, fy, weights, errors, rows, windows)
+        if shortcut and view is View.PERIOD and sc.kpis and len(series.specs) == len(sc.kpis)
+        else None
+    )
     for kpi in sc.kpis:
         spec = kpi.spec
         if (
-            monthly
-            and spec.interval is Interval.MONTH
+            monthly is not None
+            and spec.interval is _MONTH
             and not spec.formula
             and spec.code not in broken
         ):
-            result = monthly_period_shortcut(
-                kpi, series, as_of, fy, weights, errors, rows, windows, flat_targets
-            )
+            result = monthly.score(kpi)
             if result is not None:
                 kpi_results[spec.code] = result
                 continue
@@ -463,85 +468,151 @@ def _score_kpi(
     )
 
 
-def monthly_period_shortcut(
-    kpi: KpiInput,
-    series: Series,
-    as_of: dt.date,
-    fy: int,
-    weights: dict[str, float],
-    errors: list[ConfigError],
-    rows: dict[tuple[Interval, dt.date], HistoryRows],
-    windows: dict[Interval, tuple[Period, Period]],
-    flat_targets: FlatTargets,
-) -> KpiResult | None:
-    """:func:`_score_kpi` in the period view for an entered, monthly KPI without a
-    definition problem, reading its twelve months straight from its measurements
-    (engine.monthly); None when they are not one per consecutive month."""
-    spec = kpi.spec
-    pair = windows.get(Interval.MONTH)
-    if pair is None:
-        window = kpi_window(spec, as_of, View.PERIOD, fy)
-        pair = windows[Interval.MONTH] = (window, previous_window(window, spec, View.PERIOD, fy))
-    window, before = pair
-    periods, starts, days = _history_rows(Interval.MONTH, window, fy, rows)
-    # The window is the history's last month and the one before it the month before:
-    # true of every monthly period view, checked rather than assumed.
-    if periods[-1] != window or periods[-2] != before:
-        return None
-    own = monthly_values(kpi.measurements, starts, as_of)
-    if own is None:
-        return None
-    code = spec.code
-    if kpi.targets or kpi.path is not None:
-        targets = series.own_targets(code, periods, days)
-    else:
-        # Only the default target, in every month: the same twelve targets for every KPI
-        # with this default and rule (keyed by the default's sign too: 0.0 == -0.0).
-        default = spec.target
-        rule = window_target_rule(spec, has_own_target=default is not None)
-        if rule is None:  # by a formula: never for an entered KPI, but the general way knows
-            return None
-        key = (rule, default, default is not None and math.copysign(1.0, default))
-        found = flat_targets.get(key)
-        if found is None:
-            found = flat_targets[key] = pr.whole_periods([default] * len(days), days, rule)
-        targets = found
-    # The window's target is the history's last (the same points, rule and days).
-    aggregation = spec.aggregation
-    value = window_value(own[-1], days[-1], aggregation, None)
-    if value is None and aggregation is Aggregation.LAST:
-        value = carried_value(kpi.measurements, window)
-    previous = window_value(own[-2], days[-2], aggregation, None)
-    if previous is None and aggregation is Aggregation.LAST:
-        previous = carried_value(kpi.measurements, before)
-    target = targets[-1]
-    scored = score_value(spec, value, target)
-    error = scored.error
-    if error:
-        errors.append(ConfigError(code, spec.name, error))
-    return KpiResult(
-        code=code,
-        name=spec.name,
-        objective=kpi.objective,
-        window=window,
-        value=value,
-        target=target,
-        performance=scored.performance,
-        progress=scored.progress,
-        status=scored.status,
-        previous_value=previous,
-        trend=direction(previous, value),
-        absolute_weight=weights.get(f"kpi:{code}", 0.0),
-        error=error,
-        flag=None,
-        history=tuple(zip(starts, own, targets, strict=True)),
-        indicator=spec.indicator,
-        unit=spec.unit,
+class MonthlyPeriod:
+    """:func:`_score_kpi` in the period view for entered, monthly KPIs without a
+    definition problem, reading their twelve months straight from their measurements
+    (engine.monthly). What every such KPI of the scorecard shares (the window, the month
+    before, the history's months and lengths, the twelve targets of a default) is worked
+    out once, in the constructor."""
+
+    __slots__ = (
+        "as_of",
+        "before",
+        "days",
+        "errors",
+        "flat_targets",
+        "periods",
+        "series",
+        "starts",
+        "usable",
+        "weights",
+        "window",
     )
 
+    def __init__(
+        self,
+        spec: KpiSpec,
+        series: Series,
+        as_of: dt.date,
+        fy: int,
+        weights: dict[str, float],
+        errors: list[ConfigError],
+        rows: dict[tuple[Interval, dt.date], HistoryRows],
+        windows: dict[Interval, tuple[Period, Period]],
+    ) -> None:
+        """``spec``: any KPI's (a monthly KPI's window depends on nothing else of it)."""
+        self.series, self.as_of, self.weights, self.errors = series, as_of, weights, errors
+        pair = windows.get(Interval.MONTH)
+        if pair is None:
+            monthly = replace(spec, interval=Interval.MONTH)
+            window = kpi_window(monthly, as_of, View.PERIOD, fy)
+            pair = windows[Interval.MONTH] = (
+                window,
+                previous_window(window, monthly, View.PERIOD, fy),
+            )
+        self.window, self.before = pair
+        self.periods, self.starts, self.days = _history_rows(Interval.MONTH, self.window, fy, rows)
+        # The window is the history's last month and the one before it the month before:
+        # true of every monthly period view, checked rather than assumed.
+        self.usable = self.periods[-1] == self.window and self.periods[-2] == self.before
+        # Twelve months' targets of KPIs with a default target only, by (rule, default,
+        # its sign): 0.0 == -0.0, but their targets must stay apart.
+        self.flat_targets: FlatTargets = {}
 
-#: Twelve months' targets of KPIs with a default target only, by (rule, default, its sign).
-FlatTargets = dict[tuple[Aggregation, float | None, float | bool], list[float | None]]
+    def score(self, kpi: KpiInput) -> KpiResult | None:
+        """The KPI's result; None when its measurements are not one per consecutive month
+        (or the window is not the history's last month): the general way must be taken."""
+        if not self.usable:
+            return None
+        spec = kpi.spec
+        measurements = kpi.measurements
+        days = self.days
+        code = spec.code
+        if measurements:
+            # Checked once per KPI (Series keeps it: a formula may have read it already).
+            run = self.series.regular_months(code)
+            if run is None:
+                return None
+            own = values_from(measurements, run[0], self.starts)
+        else:
+            own = [None] * len(days)
+        if kpi.targets or kpi.path is not None:
+            targets = self.series.own_targets(code, self.periods, days)
+        else:
+            # Only the default target, in every month: the same twelve targets for
+            # every KPI with this default and rule.
+            # An entered KPI's window-target rule depends on its target rule and time
+            # aggregation alone (engine.nature.window_target_rule): they key it.
+            default = spec.target
+            key = (
+                spec.target_aggregation,
+                spec.aggregation,
+                default,
+                default is not None and math.copysign(1.0, default),
+            )
+            found = self.flat_targets.get(key)
+            if found is None:
+                rule = window_target_rule(spec, has_own_target=default is not None)
+                if rule is None:  # by a formula: never for an entered KPI
+                    return None
+                found = self.flat_targets[key] = pr.whole_periods([default] * len(days), days, rule)
+            targets = found
+        # The window's value and the month before's (monthly.window_value, inlined: a
+        # "last" KPI carries its latest value into a month without one).
+        aggregation = spec.aggregation
+        last = aggregation is _LAST
+        value = own[-1]
+        if value is None:
+            value = carried_value(measurements, self.window) if last else None
+        elif not last:
+            value = pr.whole_period(value, days[-1], aggregation)
+        previous = own[-2]
+        if previous is None:
+            previous = carried_value(measurements, self.before) if last else None
+        elif not last:
+            previous = pr.whole_period(previous, days[-2], aggregation)
+        # The window's target is the history's last (the same points, rule and days).
+        target = targets[-1]
+        if spec.optimization is _NONE:
+            performance, progress, status, error = None, None, NOT_APPLICABLE, None
+        elif target is not None and target == spec.target:
+            # The default target passed validate_spec (the KPI is not broken), and the
+            # checks compare targets only by value: no need to check it again.
+            performance, progress, status, error = score_sound(spec, value, target)
+        else:
+            scored = score_value(spec, value, target)
+            performance, progress, status = scored.performance, scored.progress, scored.status
+            error = scored.error
+        if error:
+            self.errors.append(ConfigError(code, spec.name, error))
+        # Positional, in the fields' order (tests/engine/test_monthly_shortcut.py compares
+        # every field with the general way's).
+        return KpiResult(
+            code,
+            spec.name,
+            kpi.objective,
+            self.window,
+            value,
+            target,
+            performance,
+            progress,
+            status,
+            previous,
+            direction(previous, value),
+            self.weights.get(f"kpi:{code}", 0.0),
+            error,
+            None,
+            tuple(zip(self.starts, own, targets, strict=True)),
+            spec.indicator,
+            spec.unit,
+        )
+
+
+#: Twelve months' targets of KPIs with a default target only, by (target rule, time
+#: aggregation, default, its sign).
+FlatTargets = dict[
+    tuple[TargetAggregation, Aggregation, float | None, float | bool], list[float | None]
+]
 
 #: The rows of a history: its periods, their first days and their lengths in days.
 HistoryRows = tuple[list[Period], list[dt.date], list[int]]
@@ -632,11 +703,7 @@ def _weights(sc: ScorecardInput) -> dict[str, float]:
         for o, o_share in zip(objectives, o_shares, strict=True):
             out[f"objective:{o.key}"] = o_share
             out[f"objective-abs:{o.key}"] = p_share * o_share
-            kpis = [
-                k
-                for k in by_objective.get(o.key, ())
-                if k.spec.optimization is not Optimization.NONE
-            ]
+            kpis = [k for k in by_objective.get(o.key, ()) if k.spec.optimization is not _NONE]
             k_shares = normalised([k.spec.weight for k in kpis])
             for k, k_share in zip(kpis, k_shares, strict=True):
                 out[f"kpi:{k.spec.code}"] = p_share * o_share * k_share
@@ -653,8 +720,11 @@ def _objectives(
         by_objective.setdefault(r.objective, []).append(r)
     out: dict[str, NodeResult] = {}
     for o in sc.objectives:
+        # _scored(r), inlined.
         children = [
-            (r.performance, specs[r.code].weight) for r in by_objective.get(o.key, ()) if _scored(r)
+            (r.performance, specs[r.code].weight)
+            for r in by_objective.get(o.key, ())
+            if r.status not in (ERROR, NOT_APPLICABLE)
         ]
         own = _roll(children, sc.settings)
         aligned = [c for c in sc.contributions if c.objective == o.key]

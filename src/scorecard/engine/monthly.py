@@ -15,6 +15,7 @@ both give the same results to the bit (tests/engine/test_monthly_shortcut.py).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from functools import lru_cache
 
 from . import periods as pr
@@ -22,7 +23,8 @@ from .periods import Period
 from .types import Aggregation, Measurement
 
 
-def _month_index(day: dt.date) -> int:
+def month_index(day: dt.date) -> int:
+    """Months since year 0 of ``day``'s month (consecutive months differ by one)."""
     return day.year * 12 + day.month - 1
 
 
@@ -32,7 +34,7 @@ def month_run(first: dt.date, count: int) -> list[dt.date]:
 
     The list is shared through the cache: callers compare with it and never change it.
     """
-    index = _month_index(first)
+    index = month_index(first)
     return [
         dt.date(year, month + 1, 1) for year, month in map(_year_month, range(index, index + count))
     ]
@@ -50,23 +52,49 @@ def monthly_values(
     consecutive month (on its first day, in order, none after ``as_of``), and the general
     way must be taken.
 
-    A month's value is what :func:`periods.series_by_period` keys by it."""
+    A month's value is what :func:`periods.series_by_period` keys by it. (The evaluation
+    checks a KPI once, with :func:`regular_run`, and reads months with :func:`values_from`.)"""
     if not measurements:
         return [None] * len(starts)
+    first = regular_run(measurements, as_of)
+    if first is None:
+        return None
+    return values_from(measurements, first, starts)
+
+
+def regular_run(measurements: tuple[Measurement, ...], as_of: dt.date) -> int | None:
+    """:func:`month_index` of the first measurement's month when the (non-empty)
+    measurements are one per consecutive month, on its first day, in order, none after
+    ``as_of``; else None."""
     first = measurements[0].period_start
-    count = len(measurements)
     if (
         first.day != 1
         or measurements[-1].period_start > as_of
-        or [m.period_start for m in measurements] != month_run(first, count)
+        # Every day read and compared in C (the days are the cached run's or not).
+        or list(map(_START, measurements)) != month_run(first, len(measurements))
     ):
         return None
+    return month_index(first)
+
+
+def values_from(
+    measurements: tuple[Measurement, ...], first: int, starts: list[dt.date]
+) -> list[float | None]:
+    """The value of each month of ``starts`` (consecutive first days, in order) in a
+    :func:`regular_run` whose first month is ``first``; None outside it."""
+    count = len(measurements)
     # Where the rows' months fall in the measurements' months: read only those.
-    low = _month_index(starts[0]) - _month_index(first)
+    low = month_index(starts[0]) - first
     high = low + len(starts)
-    found = [m.value for m in measurements[max(low, 0) : max(min(high, count), 0)]]
+    if low >= 0 and high <= count:  # the usual case: the rows lie within the data
+        return list(map(_VALUE, measurements[low:high]))
+    found = list(map(_VALUE, measurements[max(low, 0) : max(min(high, count), 0)]))
     before = min(max(-low, 0), len(starts))
     return [None] * before + found + [None] * (len(starts) - before - len(found))
+
+
+_START = operator.attrgetter("period_start")
+_VALUE = operator.attrgetter("value")
 
 
 def window_value(
@@ -75,7 +103,8 @@ def window_value(
     aggregation: Aggregation,
     carried: float | None,
 ) -> float | None:
-    """The KPI's value over one of its own months, as ``Series.actual`` makes it.
+    """The KPI's value over one of its own months, as ``Series.actual`` makes it (the
+    shortcut, ``evaluate.MonthlyPeriod``, does the same inline; this is its tested rule).
 
     ``own`` is the month's value (None: none), ``days`` the month's length and
     ``carried`` the latest earlier value (what a ``last`` KPI carries forward).
@@ -96,5 +125,5 @@ def carried_value(measurements: tuple[Measurement, ...], window: Period) -> floa
     if last.period_start <= window.end:
         return last.value
     # The window lies inside the measured months: its month or the one before it.
-    offset = _month_index(window.end) - _month_index(measurements[0].period_start)
+    offset = month_index(window.end) - month_index(measurements[0].period_start)
     return measurements[offset].value

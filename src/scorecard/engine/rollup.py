@@ -38,7 +38,11 @@ def rollup(
     the rest (exclude), count it as zero, or make the parent unknown (propagate).
     ``min_coverage`` is the share of the total weight that must have scores.
     """
-    aggregator, missing = Aggregator(aggregator), MissingPolicy(missing)
+    # Callers mostly pass the enums themselves: converted only when they do not.
+    if aggregator.__class__ is not Aggregator:
+        aggregator = Aggregator(aggregator)
+    if missing.__class__ is not MissingPolicy:
+        missing = MissingPolicy(missing)
     if not children:
         return None
     total_weight = sum(w for _, w in children)
@@ -47,10 +51,11 @@ def rollup(
         return None
     if total_weight > 0 and present_weight / total_weight < min_coverage:
         return None
+    # clamp(s, cap), inlined: one call less per child of every node.
     if missing is MissingPolicy.ZERO:
-        pairs = [(0.0 if s is None else clamp(s, cap), w) for s, w in children]
+        pairs = [(0.0 if s is None else min(max(s, 0.0), cap), w) for s, w in children]
     else:
-        pairs = [(clamp(s, cap), w) for s, w in children if s is not None]
+        pairs = [(min(max(s, 0.0), cap), w) for s, w in children if s is not None]
     if not pairs:
         return None
     scores = [s for s, _ in pairs]

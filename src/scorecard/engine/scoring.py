@@ -20,6 +20,14 @@ from .types import (
 )
 
 LINEAR = (Optimization.MAXIMIZE, Optimization.MINIMIZE)
+# The members as module globals: every KPI scored reads several of them, and a global is
+# read several times faster than an enum's class attribute (Python 3.11).
+_MAXIMIZE, _MINIMIZE = Optimization.MAXIMIZE, Optimization.MINIMIZE
+_BINARY_MAX, _BINARY_MIN = Optimization.BINARY_MAX, Optimization.BINARY_MIN
+_EXACT, _BAND = Optimization.EXACT, Optimization.BAND
+_PERCENT_OF_TARGET = Optimization.PERCENT_OF_TARGET
+_GOAL_RED_FLAG = Optimization.GOAL_RED_FLAG
+_NONE = Optimization.NONE
 
 
 def scale(spec: KpiSpec, target: float | None) -> tuple[float | None, float | None]:
@@ -29,7 +37,7 @@ def scale(spec: KpiSpec, target: float | None) -> tuple[float | None, float | No
     """
     low = spec.minimum if spec.minimum is not None else spec.baseline
     high = spec.maximum if spec.maximum is not None else target
-    if spec.optimization is Optimization.MINIMIZE:
+    if spec.optimization is _MINIMIZE:
         # Lower is better: the maximum is the worst end, the minimum the best.
         worst = spec.maximum if spec.maximum is not None else spec.baseline
         best = spec.minimum if spec.minimum is not None else target
@@ -60,26 +68,26 @@ def _problem(spec: KpiSpec, target: float | None) -> Text | None:
                 low=low,
                 high=high,
             )
-        if opt is Optimization.MINIMIZE and low < high:
+        if opt is _MINIMIZE and low < high:
             return gettext_noop(
                 "lower is better, so the worst value (%(low)s) must be above the best (%(high)s).",
                 low=low,
                 high=high,
             )
-        if opt is Optimization.MAXIMIZE and low > high:
+        if opt is _MAXIMIZE and low > high:
             return gettext_noop(
                 "higher is better, so the maximum (%(high)s) must be above the minimum (%(low)s).",
                 low=low,
                 high=high,
             )
-    if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN) and target is None:
+    if opt in (_BINARY_MAX, _BINARY_MIN) and target is None:
         return gettext_noop("a yes/no KPI needs a target.")
-    if opt is Optimization.EXACT:
+    if opt is _EXACT:
         if target is None:
             return gettext_noop("an exact KPI needs a target.")
         if spec.tolerance is None or spec.tolerance <= 0:
             return gettext_noop("an exact KPI needs a tolerance greater than zero.")
-    if opt is Optimization.BAND:
+    if opt is _BAND:
         if spec.band_low is None or spec.band_high is None:
             return gettext_noop("a band KPI needs the low and high ends of its band.")
         if spec.band_low > spec.band_high:
@@ -90,11 +98,11 @@ def _problem(spec: KpiSpec, target: float | None) -> Text | None:
             )
         if spec.tolerance is not None and spec.tolerance < 0:
             return gettext_noop("the tolerance cannot be negative.")
-    if opt is Optimization.PERCENT_OF_TARGET and (target is None or target <= 0):
+    if opt is _PERCENT_OF_TARGET and (target is None or target <= 0):
         return gettext_noop(
             "percent of target needs a target above zero; use a minimum/maximum scale instead."
         )
-    if opt is Optimization.GOAL_RED_FLAG:
+    if opt is _GOAL_RED_FLAG:
         if target is None or spec.red_flag is None:
             return gettext_noop("goal scoring needs both a goal (target) and a red flag.")
         if target == spec.red_flag:
@@ -107,7 +115,7 @@ def validate_spec(spec: KpiSpec) -> list[ConfigError]:
 
     A missing default target is not a problem here: targets may be set per period.
     """
-    if spec.optimization is Optimization.NONE:
+    if spec.optimization is _NONE:
         return []
     if spec.weight <= 0:
         return [
@@ -135,7 +143,7 @@ def _probe_target(spec: KpiSpec) -> float:
     base = low if low is not None else 0.0
     if spec.red_flag is not None:
         base = spec.red_flag
-    return base - 1.0 if spec.optimization is Optimization.MINIMIZE else abs(base) + 1.0
+    return base - 1.0 if spec.optimization is _MINIMIZE else abs(base) + 1.0
 
 
 def _linear(value: float, low: float, high: float) -> float:
@@ -149,21 +157,21 @@ def performance(spec: KpiSpec, value: float, target: float | None) -> float | No
         low, high = scale(spec, target)
         assert low is not None and high is not None
         return _linear(value, low, high)
-    if opt is Optimization.BINARY_MAX:
+    if opt is _BINARY_MAX:
         assert target is not None
         return 1.0 if value >= target else 0.0
-    if opt is Optimization.BINARY_MIN:
+    if opt is _BINARY_MIN:
         assert target is not None
         return 1.0 if value <= target else 0.0
-    if opt is Optimization.EXACT:
+    if opt is _EXACT:
         assert target is not None and spec.tolerance
         return max(0.0, 1.0 - abs(value - target) / spec.tolerance)
-    if opt is Optimization.BAND:
+    if opt is _BAND:
         return _band(value, spec)
-    if opt is Optimization.PERCENT_OF_TARGET:
+    if opt is _PERCENT_OF_TARGET:
         assert target
         return value / target
-    if opt is Optimization.GOAL_RED_FLAG:
+    if opt is _GOAL_RED_FLAG:
         assert target is not None and spec.red_flag is not None
         d = target - spec.red_flag
         # Red flag ↦ 1/3, goal ↦ 2/3, goal + d ↦ 1, red flag − d ↦ 0 (works when d < 0).
@@ -186,30 +194,41 @@ def _band(value: float, spec: KpiSpec) -> float:
 def progress(spec: KpiSpec, value: float, target: float | None) -> float | None:
     """The progress fraction from baseline to target (None when either is missing)."""
     opt = spec.optimization
-    if opt in (Optimization.BINARY_MAX, Optimization.BINARY_MIN):
+    if opt in (_BINARY_MAX, _BINARY_MIN):
         return performance(spec, value, target)
     if spec.baseline is None or target is None or spec.baseline == target:
         return None
-    if opt not in LINEAR and opt is not Optimization.PERCENT_OF_TARGET:
+    if opt not in LINEAR and opt is not _PERCENT_OF_TARGET:
         return None
     return (value - spec.baseline) / (target - spec.baseline)
 
 
 def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Score:
     """Score one value against its target, with the status from the KPI's thresholds."""
-    if spec.optimization is Optimization.NONE:
+    if spec.optimization is _NONE:
         return Score(None, None, NOT_APPLICABLE)
     problem = config_problem(spec, target)
     if problem:
         return Score(None, None, ERROR, problem)
+    return Score(*score_sound(spec, value, target))
+
+
+def score_sound(
+    spec: KpiSpec, value: float | None, target: float | None
+) -> tuple[float | None, float | None, str, str | None]:
+    """:func:`score_value`'s fields (performance, progress, status, error) for a scored
+    KPI whose ``target`` is known to pass :func:`config_problem` — the caller has
+    checked, e.g. it equals a default target that :func:`validate_spec` accepted — without
+    checking again or making a :class:`Score`."""
     if value is None:
-        return Score(None, None, NO_DATA)
+        return None, None, NO_DATA, None
     perf = performance(spec, value, target)
     prog = progress(spec, value, target)
     assert perf is not None
-    if spec.thresholds.basis == "target_ratio":
+    thresholds = spec.thresholds
+    if thresholds.basis == "target_ratio":
         if not target:
-            return Score(
+            return (
                 perf,
                 prog,
                 ERROR,
@@ -219,10 +238,8 @@ def score_value(spec: KpiSpec, value: float | None, target: float | None) -> Sco
                     code=spec.code,
                 ),
             )
-        status = spec.thresholds.status_for(value / target)
-    else:
-        status = spec.thresholds.status_for(perf)
-    return Score(perf, prog, status)
+        return perf, prog, thresholds.status_for(value / target), None
+    return perf, prog, thresholds.status_for(perf), None
 
 
 def value_at_score(spec: KpiSpec, score: float, target: float | None) -> float | None:

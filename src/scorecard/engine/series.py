@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
+from .monthly import carried_value, regular_run
 from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
@@ -41,6 +42,9 @@ class Series:
         (``values[code]``), so that a caller which reads some KPIs' measurements
         itself does not pay for the others; ``values`` is then not to be iterated."""
         self.fy = fiscal_year_start_month
+        # Lazy (the period view's shortcut, checked against the general way in tests):
+        # also read monthly inputs by position and computed periods from compute().
+        self._lazy = lazy
         self.as_of = as_of
         self.specs: dict[str, KpiSpec] = {}
         self.targets: dict[str, tuple[TargetPoint, ...]] = {}
@@ -50,6 +54,10 @@ class Series:
         self._known = known
         # Each KPI's measurements not keyed by period yet (lazy only).
         self._pending: dict[str, tuple[Measurement, ...]] = {}
+        # Lazy only: each entered monthly KPI's measurements, kept to read a month's value
+        # by position when they are one per consecutive month (:meth:`_month_run`).
+        self._entered: dict[str, tuple[Measurement, ...]] = {}
+        self._runs: dict[str, tuple[int, tuple[Measurement, ...]] | None] = {}
         self.values: dict[str, dict[Period, float]] = _Values(self._by_period)
         for spec, measurements, targets in kpis:
             self.specs[spec.code] = spec
@@ -58,12 +66,21 @@ class Series:
             entered = () if spec.formula else measurements
             if lazy:
                 self._pending[spec.code] = entered
+                # The last KPI of a code is the one read (as for the keyed values).
+                if entered and spec.interval is Interval.MONTH:
+                    self._entered[spec.code] = entered
+                else:
+                    self._entered.pop(spec.code, None)
             else:
                 self.values[spec.code] = self._keyed(spec, entered)
         self.parsed: dict[str, Parsed] = {}
         # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
+        # compute()'s ``within`` and its periods in order.
+        self._within: tuple[AbstractSet[Period], list[Period]] | None = None
+        # The periods compute() evaluated each calculated KPI's formula over.
+        self._computed: dict[str, set[Period]] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
         # Each KPI's window-target rule (engine.nature.window_target_rule), once found.
         self._target_rules: dict[str, Aggregation | None] = {}
@@ -85,10 +102,60 @@ class Series:
         """A lazy KPI's values keyed by period, made on first reading (KeyError if unknown)."""
         return self._keyed(self.specs[code], self._pending.pop(code))
 
+    def _month_run(self, code: str, window: Period) -> tuple[int, tuple[Measurement, ...]] | None:
+        """(the index of its first month, its measurements) when ``window`` is a calendar
+        month and the entered monthly KPI's measurements are one per consecutive month,
+        on the first day, in order, none after the as-of date (engine.monthly's shape);
+        else None, and its values keyed by period are read instead."""
+        start, end = window
+        if start.day != 1 or (end + pr.ONE_DAY).day != 1 or start.month != end.month:
+            return None
+        return self.regular_months(code)
+
+    def regular_months(self, code: str) -> tuple[int, tuple[Measurement, ...]] | None:
+        """(the index of its first month, its measurements) of an entered monthly KPI
+        with measurements one per consecutive month (checked once per KPI and evaluation,
+        engine.monthly.regular_run); else None."""
+        if code not in self._entered:
+            return None
+        if code in self._runs:
+            return self._runs[code]
+        measurements = self._entered[code]
+        first = regular_run(measurements, self.as_of)
+        run = self._runs[code] = None if first is None else (first, measurements)
+        return run
+
+    def month_column(self, code: str, periods: Sequence[Period]) -> list[float | None] | None:
+        """The KPI's own value in each of ``periods`` (calendar months; None: no value),
+        read by position, when :meth:`_month_run` applies; else None."""
+        if code not in self._entered or not periods:
+            return None
+        run = self._month_run(code, periods[0])
+        if run is None:
+            return None
+        first, measurements = run
+        count = len(measurements)
+        out: list[float | None] = []
+        for start, _ in periods:  # _at() of each period, inlined
+            index = start.year * 12 + start.month - 1 - first
+            out.append(measurements[index].value if 0 <= index < count else None)
+        return out
+
     def actual(self, code: str, window: Period) -> float | None:
         """The KPI's per-period values aggregated over ``window``."""
         aggregation = self.specs[code].aggregation
-        own = self.values[code].get(window)
+        run = self._month_run(code, window) if code in self._entered else None
+        if run is not None:
+            # A month of a KPI with one value per consecutive month: its value, read by
+            # position, is what the keyed values would give (below); a month without
+            # one has none, except that a "last" KPI carries its latest value forward.
+            own = _at(run, window)
+            if own is None:
+                if aggregation is Aggregation.LAST:
+                    return carried_value(run[1], window)
+                return None
+        else:
+            own = self.values[code].get(window)
         if own is not None:
             # The window is one of the KPI's own periods (a formula input, a history row).
             # A KPI's periods never overlap, so no other period meets the window and the
@@ -172,9 +239,12 @@ class Series:
         spec = self.specs[code]
         path = self.paths.get(code)
         starts, chosen = self._target_index(code)
-        if not starts and path is None:
-            # No points and no path: the default target holds in every period.
-            return [spec.target] * len(periods)
+        if not starts:
+            if path is None:
+                # No points and no path: the default target holds in every period.
+                return [spec.target] * len(periods)
+            # No points: the path at each period's end.
+            return pr.targets_on_path(path, map(_period_end, periods))  # type: ignore[return-value]
         out: list[float | None] = []
         for period in periods:
             found = bisect_right(starts, period.start) if starts else 0
@@ -235,6 +305,18 @@ class Series:
 
     def _value(self, code: str, window: Period) -> Result:
         spec, parsed = self.specs[code], self.parsed.get(code)
+        if (
+            self._lazy
+            and parsed is not None
+            and spec.formula_mode is FormulaMode.EQUATION
+            and window in self._computed.get(code, ())
+        ):
+            # compute() has evaluated the formula over this very period, on the same
+            # inputs' values (a period it computed is one an input has data in).
+            found = self.values[code].get(window)
+            if found is not None:
+                return found, None
+            return None, self.flags.get(code, {}).get(window)
         if parsed is None or spec.formula_mode is FormulaMode.AGGREGATE_RESULTS:
             flags = self.flags.get(code)
             flag = None
@@ -276,13 +358,23 @@ class Series:
             ytd_of=ytd,
         )
 
-    def _over(self, code: str, periods: list[Period], days: list[int]) -> list[float | None]:
-        """:meth:`value` (without its flag) over each of ``periods`` (``days`` long) in turn."""
+    def _over(
+        self,
+        code: str,
+        periods: list[Period],
+        days: list[int],
+        own: list[float | None] | None = None,
+    ) -> list[float | None]:
+        """:meth:`value` (without its flag) over each of ``periods`` (``days`` long) in turn.
+        ``own``: the KPI's own value in each period, when the caller has read them."""
         if code in self.parsed or self.flags.get(code):
             return [self.value(code, period)[0] for period in periods]
         # An entered KPI: where a period is one of its own, actual()'s first branch.
         aggregation = self.specs[code].aggregation
-        own = list(map(self.values[code].get, periods))
+        if own is None:
+            own = self.month_column(code, periods)
+        if own is None:
+            own = list(map(self.values[code].get, periods))
         out = (
             list(own)
             if aggregation is Aggregation.LAST
@@ -293,6 +385,14 @@ class Series:
                 out[row] = self.value(code, periods[row])[0]
         return out
 
+    def _sorted_months(self, within: AbstractSet[Period] | None) -> list[Period] | None:
+        """``within`` in order (sorted once for every calculated KPI), or None."""
+        if not within:
+            return None
+        if self._within is None or self._within[0] is not within:
+            self._within = (within, sorted(within, key=_ends))
+        return self._within[1]
+
     def compute(self, code: str, parsed: Parsed, within: AbstractSet[Period] | None = None) -> None:
         """Fill in a calculated KPI's value for every period its inputs have data in
         (only those of ``within`` when given: a caller that will read no other period;
@@ -301,7 +401,17 @@ class Series:
         interval = self.specs[code].interval
         known = self._known.setdefault(interval, {})
         periods: set[Period] = set()
+        # Only the periods of ``within`` will be kept: a monthly input read by position
+        # (the usual entered monthly KPI) need not have all its values keyed.
+        months = self._sorted_months(within) if interval is Interval.MONTH else None
+        by_position: dict[str, list[float | None]] = {}
         for ref in parsed.references:
+            if months is not None:
+                column = self.month_column(ref, months)
+                if column is not None:
+                    by_position[ref] = column
+                    periods.update(p for p, v in zip(months, column, strict=True) if v is not None)
+                    continue
             # Usually every input period's start is known already: looked up in C.
             found = list(map(known.get, map(_period_start, self.values[ref])))
             if all(found):  # a Period is always true, None false
@@ -319,11 +429,19 @@ class Series:
         values = self.values[code]
         # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
         ordered = sorted(periods, key=_ends)
+        self._computed[code] = periods
         rows = compiled_rows(parsed)
         if rows is not None:
             # Plain arithmetic: the formula over its inputs' columns at once.
             days = pr.period_days(ordered)
-            results = rows([self._over(ref, ordered, days) for ref in sorted(parsed.references)])
+            operands: list[list[float | None]] = []
+            for ref in sorted(parsed.references):
+                column = by_position.get(ref)
+                if column is not None and len(ordered) < len(column):
+                    # ``ordered`` is some of the months, in order: their values.
+                    column = [v for p, v in zip(months or (), column, strict=True) if p in periods]
+                operands.append(self._over(ref, ordered, days, column))
+            results = rows(operands)
             flags: dict[Period, str] | None = None
             for period, (value, flag) in zip(ordered, results, strict=True):
                 if value is not None:
@@ -360,7 +478,16 @@ class Series:
                 self.flags.setdefault(code, {})[period] = flag
 
 
+def _at(run: tuple[int, tuple[Measurement, ...]], month: Period) -> float | None:
+    """The value of ``month`` (a calendar month) in a run of consecutive months, or None."""
+    first, measurements = run
+    start = month[0]
+    index = start.year * 12 + start.month - 1 - first
+    return measurements[index].value if 0 <= index < len(measurements) else None
+
+
 _period_start = operator.attrgetter("start")
+_period_end = operator.attrgetter("end")
 
 
 def _start(point: TargetPoint) -> dt.date:
