@@ -162,11 +162,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Closed after each request by default. Keeping them (e.g. 60 s, as for PostgreSQL)
-    # saves 3-12 ms a request on the 2-core benchmark machine (docs/performance.md,
-    # issue 16), but the 20-user load test once saw writes answered 503 with kept
-    # connections while the test suite ran beside it; off until that is understood.
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("SCORECARD_SQLITE_CONN_MAX_AGE", 0)
+    # Kept 60 s between requests, as for PostgreSQL: opening one and running the pragmas
+    # cost 3-12 ms a request on the 2-core benchmark machine (docs/performance.md,
+    # issue 16). Safe because a request leaves its connection with no transaction and no
+    # unfinished statement (tests/reliability/test_kept_sqlite_connections.py), so a
+    # kept connection never asks for the write lock while holding an old read snapshot.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("SCORECARD_SQLITE_CONN_MAX_AGE", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

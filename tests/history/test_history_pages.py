@@ -134,7 +134,7 @@ def test_history_pages_take_a_constant_number_of_queries_and_page_older_entries(
         return out
 
     small = counts()
-    assert max(small) <= 12
+    assert max(small) <= 10
     with acting_as(card.world.editor):
         for n in range(1, 60):
             kpi_services.measurement_record(

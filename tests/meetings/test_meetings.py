@@ -235,7 +235,7 @@ def test_meeting_and_list_pages_take_a_constant_number_of_queries(card, meeting)
         return len(detail), len(listing)
 
     small = counts()
-    assert small[0] <= 20 and small[1] <= 12
+    assert small[0] <= 18 and small[1] <= 10
     for n in range(12):
         objective = ObjectiveFactory(perspective=card.objective.perspective, code=f"o{n}")
         kpi = KpiFactory(objective=objective, code=f"k{n}")

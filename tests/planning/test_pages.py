@@ -493,12 +493,12 @@ def _grow(s, n: int) -> None:
 @pytest.mark.parametrize(
     ("name", "args", "limit"),
     [
-        ("planning_home", (), 12),
-        ("funnel_detail", ("FUNNEL",), 16),
-        ("whatif", (), 14),
-        ("link_evidence", (), 16),
-        ("strategy_map", (), 30),
-        ("kpi_detail", ("signups",), 45),
+        ("planning_home", (), 6),
+        ("funnel_detail", ("FUNNEL",), 12),
+        ("whatif", (), 11),
+        ("link_evidence", (), 9),
+        ("strategy_map", (), 17),
+        ("kpi_detail", ("signups",), 31),
     ],
 )
 def test_pages_take_a_constant_number_of_queries(

@@ -27,27 +27,40 @@ def organization_for(
 def scorecard_for(
     request: HttpRequest, org_slug: str, sc_slug: str, role: str = Role.VIEWER
 ) -> tuple[Scorecard, Membership]:
-    """The scorecard in the URL, looked up inside the user's organization only."""
-    organization, membership = organization_for(request, org_slug, role)
-    scorecard = strategy_selectors.scorecard_get(organization=organization, slug=sc_slug)
-    if scorecard is None:
-        raise Http404("No such scorecard.")
-    return scorecard, membership
+    """The scorecard in the URL, looked up inside the user's organization only, and the
+    user's membership, in one query (:func:`member_scorecard_for`). The header's unread
+    count read with them is kept for this request (:func:`unread_known`)."""
+    found = member_scorecard_for(request, org_slug, sc_slug, role)
+    return found.scorecard, found.membership
 
 
 def member_scorecard_for(
     request: HttpRequest, org_slug: str, sc_slug: str, role: str = Role.VIEWER
 ) -> strategy_selectors.MemberScorecard:
-    """:func:`scorecard_for` in one query, with the header's unread count (the scorecard
-    page: issue 16). The same answers: an unknown organization or scorecard and an
-    outsider get 404, a member below ``role`` 403; the membership is read afresh."""
+    """The scorecard, the membership and the header's unread count in one query
+    (issue 16). An unknown organization or scorecard and an outsider get 404, a member
+    below ``role`` 403 (``accept_membership`` judges and remembers the membership); the
+    membership is read afresh on every request."""
     found = strategy_selectors.scorecard_of_member(
         user=request.user, org_slug=org_slug, slug=sc_slug
     )
     if found is None:
         raise Http404("No such item in your organizations.")
     accept_membership(user=request.user, membership=found.membership, role=role)
+    # The header asks for the same count later in this request: no second query.
+    request.__dict__[_UNREAD] = found.unread
     return found
+
+
+#: Where the unread count read with the scorecard waits for the header (one request).
+_UNREAD = "_scorecard_unread_mentions"
+
+
+def unread_known(request: HttpRequest) -> int | None:
+    """The signed-in person's unread count if this request already read it with its
+    scorecard (:func:`member_scorecard_for`), else None."""
+    known: int | None = request.__dict__.get(_UNREAD)
+    return known
 
 
 def is_htmx(request: HttpRequest) -> bool:
