@@ -116,8 +116,13 @@ def _load(
         # the table as it lies instead of sorting it. Row numbers are unique (a file's
         # rows, a list's places); PostgreSQL keeps the plain column (COPY, no index).
         key = "NOT NULL" if postgres else "PRIMARY KEY"
+        # On PostgreSQL each staged row takes its new value's id from the
+        # measurements' own sequence as COPY writes it (in the file's order, so the
+        # ids follow the rows as with one INSERT): the history entries then read their
+        # value's id from the stage, with no join back to the new values.
+        new_id = f", new_id bigint NOT NULL DEFAULT nextval({_sequence(cursor)})" if postgres else ""
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer {key}, "
+            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer {key}{new_id}, "
             "kpi_id bigint NOT NULL, period_start date NOT NULL, value double precision "
             "NOT NULL, note varchar(500) NOT NULL, approval varchar(10) NOT NULL DEFAULT "
             "'approved', "
@@ -147,6 +152,13 @@ def _page_cache(cursor: Any, postgres: bool) -> Iterator[None]:
         yield
     finally:
         cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _sequence(cursor: Any) -> str:
+    """PostgreSQL: the measurements' id sequence, as a quoted literal for ``nextval``."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [_table(Measurement)])
+    name = cursor.fetchone()[0]
+    return "'" + str(name).replace("'", "''") + "'::regclass"
 
 
 def _table(model: Any) -> str:
@@ -387,14 +399,17 @@ def _write(
         f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
     )
     if postgres:
-        # One statement for the values and their history entries: the new values'
-        # ids come back from the INSERT (RETURNING, inside the database) and are
-        # matched with their staged rows by a hash join on (KPI, period), unique in the
-        # stage, instead of one index look-up in the measurements per value.
-        cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
-        inserted = int(cursor.fetchone()[0])
-        new_values = (insert_values + " RETURNING id, kpi_id, period_start", [recorder_id, at])
-        _history(cursor, recorder, at, postgres, new_values=new_values)
+        # Each staged row holds its new id already (the stage's sequence default): the
+        # values go in with it, and the history entries read it from the stage — no
+        # join of a million returned rows back to the stage, no sort for it.
+        cursor.execute(
+            f"INSERT INTO {m} (id, kpi_id, period_start, value, note, recorded_by_id, "
+            "recorded_at, superseded_at, approval, decided_by_id, decided_at) SELECT new_id, "
+            f"kpi_id, period_start, value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE}",
+            [recorder_id, at],
+        )
+        inserted = cursor.rowcount
+        _history(cursor, recorder, at, postgres, staged_ids=True)
         return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
     cursor.execute(insert_values, [recorder_id, at])
     inserted = cursor.rowcount
@@ -460,15 +475,15 @@ def _history(
     postgres: bool,
     first_id: int | None = None,
     offset: int | None = None,
-    new_values: tuple[str, list[Any]] | None = None,
+    staged_ids: bool = False,
 ) -> None:
     """One history entry per new value, as ``_value_change`` builds it: ``after`` the
     new value; for a correction, ``before``/``after`` only the fields that changed (and
     the period). A pending value equal to the approved one has no entry. ``first_id``:
     the staged rows were given the ids from this one on, in their order (else each new
     value's id is looked up). ``offset``: moreover, each staged row's new id is its row
-    number plus this. ``new_values``: the INSERT of the new values (with its
-    parameters), returning their ids, run here as part of the same statement."""
+    number plus this. ``staged_ids``: each staged row holds its new id (``new_id``,
+    PostgreSQL)."""
     m, c, k = _table(Measurement), _table(Change), _table(Kpi)
     obj = "jsonb_build_object" if postgres else "json_object"
     before = (
@@ -480,11 +495,8 @@ def _history(
         f"THEN {obj}('period_start', s.period_start, 'value', s.value, 'note', s.note) "
         f"ELSE {_diff(obj, 's.note', 's.value')} END"
     )
-    prefix, prefix_params = "", []
-    if new_values is not None:
-        prefix, prefix_params = f"WITH n AS ({new_values[0]}) ", new_values[1]
-        new_id, source = "n.id", STAGE
-        new_row = "JOIN n ON n.kpi_id = s.kpi_id AND n.period_start = s.period_start "
+    if staged_ids:
+        new_id, new_row, source = "s.new_id", "", STAGE
     elif offset is not None:
         new_id, new_row, source = f"s.row_number + {int(offset)}", "", STAGE
     elif first_id is not None:
@@ -502,7 +514,7 @@ def _history(
     actor = recorder if recorder is not None else current_actor()
     actor = actor if getattr(actor, "is_authenticated", False) else None
     cursor.execute(
-        f"{prefix}INSERT INTO {c} (at, actor_id, actor_name, action, kind, object_id, label, "
+        f"INSERT INTO {c} (at, actor_id, actor_name, action, kind, object_id, label, "
         "before, after, scorecard_id, objective_id, related_objective_id, kpi_id, initiative_id) "
         "SELECT %s, %s, %s, CASE WHEN s.approval = 'pending' THEN 'submitted' "
         "WHEN s.approved_id IS NOT NULL THEN 'corrected' ELSE 'recorded' END, "
@@ -511,7 +523,7 @@ def _history(
         f"JOIN {k} k ON k.id = s.kpi_id "
         "WHERE NOT (s.approved_id IS NOT NULL AND s.approved_value = s.value "
         "AND s.approved_note = s.note) ORDER BY s.row_number",
-        [*prefix_params, at, actor.pk if actor else None, person_label(actor) if actor else ""],
+        [at, actor.pk if actor else None, person_label(actor) if actor else ""],
     )
 
 
