@@ -94,8 +94,11 @@ def measurement_bulk_load(
     ``checked``: the caller has checked each row on its own against these KPIs already
     (the file importer does, with its own messages): the KPI may be recorded, the period
     start (ISO text) starts one of its periods, the value is a finite float, the note is
-    trimmed and at most 500 characters. The rows then go to the stage as they are, with
-    no work per row in Python; repeats and everything else are still checked in SQL."""
+    trimmed and at most 500 characters; and no two rows give the same KPI and period
+    start (the importer finds repeats as it reads, with its own messages). The rows
+    then go to the stage as they are, with no work per row in Python, and the search
+    for repeats (a GROUP BY over every staged row) is skipped; the comparison with the
+    stored values and everything else is still done in SQL."""
     with transaction.atomic():
         return _load(batches, kpis, user, progress, checked)
 
@@ -315,7 +318,7 @@ def _stage(
         cursor.execute(
             f"UPDATE {STAGE} SET approval = 'pending' WHERE kpi_id IN ({marks})", sorted(pending)
         )
-    repeats = _repeats(cursor, kpis)
+    repeats = [] if trusted else _repeats(cursor, kpis)
     if repeats:
         raise MeasurementRowsError(repeats)
     return count, min(checker.largest, SIGNAL_CHUNK)
