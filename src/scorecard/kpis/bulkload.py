@@ -9,8 +9,8 @@ deciding row by row in Python it lets the database decide for all rows at once:
    :data:`BATCH` rows. Python only checks what each row says about itself, in a tight
    loop (the KPI may be recorded, the period start is one of its periods — remembered
    per interval and date —, the value is a finite number, the note is short enough).
-2. **Check as a set.** A KPI and period given twice is found with one ``GROUP BY``.
-   Any problem raises ``MeasurementRowsError`` with the same messages as the
+2. **Check as a set.** A KPI and period given twice is found with one ``GROUP BY``
+   (not for rows the caller checked: the importer finds repeats as it reads). Any problem raises ``MeasurementRowsError`` with the same messages as the
    row-by-row service, and the caller's transaction is rolled back: nothing is written.
 3. **Compare with what is stored.** The current approved (and, for values that wait for
    approval, pending) value of each staged KPI and period is joined in with one
@@ -19,8 +19,9 @@ deciding row by row in Python it lets the database decide for all rows at once:
 4. **Write.** A row repeating the current value and note is dropped (unchanged). The
    values it corrects are superseded with one ``UPDATE`` (the history keeps them, as
    always), the new values are inserted with one ``INSERT … SELECT`` in the file's
-   order, and their history entries with another one (on PostgreSQL both are one
-   statement: the INSERT returns the new ids to the history's; ``json_object`` on SQLite,
+   order, and their history entries with another one, each naming its value's id
+   without a join back (SQLite: the ids one INSERT gives follow the rows; PostgreSQL:
+   each staged row took its id from the sequence as it was copied; ``json_object`` on SQLite,
    ``jsonb_build_object`` on PostgreSQL: the same ``before``/``after`` as
    ``audit.services.build_change``). The organization's data version is raised.
 5. **Announce.** One ``measurements_loaded`` signal for the whole load (instead of
