@@ -10,8 +10,9 @@ deciding row by row in Python it lets the database decide for all rows at once:
    loop (the KPI may be recorded, the period start is one of its periods — remembered
    per interval and date —, the value is a finite number, the note is short enough).
 2. **Check as a set.** A KPI and period given twice is found with one ``GROUP BY``
-   (not for rows the caller checked: the importer finds repeats as it reads). Any problem raises ``MeasurementRowsError`` with the same messages as the
-   row-by-row service, and the caller's transaction is rolled back: nothing is written.
+   (not for rows the caller checked: the importer finds repeats as it reads). Any
+   problem raises ``MeasurementRowsError`` with the same messages as the row-by-row
+   service, and the caller's transaction is rolled back: nothing is written.
 3. **Compare with what is stored.** The current approved (and, for values that wait for
    approval, pending) value of each staged KPI and period is joined in with one
    ``UPDATE … FROM``. If no current value exists for the staged KPIs in the staged
@@ -126,7 +127,9 @@ def _load(
         # measurements' own sequence as COPY writes it (in the file's order, so the
         # ids follow the rows as with one INSERT): the history entries then read their
         # value's id from the stage, with no join back to the new values.
-        new_id = f", new_id bigint NOT NULL DEFAULT nextval({_sequence(cursor)})" if postgres else ""
+        new_id = ""
+        if postgres:
+            new_id = f", new_id bigint NOT NULL DEFAULT nextval({_sequence(cursor)})"
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGE} (row_number integer {key}{new_id}, "
             "kpi_id bigint NOT NULL, period_start date NOT NULL, value double precision "
