@@ -90,7 +90,9 @@ def measurement_bulk_load(
 ) -> BulkRecordResult:
     """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
     semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
-    row number (the stage is keyed by it on SQLite). ``progress`` is called with
+    row number (the stage is keyed by it on SQLite). The new values' ids follow the row
+    numbers on SQLite and, on PostgreSQL, the order the rows come in (the same for
+    every caller today: files and lists are read in order). ``progress`` is called with
     the number of rows of each batch once it is staged.
 
     ``checked``: the caller has checked each row on its own against these KPIs already
