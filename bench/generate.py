@@ -150,6 +150,7 @@ def find(size: Size) -> Any:
 
 def delete(slug: str) -> None:
     """Remove a generated organization quickly (measurements first, without signals)."""
+    from scorecard.audit.models import Change
     from scorecard.kpis.models import Kpi, Measurement, Target
     from scorecard.organizations.models import Organization, Unit
     from scorecard.strategy.models import Objective, Scorecard
@@ -159,6 +160,10 @@ def delete(slug: str) -> None:
         return
     for model in (Measurement, Target):
         model.objects.filter(kpi__scorecard__organization=org)._raw_delete(model.objects.db)
+    # The history outlives its items (plain ids): without this every run would leave
+    # its million entries behind and the next run's inserts would pay for larger indexes.
+    scorecards = list(Scorecard.objects.filter(organization=org).values_list("pk", flat=True))
+    Change.objects.filter(scorecard_id__in=scorecards)._raw_delete(Change.objects.db)
     # Objectives protect their perspective: delete them (and what hangs on them) first.
     Kpi.objects.filter(scorecard__organization=org).delete()
     Objective.objects.filter(scorecard__organization=org).delete()

@@ -234,3 +234,24 @@ def test_nobody_listening_means_no_values_are_read_back(
     with django_assert_max_num_queries(30):
         done = _fast(card, rows, None, batch=100)
     assert done.created == 300
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("checked", [True, False])
+def test_rows_the_importer_checked_are_not_searched_for_repeats_again(
+    card: Card, checked: bool
+) -> None:
+    """The importer finds repeats while it reads the file, so its checked rows skip the
+    GROUP BY over every staged row; rows not checked by the caller still get it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [(n + 2, card.free.pk, f"{2000 + n // 12}-{n % 12 + 1:02d}-01", float(n), "")
+            for n in range(30)]  # fmt: skip
+    kpis = {card.free.pk: card.free}
+    with CaptureQueriesContext(connection) as queries:
+        done = measurement_bulk_load(batches=[rows], kpis=kpis, user=None, checked=checked)
+    assert done.created == 30
+    assert Measurement.objects.filter(kpi=card.free).count() == 30
+    searched = any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+    assert searched is not checked

@@ -57,9 +57,20 @@ class Change(models.Model):
         indexes = [
             models.Index(fields=["scorecard_id", "at"], name="change_scorecard_at"),
             models.Index(fields=["objective_id"], name="change_objective"),
-            models.Index(fields=["related_objective_id"], name="change_related_objective"),
+            # Partial: most entries (every value recorded) have neither, and an
+            # import of a million values would insert a million NULL keys into each
+            # for nothing; the look-ups are by equality, which implies NOT NULL.
+            models.Index(
+                fields=["related_objective_id"],
+                name="change_related_objective",
+                condition=models.Q(related_objective_id__isnull=False),
+            ),
             models.Index(fields=["kpi_id"], name="change_kpi"),
-            models.Index(fields=["initiative_id"], name="change_initiative"),
+            models.Index(
+                fields=["initiative_id"],
+                name="change_initiative",
+                condition=models.Q(initiative_id__isnull=False),
+            ),
             models.Index(fields=["kind", "object_id"], name="change_kind_object"),
         ]
 

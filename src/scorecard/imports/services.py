@@ -958,9 +958,10 @@ def _write(
     # Everything slow (reading and parsing the file) is done before the transaction
     # begins; only the writes hold the database's write lock (on SQLite the only one).
     with transaction.atomic():
-        # The rows were checked against these KPIs: unless one of them changed since
-        # (its interval, or a formula now), the bulk service need not check each row
-        # again; if one did, it checks every row against the KPIs as they are now.
+        # The rows were checked against these KPIs, and for repeats: unless one of
+        # them changed since (its interval, or a formula now), the bulk service need
+        # not check each row again nor look for repeats; if one did, it checks every
+        # row against the KPIs as they are now, and looks for repeats in SQL.
         now = {k.pk: k for k in Kpi.objects.filter(pk__in=list(kpis))}
         checked = all(
             pk in now

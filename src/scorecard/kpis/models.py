@@ -253,12 +253,15 @@ class Measurement(models.Model):
     recorded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
     approval = models.CharField(max_length=10, choices=Approval.choices, default=Approval.APPROVED)
+    # Indexed only where set (see Meta): a value recorded or imported has no
+    # decision yet, and every NULL key would cost the import one index insertion.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(
         null=True, blank=True, help_text="When the owner approved or rejected a pending value."
@@ -273,7 +276,14 @@ class Measurement(models.Model):
                 name="one_current_value_per_kpi_period",
             ),
         ]
-        indexes = [models.Index(fields=["kpi", "period_start"], name="measurement_kpi_period")]
+        indexes = [
+            models.Index(fields=["kpi", "period_start"], name="measurement_kpi_period"),
+            models.Index(
+                fields=["decided_by"],
+                name="measurement_decided_by",
+                condition=models.Q(decided_by__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.period_start}: {self.value}"
