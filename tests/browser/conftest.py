@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,23 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     tab.set_default_timeout(60000)
     yield tab
     context.close()
+    wait_for_live_server_requests()
+
+
+def wait_for_live_server_requests(timeout: float = 30.0) -> None:
+    """Let the live server finish the requests the closed browser left in flight.
+
+    The live server thread outlives the test (it is session-wide) and shares the
+    in-memory SQLite connection with it. A request still reading when the test's
+    database is flushed (an htmx partial that loads after the page, say) makes the
+    flush fail with "database table is locked", and every later test on that
+    worker then finds the previous test's organization. Each request runs in a
+    thread of its own (socketserver names it after process_request_thread), which
+    ends once the browser has closed its connection.
+    """
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread is not threading.current_thread():
+            thread.join(timeout)
 
 
 def sign_in(page: Any, username: str) -> None:
