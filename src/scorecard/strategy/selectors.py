@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from scorecard.audit.models import Notification
-from scorecard.organizations.models import Membership, Organization
+from scorecard.organizations.models import Membership, Organization, Unit
+from scorecard.rawrows import Table
 
 from .models import Scorecard
 
@@ -46,8 +47,43 @@ class MemberScorecard:
     unread: int
 
 
-#: The membership's columns read with the scorecard (``Membership.from_db`` builds it).
-_MEMBER_FIELDS = ("id", "user_id", "organization_id", "unit_id", "role")
+#: The tables of the one query of :func:`scorecard_of_member`, in the order of its row.
+_SCORECARD = Table(Scorecard, "s")
+_ORGANIZATION = Table(Organization, "o")
+_MEMBERSHIP = Table(Membership, "m")
+_UNIT = Table(Unit, "u")
+_PARENT = Table(Scorecard, "p")
+_NOTIFICATION = Table(Notification, "n")
+#: That query's SQL by database vendor (the quoting differs), written once per process.
+_MEMBER_SQL: dict[str, str] = {}
+
+
+def _member_scorecard_sql(connection: BaseDatabaseWrapper) -> str:
+    """The SQL of :func:`scorecard_of_member`; its parameters are the user's id (for the
+    unread count), the user's id (for the membership), the organization's slug and the
+    scorecard's slug. At most one row: organization slugs are unique, scorecard slugs
+    unique in their organization and a user has one membership per organization."""
+    sql = _MEMBER_SQL.get(connection.vendor)
+    if sql is None:
+        s, o, m, u, p, n = _SCORECARD, _ORGANIZATION, _MEMBERSHIP, _UNIT, _PARENT, _NOTIFICATION
+        c = connection
+        unread = (
+            f"SELECT COUNT(*) FROM {n.source(c)} "
+            f"WHERE {n.column(c, 'user')} = %s AND {n.column(c, 'read_at')} IS NULL"
+        )
+        sql = (
+            f"SELECT {s.columns(c)}, {o.columns(c)}, {m.columns(c)}, {u.columns(c)}, "
+            f"{p.columns(c)}, ({unread}) "
+            f"FROM {s.source(c)} "
+            f"INNER JOIN {o.source(c)} ON {o.column(c, 'id')} = {s.column(c, 'organization')} "
+            f"INNER JOIN {m.source(c)} ON {m.column(c, 'organization')} = {o.column(c, 'id')} "
+            f"INNER JOIN {u.source(c)} ON {u.column(c, 'id')} = {s.column(c, 'unit')} "
+            f"LEFT OUTER JOIN {p.source(c)} ON {p.column(c, 'id')} = {s.column(c, 'parent')} "
+            f"WHERE {m.column(c, 'user')} = %s AND {o.column(c, 'slug')} = %s "
+            f"AND {s.column(c, 'slug')} = %s"
+        )
+        _MEMBER_SQL[connection.vendor] = sql
+    return sql
 
 
 def scorecard_of_member(*, user: Any, org_slug: str, slug: str) -> MemberScorecard | None:
@@ -55,38 +91,30 @@ def scorecard_of_member(*, user: Any, org_slug: str, slug: str) -> MemberScoreca
     it, with the membership and the unread count, in **one query** (the scorecard page
     on a cache hit: issue 16). None for an unknown organization or scorecard and for an
     outsider alike. The membership is read afresh, as ``organization_with_role`` reads
-    it: a removed member or a changed role counts on the very next request."""
+    it: a removed member or a changed role counts on the very next request.
+
+    The scorecard comes with its organization, unit and parent (None for a top
+    scorecard), the membership with the same organization and ``user``. The query's SQL
+    is written once per process (:func:`_member_scorecard_sql`; the ORM compiled it
+    again on every page: 3 ms of CPU, docs/performance.md) and the objects are built
+    from its row as the ORM would (scorecard.rawrows)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    unread = (
-        Notification.objects.filter(user=user, read_at__isnull=True)
-        .order_by()
-        .values("user")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    # The membership join and the filter on its user are in one filter() call, so the
-    # annotations below read that same membership row (never another member's).
-    row = (
-        Scorecard.objects.select_related("organization", "unit", "parent")
-        .filter(
-            organization__slug=org_slug,
-            slug=slug,
-            organization__memberships__user=user,
-        )
-        .annotate(
-            member_id=F("organization__memberships__id"),
-            member_unit_id=F("organization__memberships__unit_id"),
-            member_role=F("organization__memberships__role"),
-            unread_count=Coalesce(Subquery(unread), Value(0), output_field=IntegerField()),
-        )
-        .first()
-    )
+    connection = connections[router.db_for_read(Scorecard)]
+    with connection.cursor() as cursor:
+        cursor.execute(_member_scorecard_sql(connection), [user.pk, user.pk, org_slug, slug])
+        row = cursor.fetchone()
     if row is None:
         return None
-    organization = row.organization
-    values = (row.member_id, user.pk, organization.pk, row.member_unit_id, row.member_role)
-    membership = Membership.from_db(row._state.db, _MEMBER_FIELDS, values)
+    at = 0
+    built = []
+    for table in (_SCORECARD, _ORGANIZATION, _MEMBERSHIP, _UNIT, _PARENT):
+        built.append(table.build(connection, row, at))
+        at += table.width
+    scorecard, organization, membership, unit, parent = built
+    scorecard.organization = organization
+    scorecard.unit = unit
+    scorecard.parent = parent
     membership.organization = organization
     membership.user = user
-    return MemberScorecard(scorecard=row, membership=membership, unread=row.unread_count)
+    return MemberScorecard(scorecard=scorecard, membership=membership, unread=int(row[at]))
