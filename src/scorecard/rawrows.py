@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model
+from django.db.models import Model
 
 #: A converter as the ORM calls it: ``(value, expression, connection) -> value``.
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]

@@ -107,7 +107,9 @@ def test_nothing_is_found_where_the_user_may_not_look(
 
 def test_an_anonymous_user_finds_nothing_and_asks_nothing(world: Any) -> None:
     with CaptureQueriesContext(connection) as queries:
-        assert scorecard_of_member(user=AnonymousUser(), org_slug="northwind", slug="company") is None
+        assert (
+            scorecard_of_member(user=AnonymousUser(), org_slug="northwind", slug="company") is None
+        )
     assert not queries.captured_queries
 
 
