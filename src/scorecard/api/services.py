@@ -8,14 +8,16 @@ import hmac
 import secrets
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext as _
 
 from scorecard import clock
 from scorecard.organizations.access import membership_for
 from scorecard.organizations.models import Membership, Organization
+from scorecard.rawrows import Table
 
 from .last_use import token_used
 from .models import TOKEN_MARK, ApiToken
@@ -100,8 +102,8 @@ def api_tokens_revoke_for(*, user_id: int, organization_id: int | None = None) -
     return tokens.update(revoked_at=clock.now())
 
 
-#: The membership's columns read with the token (``Membership.from_db`` builds it).
-_MEMBER_FIELDS = ("id", "user_id", "organization_id", "unit_id", "role")
+#: Where :func:`api_token_authenticate` leaves the membership read with the token.
+_MEMBERSHIP_READ = "_membership_read_with_token"
 
 
 def token_membership(token: ApiToken) -> Membership | None:
@@ -109,25 +111,69 @@ def token_membership(token: ApiToken) -> Membership | None:
     user is no longer a member: read with the token by :func:`api_token_authenticate`
     (the same moment, so a removed member or a changed role counts on the very next
     call), else read now. Its ``organization`` is the token's."""
-    read = token.__dict__  # the annotations of api_token_authenticate's query, if any
-    if "member_id" not in read:
+    read = token.__dict__
+    if _MEMBERSHIP_READ in read:
+        membership: Membership | None = read[_MEMBERSHIP_READ]
+    else:
         membership = Membership.objects.filter(
             user_id=token.user_id, organization_id=token.organization_id
         ).first()
-    elif read["member_id"] is None:
-        return None
-    else:
-        values = (
-            read["member_id"],
-            token.user_id,
-            token.organization_id,
-            read["member_unit_id"],
-            read["member_role"],
-        )
-        membership = Membership.from_db(token._state.db, _MEMBER_FIELDS, values)
     if membership is not None:
         membership.organization = token.organization
     return membership
+
+
+#: The tables of :func:`api_token_authenticate`'s one query, in the order of its row.
+_TOKEN = Table(ApiToken, "t")
+_USER = Table(get_user_model(), "u")
+_ORGANIZATION = Table(Organization, "o")
+_MEMBERSHIP = Table(Membership, "m")
+#: That query's SQL by database vendor (the quoting differs), written once per process.
+_TOKEN_SQL: dict[str, str] = {}
+
+
+def _token_sql(connection: BaseDatabaseWrapper) -> str:
+    """The SQL of :func:`api_token_authenticate`: the active token with ``prefix`` (its
+    one parameter; prefixes are unique), its user and organization, and the user's
+    membership of that organization (NULL columns when there is none)."""
+    sql = _TOKEN_SQL.get(connection.vendor)
+    if sql is None:
+        t, u, o, m, c = _TOKEN, _USER, _ORGANIZATION, _MEMBERSHIP, connection
+        sql = (
+            f"SELECT {t.columns(c)}, {u.columns(c)}, {o.columns(c)}, {m.columns(c)} "
+            f"FROM {t.source(c)} "
+            f"INNER JOIN {u.source(c)} ON {u.column(c, 'id')} = {t.column(c, 'user')} "
+            f"INNER JOIN {o.source(c)} ON {o.column(c, 'id')} = {t.column(c, 'organization')} "
+            f"LEFT OUTER JOIN {m.source(c)} ON {m.column(c, 'user')} = {t.column(c, 'user')} "
+            f"AND {m.column(c, 'organization')} = {t.column(c, 'organization')} "
+            f"WHERE {t.column(c, 'prefix')} = %s AND {t.column(c, 'revoked_at')} IS NULL"
+        )
+        _TOKEN_SQL[connection.vendor] = sql
+    return sql
+
+
+def _token_with_prefix(prefix: str) -> ApiToken | None:
+    """The active token with ``prefix``, its user and organization, and the membership
+    for :func:`token_membership`, in one query whose SQL is written once per process
+    (the ORM compiled it on every call: most of an API call's CPU, issue 16)."""
+    connection = connections[router.db_for_read(ApiToken)]
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(connection), [prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = _TOKEN.build(connection, row, 0)
+    at = _TOKEN.width
+    user = _USER.build(connection, row, at)
+    at += _USER.width
+    organization = _ORGANIZATION.build(connection, row, at)
+    membership = _MEMBERSHIP.build(connection, row, at + _ORGANIZATION.width)
+    token.user = user
+    token.organization = organization
+    if membership is not None:
+        membership.user = user
+    token.__dict__[_MEMBERSHIP_READ] = membership
+    return token  # type: ignore[no-any-return]
 
 
 def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
@@ -139,19 +185,7 @@ def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
     if len(parts) != 3 or parts[0] != TOKEN_MARK:
         return None
     # The token's membership comes with it (``token_membership``): one query a call.
-    member = Membership.objects.filter(
-        user_id=OuterRef("user_id"), organization_id=OuterRef("organization_id")
-    )
-    token = (
-        ApiToken.objects.select_related("user", "organization")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .annotate(
-            member_id=Subquery(member.values("id")),
-            member_unit_id=Subquery(member.values("unit_id")),
-            member_role=Subquery(member.values("role")),
-        )
-        .first()
-    )
+    token = _token_with_prefix(parts[1])
     if token is None or not hmac.compare_digest(token.secret_hash, _hash(plaintext.strip())):
         return None
     if not token.user.is_active:
