@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from scorecard.organizations.models import Membership
 from scorecard.reviews.services import comment_add
 from scorecard.strategy.models import Scorecard
-from scorecard.strategy.selectors import scorecard_of_member
+from scorecard.strategy.selectors import scorecard_in, scorecard_of_member
 from tests.factories import ObjectiveFactory, ScorecardFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,22 @@ def test_the_unread_count_is_the_users_own(world: Any) -> None:
         for persona in ("viewer", "editor")
     }
     assert counts == {"viewer": 2, "editor": 0}
+
+
+def test_scorecard_in_finds_it_only_among_the_organizations_given(
+    world: Any, child: Scorecard
+) -> None:
+    """The scores API's lookup (also hand-written SQL): the scorecard and its organization
+    as the ORM reads them, and nothing outside the organizations given."""
+    mine, theirs = world.organization.pk, world.other_organization.pk
+    found = scorecard_in(pk=child.pk, organization_ids=[mine])
+    assert found is not None
+    with CaptureQueriesContext(connection) as queries:
+        organization = found.organization
+    assert not queries.captured_queries
+    _same_as_the_orm(found)
+    _same_as_the_orm(organization)
+    assert scorecard_in(pk=child.pk, organization_ids=[theirs, mine]) is not None
+    assert scorecard_in(pk=child.pk, organization_ids=[theirs]) is None
+    assert scorecard_in(pk=child.pk, organization_ids=[]) is None
+    assert scorecard_in(pk=child.pk + 1000, organization_ids=[mine]) is None

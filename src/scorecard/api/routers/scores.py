@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.renderers import JSONRenderer
 from pydantic import Field
@@ -18,11 +18,12 @@ from scorecard.kpis.structure import structure_changed_after
 from scorecard.meetings.frozen import meeting_scores
 from scorecard.meetings.models import ReviewMeeting
 from scorecard.presentation.messages import window_error_text
+from scorecard.strategy.selectors import scorecard_in
 
+from ..access import NOT_FOUND, access_of
 from ..common import get_or_404
 from ..errors import ApiError
 from ..fields import Day, Moment
-from .scorecards import scoped_scorecards
 
 router = Router(tags=["scores"])
 
@@ -65,7 +66,10 @@ def scorecard_scores(
     may differ from those shown then (scored with today's weights and formulas, and
     when the structure changed). With ``meeting`` they are the meeting's, exactly.
     """
-    scorecard = get_or_404(scoped_scorecards(request), pk=scorecard_id)
+    # One query written once per process (the ORM compiled it on every call: issue 16).
+    scorecard = scorecard_in(pk=scorecard_id, organization_ids=access_of(request).org_ids)
+    if scorecard is None:
+        raise Http404(NOT_FOUND)
     if params.meeting is not None:
         meeting = get_or_404(ReviewMeeting.objects.filter(scorecard=scorecard), pk=params.meeting)
         scores = meeting_scores(meeting)
