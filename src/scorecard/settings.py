@@ -309,6 +309,10 @@ SCORECARD_RESET_REQUESTS_PER_HOUR = env_int("SCORECARD_RESET_REQUESTS_PER_HOUR",
 # How long a password-reset or set-password link works (seconds; Django's setting).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
+# Django's database sessions (the same table and data), each request's read written once
+# per process (web/sessions.py, issue 16). Never a per-process cache: a session signed
+# out in one worker must be gone in the others at once.
+SESSION_ENGINE = "scorecard.web.sessions"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
