@@ -162,7 +162,7 @@ def _token_with_prefix(prefix: str) -> ApiToken | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    token = _TOKEN.build(connection, row, 0)
+    token: ApiToken = _TOKEN.build(connection, row, 0)
     at = _TOKEN.width
     user = _USER.build(connection, row, at)
     at += _USER.width
@@ -173,7 +173,7 @@ def _token_with_prefix(prefix: str) -> ApiToken | None:
     if membership is not None:
         membership.user = user
     token.__dict__[_MEMBERSHIP_READ] = membership
-    return token  # type: ignore[no-any-return]
+    return token
 
 
 def api_token_authenticate(*, plaintext: str) -> ApiToken | None:
