@@ -143,3 +143,7 @@ def test_scorecard_in_finds_it_only_among_the_organizations_given(
     assert scorecard_in(pk=child.pk, organization_ids=[theirs]) is None
     assert scorecard_in(pk=child.pk, organization_ids=[]) is None
     assert scorecard_in(pk=child.pk + 1000, organization_ids=[mine]) is None
+    # Past what a 64-bit id can hold: nothing (SQLite would raise), and so a 404.
+    assert scorecard_in(pk=2**70, organization_ids=[mine]) is None
+    client = world.client_for("viewer")
+    assert client.get(f"/api/v1/scorecards/{2**70}/scores").status_code == 404

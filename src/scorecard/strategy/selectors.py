@@ -34,13 +34,17 @@ _ONE = Table(Scorecard, "s")
 _ITS_ORGANIZATION = Table(Organization, "o")
 #: That query's SQL by database vendor and number of organizations, written once each.
 _IN_SQL: dict[tuple[str, int], str] = {}
+#: The ids a 64-bit primary key can hold.
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 
 def scorecard_in(*, pk: int, organization_ids: Sequence[int]) -> Scorecard | None:
     """The scorecard ``pk`` with its organization (and so its data version) if it belongs
     to one of ``organization_ids``, else None: the scores API's lookup (issue 16), in one
     query whose SQL is written once per process (``scorecard.rawrows``)."""
-    if not organization_ids:
+    # An id no row can have finds nothing, as through the ORM (SQLite would refuse an
+    # integer past 64 bits instead of answering).
+    if not organization_ids or not _ID_MIN <= pk <= _ID_MAX:
         return None
     connection = connections[router.db_for_read(Scorecard)]
     key = (connection.vendor, len(organization_ids))
