@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
-from scorecard.kpis.bulkload import measurement_bulk_load
+from scorecard.kpis.bulkload import measurement_bulk_load, statistics_refresh
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
@@ -1025,6 +1025,8 @@ def _write(
         result.unchanged = done.unchanged
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:  # committed: a large load refreshes the planner's statistics
+        statistics_refresh(written=result.written)
     return result
 
 
