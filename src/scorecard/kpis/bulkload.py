@@ -83,7 +83,7 @@ MAX_ERRORS = 500
 #: instead of whenever autovacuum comes by: with statistics from before a million-row
 #: load, the next statement over those rows (a bench run's DELETE) was once planned as
 #: a nested loop that ran for over 12 minutes. ANALYZE samples a fixed number of rows
-#: (30,000 by default), so it costs a fraction of a second whatever the table's size.
+#: (30,000 by default): measured 0.6–0.9 s for a million values and history entries.
 ANALYZE_AFTER = 100_000
 
 
