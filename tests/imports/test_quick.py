@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from scorecard.imports import services
 from scorecard.imports.services import (
     ImportFailed,
     RowChecker,
@@ -183,3 +184,21 @@ def test_repeats_and_bad_rows_get_the_full_checks_messages_and_rows(
     assert sorted(got) == sorted(expected)
     assert report.error_count == len(expected)
     assert sum("|" in m for _r, _c, m in expected) >= 4  # the repeats made above, at least
+
+
+@pytest.mark.django_db
+def test_the_period_cells_remembered_are_bounded(
+    card: Card, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many different period cells a file has, the quick path remembers at most
+    PERIODS_REMEMBERED (+1) answers per interval, and still answers as the full check."""
+    monkeypatch.setattr(services, "PERIODS_REMEMBERED", 3)
+    checker = _checker(card, card.world.editor)
+    taken = 0
+    for day in range(1, 29):
+        cells = ["sales", f"2026-01-{day:02d}", "5", ""]
+        quick = checker.quick(day + 1, cells)
+        assert quick == checker.parse(day + 1, cells)
+        taken += quick is not None
+        assert max(len(cells) for cells in checker._periods.values()) <= 4
+    assert taken == 28

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
-from scorecard.kpis.bulkload import measurement_bulk_load
+from scorecard.kpis.bulkload import measurement_bulk_load, statistics_refresh
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
@@ -449,6 +449,9 @@ Spooled = tuple[int, int, str, float, str]
 QuickPeriod = tuple[dt.date, "dt.date | None", int, str]
 #: One good row of the common shape: as the spool keeps it, and its period.
 QuickRow = tuple[Spooled, QuickPeriod]
+#: A KPI as :meth:`RowChecker.quick_spooled` reads it per row: the KPI, its id, the
+#: answers remembered for the period cells of its interval, the accepted range.
+_QuickKpi = tuple[Kpi, int, dict[Any, QuickPeriod], float, float]
 
 
 class RowChecker:
@@ -482,9 +485,20 @@ class RowChecker:
             for code, k in self.kpis.items()
             if k.pk in self.allowed and not k.is_calculated and cell_text(code) == code
         }
-        self._periods: dict[tuple[str, Any], QuickPeriod] = {}
         self.by_id = {k.pk: k for k in self.kpis.values()}
         self._plain = _PLAIN_INTEGER if self.comma else _PLAIN_DECIMAL
+        # What quick_spooled needs of each such KPI, in one tuple read per row (no model
+        # attribute, no second dict look-up): its id, the answers for the period cells
+        # of its interval (shared by the KPIs of that interval), the accepted range.
+        self._periods: dict[str, dict[Any, QuickPeriod]] = {}
+        self._quick: dict[str, _QuickKpi] = {}
+        for code, k in self.recordable.items():
+            bounds = self.ranges[k.pk]
+            low, high = bounds if bounds is not None else (-math.inf, math.inf)
+            cells = self._periods.setdefault(k.update_interval, {})
+            self._quick[code] = (k, k.pk, cells, low, high)
+        mapping = self.mapping
+        self._columns = (mapping.kpi, mapping.period, mapping.value, mapping.note)
 
     def period_start(self, kpi: Kpi, day: dt.date) -> dt.date:
         """The start of the KPI's period containing ``day`` (remembered: files repeat
@@ -558,35 +572,45 @@ class RowChecker:
         tuple shared by every row of the same interval and period cell. No exceptions,
         no gettext, no regex but one precompiled match, no object per row but the
         spooled tuple."""
-        mapping = self.mapping
+        kpi_at, period_at, value_at, note_at = self._columns
         try:
-            kpi = self.recordable.get(cells[mapping.kpi])
-            when = cells[mapping.period]
-            text = cells[mapping.value]
-            note = "" if mapping.note is None else cell_text(cells[mapping.note])
+            entry = self._quick.get(cells[kpi_at])
+            when = cells[period_at]
+            text = cells[value_at]
+            note = "" if note_at is None else cell_text(cells[note_at])
         except (IndexError, TypeError):
             return None
-        if kpi is None or type(text) is not str or not self._plain(text) or len(note) > 500:
+        if entry is None or type(text) is not str or not self._plain(text) or len(note) > 500:
             return None
-        key = (kpi.update_interval, when)
-        found = self._periods.get(key)
+        kpi, kpi_id, remembered, low, high = entry
+        found = remembered.get(when)
         if found is None:
-            day = parse_period(when)
-            if isinstance(day, str):
+            found = self._remember_period(kpi, when, remembered)
+            if found is None:
                 return None
-            start = self.period_start(kpi, day)
-            index = start.toordinal() - SeenPeriods.FIRST
-            if not 0 <= index < SeenPeriods.DAYS:
-                return None  # cannot happen while the year rule holds; parse() decides
-            if len(self._periods) > PERIODS_REMEMBERED:
-                self._periods.clear()  # bounded, whatever the file
-            moved_from = day if start != day else None
-            found = self._periods[key] = (start, moved_from, index, start.isoformat())
         value = float(text)
-        bounds = self.ranges[kpi.id]  # .id, not .pk: a plain attribute, read per row
-        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        if not low <= value <= high:  # (-inf, inf) for a KPI without a range
             return None
-        return (number, kpi.id, found[3], value, note), found
+        return (number, kpi_id, found[3], value, note), found
+
+    def _remember_period(
+        self, kpi: Kpi, when: Any, remembered: dict[Any, QuickPeriod]
+    ) -> QuickPeriod | None:
+        """A period cell met for the first time (for its KPI's interval): its answer as
+        quick_spooled keeps it, or None when the cell is not a readable date (parse
+        decides, with its message)."""
+        day = parse_period(when)
+        if isinstance(day, str):
+            return None
+        start = self.period_start(kpi, day)
+        index = start.toordinal() - SeenPeriods.FIRST
+        if not 0 <= index < SeenPeriods.DAYS:
+            return None  # cannot happen while the year rule holds; parse() decides
+        if len(remembered) > PERIODS_REMEMBERED:
+            remembered.clear()  # bounded, whatever the file
+        moved_from = day if start != day else None
+        found = remembered[when] = (start, moved_from, index, start.isoformat())
+        return found
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow | list[CellError]:
         """Check one row; every problem of the row is reported, each with its column."""
@@ -735,11 +759,12 @@ def check_table(
     checker: RowChecker,
     sheet: str | None = None,
     progress: Progress | None = None,
-    keep: Callable[[Spooled], None] | None = None,
+    keep: Callable[[list[Spooled]], None] | None = None,
 ) -> CheckReport:
     """Check every row of the file, streaming; return the counts and the errors.
-    ``keep`` is given each good row as the spool keeps it (the import spools them, so
-    the file is parsed once).
+    ``keep`` is given the good rows as the spool keeps them, a list of up to
+    PROGRESS_STEP rows at a time, in the file's order, until a bad row is met (the
+    import spools them, so the file is parsed once).
 
     Besides each row's own checks, a KPI may have one value per period in a file: a
     repeat is reported on the later row, naming the row that came first. Memory does
@@ -749,18 +774,26 @@ def check_table(
     seen = SeenPeriods()
     repeats: list[tuple[ParsedRow, int]] = []  # later rows that repeat a key (bounded)
     repeat_count = 0
-    pending = 0
+    pending = rows = 0
     quick, bits = checker.quick_spooled, seen.bits
+    # The good rows since the last progress step, handed to ``keep`` together: one call
+    # per PROGRESS_STEP rows instead of one per row.
+    good: list[Spooled] = []
     for number, cells in data_rows(path, fmt, sheet):
         if not cells:
             report.blank += 1
             continue
-        report.rows += 1
+        rows += 1
         # Progress counts the rows of values, so it ends at the total the write pass has.
         pending += 1
-        if progress is not None and pending >= PROGRESS_STEP:
-            progress(pending)
+        if pending >= PROGRESS_STEP:
+            if progress is not None:
+                progress(pending)
             pending = 0
+            if good:
+                if keep is not None and not report.error_count:
+                    keep(good)
+                good = []
         got = quick(number, cells)
         if got is not None:
             # The common shape, inlined (a million rows): SeenPeriods.add on the day
@@ -773,8 +806,7 @@ def check_table(
             byte, mask = index >> 3, 1 << (index & 7)
             if not bitmap[byte] & mask:
                 bitmap[byte] |= mask
-                if keep is not None and not report.error_count:
-                    keep(spooled)
+                good.append(spooled)
                 continue
             row, kpi_id, _text, value, note = spooled
             repeated = ParsedRow(row, checker.by_id[kpi_id], period[0], value, note, period[1])
@@ -784,13 +816,15 @@ def check_table(
                 report.add(parsed)
                 continue
             if not seen.add(parsed.kpi.id, parsed.period_start):
-                if keep is not None and not report.error_count:
-                    keep(_spooled(parsed))
+                good.append(_spooled(parsed))
                 continue
             repeated = parsed
         repeat_count += 1
         if len(repeats) < MAX_ERRORS_KEPT:
             repeats.append((repeated, repeated.key))
+    report.rows = rows
+    if good and keep is not None and not report.error_count:
+        keep(good)
     if progress is not None and pending:
         progress(pending)
     if repeat_count:
@@ -882,10 +916,13 @@ class _Spool:
         self.batch: list[Spooled] = []
         self.count = 0
 
-    def keep(self, spooled: Spooled) -> None:
-        self.batch.append(spooled)
-        if len(self.batch) >= self.batch_size:
+    def keep(self, rows: list[Spooled]) -> None:
+        """Add good rows (in the file's order); full batches go to the file."""
+        self.batch.extend(rows)
+        while len(self.batch) >= self.batch_size:
+            self.batch, rest = self.batch[: self.batch_size], self.batch[self.batch_size :]
             self.flush()
+            self.batch = rest
 
     def flush(self) -> None:
         if self.batch:
@@ -988,6 +1025,8 @@ def _write(
         result.unchanged = done.unchanged
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:  # committed: a large load refreshes the planner's statistics
+        statistics_refresh(written=result.written)
     return result
 
 
