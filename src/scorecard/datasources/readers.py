@@ -84,7 +84,8 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
 
 def scrubbed(template: str, secrets: Iterable[str], **values: str) -> Text:
     """A sentence around text from elsewhere (a driver's or server's words), each value
-    scrubbed of ``secrets`` as :func:`scrub` does; the words stay as they came."""
+    scrubbed of ``secrets`` as :func:`scrub` does; the words stay as they came. Callers
+    mark ``template`` with ``gettext_noop`` so that makemessages collects it."""
     kept = list(secrets)
     return gettext_noop(template, **{name: scrub(value, kept) for name, value in values.items()})
 
@@ -264,7 +265,9 @@ def read_sql(url_text: str, query: str) -> Table:
         raise ReadError(_db_message(exc, backend, seconds, secrets)) from None
     except SQLAlchemyError as exc:
         raise ReadError(
-            scrubbed("The database could not be read: %(error)s", secrets, error=str(exc))
+            scrubbed(
+                gettext_noop("The database could not be read: %(error)s"), secrets, error=str(exc)
+            )
         ) from None
     finally:
         engine.dispose()
@@ -312,8 +315,12 @@ def _db_message(exc: DBAPIError, backend: str, seconds: int, secrets: list[str])
             "The SQLite file cannot be opened (does it exist, and may the server read it?)."
         )
     if exc.connection_invalidated or "connect" in lowered:
-        return scrubbed("The database cannot be reached: %(error)s", secrets, error=str(text))
-    return scrubbed("The database refused the query: %(error)s", secrets, error=str(text))
+        return scrubbed(
+            gettext_noop("The database cannot be reached: %(error)s"), secrets, error=str(text)
+        )
+    return scrubbed(
+        gettext_noop("The database refused the query: %(error)s"), secrets, error=str(text)
+    )
 
 
 # --- HTTP ---------------------------------------------------------------------------------
@@ -386,7 +393,7 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
     except urllib.error.HTTPError as exc:
         raise ReadError(
             scrubbed(
-                "The server answered %(code)s %(reason)s.",
+                gettext_noop("The server answered %(code)s %(reason)s."),
                 secrets,
                 code=str(exc.code),
                 reason=str(exc.reason),
@@ -398,13 +405,19 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
         if isinstance(exc.reason, TimeoutError):
             raise ReadError(_no_answer(seconds)) from None
         raise ReadError(
-            scrubbed("The address cannot be reached: %(error)s", secrets, error=str(exc.reason))
+            scrubbed(
+                gettext_noop("The address cannot be reached: %(error)s"),
+                secrets,
+                error=str(exc.reason),
+            )
         ) from None
     except TimeoutError:
         raise ReadError(_no_answer(seconds)) from None
     except OSError as exc:
         raise ReadError(
-            scrubbed("The address cannot be reached: %(error)s", secrets, error=str(exc))
+            scrubbed(
+                gettext_noop("The address cannot be reached: %(error)s"), secrets, error=str(exc)
+            )
         ) from None
     if len(body) > limit:
         raise ReadError(
@@ -417,7 +430,9 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
         text = body.decode(charset).lstrip("\ufeff")
     except (LookupError, UnicodeDecodeError):
         raise ReadError(
-            scrubbed("The answer is not text in %(charset)s.", secrets, charset=charset)
+            scrubbed(
+                gettext_noop("The answer is not text in %(charset)s."), secrets, charset=charset
+            )
         ) from None
     table = parse_json(text, records_path) if fmt == "json" else parse_csv(text)
     if len(table.rows) > max_rows():
