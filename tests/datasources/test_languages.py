@@ -16,9 +16,8 @@ from django.utils import timezone, translation
 from scorecard import clock
 from scorecard.datasources import readers, services
 from scorecard.datasources.models import Run
-from scorecard.datasources.texts import kept, restored
 from scorecard.dates import day_month_year
-from scorecard.engine.text import gettext_noop
+from scorecard.engine.text import gettext_noop, kept, restored
 from scorecard.presentation.findings import translated
 
 from .conftest import Kpis

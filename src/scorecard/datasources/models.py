@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.engine.text import restored
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
-
-from .texts import restored
 
 
 class Connection(models.Model):
@@ -125,7 +124,8 @@ class Run(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, help_text="The first problems: row, column, message.")
     message = models.CharField(max_length=500, blank=True)
-    #: The message's sentence and values, to show it in each reader's language (texts.py).
+    #: The message's sentence and values, to show it in each reader's language
+    #: (engine/text.py: kept and restored).
     message_template = models.CharField(max_length=500, blank=True, default="")
     message_values = models.JSONField(blank=True, default=dict)
     started_by = models.ForeignKey(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, pgettext
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
-from scorecard.engine.text import gettext_noop, message
+from scorecard.engine.text import gettext_noop, in_english, kept, message
 from scorecard.imports.services import cell_text, parse_number, parse_period
 from scorecard.jobs.services import lease_claim
 from scorecard.kpis.models import Kpi, Measurement
@@ -32,7 +32,6 @@ from scorecard.strategy.models import Scorecard
 
 from . import readers, secrets
 from .models import Connection, DataSource, Run
-from .texts import in_english, kept
 
 logger = logging.getLogger(__name__)
 
