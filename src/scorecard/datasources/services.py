@@ -145,7 +145,10 @@ def connection_save(
 def connection_delete(*, connection: Connection) -> None:
     if connection.sources.exists():
         raise ValidationError(
-            {"__all__": f"“{connection.name}” is used by data sources; delete them first."}
+            {
+                "__all__": gettext("“%(name)s” is used by data sources; delete them first.")
+                % {"name": connection.name}
+            }
         )
     connection.delete()
 
