@@ -255,10 +255,15 @@ class RowProblem:
 
     def as_dict(self) -> dict[str, Any]:
         """The problem as a run keeps it: in English, and its sentence to translate."""
-        kept_problem = {"row": self.row, "column": self.column}
-        kept_problem["message"] = in_english(self.message)
+        kept_problem: dict[str, Any] = {
+            "row": self.row,
+            "column": self.column,
+            "message": in_english(self.message),
+        }
         sentence = kept(self.message)
-        return {**kept_problem, "sentence": sentence} if sentence else kept_problem
+        if sentence:  # a plain text keeps none: it is shown as it is
+            kept_problem["sentence"] = sentence
+        return kept_problem
 
 
 @dataclass(frozen=True)
