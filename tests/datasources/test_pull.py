@@ -165,7 +165,10 @@ def test_values_that_need_approval_wait_for_the_owner(
         ("SELECT 'turnover', month, amount FROM sales", "no KPI has the code “turnover”"),
         ("SELECT kpi, 'October', amount FROM sales", "'October' is not a date"),
         ("SELECT kpi, month, 'lots' FROM sales", "'lots' is not a number"),
-        ("SELECT kpi, '2026-10-15', amount FROM sales", "does not start a monthly period"),
+        (
+            "SELECT kpi, '2026-10-15', amount FROM sales",
+            "does not start a period of “Revenue”; that period starts on 1 Oct 2026",
+        ),
         ("SELECT kpi, month FROM sales", "should have the columns (kpi_code, period, value)"),
     ],
 )
@@ -188,8 +191,10 @@ def test_one_bad_row_among_good_ones_writes_nothing(
     source = sql_source(world, f"sqlite:///{sqlite_file}", ALL_ROWS)
     run, _ = services.run_source(source, trigger=Run.Trigger.MANUAL)
     assert not run.ok and run.rows_read == 5 and run.error_count == 1
-    assert run.errors == [{"row": 5, "column": "value", "message": "'n/a' is not a number"}]
-    assert run.message == "1 problem in the rows; nothing was written."
+    assert [(e["row"], e["column"], e["message"]) for e in run.errors] == [
+        (5, "value", "'n/a' is not a number")
+    ]
+    assert run.message == "Problems in the rows: 1. Nothing was written."
     assert Measurement.objects.count() == 0
 
 

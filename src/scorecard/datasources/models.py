@@ -7,10 +7,13 @@ the one thing pages, logs and exports ever show.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.engine.text import restored
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
@@ -121,6 +124,10 @@ class Run(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, help_text="The first problems: row, column, message.")
     message = models.CharField(max_length=500, blank=True)
+    #: The message's sentence and values, to show it in each reader's language
+    #: (engine/text.py: kept and restored).
+    message_template = models.CharField(max_length=500, blank=True, default="")
+    message_values = models.JSONField(blank=True, default=dict)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -130,3 +137,20 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_message(self) -> str:
+        """The message, translatable by the ``translated`` filter when its sentence was
+        kept (an older run shows its English text)."""
+        return restored(
+            self.message, {"template": self.message_template, "values": self.message_values}
+        )
+
+    @property
+    def shown_errors(self) -> list[dict[str, Any]]:
+        """The kept row problems (row, column, message), each message as
+        :attr:`shown_message` is."""
+        return [
+            {**problem, "message": restored(problem.get("message", ""), problem.get("sentence"))}
+            for problem in self.errors
+        ]

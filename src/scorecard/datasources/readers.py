@@ -24,28 +24,34 @@ from urllib.parse import urlsplit
 
 import sqlparse
 from django.conf import settings
-from django.utils.translation import gettext
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlparse import tokens as T
 
+from scorecard.engine.text import Text, gettext_noop, message
+from scorecard.kpis.sentences import said
 from scorecard.webhooks.egress import AddressRefused, guarded_opener
 
 #: The databases we connect to, and the driver to install for each (docs/data-sources.md).
 BACKENDS = {
-    "postgresql": "psycopg (installed with Scorecard)",
-    "sqlite": "the sqlite3 module (part of Python)",
-    "mysql": "PyMySQL: pip install 'scorecard[mysql]'",
-    "mariadb": "PyMySQL: pip install 'scorecard[mysql]'",
-    "mssql": "pyodbc and Microsoft's ODBC driver: pip install 'scorecard[mssql]'",
+    "postgresql": gettext_noop("psycopg (installed with Scorecard)"),
+    "sqlite": gettext_noop("the sqlite3 module (part of Python)"),
+    "mysql": gettext_noop("PyMySQL: pip install 'scorecard[mysql]'"),
+    "mariadb": gettext_noop("PyMySQL: pip install 'scorecard[mysql]'"),
+    "mssql": gettext_noop("pyodbc and Microsoft's ODBC driver: pip install 'scorecard[mssql]'"),
 }
 ALLOW_SETTING = "SCORECARD_DATA_SOURCE_ALLOW_HOSTS"
 
 
 class ReadError(Exception):
-    """The source could not be read; the message says why, without secrets."""
+    """The source could not be read; the message says why, without secrets.
+
+    Its first argument is a sentence (engine ``Text``: English, with its template and
+    values) so that a run can keep it and show it in each reader's language; text from
+    a driver or a server is one of its values, scrubbed (:func:`scrubbed`).
+    """
 
 
 @dataclass
@@ -76,6 +82,14 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return line if len(line) <= 300 else line[:299] + "…"
 
 
+def scrubbed(template: str, secrets: Iterable[str], **values: str) -> Text:
+    """A sentence around text from elsewhere (a driver's or server's words), each value
+    scrubbed of ``secrets`` as :func:`scrub` does; the words stay as they came. Callers
+    mark ``template`` with ``gettext_noop`` so that makemessages collects it."""
+    kept = list(secrets)
+    return gettext_noop(template, **{name: scrub(value, kept) for name, value in values.items()})
+
+
 # --- SQL ----------------------------------------------------------------------------------
 
 
@@ -83,33 +97,43 @@ def sql_check(query: str) -> str:
     """The query if it is one SELECT (or WITH … SELECT) statement; ValueError otherwise."""
     statements = [s for s in sqlparse.parse(query or "") if s.token_first(skip_cm=True)]
     if not statements:
-        raise ValueError(gettext("Write a query: one SELECT statement (or WITH … SELECT)."))
+        raise ValueError(
+            said(gettext_noop("Write a query: one SELECT statement (or WITH … SELECT)."))
+        )
     if len(statements) > 1:
         raise ValueError(
-            gettext("Give one statement, not %(count)s: a single SELECT (or WITH … SELECT).")
-            % {"count": len(statements)}
+            said(
+                gettext_noop(
+                    "Give one statement, not %(count)s: a single SELECT (or WITH … SELECT)."
+                ),
+                count=str(len(statements)),
+            )
         )
     statement = statements[0]
     kind = statement.get_type()
     if kind != "SELECT":
         shown = kind if kind != "UNKNOWN" else str(statement.token_first(skip_cm=True)).upper()
         raise ValueError(
-            gettext(
-                "Only a SELECT (or WITH … SELECT) may be run; this statement is %(kind)s. "
-                "Data sources read; they never change the source database."
+            said(
+                gettext_noop(
+                    "Only a SELECT (or WITH … SELECT) may be run; this statement is %(kind)s. "
+                    "Data sources read; they never change the source database."
+                ),
+                kind=str(shown),
             )
-            % {"kind": shown}
         )
     for token in statement.flatten():
         word = token.normalized.upper()
         writes = token.ttype in (T.Keyword.DML, T.Keyword.DDL) and word != "SELECT"
         if writes or (token.ttype in T.Keyword and word in ("INTO", "FOR UPDATE")):
             raise ValueError(
-                gettext(
-                    "The query contains %(word)s; only reading statements may be run "
-                    "(no INSERT, UPDATE, DELETE, SELECT … INTO or FOR UPDATE)."
+                said(
+                    gettext_noop(
+                        "The query contains %(word)s; only reading statements may be run "
+                        "(no INSERT, UPDATE, DELETE, SELECT … INTO or FOR UPDATE)."
+                    ),
+                    word=word,
                 )
-                % {"word": word}
             )
     return str(statement).strip().rstrip(";").strip()
 
@@ -120,9 +144,11 @@ def sql_url(text: str) -> URL:
         url = make_url(text.strip())
     except (ArgumentError, ValueError):
         raise ValueError(
-            gettext(
-                "This is not a database URL; write it like "
-                "postgresql://user:password@host:5432/database or sqlite:////path/to/file.db."
+            said(
+                gettext_noop(
+                    "This is not a database URL; write it like "
+                    "postgresql://user:password@host:5432/database or sqlite:////path/to/file.db."
+                )
             )
         ) from None
     backend = url.get_backend_name()
@@ -134,12 +160,18 @@ def sql_url(text: str) -> URL:
         url = url.set(drivername="mssql+pyodbc")
     if url.get_backend_name() not in BACKENDS:
         raise ValueError(
-            f"Databases of the kind “{backend}” are not supported; use one of "
-            + ", ".join(sorted(BACKENDS))
-            + "."
+            said(
+                gettext_noop(
+                    "Databases of the kind “%(kind)s” are not supported; use one of %(kinds)s."
+                ),
+                kind=backend,
+                kinds=", ".join(sorted(BACKENDS)),
+            )
         )
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        raise ValueError(gettext("Give the path of the SQLite file: sqlite:////path/to/file.db."))
+        raise ValueError(
+            said(gettext_noop("Give the path of the SQLite file: sqlite:////path/to/file.db."))
+        )
     return url
 
 
@@ -207,45 +239,58 @@ def read_sql(url_text: str, query: str) -> Table:
         url = sql_url(url_text)
         statement = sql_check(query)
     except ValueError as exc:
-        raise ReadError(str(exc)) from None
+        raise ReadError(message(exc)) from None
     secrets = [url_text, url.password or ""]
     seconds, limit = timeout_seconds(), max_rows()
     backend = url.get_backend_name()
     try:
         engine = _engine(url, seconds)
     except (NoSuchModuleError, ModuleNotFoundError, ImportError):
-        raise ReadError(
-            f"The driver for {backend} databases is not installed: {BACKENDS[backend]}."
-        ) from None
+        raise ReadError(_no_driver(backend)) from None
     try:
         with engine.connect() as connection:
             result = connection.exec_driver_sql(statement)
             if not result.returns_rows:
-                raise ReadError("The query returned no rows at all (it is not a SELECT).")
+                raise ReadError(
+                    gettext_noop("The query returned no rows at all (it is not a SELECT).")
+                )
             columns = [str(c) for c in list(result.keys())]
             rows = result.fetchmany(limit + 1)
             connection.rollback()
     except ReadError:
         raise
     except (NoSuchModuleError, ModuleNotFoundError, ImportError):
-        raise ReadError(
-            f"The driver for {backend} databases is not installed: {BACKENDS[backend]}."
-        ) from None
+        raise ReadError(_no_driver(backend)) from None
     except DBAPIError as exc:
         raise ReadError(_db_message(exc, backend, seconds, secrets)) from None
     except SQLAlchemyError as exc:
-        raise ReadError(scrub(f"The database could not be read: {exc}", secrets)) from None
+        raise ReadError(
+            scrubbed(
+                gettext_noop("The database could not be read: %(error)s"), secrets, error=str(exc)
+            )
+        ) from None
     finally:
         engine.dispose()
     if len(rows) > limit:
         raise ReadError(
-            f"The query returned more than {limit:,} rows (SCORECARD_DATA_SOURCE_MAX_ROWS); "
-            "narrow it down, e.g. to recent periods."
+            gettext_noop(
+                "The query returned more than %(limit)s rows (SCORECARD_DATA_SOURCE_MAX_ROWS); "
+                "narrow it down, e.g. to recent periods.",
+                limit=limit,
+            )
         )
     return Table(columns, [tuple(_cell(c) for c in row) for row in rows])
 
 
-def _db_message(exc: DBAPIError, backend: str, seconds: int, secrets: list[str]) -> str:
+def _no_driver(backend: str) -> Text:
+    return gettext_noop(
+        "The driver for %(backend)s databases is not installed: %(install)s.",
+        backend=backend,
+        install=BACKENDS[backend],
+    )
+
+
+def _db_message(exc: DBAPIError, backend: str, seconds: int, secrets: list[str]) -> Text:
     original = exc.orig
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(original)
     lowered = str(text).lower()
@@ -256,25 +301,35 @@ def _db_message(exc: DBAPIError, backend: str, seconds: int, secrets: list[str])
         or "max_statement_time" in lowered
         or "during query (timed out)" in lowered
     ):
-        return (
-            f"The query took longer than {seconds} s and was stopped "
-            "(SCORECARD_DATA_SOURCE_TIMEOUT)."
+        return gettext_noop(
+            "The query took longer than %(seconds)s s and was stopped "
+            "(SCORECARD_DATA_SOURCE_TIMEOUT).",
+            seconds=seconds,
         )
     if "read-only" in lowered or "readonly" in lowered or "read only" in lowered:
-        return "The query tried to write; data sources only read. Nothing was changed."
+        return gettext_noop(
+            "The query tried to write; data sources only read. Nothing was changed."
+        )
     if isinstance(original, sqlite3.OperationalError) and "unable to open" in lowered:
-        return "The SQLite file cannot be opened (does it exist, and may the server read it?)."
+        return gettext_noop(
+            "The SQLite file cannot be opened (does it exist, and may the server read it?)."
+        )
     if exc.connection_invalidated or "connect" in lowered:
-        return scrub(f"The database cannot be reached: {text}", secrets)
-    return scrub(f"The database refused the query: {text}", secrets)
+        return scrubbed(
+            gettext_noop("The database cannot be reached: %(error)s"), secrets, error=str(text)
+        )
+    return scrubbed(
+        gettext_noop("The database refused the query: %(error)s"), secrets, error=str(text)
+    )
 
 
 # --- HTTP ---------------------------------------------------------------------------------
 
 
-_REFUSED = (
+_REFUSED = gettext_noop(
     "Refused: this address is not on the internet; an administrator of the server can "
-    f"allow it with {ALLOW_SETTING}."
+    "allow it with %(setting)s.",
+    setting=ALLOW_SETTING,
 )
 
 
@@ -291,13 +346,13 @@ def http_url_check(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
-            gettext("Give a web address starting with https:// (or http://) and a host.")
+            said(gettext_noop("Give a web address starting with https:// (or http://) and a host."))
         )
     try:
         _ = parts.port
     except ValueError:
         raise ValueError(
-            gettext("The port of this address is not a number from 1 to 65535.")
+            said(gettext_noop("The port of this address is not a number from 1 to 65535."))
         ) from None
     return text
 
@@ -317,7 +372,7 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
     try:
         url = http_url_check(url)
     except ValueError as exc:
-        raise ReadError(str(exc)) from None
+        raise ReadError(message(exc)) from None
     secrets = [url, *headers.values(), urlsplit(url).password or "", urlsplit(url).query]
     seconds, limit = timeout_seconds(), max_bytes()
     request = urllib.request.Request(
@@ -336,29 +391,56 @@ def read_http(url: str, headers: dict[str, str], fmt: str, records_path: str = "
     except AddressRefused:
         raise ReadError(_REFUSED) from None
     except urllib.error.HTTPError as exc:
-        raise ReadError(scrub(f"The server answered {exc.code} {exc.reason}.", secrets)) from None
+        raise ReadError(
+            scrubbed(
+                gettext_noop("The server answered %(code)s %(reason)s."),
+                secrets,
+                code=str(exc.code),
+                reason=str(exc.reason),
+            )
+        ) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, AddressRefused):
             raise ReadError(_REFUSED) from None
         if isinstance(exc.reason, TimeoutError):
-            raise ReadError(f"The server did not answer within {seconds} s.") from None
-        raise ReadError(scrub(f"The address cannot be reached: {exc.reason}", secrets)) from None
+            raise ReadError(_no_answer(seconds)) from None
+        raise ReadError(
+            scrubbed(
+                gettext_noop("The address cannot be reached: %(error)s"),
+                secrets,
+                error=str(exc.reason),
+            )
+        ) from None
     except TimeoutError:
-        raise ReadError(f"The server did not answer within {seconds} s.") from None
+        raise ReadError(_no_answer(seconds)) from None
     except OSError as exc:
-        raise ReadError(scrub(f"The address cannot be reached: {exc}", secrets)) from None
+        raise ReadError(
+            scrubbed(
+                gettext_noop("The address cannot be reached: %(error)s"), secrets, error=str(exc)
+            )
+        ) from None
     if len(body) > limit:
         raise ReadError(
-            f"The answer is larger than {limit:,} bytes (SCORECARD_DATA_SOURCE_MAX_BYTES)."
+            gettext_noop(
+                "The answer is larger than %(limit)s bytes (SCORECARD_DATA_SOURCE_MAX_BYTES).",
+                limit=limit,
+            )
         )
     try:
         text = body.decode(charset).lstrip("\ufeff")
     except (LookupError, UnicodeDecodeError):
-        raise ReadError(f"The answer is not text in {charset}.") from None
+        raise ReadError(
+            scrubbed(
+                gettext_noop("The answer is not text in %(charset)s."), secrets, charset=charset
+            )
+        ) from None
     table = parse_json(text, records_path) if fmt == "json" else parse_csv(text)
     if len(table.rows) > max_rows():
         raise ReadError(
-            f"The answer has more than {max_rows():,} rows (SCORECARD_DATA_SOURCE_MAX_ROWS)."
+            gettext_noop(
+                "The answer has more than %(limit)s rows (SCORECARD_DATA_SOURCE_MAX_ROWS).",
+                limit=max_rows(),
+            )
         )
     return table
 
@@ -374,9 +456,11 @@ def parse_csv(text: str) -> Table:
     try:
         header = next(reader)
     except StopIteration:
-        raise ReadError("The CSV is empty; it needs a header row and rows of values.") from None
+        raise ReadError(
+            gettext_noop("The CSV is empty; it needs a header row and rows of values.")
+        ) from None
     except csv.Error as exc:
-        raise ReadError(f"The CSV cannot be read: {exc}.") from None
+        raise ReadError(_csv_unreadable(exc)) from None
     rows = []
     try:
         for row in reader:
@@ -385,8 +469,13 @@ def parse_csv(text: str) -> Table:
             if len(rows) > max_rows():
                 break
     except csv.Error as exc:
-        raise ReadError(f"The CSV cannot be read: {exc}.") from None
+        raise ReadError(_csv_unreadable(exc)) from None
     return Table([h.strip() for h in header], rows)
+
+
+def _csv_unreadable(exc: csv.Error) -> Text:
+    # Python's csv module words the reason; the answer's contents never reach it.
+    return gettext_noop("The CSV cannot be read: %(error)s.", error=scrub(str(exc), []))
 
 
 def parse_json(text: str, records_path: str = "") -> Table:
@@ -394,22 +483,38 @@ def parse_json(text: str, records_path: str = "") -> Table:
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReadError(f"The answer is not JSON: {exc.msg} (line {exc.lineno}).") from None
+        raise ReadError(
+            gettext_noop(
+                "The answer is not JSON: %(error)s (line %(line)s).",
+                error=exc.msg,
+                line=str(exc.lineno),
+            )
+        ) from None
     for key in [k for k in records_path.split(".") if k]:
         if not isinstance(data, dict) or key not in data:
-            raise ReadError(f"The JSON has no “{key}” on the path “{records_path}”.")
+            raise ReadError(
+                gettext_noop(
+                    "The JSON has no “%(key)s” on the path “%(path)s”.", key=key, path=records_path
+                )
+            )
         data = data[key]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise ReadError(
-            "The JSON must be a list of objects such as "
-            '[{"period": "2026-10-01", "value": 42}] (set the records path if the list '
-            "is inside an object)."
+            gettext_noop(
+                "The JSON must be a list of objects such as "
+                '[{"period": "2026-10-01", "value": 42}] (set the records path if the list '
+                "is inside an object)."
+            )
         )
     columns: list[str] = []
     for item in data[: max_rows() + 1]:
         columns.extend(str(k) for k in item if str(k) not in columns)
     rows = [tuple(item.get(c) for c in columns) for item in data[: max_rows() + 1]]
     return Table(columns, rows)
+
+
+def _no_answer(seconds: int) -> Text:
+    return gettext_noop("The server did not answer within %(seconds)s s.", seconds=seconds)
 
 
 def as_date_or_text(cell: Any) -> Any:

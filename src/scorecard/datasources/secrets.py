@@ -16,6 +16,8 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
+from scorecard.engine.text import gettext_noop
+
 PURPOSE = b"scorecard.datasources.v1:"
 #: Shown instead of a secret that is stored.
 STORED = "••• stored; leave blank to keep"
@@ -51,7 +53,9 @@ def unseal(token: str) -> dict[str, Any]:
         data = json.loads(_fernet().decrypt(token.encode("ascii")))
     except (InvalidToken, ValueError) as exc:
         raise SecretUnreadable(
-            "The connection's stored secret cannot be read with the configured key "
-            "(SCORECARD_DATA_SOURCE_KEY or SECRET_KEY changed?); enter the address again."
+            gettext_noop(
+                "The connection's stored secret cannot be read with the configured key "
+                "(SCORECARD_DATA_SOURCE_KEY or SECRET_KEY changed?); enter the address again."
+            )
         ) from exc
     return dict(data)

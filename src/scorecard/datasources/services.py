@@ -22,6 +22,7 @@ from django.utils.translation import gettext, pgettext
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
+from scorecard.engine.text import gettext_noop, in_english, kept, message
 from scorecard.imports.services import cell_text, parse_number, parse_period
 from scorecard.jobs.services import lease_claim
 from scorecard.kpis.models import Kpi, Measurement
@@ -144,7 +145,10 @@ def connection_save(
 def connection_delete(*, connection: Connection) -> None:
     if connection.sources.exists():
         raise ValidationError(
-            {"__all__": f"“{connection.name}” is used by data sources; delete them first."}
+            {
+                "__all__": gettext("“%(name)s” is used by data sources; delete them first.")
+                % {"name": connection.name}
+            }
         )
     connection.delete()
 
@@ -243,12 +247,23 @@ def source_delete(*, source: DataSource) -> None:
 
 @dataclass(frozen=True)
 class RowProblem:
+    """A row's problem; ``message`` is a sentence (engine ``Text``) or a plain text."""
+
     row: int
     column: str
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        """The problem as a run keeps it: in English, and its sentence to translate."""
+        kept_problem: dict[str, Any] = {
+            "row": self.row,
+            "column": self.column,
+            "message": in_english(self.message),
+        }
+        sentence = kept(self.message)
+        if sentence:  # a plain text keeps none: it is shown as it is
+            kept_problem["sentence"] = sentence
+        return kept_problem
 
 
 @dataclass(frozen=True)
@@ -296,7 +311,7 @@ def _read(source: DataSource) -> readers.Table:
     try:
         stored = secrets.unseal(connection.secret)
     except secrets.SecretUnreadable as exc:
-        raise readers.ReadError(str(exc)) from None
+        raise readers.ReadError(message(exc)) from None
     if connection.kind == Connection.Kind.SQL:
         return readers.read_sql(stored.get("url", ""), source.query)
     return readers.read_http(
@@ -311,15 +326,32 @@ def _columns(source: DataSource, table: readers.Table) -> tuple[int | None, int,
     """Indexes of the KPI code (None: the source's one KPI), period and value columns."""
     columns = table.columns
 
+    listed = ", ".join(columns)
+    # One whole sentence for each column (a label put into a sentence reads badly in
+    # German, French and Spanish).
+    missing = {
+        "kpi": gettext_noop(
+            "The result has no column “%(column)s” for the KPI code; its columns are: %(columns)s.",
+            column=source.kpi_column,
+            columns=listed,
+        ),
+        "period": gettext_noop(
+            "The result has no column “%(column)s” for the period; its columns are: %(columns)s.",
+            column=source.period_column,
+            columns=listed,
+        ),
+        "value": gettext_noop(
+            "The result has no column “%(column)s” for the value; its columns are: %(columns)s.",
+            column=source.value_column,
+            columns=listed,
+        ),
+    }
+
     def pick(mapped: str, names: tuple[str, ...], label: str) -> int | None:
         if mapped:
             found = _find(columns, mapped)
             if found is None:
-                raise readers.ReadError(
-                    f"The result has no column “{mapped}” for the {label}; its columns are "
-                    + ", ".join(f"“{c}”" for c in columns)
-                    + "."
-                )
+                raise readers.ReadError(missing[label])
             return columns.index(found)
         for name in names:
             found = _find(columns, name)
@@ -327,7 +359,7 @@ def _columns(source: DataSource, table: readers.Table) -> tuple[int | None, int,
                 return columns.index(found)
         return None
 
-    kpi_index = pick(source.kpi_column, KPI_NAMES, "KPI code")
+    kpi_index = pick(source.kpi_column, KPI_NAMES, "kpi")
     period_index = pick(source.period_column, ("period", "period_start", "date"), "period")
     value_index = pick(source.value_column, ("value",), "value")
     if source.kpi_id is not None and not source.kpi_column:
@@ -336,17 +368,31 @@ def _columns(source: DataSource, table: readers.Table) -> tuple[int | None, int,
         width = 2 if source.kpi_id is not None else 3
         if len(columns) != width:
             shape = "(period, value)" if width == 2 else "(kpi_code, period, value)"
+            if not columns:
+                raise readers.ReadError(
+                    gettext_noop(
+                        "The result should have the columns %(shape)s; it has none. "
+                        "Name them so, or map the columns.",
+                        shape=shape,
+                    )
+                )
             raise readers.ReadError(
-                f"The result should have the columns {shape}; it has "
-                + (", ".join(f"“{c}”" for c in columns) or "none")
-                + ". Name them so, or map the columns."
+                gettext_noop(
+                    "The result should have the columns %(shape)s; it has %(columns)s. "
+                    "Name them so, or map the columns.",
+                    shape=shape,
+                    columns=listed,
+                )
             )
         if width == 2:
             return None, 0, 1
         return 0, 1, 2
     if kpi_index is None and source.kpi_id is None:
         raise readers.ReadError(
-            "The result has no column kpi_code: give it one, or choose the KPI this source feeds."
+            gettext_noop(
+                "The result has no column kpi_code: give it one, or choose the KPI this "
+                "source feeds."
+            )
         )
     return kpi_index, period_index, value_index
 
@@ -371,12 +417,20 @@ def _check(
                     RowProblem(
                         number,
                         names[kpi_index],
-                        f"no KPI has the code “{code}” in the scorecard “{source.scorecard.name}”",
+                        gettext_noop(
+                            "no KPI has the code “%(code)s” in the scorecard “%(scorecard)s”",
+                            code=code,
+                            scorecard=source.scorecard.name,
+                        ),
                     )
                 )
             elif source.kpi_id is not None and kpi.pk != source.kpi_id:
                 row_problems.append(
-                    RowProblem(number, names[kpi_index], f"this source feeds only “{source.kpi}”")
+                    RowProblem(
+                        number,
+                        names[kpi_index],
+                        gettext_noop("this source feeds only “%(kpi)s”", kpi=str(source.kpi)),
+                    )
                 )
                 kpi = None
             elif kpi.is_calculated:
@@ -384,7 +438,10 @@ def _check(
                     RowProblem(
                         number,
                         names[kpi_index],
-                        f"“{kpi.name}” is calculated from its formula; it takes no values",
+                        gettext_noop(
+                            "“%(kpi)s” is calculated from its formula; it takes no values",
+                            kpi=kpi.name,
+                        ),
                     )
                 )
                 kpi = None
@@ -398,9 +455,13 @@ def _check(
                     RowProblem(
                         number,
                         names[period_index],
-                        f"{period.isoformat()} does not start a "
-                        f"{kpi.get_update_interval_display().lower()} period of “{kpi.name}”; "
-                        f"that period starts on {start.isoformat()}",
+                        gettext_noop(
+                            "%(day)s does not start a period of “%(kpi)s”; "
+                            "that period starts on %(start)s",
+                            day=period,
+                            kpi=kpi.name,
+                            start=start,
+                        ),
                     )
                 )
         value = parse_number(cells[value_index])
@@ -414,8 +475,12 @@ def _check(
                     RowProblem(
                         number,
                         names[period_index],
-                        f"row {seen[key]} already gives “{kpi.name}” a value for "
-                        f"{period.isoformat()}",
+                        gettext_noop(
+                            "row %(row)s already gives “%(kpi)s” a value for %(day)s",
+                            row=str(seen[key]),
+                            kpi=kpi.name,
+                            day=period,
+                        ),
                     )
                 )
             else:
@@ -473,7 +538,7 @@ def pull(source: DataSource, *, user: Any = None, write: bool = True) -> Pull:
         outcome.rows_read = len(table.rows)
         outcome.plans, outcome.problems = _check(source, table, user)
     except readers.ReadError as exc:
-        outcome.message = str(exc)
+        outcome.message = message(exc)
         return outcome
     if outcome.problems or not write:
         return outcome
@@ -502,12 +567,14 @@ def run_source(
     except ValidationError as exc:  # a row the write service refused after all
         outcome = Pull(message=" ".join(exc.messages)[:500])
     if outcome.problems:
+        # The count after a colon: one sentence for every number (no plural forms to keep).
         shown = len(outcome.problems)
         outcome.message = (
-            f"{shown} problem{'s' if shown != 1 else ''} in the rows; nothing was written."
+            gettext_noop("Problems in the rows: %(count)s. Nothing was written.", count=shown)
             if not dry_run
-            else f"{shown} problem{'s' if shown != 1 else ''} in the rows."
+            else gettext_noop("Problems in the rows: %(count)s.", count=shown)
         )
+    sentence = kept(outcome.message)
     run = Run.objects.create(
         source=source,
         trigger=trigger,
@@ -521,7 +588,9 @@ def run_source(
         unchanged=outcome.count("unchanged"),
         error_count=len(outcome.problems),
         errors=[p.as_dict() for p in outcome.problems[:KEPT_ERRORS]],
-        message=outcome.message[:500],
+        message=in_english(outcome.message)[:500],
+        message_template=sentence.get("template", ""),
+        message_values=sentence.get("values", {}),
         started_by=recorder,
     )
     if not dry_run:

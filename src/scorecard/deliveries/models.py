@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.engine.text import restored
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
 
@@ -93,6 +94,10 @@ class DeliveryRun(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    #: The error's sentence and values, to show it in the reader's language
+    #: (engine/text.py: kept and restored).
+    error_template = models.CharField(max_length=300, blank=True, default="")
+    error_values = models.JSONField(blank=True, default=dict)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -107,6 +112,12 @@ class DeliveryRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery} on {self.occurrence or 'demand'} ({self.state})"
+
+    @property
+    def shown_error(self) -> str:
+        """The error, translatable by the ``translated`` filter when its sentence was
+        kept (a run that failed before shows its English text)."""
+        return restored(self.error, {"template": self.error_template, "values": self.error_values})
 
 
 class DeliverySend(models.Model):
@@ -124,6 +135,9 @@ class DeliverySend(models.Model):
     email = models.CharField(max_length=254, blank=True)
     state = models.CharField(max_length=10, choices=State.choices)
     detail = models.CharField(max_length=300, blank=True)
+    #: The detail's sentence and values, as for ``DeliveryRun.error``.
+    detail_template = models.CharField(max_length=300, blank=True, default="")
+    detail_values = models.JSONField(blank=True, default=dict)
     at = models.DateTimeField()
 
     class Meta:
@@ -134,6 +148,13 @@ class DeliverySend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.state}"
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail, translatable as :attr:`DeliveryRun.shown_error` is."""
+        return restored(
+            self.detail, {"template": self.detail_template, "values": self.detail_values}
+        )
 
 
 class Book(models.Model):

@@ -51,6 +51,77 @@ def gettext_noop(template: str, **params: Any) -> Text:
     return Text(text, template, params)
 
 
+# --- sentences kept in the database ------------------------------------------------------
+# Something that happened without a reader (a scheduled pull, a report job, a webhook
+# call) keeps its sentence twice: the English text (the admin, logs, the command line)
+# and the template with its values as JSON (:func:`kept`), from which :func:`restored`
+# makes a Text again for the reader's language. Text that came from elsewhere (a driver's
+# error, a cell) is a value, kept as it came; a row stored before kept no template and
+# reads as stored.
+
+#: How a date and a sentence inside a sentence are kept among JSON values.
+_DATE, _TEXT = "date", "text"
+
+
+def in_english(text: str) -> str:
+    """``text`` in English, sentences inside it too (``kpis.sentences.said`` keeps the
+    active language's words in the ``str`` itself, the English template beside them)."""
+    if not isinstance(text, Text):
+        return str(text)
+    if not text.params:
+        return text.template
+    return text.template % {
+        name: in_english(value) if isinstance(value, Text) else english(value)
+        for name, value in text.params.items()
+    }
+
+
+def _kept_value(value: Any) -> Any:
+    if isinstance(value, Text):
+        return {_TEXT: kept(value)}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def kept(text: str) -> dict[str, Any]:
+    """The template and values of ``text`` as JSON; ``{}`` for plain text."""
+    if not isinstance(text, Text):
+        return {}
+    return {
+        "template": text.template,
+        "values": {name: _kept_value(value) for name, value in text.params.items()},
+    }
+
+
+def _restored_value(value: Any) -> Any:
+    if isinstance(value, dict) and _DATE in value:
+        return dt.date.fromisoformat(value[_DATE])
+    if isinstance(value, dict) and _TEXT in value:
+        inner = restored("", value[_TEXT])
+        if not isinstance(inner, Text):
+            raise ValueError("a kept sentence without its template")
+        return inner
+    return value
+
+
+def restored(stored: str, sentence: dict[str, Any] | None) -> str:
+    """The kept sentence as a :class:`Text` to translate, or ``stored`` as it is when
+    nothing (or nothing usable) was kept."""
+    template = (sentence or {}).get("template")
+    if not template or not isinstance(template, str):
+        return stored
+    try:
+        kept_values = (sentence or {}).get("values") or {}
+        values = {name: _restored_value(value) for name, value in kept_values.items()}
+        written = in_english(Text("", template, values))  # checks the values fit too
+        return Text(stored or written, template, values)
+    except (KeyError, TypeError, ValueError):  # values that no longer fit the template
+        return stored
+
+
 def message(error: BaseException) -> str:
     """The sentence an engine error was raised with: its :class:`Text` when it has one
     (``str(error)`` would lose the template, so the web layer could not translate it),

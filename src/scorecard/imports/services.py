@@ -36,15 +36,17 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
+from scorecard.engine.text import message
 from scorecard.kpis.bulkload import measurement_bulk_load, statistics_refresh
 from scorecard.kpis.models import Kpi
 from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
+from scorecard.kpis.sentences import said
 from scorecard.kpis.services import MeasurementRowsError
 from scorecard.strategy.models import Scorecard
 
@@ -343,19 +345,19 @@ def parse_number(cell: Any, comma: bool | None = None) -> float | str:
     """The cell as a finite float, or the reason it is not one (``comma``: whether the
     decimal mark is a comma; default: the active language's)."""
     if isinstance(cell, bool):
-        return _("'%(cell)s' is a yes/no cell, not a number") % {"cell": cell}
+        return said(gettext_noop("'%(cell)s' is a yes/no cell, not a number"), cell=str(cell))
     if isinstance(cell, int | float):
         number = float(cell)
     else:
         text = cell_text(cell)
         if not text:
-            return _("the value is empty; give a number or delete the row")
+            return said(gettext_noop("the value is empty; give a number or delete the row"))
         try:
             number = number_from_text(text, comma)
         except ValueError as exc:
-            return str(exc)
+            return message(exc)  # kept as a sentence: a data source's run translates it later
     if not math.isfinite(number):
-        return _("'%(text)s' is not a finite number") % {"text": _shown(cell_text(cell))}
+        return said(gettext_noop("'%(text)s' is not a finite number"), text=_shown(cell_text(cell)))
     return number
 
 
@@ -399,13 +401,20 @@ def parse_period(cell: Any) -> dt.date | str:
     elif isinstance(cell, dt.date):
         day = cell
     elif isinstance(cell, bool | int | float):
-        return _(
-            "'%(text)s' is a number, not a date; format the column as dates or write 2026-10-01"
-        ) % {"text": cell_text(cell)}
+        return said(
+            gettext_noop(
+                "'%(text)s' is a number, not a date; format the column as dates or write 2026-10-01"
+            ),
+            text=cell_text(cell),
+        )
     else:
         text = cell_text(cell)
         if not text:
-            return _("the period is empty; give the first day of the period, e.g. 2026-10-01")
+            return said(
+                gettext_noop(
+                    "the period is empty; give the first day of the period, e.g. 2026-10-01"
+                )
+            )
         named = _month_name_date(text)
         try:
             if named is not None:
@@ -417,16 +426,20 @@ def parse_period(cell: Any) -> dt.date | str:
             else:
                 day = dt.date.fromisoformat(text)
         except ValueError:
-            return _(
-                "'%(text)s' is not a date; write the period as year-month-day "
-                "(2026-10-01), year-month (2026-10) or month and year (Oct 2026)"
-            ) % {"text": _shown(text)}
+            return said(
+                gettext_noop(
+                    "'%(text)s' is not a date; write the period as year-month-day "
+                    "(2026-10-01), year-month (2026-10) or month and year (Oct 2026)"
+                ),
+                text=_shown(text),
+            )
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        return _("%(day)s is outside the years %(first)s–%(last)s") % {
-            "day": day.isoformat(),
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-        }
+        return said(
+            gettext_noop("%(day)s is outside the years %(first)s–%(last)s"),
+            day=day.isoformat(),
+            first=str(FIRST_YEAR),
+            last=str(LAST_YEAR),
+        )
     return day
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.engine.text import restored
 from scorecard.strategy.models import Scorecard
 
 
@@ -62,6 +63,10 @@ class ReportJob(models.Model):
     stored_name = models.CharField(max_length=200, blank=True, help_text="In default storage.")
     download_name = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    #: The error's sentence and values, to show it in the reader's language
+    #: (engine/text.py: kept and restored).
+    error_template = models.CharField(max_length=300, blank=True, default="")
+    error_values = models.JSONField(blank=True, default=dict)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -69,3 +74,9 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_format} report of {self.scorecard} ({self.state})"
+
+    @property
+    def shown_error(self) -> str:
+        """The error, translatable by the ``translated`` filter when its sentence was
+        kept (a job that failed before shows its English text)."""
+        return restored(self.error, {"template": self.error_template, "values": self.error_values})

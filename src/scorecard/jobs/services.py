@@ -21,6 +21,7 @@ from django.db.models import Q
 from django_tasks.base import Task
 
 from scorecard import clock
+from scorecard.engine.text import in_english, kept
 
 from .models import ReportJob, ScheduledRun
 
@@ -184,10 +185,14 @@ def report_job_finish(
 
 
 def report_job_fail(job_id: int, *, error: str) -> None:
-    """Give up on a job and say why (shown on its page)."""
+    """Give up on a job and say why (shown on its page, in the reader's language when
+    ``error`` is an engine ``Text``)."""
+    sentence = kept(error)
     ReportJob.objects.filter(pk=job_id).update(
         state=ReportJob.State.FAILED,
-        error=error[:300],
+        error=in_english(error)[:300],
+        error_template=sentence.get("template", ""),
+        error_values=sentence.get("values", {}),
         lease_until=None,
         finished_at=clock.wall_now(),
     )

@@ -19,7 +19,9 @@ import math
 import re
 
 from django.utils import formats, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .sentences import said
 
 #: A number whose commas group thousands, for example ``-2,105,000.25``.
 GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
@@ -64,23 +66,33 @@ def number_from_text(text: str, comma: bool | None = None) -> float:
         comma = decimal_comma()
     cleaned = normalize(text, comma)
     if not cleaned:
-        raise ValueError(_("the value is empty"))
+        raise ValueError(said(gettext_noop("the value is empty")))
     try:
         number = float(cleaned)
     except ValueError:
         shown = text.strip()
         shown = shown if len(shown) <= 40 else shown[:39] + "…"
-        hint = ""
+        # The hint is a sentence of its own, so a kept reason is translated whole
+        # (kpis/sentences.py); an empty hint stays plain text.
+        hint: str = ""
         if comma and ("," in cleaned or cleaned.count(".") > 1):
-            hint = _(" (use a comma for decimals; points may only group thousands, e.g. 1.234,5)")
+            hint = said(
+                gettext_noop(
+                    " (use a comma for decimals; points may only group thousands, e.g. 1.234,5)"
+                )
+            )
         elif "," in cleaned:
-            hint = _(" (use a point for decimals; commas may only group thousands, e.g. 1,234.5)")
+            hint = said(
+                gettext_noop(
+                    " (use a point for decimals; commas may only group thousands, e.g. 1,234.5)"
+                )
+            )
         elif cleaned.endswith("%"):
             # xgettext:no-python-format
-            hint = _(" (leave out the % sign)")
+            hint = said(gettext_noop(" (leave out the % sign)"))
         raise ValueError(
-            _("'%(text)s' is not a number%(hint)s") % {"text": shown, "hint": hint}
+            said(gettext_noop("'%(text)s' is not a number%(hint)s"), text=shown, hint=hint)
         ) from None
     if not math.isfinite(number):
-        raise ValueError(_("'%(text)s' is not a finite number") % {"text": text.strip()})
+        raise ValueError(said(gettext_noop("'%(text)s' is not a finite number"), text=text.strip()))
     return number

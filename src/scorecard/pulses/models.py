@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization, Unit
@@ -54,6 +54,13 @@ class Pulse(models.Model):
 
     def __str__(self) -> str:
         return f"Pulse of {self.opens_on.isoformat()}"
+
+    @property
+    def shown_question(self) -> str:
+        """The question in the active language when it is the magic question as the
+        product stored it (an admin who leaves the question empty gets it in English);
+        a question the admin wrote is theirs and reads as written."""
+        return gettext(MAGIC_QUESTION) if self.question == MAGIC_QUESTION else self.question
 
 
 class Invitation(models.Model):

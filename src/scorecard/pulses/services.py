@@ -9,9 +9,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from scorecard import clock
+from scorecard.accounts.services import languages_of
 from scorecard.audit.services import record_change, snapshot
 from scorecard.engine import periods
 from scorecard.engine import types as et
@@ -86,14 +88,22 @@ def pulse_send(*, pulse: Pulse, url: str = "") -> int:
     )
     pulse.sent_at = locked.sent_at = clock.now()
     locked.save(update_fields=["sent_at"])
-    link = f"\n\nAnswer here (under a minute): {url}" if url else ""
-    note = "\n\nYour answer is anonymous." if pulse.anonymous else ""
-    mails = [
-        (pulse.question, f"{pulse.question}{link}{note}\n", settings.DEFAULT_FROM_EMAIL,
-         [m.user.email])
-        for m in members
-        if m.user.email
-    ]  # fmt: skip
+    # Each in the recipient's language (My account, else the site's); the question an
+    # admin wrote stays as written.
+    languages = languages_of(m.user_id for m in members if m.user.email)
+    mails = []
+    for member in members:
+        if not member.user.email:
+            continue
+        with translation.override(languages[member.user_id]):
+            question = pulse.shown_question
+            lines = [question]
+            if url:
+                lines.append(_("Answer here (under a minute): %(url)s") % {"url": url})
+            if pulse.anonymous:
+                lines.append(_("Your answer is anonymous."))
+        body = "\n\n".join(lines) + "\n"
+        mails.append((question, body, settings.DEFAULT_FROM_EMAIL, [member.user.email]))
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     return len(members)

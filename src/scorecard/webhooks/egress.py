@@ -29,9 +29,11 @@ from typing import Any
 
 from django.conf import settings
 
+from scorecard.engine.text import gettext_noop
+
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: The one message shown for a refused address, at registration and in the deliveries.
-REFUSED = "Refused: address not allowed."
+REFUSED = gettext_noop("Refused: address not allowed.")
 
 
 class AddressRefused(OSError):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.engine.text import restored
 from scorecard.organizations.models import Organization
 
 
@@ -67,6 +68,10 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    #: The error's sentence and values, to show it in the reader's language
+    #: (engine/text.py: kept and restored).
+    last_error_template = models.CharField(max_length=300, blank=True, default="")
+    last_error_values = models.JSONField(blank=True, default=dict)
     lease_until = models.DateTimeField(
         null=True, blank=True, help_text="A worker is delivering it until then."
     )
@@ -78,3 +83,12 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook} ({self.state})"
+
+    @property
+    def shown_error(self) -> str:
+        """The last error, translatable by the ``translated`` filter when its sentence was
+        kept (an attempt made before shows its English text)."""
+        return restored(
+            self.last_error,
+            {"template": self.last_error_template, "values": self.last_error_values},
+        )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from scorecard import clock
+from scorecard.engine.text import gettext_noop, in_english, kept
 from scorecard.jobs.services import enqueue_after_commit, lease_claim
 from scorecard.organizations.models import Organization
 
@@ -65,10 +66,14 @@ def webhook_create(
             "Put no user name or password in the address; the calls are signed."
         )
     elif _refused(parts):
-        errors["url"] = f"{REFUSED} " + gettext(
-            "Webhooks call addresses on the internet only, not loopback, private, "
-            "link-local or other internal ones; an administrator of the server can allow "
-            "receivers inside your network (SCORECARD_WEBHOOK_ALLOW_HOSTS)."
+        errors["url"] = (
+            gettext(REFUSED)
+            + " "
+            + gettext(
+                "Webhooks call addresses on the internet only, not loopback, private, "
+                "link-local or other internal ones; an administrator of the server can allow "
+                "receivers inside your network (SCORECARD_WEBHOOK_ALLOW_HOSTS)."
+            )
         )
     unknown = [name for name in chosen if name not in Event.values]
     if not chosen:
@@ -212,15 +217,27 @@ def _post(delivery: Delivery, now: dt.datetime) -> Attempt:
         with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             status = int(response.status)
     except urllib.error.HTTPError as exc:
-        return Attempt(False, exc.code, f"The receiver answered {exc.code} {exc.reason}.")
+        return Attempt(
+            False,
+            exc.code,
+            gettext_noop(
+                "The receiver answered %(code)s %(reason)s.",
+                code=str(exc.code),
+                reason=str(exc.reason)[:200],
+            ),
+        )
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, AddressRefused) or isinstance(exc, AddressRefused):
             return Attempt(False, None, REFUSED)  # no detail: not a probe of our network
-        return Attempt(False, None, f"Could not reach the receiver: {reason}."[:300])
+        return Attempt(
+            False,
+            None,
+            gettext_noop("Could not reach the receiver: %(reason)s.", reason=str(reason)[:250]),
+        )
     if 200 <= status < 300:
         return Attempt(True, status, "")
-    return Attempt(False, status, f"The receiver answered {status}.")
+    return Attempt(False, status, gettext_noop("The receiver answered %(code)s.", code=str(status)))
 
 
 def deliver(
@@ -235,7 +252,11 @@ def deliver(
     outcome = _post(delivery, now)
     delivery.attempts += 1
     delivery.last_status_code = outcome.status
-    delivery.last_error = outcome.error
+    # English for the admin and logs; the sentence for each reader's language.
+    delivery.last_error = in_english(outcome.error)[:300]
+    sentence = kept(outcome.error)
+    delivery.last_error_template = sentence.get("template", "")
+    delivery.last_error_values = sentence.get("values", {})
     if outcome.ok:
         delivery.state = Delivery.State.DELIVERED
         delivery.delivered_at = now
@@ -250,6 +271,8 @@ def deliver(
         "attempts",
         "last_status_code",
         "last_error",
+        "last_error_template",
+        "last_error_values",
         "state",
         "delivered_at",
         "next_attempt_at",

@@ -18,6 +18,7 @@ from scorecard.datasources.models import Connection, DataSource, Run
 from scorecard.datasources.secrets import STORED
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization, Role
+from scorecard.presentation.findings import translated
 from scorecard.strategy.models import Scorecard
 from scorecard.web.access import organization_for
 
@@ -334,7 +335,10 @@ def source_run(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             },
         )
     else:
-        messages.error(request, gettext("Nothing was written: %(why)s") % {"why": run.message})
+        messages.error(
+            request,
+            gettext("Nothing was written: %(why)s") % {"why": translated(run.shown_message)},
+        )
     return redirect("datasource_detail", org_slug, pk)
 
 

@@ -25,6 +25,7 @@ from scorecard.accounts.models import AccountSettings
 from scorecard.dates import day_month_year
 from scorecard.deliveries import services
 from scorecard.deliveries.models import Delivery, DeliveryRun, DeliverySend
+from scorecard.engine.text import gettext_noop
 from scorecard.jobs import services as jobs
 from scorecard.organizations.access import membership_for
 from scorecard.presentation.reports.book import book_pdf
@@ -121,12 +122,17 @@ def deliver_run(run_id: int) -> str:
         return "skipped: done, failed or held by another worker"
     run, lease = claimed
     if run.attempts > services.MAX_TRIES:
-        services.run_fail(run.pk, error="The delivery could not be sent (tried 3 times).")
+        services.run_fail(
+            run.pk,
+            error=gettext_noop(
+                "The delivery could not be sent (tried %(count)s times).", count=services.MAX_TRIES
+            ),
+        )
         return "failed: too many tries"
     delivery = run.delivery
     cards = sorted(delivery.scorecards.all(), key=lambda c: c.name)
     if delivery.book is None and not cards:
-        services.run_fail(run.pk, error="Nothing to send: its book was deleted.")
+        services.run_fail(run.pk, error=gettext_noop("Nothing to send: its book was deleted."))
         return "failed: nothing to send"
     people = [run.requested_by] if run.test else list(delivery.recipients.all())
     done = set(
@@ -142,13 +148,15 @@ def deliver_run(run_id: int) -> str:
         if not person.is_active or not services.role_allows(membership):
             services.send_record(
                 run=run, user=person, email=person.email, state=DeliverySend.State.SKIPPED,
-                detail="Not sent: no longer a member who may read this organization's scorecards.",
+                detail=gettext_noop(
+                    "Not sent: no longer a member who may read this organization's scorecards."
+                ),
             )  # fmt: skip
             continue
         if not person.email:
             services.send_record(
                 run=run, user=person, email="", state=DeliverySend.State.SKIPPED,
-                detail="Not sent: the member has no e-mail address.",
+                detail=gettext_noop("Not sent: the member has no e-mail address."),
             )  # fmt: skip
             continue
         link = None
@@ -178,7 +186,8 @@ def deliver_run(run_id: int) -> str:
         except Exception as exc:  # the mail server refused: say so in the log
             services.send_record(
                 run=run, user=person, email=person.email, state=DeliverySend.State.FAILED,
-                detail=f"The mail server refused it: {exc}",
+                # The mail server's words stay as they came; the sentence is ours.
+                detail=gettext_noop("The mail server refused it: %(error)s", error=str(exc)[:250]),
             )  # fmt: skip
             continue
         services.send_record(
@@ -196,7 +205,12 @@ def deliver_run_task(run_id: int, attempt: int = 1) -> str:
         return deliver_run(run_id)
     except Exception as exc:
         if jobs.retry_delay(attempt) is None:
-            services.run_fail(run_id, error=f"The delivery could not be sent: {exc}")
+            services.run_fail(
+                run_id,
+                error=gettext_noop(
+                    "The delivery could not be sent: %(error)s", error=str(exc)[:250]
+                ),
+            )
         else:
             services.run_release(run_id)
         jobs.retry_or_raise(deliver_run_task, exc, attempt=attempt, run_id=run_id)

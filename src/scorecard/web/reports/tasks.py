@@ -14,11 +14,11 @@ import logging
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
-from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scorecard import clock
 from scorecard.accounts.services import language_for
+from scorecard.engine.text import gettext_noop
 from scorecard.jobs import services as jobs
 from scorecard.jobs.models import ReportJob
 from scorecard.presentation.reports.pdf import filename, report_pdf
@@ -44,7 +44,12 @@ def render_report(job_id: int) -> str:
         return "skipped: done, failed or held by another worker"
     job, lease = claimed
     if job.attempts > MAX_TRIES:
-        jobs.report_job_fail(job.pk, error="The report could not be rendered (tried 3 times).")
+        jobs.report_job_fail(
+            job.pk,
+            error=gettext_noop(
+                "The report could not be rendered (tried %(count)s times).", count=MAX_TRIES
+            ),
+        )
         return "failed: too many tries"
     params = job.params
     jobs.report_job_progress(
@@ -91,7 +96,13 @@ def render_report_task(job_id: int, attempt: int = 1) -> str:
         return render_report(job_id)
     except Exception as exc:
         if jobs.retry_delay(attempt) is None:
-            jobs.report_job_fail(job_id, error=f"The report could not be rendered: {exc}")
+            # The exception's words stay as they came (a library's); the sentence is ours.
+            jobs.report_job_fail(
+                job_id,
+                error=gettext_noop(
+                    "The report could not be rendered: %(error)s", error=str(exc)[:250]
+                ),
+            )
         else:
             # Let the retry lease the job at once.
             ReportJob.objects.filter(pk=job_id).update(lease_until=None)
