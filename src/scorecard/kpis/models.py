@@ -255,6 +255,11 @@ class Measurement(models.Model):
     approval = models.CharField(max_length=10, choices=Approval.choices, default=Approval.APPROVED)
     # Indexed only where set (see Meta): a value recorded or imported has no
     # decision yet, and every NULL key would cost the import one index insertion.
+    # No database constraint either: PostgreSQL queues a check of the key for every
+    # inserted row, even an empty one, and runs them one by one at the commit
+    # (issue 16). Only the approval service sets it, to the person deciding; Django
+    # sets it to NULL when that person is deleted (``on_delete``), and
+    # ``audit.integrity`` serializes a deletion with a running write.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -262,6 +267,7 @@ class Measurement(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     decided_at = models.DateTimeField(
         null=True, blank=True, help_text="When the owner approved or rejected a pending value."
