@@ -23,6 +23,7 @@ from scorecard.audit.models import Change
 from scorecard.history import selectors as history
 from scorecard.imports.services import RowChecker, import_table, mapping_from_names
 from scorecard.kpis import bulkload
+from scorecard.kpis import services as kpi_services
 from scorecard.kpis.models import Measurement
 from scorecard.strategy import services as strategy_services
 
@@ -58,14 +59,12 @@ def _kpi_history(card: Card, code: str) -> str:
     return str(response.content.decode())
 
 
-def test_the_rows_an_import_writes_check_only_the_kpi_and_the_recorder() -> None:
-    """Actor and decider are plain ids; the value's KPI and recorder keep their
-    constraints (every page reads them)."""
+def test_the_rows_an_import_writes_check_only_their_kpi() -> None:
+    """Recorder, decider and actor are plain ids (audit.integrity); a value's KPI keeps
+    its constraint."""
     assert "actor_id" not in _foreign_keys(Change._meta.db_table)
     values = _foreign_keys(Measurement._meta.db_table)
-    assert "decided_by_id" not in values
-    assert values["kpi_id"] == "kpis_kpi"
-    assert values["recorded_by_id"] == get_user_model()._meta.db_table
+    assert values == {"kpi_id": "kpis_kpi"}
 
 
 def test_imported_values_and_corrections_are_on_the_kpi_history_page(
@@ -114,20 +113,34 @@ def test_deleting_the_importer_empties_the_ids_and_keeps_the_name(
     assert name in _kpi_history(card, "free")
 
 
-def test_a_load_by_a_person_deleted_meanwhile_stops(card: Card) -> None:
+def test_a_write_by_a_person_deleted_meanwhile_stops(card: Card) -> None:
+    """As the constraints made such a commit fail: the load, a single value and a
+    history entry by a person whose account is gone raise, and nothing is written."""
     gone = get_user_model().objects.create(username="gone")
     pk = gone.pk
     gone.delete()
-    if not POSTGRES:  # SQLite's writers take turns: nothing to hold
-        person_hold(pk)
-        return
     with pytest.raises(PersonGone):
         person_hold(pk)
     gone.pk = pk  # a stale object, as a long request could hold
     rows = [(2, card.free.pk, "2025-01-01", 1.0, "")]
     with pytest.raises(PersonGone):
         bulkload.measurement_bulk_load(batches=[rows], kpis={card.free.pk: card.free}, user=gone)
+    with pytest.raises(PersonGone):
+        kpi_services.measurement_record(
+            kpi=card.free, period_start=dt.date(2025, 1, 1), value=1, user=gone
+        )
     assert not Measurement.objects.filter(kpi=card.free).exists()
+    person_hold(None)  # nobody: nothing to hold
+
+
+def test_every_history_writer_holds_its_person(card: Card) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        kpi_services.measurement_record(
+            kpi=card.free, period_start=dt.date(2025, 1, 1), value=1, user=card.world.admin
+        )
+    holds = [q["sql"] for q in queries.captured_queries if 'FROM "auth_user" WHERE id' in q["sql"]]
+    assert len(holds) == 1
+    assert holds[0].endswith("FOR KEY SHARE") == POSTGRES
 
 
 def test_the_objective_history_reads_its_partial_index(card: Card, tmp_path: Path) -> None:

@@ -1,26 +1,26 @@
-"""The people that history entries and decisions name, kept right without a constraint.
+"""The people that values, decisions and history entries name, kept right without a
+database constraint.
 
-A history entry's ``actor`` and a value's ``decided_by`` are foreign keys without a
-database constraint (``db_constraint=False``, issue 16): an import writes one history
-entry per value, and PostgreSQL checks each inserted row's keys one by one at the
-commit — a million checks for the same one person. What the constraint guaranteed is
-kept by other means:
+A value's ``recorded_by`` and ``decided_by`` and a history entry's ``actor`` are
+foreign keys without a database constraint (``db_constraint=False``, issue 16): an
+import writes a value and a history entry per row, and PostgreSQL checks each inserted
+row's keys one by one at the commit — two million checks of the same one person for a
+million rows. What the constraint guaranteed is kept by other means:
 
-- the services only ever write the id of the person doing the change, who exists;
-- deleting a person still empties these fields: Django's ``on_delete=SET_NULL`` runs
-  an ``UPDATE … WHERE actor_id = …`` (through the field's index) before the
-  ``DELETE``, as it did with the constraint;
-- a deletion and a write running at the same time are serialized on the person's
-  row (PostgreSQL; SQLite has one writer at a time): a large write holds the person
-  with :func:`person_hold` — the lock a foreign-key check takes, once per load
-  instead of once per row — and a deletion first locks the row for update
-  (:func:`deletion_lock`), so its ``SET NULL`` runs after any load holding the person
-  has committed and sees its rows, and a load that starts later finds the person
-  gone and stops.
-
-A single change racing with its own author's deletion can still leave a plain id of
-nobody behind; every reader takes such an id for "no account" (the history shows
-``actor_name``, the text kept with the entry).
+- every writer names only the person doing the change and *holds* that person for its
+  transaction with :func:`person_hold` — on PostgreSQL the lock a foreign-key check
+  takes (``FOR KEY SHARE``), once per transaction and person instead of once per row;
+  the history's writers (``record_change``, ``record_changes``) do it for every service,
+  and each value service records its values' history in the same transaction with the
+  recorder as actor; the set-based load and the document load hold their person too;
+- a deletion of a person first locks the row for update (:func:`deletion_lock`, a
+  ``pre_delete`` receiver), so it waits for every transaction holding the person, and
+  then Django's ``on_delete=SET_NULL`` empties the fields (an ``UPDATE … WHERE … = id``
+  through each field's index) seeing all their rows; a writer that comes later finds
+  the person gone and stops (:class:`PersonGone`), as the constraint would have made
+  its commit fail;
+- on SQLite, write transactions begin ``IMMEDIATE`` (settings): a writer's check that
+  the person exists sees the latest state and nobody can delete meanwhile.
 """
 
 from __future__ import annotations
@@ -41,14 +41,15 @@ def _user_table() -> str:
 
 
 def person_hold(user_id: int | None) -> None:
-    """Inside the caller's transaction: the person ``user_id`` cannot be deleted until
-    it ends (PostgreSQL: ``FOR KEY SHARE``, which does not block other readers or
-    writers of the row). Raises :class:`PersonGone` when nobody has that id any more.
-    Nothing for no person, nor on SQLite (its writers take turns)."""
-    if user_id is None or connection.vendor != "postgresql":
+    """Inside the caller's transaction: the person ``user_id`` exists and cannot be
+    deleted until the transaction ends (PostgreSQL: ``FOR KEY SHARE``, which blocks no
+    reader nor any other writer of the row; SQLite: the write transaction itself).
+    Raises :class:`PersonGone` when nobody has that id any more; nothing for None."""
+    if user_id is None:
         return
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {_user_table()} WHERE id = %s FOR KEY SHARE", [user_id])
+        cursor.execute(f"SELECT 1 FROM {_user_table()} WHERE id = %s{lock}", [user_id])
         if cursor.fetchone() is None:
             raise PersonGone(_("The account doing this was deleted meanwhile."))
 

@@ -146,9 +146,10 @@ def _load(
     recorder = user if getattr(user, "is_authenticated", False) else None
     pending = {pk for pk, kpi in kpis.items() if needs_approval(kpi=kpi, user=recorder)}
     now = clock.now()
-    # The history's actor has no database constraint (audit.integrity): hold the
-    # person once for the whole load instead of a key check per entry at the commit.
-    person_hold(getattr(_actor(recorder), "pk", None))
+    # The values' recorder and the history's actor are plain ids (audit.integrity):
+    # hold each person once for the whole load instead of a key check per row.
+    for person in {getattr(recorder, "pk", None), getattr(_actor(recorder), "pk", None)}:
+        person_hold(person)
     with connection.cursor() as cursor, _page_cache(cursor, postgres):
         if postgres:
             _session_for_load(cursor)

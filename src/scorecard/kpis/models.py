@@ -247,8 +247,16 @@ class Measurement(models.Model):
     period_start = models.DateField()
     value = models.FloatField()
     note = models.CharField(max_length=500, blank=True)
+    # Who recorded the value, without a database constraint (issue 16): PostgreSQL
+    # checked the key of every imported value one by one at the commit. Every writer
+    # holds the person for its transaction instead, and a deletion empties the field
+    # first (Django's SET NULL, through the field's index): ``audit.integrity``.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
     )
     recorded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
@@ -257,9 +265,8 @@ class Measurement(models.Model):
     # decision yet, and every NULL key would cost the import one index insertion.
     # No database constraint either: PostgreSQL queues a check of the key for every
     # inserted row, even an empty one, and runs them one by one at the commit
-    # (issue 16). Only the approval service sets it, to the person deciding; Django
-    # sets it to NULL when that person is deleted (``on_delete``), and
-    # ``audit.integrity`` serializes a deletion with a running write.
+    # (issue 16). Only the approval service sets it, to the person deciding, whom its
+    # history entry holds; ``audit.integrity`` says how the id is kept right.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
