@@ -86,8 +86,10 @@ MAX_ERRORS = 500
 #: a nested loop that ran for over 12 minutes. ANALYZE samples a fixed number of rows
 #: (30,000 by default): measured 0.6–0.9 s for a million values and history entries.
 ANALYZE_AFTER = 100_000
-#: PostgreSQL: the sort memory of the load's transaction (``SET LOCAL``): enough for
-#: a million history entries' sort keys in memory (the server's default is 4 MB).
+#: PostgreSQL: the sort memory of the load's transaction (``SET LOCAL``). The history
+#: entries are sorted into the file's order; with the server's default of 4 MB the sort
+#: of 200,000 of them spilled 32 MB to temporary files (a million: about 160 MB, which
+#: then spills in fewer, larger runs). Per sort, for this one transaction only.
 WORK_MEM = "64MB"
 
 
@@ -182,9 +184,9 @@ def _load(
 
 
 def _session_for_load(cursor: Any) -> None:
-    """PostgreSQL, for the rest of the load's transaction only (``SET LOCAL``): sort
-    the history entries into the file's order in memory (:data:`WORK_MEM`) rather than
-    in temporary files (the default 4 MB spilled a 200,000-row load's sort to disk)."""
+    """PostgreSQL, for the rest of the load's transaction only (``SET LOCAL``): more
+    memory for sorting the history entries into the file's order (:data:`WORK_MEM`),
+    so that less of it goes through temporary files."""
     cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
 
 
