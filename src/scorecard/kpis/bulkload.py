@@ -150,7 +150,8 @@ def _load(
     now = clock.now()
     # The values' recorder and the history's actor are plain ids (audit.integrity):
     # hold each person once for the whole load instead of a key check per row.
-    for person in {getattr(recorder, "pk", None), getattr(_actor(recorder), "pk", None)}:
+    people = {getattr(recorder, "pk", None), getattr(_actor(recorder), "pk", None)} - {None}
+    for person in sorted(people):
         person_hold(person)
     with connection.cursor() as cursor, _page_cache(cursor, postgres):
         if postgres:
