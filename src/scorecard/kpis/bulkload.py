@@ -150,7 +150,9 @@ def _load(
     now = clock.now()
     # The values' recorder and the history's actor are plain ids (audit.integrity):
     # hold each person once for the whole load instead of a key check per row.
-    people = {getattr(recorder, "pk", None), getattr(_actor(recorder), "pk", None)} - {None}
+    people: set[int] = {
+        int(person.pk) for person in (recorder, _actor(recorder)) if person is not None
+    }
     for person in sorted(people):
         person_hold(person)
     with connection.cursor() as cursor, _page_cache(cursor, postgres):
