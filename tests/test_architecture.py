@@ -36,6 +36,7 @@ FUNCTION_IMPORTS = {
     ("api/apps.py", "scorecard"): "AppConfig.ready registers the deploy checks",
     ("alerts/apps.py", ".receivers"): "AppConfig.ready connects receivers",
     ("web/apps.py", ".language"): "AppConfig.ready connects the sign-in language receiver",
+    ("audit/apps.py", ".integrity"): "AppConfig.ready connects the person-deletion lock",
 }
 
 

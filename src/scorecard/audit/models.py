@@ -11,6 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+#: Kinds that are numbers rather than structure (written by the million by imports).
+VALUE_KINDS = ("measurement", "target")
+
 
 class Change(models.Model):
     """One change to the strategy, its targets or its values: who, when, what, before, after.
@@ -31,12 +34,19 @@ class Change(models.Model):
         REJECTED = "rejected", pgettext_lazy("history action", "rejected")
 
     at = models.DateTimeField()
+    # Who acted, without a database constraint (issue 16: an import writes one entry
+    # per value, and PostgreSQL checks every row's key one by one at the commit).
+    # Django still sets it to NULL when the person is deleted (``on_delete``, through
+    # its index), the services only ever write the person doing the change, and
+    # ``audit.integrity`` serializes a deletion with a running load; the history reads
+    # ``actor_name``, so even an id left behind would only mean "no account".
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -56,7 +66,14 @@ class Change(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["scorecard_id", "at"], name="change_scorecard_at"),
-            models.Index(fields=["objective_id"], name="change_objective"),
+            # Only the structure's entries: the objective history is the one reader
+            # (it leaves the values out, with this very condition), and an import
+            # would otherwise add one key per value for nothing.
+            models.Index(
+                fields=["objective_id"],
+                name="change_objective",
+                condition=~models.Q(kind__in=VALUE_KINDS),
+            ),
             # Partial: most entries (every value recorded) have neither, and an
             # import of a million values would insert a million NULL keys into each
             # for nothing; the look-ups are by equality, which implies NOT NULL.
@@ -71,7 +88,6 @@ class Change(models.Model):
                 name="change_initiative",
                 condition=models.Q(initiative_id__isnull=False),
             ),
-            models.Index(fields=["kind", "object_id"], name="change_kind_object"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.db import models
 from scorecard import clock
 
 from .context import current_actor
+from .integrity import person_hold
 from .models import Change
 
 #: Fields never kept in the history: the item's place is kept in Change's own columns,
@@ -227,6 +228,7 @@ def record_change(
         obj=obj, before=before, after=after, action=action, actor=actor, label=label
     )
     if change is not None:
+        person_hold(change.actor_id)  # the actor is a plain id (audit.integrity)
         change.save()
     return change
 
@@ -234,5 +236,7 @@ def record_change(
 def record_changes(changes: Iterable[Change | None]) -> int:
     """Save many history entries with one bulk insert (bulk value entry)."""
     rows = [c for c in changes if c is not None]
+    for actor_id in sorted({c.actor_id for c in rows if c.actor_id is not None}):
+        person_hold(actor_id)  # once per person, not per entry (audit.integrity)
     Change.objects.bulk_create(rows)
     return len(rows)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from scorecard.audit.models import Change
+from scorecard.audit.models import VALUE_KINDS, Change
 from scorecard.initiatives.models import Initiative
 from scorecard.kpis.models import Kpi
 from scorecard.meetings.models import ReviewMeeting
@@ -16,8 +16,10 @@ from scorecard.strategy.models import Objective, Scorecard
 
 #: How many entries one history page shows; older ones are a link away.
 PAGE_SIZE = 100
-#: Kinds that are numbers rather than structure (the scorecard history can filter them).
-VALUE_KINDS = ("measurement", "target")
+# VALUE_KINDS (measurement, target): the kinds that are numbers rather than structure.
+# The scorecard history can filter them; the objective history leaves them out, with
+# the very condition of the partial index on the objective (audit.models), so the two
+# are one tuple.
 #: Which item's page a change of each kind belongs on.
 KPI_KINDS = ("kpi", "target", "measurement")
 OBJECTIVE_KINDS = ("objective", "link", "alignment")

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from scorecard import clock
+from scorecard.audit.integrity import person_hold
 from scorecard.engine import periods
 from scorecard.engine.types import Interval
 from scorecard.initiatives.models import Initiative, Task
@@ -142,6 +143,8 @@ def document_load(
 
 
 def _load(document: Document, *, replace: bool, loaded_by: Any) -> LoadSummary:
+    # The values' recorder is a plain id (audit.integrity): hold the person.
+    person_hold(getattr(loaded_by, "pk", None))
     org_in = document.organization
     existing = Organization.objects.filter(slug=org_in.slug).first()
     if existing is not None:

@@ -247,14 +247,26 @@ class Measurement(models.Model):
     period_start = models.DateField()
     value = models.FloatField()
     note = models.CharField(max_length=500, blank=True)
+    # Who recorded the value, without a database constraint (issue 16): PostgreSQL
+    # checked the key of every imported value one by one at the commit. Every writer
+    # holds the person for its transaction instead, and a deletion empties the field
+    # first (Django's SET NULL, through the field's index): ``audit.integrity``.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
     )
     recorded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
     approval = models.CharField(max_length=10, choices=Approval.choices, default=Approval.APPROVED)
     # Indexed only where set (see Meta): a value recorded or imported has no
     # decision yet, and every NULL key would cost the import one index insertion.
+    # No database constraint either: PostgreSQL queues a check of the key for every
+    # inserted row, even an empty one, and runs them one by one at the commit
+    # (issue 16). Only the approval service sets it, to the person deciding, whom its
+    # history entry holds; ``audit.integrity`` says how the id is kept right.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -262,6 +274,7 @@ class Measurement(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     decided_at = models.DateTimeField(
         null=True, blank=True, help_text="When the owner approved or rejected a pending value."
