@@ -374,3 +374,13 @@ def test_achievability(target: float, higher_is_better: bool, warnings: tuple[st
 def test_short_history_is_flagged() -> None:
     stats = gr.history_stats([100, 110, 120])
     assert "short_history" in gr.achievability(110, stats).warnings
+
+
+@pytest.mark.parametrize("huge", [1e160, 1e308, -1e308])
+@pytest.mark.parametrize("season", [None, 12])
+def test_forecast_of_values_past_float_arithmetic_does_not_raise(huge, season) -> None:
+    """Squared residuals past 1e154 overflowed (a 500 on the KPI page and its commentary):
+    the fit goes without an interval, or without a fit when the line itself overflows."""
+    model, predictions = fc.forecast_series([100.0, 120.0, huge, 90.0] * 6, 3, season_length=season)
+    assert model is None or model.sigma is None or math.isfinite(model.sigma)
+    assert all(p.low is None or math.isfinite(p.low) for p in predictions)

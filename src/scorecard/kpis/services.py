@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from scorecard import clock
@@ -17,7 +18,7 @@ from scorecard.audit.services import build_change, record_change, record_changes
 from scorecard.engine import formulas, periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
-from scorecard.limits import lengths_check
+from scorecard.limits import NUMBER_MAX, lengths_check
 from scorecard.naming import name_check
 from scorecard.organizations.versions import data_version_bump
 from scorecard.strategy.models import Objective
@@ -69,6 +70,16 @@ def _finite(value: Any, field: str) -> float:
         ) from None
     if not math.isfinite(number):
         raise ValidationError({field: _("The value must be a finite number.")})
+    if abs(number) > NUMBER_MAX:
+        raise ValidationError(
+            {
+                field: _("%(value)s is too large: numbers go up to %(limit)s either way.")
+                % {
+                    "value": value,
+                    "limit": formats.number_format(NUMBER_MAX, 0, force_grouping=True),
+                }
+            }
+        )
     return number
 
 
