@@ -358,7 +358,8 @@ def test_the_grid_refuses_a_huge_value(card) -> None:
     world, _, revenue, _ = card
     response = world.client_for("admin").post(url("data_entry"), {f"value-{revenue.pk}": "1e20"})
     assert response.status_code == 422
-    assert "too large: numbers go up to 1,000,000,000,000,000 either way" in response.content.decode()
+    html = response.content.decode()
+    assert "too large: numbers go up to 1,000,000,000,000,000 either way" in html
     assert not Measurement.objects.filter(value=1e20).exists()
 
 
