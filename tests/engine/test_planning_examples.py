@@ -14,6 +14,7 @@ from scorecard.engine import forecast as fc
 from scorecard.engine import funnel as fn
 from scorecard.engine import growth as gr
 from scorecard.engine import periods as pr
+from scorecard.engine.evidence import pearson
 from scorecard.engine.types import TargetPath
 
 approx = pytest.approx
@@ -384,3 +385,13 @@ def test_forecast_of_values_past_float_arithmetic_does_not_raise(huge, season) -
     model, predictions = fc.forecast_series([100.0, 120.0, huge, 90.0] * 6, 3, season_length=season)
     assert model is None or model.sigma is None or math.isfinite(model.sigma)
     assert all(p.low is None or math.isfinite(p.low) for p in predictions)
+
+
+def test_history_too_large_to_average_is_refused_in_words() -> None:
+    with pytest.raises(gr.GrowthError, match="too large to learn from"):
+        gr.history_stats([1e308, 1e308, 100.0])
+
+
+def test_pearson_of_values_past_float_arithmetic_is_none() -> None:
+    assert pearson([(1e308, 1.0), (-1e308, 2.0), (1e308, 3.0)]) is None
+    assert pearson([(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]) == pytest.approx(1.0)
