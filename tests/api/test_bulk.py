@@ -238,3 +238,25 @@ def test_service_refuses_everything_on_one_bad_row(world) -> None:  # type: igno
         measurement_bulk_record(rows=rows)
     assert [(e.index, e.field) for e in caught.value.row_errors] == [(1, "value")]
     assert Measurement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("period", "value", "field", "fragment"),
+    [
+        ("2031-01-01", 1, "period_start", "has not begun yet"),
+        ("0001-01-01", 1, "period_start", "outside the years 1900–2199"),
+        ("9999-12-01", 1, "period_start", "outside the years 1900–2199"),
+        ("2026-02-01", 1e20, "value", "too large"),
+    ],
+)
+def test_periods_not_begun_or_off_the_calendar_and_huge_values_are_refused(
+    api: ApiWorld, stuff: Stuff, period: str, value: float, field: str, fragment: str
+) -> None:
+    """A value for 2031 was saved as that period's actual; 0001 and 9999 gave a 500."""
+    client = api.client("editor")
+    row = {"kpi": stuff.kpi.pk, "period_start": period, "value": value}
+    for path, body in [(BULK, [row]), ("/api/v1/measurements", row)]:
+        response = client.post(path, body)
+        assert response.status_code == 422, (path, response.content)
+        assert fragment in response.content.decode()
+    assert not Measurement.objects.filter(kpi=stuff.kpi, value=value).exists()

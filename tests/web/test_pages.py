@@ -321,6 +321,10 @@ def test_record_without_htmx_redirects_with_a_message(card) -> None:
     [
         ({"period": "2026-10-15", "value": "1"}, "period", "does not start a monthly period"),
         ({"period": "soon", "value": "1"}, "period", "Choose a period"),
+        ({"period": "2030-01-01", "value": "1"}, "period", "has not begun yet"),
+        ({"period": "2026-12-01", "value": "1"}, "period", "(today is 2026-11-23)"),
+        ({"period": "0001-01-01", "value": "1"}, "period", "outside the years 1900–2199"),
+        ({"period": "9999-12-01", "value": "1"}, "period", "outside the years 1900–2199"),
         ({"period": "2026-10-01", "value": "lots"}, "value", "&#x27;lots&#x27; is not a number"),
         ({"period": "2026-10-01", "value": "inf"}, "value", "finite number"),
         ({"period": "2026-10-01", "value": "1e308"}, "value", "too large: numbers go up to"),
