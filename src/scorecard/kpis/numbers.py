@@ -21,8 +21,6 @@ import re
 from django.utils import formats, translation
 from django.utils.translation import gettext_noop
 
-from scorecard.limits import NUMBER_MAX
-
 from .sentences import said
 
 #: A number whose commas group thousands, for example ``-2,105,000.25``.
@@ -97,14 +95,4 @@ def number_from_text(text: str, comma: bool | None = None) -> float:
         ) from None
     if not math.isfinite(number):
         raise ValueError(said(gettext_noop("'%(text)s' is not a finite number"), text=text.strip()))
-    if abs(number) > NUMBER_MAX:
-        shown = text.strip()
-        shown = shown if len(shown) <= 40 else shown[:39] + "…"
-        raise ValueError(
-            said(
-                gettext_noop("'%(text)s' is too large: numbers go up to %(limit)s either way"),
-                text=shown,
-                limit=formats.number_format(NUMBER_MAX, 0, force_grouping=True),
-            )
-        )
     return number
