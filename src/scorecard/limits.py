@@ -20,6 +20,11 @@ M = TypeVar("M", bound=models.Model)
 NAME_MAX = 200
 #: Descriptions, visions, missions: a few pages of text at most.
 TEXT_MAX = 10_000
+#: The largest number a value, target or threshold may have, either side of zero: a
+#: thousand million million (10**15). Floats keep every digit of whole numbers up to
+#: 2**53 (about 9·10**15); a value of 1e308 used to be saved, and the KPI's page, the
+#: commentary and the reports then failed on its chart and forecast.
+NUMBER_MAX = 1e15
 
 
 def too_long(label: str, value: str, limit: int) -> str:

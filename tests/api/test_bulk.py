@@ -58,7 +58,7 @@ def non_insert_queries(context: CaptureQueriesContext) -> list[str]:
 
 def test_five_thousand_rows_in_one_call_with_bounded_queries(api: ApiWorld) -> None:
     kpis = make_kpis(api, 50)
-    periods = months(100)
+    periods = months(100, dt.date(2015, 1, 1))  # all begun: later periods are refused
     rows = rows_for(kpis, periods)
     assert len(rows) == 5000
     # 100 rows are already recorded: 80 with another value (corrections), 20 the same.
@@ -91,7 +91,7 @@ def test_five_thousand_rows_in_one_call_with_bounded_queries(api: ApiWorld) -> N
 
 def test_three_bad_rows_among_a_thousand_write_nothing(api: ApiWorld) -> None:
     kpis = make_kpis(api, 10)
-    rows = rows_for(kpis, months(100))
+    rows = rows_for(kpis, months(100, dt.date(2015, 1, 1)))
     rows[17]["kpi"] = "company/no_such_kpi"
     rows[500]["period_start"] = "2021-03-15"
     rows[999]["note"] = "x" * 501
@@ -238,3 +238,25 @@ def test_service_refuses_everything_on_one_bad_row(world) -> None:  # type: igno
         measurement_bulk_record(rows=rows)
     assert [(e.index, e.field) for e in caught.value.row_errors] == [(1, "value")]
     assert Measurement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("period", "value", "field", "fragment"),
+    [
+        ("2031-01-01", 1, "period_start", "has not begun yet"),
+        ("0001-01-01", 1, "period_start", "outside the years 1900–2199"),
+        ("9999-12-01", 1, "period_start", "outside the years 1900–2199"),
+        ("2026-02-01", 1e20, "value", "too large"),
+    ],
+)
+def test_periods_not_begun_or_off_the_calendar_and_huge_values_are_refused(
+    api: ApiWorld, stuff: Stuff, period: str, value: float, field: str, fragment: str
+) -> None:
+    """A value for 2031 was saved as that period's actual; 0001 and 9999 gave a 500."""
+    client = api.client("editor")
+    row = {"kpi": stuff.kpi.pk, "period_start": period, "value": value}
+    for path, body in [(BULK, [row]), ("/api/v1/measurements", row)]:
+        response = client.post(path, body)
+        assert response.status_code == 422, (path, response.content)
+        assert fragment in str(response.json())
+    assert not Measurement.objects.filter(kpi=stuff.kpi, value=value).exists()

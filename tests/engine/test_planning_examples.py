@@ -14,6 +14,7 @@ from scorecard.engine import forecast as fc
 from scorecard.engine import funnel as fn
 from scorecard.engine import growth as gr
 from scorecard.engine import periods as pr
+from scorecard.engine.evidence import pearson
 from scorecard.engine.types import TargetPath
 
 approx = pytest.approx
@@ -374,3 +375,23 @@ def test_achievability(target: float, higher_is_better: bool, warnings: tuple[st
 def test_short_history_is_flagged() -> None:
     stats = gr.history_stats([100, 110, 120])
     assert "short_history" in gr.achievability(110, stats).warnings
+
+
+@pytest.mark.parametrize("huge", [1e160, 1e308, -1e308])
+@pytest.mark.parametrize("season", [None, 12])
+def test_forecast_of_values_past_float_arithmetic_does_not_raise(huge, season) -> None:
+    """Squared residuals past 1e154 overflowed (a 500 on the KPI page and its commentary):
+    the fit goes without an interval, or without a fit when the line itself overflows."""
+    model, predictions = fc.forecast_series([100.0, 120.0, huge, 90.0] * 6, 3, season_length=season)
+    assert model is None or model.sigma is None or math.isfinite(model.sigma)
+    assert all(p.low is None or math.isfinite(p.low) for p in predictions)
+
+
+def test_history_too_large_to_average_is_refused_in_words() -> None:
+    with pytest.raises(gr.GrowthError, match="too large to learn from"):
+        gr.history_stats([1e308, 1e308, 100.0])
+
+
+def test_pearson_of_values_past_float_arithmetic_is_none() -> None:
+    assert pearson([(1e308, 1.0), (-1e308, 2.0), (1e308, 3.0)]) is None
+    assert pearson([(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]) == pytest.approx(1.0)

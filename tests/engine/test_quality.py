@@ -236,6 +236,17 @@ CASES: list[tuple[str, dict[str, Any], Subject, str, set[str], set[str]]] = [
         {"kpi.target_out_of_reach"},
     ),
     (
+        "values near the float limit are not judged (their mean overflowed)",
+        _kpis(
+            kpi(target=110.0, history=(1e308, 1e308, 1e308, 1e308, 1e308, 1e308)),
+            kpi("calls", **LEAD),
+        ),
+        Subject.KPI,
+        "sales",
+        set(),
+        {"kpi.target_out_of_reach"},
+    ),
+    (
         "too little history to judge",
         _kpis(kpi(target=500.0, history=(60.0, 62.0, 64.0)), kpi("calls", **LEAD)),
         Subject.KPI,

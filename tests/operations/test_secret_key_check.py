@@ -36,3 +36,14 @@ def test_a_real_key_is_not_flagged(tmp_path: Path) -> None:
     result = run_check(env, tmp_path)
     assert "scorecard.E001" not in result.stdout + result.stderr
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_while_links_lead_to_the_development_address(tmp_path: Path) -> None:
+    """Without SCORECARD_BASE_URL every invitation link pointed at 127.0.0.1:8000."""
+    env = production_environment()
+    env["SECRET_KEY"] = secrets.token_urlsafe(60)
+    env["SCORECARD_BASE_URL"] = "http://127.0.0.1:8000/"
+    result = run_check(env, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "scorecard.W001" in output and "invitation and set-password links" in output

@@ -61,3 +61,9 @@ def test_sparkline() -> None:
     assert svg.startswith('<svg class="spark" aria-hidden="true"')
     assert svg.count("<polyline") == 1  # the gap breaks the line; a lone point draws none
     assert len(svg) < 600
+
+
+def test_a_value_too_large_for_pygal_leaves_the_chart_out() -> None:
+    """pygal's axis overflows past about 1e150: no chart rather than a failed page."""
+    history = [*HISTORY[:3], (dt.date(2026, 4, 1), 1e308, 80.0)]
+    assert history_chart(history, title="Revenue", formatter=str) == ""

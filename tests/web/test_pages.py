@@ -321,8 +321,14 @@ def test_record_without_htmx_redirects_with_a_message(card) -> None:
     [
         ({"period": "2026-10-15", "value": "1"}, "period", "does not start a monthly period"),
         ({"period": "soon", "value": "1"}, "period", "Choose a period"),
+        ({"period": "2030-01-01", "value": "1"}, "period", "has not begun yet"),
+        ({"period": "2026-12-01", "value": "1"}, "period", "(today is 2026-11-23)"),
+        ({"period": "0001-01-01", "value": "1"}, "period", "outside the years 1900–2199"),
+        ({"period": "9999-12-01", "value": "1"}, "period", "outside the years 1900–2199"),
         ({"period": "2026-10-01", "value": "lots"}, "value", "&#x27;lots&#x27; is not a number"),
         ({"period": "2026-10-01", "value": "inf"}, "value", "finite number"),
+        ({"period": "2026-10-01", "value": "1e308"}, "value", "too large: numbers go up to"),
+        ({"period": "2026-10-01", "value": "-2,000,000,000,000,000"}, "value", "too large"),
         ({"period": "2026-10-01", "value": ""}, "value", "Enter a number"),
         ({"period": "2026-10-01", "value": "1", "note": "x" * 501}, "note", "at most 500"),
     ],
@@ -338,6 +344,31 @@ def test_record_bad_input_is_shown_next_to_the_field(card, data, field, fragment
     assert f'<p class="error" id="{field}-error">' in html and fragment in html
     assert 'aria-invalid="true"' in html
     assert Measurement.objects.count() == before
+
+
+def test_a_huge_value_kept_from_before_does_not_break_the_kpi_page(card) -> None:
+    """1e308 used to be saved; the KPI page, its chart and forecast then failed (500).
+    Values that large are refused now, but one stored earlier (or imported) still shows."""
+    world, _, revenue, _ = card
+    for month in range(1, 9):  # enough history for the health check and the assistant
+        MeasurementFactory(kpi=revenue, period_start=dt.date(2026, month, 1), value=1e308)
+    client = world.client_for("admin")
+    for page in ["kpi_detail", "objective_detail"]:
+        code = "revenue" if page == "kpi_detail" else "grow"
+        assert client.get(url(page, code)).status_code == 200, page
+    for page in ["scorecard_detail", "strategy_map", "scorecard_health", "link_evidence"]:
+        assert client.get(url(page)).status_code == 200, page
+    assert client.get(url("commentary_panel", "kpi", "revenue")).status_code == 200
+    assert client.get(url("commentary_panel", "scorecard", "company")).status_code == 200
+
+
+def test_the_grid_refuses_a_huge_value(card) -> None:
+    world, _, revenue, _ = card
+    response = world.client_for("admin").post(url("data_entry"), {f"value-{revenue.pk}": "1e20"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "too large: numbers go up to 1,000,000,000,000,000 either way" in html
+    assert not Measurement.objects.filter(value=1e20).exists()
 
 
 def test_entry_form_offers_the_kpis_periods_and_a_chosen_one(card) -> None:

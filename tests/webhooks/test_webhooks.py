@@ -172,7 +172,7 @@ def test_a_bulk_upload_is_announced_in_parts(world: Any, kpi: Any) -> None:
     other = KpiFactory(objective=kpi.objective, code="csat")
     rows = [
         MeasurementRow(
-            index=2 * i + j, kpi=k, period_start=dt.date(2020 + i // 12, i % 12 + 1, 1), value=i
+            index=2 * i + j, kpi=k, period_start=dt.date(2000 + i // 12, i % 12 + 1, 1), value=i
         )
         for i in range(300)
         for j, k in enumerate((kpi, other))

@@ -35,10 +35,13 @@ def pearson(pairs: Sequence[tuple[float, float]]) -> float | None:
         return None
     mx = sum(x for x, _ in pairs) / n
     my = sum(y for _, y in pairs) / n
-    sxy = sum((x - mx) * (y - my) for x, y in pairs)
-    sxx = sum((x - mx) ** 2 for x, _ in pairs)
-    syy = sum((y - my) ** 2 for _, y in pairs)
-    if sxx <= 0 or syy <= 0:
+    try:
+        sxy = sum((x - mx) * (y - my) for x, y in pairs)
+        sxx = sum((x - mx) ** 2 for x, _ in pairs)
+        syy = sum((y - my) ** 2 for _, y in pairs)
+    except OverflowError:  # values near the float limit (1e308): no correlation to tell
+        return None
+    if not math.isfinite(sxy * sxx * syy) or sxx <= 0 or syy <= 0:
         return None
     return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
 

@@ -88,8 +88,8 @@ def fit(points: Sequence[tuple[float, float]], season_length: int | None = None)
     is used. None when fewer than two distinct indices exist.
     """
     line = least_squares(points)
-    if line is None:
-        return None
+    if line is None or not all(map(math.isfinite, line)):
+        return None  # no line, or values so large that its arithmetic overflows
     n = len(points)
     mean_x = sum(x for x, _ in points) / n
     sxx = sum((x - mean_x) ** 2 for x, _ in points)
@@ -97,14 +97,22 @@ def fit(points: Sequence[tuple[float, float]], season_length: int | None = None)
     seasonal: tuple[float, ...] = ()
     m = season_length or 0
     if m >= 2 and n >= max(SEASONAL_MIN, 2 * m):
-        slope, intercept, seasonal = _seasonal_fit(points, m)
+        try:
+            slope, intercept, seasonal = _seasonal_fit(points, m)
+        except OverflowError:
+            return None
+        if not all(map(math.isfinite, (slope, intercept, *seasonal))):
+            return None
     parameters = 2 + (len(seasonal) - 1 if seasonal else 0)
     dof = n - parameters
     model = Fit(slope, intercept, n, mean_x, sxx, None, dof, seasonal)
     sigma = None
     if dof >= 1:
-        sse = sum((y - model.mean_at(x)) ** 2 for x, y in points)
-        sigma = math.sqrt(sse / dof)
+        try:
+            sse = sum((y - model.mean_at(x)) ** 2 for x, y in points)
+        except OverflowError:  # residuals past 1e154: no interval rather than a crash
+            sse = math.inf
+        sigma = math.sqrt(sse / dof) if math.isfinite(sse) else None
     return Fit(slope, intercept, n, mean_x, sxx, sigma, dof, seasonal)
 
 

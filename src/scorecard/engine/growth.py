@@ -105,10 +105,15 @@ def history_stats(values: Sequence[float], *, higher_is_better: bool = True) -> 
     if n >= 2 and numbers[0] > 0 and numbers[-1] > 0:
         growth = growth_rate(numbers[0], numbers[-1], n - 1)
         growth_next = numbers[-1] * (1 + growth)
+    try:
+        mean = statistics.fmean(numbers)
+        stdev = statistics.stdev(numbers) if n >= 2 else None
+    except OverflowError:  # values near the float limit (1e308): their sum overflows
+        raise GrowthError(gettext_noop("The past values are too large to learn from.")) from None
     return HistoryStats(
         count=n,
-        mean=statistics.fmean(numbers),
-        stdev=statistics.stdev(numbers) if n >= 2 else None,
+        mean=mean,
+        stdev=stdev,
         best=max(numbers) if higher_is_better else min(numbers),
         worst=min(numbers) if higher_is_better else max(numbers),
         slope=slope,

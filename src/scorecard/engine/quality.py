@@ -566,8 +566,11 @@ def _out_of_reach(kpi: KpiFacts, rules: Rules) -> str | None:
     direction = _direction(kpi, target)
     if direction == 0:
         return None
-    mean = statistics.fmean(values)
-    sigma = statistics.pstdev(values)
+    try:
+        mean = statistics.fmean(values)
+        sigma = statistics.pstdev(values)
+    except OverflowError:  # values near the float limit (1e308): nothing to judge by
+        return None
     if direction > 0:
         best = max(values)
         reach = mean + rules.sigma_k * sigma

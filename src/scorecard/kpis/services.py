@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from scorecard import clock
@@ -17,7 +18,7 @@ from scorecard.audit.services import build_change, record_change, record_changes
 from scorecard.engine import formulas, periods
 from scorecard.engine import types as et
 from scorecard.engine.scoring import validate_spec
-from scorecard.limits import lengths_check
+from scorecard.limits import NUMBER_MAX, lengths_check
 from scorecard.naming import name_check
 from scorecard.organizations.versions import data_version_bump
 from scorecard.strategy.models import Objective
@@ -39,8 +40,24 @@ MEASUREMENT_FIELDS = ("period_start", "value", "note")
 TARGET_FIELDS = ("period_start", "value", "provenance", "note")
 
 
+#: The years a value's or target's period may start in, as for imports: a typed 0001 or
+#: 9999 used to fail with a 500 (the period arithmetic left the calendar).
+PERIOD_YEARS = (1900, 2199)
+
+
 def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
     """Refuse a date that is not the first day of one of the KPI's periods."""
+    if not PERIOD_YEARS[0] <= period_start.year <= PERIOD_YEARS[1]:
+        raise ValidationError(
+            {
+                "period_start": _("%(day)s is outside the years %(first)s–%(last)s")
+                % {
+                    "day": period_start.isoformat(),
+                    "first": PERIOD_YEARS[0],
+                    "last": PERIOD_YEARS[1],
+                }
+            }
+        )
     period = periods.period_containing(period_start, et.Interval(kpi.update_interval))
     if period.start != period_start:
         interval = kpi.get_update_interval_display().lower()
@@ -60,6 +77,22 @@ def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
         )
 
 
+def period_started_check(*, period_start: dt.date) -> None:
+    """Refuse a value for a period that has not begun (targets may be set ahead): a
+    value for January 2030 was saved and counted as that period's actual."""
+    today = clock.today()
+    if period_start > today:
+        raise ValidationError(
+            {
+                "period_start": _(
+                    "The period starting %(day)s has not begun yet (today is %(today)s): "
+                    "values are recorded once their period has started."
+                )
+                % {"day": period_start.isoformat(), "today": today.isoformat()}
+            }
+        )
+
+
 def _finite(value: Any, field: str) -> float:
     try:
         number = float(value)
@@ -69,6 +102,16 @@ def _finite(value: Any, field: str) -> float:
         ) from None
     if not math.isfinite(number):
         raise ValidationError({field: _("The value must be a finite number.")})
+    if abs(number) > NUMBER_MAX:
+        raise ValidationError(
+            {
+                field: _("%(value)s is too large: numbers go up to %(limit)s either way.")
+                % {
+                    "value": value,
+                    "limit": formats.number_format(NUMBER_MAX, 0, force_grouping=True),
+                }
+            }
+        )
     return number
 
 
@@ -96,6 +139,7 @@ def measurement_record(
             }
         )
     period_start_check(kpi=kpi, period_start=period_start)
+    period_started_check(period_start=period_start)
     number = _finite(value, "value")
     note = note.strip()
     if len(note) > 500:
@@ -428,6 +472,7 @@ def measurement_rows_check(rows: list[MeasurementRow]) -> list[RowError]:
             continue
         try:
             period_start_check(kpi=kpi, period_start=row.period_start)
+            period_started_check(period_start=row.period_start)
         except ValidationError as exc:
             errors.append(RowError(row.index, "period_start", " ".join(exc.messages)))
         try:

@@ -511,8 +511,13 @@ def kpi_planning(
         forecast_model=forecast.model,
     )
     unit = kpi.unit
+    stats = None
     if known:
-        stats = gr.history_stats(known, higher_is_better=direction is not False)
+        try:
+            stats = gr.history_stats(known, higher_is_better=direction is not False)
+        except gr.GrowthError:  # values too large to average: no proposals from history
+            stats = None
+    if stats is not None:
         planning.stats = stats
         span = {
             "count": len(known),

@@ -33,6 +33,19 @@ ZONE_TINTS = {"red": "#f8dcdc", "yellow": "#fbefc9", "green": "#d9f0e2", "blue":
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 
 
+def svg_of(chart: Any) -> str:
+    """The chart's SVG without pygal's script, or "" when pygal cannot draw it.
+
+    pygal's axis arithmetic overflows for values past about 1e150 (a value typed before
+    the services refused numbers that large, or imported): the page then goes without
+    the chart instead of failing.
+    """
+    try:
+        return SCRIPT.sub("", chart.render(is_unicode=True))
+    except OverflowError:
+        return ""
+
+
 @dataclass(frozen=True)
 class Zone:
     """A horizontal status band of the chart: values from ``low`` to ``high``."""
@@ -208,7 +221,7 @@ def history_chart(
         show_dots=False,
         stroke_style={"width": 1.8, "dasharray": "6, 4"},
     )
-    svg = SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = svg_of(chart)
     return svg.replace(
         "<svg ", f'<svg role="img" aria-label="{escape(title, quote=True)}" class="chart" ', 1
     )

@@ -21,10 +21,10 @@ from scorecard.engine import funnel as fn
 from scorecard.presentation.charts import (
     ACTUAL,
     LINE_CHART_OPTIONS,
-    SCRIPT,
     TARGET,
     Zone,
     _style,
+    svg_of,
     zone_name,
 )
 from scorecard.presentation.numbers import month_year
@@ -138,7 +138,7 @@ def forecast_chart(
     chart.add(
         "lower end", pad + [f[2] for f in future], show_dots=False, stroke_style={"width": 0.8}
     )
-    svg = SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = svg_of(chart)
     svg = _with_band(svg, forecast_index + 1, forecast_index + 2)
     # The lower line shares the upper line's legend entry ("80 % range"): drop its own.
     svg = re.sub(
@@ -184,7 +184,7 @@ def lever_chart(
     chart.x_labels = [labels[lv.index - 1] for lv in ordered]
     chart.add(f"+{points * 100:g} percentage point(s)", [lv.gain_points for lv in ordered])
     chart.add(f"+{relative * 100:g} % of the rate", [lv.gain_relative for lv in ordered])
-    svg = SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = svg_of(chart)
     return svg.replace(
         "<svg ", f'<svg role="img" aria-label="{escape(title, quote=True)}" class="chart" ', 1
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -57,7 +58,13 @@ class Command(BaseCommand):
         for membership in sorted(memberships, key=lambda m: (-_rank(m.role), m.user.username)):
             self.stdout.write(f"  {membership.user.username:<16} {membership.get_role_display()}")
         if options["serve"]:
-            self.stdout.write(f"\nScorecard is at http://{options['addr']}/  (Ctrl+C stops it)\n")
+            address = serving_url(options["addr"])
+            if "SCORECARD_BASE_URL" not in os.environ:
+                # Links the app writes (invitations, set-password, set-up, e-mails) lead
+                # to where it is served, not to the default port 8000; the worker
+                # (reminders, deliveries) inherits it through the environment.
+                settings.SCORECARD_BASE_URL = os.environ["SCORECARD_BASE_URL"] = address
+            self.stdout.write(f"\nScorecard is at {address}/  (Ctrl+C stops it)\n")
             worker = None
             # A SIGTERM (a service manager, `timeout`) stops the worker with the server.
             signal.signal(signal.SIGTERM, _stop)
@@ -70,6 +77,15 @@ class Command(BaseCommand):
                 if worker is not None:
                     worker.terminate()
                     worker.wait(timeout=30)
+
+
+def serving_url(addr: str) -> str:
+    """The address people open for runserver's ``addr`` (``8766``, ``0.0.0.0:8766``,
+    ``[::1]:8766``): ``http://127.0.0.1:8766`` for the first two."""
+    host, _, port = addr.rpartition(":")
+    if not host or host in {"0.0.0.0", "0", "[::]"}:
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
 
 
 def _stop(signum: int, frame: Any) -> None:
