@@ -30,7 +30,8 @@ CELLS = [
     ("sales", "2026-01", "-3", ""),  # year-month
     ("sales", "Jan 2026", "7", ""),  # a month's name
     ("nps", "2026-02-01", "50", ""),  # quarterly: counted in Q1
-    ("free", "2026-03-01", "123456789012345678", ""),  # 18 digits, no range check
+    ("free", "2026-03-01", "123456789012345", ""),  # 15 digits, no range check
+    ("free", "2026-03-01", "123456789012345678", ""),  # 18 digits: beyond 10^15
     ("free", "2026-03-01", "1e3", ""),  # not a plain number: the full check
     ("sales", "2026-03-01", " 12 ", ""),  # spaces around the number
     ("sales", "2026-03-01", "1,5", ""),  # a decimal comma
@@ -42,6 +43,8 @@ CELLS = [
     ("sales", "2026-03-01", "5000", ""),  # far outside the scale
     ("sales", "2026-13-01", "5", ""),  # not a date
     ("sales", "1800-01-01", "5", ""),  # outside the years
+    ("sales", "2199-01-01", "5", ""),  # a period that has not begun
+    ("free", "2026-03-01", "2000000000000000", ""),  # beyond 10^15
     ("sales", "", "5", ""),  # no period
     ("sales", "2026-03-01", "", ""),  # no value
     ("sales", "2026-03-01", "nan", ""),  # not finite

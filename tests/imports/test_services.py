@@ -198,6 +198,43 @@ def test_writing_in_batches_is_still_one_transaction(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_is_no_back_door_for_future_periods_or_huge_numbers(
+    card: Card, tmp_path: Path, fmt: str
+) -> None:
+    """The forms, the grid and the API refuse a value for a period that has not begun
+    and a number beyond 10^15 (kpis.services); so does an import, row by row."""
+    from scorecard import clock
+
+    MeasurementFactory(kpi=card.sales, period_start=JAN, value=50.0)
+    today = clock.today().isoformat()
+    rows = [
+        ["sales", "2026-02-01", "51", ""],  # row 2: fine
+        ["sales", "2199-01-01", "5", ""],  # row 3: a period that has not begun
+        ["sales", "2199-01-15", "5", ""],  # row 4: a day inside it, moved to its start
+        ["free", "2026-02-01", "2000000000000000", ""],  # row 5: 2 × 10^15
+        ["free", "2026-03-01", "-1e16", ""],  # row 6: the full check's shape
+        ["free", "2026-04-01", "1000000000000000", ""],  # row 7: 10^15 itself is fine
+    ]
+    if fmt == "xlsx":
+        path = write_xlsx(tmp_path / "late.xlsx", rows)
+    else:
+        path = write_csv(tmp_path / "late.csv", rows)
+    not_begun = (
+        "The period starting 2199-01-01 has not begun yet (today is {today}): values are "
+        "recorded once their period has started."
+    ).format(today=today)
+    assert failure(card, path, fmt) == [
+        f"Row 3, column 'Period': {not_begun}",
+        f"Row 4, column 'Period': {not_begun}",
+        "Row 5, column 'Value': 2,000,000,000,000,000 is too large: numbers go up to "
+        "1,000,000,000,000,000 either way.",
+        "Row 6, column 'Value': -10,000,000,000,000,000 is too large: numbers go up to "
+        "1,000,000,000,000,000 either way.",
+    ]
+    assert list(Measurement.objects.values_list("value", flat=True)) == [50.0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_bad_rows_are_each_reported_and_nothing_is_written(
     card: Card, tmp_path: Path, fmt: str
 ) -> None:

@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -48,6 +49,7 @@ from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
 from scorecard.kpis.sentences import said
 from scorecard.kpis.services import MeasurementRowsError
+from scorecard.limits import NUMBER_MAX
 from scorecard.strategy.models import Scorecard
 
 from . import tabular
@@ -467,6 +469,22 @@ QuickRow = tuple[Spooled, QuickPeriod]
 _QuickKpi = tuple[Kpi, int, dict[Any, QuickPeriod], float, float]
 
 
+def period_not_begun(start: dt.date, today: dt.date) -> str:
+    """Why a value for the period starting ``start`` is refused (the forms' sentence)."""
+    return _(
+        "The period starting %(day)s has not begun yet (today is %(today)s): "
+        "values are recorded once their period has started."
+    ) % {"day": start.isoformat(), "today": today.isoformat()}
+
+
+def number_too_large(value: float) -> str:
+    """Why a value beyond ±NUMBER_MAX is refused (the forms' sentence)."""
+    return _("%(value)s is too large: numbers go up to %(limit)s either way.") % {
+        "value": formats.number_format(value, 0, force_grouping=True),
+        "limit": formats.number_format(NUMBER_MAX, 0, force_grouping=True),
+    }
+
+
 class RowChecker:
     """Turns a file row into a ParsedRow or a list of CellErrors.
 
@@ -491,6 +509,9 @@ class RowChecker:
         self.ranges = {k.pk: sane_range(k, factor) for k in self.kpis.values()}
         self._starts: dict[tuple[str, dt.date], dt.date] = {}
         self.comma = decimal_comma()  # the language's decimal mark, looked up once
+        # Values are refused for periods that have not begun and beyond NUMBER_MAX, as
+        # in the forms, the grid and the API (kpis.services): a file is no back door.
+        self.today = clock.today()
         # For quick(): the KPIs a row may name by their exact code, and the answers
         # for the period cells met (files repeat the same few dates on many rows).
         self.recordable = {
@@ -507,7 +528,8 @@ class RowChecker:
         self._quick: dict[str, _QuickKpi] = {}
         for code, k in self.recordable.items():
             bounds = self.ranges[k.pk]
-            low, high = bounds if bounds is not None else (-math.inf, math.inf)
+            low, high = bounds if bounds is not None else (-NUMBER_MAX, NUMBER_MAX)
+            low, high = max(low, -NUMBER_MAX), min(high, NUMBER_MAX)
             cells = self._periods.setdefault(k.update_interval, {})
             self._quick[code] = (k, k.pk, cells, low, high)
         mapping = self.mapping
@@ -602,7 +624,7 @@ class RowChecker:
             if found is None:
                 return None
         value = float(text)
-        if not low <= value <= high:  # (-inf, inf) for a KPI without a range
+        if not low <= value <= high:  # within ±NUMBER_MAX for a KPI without a range
             return None
         return (number, kpi_id, found[3], value, note), found
 
@@ -616,6 +638,8 @@ class RowChecker:
         if isinstance(day, str):
             return None
         start = self.period_start(kpi, day)
+        if start > self.today:
+            return None  # a period that has not begun: parse() says so
         index = start.toordinal() - SeenPeriods.FIRST
         if not 0 <= index < SeenPeriods.DAYS:
             return None  # cannot happen while the year rule holds; parse() decides
@@ -640,9 +664,15 @@ class RowChecker:
             start = self.period_start(kpi, period)
             if start != period:  # a date inside the period: counted in it (the preview says so)
                 moved_from, period = period, start
+            if period > self.today:
+                errors.append(
+                    CellError(number, col("period"), period_not_begun(period, self.today))
+                )
         value = parse_number(self.cell(cells, "value"), self.comma)
         if isinstance(value, str):
             errors.append(CellError(number, col("value"), value))
+        elif abs(value) > NUMBER_MAX:
+            errors.append(CellError(number, col("value"), number_too_large(value)))
         elif isinstance(kpi, Kpi):
             bounds = self.ranges[kpi.pk]
             if bounds is not None and not bounds[0] <= value <= bounds[1]:
