@@ -220,9 +220,9 @@ def test_a_file_is_no_back_door_for_future_periods_or_huge_numbers(
     else:
         path = write_csv(tmp_path / "late.csv", rows)
     not_begun = (
-        "The period starting 2199-01-01 has not begun yet (today is {today}): values are "
+        f"The period starting 2199-01-01 has not begun yet (today is {today}): values are "
         "recorded once their period has started."
-    ).format(today=today)
+    )
     assert failure(card, path, fmt) == [
         f"Row 3, column 'Period': {not_begun}",
         f"Row 4, column 'Period': {not_begun}",
