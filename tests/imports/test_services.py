@@ -214,6 +214,8 @@ def test_a_file_is_no_back_door_for_future_periods_or_huge_numbers(
         ["free", "2026-02-01", "2000000000000000", ""],  # row 5: 2 × 10^15
         ["free", "2026-03-01", "-1e16", ""],  # row 6: the full check's shape
         ["free", "2026-04-01", "1000000000000000", ""],  # row 7: 10^15 itself is fine
+        ["free", (clock.today() + dt.timedelta(days=1)).isoformat(), "1", ""],  # row 8: a
+        # day ahead is accepted (the period has begun east of the server's time zone)
     ]
     if fmt == "xlsx":
         path = write_xlsx(tmp_path / "late.xlsx", rows)

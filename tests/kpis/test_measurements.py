@@ -107,3 +107,24 @@ def test_target_records_its_provenance() -> None:
 def test_unknown_target_provenance_is_refused() -> None:
     with pytest.raises(ValidationError, match="Unknown target source"):
         target_set(kpi=KpiFactory(), period_start=JAN, value=1, provenance="gut")
+
+
+@pytest.mark.parametrize(
+    ("today", "accepted"),
+    [
+        ("2026-11-29", False),  # December starts in two days: not begun anywhere
+        ("2026-11-30", True),  # starts tomorrow here: already December east of UTC
+        ("2026-12-01", True),  # the first day
+        ("2026-12-31", True),  # the last day
+    ],
+)
+def test_a_value_waits_for_its_period_give_or_take_a_time_zone(today: str, accepted: bool) -> None:
+    kpi = KpiFactory()  # monthly
+    december = dt.date(2026, 12, 1)
+    with override_settings(SCORECARD_TODAY=today):
+        if accepted:
+            assert measurement_record(kpi=kpi, period_start=december, value=3).value == 3
+        else:
+            with pytest.raises(ValidationError, match="has not begun yet"):
+                measurement_record(kpi=kpi, period_start=december, value=3)
+            assert not Measurement.objects.filter(kpi=kpi).exists()

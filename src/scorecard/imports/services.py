@@ -48,7 +48,7 @@ from scorecard.kpis.models import Kpi
 from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
 from scorecard.kpis.sentences import said
-from scorecard.kpis.services import MeasurementRowsError
+from scorecard.kpis.services import MeasurementRowsError, latest_value_start
 from scorecard.limits import NUMBER_MAX
 from scorecard.strategy.models import Scorecard
 
@@ -512,6 +512,7 @@ class RowChecker:
         # Values are refused for periods that have not begun and beyond NUMBER_MAX, as
         # in the forms, the grid and the API (kpis.services): a file is no back door.
         self.today = clock.today()
+        self.latest_start = latest_value_start(self.today)
         # For quick(): the KPIs a row may name by their exact code, and the answers
         # for the period cells met (files repeat the same few dates on many rows).
         self.recordable = {
@@ -638,7 +639,7 @@ class RowChecker:
         if isinstance(day, str):
             return None
         start = self.period_start(kpi, day)
-        if start > self.today:
+        if start > self.latest_start:
             return None  # a period that has not begun: parse() says so
         index = start.toordinal() - SeenPeriods.FIRST
         if not 0 <= index < SeenPeriods.DAYS:
@@ -664,7 +665,7 @@ class RowChecker:
             start = self.period_start(kpi, period)
             if start != period:  # a date inside the period: counted in it (the preview says so)
                 moved_from, period = period, start
-            if period > self.today:
+            if period > self.latest_start:
                 errors.append(
                     CellError(number, col("period"), period_not_begun(period, self.today))
                 )

@@ -77,11 +77,19 @@ def period_start_check(*, kpi: Kpi, period_start: dt.date) -> None:
         )
 
 
+def latest_value_start(today: dt.date) -> dt.date:
+    """The latest period start a value may have on ``today`` (the server's date): a day
+    ahead, because a period that starts tomorrow here has begun for people east of the
+    server's time zone (a team in Sydney records December's first value while it is
+    still 30 November in UTC)."""
+    return today + dt.timedelta(days=1)
+
+
 def period_started_check(*, period_start: dt.date) -> None:
     """Refuse a value for a period that has not begun (targets may be set ahead): a
     value for January 2030 was saved and counted as that period's actual."""
     today = clock.today()
-    if period_start > today:
+    if period_start > latest_value_start(today):
         raise ValidationError(
             {
                 "period_start": _(
