@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from scorecard.engine.text import Text, gettext_noop, in_english, kept, restored
+from scorecard.engine.text import (
+    Text,
+    gettext_noop,
+    in_english,
+    kept,
+    kept_columns,
+    restored,
+    restored_column,
+)
 
 
 def test_a_sentence_with_a_date_a_number_and_a_sentence_inside_comes_back_whole() -> None:
@@ -44,3 +52,25 @@ def test_plain_text_and_broken_sentences_read_as_stored() -> None:
     assert not isinstance(restored("row 3 of Revenue", lost), Text)
     bad_date = {"template": "on %(day)s", "values": {"day": {"date": "not a date"}}}
     assert restored("on a day", bad_date) == "on a day"
+
+
+def test_a_row_keeps_a_sentence_in_three_columns_and_gives_it_back() -> None:
+    class Row:  # a model row's attributes, as the ORM fills them from kept_columns
+        pass
+
+    sentence = gettext_noop("The receiver answered %(code)s.", code="503")
+    row = Row()
+    for column, value in kept_columns("last_error", sentence, 20).items():
+        setattr(row, column, value)
+    assert vars(row) == {
+        "last_error": "The receiver answere",  # cut to the column's length
+        "last_error_template": "The receiver answered %(code)s.",
+        "last_error_values": {"code": "503"},
+    }
+    again = restored_column(row, "last_error")
+    assert isinstance(again, Text) and again.template == sentence.template
+    plain = Row()
+    for column, value in kept_columns("error", "Connection reset", 300).items():
+        setattr(plain, column, value)
+    assert (plain.error_template, plain.error_values) == ("", {})
+    assert restored_column(plain, "error") == "Connection reset"

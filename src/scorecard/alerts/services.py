@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from scorecard import clock
 from scorecard.accounts.models import AccountSettings, AlertDelivery
 from scorecard.accounts.services import language_for, languages_of
+from scorecard.engine.text import kept_columns
 from scorecard.initiatives.models import Initiative, Task
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
@@ -137,14 +138,14 @@ def alerts_raise_many(
     new: list[Alert] = []
     for notice in notices:
         key = notice.key[:200]
-        template, values = titles.stored(notice.title)
+        title_columns = kept_columns("title", notice.title, 300)
         for pk in dict.fromkeys(u.pk for u in notice.users if u is not None):
             if pk not in wanted or (pk, key) in taken:
                 continue
             taken.add((pk, key))
             new.append(
                 Alert(user=people[pk], organization=organization, kind=kind,
-                      title=notice.title[:300], title_template=template, title_values=values,
+                      **title_columns,
                       url=notice.url, key=key, created_at=now,
                       emailed_at=now if _emailed_elsewhere(prefs[pk], kind) else None)
             )  # fmt: skip

@@ -3,8 +3,9 @@
 An alert is raised once but read later, by people who chose different languages, in the
 feed and in e-mails. So its title is kept twice: the English sentence (``Alert.title``:
 for the admin, logs and search) and the sentence's template with its values
-(``title_template`` and ``title_values``), from which :func:`shown` writes it again in
-the active language. The builders below use ``gettext_noop`` so ``makemessages`` puts
+(``title_template`` and ``title_values``, kept as every stored sentence is:
+``engine.text.kept_columns``), from which :func:`shown` writes it again in the active
+language. The builders below use ``gettext_noop`` so ``makemessages`` puts
 the templates in the catalogs; the values are names (kept as typed) and dates (written
 in the reader's locale).
 """
@@ -17,10 +18,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from scorecard.dates import day_month_year
-from scorecard.engine.text import Text, gettext_noop
-
-#: How a date is kept in ``title_values`` (JSON has no dates).
-_DATE = "date"
+from scorecard.engine.text import Text, gettext_noop, restored
 
 
 def status_changed(*, kpi: str, status: str, scorecard: str, start: dt.date, end: dt.date) -> Text:
@@ -91,30 +89,17 @@ def mentioned(*, author: str | None, item: str) -> Text:
     return gettext_noop("%(author)s mentioned you on “%(item)s”", author=author, item=item)
 
 
-def stored(title: str) -> tuple[str, dict[str, Any]]:
-    """The template and JSON values to keep beside an English ``title``; a plain
-    string (a title from elsewhere) keeps no template and is shown as it is."""
-    if not isinstance(title, Text):
-        return "", {}
-    values = {
-        name: {_DATE: value.isoformat()} if isinstance(value, dt.date) else str(value)
-        for name, value in title.params.items()
-    }
-    return title.template, values
-
-
 def shown(title: str, template: str, values: dict[str, Any]) -> str:
     """The alert's title in the active language (its English ``title`` when it kept no
-    template, or when the kept values no longer fit the template)."""
-    if not template:
+    template, or when the kept values or the catalog's sentence no longer fit)."""
+    text = restored(title, {"template": template, "values": values})
+    if not isinstance(text, Text):
         return title
-    local = {}
-    for name, value in values.items():
-        if isinstance(value, dict) and _DATE in value:
-            local[name] = day_month_year(dt.date.fromisoformat(value[_DATE]))
-        else:
-            local[name] = str(value)
+    local = {
+        name: day_month_year(value) if isinstance(value, dt.date) else str(value)
+        for name, value in text.params.items()
+    }
     try:
-        return gettext(template) % local
+        return gettext(text.template) % local
     except (KeyError, TypeError, ValueError):  # a catalog entry that lost a placeholder
         return title

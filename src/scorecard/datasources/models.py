@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.engine.text import restored
+from scorecard.engine.text import restored, restored_column
 from scorecard.kpis.models import Kpi
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
@@ -142,9 +142,7 @@ class Run(models.Model):
     def shown_message(self) -> str:
         """The message, translatable by the ``translated`` filter when its sentence was
         kept (an older run shows its English text)."""
-        return restored(
-            self.message, {"template": self.message_template, "values": self.message_values}
-        )
+        return restored_column(self, "message")
 
     @property
     def shown_errors(self) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, pgettext
 from scorecard import clock
 from scorecard.engine import periods
 from scorecard.engine import types as et
-from scorecard.engine.text import gettext_noop, in_english, kept, message
+from scorecard.engine.text import gettext_noop, in_english, kept, kept_columns, message
 from scorecard.imports.services import cell_text, parse_number, parse_period
 from scorecard.jobs.services import lease_claim
 from scorecard.kpis.models import Kpi, Measurement
@@ -574,7 +574,6 @@ def run_source(
             if not dry_run
             else gettext_noop("Problems in the rows: %(count)s.", count=shown)
         )
-    sentence = kept(outcome.message)
     run = Run.objects.create(
         source=source,
         trigger=trigger,
@@ -588,9 +587,7 @@ def run_source(
         unchanged=outcome.count("unchanged"),
         error_count=len(outcome.problems),
         errors=[p.as_dict() for p in outcome.problems[:KEPT_ERRORS]],
-        message=in_english(outcome.message)[:500],
-        message_template=sentence.get("template", ""),
-        message_values=sentence.get("values", {}),
+        **kept_columns("message", outcome.message, 500),
         started_by=recorder,
     )
     if not dry_run:

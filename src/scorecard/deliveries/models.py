@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.engine.text import restored
+from scorecard.engine.text import restored_column
 from scorecard.organizations.models import Organization
 from scorecard.strategy.models import Scorecard
 
@@ -117,7 +117,7 @@ class DeliveryRun(models.Model):
     def shown_error(self) -> str:
         """The error, translatable by the ``translated`` filter when its sentence was
         kept (a run that failed before shows its English text)."""
-        return restored(self.error, {"template": self.error_template, "values": self.error_values})
+        return restored_column(self, "error")
 
 
 class DeliverySend(models.Model):
@@ -152,9 +152,7 @@ class DeliverySend(models.Model):
     @property
     def shown_detail(self) -> str:
         """The detail, translatable as :attr:`DeliveryRun.shown_error` is."""
-        return restored(
-            self.detail, {"template": self.detail_template, "values": self.detail_values}
-        )
+        return restored_column(self, "detail")
 
 
 class Book(models.Model):

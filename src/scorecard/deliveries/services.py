@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scorecard import clock
-from scorecard.engine.text import in_english, kept
+from scorecard.engine.text import kept_columns
 from scorecard.engine.types import View
 from scorecard.organizations.models import Membership, Organization, Role
 from scorecard.strategy.models import Scorecard
@@ -265,10 +265,8 @@ def run_finish(run: DeliveryRun, *, lease: dt.datetime) -> bool:
 def run_fail(run_id: int, *, error: str) -> None:
     """Give up on a run and say why (shown in the log, in the reader's language when
     ``error`` is an engine ``Text``)."""
-    sentence = kept(error)
     DeliveryRun.objects.filter(pk=run_id).update(
-        state=DeliveryRun.State.FAILED, error=in_english(error)[:300],
-        error_template=sentence.get("template", ""), error_values=sentence.get("values", {}),
+        state=DeliveryRun.State.FAILED, **kept_columns("error", error, 300),
         lease_until=None, finished_at=clock.wall_now(),
     )  # fmt: skip
 
@@ -281,13 +279,11 @@ def run_release(run_id: int) -> None:
 def send_record(*, run: DeliveryRun, user: Any, email: str, state: str, detail: str = "") -> None:
     """Record what one recipient got (once per run and recipient); a ``detail`` that is
     an engine ``Text`` reads in each admin's language."""
-    sentence = kept(detail)
     DeliverySend.objects.update_or_create(
         run=run, user=user,
         defaults={
-            "email": email, "state": state, "detail": in_english(detail)[:300],
-            "detail_template": sentence.get("template", ""),
-            "detail_values": sentence.get("values", {}), "at": clock.wall_now(),
+            "email": email, "state": state, **kept_columns("detail", detail, 300),
+            "at": clock.wall_now(),
         },
     )  # fmt: skip
 

@@ -122,6 +122,25 @@ def restored(stored: str, sentence: dict[str, Any] | None) -> str:
         return stored
 
 
+def kept_columns(name: str, text: str, limit: int) -> dict[str, Any]:
+    """The three columns a row keeps a sentence in, as keyword arguments for the ORM:
+    ``name`` in English (cut to ``limit``), ``<name>_template`` and ``<name>_values``."""
+    sentence = kept(text)
+    return {
+        name: in_english(text)[:limit],
+        f"{name}_template": sentence.get("template", ""),
+        f"{name}_values": sentence.get("values", {}),
+    }
+
+
+def restored_column(row: Any, name: str) -> str:
+    """:func:`restored` of the three columns :func:`kept_columns` filled on ``row``."""
+    return restored(
+        getattr(row, name),
+        {"template": getattr(row, f"{name}_template"), "values": getattr(row, f"{name}_values")},
+    )
+
+
 def message(error: BaseException) -> str:
     """The sentence an engine error was raised with: its :class:`Text` when it has one
     (``str(error)`` would lose the template, so the web layer could not translate it),

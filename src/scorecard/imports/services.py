@@ -48,7 +48,12 @@ from scorecard.kpis.models import Kpi
 from scorecard.kpis.numbers import decimal_comma, number_from_text
 from scorecard.kpis.selectors import user_can_record
 from scorecard.kpis.sentences import said
-from scorecard.kpis.services import MeasurementRowsError, latest_value_start
+from scorecard.kpis.services import (
+    MeasurementRowsError,
+    latest_value_start,
+    number_too_large,
+    period_not_begun,
+)
 from scorecard.limits import NUMBER_MAX
 from scorecard.strategy.models import Scorecard
 
@@ -469,22 +474,6 @@ QuickRow = tuple[Spooled, QuickPeriod]
 _QuickKpi = tuple[Kpi, int, dict[Any, QuickPeriod], float, float]
 
 
-def period_not_begun(start: dt.date, today: dt.date) -> str:
-    """Why a value for the period starting ``start`` is refused (the forms' sentence)."""
-    return _(
-        "The period starting %(day)s has not begun yet (today is %(today)s): "
-        "values are recorded once their period has started."
-    ) % {"day": start.isoformat(), "today": today.isoformat()}
-
-
-def number_too_large(value: float) -> str:
-    """Why a value beyond ±NUMBER_MAX is refused (the forms' sentence)."""
-    return _("%(value)s is too large: numbers go up to %(limit)s either way.") % {
-        "value": formats.number_format(value, 0, force_grouping=True),
-        "limit": formats.number_format(NUMBER_MAX, 0, force_grouping=True),
-    }
-
-
 class RowChecker:
     """Turns a file row into a ParsedRow or a list of CellErrors.
 
@@ -673,7 +662,13 @@ class RowChecker:
         if isinstance(value, str):
             errors.append(CellError(number, col("value"), value))
         elif abs(value) > NUMBER_MAX:
-            errors.append(CellError(number, col("value"), number_too_large(value)))
+            errors.append(
+                CellError(
+                    number,
+                    col("value"),
+                    number_too_large(formats.number_format(value, 0, force_grouping=True)),
+                )
+            )
         elif isinstance(kpi, Kpi):
             bounds = self.ranges[kpi.pk]
             if bounds is not None and not bounds[0] <= value <= bounds[1]:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.engine.text import restored
+from scorecard.engine.text import restored_column
 from scorecard.strategy.models import Scorecard
 
 
@@ -79,4 +79,4 @@ class ReportJob(models.Model):
     def shown_error(self) -> str:
         """The error, translatable by the ``translated`` filter when its sentence was
         kept (a job that failed before shows its English text)."""
-        return restored(self.error, {"template": self.error_template, "values": self.error_values})
+        return restored_column(self, "error")

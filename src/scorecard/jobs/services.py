@@ -21,7 +21,7 @@ from django.db.models import Q
 from django_tasks.base import Task
 
 from scorecard import clock
-from scorecard.engine.text import in_english, kept
+from scorecard.engine.text import kept_columns
 
 from .models import ReportJob, ScheduledRun
 
@@ -187,12 +187,9 @@ def report_job_finish(
 def report_job_fail(job_id: int, *, error: str) -> None:
     """Give up on a job and say why (shown on its page, in the reader's language when
     ``error`` is an engine ``Text``)."""
-    sentence = kept(error)
     ReportJob.objects.filter(pk=job_id).update(
         state=ReportJob.State.FAILED,
-        error=in_english(error)[:300],
-        error_template=sentence.get("template", ""),
-        error_values=sentence.get("values", {}),
+        **kept_columns("error", error, 300),
         lease_until=None,
         finished_at=clock.wall_now(),
     )

@@ -85,20 +85,30 @@ def latest_value_start(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=1)
 
 
+def period_not_begun(start: dt.date, today: dt.date) -> str:
+    """Why a value for the period starting ``start`` is refused on ``today`` (the forms,
+    the API and imports say it alike)."""
+    return _(
+        "The period starting %(day)s has not begun yet (today is %(today)s): "
+        "values are recorded once their period has started."
+    ) % {"day": start.isoformat(), "today": today.isoformat()}
+
+
+def number_too_large(shown: str) -> str:
+    """Why a number beyond ±NUMBER_MAX is refused; ``shown`` is the number as the
+    caller shows it (as typed in a form, grouped in an import's report)."""
+    return _("%(value)s is too large: numbers go up to %(limit)s either way.") % {
+        "value": shown,
+        "limit": formats.number_format(NUMBER_MAX, 0, force_grouping=True),
+    }
+
+
 def period_started_check(*, period_start: dt.date) -> None:
     """Refuse a value for a period that has not begun (targets may be set ahead): a
     value for January 2030 was saved and counted as that period's actual."""
     today = clock.today()
     if period_start > latest_value_start(today):
-        raise ValidationError(
-            {
-                "period_start": _(
-                    "The period starting %(day)s has not begun yet (today is %(today)s): "
-                    "values are recorded once their period has started."
-                )
-                % {"day": period_start.isoformat(), "today": today.isoformat()}
-            }
-        )
+        raise ValidationError({"period_start": period_not_begun(period_start, today)})
 
 
 def _finite(value: Any, field: str) -> float:
@@ -111,15 +121,7 @@ def _finite(value: Any, field: str) -> float:
     if not math.isfinite(number):
         raise ValidationError({field: _("The value must be a finite number.")})
     if abs(number) > NUMBER_MAX:
-        raise ValidationError(
-            {
-                field: _("%(value)s is too large: numbers go up to %(limit)s either way.")
-                % {
-                    "value": value,
-                    "limit": formats.number_format(NUMBER_MAX, 0, force_grouping=True),
-                }
-            }
-        )
+        raise ValidationError({field: number_too_large(str(value))})
     return number
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scorecard.engine.text import restored
+from scorecard.engine.text import restored_column
 from scorecard.organizations.models import Organization
 
 
@@ -88,7 +88,4 @@ class Delivery(models.Model):
     def shown_error(self) -> str:
         """The last error, translatable by the ``translated`` filter when its sentence was
         kept (an attempt made before shows its English text)."""
-        return restored(
-            self.last_error,
-            {"template": self.last_error_template, "values": self.last_error_values},
-        )
+        return restored_column(self, "last_error")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from scorecard import clock
-from scorecard.engine.text import gettext_noop, in_english, kept
+from scorecard.engine.text import gettext_noop, kept_columns
 from scorecard.jobs.services import enqueue_after_commit, lease_claim
 from scorecard.organizations.models import Organization
 
@@ -253,10 +253,8 @@ def deliver(
     delivery.attempts += 1
     delivery.last_status_code = outcome.status
     # English for the admin and logs; the sentence for each reader's language.
-    delivery.last_error = in_english(outcome.error)[:300]
-    sentence = kept(outcome.error)
-    delivery.last_error_template = sentence.get("template", "")
-    delivery.last_error_values = sentence.get("values", {})
+    for column, value in kept_columns("last_error", outcome.error, 300).items():
+        setattr(delivery, column, value)
     if outcome.ok:
         delivery.state = Delivery.State.DELIVERED
         delivery.delivered_at = now
