@@ -61,3 +61,18 @@ def test_a_contributor_imports_a_csv_file(page: Any) -> None:
     assert "From the CRM" in october.inner_text()
     # the demo's earlier value is kept, struck through
     assert october.locator("del").first.inner_text().split() == ["earlier", "value", "37"]
+
+
+def test_a_problem_in_the_preview_reads_across_its_cell_on_a_phone(page: Any) -> None:
+    """The check column's sentence wraps at word ends: its row stays a few lines high
+    (with a paragraph allowed to break anywhere the column shrank to one letter)."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in(page, "strategy")
+    page.goto(SCORECARD + "values/import/")
+    upload_and_map(page, "late.csv", "revenue,2199-01-01,5,\n")
+    problem = page.locator("table.importpreview tbody tr p.error").first
+    assert "has not begun yet" in problem.inner_text()
+    box = problem.bounding_box()
+    assert box is not None and box["width"] >= 200, box
+    assert box["height"] <= 120, box
+    screenshot(page, "import-preview-problem-390")
