@@ -49,6 +49,7 @@ HISTORY_LENGTH = 12
 # Enum members read for every KPI, as module globals: read several times faster than an
 # enum's class attributes (Python 3.11).
 _MONTH, _LAST, _NONE = Interval.MONTH, Aggregation.LAST, Optimization.NONE
+_LEADING, _LAGGING = Indicator.LEADING, Indicator.LAGGING
 VIEW_INTERVAL = {
     View.MONTH: Interval.MONTH,
     View.QUARTER: Interval.QUARTER,
@@ -398,6 +399,7 @@ def _evaluate(
     top_children = [(perspective_results[p.key].score, p.weight) for p in sc.perspectives]
     top = _roll(top_children, settings)
     counted = [r for r in kpi_results.values() if r.absolute_weight > 0]
+    leading, lagging = _indicator_scores(sc, counted)
     return ScorecardResult(
         key=sc.key,
         name=sc.name,
@@ -408,8 +410,8 @@ def _evaluate(
             settings,
             any(r.status == NOT_ENOUGH_DATA for r in perspective_results.values()),
         ),
-        leading=_indicator_score(sc, kpi_results, Indicator.LEADING),
-        lagging=_indicator_score(sc, kpi_results, Indicator.LAGGING),
+        leading=leading,
+        lagging=lagging,
         perspectives=perspective_results,
         objectives=objective_results,
         kpis=kpi_results,
@@ -707,10 +709,6 @@ def _history(
     return tuple(zip(starts, map(series.values[code].get, periods), targets, strict=True))
 
 
-def _scored(result: KpiResult) -> bool:
-    return result.status not in (ERROR, NOT_APPLICABLE)
-
-
 def _roll(children: list[tuple[float | None, float]], settings: RollupSettings) -> float | None:
     return rollup(
         children,
@@ -772,6 +770,11 @@ def _objectives(
     by_objective: dict[str, list[KpiResult]] = {}
     for r in kpis.values():
         by_objective.setdefault(r.objective, []).append(r)
+    # Each objective's contributions in their order, grouped once too.
+    contributed: dict[str, list[Contribution]] = {}
+    for c in sc.contributions:
+        contributed.setdefault(c.objective, []).append(c)
+    settings = sc.settings
     out: dict[str, NodeResult] = {}
     for o in sc.objectives:
         # _scored(r), inlined.
@@ -780,26 +783,18 @@ def _objectives(
             for r in by_objective.get(o.key, ())
             if r.status not in (ERROR, NOT_APPLICABLE)
         ]
-        own = _roll(children, sc.settings)
-        aligned = [c for c in sc.contributions if c.objective == o.key]
-        blended = aligned_rollup(
-            own,
-            [(c.score, c.share) for c in aligned],
-            has_own=bool(children),
-            missing=sc.settings.missing,
-            cap=sc.settings.cap,
-        )
-        out[o.key] = NodeResult(
-            key=o.key,
-            name=o.name,
-            score=blended.score,
-            status=_covered_status(blended.score, children, sc.settings),
-            weight=weights.get(f"objective:{o.key}", 0.0),
-            absolute_weight=weights.get(f"objective-abs:{o.key}", 0.0),
-            coverage=coverage(children),
-            own_score=own,
-            own_weight=blended.own_weight,
-            contributions=tuple(
+        own = _roll(children, settings)
+        aligned = contributed.get(o.key)
+        if aligned:
+            blended = aligned_rollup(
+                own,
+                [(c.score, c.share) for c in aligned],
+                has_own=bool(children),
+                missing=settings.missing,
+                cap=settings.cap,
+            )
+            score, own_weight = blended.score, blended.own_weight
+            contributions = tuple(
                 ContributionResult(
                     source_scorecard=c.source_scorecard,
                     source_scorecard_name=c.source_scorecard_name,
@@ -810,7 +805,21 @@ def _objectives(
                     weight=weight,
                 )
                 for c, weight in zip(aligned, blended.weights, strict=True)
-            ),
+            )
+        else:
+            # What aligned_rollup() gives without shares: the own score, all of it.
+            score, own_weight, contributions = own, 1.0, ()
+        out[o.key] = NodeResult(
+            key=o.key,
+            name=o.name,
+            score=score,
+            status=_covered_status(score, children, settings),
+            weight=weights.get(f"objective:{o.key}", 0.0),
+            absolute_weight=weights.get(f"objective-abs:{o.key}", 0.0),
+            coverage=coverage(children),
+            own_score=own,
+            own_weight=own_weight,
+            contributions=contributions,
         )
     return out
 
@@ -845,16 +854,24 @@ def _perspectives(
     return out
 
 
-def _indicator_score(
-    sc: ScorecardInput, kpis: dict[str, KpiResult], indicator: Indicator
-) -> float | None:
-    """Score of only the leading (or lagging) KPIs, weighted by their absolute weights."""
-    children = [
-        (r.performance, r.absolute_weight)
-        for r in kpis.values()
-        if r.indicator is indicator and _scored(r) and r.absolute_weight > 0
-    ]
-    return _roll(children, sc.settings) if children else None
+def _indicator_scores(
+    sc: ScorecardInput, counted: list[KpiResult]
+) -> tuple[float | None, float | None]:
+    """Scores of only the leading and of only the lagging KPIs, each weighted by their
+    absolute weights (``counted``: the KPI results with an absolute weight above 0)."""
+    leading: list[tuple[float | None, float]] = []
+    lagging: list[tuple[float | None, float]] = []
+    # Both lists in one pass, in the KPIs' order; _scored(r), inlined.
+    for r in counted:
+        if r.status not in (ERROR, NOT_APPLICABLE):
+            if r.indicator is _LEADING:
+                leading.append((r.performance, r.absolute_weight))
+            elif r.indicator is _LAGGING:
+                lagging.append((r.performance, r.absolute_weight))
+    return (
+        _roll(leading, sc.settings) if leading else None,
+        _roll(lagging, sc.settings) if lagging else None,
+    )
 
 
 __all__ = [

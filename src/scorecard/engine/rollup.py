@@ -45,6 +45,8 @@ def rollup(
         missing = MissingPolicy(missing)
     if not children:
         return None
+    if aggregator is _WEIGHTED_AVERAGE and missing is _EXCLUDE:
+        return _weighted_present(children, cap, min_coverage)
     total_weight = sum(w for _, w in children)
     present_weight = sum(w for s, w in children if s is not None)
     if missing is MissingPolicy.PROPAGATE and any(s is None for s, _ in children):
@@ -69,6 +71,27 @@ def rollup(
     if aggregator is Aggregator.MAX:
         return max(scores)
     return sum(scores)
+
+
+_WEIGHTED_AVERAGE, _EXCLUDE = Aggregator.WEIGHTED_AVERAGE, MissingPolicy.EXCLUDE
+
+
+def _weighted_present(
+    children: Sequence[tuple[float | None, float]], cap: float, min_coverage: float
+) -> float | None:
+    """:func:`rollup` with the default settings (weighted average, missing children left
+    out), which nearly every node of every scorecard uses: the general steps' sums and
+    products in the same order, so the same float, in fewer passes over the children."""
+    total_weight = sum([w for _, w in children])
+    present = [(s, w) for s, w in children if s is not None]
+    # The present children's weight: the coverage test's numerator and the shares' total.
+    total = sum([w for _, w in present])
+    if total_weight > 0 and total / total_weight < min_coverage:
+        return None
+    if not present:
+        return None
+    # normalised() and clamp(), inlined.
+    return sum([min(max(s, 0.0), cap) * (w / total if total else 0.0) for s, w in present])
 
 
 @dataclass(frozen=True)
@@ -127,10 +150,10 @@ def aligned_rollup(
 
 def coverage(children: Sequence[tuple[float | None, float]]) -> float:
     """Share of the children's weight that has a score (1.0 for no children)."""
-    total = sum(w for _, w in children)
+    total = sum([w for _, w in children])
     if not total:
         return 1.0
-    return sum(w for s, w in children if s is not None) / total
+    return sum([w for s, w in children if s is not None]) / total
 
 
 def absolute_weight(path: Sequence[tuple[float, Sequence[float]]]) -> float:
