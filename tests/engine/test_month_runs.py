@@ -34,6 +34,7 @@ from scorecard.engine.types import (
     Measurement,
     Optimization,
     TargetPath,
+    TargetPoint,
     View,
 )
 from tests.engine.random_parts import SOUND_KINDS, THRESHOLDS, months
@@ -212,7 +213,6 @@ def test_the_shortcut_skips_the_check_only_for_the_validated_default() -> None:
     assert assert_same(card_of(kpi)).kpis["a"].status == "error"
     # Target points of -0.0 and 5.0 against a default of 5.0: the window's -0.0 is
     # checked (and refused), its 5.0 is the default's.
-    from scorecard.engine.types import TargetPoint
 
     sound = KpiSpec("b", "B", Optimization.PERCENT_OF_TARGET, target=5.0)
     for point, status in ((-0.0, "error"), (5.0, "red")):
@@ -234,3 +234,29 @@ def test_targets_on_path_is_target_on_path_each_day(seed: int) -> None:
     days = [start + dt.timedelta(days=n) for n in range(-40, 1000, rng.choice([1, 7, 29]))]
     expected = [pr.target_on_path(path, day) for day in days]
     assert repr(pr.targets_on_path(path, days)) == repr(expected)
+
+
+# --- each period's target (eng5: points bisected at C speed) ----------------------------
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_target_points_are_target_for_period(seed: int) -> None:
+    """``Series._target_points`` (every period's point bisected at once) gives each
+    period's :func:`periods.target_for_period`: points unsorted, several on one day, in
+    mid-month, before and after the periods; with and without a path and a default."""
+    rng = random.Random(seed)
+    points = tuple(
+        TargetPoint(D(2024, 1, 1) + dt.timedelta(days=rng.randrange(-60, 800)), rng.random())
+        for _ in range(rng.randint(0, 6))
+    )
+    if points and rng.random() < 0.3:  # a second point on a day that has one
+        points += (TargetPoint(rng.choice(points).period_start, -1.0),)
+    path = rng.choice([None, TargetPath(D(2024, 3, 15), 10.0, D(2025, 9, 30), 70.0)])
+    default = rng.choice([None, 5.0, -0.0])
+    spec = KpiSpec("k", "K", target=default, interval=rng.choice([Interval.MONTH, Interval.WEEK]))
+    series = Series([(spec, (), points)], {"k": path}, 1, AS_OF)
+    periods = [pr.period_containing(D(2023, 11, 1), spec.interval, 1)]
+    for _ in range(40):
+        periods.append(pr.next_period(periods[-1], spec.interval, 1))
+    expected = [pr.target_for_period(p, points, path, default) for p in periods]
+    assert repr(series._target_points("k", periods)) == repr(expected)

@@ -616,17 +616,15 @@ class MonthlyPeriod:
         # The window's value and the month before's (monthly.window_value, inlined: a
         # "last" KPI carries its latest value into a month without one).
         aggregation = spec.aggregation
-        last = aggregation is _LAST
-        value = own[-1]
-        if value is None:
-            value = carried_value(measurements, self.window) if last else None
-        elif not last:
-            value = pr.whole_period(value, days[-1], aggregation)
-        previous = own[-2]
-        if previous is None:
-            previous = carried_value(measurements, self.before) if last else None
-        elif not last:
-            previous = pr.whole_period(previous, days[-2], aggregation)
+        if aggregation is _LAST:
+            previous, value = own[-2], own[-1]
+            if value is None:
+                value = carried_value(measurements, self.window)
+            if previous is None:
+                previous = carried_value(measurements, self.before)
+        else:
+            # whole_period() of each of the two months, in one call.
+            previous, value = pr.whole_periods(own[-2:], days[-2:], aggregation)
         # The window's target is the history's last (the same points, rule and days).
         target = targets[-1]
         if spec.optimization is _NONE:

@@ -289,6 +289,9 @@ def targets_on_path(path: TargetPath, days: Iterable[dt.date]) -> list[float]:
     return out
 
 
+# Kept: every KPI with a planned path asks it for the same few pairs of days (a path's
+# start, and each month's end) in every evaluation.
+@lru_cache(maxsize=4096)
 def _months_between(a: dt.date, b: dt.date) -> float:
     whole = (b.year - a.year) * 12 + (b.month - a.month)
     return whole + (b.day - a.day) / days_in_month(b.year, b.month)

@@ -14,6 +14,7 @@ import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import repeat
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
@@ -245,16 +246,14 @@ class Series:
                 return [spec.target] * len(periods)
             # No points: the path at each period's end.
             return pr.targets_on_path(path, map(_period_end, periods))  # type: ignore[return-value]
-        out: list[float | None] = []
-        for period in periods:
-            found = bisect_right(starts, period.start) if starts else 0
-            if found:
-                out.append(chosen[found - 1])
-            elif path is not None:
-                out.append(pr.target_on_path(path, period.end))
-            else:
-                out.append(spec.target)
-        return out
+        # Each period's latest point on or before its start, bisected at C speed.
+        found = map(bisect_right, repeat(starts), map(_period_start, periods))
+        return [
+            chosen[at - 1]
+            if at
+            else (spec.target if path is None else pr.target_on_path(path, period.end))
+            for at, period in zip(found, periods, strict=True)
+        ]
 
     def own_targets(
         self, code: str, periods: Sequence[Period], days: Sequence[int] | None = None
