@@ -59,7 +59,13 @@ class Series:
         # by position when they are one per consecutive month (:meth:`_month_run`).
         self._entered: dict[str, tuple[Measurement, ...]] = {}
         self._runs: dict[str, tuple[int, tuple[Measurement, ...]] | None] = {}
-        self.values: dict[str, dict[Period, float]] = _Values(self._by_period)
+        # Made from the dictionaries it reads, not from a bound method: Series → values →
+        # method → Series would be a reference cycle, leaving every evaluation's values,
+        # caches and indexes to the cyclic garbage collector (and its full collections
+        # over the whole heap) rather than freed as soon as the evaluation ends.
+        self.values: dict[str, dict[Period, float]] = _Values(
+            _lazy_keyed(self.specs, self._pending, known, fiscal_year_start_month, as_of)
+        )
         for spec, measurements, targets in kpis:
             self.specs[spec.code] = spec
             self.targets[spec.code] = targets
@@ -73,13 +79,14 @@ class Series:
                 else:
                     self._entered.pop(spec.code, None)
             else:
-                self.values[spec.code] = self._keyed(spec, entered)
+                self.values[spec.code] = _keyed(spec, entered, known, self.fy, as_of)
         self.parsed: dict[str, Parsed] = {}
         # Arithmetic trouble per KPI and period, e.g. "division_by_zero".
         self.flags: dict[str, dict[Period, str]] = {}
         self._cache: dict[tuple[str, Period], Result] = {}
         # compute()'s ``within`` and its periods in order.
         self._within: tuple[AbstractSet[Period], list[Period]] | None = None
+        self._within_days: list[int] = []  # their lengths in days
         # The periods compute() evaluated each calculated KPI's formula over.
         self._computed: dict[str, set[Period]] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
@@ -89,19 +96,6 @@ class Series:
         self._target_indexes: dict[str, tuple[list[dt.date], list[float]]] = {}
         # Each KPI's values in time order; dropped whenever compute() adds a value.
         self._sorted: dict[str, pr.SortedSeries] = {}
-
-    def _keyed(self, spec: KpiSpec, measurements: tuple[Measurement, ...]) -> dict[Period, float]:
-        return pr.series_by_period(
-            measurements,
-            spec.interval,
-            self.fy,
-            self.as_of,
-            self._known.setdefault(spec.interval, {}),
-        )
-
-    def _by_period(self, code: str) -> dict[Period, float]:
-        """A lazy KPI's values keyed by period, made on first reading (KeyError if unknown)."""
-        return self._keyed(self.specs[code], self._pending.pop(code))
 
     def _month_run(self, code: str, window: Period) -> tuple[int, tuple[Measurement, ...]] | None:
         """(the index of its first month, its measurements) when ``window`` is a calendar
@@ -379,9 +373,10 @@ class Series:
             if aggregation is Aggregation.LAST
             else pr.whole_periods(own, days, aggregation)
         )
-        for row, value in enumerate(own):
-            if value is None:
-                out[row] = self.value(code, periods[row])[0]
+        if None in own:  # tested in C: most inputs have a value in every period
+            for row, value in enumerate(own):
+                if value is None:
+                    out[row] = self.value(code, periods[row])[0]
         return out
 
     def _sorted_months(self, within: AbstractSet[Period] | None) -> list[Period] | None:
@@ -390,6 +385,7 @@ class Series:
             return None
         if self._within is None or self._within[0] is not within:
             self._within = (within, sorted(within, key=_ends))
+            self._within_days = pr.period_days(self._within[1])
         return self._within[1]
 
     def compute(self, code: str, parsed: Parsed, within: AbstractSet[Period] | None = None) -> None:
@@ -409,7 +405,12 @@ class Series:
                 column = self.month_column(ref, months)
                 if column is not None:
                     by_position[ref] = column
-                    periods.update(p for p, v in zip(months, column, strict=True) if v is not None)
+                    if None in column:
+                        periods.update(
+                            p for p, v in zip(months, column, strict=True) if v is not None
+                        )
+                    else:  # a value in every month (the usual case): all of them, in C
+                        periods.update(months)
                     continue
             # Usually every input period's start is known already: looked up in C.
             found = list(map(known.get, map(_period_start, self.values[ref])))
@@ -426,13 +427,18 @@ class Series:
         if within is not None:
             periods.intersection_update(within)
         values = self.values[code]
-        # Sorted on (start, end), the periods' own order, without calling Period.__lt__.
-        ordered = sorted(periods, key=_ends)
+        # Sorted on (start, end), the periods' own order, without calling Period.__lt__;
+        # every month of ``within`` (the usual case) is ``months``, sorted already.
+        ordered, lengths = (
+            (months, self._within_days)
+            if months is not None and len(periods) == len(months)
+            else (sorted(periods, key=_ends), None)
+        )
         self._computed[code] = periods
         rows = compiled_rows(parsed)
         if rows is not None:
             # Plain arithmetic: the formula over its inputs' columns at once.
-            days = pr.period_days(ordered)
+            days = pr.period_days(ordered) if lengths is None else lengths
             operands: list[list[float | None]] = []
             for ref in sorted(parsed.references):
                 column = by_position.get(ref)
@@ -475,6 +481,35 @@ class Series:
                 self._sorted.pop(code, None)
             elif flag:
                 self.flags.setdefault(code, {})[period] = flag
+
+
+def _keyed(
+    spec: KpiSpec,
+    measurements: tuple[Measurement, ...],
+    known: dict[Interval, dict[dt.date, Period]],
+    fy: int,
+    as_of: dt.date,
+) -> dict[Period, float]:
+    """The KPI's values keyed by period (``known``: each interval's periods by first day)."""
+    return pr.series_by_period(
+        measurements, spec.interval, fy, as_of, known.setdefault(spec.interval, {})
+    )
+
+
+def _lazy_keyed(
+    specs: dict[str, KpiSpec],
+    pending: dict[str, tuple[Measurement, ...]],
+    known: dict[Interval, dict[dt.date, Period]],
+    fy: int,
+    as_of: dt.date,
+) -> Callable[[str], dict[Period, float]]:
+    """What makes a lazy KPI's values keyed by period on first reading (KeyError if
+    unknown), from ``pending`` (its measurements not keyed yet)."""
+
+    def keyed(code: str) -> dict[Period, float]:
+        return _keyed(specs[code], pending.pop(code), known, fy, as_of)
+
+    return keyed
 
 
 def _at(run: tuple[int, tuple[Measurement, ...]], month: Period) -> float | None:
