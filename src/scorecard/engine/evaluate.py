@@ -442,12 +442,21 @@ def _score_kpi(
         previous = None
     else:
         value, flag = series.value(spec.code, window)
-        target = series.target(spec.code, window)
-        scored = score_value(spec, value, target)
-        status, performance, progress = scored.status, scored.performance, scored.progress
-        if scored.error:
-            error = scored.error
-            errors.append(ConfigError(spec.code, spec.name, scored.error))
+        # When the window is the history's last row, one of the KPI's own periods, its
+        # target is that row's (Series.own_targets gives what Series.target would).
+        own = _history_rows(series.specs[spec.code].interval, window, fy, rows)[0]
+        target = history[-1][2] if own[-1] == window else series.target(spec.code, window)
+        if target is not None and target == spec.target and spec.optimization is not _NONE:
+            # The default target passed validate_spec (the KPI is not broken), and the
+            # checks compare targets only by value: not checked again (as MonthlyPeriod).
+            performance, progress, status, problem = score_sound(spec, value, target)
+        else:
+            scored = score_value(spec, value, target)
+            status, performance, progress = scored.status, scored.performance, scored.progress
+            problem = scored.error
+        if problem:
+            error = problem
+            errors.append(ConfigError(spec.code, spec.name, problem))
         previous, _ = series.value(spec.code, before)
     return KpiResult(
         code=spec.code,
@@ -484,6 +493,7 @@ class MonthlyPeriod:
         "errors",
         "flat_targets",
         "periods",
+        "rules",
         "series",
         "starts",
         "usable",
@@ -520,6 +530,8 @@ class MonthlyPeriod:
         # Twelve months' targets of KPIs with a default target only, by (rule, default,
         # its sign): 0.0 == -0.0, but their targets must stay apart.
         self.flat_targets: FlatTargets = {}
+        # Window-target rules of KPIs with targets of their own, by (rule, aggregation).
+        self.rules: dict[tuple[TargetAggregation, Aggregation], Aggregation | None] = {}
 
     def score(self, kpi: KpiInput) -> KpiResult | None:
         """The KPI's result; None when its measurements are not one per consecutive month
@@ -539,7 +551,15 @@ class MonthlyPeriod:
         else:
             own = [None] * len(days)
         if kpi.targets or kpi.path is not None:
-            targets = self.series.own_targets(code, self.periods, days)
+            # Its window-target rule depends on its target rule and time aggregation
+            # alone (an entered KPI with targets of its own): found once per pair.
+            pair = (spec.target_aggregation, spec.aggregation)
+            rule = self.rules.get(pair)
+            if rule is None:
+                rule = self.rules[pair] = window_target_rule(spec, has_own_target=True)
+                if rule is None:  # by a formula: never for an entered KPI
+                    return None
+            targets = self.series.own_targets(code, self.periods, days, rule)
         else:
             # Only the default target, in every month: the same twelve targets for
             # every KPI with this default and rule.
@@ -562,15 +582,17 @@ class MonthlyPeriod:
         # The window's value and the month before's (monthly.window_value, inlined: a
         # "last" KPI carries its latest value into a month without one).
         aggregation = spec.aggregation
-        if aggregation is _LAST:
-            previous, value = own[-2], own[-1]
-            if value is None:
-                value = carried_value(measurements, self.window)
-            if previous is None:
-                previous = carried_value(measurements, self.before)
-        else:
-            # whole_period() of each of the two months, in one call.
-            previous, value = pr.whole_periods(own[-2:], days[-2:], aggregation)
+        last = aggregation is _LAST
+        value = own[-1]
+        if value is None:
+            value = carried_value(measurements, self.window) if last else None
+        elif not last:
+            value = pr.whole_period(value, days[-1], aggregation)
+        previous = own[-2]
+        if previous is None:
+            previous = carried_value(measurements, self.before) if last else None
+        elif not last:
+            previous = pr.whole_period(previous, days[-2], aggregation)
         # The window's target is the history's last (the same points, rule and days).
         target = targets[-1]
         if spec.optimization is _NONE:

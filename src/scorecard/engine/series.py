@@ -250,11 +250,18 @@ class Series:
         ]
 
     def own_targets(
-        self, code: str, periods: Sequence[Period], days: Sequence[int] | None = None
+        self,
+        code: str,
+        periods: Sequence[Period],
+        days: Sequence[int] | None = None,
+        rule: Aggregation | None = None,
     ) -> list[float | None]:
         """:meth:`target` over some of the KPI's own periods (the caller knows they are):
         each period's one target, aggregated as target_in_window() would. ``days``, the
-        periods' lengths, may be given when the caller has them already."""
+        periods' lengths, and ``rule``, its :meth:`target_rule` when that is an
+        aggregation, may be given when the caller has them already."""
+        if rule is not None:
+            return self._own_targets(code, periods, days, rule)
         rule = self.target_rule(code)
         if rule is None:
             return [self.target(code, period) for period in periods]

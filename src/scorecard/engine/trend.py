@@ -20,8 +20,8 @@ def direction(previous: float | None, current: float | None, gap: float = 0.02) 
         if current == 0:
             return "flat"
         return "up" if current > 0 else "down"
-    change = percent_change(previous, current)
-    assert change is not None
+    # percent_change(), inlined: every KPI's result asks.
+    change = (current - previous) / abs(previous)
     if abs(change) < gap:
         return "flat"
     return "up" if change > 0 else "down"
