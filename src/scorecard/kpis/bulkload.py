@@ -57,6 +57,7 @@ from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.organizations.versions import data_version_bump
 
+from .integrity import kpi_hold
 from .models import Kpi, Measurement
 from .services import BulkRecordResult, MeasurementRowsError, RowError, needs_approval
 from .signals import measurements_loaded
@@ -510,10 +511,14 @@ def _finish(
     last_id: int,
     chunk: int,
 ) -> BulkRecordResult:
-    """Raise the data version, send the one signal, and count."""
+    """Hold the new values' KPIs, raise the data version, send the one signal, and count."""
     cursor.execute(f"SELECT DISTINCT kpi_id FROM {STAGE}")
     kpi_ids = sorted(row[0] for row in cursor.fetchall())
     if inserted:
+        # A value's KPI is a plain id (kpis.integrity): hold the KPIs the new values
+        # name, once for the load, instead of a key check per value at the commit.
+        # Anywhere before the commit will do: a KPI deleted meanwhile is found gone.
+        kpi_hold(kpi_ids)
         data_version_bump(scorecards__kpis__id__in=kpi_ids)
         _announce(kpi_ids, kpis, recorder, now, last_id, chunk)
     return BulkRecordResult(created=inserted - corrected, corrected=corrected, unchanged=unchanged)
