@@ -28,7 +28,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -1044,23 +1044,24 @@ class _KpisChanged(Exception):
 
 class _Feed:
     """The file checked in a thread (:func:`check_table`, unchanged), its good rows
-    handed over ``batch_size`` at a time through a small queue, so memory stays flat
-    (the bulk service writes them :data:`~scorecard.kpis.bulkload.STREAM_ROWS` at a
-    time); the progress calls come back through the queue
-    too, so that every callback runs in the caller's thread (a callback may use the
-    database, whose connection is the caller's). The thread checks in the caller's
-    language, time zone and context (the clock's day), so its messages and dates are
-    the same as when the caller checks."""
+    handed over ``batch_size`` at a time through a queue that holds at most
+    :data:`WAITING` rows, so memory stays flat (the bulk service writes them
+    :data:`~scorecard.kpis.bulkload.STREAM_ROWS` at a time). The progress calls come
+    back through the queue too (not counted against that bound: the thread must not
+    wait for the writer between two batches), so that every callback runs in the
+    caller's thread (a callback may use the database, whose connection is the
+    caller's). The thread checks in the caller's language, time zone and context (the
+    clock's day), so its messages and dates are the same as when the caller checks."""
 
-    #: Rows waiting in the queue at most, about (~10 MB for 50,000 rows).
-    WAITING = 50_000
+    #: Rows waiting in the queue at most, about: a round ahead of the writer (~12 MB).
+    WAITING = 60_000
 
     def __init__(
         self, *, path: Path, fmt: str, checker: RowChecker, sheet: str | None, batch_size: int
     ) -> None:
         self.size = batch_size
-        depth = max(2, self.WAITING // max(batch_size, 1))
-        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(depth)
+        self.slots = threading.Semaphore(max(2, self.WAITING // max(batch_size, 1)))
+        self.queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self.stop = threading.Event()
         self.report: CheckReport | None = None
         self.rows: list[Spooled] = []
@@ -1075,20 +1076,24 @@ class _Feed:
             target=lambda: context.run(run), name="import-check", daemon=True
         )
 
-    def _put(self, item: tuple[str, Any]) -> None:
-        while True:
-            try:
-                self.queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                if self.stop.is_set():
-                    raise _Stopped from None
+    def _put_rows(self, rows: list[Spooled]) -> None:
+        while not self.slots.acquire(timeout=0.1):
+            if self.stop.is_set():
+                raise _Stopped
+        self.queue.put(("rows", rows))
 
     def _keep(self, rows: list[Spooled]) -> None:
+        if self.stop.is_set():
+            raise _Stopped
         self.rows.extend(rows)
         while len(self.rows) >= self.size:
             batch, self.rows = self.rows[: self.size], self.rows[self.size :]
-            self._put(("rows", batch))
+            self._put_rows(batch)
+
+    def _progress(self, count: int) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        self.queue.put(("progress", count))
 
     def _run(self, path: Path, fmt: str, checker: RowChecker, sheet: str | None) -> None:
         try:
@@ -1097,28 +1102,28 @@ class _Feed:
                 fmt=fmt,
                 checker=checker,
                 sheet=sheet,
-                progress=lambda n: self._put(("progress", n)),
+                progress=self._progress,
                 keep=self._keep,
             )
             if self.rows and report.ok:
-                self._put(("rows", self.rows))
+                self._put_rows(self.rows)
             self.rows = []
-            self._put(("done", report))
+            self.queue.put(("done", report))
         except _Stopped:
             pass
         except BaseException as exc:  # handed to the caller's thread, raised there
-            with suppress(_Stopped):
-                self._put(("error", exc))
+            self.queue.put(("error", exc))
         finally:
             connections.close_all()  # this thread's own, if it ever opened one
 
     def batches(self, check_progress: Progress | None) -> Iterator[list[Spooled]]:
-        """The good rows, a round at a time; at the end of the file, ImportFailed if
+        """The good rows, a batch at a time; at the end of the file, ImportFailed if
         it has problems (the caller's transaction then writes nothing)."""
         self.thread.start()
         while True:
             kind, item = self.queue.get()
             if kind == "rows":
+                self.slots.release()
                 yield item
             elif kind == "progress":
                 if check_progress is not None:
@@ -1134,12 +1139,8 @@ class _Feed:
     def close(self) -> None:
         """Stop the thread (if the writer failed) and wait for it."""
         self.stop.set()
-        if self.thread.ident is None:
-            return  # never started
-        while self.thread.is_alive():
-            with suppress(queue.Empty):  # let a blocked put see the stop
-                self.queue.get(timeout=0.05)
-        self.thread.join()
+        if self.thread.ident is not None:  # started
+            self.thread.join()
 
 
 def _import_streamed(

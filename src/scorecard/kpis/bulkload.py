@@ -32,6 +32,12 @@ deciding row by row in Python it lets the database decide for all rows at once:
    something to do with them, so memory stays flat and an unwatched load costs nothing
    per value.
 
+On PostgreSQL, rows the caller has checked may be *streamed* (``streamed=True``): steps
+1–4 run for :data:`STREAM_ROWS` rows at a time as they come, so the server writes while
+the caller prepares the next rows (the importer checks the file in a thread meanwhile).
+The new values' KPIs are held once for the load (``kpis.integrity``: a value's KPI is a
+plain id, without a key check per row at the commit).
+
 Everything happens inside one ``transaction.atomic`` (the caller's, if any): a failure
 or a killed process leaves the database as it was. Approval rules are the same:
 whether a value waits for approval is decided per KPI (``needs_approval``).
