@@ -37,6 +37,8 @@ FUNCTION_IMPORTS = {
     ("alerts/apps.py", ".receivers"): "AppConfig.ready connects receivers",
     ("web/apps.py", ".language"): "AppConfig.ready connects the sign-in language receiver",
     ("audit/apps.py", ".integrity"): "AppConfig.ready connects the person-deletion lock",
+    ("kpis/apps.py", ".integrity"): "AppConfig.ready connects the KPI deletion lock and hold",
+    ("kpis/apps.py", ".models"): "AppConfig.ready connects the KPI deletion lock and hold",
 }
 
 

@@ -59,12 +59,11 @@ def _kpi_history(card: Card, code: str) -> str:
     return str(response.content.decode())
 
 
-def test_the_rows_an_import_writes_check_only_their_kpi() -> None:
-    """Recorder, decider and actor are plain ids (audit.integrity); a value's KPI keeps
-    its constraint."""
+def test_the_rows_an_import_writes_check_no_key_per_row() -> None:
+    """Recorder, decider and actor are plain ids (audit.integrity), and so is a value's
+    KPI (kpis.integrity, tests/imports/test_value_kpi_key.py)."""
     assert "actor_id" not in _foreign_keys(Change._meta.db_table)
-    values = _foreign_keys(Measurement._meta.db_table)
-    assert values == {"kpi_id": "kpis_kpi"}
+    assert _foreign_keys(Measurement._meta.db_table) == {}
 
 
 def test_imported_values_and_corrections_are_on_the_kpi_history_page(

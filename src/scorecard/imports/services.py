@@ -17,12 +17,15 @@ The web flow (``ImportJob``) and the ``scorecard import`` command both call
 from __future__ import annotations
 
 import codecs
+import contextvars
 import datetime as dt
 import math
 import pickle
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,8 +37,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.utils import formats
+from django.db import connection, connections, transaction
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -997,7 +1000,24 @@ def import_table(
     ``measurement_bulk_record``, set-based), so corrections keep the earlier value
     (superseded) and repeating a current value changes nothing.
     With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
+
+    On PostgreSQL the file is checked in a thread while the rows already checked are
+    written (:func:`_import_streamed`), inside the one transaction.
     """
+    if connection.vendor == "postgresql":
+        streamed = _import_streamed(
+            path=path,
+            fmt=fmt,
+            checker=checker,
+            sheet=sheet,
+            user=user,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            check_progress=check_progress,
+            write_progress=write_progress,
+        )
+        if streamed is not None:
+            return streamed
     with tempfile.TemporaryFile(prefix="scorecard-import-") as handle:
         spool = _Spool(handle, batch_size)
         report = check_table(
@@ -1013,6 +1033,201 @@ def import_table(
         return _write(spool, report, checker, user, dry_run, write_progress)
 
 
+class _Stopped(Exception):
+    """The writer stopped (it failed): the checking thread ends too."""
+
+
+class _KpisChanged(Exception):
+    """A KPI changed while a streamed import was written: roll it back, and import
+    the file the two-pass way, which checks the rows against the KPIs as they are."""
+
+
+class _Feed:
+    """The file checked in a thread (:func:`check_table`, unchanged), its good rows
+    handed over ``batch_size`` at a time through a queue that holds at most
+    :data:`WAITING` rows, so memory stays flat (the bulk service writes them
+    :data:`~scorecard.kpis.bulkload.STREAM_ROWS` at a time). The progress calls come
+    back through the queue too (not counted against that bound: the thread must not
+    wait for the writer between two batches), so that every callback runs in the
+    caller's thread (a callback may use the database, whose connection is the
+    caller's). The thread checks in the caller's language, time zone and context (the
+    clock's day), so its messages and dates are the same as when the caller checks."""
+
+    #: Rows waiting in the queue at most, about: a round ahead of the writer (~12 MB).
+    WAITING = 60_000
+
+    def __init__(
+        self, *, path: Path, fmt: str, checker: RowChecker, sheet: str | None, batch_size: int
+    ) -> None:
+        self.size = batch_size
+        self.slots = threading.Semaphore(max(2, self.WAITING // max(batch_size, 1)))
+        self.queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self.stop = threading.Event()
+        self.report: CheckReport | None = None
+        self.rows: list[Spooled] = []
+        language, zone = translation.get_language(), timezone.get_current_timezone()
+        context = contextvars.copy_context()
+
+        def run() -> None:
+            with translation.override(language), timezone.override(zone):
+                self._run(path, fmt, checker, sheet)
+
+        self.thread = threading.Thread(
+            target=lambda: context.run(run), name="import-check", daemon=True
+        )
+
+    def _put_rows(self, rows: list[Spooled]) -> None:
+        while not self.slots.acquire(timeout=0.1):
+            if self.stop.is_set():
+                raise _Stopped
+        self.queue.put(("rows", rows))
+
+    def _keep(self, rows: list[Spooled]) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        self.rows.extend(rows)
+        while len(self.rows) >= self.size:
+            batch, self.rows = self.rows[: self.size], self.rows[self.size :]
+            self._put_rows(batch)
+
+    def _progress(self, count: int) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        self.queue.put(("progress", count))
+
+    def _run(self, path: Path, fmt: str, checker: RowChecker, sheet: str | None) -> None:
+        try:
+            report = check_table(
+                path=path,
+                fmt=fmt,
+                checker=checker,
+                sheet=sheet,
+                progress=self._progress,
+                keep=self._keep,
+            )
+            if self.rows and report.ok:
+                self._put_rows(self.rows)
+            self.rows = []
+            self.queue.put(("done", report))
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            self.queue.put(("error", exc))
+        finally:
+            connections.close_all()  # this thread's own, if it ever opened one
+
+    def batches(self, check_progress: Progress | None) -> Iterator[list[Spooled]]:
+        """The good rows, a batch at a time; at the end of the file, ImportFailed if
+        it has problems (the caller's transaction then writes nothing)."""
+        self.thread.start()
+        while True:
+            kind, item = self.queue.get()
+            if kind == "rows":
+                self.slots.release()
+                yield item
+            elif kind == "progress":
+                if check_progress is not None:
+                    check_progress(item)
+            elif kind == "error":
+                raise item
+            else:
+                self.report = item
+                if not item.ok:
+                    raise ImportFailed(item)
+                return
+
+    def close(self) -> None:
+        """Stop the thread (if the writer failed) and wait for it."""
+        self.stop.set()
+        if self.thread.ident is not None:  # started
+            self.thread.join()
+
+
+def _import_streamed(
+    *,
+    path: Path,
+    fmt: str,
+    checker: RowChecker,
+    sheet: str | None,
+    user: Any,
+    dry_run: bool,
+    batch_size: int,
+    check_progress: Progress | None,
+    write_progress: Progress | None,
+) -> ImportResult | None:
+    """PostgreSQL: check the file in a thread (:class:`_Feed`) while the rows already
+    checked are written, round by round, in one transaction (``streamed`` of
+    ``measurement_bulk_load``): the server inserts the values and their history while
+    Python parses the next rows, instead of after the whole file. Same checks, messages,
+    rows and history; a file with problems raises ImportFailed and the transaction is
+    rolled back, so nothing is written, as before. None (and nothing kept) when a KPI
+    changed since the checker read them, before or while writing: then the import
+    checks first and writes after, with the bulk service's own checks (:func:`_write`),
+    as it always did."""
+    kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
+    feed = _Feed(path=path, fmt=fmt, checker=checker, sheet=sheet, batch_size=batch_size)
+    try:
+        with transaction.atomic():
+            if not _kpis_unchanged(kpis):
+                return None
+            try:
+                done = measurement_bulk_load(
+                    batches=feed.batches(check_progress),
+                    kpis=kpis,
+                    user=user,
+                    progress=write_progress,
+                    checked=True,
+                    streamed=True,
+                )
+            except MeasurementRowsError as exc:  # as in _write
+                raise ImportFailed(_rows_failed(exc, checker, feed.report)) from None
+            finally:
+                feed.close()
+            # The rows were checked against the KPIs as they were: if one changed
+            # meanwhile, nothing of this is kept (see _KpisChanged).
+            if not _kpis_unchanged(kpis):
+                raise _KpisChanged
+            if dry_run:
+                transaction.set_rollback(True)
+    except _KpisChanged:
+        return None
+    assert feed.report is not None  # the feed ended with its report
+    result = ImportResult(rows=feed.report.rows, dry_run=dry_run)
+    result.created, result.corrected = done.created, done.corrected
+    result.unchanged = done.unchanged
+    if not dry_run:  # committed: a large load refreshes the planner's statistics
+        statistics_refresh(written=result.written)
+    return result
+
+
+def _rows_failed(
+    exc: MeasurementRowsError, checker: RowChecker, report: CheckReport | None
+) -> CheckReport:
+    """The bulk service's refusal as the importer's report, cell by cell."""
+    column = {
+        "kpi": checker.mapping.column("kpi"),
+        "period_start": checker.mapping.column("period"),
+        "value": checker.mapping.column("value"),
+        "note": checker.mapping.column("note"),
+    }
+    failed = CheckReport(rows=report.rows if report is not None else 0)
+    failed.add([CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors])
+    return failed
+
+
+def _kpis_unchanged(kpis: Mapping[int, Kpi]) -> bool:
+    """Whether the KPIs the rows were checked against are still as they were: each
+    exists, with the same interval and no formula since (then the bulk service need
+    not check each row again nor look for repeats)."""
+    now = {k.pk: k for k in Kpi.objects.filter(pk__in=list(kpis))}
+    return all(
+        pk in now
+        and now[pk].update_interval == k.update_interval
+        and now[pk].is_calculated == k.is_calculated
+        for pk, k in kpis.items()
+    )
+
+
 def _write(
     spool: _Spool,
     report: CheckReport,
@@ -1023,12 +1238,6 @@ def _write(
 ) -> ImportResult:
     """Write the spooled rows in one transaction (the file is read already)."""
     result = ImportResult(rows=report.rows, dry_run=dry_run)
-    column = {
-        "kpi": checker.mapping.column("kpi"),
-        "period_start": checker.mapping.column("period"),
-        "value": checker.mapping.column("value"),
-        "note": checker.mapping.column("note"),
-    }
 
     kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
     # Everything slow (reading and parsing the file) is done before the transaction
@@ -1055,11 +1264,7 @@ def _write(
             )
         except MeasurementRowsError as exc:
             # Only if the KPIs changed between the check and the write.
-            failed = CheckReport(rows=report.rows)
-            failed.add(
-                [CellError(e.index, column.get(e.field, ""), e.message) for e in exc.row_errors]
-            )
-            raise ImportFailed(failed) from None
+            raise ImportFailed(_rows_failed(exc, checker, report)) from None
         result.created, result.corrected = done.created, done.corrected
         result.unchanged = done.unchanged
         if dry_run:

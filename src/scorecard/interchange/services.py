@@ -377,6 +377,8 @@ class _Writer:
             targets.extend(self.targets(kpi, k_in))
             measurements.extend(self.measurements(kpi, k_in))
         Target.objects.bulk_create(targets, batch_size=BATCH_SIZE)
+        # A value's KPI is a plain id (kpis.integrity); these KPIs were created just
+        # above in this transaction, so nobody else can see them, let alone delete them.
         Measurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
         benchmarks = Benchmark.objects.bulk_create(
             Benchmark(

@@ -32,6 +32,12 @@ deciding row by row in Python it lets the database decide for all rows at once:
    something to do with them, so memory stays flat and an unwatched load costs nothing
    per value.
 
+On PostgreSQL, rows the caller has checked may be *streamed* (``streamed=True``): steps
+1–4 run for :data:`STREAM_ROWS` rows at a time as they come, so the server writes while
+the caller prepares the next rows (the importer checks the file in a thread meanwhile).
+The new values' KPIs are held once for the load (``kpis.integrity``: a value's KPI is a
+plain id, without a key check per row at the commit).
+
 Everything happens inside one ``transaction.atomic`` (the caller's, if any): a failure
 or a killed process leaves the database as it was. Approval rules are the same:
 whether a value waits for approval is decided per KPI (``needs_approval``).
@@ -57,6 +63,7 @@ from scorecard.engine import periods
 from scorecard.engine import types as et
 from scorecard.organizations.versions import data_version_bump
 
+from .integrity import kpi_hold
 from .models import Kpi, Measurement
 from .services import BulkRecordResult, MeasurementRowsError, RowError, needs_approval
 from .signals import measurements_loaded
@@ -91,6 +98,9 @@ ANALYZE_AFTER = 100_000
 #: of 200,000 of them spilled 32 MB to temporary files (a million: about 160 MB, which
 #: then spills in fewer, larger runs). Per sort, for this one transaction only.
 WORK_MEM = "64MB"
+#: PostgreSQL, a streamed load (``streamed=True``): rows written per round (compared,
+#: inserted with their history) while the caller prepares the next ones.
+STREAM_ROWS = 50_000
 
 
 def measurement_bulk_load(
@@ -100,6 +110,7 @@ def measurement_bulk_load(
     user: Any = None,
     progress: Callable[[int], None] | None = None,
     checked: bool = False,
+    streamed: bool = False,
 ) -> BulkRecordResult:
     """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
     semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
@@ -115,9 +126,17 @@ def measurement_bulk_load(
     start (the importer finds repeats as it reads, with its own messages). The rows
     then go to the stage as they are, with no work per row in Python, and the search
     for repeats (a GROUP BY over every staged row) is skipped; the comparison with the
-    stored values and everything else is still done in SQL."""
+    stored values and everything else is still done in SQL.
+
+    ``streamed`` (PostgreSQL, with ``checked``; ignored otherwise): the rows are written
+    :data:`STREAM_ROWS` at a time as they come — staged, compared with the stored
+    values, inserted with their history — instead of all staged first, so that the
+    server writes while the caller prepares the next rows (the importer parses the file
+    in a thread meanwhile). Since no two rows give the same KPI and period, writing
+    them round by round stores the same rows, ids and history, in the same order, as
+    one round; it is still one transaction."""
     with transaction.atomic():
-        result = _load(batches, kpis, user, progress, checked)
+        result = _load(batches, kpis, user, progress, checked, streamed)
     statistics_refresh(written=result.created + result.corrected)
     return result
 
@@ -143,6 +162,7 @@ def _load(
     user: Any,
     progress: Callable[[int], None] | None,
     checked: bool = False,
+    streamed: bool = False,
 ) -> BulkRecordResult:
     postgres = connection.vendor == "postgresql"
     recorder = user if getattr(user, "is_authenticated", False) else None
@@ -180,8 +200,11 @@ def _load(
             "pending_id bigint, pending_value double precision, pending_note text)"
         )
         # On a failure the transaction (or savepoint) is rolled back, the table with it.
-        staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress, checked)
-        result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
+        if postgres and checked and streamed:
+            result = _write_streamed(cursor, batches, kpis, pending, recorder, now, progress)
+        else:
+            staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress, checked)
+            result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
         cursor.execute(f"DROP TABLE {STAGE}")
         return result
 
@@ -422,6 +445,47 @@ def _write(
         return BulkRecordResult(0, 0, 0)
     m = _table(Measurement)
     at = connection.ops.adapt_datetimefield_value(now)
+    unchanged, corrected = _compare(cursor, at)
+    recorder_id = recorder.pk if recorder is not None else None
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
+    last_id = cursor.fetchone()[0]
+    if postgres:
+        inserted = _insert_staged(cursor, recorder, at)
+        return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
+    insert_values = (
+        f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
+        "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
+        f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
+    )
+    cursor.execute(insert_values, [recorder_id, at])
+    inserted = cursor.rowcount
+    first_id = None
+    if inserted:
+        # SQLite numbers the rows of one INSERT in the order they come, one after the
+        # other, and nobody else writes meanwhile (the transaction holds the write
+        # lock): the n-th staged row got the n-th new id. Checked, else the join below.
+        cursor.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {m} WHERE id > %s", [last_id])
+        low, high, count = cursor.fetchone()
+        if count == inserted and high - low + 1 == inserted:
+            first_id = int(low)
+    # When the staged row numbers follow each other without a gap (a file without
+    # blank or unchanged rows: the common case), the n-th staged row is simply the
+    # first row number + n - 1, and its new id is found by adding an offset: no
+    # window function numbering (and sorting) the stage again.
+    offset = None
+    if first_id is not None:
+        cursor.execute(f"SELECT MIN(row_number), MAX(row_number) FROM {STAGE}")
+        low_row, high_row = cursor.fetchone()
+        if high_row - low_row + 1 == inserted:
+            offset = first_id - low_row
+    _history(cursor, recorder, at, postgres, first_id, offset)
+    return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
+
+
+def _compare(cursor: Any, at: Any) -> tuple[int, int]:
+    """Compare the staged rows with the current stored values: drop the unchanged ones
+    and supersede the values the others correct; (unchanged, corrected)."""
+    m = _table(Measurement)
     cursor.execute(f"SELECT MIN(period_start), MAX(period_start) FROM {STAGE}")
     first, last = cursor.fetchone()
     cursor.execute(
@@ -453,50 +517,96 @@ def _write(
             [at],
         )
         corrected = cursor.rowcount
+    return unchanged, corrected
+
+
+def _insert_staged(cursor: Any, recorder: Any, at: Any) -> int:
+    """PostgreSQL: insert the staged rows as new values, and their history; how many.
+    Each staged row holds its new id already (the stage's sequence default): the values
+    go in with it, and the history entries read it from the stage — no join of a
+    million returned rows back to the stage, no sort for it."""
+    m = _table(Measurement)
     recorder_id = recorder.pk if recorder is not None else None
+    cursor.execute(
+        f"INSERT INTO {m} (id, kpi_id, period_start, value, note, recorded_by_id, "
+        "recorded_at, superseded_at, approval, decided_by_id, decided_at) SELECT new_id, "
+        f"kpi_id, period_start, value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE}",
+        [recorder_id, at],
+    )
+    inserted = int(cursor.rowcount)
+    _history(cursor, recorder, at, True, staged_ids=True)
+    return inserted
+
+
+def _write_streamed(
+    cursor: Any,
+    batches: Iterable[Sequence[LoadRow]],
+    kpis: Mapping[int, Kpi],
+    pending: set[int],
+    recorder: Any,
+    now: dt.datetime,
+    progress: Callable[[int], None] | None,
+) -> BulkRecordResult:
+    """PostgreSQL, checked rows: stage, compare and write :data:`STREAM_ROWS` rows at a
+    time as the batches come (``streamed`` of :func:`measurement_bulk_load`); then hold
+    the KPIs, raise the data version and send the one signal, as :func:`_finish`."""
+    m = _table(Measurement)
+    at = connection.ops.adapt_datetimefield_value(now)
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
     last_id = cursor.fetchone()[0]
-    insert_values = (
-        f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
-        "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
-        f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
-    )
-    if postgres:
-        # Each staged row holds its new id already (the stage's sequence default): the
-        # values go in with it, and the history entries read it from the stage — no
-        # join of a million returned rows back to the stage, no sort for it.
+    columns = "row_number, kpi_id, period_start, value, note"
+    marks = ", ".join(["%s"] * len(pending))
+    inserted = corrected = unchanged = waiting = largest = 0
+    kpi_ids: set[int] = set()
+    rows: list[Sequence[LoadRow]] = []
+    count = 0
+
+    def write(rounds: list[Sequence[LoadRow]]) -> None:
+        nonlocal inserted, corrected, unchanged, waiting
+        cursor.execute(f"TRUNCATE {STAGE}")
+        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+            for batch in rounds:
+                for values in batch:
+                    copy.write_row(values)
+        if progress is not None:
+            for batch in rounds:
+                progress(len(batch))
+        if pending:
+            cursor.execute(
+                f"UPDATE {STAGE} SET approval = 'pending' WHERE kpi_id IN ({marks})",
+                sorted(pending),
+            )
+        same, superseded = _compare(cursor, at)
+        unchanged += same
+        corrected += superseded
+        inserted += _insert_staged(cursor, recorder, at)
         cursor.execute(
-            f"INSERT INTO {m} (id, kpi_id, period_start, value, note, recorded_by_id, "
-            "recorded_at, superseded_at, approval, decided_by_id, decided_at) SELECT new_id, "
-            f"kpi_id, period_start, value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE}",
-            [recorder_id, at],
+            f"SELECT kpi_id, SUM(CASE WHEN approval = 'pending' THEN 1 ELSE 0 END) "
+            f"FROM {STAGE} GROUP BY kpi_id"
         )
-        inserted = cursor.rowcount
-        _history(cursor, recorder, at, postgres, staged_ids=True)
-        return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
-    cursor.execute(insert_values, [recorder_id, at])
-    inserted = cursor.rowcount
-    first_id = None
-    if not postgres and inserted:
-        # SQLite numbers the rows of one INSERT in the order they come, one after the
-        # other, and nobody else writes meanwhile (the transaction holds the write
-        # lock): the n-th staged row got the n-th new id. Checked, else the join below.
-        cursor.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {m} WHERE id > %s", [last_id])
-        low, high, count = cursor.fetchone()
-        if count == inserted and high - low + 1 == inserted:
-            first_id = int(low)
-    # When the staged row numbers follow each other without a gap (a file without
-    # blank or unchanged rows: the common case), the n-th staged row is simply the
-    # first row number + n - 1, and its new id is found by adding an offset: no
-    # window function numbering (and sorting) the stage again.
-    offset = None
-    if first_id is not None:
-        cursor.execute(f"SELECT MIN(row_number), MAX(row_number) FROM {STAGE}")
-        low_row, high_row = cursor.fetchone()
-        if high_row - low_row + 1 == inserted:
-            offset = first_id - low_row
-    _history(cursor, recorder, at, postgres, first_id, offset)
-    return _finish(cursor, inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk)
+        for kpi_id, waits in cursor.fetchall():
+            kpi_ids.add(int(kpi_id))
+            waiting += int(waits or 0)
+
+    for batch in batches:
+        if not batch:
+            continue
+        largest = max(largest, len(batch))
+        rows.append(batch)
+        count += len(batch)
+        if count >= STREAM_ROWS:
+            write(rows)
+            rows, count = [], 0
+    if rows:
+        write(rows)
+    if not inserted:
+        return BulkRecordResult(created=0, corrected=corrected, unchanged=unchanged)
+    ids = sorted(kpi_ids)
+    kpi_hold(ids)  # as in _finish: once for the load, before the commit
+    data_version_bump(scorecards__kpis__id__in=ids)
+    chunk = min(largest, SIGNAL_CHUNK)
+    _announce(ids, kpis, recorder, now, last_id, chunk, (waiting, inserted))
+    return BulkRecordResult(created=inserted - corrected, corrected=corrected, unchanged=unchanged)
 
 
 def _finish(
@@ -510,10 +620,14 @@ def _finish(
     last_id: int,
     chunk: int,
 ) -> BulkRecordResult:
-    """Raise the data version, send the one signal, and count."""
+    """Hold the new values' KPIs, raise the data version, send the one signal, and count."""
     cursor.execute(f"SELECT DISTINCT kpi_id FROM {STAGE}")
     kpi_ids = sorted(row[0] for row in cursor.fetchall())
     if inserted:
+        # A value's KPI is a plain id (kpis.integrity): hold the KPIs the new values
+        # name, once for the load, instead of a key check per value at the commit.
+        # Anywhere before the commit will do: a KPI deleted meanwhile is found gone.
+        kpi_hold(kpi_ids)
         data_version_bump(scorecards__kpis__id__in=kpi_ids)
         _announce(kpi_ids, kpis, recorder, now, last_id, chunk)
     return BulkRecordResult(created=inserted - corrected, corrected=corrected, unchanged=unchanged)
@@ -596,10 +710,13 @@ def _announce(
     now: dt.datetime,
     last_id: int,
     size: int,
+    counts: tuple[int, int] | None = None,
 ) -> None:
     """Send ONE ``measurements_loaded`` for the whole load: receivers read the new values
     (``chunks``) only when they have something to do with them, so a load nobody
-    watches builds no object per value (that was the slowest part of a million rows)."""
+    watches builds no object per value (that was the slowest part of a million rows).
+    ``counts``: (waiting, total) of the new values, when the stage no longer holds them
+    all (a streamed load)."""
     m = _table(Measurement)
     marks = ", ".join(["%s"] * len(kpi_ids))
     recorder_id = recorder.pk if recorder is not None else None
@@ -608,12 +725,14 @@ def _announce(
         f"FROM {m} WHERE id > %s AND recorded_at = %s AND superseded_at IS NULL "
         f"AND kpi_id IN ({marks})"
     )
-    with connection.cursor() as cursor:  # the staged rows left are the new values
-        cursor.execute(
-            f"SELECT SUM(CASE WHEN approval = 'pending' THEN 1 ELSE 0 END), COUNT(*) FROM {STAGE}"
-        )
-        waiting, total = cursor.fetchone()
-    waiting, total = int(waiting or 0), int(total or 0)
+    if counts is None:
+        with connection.cursor() as cursor:  # the staged rows left are the new values
+            cursor.execute(
+                f"SELECT SUM(CASE WHEN approval = 'pending' THEN 1 ELSE 0 END), COUNT(*) "
+                f"FROM {STAGE}"
+            )
+            counts = cursor.fetchone()
+    waiting, total = int(counts[0] or 0), int(counts[1] or 0)
 
     def chunks(pending: bool) -> Iterator[list[Measurement]]:
         """The new values that count (or wait for approval), a chunk at a time, read

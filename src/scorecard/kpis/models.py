@@ -241,8 +241,16 @@ class Measurement(models.Model):
     # No index of its own: "measurement_kpi_period" (kpi, period_start) starts with the
     # KPI and serves every look-up by KPI; a second index cost each imported value one
     # more random B-tree insertion (issue 16: the million-row import).
+    # No database constraint either (issue 16): PostgreSQL checked the key of every
+    # imported value one by one at the commit. Django deletes a KPI's values with it
+    # (``on_delete``, as before: the constraint never cascaded), every writer holds its
+    # KPIs for its transaction and a KPI's deletion waits for them: ``kpis.integrity``.
     kpi = models.ForeignKey(
-        Kpi, on_delete=models.CASCADE, related_name="measurements", db_index=False
+        Kpi,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        db_index=False,
+        db_constraint=False,
     )
     period_start = models.DateField()
     value = models.FloatField()

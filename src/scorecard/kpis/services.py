@@ -24,6 +24,7 @@ from scorecard.organizations.versions import data_version_bump
 from scorecard.strategy.models import Objective
 
 from .evaluation import kpi_spec
+from .integrity import kpi_hold
 from .models import Kpi, Measurement, Target, TargetAggregation, UnitRollup
 from .signals import measurements_pending, measurements_recorded
 
@@ -564,6 +565,9 @@ def measurement_bulk_record(*, rows: list[MeasurementRow], user: Any = None) -> 
         chunk = superseded[start : start + 900]
         Measurement.objects.filter(pk__in=chunk).update(superseded_at=now)
     inserted = [m for m, _a, _b in new_rows]
+    # A value's KPI is a plain id (kpis.integrity): bulk_create sends no pre_save, so
+    # hold the new values' KPIs here, once each.
+    kpi_hold(m.kpi_id for m in inserted)
     Measurement.objects.bulk_create(inserted)
     # Bulk writes send no save signals: raise the data version here (kpis/versioning.py).
     data_version_bump(scorecards__kpis__id__in=sorted({m.kpi_id for m in inserted}))

@@ -1,0 +1,165 @@
+"""On PostgreSQL the importer checks the file in a thread while the rows already
+checked are written, round by round, in one transaction (imports.services._Feed,
+kpis.bulkload ``streamed``). Nothing a person sees changes: the same rows, ids and
+history in the file's order, the same messages in the caller's language, all or
+nothing, progress reported in the caller's thread. On SQLite the file is still read
+before the write transaction begins (tests/imports/test_services.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from scorecard.audit.models import Change
+from scorecard.imports import services
+from scorecard.imports.services import (
+    ImportFailed,
+    RowChecker,
+    check_table,
+    import_table,
+    mapping_from_names,
+)
+from scorecard.kpis import bulkload
+from scorecard.kpis.models import Measurement
+
+from .conftest import HEADER, Card, write_csv
+
+pytestmark = pytest.mark.django_db
+POSTGRES = connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def small_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds of three rows, so that a small file is written in several."""
+    monkeypatch.setattr(bulkload, "STREAM_ROWS", 3)
+
+
+def _checker(card: Card) -> RowChecker:
+    mapping = mapping_from_names(HEADER, {})
+    return RowChecker(scorecard=card.world.scorecard, mapping=mapping, user=None, role="admin")
+
+
+def _run(card: Card, path: Path, **kwargs: Any) -> services.ImportResult:
+    return import_table(path=path, fmt="csv", checker=_checker(card), user=card.world.admin,
+                        batch_size=2, **kwargs)  # fmt: skip
+
+
+def test_rounds_store_the_rows_and_history_in_the_files_order(card: Card, tmp_path: Path) -> None:
+    first = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 6)]
+    result = _run(card, write_csv(tmp_path / "a.csv", first))
+    assert (result.rows, result.created, result.corrected, result.unchanged) == (5, 5, 0, 0)
+    # Corrections, unchanged rows and new ones mixed, over several rounds.
+    again = [
+        ["free", "2025-01-01", "1", ""],  # unchanged
+        ["free", "2025-02-01", "20", ""],  # corrected
+        ["sales", "2025-01-01", "7", ""],  # new
+        ["free", "2025-03-01", "3", "a note"],  # corrected (the note)
+        ["free", "2025-04-01", "4", ""],  # unchanged
+        ["sales", "2025-02-01", "8", ""],  # new
+        ["free", "2025-06-01", "6", ""],  # new
+    ]
+    result = _run(card, write_csv(tmp_path / "b.csv", again))
+    assert (result.rows, result.created, result.corrected, result.unchanged) == (7, 3, 2, 2)
+    current = Measurement.objects.filter(superseded_at__isnull=True).order_by("id")
+    new = list(current.values_list("kpi__code", "period_start", "value"))[-5:]
+    assert new == [
+        ("free", dt.date(2025, 2, 1), 20.0),
+        ("sales", dt.date(2025, 1, 1), 7.0),
+        ("free", dt.date(2025, 3, 1), 3.0),
+        ("sales", dt.date(2025, 2, 1), 8.0),
+        ("free", dt.date(2025, 6, 1), 6.0),
+    ]
+    entries = list(Change.objects.filter(kind="measurement").order_by("id"))
+    assert [e.action for e in entries][-5:] == ["corrected", "recorded", "corrected", "recorded",
+                                                "recorded"]  # fmt: skip
+    assert entries[-5].before == {"period_start": "2025-02-01", "value": 2.0}
+    assert [e.object_id for e in entries[-5:]] == list(current.values_list("id", flat=True))[-5:]
+
+
+def test_a_problem_after_several_rounds_writes_nothing(card: Card, tmp_path: Path) -> None:
+    rows = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 11)]
+    rows.append(["free", "2025-12-01", "many", ""])
+    path = write_csv(tmp_path / "v.csv", rows)
+    threads = threading.active_count()
+    with pytest.raises(ImportFailed) as info:
+        _run(card, path)
+    expected = check_table(path=path, fmt="csv", checker=_checker(card))
+    assert [str(e) for e in info.value.report.errors] == [str(e) for e in expected.errors]
+    assert info.value.report.rows == 11
+    assert not Measurement.objects.exists()
+    assert not Change.objects.filter(kind="measurement").exists()
+    assert threading.active_count() == threads  # the checking thread has ended
+
+
+def test_messages_are_in_the_callers_language(card: Card, tmp_path: Path) -> None:
+    rows = [["free", "2025-01-01", "1", ""], ["nope", "2025-02-01", "x", ""]]
+    path = write_csv(tmp_path / "v.csv", rows)
+    with translation.override("fr"):
+        expected = check_table(path=path, fmt="csv", checker=_checker(card)).errors
+        with pytest.raises(ImportFailed) as info:
+            _run(card, path)
+        assert [str(e) for e in info.value.report.errors] == [str(e) for e in expected]
+        assert "nope" in str(expected[0]) and "Ligne" in str(expected[0])
+
+
+def test_progress_is_reported_in_the_callers_thread(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "PROGRESS_STEP", 2)
+    rows = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 10)]
+    seen: list[tuple[str, int, int]] = []
+
+    def called(kind: str) -> Any:
+        return lambda n: seen.append((kind, n, threading.get_ident()))
+
+    result = _run(card, write_csv(tmp_path / "v.csv", rows), check_progress=called("check"),
+                  write_progress=called("write"))  # fmt: skip
+    assert result.created == 9
+    assert {ident for _k, _n, ident in seen} == {threading.get_ident()}
+    assert sum(n for k, n, _i in seen if k == "check") == 9
+    assert sum(n for k, n, _i in seen if k == "write") == 9
+
+
+def test_a_dry_run_counts_and_keeps_nothing(card: Card, tmp_path: Path) -> None:
+    rows = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 8)]
+    result = _run(card, write_csv(tmp_path / "v.csv", rows), dry_run=True)
+    assert (result.rows, result.created, result.dry_run) == (7, 7, True)
+    assert not Measurement.objects.exists()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the rows are streamed on PostgreSQL only")
+def test_the_file_is_checked_in_a_thread_while_the_rows_are_written(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 10)]
+    path = write_csv(tmp_path / "v.csv", rows)
+    reading: set[int] = set()
+    writing: list[int] = []
+    iter_rows, bulk = services.tabular.iter_rows, services.measurement_bulk_load
+
+    def read(*args: Any, **kwargs: Any) -> Any:
+        for row in iter_rows(*args, **kwargs):
+            reading.add(threading.get_ident())
+            yield row
+
+    def write(*, batches: Any, **kwargs: Any) -> Any:
+        assert kwargs["streamed"] and kwargs["checked"]
+
+        def watched() -> Any:
+            for batch in batches:
+                writing.append(len(connection.atomic_blocks))
+                yield batch
+
+        return bulk(batches=watched(), **kwargs)
+
+    monkeypatch.setattr(services.tabular, "iter_rows", read)
+    monkeypatch.setattr(services, "measurement_bulk_load", write)
+    assert _run(card, path).created == 9
+    assert reading and threading.get_ident() not in reading
+    assert writing == [writing[0]] * 5 and writing[0] >= 1  # in the transaction

@@ -1,0 +1,150 @@
+"""A value names its KPI by a plain id (no database constraint: issue 16, the million-row
+import on PostgreSQL), and nothing is lost: every writer of new values holds their KPIs
+for its transaction (once, not per value), a KPI's deletion waits for a load holding
+it and then deletes the load's values too, and a write for a KPI deleted meanwhile
+stops and writes nothing (kpis.integrity)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from scorecard.imports.services import RowChecker, import_table, mapping_from_names
+from scorecard.kpis import bulkload
+from scorecard.kpis import services as kpi_services
+from scorecard.kpis.integrity import KpiGone, kpi_hold
+from scorecard.kpis.models import Kpi, Measurement
+
+from .conftest import HEADER, Card, write_csv
+
+pytestmark = pytest.mark.django_db
+POSTGRES = connection.vendor == "postgresql"
+
+
+def _holds(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if 'FROM "kpis_kpi" WHERE id IN' in q["sql"]]
+
+
+def _import(card: Card, tmp_path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    path = write_csv(tmp_path / "values.csv", rows)
+    mapping = mapping_from_names(HEADER, {})
+    user = card.world.admin
+    checker = RowChecker(scorecard=card.world.scorecard, mapping=mapping, user=user, role="admin")
+    result = import_table(path=path, fmt="csv", checker=checker, user=user)
+    assert result.written == len(rows)
+
+
+def test_a_value_has_no_database_constraint_at_all() -> None:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "kpis_measurement")
+    assert not [name for name, info in constraints.items() if info["foreign_key"]]
+
+
+def test_an_import_holds_the_kpis_of_its_values_once(card: Card, tmp_path: Path) -> None:
+    rows = [("free", f"2025-{m:02d}-01", str(m), "") for m in range(1, 13)]
+    rows += [("sales", "2025-01-01", "5", "")]
+    with CaptureQueriesContext(connection) as queries:
+        _import(card, tmp_path, rows)
+    holds = _holds(queries)
+    assert len(holds) == 1  # one statement for the whole load, not one per value
+    assert holds[0].endswith("FOR KEY SHARE") == POSTGRES
+    assert Measurement.objects.filter(kpi=card.free).count() == 12
+
+
+def test_every_writer_of_values_holds_their_kpi(card: Card) -> None:
+    user = card.world.admin
+    with CaptureQueriesContext(connection) as queries:
+        kpi_services.measurement_record(
+            kpi=card.free, period_start=dt.date(2025, 1, 1), value=1, user=user
+        )
+    assert len(_holds(queries)) == 1
+    rows = [
+        kpi_services.MeasurementRow(1, card.free, dt.date(2025, 2, 1), 2.0, ""),
+        kpi_services.MeasurementRow(2, card.sales, dt.date(2025, 2, 1), 3.0, ""),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        kpi_services.measurement_bulk_record(rows=rows, user=user)
+    holds = _holds(queries)
+    assert len(holds) == 1
+    assert holds[0].endswith("FOR KEY SHARE") == POSTGRES
+
+
+def test_a_write_for_a_kpi_deleted_meanwhile_stops(card: Card) -> None:
+    """As the constraint made such a commit fail: a stale KPI object (a long request
+    could hold one) gets no value, by any writer, and nothing is written."""
+    gone = Kpi.objects.get(pk=card.free.pk)
+    pk = gone.pk
+    Kpi.objects.filter(pk=pk).delete()
+    with pytest.raises(KpiGone):
+        kpi_hold([pk])
+    gone.pk = pk
+    user = card.world.admin
+    with pytest.raises(KpiGone):
+        bulkload.measurement_bulk_load(
+            batches=[[(2, pk, "2025-01-01", 1.0, "")]], kpis={pk: gone}, user=user
+        )
+    with pytest.raises(KpiGone):
+        kpi_services.measurement_record(
+            kpi=gone, period_start=dt.date(2025, 1, 1), value=1, user=user
+        )
+    with pytest.raises(KpiGone):
+        kpi_services.measurement_bulk_record(
+            rows=[kpi_services.MeasurementRow(1, gone, dt.date(2025, 1, 1), 1.0, "")], user=user
+        )
+    assert not Measurement.objects.filter(kpi_id=pk).exists()
+    kpi_hold([])  # nothing: nothing to hold
+
+
+def test_deleting_a_kpi_deletes_its_values(card: Card, tmp_path: Path) -> None:
+    _import(card, tmp_path, [("free", "2025-01-01", "10", ""), ("free", "2025-02-01", "20", "")])
+    _import(card, tmp_path, [("free", "2025-02-01", "25", "recount")])  # one superseded
+    pk = card.free.pk
+    assert Measurement.objects.filter(kpi_id=pk).count() == 3
+    with CaptureQueriesContext(connection) as queries:
+        kpi_services.kpi_delete(kpi=card.free)
+    assert not Measurement.objects.filter(kpi_id=pk).exists()
+    if POSTGRES:  # the KPI is locked before anything is deleted
+        sql = [q["sql"] for q in queries.captured_queries]
+        lock = next(i for i, s in enumerate(sql) if s.endswith("FOR UPDATE"))
+        values = 'DELETE FROM "kpis_measurement"'
+        deleted = next(i for i, s in enumerate(sql) if s.startswith(values))
+        assert lock < deleted
+
+
+@pytest.mark.skipif(not POSTGRES, reason="SQLite serializes writers with its write lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_kpi_deletion_waits_for_a_load_and_deletes_its_values(card: Card) -> None:
+    """A load holds its KPIs until it commits; a deletion of one of them meanwhile waits
+    and then deletes the load's values as well: no value is left without its KPI."""
+    kpi, user = card.free, card.world.admin
+    loaded, errors = threading.Event(), []
+
+    def load() -> None:
+        try:
+            with transaction.atomic():
+                rows = [(n, kpi.pk, f"2025-{n:02d}-01", float(n), "") for n in range(1, 13)]
+                bulkload.measurement_bulk_load(batches=[rows], kpis={kpi.pk: kpi}, user=user)
+                loaded.set()
+                time.sleep(0.5)  # the deletion starts meanwhile, and must wait
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            loaded.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    assert loaded.wait(10)
+    start = time.perf_counter()
+    Kpi.objects.get(pk=kpi.pk).delete()
+    waited = time.perf_counter() - start
+    thread.join(10)
+    assert not errors
+    assert waited > 0.2  # it waited for the load's commit
+    assert not Measurement.objects.filter(kpi_id=kpi.pk).exists()
