@@ -18,7 +18,7 @@ from .monthly import carried_value, values_from
 from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
-from .scoring import score_sound, score_value, validate_spec
+from .scoring import score_fields, validate_spec
 from .series import Series
 from .trend import direction
 from .types import (
@@ -446,14 +446,7 @@ def _score_kpi(
         # target is that row's (Series.own_targets gives what Series.target would).
         own = _history_rows(series.specs[spec.code].interval, window, fy, rows)[0]
         target = history[-1][2] if own[-1] == window else series.target(spec.code, window)
-        if target is not None and target == spec.target and spec.optimization is not _NONE:
-            # The default target passed validate_spec (the KPI is not broken), and the
-            # checks compare targets only by value: not checked again (as MonthlyPeriod).
-            performance, progress, status, problem = score_sound(spec, value, target)
-        else:
-            scored = score_value(spec, value, target)
-            status, performance, progress = scored.status, scored.performance, scored.progress
-            problem = scored.error
+        performance, progress, status, problem = score_fields(spec, value, target)
         if problem:
             error = problem
             errors.append(ConfigError(spec.code, spec.name, problem))
@@ -595,16 +588,7 @@ class MonthlyPeriod:
             previous = pr.whole_period(previous, days[-2], aggregation)
         # The window's target is the history's last (the same points, rule and days).
         target = targets[-1]
-        if spec.optimization is _NONE:
-            performance, progress, status, error = None, None, NOT_APPLICABLE, None
-        elif target is not None and target == spec.target:
-            # The default target passed validate_spec (the KPI is not broken), and the
-            # checks compare targets only by value: no need to check it again.
-            performance, progress, status, error = score_sound(spec, value, target)
-        else:
-            scored = score_value(spec, value, target)
-            performance, progress, status = scored.performance, scored.progress, scored.status
-            error = scored.error
+        performance, progress, status, error = score_fields(spec, value, target)
         if error:
             self.errors.append(ConfigError(code, spec.name, error))
         # Positional, in the fields' order (tests/engine/test_monthly_shortcut.py compares

@@ -242,6 +242,19 @@ def score_sound(
     return perf, prog, thresholds.status_for(perf), None
 
 
+def score_fields(
+    spec: KpiSpec, value: float | None, target: float | None
+) -> tuple[float | None, float | None, str, str | None]:
+    """:func:`score_value`'s fields (performance, progress, status, error) for a KPI that
+    passed :func:`validate_spec`: when ``target`` is the KPI's own default target it was
+    validated with the KPI (the checks compare targets only by value), so it is scored
+    without checking it again (:func:`score_sound`); any other target is checked."""
+    if target is not None and target == spec.target and spec.optimization is not _NONE:
+        return score_sound(spec, value, target)
+    scored = score_value(spec, value, target)
+    return scored.performance, scored.progress, scored.status, scored.error
+
+
 def value_at_score(spec: KpiSpec, score: float, target: float | None) -> float | None:
     """The value that earns ``score`` on a linear (maximize/minimize) scale, else None.
 
