@@ -74,19 +74,22 @@ def test_imported_values_and_corrections_are_on_the_kpi_history_page(
             importer)  # fmt: skip
     _import(card, tmp_path, [("free", "2025-02-01", "25", "recount")], importer)
     entries = list(Change.objects.filter(kind="measurement", kpi_id=card.free.pk).order_by("id"))
+    # The two new values of the first file in one entry; the correction in its own.
     assert [(c.action, c.actor_id, c.actor_name) for c in entries] == [
-        ("recorded", importer.pk, entries[0].actor_name),
-        ("recorded", importer.pk, entries[0].actor_name),
+        ("imported", importer.pk, entries[0].actor_name),
         ("corrected", importer.pk, entries[0].actor_name),
     ]
     assert entries[0].actor_name
-    assert entries[2].before == {"note": "", "period_start": "2025-02-01", "value": 20.0}
+    assert entries[0].after == {"values": 2, "period_start": "2025-01-01",
+                                "last_period_start": "2025-02-01"}  # fmt: skip
+    assert entries[1].before == {"note": "", "period_start": "2025-02-01", "value": 20.0}
     # The corrected value is kept, superseded.
     feb = Measurement.objects.filter(kpi=card.free, period_start=dt.date(2025, 2, 1))
     assert sorted((m.value, m.superseded_at is None) for m in feb) == [(20, False), (25, True)]
     page = _kpi_history(card, "free")
-    assert page.count(entries[0].actor_name) >= 3
-    assert "corrected the value of" in page and "recorded the value of" in page
+    assert page.count(entries[0].actor_name) >= 2
+    assert "corrected the value of" in page and "imported the values of" in page
+    assert "Jan 2025 to Feb 2025" in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -75,11 +75,22 @@ def test_rounds_store_the_rows_and_history_in_the_files_order(card: Card, tmp_pa
         ("sales", dt.date(2025, 2, 1), 8.0),
         ("free", dt.date(2025, 6, 1), 6.0),
     ]
+    # The first file's five new values: one entry; then the second's corrections, one
+    # each in the file's order, and one entry per KPI for its new values, summed up
+    # over all the rounds.
     entries = list(Change.objects.filter(kind="measurement").order_by("id"))
-    assert [e.action for e in entries][-5:] == ["corrected", "recorded", "corrected", "recorded",
-                                                "recorded"]  # fmt: skip
-    assert entries[-5].before == {"period_start": "2025-02-01", "value": 2.0}
-    assert [e.object_id for e in entries[-5:]] == list(current.values_list("id", flat=True))[-5:]
+    assert [e.action for e in entries] == ["imported", "corrected", "corrected", "imported",
+                                           "imported"]  # fmt: skip
+    assert entries[0].after == {"values": 5, "period_start": "2025-01-01",
+                                "last_period_start": "2025-05-01"}  # fmt: skip
+    assert entries[1].before == {"period_start": "2025-02-01", "value": 2.0}
+    corrected = list(current.filter(period_start__in=["2025-02-01", "2025-03-01"], kpi=card.free))
+    assert [e.object_id for e in entries[1:3]] == [m.pk for m in corrected]
+    assert sorted((e.label, e.object_id, e.after["values"], e.after["period_start"],
+                   e.after["last_period_start"]) for e in entries[3:]) == sorted([
+        (card.free.name, card.free.pk, 1, "2025-06-01", "2025-06-01"),
+        (card.sales.name, card.sales.pk, 2, "2025-01-01", "2025-02-01"),
+    ])  # fmt: skip
 
 
 def test_a_problem_after_several_rounds_writes_nothing(card: Card, tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ million rows. What the constraint guaranteed is kept by other means:
   recorder as actor; the set-based load and the document load hold their person too;
 - a deletion of a person first locks the row for update (:func:`deletion_lock`, a
   ``pre_delete`` receiver), so it waits for every transaction holding the person, and
-  then Django's ``on_delete=SET_NULL`` empties the fields (an ``UPDATE … WHERE … = id``
-  through each field's index) seeing all their rows; a writer that comes later finds
+  then Django's ``on_delete=SET_NULL`` empties the fields (an ``UPDATE … WHERE … = id``,
+  through the field's index where it has one; a value's ``recorded_by`` has none, so
+  that one scans the values) seeing all their rows; a writer that comes later finds
   the person gone and stops (:class:`PersonGone`), as the constraint would have made
   its commit fail;
 - on SQLite, write transactions begin ``IMMEDIATE`` (settings): a writer's check that

@@ -28,6 +28,11 @@ class Change(models.Model):
         CHANGED = "changed", pgettext_lazy("history action", "changed")
         DELETED = "deleted", pgettext_lazy("history action", "deleted")
         RECORDED = "recorded", pgettext_lazy("history action", "recorded")
+        #: One entry per KPI for the new values a file import recorded (issue 16):
+        #: ``after`` holds how many and their first and last period; each value itself
+        #: is in the measurements with who recorded it and when. Corrections and values
+        #: waiting for approval keep an entry each.
+        IMPORTED = "imported", pgettext_lazy("history action", "imported")
         CORRECTED = "corrected", pgettext_lazy("history action", "corrected")
         SUBMITTED = "submitted", pgettext_lazy("history action", "submitted for approval")
         APPROVED = "approved", pgettext_lazy("history action", "approved")

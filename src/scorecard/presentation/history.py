@@ -46,6 +46,8 @@ KIND_NOUNS: dict[str, Any] = {
     "kpi": pgettext_lazy("history noun", "KPI"),
     "target": pgettext_lazy("history noun", "target of"),
     "measurement": pgettext_lazy("history noun", "value of"),
+    # An import's one entry per KPI (action "imported") is about all its new values.
+    "imported": pgettext_lazy("history noun", "values of"),
     "initiative": pgettext_lazy("history noun", "initiative"),
     "task": pgettext_lazy("history noun", "task"),
     "meeting": pgettext_lazy("history noun", "review meeting"),
@@ -134,6 +136,7 @@ FIELD_NAMES: dict[str, Any] = {
     "update_interval": gettext_lazy("Interval"),
     "thresholds": gettext_lazy("Thresholds"),
     "value": gettext_lazy("Value"),
+    "values": gettext_lazy("Values"),
     "note": gettext_lazy("Note"),
     "status": gettext_lazy("Status"),
     "state": gettext_lazy("State"),
@@ -257,8 +260,13 @@ def describe(change: Change, kpis: dict[int, Kpi], fiscal: int = 1) -> Entry:
     period = ""
     if change.kind in VALUE_KINDS:
         period = _period_text(kpi, after.get("period_start") or before.get("period_start"), fiscal)
+    imported = change.action == Change.Action.IMPORTED
+    if imported:
+        last = _period_text(kpi, after.get("last_period_start"), fiscal)
+        if last and last != period:
+            period = _("%(first)s to %(last)s") % {"first": period, "last": last}
     lines = []
-    for key in sorted({*before, *after} - {"period_start"}):
+    for key in sorted({*before, *after} - {"period_start", "last_period_start"}):
         quiet_note = key == "note" and not (before.get(key) or after.get(key))
         if (
             quiet_note
@@ -277,7 +285,7 @@ def describe(change: Change, kpis: dict[int, Kpi], fiscal: int = 1) -> Entry:
         change=change,
         who=change.actor_name or _("The system"),
         verb=str(change.get_action_display()),
-        noun=str(KIND_NOUNS.get(change.kind, change.kind)),
+        noun=str(KIND_NOUNS.get("imported" if imported else change.kind, change.kind)),
         name=change.label,
         period=period,
         lines=lines,
