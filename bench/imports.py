@@ -130,6 +130,7 @@ def prepare(rows: int) -> tuple[Any, Any]:
 
     bench_user()
     delete(ORG)
+    vacuum()
     org = Organization.objects.create(name="Bench import", slug=ORG)
     unit = Unit.objects.create(organization=org, name="Operations", slug="ops")
     sc = Scorecard.objects.create(organization=org, unit=unit, name="Operations", slug="ops")
@@ -151,6 +152,24 @@ def prepare(rows: int) -> tuple[Any, Any]:
         for n in range(min(KPIS, rows))
     )
     return org, sc
+
+
+def vacuum() -> None:
+    """PostgreSQL: clear the dead rows the previous run's deletion left (a million values
+    and their history) before the next import, untimed. Autovacuum would come by some
+    minutes later; until then every insertion into the indexes — most of all those where
+    every row has the same key, such as the person who imported — stepped over the dead
+    entries, and the same import measured 37 s instead of 29 s right after a deletion."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from scorecard.audit.models import Change
+    from scorecard.kpis.models import Measurement
+
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Measurement, Change))
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
 def peak_kb() -> int:

@@ -5,6 +5,7 @@ queries whatever the number of changes."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -158,3 +159,39 @@ def test_history_pages_take_a_constant_number_of_queries_and_page_older_entries(
         return [int(i) for i in re.findall(r'id="change-(\d+)"', page)]
 
     assert max(ids(rest)) < min(ids(html))  # the next page continues where this one ends
+
+
+NAME = "成本 <b>控制</b>"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "period", "values"),
+    [
+        ("en", "imported the values of", "for Jan 2026 to Mar 2026", "Values"),
+        ("de", "· importiert: Werte von", "für Jan 2026 bis Mär 2026", "Werte"),
+        ("fr", "a importé les valeurs de", "pour jan. 2026 à mars 2026", "Valeurs"),
+    ],
+)
+def test_an_import_reads_as_one_entry_per_kpi(card, language, sentence, period, values):
+    """A file import's new values: one entry per KPI saying who imported how many values
+    for which periods, in the reader's language; the KPI's name (any script) escaped."""
+    from scorecard.accounts.models import AccountSettings
+    from scorecard.kpis.bulkload import measurement_bulk_load
+
+    card.cost.name = NAME
+    card.cost.save()
+    rows = [(n + 2, card.cost.pk, dt.date(2026, n + 1, 1), 1000.0 * (n + 1), "") for n in range(3)]
+    measurement_bulk_load(batches=[rows], kpis={card.cost.pk: card.cost}, user=card.world.editor)
+    entries = Change.objects.filter(kind="measurement", kpi_id=card.cost.pk, action="imported")
+    assert entries.count() == 1
+    AccountSettings.objects.update_or_create(user=card.world.viewer, defaults={"language": language})
+    client = card.world.client_for("viewer")
+    editor = card.world.editor.get_full_name()
+    for url in (card.url("kpi_history", "cost"), card.url("scorecard_history") + "?show=values"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert NAME not in page and "成本 &lt;b&gt;控制&lt;/b&gt;" in page
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+        assert f"{editor} {sentence} “ {NAME} ” {period}".replace("“ ", "“").replace(" ”", "”") in (
+            text.replace("“ ", "“").replace(" ”", "”")
+        ), url
+        assert f"{values} 3" in text, url
