@@ -184,7 +184,9 @@ def test_an_import_reads_as_one_entry_per_kpi(card, language, sentence, period, 
     measurement_bulk_load(batches=[rows], kpis={card.cost.pk: card.cost}, user=card.world.editor)
     entries = Change.objects.filter(kind="measurement", kpi_id=card.cost.pk, action="imported")
     assert entries.count() == 1
-    AccountSettings.objects.update_or_create(user=card.world.viewer, defaults={"language": language})
+    AccountSettings.objects.update_or_create(
+        user=card.world.viewer, defaults={"language": language}
+    )
     client = card.world.client_for("viewer")
     editor = card.world.editor.get_full_name()
     for url in (card.url("kpi_history", "cost"), card.url("scorecard_history") + "?show=values"):

@@ -452,16 +452,20 @@ def _write(
         return BulkRecordResult(0, 0, 0)
     m = _table(Measurement)
     at = connection.ops.adapt_datetimefield_value(now)
-    unchanged, corrected = _compare(cursor, at)
+    groups = _group_stage(cursor)
+    compared = _compare(cursor, at, groups, postgres)
+    unchanged, corrected = compared or (0, 0)
+    if compared is not None:  # rows were dropped or found to correct: count again
+        groups = _group_stage(cursor)
     recorder_id = recorder.pk if recorder is not None else None
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
     last_id = cursor.fetchone()[0]
     tally: Tally = {}
+    kpi_ids, waiting = _tally(groups, tally)
     if postgres:
         inserted = _insert_staged(cursor, recorder, at)
-        kpi_ids, waiting = _record_history(
-            cursor, recorder, at, True, tally, corrected, staged_ids=True
-        )
+        if corrected or waiting:
+            _history(cursor, recorder, at, True, staged_ids=True)
         return _finish(
             inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk,
             kpi_ids, waiting, tally,
@@ -473,11 +477,24 @@ def _write(
     )
     cursor.execute(insert_values, [recorder_id, at])
     inserted = cursor.rowcount
+    if corrected or waiting:  # entries of their own, naming each value's new id
+        first_id, offset = _new_ids(cursor, inserted, last_id)
+        _history(cursor, recorder, at, postgres, first_id, offset)
+    return _finish(
+        inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk, kpi_ids, waiting, tally
+    )
+
+
+def _new_ids(cursor: Any, inserted: int, last_id: int) -> tuple[int | None, int | None]:
+    """SQLite, after the staged rows were inserted: how to find each one's new id without
+    a join back — (the first new id, or None: join) and (the offset from a row number
+    to its new id, or None: number the rows)."""
+    m = _table(Measurement)
     first_id = None
     if inserted:
         # SQLite numbers the rows of one INSERT in the order they come, one after the
         # other, and nobody else writes meanwhile (the transaction holds the write
-        # lock): the n-th staged row got the n-th new id. Checked, else the join below.
+        # lock): the n-th staged row got the n-th new id. Checked, else the join.
         cursor.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {m} WHERE id > %s", [last_id])
         low, high, count = cursor.fetchone()
         if count == inserted and high - low + 1 == inserted:
@@ -492,50 +509,77 @@ def _write(
         low_row, high_row = cursor.fetchone()
         if high_row - low_row + 1 == inserted:
             offset = first_id - low_row
-    kpi_ids, waiting = _record_history(
-        cursor, recorder, at, postgres, tally, corrected, first_id, offset
-    )
-    return _finish(
-        inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk, kpi_ids, waiting, tally
-    )
+    return first_id, offset
 
 
-def _compare(cursor: Any, at: Any) -> tuple[int, int]:
+#: What one pass over the stage found per KPI (:func:`_group_stage`): (KPI id, values
+#: waiting for approval, new values, first and last period of the new values, first and
+#: last period of all its staged rows).
+Groups = list[tuple[int, int, int, Any, Any, Any, Any]]
+#: A staged row that is a new value: approved, and no current value to correct (before
+#: the comparison no row has found one).
+_NEW = "approval <> 'pending' AND approved_id IS NULL"
+
+
+def _group_stage(cursor: Any) -> Groups:
+    """One pass over the stage grouped by KPI: what :data:`Groups` holds. It serves the
+    comparison (which KPIs and periods to look for), the history (the new values to sum
+    up per KPI) and the signal (how many wait), instead of a pass each."""
+    cursor.execute(
+        f"SELECT kpi_id, SUM(CASE WHEN approval = 'pending' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {_NEW} THEN 1 ELSE 0 END), MIN(CASE WHEN {_NEW} THEN period_start END), "
+        f"MAX(CASE WHEN {_NEW} THEN period_start END), MIN(period_start), MAX(period_start) "
+        f"FROM {STAGE} GROUP BY kpi_id ORDER BY kpi_id"
+    )
+    return [
+        (int(kpi_id), int(waits or 0), int(new or 0), first_new, last_new, first, last)
+        for kpi_id, waits, new, first_new, last_new, first, last in cursor.fetchall()
+    ]
+
+
+def _compare(cursor: Any, at: Any, groups: Groups, postgres: bool) -> tuple[int, int] | None:
     """Compare the staged rows with the current stored values: drop the unchanged ones
-    and supersede the values the others correct; (unchanged, corrected)."""
+    and supersede the values the others correct; (unchanged, corrected), or None when no
+    current value exists for the staged KPIs in the staged periods (a fresh load: the
+    stage is left as it was)."""
+    if not groups:
+        return None
     m = _table(Measurement)
-    cursor.execute(f"SELECT MIN(period_start), MAX(period_start) FROM {STAGE}")
-    first, last = cursor.fetchone()
+    first = min(_day(g[5]) for g in groups)
+    last = max(_day(g[6]) for g in groups)
+    # PostgreSQL takes the KPIs as one array; SQLite reads them from the stage (its
+    # number of parameters is limited).
+    kpis_sql = "= ANY(%s)" if postgres else f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"
+    params: list[Any] = [first, last] + ([[g[0] for g in groups]] if postgres else [])
     cursor.execute(
         f"SELECT EXISTS (SELECT 1 FROM {m} WHERE superseded_at IS NULL AND period_start "
-        f"BETWEEN %s AND %s AND kpi_id IN (SELECT DISTINCT kpi_id FROM {STAGE}))",
-        [first, last],
+        f"BETWEEN %s AND %s AND kpi_id {kpis_sql})",
+        params,
     )
-    unchanged = corrected = 0
-    if cursor.fetchone()[0]:  # else a fresh load: nothing to compare with
-        for approval in ("approved", "pending"):
-            cursor.execute(
-                f"UPDATE {STAGE} SET {approval}_id = m.id, {approval}_value = m.value, "
-                f"{approval}_note = m.note FROM {m} m WHERE m.kpi_id = {STAGE}.kpi_id "
-                f"AND m.period_start = {STAGE}.period_start AND m.superseded_at IS NULL "
-                f"AND m.approval = %s",
-                [approval],
-            )
-        # The value a new one is compared with: the current one of its own kind, or for
-        # a pending value without a pending one, the approved one (as measurement_record).
+    if not cursor.fetchone()[0]:
+        return None
+    for approval in ("approved", "pending"):
         cursor.execute(
-            f"DELETE FROM {STAGE} WHERE CASE WHEN approval = 'pending' AND pending_id IS NOT "
-            "NULL THEN pending_value = value AND pending_note = note ELSE approved_id IS NOT "
-            "NULL AND approved_value = value AND approved_note = note END"
+            f"UPDATE {STAGE} SET {approval}_id = m.id, {approval}_value = m.value, "
+            f"{approval}_note = m.note FROM {m} m WHERE m.kpi_id = {STAGE}.kpi_id "
+            f"AND m.period_start = {STAGE}.period_start AND m.superseded_at IS NULL "
+            f"AND m.approval = %s",
+            [approval],
         )
-        unchanged = cursor.rowcount
-        cursor.execute(
-            f"UPDATE {m} SET superseded_at = %s WHERE id IN (SELECT CASE WHEN approval = "
-            f"'pending' THEN pending_id ELSE approved_id END FROM {STAGE})",
-            [at],
-        )
-        corrected = cursor.rowcount
-    return unchanged, corrected
+    # The value a new one is compared with: the current one of its own kind, or for
+    # a pending value without a pending one, the approved one (as measurement_record).
+    cursor.execute(
+        f"DELETE FROM {STAGE} WHERE CASE WHEN approval = 'pending' AND pending_id IS NOT "
+        "NULL THEN pending_value = value AND pending_note = note ELSE approved_id IS NOT "
+        "NULL AND approved_value = value AND approved_note = note END"
+    )
+    unchanged = cursor.rowcount
+    cursor.execute(
+        f"UPDATE {m} SET superseded_at = %s WHERE id IN (SELECT CASE WHEN approval = "
+        f"'pending' THEN pending_id ELSE approved_id END FROM {STAGE})",
+        [at],
+    )
+    return unchanged, cursor.rowcount
 
 
 def _insert_staged(cursor: Any, recorder: Any, at: Any) -> int:
@@ -562,52 +606,25 @@ def _insert_staged(cursor: Any, recorder: Any, at: Any) -> int:
 #: first period start, last period start]. The history gets one "imported" entry per
 #: KPI from it (:func:`_imported_history`) instead of one entry per value.
 Tally = dict[int, list[Any]]
-#: A staged row that is a new value: approved, and no current value to correct.
-_NEW = "approval <> 'pending' AND approved_id IS NULL"
 
 
-def _record_history(
-    cursor: Any,
-    recorder: Any,
-    at: Any,
-    postgres: bool,
-    tally: Tally,
-    corrected: int,
-    first_id: int | None = None,
-    offset: int | None = None,
-    staged_ids: bool = False,
-) -> tuple[list[int], int]:
-    """After the staged rows are inserted: count the new values per KPI into ``tally``
-    and write an entry per correction and per value waiting for approval (:func:`_history`,
-    only if there are any); the staged KPIs' ids and how many values wait."""
-    kpi_ids, waiting = _tally_stage(cursor, tally)
-    if corrected or waiting:
-        _history(cursor, recorder, at, postgres, first_id, offset, staged_ids)
-    return kpi_ids, waiting
-
-
-def _tally_stage(cursor: Any, tally: Tally) -> tuple[list[int], int]:
-    """One pass over the stage grouped by KPI: add its new values to ``tally``; the
-    staged KPIs' ids, and how many staged values wait for approval."""
-    cursor.execute(
-        f"SELECT kpi_id, SUM(CASE WHEN approval = 'pending' THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {_NEW} THEN 1 ELSE 0 END), MIN(CASE WHEN {_NEW} THEN period_start END), "
-        f"MAX(CASE WHEN {_NEW} THEN period_start END) FROM {STAGE} GROUP BY kpi_id"
-    )
+def _tally(groups: Groups, tally: Tally) -> tuple[list[int], int]:
+    """Add the new values of ``groups`` (the stage as written) to ``tally``; the staged
+    KPIs' ids and how many staged values wait for approval."""
     kpi_ids, waiting = [], 0
-    for kpi_id, waits, new, first, last in cursor.fetchall():
-        kpi_ids.append(int(kpi_id))
-        waiting += int(waits or 0)
+    for kpi_id, waits, new, first, last, *_span in groups:
+        kpi_ids.append(kpi_id)
+        waiting += waits
         if not new:
             continue
         first, last = _day(first), _day(last)
-        seen = tally.get(int(kpi_id))
+        seen = tally.get(kpi_id)
         if seen is None:
-            tally[int(kpi_id)] = [int(new), first, last]
+            tally[kpi_id] = [new, first, last]
         else:
-            seen[0] += int(new)
+            seen[0] += new
             seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
-    return sorted(kpi_ids), waiting
+    return kpi_ids, waiting
 
 
 def _day(value: Any) -> dt.date:
@@ -687,13 +704,17 @@ def _write_streamed(
                 f"UPDATE {STAGE} SET approval = 'pending' WHERE kpi_id IN ({marks})",
                 sorted(pending),
             )
-        same, superseded = _compare(cursor, at)
+        groups = _group_stage(cursor)
+        compared = _compare(cursor, at, groups, True)
+        same, superseded = compared or (0, 0)
+        if compared is not None:  # rows were dropped or found to correct: count again
+            groups = _group_stage(cursor)
         unchanged += same
         corrected += superseded
         inserted += _insert_staged(cursor, recorder, at)
-        staged, waits = _record_history(
-            cursor, recorder, at, True, tally, superseded, staged_ids=True
-        )
+        staged, waits = _tally(groups, tally)
+        if superseded or waits:
+            _history(cursor, recorder, at, True, staged_ids=True)
         kpi_ids.update(staged)
         waiting += waits
 
