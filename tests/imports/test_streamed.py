@@ -1,7 +1,6 @@
 """On PostgreSQL the importer checks the file in a thread while the rows already
 checked are written, round by round, in one transaction (imports.services._Feed,
-kpis.bulkload ``streamed``). Nothing a person sees changes: the same rows, ids and
-history in the file's order, the same messages in the caller's language, all or
+kpis.bulkload ``streamed``). Nothing a person sees changes: the same rows and history, the same messages in the caller's language, all or
 nothing, progress reported in the caller's thread. On SQLite the file is still read
 before the write transaction begins (tests/imports/test_services.py)."""
 
@@ -174,3 +173,62 @@ def test_the_file_is_checked_in_a_thread_while_the_rows_are_written(
     assert _run(card, path).created == 9
     assert reading and threading.get_ident() not in reading
     assert writing == [writing[0]] * 5 and writing[0] >= 1  # in the transaction
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the rows are streamed on PostgreSQL only")
+@pytest.mark.parametrize("straight", [True, False])
+def test_fresh_rounds_are_copied_straight_and_the_others_compared(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, straight: bool
+) -> None:
+    """A round whose KPIs have no current value in its periods is all new values: it is
+    copied into the measurements directly, by KPI and period; a round with a stored value
+    in its span goes through the stage and is compared. Whichever way each round goes,
+    the stored values, counts and history are the same (``straight=False``: every round
+    through the stage, as before)."""
+    _run(card, write_csv(tmp_path / "a.csv", [["free", "2025-03-01", "3", ""]]))
+    rounds: list[bool] = []
+    direct = bulkload._direct_round
+
+    def watched(*args: Any) -> Any:
+        groups = direct(*args) if straight else None
+        rounds.append(groups is not None)
+        return groups
+
+    monkeypatch.setattr(bulkload, "_direct_round", watched)
+    # Batches of two rows, rounds of at least three: four rows, four, then two.
+    rows = [
+        ["free", "2025-01-01", "1", ""],  # round 1: nothing stored in Jan-Feb: straight
+        ["sales", "2025-01-01", "10", "first"],
+        ["free", "2025-02-01", "2", ""],
+        ["sales", "2025-02-01", "20", ""],
+        ["free", "2025-03-01", "30", "recount"],  # round 2: March is stored: compared
+        ["sales", "2025-03-01", "30", ""],
+        ["free", "2025-04-01", "4", ""],
+        ["sales", "2025-04-01", "40", ""],
+        ["sales", "2025-05-01", "50", ""],  # round 3: straight
+        ["free", "2025-05-01", "5", ""],
+    ]
+    result = _run(card, write_csv(tmp_path / "b.csv", rows))
+    assert rounds == ([True, False, True] if straight else [False] * 3)
+    assert (result.created, result.corrected, result.unchanged) == (9, 1, 0)
+    current = Measurement.objects.filter(superseded_at__isnull=True)
+    assert sorted(current.values_list("kpi__code", "period_start", "value", "note",
+                                      "recorded_by_id", "approval")) == sorted([
+        ("free", dt.date(2025, m, 1), float(v), n, card.world.admin.pk, "approved")
+        for m, v, n in [(1, 1, ""), (2, 2, ""), (3, 30, "recount"), (4, 4, ""), (5, 5, "")]
+    ] + [
+        ("sales", dt.date(2025, m, 1), float(v), n, card.world.admin.pk, "approved")
+        for m, v, n in [(1, 10, "first"), (2, 20, ""), (3, 30, ""), (4, 40, ""), (5, 50, "")]
+    ])  # fmt: skip
+    assert Measurement.objects.filter(superseded_at__isnull=False).count() == 1
+    entries = Change.objects.filter(kind="measurement").order_by("id")
+    assert [(e.action, e.label, e.after) for e in entries[1:]] == [
+        ("corrected", card.free.name,
+         {"period_start": "2025-03-01", "value": 30.0, "note": "recount"}),
+        *sorted([
+            ("imported", card.free.name,
+             {"values": 4, "period_start": "2025-01-01", "last_period_start": "2025-05-01"}),
+            ("imported", card.sales.name,
+             {"values": 5, "period_start": "2025-01-01", "last_period_start": "2025-05-01"}),
+        ], key=lambda e: {card.free.name: card.free.pk, card.sales.name: card.sales.pk}[e[1]]),
+    ]  # fmt: skip

@@ -42,6 +42,9 @@ instead of one each; corrections and values waiting for approval keep theirs.
 On PostgreSQL, rows the caller has checked may be *streamed* (``streamed=True``): steps
 1–4 run for :data:`STREAM_ROWS` rows at a time as they come, so the server writes while
 the caller prepares the next rows (the importer checks the file in a thread meanwhile).
+A round with no current value stored for its KPIs in its periods, in a load where no
+value waits for approval, is all new values: it skips the stage and is copied straight
+into the measurements, sorted by KPI and period (:func:`_direct_round`).
 The new values' KPIs are held once for the load (``kpis.integrity``: a value's KPI is a
 plain id, without a key check per row at the commit).
 
@@ -56,6 +59,8 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -123,7 +128,8 @@ def measurement_bulk_load(
     semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
     row number (the stage is keyed by it on SQLite). The new values' ids follow the row
     numbers on SQLite and, on PostgreSQL, the order the rows come in (the same for
-    every caller today: files and lists are read in order). ``progress`` is called with
+    every caller today: files and lists are read in order; a streamed round copied
+    straight: by KPI and period). ``progress`` is called with
     the number of rows of each batch once it is staged.
 
     ``checked``: the caller has checked each row on its own against these KPIs already
@@ -140,8 +146,9 @@ def measurement_bulk_load(
     values, inserted with their history — instead of all staged first, so that the
     server writes while the caller prepares the next rows (the importer parses the file
     in a thread meanwhile). Since no two rows give the same KPI and period, writing
-    them round by round stores the same rows, ids and history, in the same order, as
-    one round; it is still one transaction."""
+    them round by round stores the same rows and history as one round (the ids of a
+    round copied straight follow its KPIs and periods instead of the file); it is still
+    one transaction."""
     with transaction.atomic():
         result = _load(batches, kpis, user, progress, checked, streamed)
     statistics_refresh(written=result.created + result.corrected)
@@ -537,6 +544,24 @@ def _group_stage(cursor: Any) -> Groups:
     ]
 
 
+def _stored_in_span(cursor: Any, groups: Groups, postgres: bool) -> bool:
+    """Whether any current value (approved or waiting) is stored for the KPIs of
+    ``groups`` between their first and last period (one look-up in the index on KPI and
+    period per KPI). If not, every row of theirs is a new value."""
+    first = min(_day(g[5]) for g in groups)
+    last = max(_day(g[6]) for g in groups)
+    # PostgreSQL takes the KPIs as one array; SQLite reads them from the stage (its
+    # number of parameters is limited).
+    kpis_sql = "= ANY(%s)" if postgres else f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"
+    params: list[Any] = [first, last] + ([[g[0] for g in groups]] if postgres else [])
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {_table(Measurement)} WHERE superseded_at IS NULL "
+        f"AND period_start BETWEEN %s AND %s AND kpi_id {kpis_sql})",
+        params,
+    )
+    return bool(cursor.fetchone()[0])
+
+
 def _compare(cursor: Any, at: Any, groups: Groups, postgres: bool) -> tuple[int, int] | None:
     """Compare the staged rows with the current stored values: drop the unchanged ones
     and supersede the values the others correct; (unchanged, corrected), or None when no
@@ -545,18 +570,7 @@ def _compare(cursor: Any, at: Any, groups: Groups, postgres: bool) -> tuple[int,
     if not groups:
         return None
     m = _table(Measurement)
-    first = min(_day(g[5]) for g in groups)
-    last = max(_day(g[6]) for g in groups)
-    # PostgreSQL takes the KPIs as one array; SQLite reads them from the stage (its
-    # number of parameters is limited).
-    kpis_sql = "= ANY(%s)" if postgres else f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"
-    params: list[Any] = [first, last] + ([[g[0] for g in groups]] if postgres else [])
-    cursor.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {m} WHERE superseded_at IS NULL AND period_start "
-        f"BETWEEN %s AND %s AND kpi_id {kpis_sql})",
-        params,
-    )
-    if not cursor.fetchone()[0]:
+    if not _stored_in_span(cursor, groups, postgres):
         return None
     for approval in ("approved", "pending"):
         cursor.execute(
@@ -679,6 +693,7 @@ def _write_streamed(
     the KPIs, raise the data version and send the one signal, as :func:`_finish`."""
     m = _table(Measurement)
     at = connection.ops.adapt_datetimefield_value(now)
+    recorder_id = recorder.pk if recorder is not None else None
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
     last_id = cursor.fetchone()[0]
     columns = "row_number, kpi_id, period_start, value, note"
@@ -691,6 +706,16 @@ def _write_streamed(
 
     def write(rounds: list[Sequence[LoadRow]]) -> None:
         nonlocal inserted, corrected, unchanged, waiting
+        if not pending:  # no value of this load waits for approval: perhaps all new
+            groups = _direct_round(cursor, rounds, recorder_id, now)
+            if groups is not None:
+                if progress is not None:
+                    for batch in rounds:
+                        progress(len(batch))
+                staged, _none_wait = _tally(groups, tally)
+                inserted += sum(g[2] for g in groups)
+                kpi_ids.update(staged)
+                return
         cursor.execute(f"TRUNCATE {STAGE}")
         with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
             for batch in rounds:
@@ -736,6 +761,39 @@ def _write_streamed(
         inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk,
         sorted(kpi_ids), waiting, tally,
     )  # fmt: skip
+
+
+def _direct_round(
+    cursor: Any, rounds: list[Sequence[LoadRow]], recorder_id: int | None, now: dt.datetime
+) -> Groups | None:
+    """PostgreSQL, a round of checked rows of a load where no value waits for approval:
+    if no current value is stored for its KPIs in its periods, every row is a new value,
+    and the rows are copied straight into the measurements (``COPY``, which writes the
+    table's pages many rows at a time), by KPI and period, so that the indexes on (KPI,
+    period) take each KPI's rows one after the other; their ids follow that order. The
+    round's :data:`Groups`; None, with nothing written, when some value is stored there
+    already (the round then goes through the stage, to be compared)."""
+    rows = sorted(chain.from_iterable(rounds), key=_KPI_AND_DAY)
+    groups: Groups = []
+    start = 0
+    for kpi_id, same in groupby(rows, key=_KPI):
+        count = sum(1 for _ in same)
+        first, last = rows[start][2], rows[start + count - 1][2]
+        groups.append((kpi_id, 0, count, first, last, first, last))
+        start += count
+    if not groups or _stored_in_span(cursor, groups, True):
+        return None
+    columns = "kpi_id, period_start, value, note, recorded_by_id, recorded_at, approval"
+    with cursor.cursor.copy(f"COPY {_table(Measurement)} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
+        for _row, kpi_id, day, value, note in rows:
+            write((kpi_id, day, value, note, recorder_id, now, "approved"))
+    return groups
+
+
+#: Checked rows' sort key: KPI, then period start (ISO text sorts as the dates do).
+_KPI_AND_DAY = itemgetter(1, 2)
+_KPI = itemgetter(1)
 
 
 def _finish(
