@@ -1,8 +1,9 @@
 """On PostgreSQL the importer checks the file in a thread while the rows already
 checked are written, round by round, in one transaction (imports.services._Feed,
-kpis.bulkload ``streamed``). Nothing a person sees changes: the same rows and history, the same messages in the caller's language, all or
-nothing, progress reported in the caller's thread. On SQLite the file is still read
-before the write transaction begins (tests/imports/test_services.py)."""
+kpis.bulkload ``streamed``). Nothing a person sees changes: the same rows and history,
+the same messages in the caller's language, all or nothing, progress reported in the
+caller's thread. On SQLite the file is still read before the write transaction begins
+(tests/imports/test_services.py)."""
 
 from __future__ import annotations
 
