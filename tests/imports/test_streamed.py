@@ -176,7 +176,6 @@ def test_the_file_is_checked_in_a_thread_while_the_rows_are_written(
     assert writing == [writing[0]] * 5 and writing[0] >= 1  # in the transaction
 
 
-@pytest.mark.skipif(not POSTGRES, reason="the rows are streamed on PostgreSQL only")
 @pytest.mark.parametrize("straight", [True, False])
 def test_fresh_rounds_are_copied_straight_and_the_others_compared(
     card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, straight: bool
@@ -185,7 +184,9 @@ def test_fresh_rounds_are_copied_straight_and_the_others_compared(
     copied into the measurements directly, by KPI and period; a round with a stored value
     in its span goes through the stage and is compared. Whichever way each round goes,
     the stored values, counts and history are the same (``straight=False``: every round
-    through the stage, as before)."""
+    through the stage, as before). On SQLite, where the file is read before the write,
+    every round after the first one compared is staged too (the stage then holds the
+    end of the file in its order)."""
     _run(card, write_csv(tmp_path / "a.csv", [["free", "2025-03-01", "3", ""]]))
     rounds: list[bool] = []
     direct = bulkload._direct_round
@@ -210,7 +211,10 @@ def test_fresh_rounds_are_copied_straight_and_the_others_compared(
         ["free", "2025-05-01", "5", ""],
     ]
     result = _run(card, write_csv(tmp_path / "b.csv", rows))
-    assert rounds == ([True, False, True] if straight else [False] * 3)
+    if POSTGRES:
+        assert rounds == ([True, False, True] if straight else [False] * 3)
+    else:
+        assert rounds == ([True, False] if straight else [False])
     assert (result.created, result.corrected, result.unchanged) == (9, 1, 0)
     current = Measurement.objects.filter(superseded_at__isnull=True)
     assert sorted(current.values_list("kpi__code", "period_start", "value", "note",

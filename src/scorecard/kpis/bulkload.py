@@ -44,7 +44,9 @@ On PostgreSQL, rows the caller has checked may be *streamed* (``streamed=True``)
 the caller prepares the next rows (the importer checks the file in a thread meanwhile).
 A round with no current value stored for its KPIs in its periods, in a load where no
 value waits for approval, is all new values: it skips the stage and is copied straight
-into the measurements, sorted by KPI and period (:func:`_direct_round`).
+into the measurements, sorted by KPI and period (:func:`_direct_round`). SQLite does the
+same with checked rows, round by round, until a round finds stored values in its span;
+from there on the rows are staged (:func:`_write_rounds`).
 The new values' KPIs are held once for the load (``kpis.integrity``: a value's KPI is a
 plain id, without a key check per row at the commit).
 
@@ -59,6 +61,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import chain, groupby
 from operator import itemgetter
 from typing import Any
@@ -128,8 +131,9 @@ def measurement_bulk_load(
     semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
     row number (the stage is keyed by it on SQLite). The new values' ids follow the row
     numbers on SQLite and, on PostgreSQL, the order the rows come in (the same for
-    every caller today: files and lists are read in order; a streamed round copied
-    straight: by KPI and period). ``progress`` is called with
+    every caller today: files and lists are read in order), except in a round of
+    checked rows written straight (:func:`_direct_round`): by KPI and period.
+    ``progress`` is called with
     the number of rows of each batch once it is staged.
 
     ``checked``: the caller has checked each row on its own against these KPIs already
@@ -216,6 +220,8 @@ def _load(
         # On a failure the transaction (or savepoint) is rolled back, the table with it.
         if postgres and checked and streamed:
             result = _write_streamed(cursor, batches, kpis, pending, recorder, now, progress)
+        elif not postgres and checked and not pending:
+            result = _write_rounds(cursor, batches, kpis, recorder, now, progress)
         else:
             staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress, checked)
             result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
@@ -445,6 +451,17 @@ def _repeats(cursor: Any, kpis: Mapping[int, Kpi]) -> list[RowError]:
     return errors
 
 
+@dataclass
+class _Written:
+    """What rounds copied straight wrote before the stage's rows are (SQLite's
+    :func:`_write_rounds`): the last id before them, how many, and their tally."""
+
+    last_id: int
+    inserted: int = 0
+    tally: Tally = field(default_factory=dict)
+    kpi_ids: set[int] = field(default_factory=set)
+
+
 def _write(
     cursor: Any,
     staged: int,
@@ -453,11 +470,22 @@ def _write(
     now: dt.datetime,
     postgres: bool,
     chunk: int,
+    written: _Written | None = None,
 ) -> BulkRecordResult:
-    """Compare the staged rows with the stored ones and write (see the module's steps)."""
-    if not staged:
-        return BulkRecordResult(0, 0, 0)
+    """Compare the staged rows with the stored ones and write (see the module's steps);
+    ``written``: what was written straight before (then counted and announced too)."""
     m = _table(Measurement)
+    if written is None:
+        if not staged:
+            return BulkRecordResult(0, 0, 0)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
+        written = _Written(last_id=cursor.fetchone()[0])
+    last_id, tally = written.last_id, written.tally
+    if not staged:
+        return _finish(
+            written.inserted, 0, 0, kpis, recorder, now, last_id, chunk,
+            sorted(written.kpi_ids), 0, tally,
+        )  # fmt: skip
     at = connection.ops.adapt_datetimefield_value(now)
     groups = _group_stage(cursor)
     compared = _compare(cursor, at, groups, postgres)
@@ -465,31 +493,34 @@ def _write(
     if compared is not None:  # rows were dropped or found to correct: count again
         groups = _group_stage(cursor)
     recorder_id = recorder.pk if recorder is not None else None
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
-    last_id = cursor.fetchone()[0]
-    tally: Tally = {}
-    kpi_ids, waiting = _tally(groups, tally)
+    staged_ids, waiting = _tally(groups, tally)
+    kpi_ids = sorted(written.kpi_ids.union(staged_ids))
     if postgres:
         inserted = _insert_staged(cursor, recorder, at)
         if corrected or waiting:
             _history(cursor, recorder, at, True, staged_ids=True)
         return _finish(
-            inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk,
-            kpi_ids, waiting, tally,
+            written.inserted + inserted, corrected, unchanged, kpis, recorder, now, last_id,
+            chunk, kpi_ids, waiting, tally,
         )  # fmt: skip
     insert_values = (
         f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
         "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
         f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
     )
+    before = last_id
+    if written.inserted:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
+        before = cursor.fetchone()[0]
     cursor.execute(insert_values, [recorder_id, at])
     inserted = cursor.rowcount
     if corrected or waiting:  # entries of their own, naming each value's new id
-        first_id, offset = _new_ids(cursor, inserted, last_id)
+        first_id, offset = _new_ids(cursor, inserted, before)
         _history(cursor, recorder, at, postgres, first_id, offset)
     return _finish(
-        inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk, kpi_ids, waiting, tally
-    )
+        written.inserted + inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk,
+        kpi_ids, waiting, tally,
+    )  # fmt: skip
 
 
 def _new_ids(cursor: Any, inserted: int, last_id: int) -> tuple[int | None, int | None]:
@@ -544,22 +575,36 @@ def _group_stage(cursor: Any) -> Groups:
     ]
 
 
-def _stored_in_span(cursor: Any, groups: Groups, postgres: bool) -> bool:
+def _stored_in_span(cursor: Any, groups: Groups, postgres: bool, staged: bool = True) -> bool:
     """Whether any current value (approved or waiting) is stored for the KPIs of
     ``groups`` between their first and last period (one look-up in the index on KPI and
-    period per KPI). If not, every row of theirs is a new value."""
+    period per KPI). If not, every row of theirs is a new value. ``staged``: the rows
+    are in the stage (SQLite then reads their KPIs from there)."""
     first = min(_day(g[5]) for g in groups)
     last = max(_day(g[6]) for g in groups)
-    # PostgreSQL takes the KPIs as one array; SQLite reads them from the stage (its
-    # number of parameters is limited).
-    kpis_sql = "= ANY(%s)" if postgres else f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"
-    params: list[Any] = [first, last] + ([[g[0] for g in groups]] if postgres else [])
-    cursor.execute(
+    sql = (
         f"SELECT EXISTS (SELECT 1 FROM {_table(Measurement)} WHERE superseded_at IS NULL "
-        f"AND period_start BETWEEN %s AND %s AND kpi_id {kpis_sql})",
-        params,
+        "AND period_start BETWEEN %s AND %s AND kpi_id {kpis})"
     )
-    return bool(cursor.fetchone()[0])
+    if postgres:  # the KPIs as one array
+        cursor.execute(sql.format(kpis="= ANY(%s)"), [first, last, [g[0] for g in groups]])
+        return bool(cursor.fetchone()[0])
+    if staged:
+        cursor.execute(sql.format(kpis=f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"), [first, last])
+        return bool(cursor.fetchone()[0])
+    ids = [g[0] for g in groups]
+    for start in range(0, len(ids), _SQLITE_IDS):  # SQLite limits a query's parameters
+        chunk = ids[start : start + _SQLITE_IDS]
+        cursor.execute(sql.format(kpis=f"IN ({', '.join(['%s'] * len(chunk))})"),
+                       [first, last, *chunk])  # fmt: skip
+        if cursor.fetchone()[0]:
+            return True
+    return False
+
+
+#: SQLite: KPI ids per query at most (its limit on parameters is 32,766, or 999 in
+#: builds older than 3.32).
+_SQLITE_IDS = 900
 
 
 def _compare(cursor: Any, at: Any, groups: Groups, postgres: bool) -> tuple[int, int] | None:
@@ -764,15 +809,20 @@ def _write_streamed(
 
 
 def _direct_round(
-    cursor: Any, rounds: list[Sequence[LoadRow]], recorder_id: int | None, now: dt.datetime
+    cursor: Any,
+    rounds: list[Sequence[LoadRow]],
+    recorder_id: int | None,
+    now: dt.datetime,
+    postgres: bool = True,
 ) -> Groups | None:
-    """PostgreSQL, a round of checked rows of a load where no value waits for approval:
-    if no current value is stored for its KPIs in its periods, every row is a new value,
-    and the rows are copied straight into the measurements (``COPY``, which writes the
-    table's pages many rows at a time), by KPI and period, so that the indexes on (KPI,
-    period) take each KPI's rows one after the other; their ids follow that order. The
-    round's :data:`Groups`; None, with nothing written, when some value is stored there
-    already (the round then goes through the stage, to be compared)."""
+    """A round of checked rows of a load where no value waits for approval: if no
+    current value is stored for its KPIs in its periods, every row is a new value, and
+    the rows go straight into the measurements (PostgreSQL: ``COPY``, which writes the
+    table's pages many rows at a time; SQLite: ``executemany``), by KPI and period, so
+    that the indexes on (KPI, period) take each KPI's rows one after the other; their
+    ids follow that order. The round's :data:`Groups`; None, with nothing written, when
+    some value is stored there already (the round then goes through the stage, to be
+    compared)."""
     rows = sorted(chain.from_iterable(rounds), key=_KPI_AND_DAY)
     groups: Groups = []
     start = 0
@@ -781,14 +831,74 @@ def _direct_round(
         first, last = rows[start][2], rows[start + count - 1][2]
         groups.append((kpi_id, 0, count, first, last, first, last))
         start += count
-    if not groups or _stored_in_span(cursor, groups, True):
+    if not groups or _stored_in_span(cursor, groups, postgres, staged=False):
         return None
     columns = "kpi_id, period_start, value, note, recorded_by_id, recorded_at, approval"
-    with cursor.cursor.copy(f"COPY {_table(Measurement)} ({columns}) FROM STDIN") as copy:
-        write = copy.write_row
-        for _row, kpi_id, day, value, note in rows:
-            write((kpi_id, day, value, note, recorder_id, now, "approved"))
+    if postgres:
+        with cursor.cursor.copy(f"COPY {_table(Measurement)} ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
+            for _row, kpi_id, day, value, note in rows:
+                write((kpi_id, day, value, note, recorder_id, now, "approved"))
+        return groups
+    at = connection.ops.adapt_datetimefield_value(now)
+    cursor.cursor.executemany(
+        f"INSERT INTO {_table(Measurement)} ({columns}) VALUES (?, ?, ?, ?, ?, ?, 'approved')",
+        [(kpi_id, day, value, note, recorder_id, at) for _row, kpi_id, day, value, note in rows],
+    )
     return groups
+
+
+def _write_rounds(
+    cursor: Any,
+    batches: Iterable[Sequence[LoadRow]],
+    kpis: Mapping[int, Kpi],
+    recorder: Any,
+    now: dt.datetime,
+    progress: Callable[[int], None] | None,
+) -> BulkRecordResult:
+    """SQLite, checked rows of a load where no value waits for approval: rounds of
+    :data:`STREAM_ROWS` rows with nothing stored for their KPIs in their periods are
+    inserted straight, by KPI and period (:func:`_direct_round`), the indexes on (KPI,
+    period) then taking each KPI's rows one after the other; from the first round that
+    has a value stored in its span on, the rows are staged and compared as usual
+    (:func:`_write`), so the stage holds the end of the file, in its order."""
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(Measurement)}")
+    written = _Written(last_id=cursor.fetchone()[0])
+    recorder_id = recorder.pk if recorder is not None else None
+    insert = (
+        f"INSERT INTO {STAGE} (row_number, kpi_id, period_start, value, note) "
+        "VALUES (?, ?, ?, ?, ?)"
+    )
+    staged = largest = count = 0
+    rows: list[Sequence[LoadRow]] = []
+
+    def write(rounds: list[Sequence[LoadRow]]) -> None:
+        nonlocal staged
+        groups = None if staged else _direct_round(cursor, rounds, recorder_id, now, False)
+        if groups is None:
+            for batch in rounds:
+                cursor.cursor.executemany(insert, batch)
+                staged += len(batch)
+        else:
+            new, _none_wait = _tally(groups, written.tally)
+            written.kpi_ids.update(new)
+            written.inserted += sum(g[2] for g in groups)
+        if progress is not None:
+            for batch in rounds:
+                progress(len(batch))
+
+    for batch in batches:
+        if not batch:
+            continue
+        largest = max(largest, len(batch))
+        rows.append(batch)
+        count += len(batch)
+        if count >= STREAM_ROWS:
+            write(rows)
+            rows, count = [], 0
+    if rows:
+        write(rows)
+    return _write(cursor, staged, kpis, recorder, now, False, min(largest, SIGNAL_CHUNK), written)
 
 
 #: Checked rows' sort key: KPI, then period start (ISO text sorts as the dates do).
