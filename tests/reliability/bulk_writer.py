@@ -1,9 +1,10 @@
 """A large all-or-nothing write in its own process, for the kill tests (test_faults.py).
 
 Usage: bulk_writer.py ROWS PAUSE [service|import CSV]. It records ROWS values of the
-seeded organization in one call. After each INSERT into the measurement table it prints
-``inserted`` and pauses PAUSE seconds (still inside the transaction), so the test can
-SIGKILL it at a moment when rows have been written but not committed. It prints
+seeded organization in one call. After each INSERT into the measurement table (or round
+of values copied straight into it) it prints ``inserted`` and pauses PAUSE seconds
+(still inside the transaction), so the test can SIGKILL it at a moment when rows have
+been written but not committed. It prints
 ``done`` when the call returned.
 """
 
@@ -42,6 +43,20 @@ def main() -> None:
             time.sleep(pause)
         return result
 
+    # A round of new values is written straight (COPY on PostgreSQL, the driver's own
+    # executemany on SQLite), past Django's execute wrappers: announce it too.
+    from scorecard.kpis import bulkload
+
+    straight = bulkload._direct_round
+
+    def announced_round(*args: Any, **kwargs: Any) -> Any:
+        groups = straight(*args, **kwargs)
+        if groups is not None:
+            print("inserted", flush=True)
+            time.sleep(pause)
+        return groups
+
+    bulkload._direct_round = announced_round  # type: ignore[assignment]
     kpis = list(Kpi.objects.order_by("id"))
     periods = months(-(-rows // len(kpis)))
     with connection.execute_wrapper(announce):
