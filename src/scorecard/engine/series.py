@@ -18,7 +18,7 @@ from itertools import repeat
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
-from .monthly import carried_value, regular_run
+from .monthly import MonthRun, carried_value, regular_run
 from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
@@ -131,6 +131,12 @@ class Series:
         first, measurements = run
         count = len(measurements)
         out: list[float | None] = []
+        if isinstance(measurements, MonthRun):  # its values in order, read by position
+            values = measurements.values
+            for start, _ in periods:
+                index = start.year * 12 + start.month - 1 - first
+                out.append(values[index] if 0 <= index < count else None)
+            return out
         for start, _ in periods:  # _at() of each period, inlined
             index = start.year * 12 + start.month - 1 - first
             out.append(measurements[index].value if 0 <= index < count else None)

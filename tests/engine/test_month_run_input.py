@@ -1,0 +1,119 @@
+"""Measurements that come checked (``engine.monthly.MonthRun``, made by the adapter through
+``monthly.measured``): the constructor refuses anything but one measurement per
+consecutive month on its first day, in order; the run is the same tuple in every other
+respect and cannot be changed; and every evaluation of inputs made of runs gives the
+same results, to the bit, as the same inputs as plain tuples (which the evaluation checks
+itself), in every view, both ways."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import pickle
+import random
+from dataclasses import replace
+
+import pytest
+
+from scorecard.engine import monthly
+from scorecard.engine.evaluate import (
+    ScorecardInput,
+    evaluate_scorecard,
+    reference_evaluation,
+)
+from scorecard.engine.periods import Period
+from scorecard.engine.series import Series
+from scorecard.engine.types import KpiSpec, Measurement, View
+from tests.engine.random_parts import months
+from tests.engine.test_monthly_shortcut import random_scorecard
+
+D = dt.date
+AS_OF = D(2025, 12, 31)
+
+
+def run_of(first: dt.date, values: list[float]) -> tuple[Measurement, ...]:
+    return tuple(
+        Measurement(day, v) for day, v in zip(months(first, len(values)), values, strict=True)
+    )
+
+
+def test_a_run_is_made_of_consecutive_first_days_only() -> None:
+    good = run_of(D(2024, 11, 1), [1.0, 2.0, 3.0])
+    run = monthly.MonthRun(good)
+    assert run.first == monthly.month_index(D(2024, 11, 1))
+    assert run.last == D(2025, 1, 1)
+    assert run.values == (1.0, 2.0, 3.0)
+    gap = (good[0], good[2])
+    mid_month = (*good[:2], Measurement(D(2025, 1, 2), 3.0))
+    repeated = (*good, good[-1])
+    reversed_ = good[::-1]
+    for bad in ((), gap, mid_month, repeated, reversed_, (Measurement(D(2025, 1, 15), 1.0),)):
+        with pytest.raises(ValueError):
+            monthly.MonthRun(bad)
+        made = monthly.measured(bad)
+        assert type(made) is tuple and made == bad
+    made = monthly.measured(iter(good))
+    assert type(made) is monthly.MonthRun and made == good
+
+
+def test_a_run_is_the_same_tuple_and_cannot_change() -> None:
+    good = run_of(D(2025, 1, 1), [1.0, -0.0, 3.5])
+    run = monthly.MonthRun(good)
+    assert run == good and hash(run) == hash(good) and repr(run) == repr(good)
+    assert type(run[1:]) is tuple and run[1:] == good[1:]
+    for name in ("first", "last", "values", "other"):
+        with pytest.raises(AttributeError):
+            setattr(run, name, 0)
+        with pytest.raises(AttributeError):
+            delattr(run, name)
+    for twin in (pickle.loads(pickle.dumps(run)), copy.copy(run), copy.deepcopy(run)):
+        assert type(twin) is monthly.MonthRun and twin == run
+        assert (twin.first, twin.last, twin.values) == (run.first, run.last, run.values)
+
+
+def test_a_run_is_read_as_the_evaluation_would_check_it() -> None:
+    """regular_run trusts the run's months but still compares its last day with the
+    as-of date; values_from and Series.month_column read the same values by position."""
+    plain = run_of(D(2025, 11, 1), [5.0, 6.0])
+    run = monthly.MonthRun(plain)
+    for as_of in (AS_OF, D(2025, 11, 30), D(2025, 11, 1), D(2024, 1, 1)):
+        assert monthly.regular_run(run, as_of) == monthly.regular_run(plain, as_of)
+    first = monthly.month_index(D(2025, 11, 1))
+    for starts in (months(D(2025, 10, 1), 4), months(D(2025, 11, 1), 2), months(D(2026, 1, 1), 3)):
+        assert list(monthly.values_from(run, first, starts)) == list(
+            monthly.values_from(plain, first, starts)
+        )
+    spec = KpiSpec("a", "A")
+    periods = [
+        Period(day, monthly.month_run(day, 2)[1] - dt.timedelta(days=1))
+        for day in months(D(2025, 9, 1), 5)
+    ]
+    columns = [
+        Series([(spec, m, ())], {"a": None}, 1, AS_OF, lazy=True).month_column("a", periods)
+        for m in (plain, run)
+    ]
+    assert columns[0] == columns[1] == [None, None, 5.0, 6.0, None]
+
+
+def as_runs(card: ScorecardInput) -> tuple[ScorecardInput, int]:
+    """The scorecard with every KPI's measurements made by ``monthly.measured`` (as the
+    adapter makes them), and how many became runs."""
+    kpis = tuple(replace(k, measurements=monthly.measured(k.measurements)) for k in card.kpis)
+    return replace(card, kpis=kpis), sum(type(k.measurements) is monthly.MonthRun for k in kpis)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_runs_give_the_same_results_as_plain_tuples(seed: int) -> None:
+    rng = random.Random(5000 + seed)
+    runs = 0
+    for s in range(3):
+        card = random_scorecard(rng, s, weekly=s == 2)
+        checked, made = as_runs(card)
+        runs += made
+        assert checked == card  # the same inputs, compared as plain tuples
+        for as_of in (AS_OF, D(2025, 12, 15), D(2025, 1, 31), D(2024, 3, 1)):
+            for view in View:
+                for evaluate in (evaluate_scorecard, reference_evaluation):
+                    expected = evaluate(card, as_of=as_of, view=view)
+                    assert repr(evaluate(checked, as_of=as_of, view=view)) == repr(expected)
+    assert runs > 40  # most random KPIs have the shape (and some do not)
