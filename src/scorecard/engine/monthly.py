@@ -86,9 +86,11 @@ class MonthRun(tuple[Measurement, ...]):
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"a MonthRun cannot be changed ({name})")
 
-    def __reduce__(self) -> tuple[type[MonthRun], tuple[tuple[Measurement, ...]]]:
-        # Pickled and copied as its measurements: checked again when rebuilt.
-        return MonthRun, (tuple(self),)
+    def __reduce__(self) -> tuple[type[tuple[Measurement, ...]], tuple[tuple[Measurement, ...]]]:
+        # Pickled and copied as the plain tuple of its measurements, as before runs
+        # existed: a cached input costs nothing more to read back, and an evaluation of
+        # it checks its months itself.
+        return tuple, (tuple(self),)
 
 
 def measured(measurements: Iterable[Measurement]) -> tuple[Measurement, ...]:
