@@ -17,6 +17,7 @@ import pytest
 
 from scorecard.engine import monthly
 from scorecard.engine.evaluate import (
+    KpiInput,
     ScorecardInput,
     evaluate_scorecard,
     reference_evaluation,
@@ -117,3 +118,54 @@ def test_runs_give_the_same_results_as_plain_tuples(seed: int) -> None:
                     expected = evaluate(card, as_of=as_of, view=view)
                     assert repr(evaluate(checked, as_of=as_of, view=view)) == repr(expected)
     assert runs > 40  # most random KPIs have the shape (and some do not)
+
+
+def test_consecutive_months_only_for_calendar_months_in_a_row() -> None:
+    from scorecard.engine.series import _consecutive_months
+
+    def month(day: dt.date) -> Period:
+        return Period(day, monthly.month_run(day, 2)[1] - dt.timedelta(days=1))
+
+    run = [month(day) for day in months(D(2024, 11, 1), 4)]
+    assert _consecutive_months(run) is run
+    assert _consecutive_months(run[:1]) is not None
+    assert _consecutive_months([]) is None
+    assert _consecutive_months([run[0], run[2]]) is None  # a gap
+    assert _consecutive_months(run[::-1]) is None  # out of order
+    assert _consecutive_months([*run, run[-1]]) is None  # a month twice
+    assert _consecutive_months([Period(D(2025, 1, 1), D(2025, 1, 7))]) is None  # a week
+    assert _consecutive_months([Period(D(2025, 1, 1), D(2025, 3, 31))]) is None  # a quarter
+
+
+def test_calculated_kpis_over_runs_that_cover_the_history() -> None:
+    """The benchmark's shape: inputs with sixty months ending with the window's, read as
+    one slice per input (Series.month_column over the history's consecutive months), one
+    input with a short run (read month by month) and one with a month too late (checked
+    against the as-of date): the same results as plain tuples and as the general way,
+    and the ratio's values worked out by hand."""
+    from tests.engine.test_monthly_shortcut import card_of, entered
+
+    a_values = [float(n % 7) for n in range(60)]
+    b_values = [float(n % 5) for n in range(60)]
+    a = entered("a", run_of(D(2021, 1, 1), a_values))
+    b = entered("b", run_of(D(2021, 1, 1), b_values))
+    c = entered("c", run_of(D(2025, 6, 1), [4.0] * 7))  # June to December 2025
+    late = entered("d", run_of(D(2025, 1, 1), [3.0] * 13))  # January 2026 is after the as-of
+    ratio = KpiInput(KpiSpec("r", "R", baseline=0.0, target=2.0, formula="a / b * 100"), "o")
+    total = KpiInput(KpiSpec("t", "T", baseline=0.0, target=2.0, formula="a + c + d"), "o")
+    card = card_of(a, b, c, late, ratio, total)
+    checked, made = as_runs(card)
+    assert made == 4
+    for evaluate in (evaluate_scorecard, reference_evaluation):
+        assert repr(evaluate(checked, as_of=AS_OF)) == repr(evaluate(card, as_of=AS_OF))
+    result = evaluate_scorecard(checked, as_of=AS_OF)
+    assert repr(result) == repr(reference_evaluation(card, as_of=AS_OF))
+    # 2025's months are the last twelve of sixty: a's and b's values 48 to 59.
+    expected = [
+        None if b_values[n] == 0 else a_values[n] / b_values[n] * 100 for n in range(48, 60)
+    ]
+    assert [row[1] for row in result.kpis["r"].history] == expected
+    assert result.kpis["r"].value == expected[-1]
+    totals = [row[1] for row in result.kpis["t"].history]
+    assert totals[5:] == [a_values[n] + 4.0 + 3.0 for n in range(53, 60)]
+    assert totals[:5] == [None] * 5  # c has no value before June
