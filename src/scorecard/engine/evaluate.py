@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from . import periods as pr
 from .formulas import Parsed, parse, plan
-from .monthly import carried_value, values_from
+from .monthly import MonthRun, carried_value, month_index, values_from
 from .nature import window_target_rule
 from .periods import Period
 from .rollup import aligned_rollup, coverage, normalised, rollup
@@ -313,13 +314,15 @@ def _evaluate(
     for code, formula in parsed.items():
         series.compute(code, formula, within)
 
-    weights = _weights(sc)
+    # The KPIs' absolute weights by code (not by "kpi:<code>": one string less per KPI).
+    kpi_weights: dict[str, float] = {}
+    weights = _weights(sc, kpi_weights)
     kpi_results: dict[str, KpiResult] = {}
     windows: dict[Interval, tuple[Period, Period]] = {}
     # The shortcut reads each KPI's own input: only when no code is given twice (the
     # general way takes the last KPI of a code for all of them).
     monthly = (
-        MonthlyPeriod(sc.kpis[0].spec, series, as_of, fy, weights, errors, rows, windows)
+        MonthlyPeriod(sc.kpis[0].spec, series, as_of, fy, kpi_weights, errors, rows, windows)
         if shortcut and view is View.PERIOD and sc.kpis and len(series.specs) == len(sc.kpis)
         else None
     )
@@ -336,7 +339,7 @@ def _evaluate(
                 kpi_results[spec.code] = result
                 continue
         kpi_results[spec.code] = _score_kpi(
-            kpi, series, broken, as_of, view, fy, weights, errors, rows, windows
+            kpi, series, broken, as_of, view, fy, kpi_weights, errors, rows, windows
         )
 
     objective_results = _objectives(sc, kpi_results, weights)
@@ -425,6 +428,7 @@ def _score_kpi(
     rows: dict[tuple[Interval, dt.date], HistoryRows],
     windows: dict[Interval, tuple[Period, Period]],
 ) -> KpiResult:
+    """``weights``: the KPIs' absolute weights by code."""
     spec = kpi.spec
     # A KPI's window and the one before it depend on its interval only (for one view
     # and as-of date): found once per interval of the scorecard.
@@ -463,7 +467,7 @@ def _score_kpi(
         status=status,
         previous_value=previous,
         trend=direction(previous, value),
-        absolute_weight=weights.get(f"kpi:{spec.code}", 0.0),
+        absolute_weight=weights.get(spec.code, 0.0),
         error=error,
         flag=flag,
         history=history,
@@ -484,6 +488,7 @@ class MonthlyPeriod:
         "before",
         "days",
         "errors",
+        "first",
         "flat_targets",
         "periods",
         "rules",
@@ -517,6 +522,8 @@ class MonthlyPeriod:
             )
         self.window, self.before = pair
         self.periods, self.starts, self.days = _history_rows(Interval.MONTH, self.window, fy, rows)
+        # The history's first month (monthly.month_index): where a MonthRun's values start.
+        self.first = month_index(self.starts[0])
         # The window is the history's last month and the one before it the month before:
         # true of every monthly period view, checked rather than assumed.
         self.usable = self.periods[-1] == self.window and self.periods[-2] == self.before
@@ -535,7 +542,18 @@ class MonthlyPeriod:
         measurements = kpi.measurements
         days = self.days
         code = spec.code
-        if measurements:
+        own: Sequence[float | None]
+        if type(measurements) is MonthRun:
+            # Checked when it was made (the adapter's input): only its last day against
+            # the as-of date (monthly.regular_run), and the twelve values one slice.
+            if measurements.last > self.as_of:
+                return None
+            low = self.first - measurements.first
+            if low >= 0 and low + len(days) <= len(measurements):
+                own = measurements.values[low : low + len(days)]
+            else:
+                own = values_from(measurements, measurements.first, self.starts)
+        elif measurements:
             # Checked once per KPI (Series keeps it: a formula may have read it already).
             run = self.series.regular_months(code)
             if run is None:
@@ -605,7 +623,7 @@ class MonthlyPeriod:
             status,
             previous,
             direction(previous, value),
-            self.weights.get(f"kpi:{code}", 0.0),
+            self.weights.get(code, 0.0),
             error,
             None,
             tuple(zip(self.starts, own, targets, strict=True)),
@@ -689,8 +707,10 @@ def _covered_status(
     return _status(score, settings.thresholds)
 
 
-def _weights(sc: ScorecardInput) -> dict[str, float]:
-    """Normalised and absolute weights: perspective → objective → KPI (scored KPIs only)."""
+def _weights(sc: ScorecardInput, kpi_weights: dict[str, float] | None = None) -> dict[str, float]:
+    """Normalised and absolute weights: perspective → objective → KPI (scored KPIs only).
+    The KPIs' absolute weights are put in ``kpi_weights`` by code when it is given (the
+    evaluation reads one per KPI), else in the result as ``kpi:<code>``."""
     out: dict[str, float] = {}
     # Each objective's KPIs in their order, grouped once (not a scan per objective).
     by_objective: dict[str, list[KpiInput]] = {}
@@ -707,6 +727,10 @@ def _weights(sc: ScorecardInput) -> dict[str, float]:
             out[f"objective-abs:{o.key}"] = p_share * o_share
             kpis = [k for k in by_objective.get(o.key, ()) if k.spec.optimization is not _NONE]
             k_shares = normalised([k.spec.weight for k in kpis])
+            if kpi_weights is not None:
+                for k, k_share in zip(kpis, k_shares, strict=True):
+                    kpi_weights[k.spec.code] = p_share * o_share * k_share
+                continue
             for k, k_share in zip(kpis, k_shares, strict=True):
                 out[f"kpi:{k.spec.code}"] = p_share * o_share * k_share
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from . import periods as pr
@@ -44,6 +45,66 @@ def _year_month(index: int) -> tuple[int, int]:
     return divmod(index, 12)
 
 
+class MonthRun(tuple[Measurement, ...]):
+    """Measurements known to be one per consecutive month, each on its month's first day,
+    in order: checked once, when the run is made (its constructor refuses anything else),
+    so that an evaluation need not read every measurement's day again (:func:`regular_run`).
+
+    A tuple of the same measurements in every other respect (equal to, hashed and printed
+    as a plain tuple of them; slices are plain tuples), and as immutable: its contents
+    cannot change after the check, and its attributes cannot be set. It also keeps what
+    the check found — ``first``, the first month's :func:`month_index`; ``last``, the last
+    measurement's day (the evaluation still compares it with its as-of date) — and
+    ``values``, the measurements' values in order, read by position.
+
+    Built by whoever loads the data (the adapter, kpis/evaluation.py, through
+    :func:`measured`), like the floor's arrays, before anything is timed. Inputs built any
+    other way (plain tuples) are checked by the evaluation, with the same results."""
+
+    first: int
+    last: dt.date
+    values: tuple[float, ...]
+
+    def __new__(cls, measurements: Iterable[Measurement]) -> MonthRun:
+        run = super().__new__(cls, measurements)
+        if not run:
+            raise ValueError("a month run has at least one measurement")
+        start = run[0].period_start
+        if start.day != 1 or list(map(_START, run)) != month_run(start, len(run)):
+            raise ValueError(
+                "not one measurement per consecutive month, on its first day, in order"
+            )
+        set_ = object.__setattr__
+        set_(run, "first", month_index(start))
+        set_(run, "last", run[-1].period_start)
+        set_(run, "values", tuple(map(_VALUE, run)))
+        return run
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a MonthRun cannot be changed ({name})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a MonthRun cannot be changed ({name})")
+
+    def __reduce__(self) -> tuple[type[tuple[Measurement, ...]], tuple[tuple[Measurement, ...]]]:
+        # Pickled and copied as the plain tuple of its measurements, as before runs
+        # existed: a cached input costs nothing more to read back, and an evaluation of
+        # it checks its months itself.
+        return tuple, (tuple(self),)
+
+
+def measured(measurements: Iterable[Measurement]) -> tuple[Measurement, ...]:
+    """The measurements (in the order given) as an engine input: a :class:`MonthRun` when
+    they are one per consecutive month, on its first day, in order; else a plain tuple."""
+    items = tuple(measurements)
+    if items and items[0].period_start.day == 1:
+        try:
+            return MonthRun(items)
+        except ValueError:
+            pass
+    return items
+
+
 def monthly_values(
     measurements: tuple[Measurement, ...], starts: list[dt.date], as_of: dt.date
 ) -> list[float | None] | None:
@@ -59,13 +120,16 @@ def monthly_values(
     first = regular_run(measurements, as_of)
     if first is None:
         return None
-    return values_from(measurements, first, starts)
+    return list(values_from(measurements, first, starts))
 
 
 def regular_run(measurements: tuple[Measurement, ...], as_of: dt.date) -> int | None:
     """:func:`month_index` of the first measurement's month when the (non-empty)
     measurements are one per consecutive month, on its first day, in order, none after
-    ``as_of``; else None."""
+    ``as_of``; else None. A :class:`MonthRun` was checked when it was made: only its
+    last day is compared with ``as_of``."""
+    if isinstance(measurements, MonthRun):
+        return measurements.first if measurements.last <= as_of else None
     first = measurements[0].period_start
     if (
         first.day != 1
@@ -78,17 +142,23 @@ def regular_run(measurements: tuple[Measurement, ...], as_of: dt.date) -> int | 
 
 
 def values_from(
-    measurements: tuple[Measurement, ...], first: int, starts: list[dt.date]
-) -> list[float | None]:
+    measurements: tuple[Measurement, ...], first: int, starts: Sequence[dt.date]
+) -> Sequence[float | None]:
     """The value of each month of ``starts`` (consecutive first days, in order) in a
     :func:`regular_run` whose first month is ``first``; None outside it."""
     count = len(measurements)
     # Where the rows' months fall in the measurements' months: read only those.
     low = month_index(starts[0]) - first
     high = low + len(starts)
-    if low >= 0 and high <= count:  # the usual case: the rows lie within the data
+    if isinstance(measurements, MonthRun):  # its values in order: a slice of them
+        values: Sequence[float] = measurements.values
+        if low >= 0 and high <= count:
+            return values[low:high]
+        found = list(values[max(low, 0) : max(min(high, count), 0)])
+    elif low >= 0 and high <= count:  # the usual case: the rows lie within the data
         return list(map(_VALUE, measurements[low:high]))
-    found = list(map(_VALUE, measurements[max(low, 0) : max(min(high, count), 0)]))
+    else:
+        found = list(map(_VALUE, measurements[max(low, 0) : max(min(high, count), 0)]))
     before = min(max(-low, 0), len(starts))
     return [None] * before + found + [None] * (len(starts) - before - len(found))
 

@@ -18,7 +18,7 @@ from itertools import repeat
 
 from . import periods as pr
 from .formulas import Context, Parsed, compiled, compiled_rows, run
-from .monthly import carried_value, regular_run
+from .monthly import MonthRun, carried_value, regular_run
 from .nature import nature_aggregation, window_target_rule
 from .periods import Period
 from .scoring import score_value
@@ -87,6 +87,9 @@ class Series:
         # compute()'s ``within`` and its periods in order.
         self._within: tuple[AbstractSet[Period], list[Period]] | None = None
         self._within_days: list[int] = []  # their lengths in days
+        # Those periods when they are consecutive calendar months (then a MonthRun's
+        # values over them are one slice), else None.
+        self._within_run: list[Period] | None = None
         # The periods compute() evaluated each calculated KPI's formula over.
         self._computed: dict[str, set[Period]] = {}
         self._target_cache: dict[tuple[str, Period], float | None] = {}
@@ -131,6 +134,17 @@ class Series:
         first, measurements = run
         count = len(measurements)
         out: list[float | None] = []
+        if isinstance(measurements, MonthRun):  # its values in order, read by position
+            values = measurements.values
+            if periods is self._within_run:  # consecutive months: one slice
+                low = _month_of(periods[0]) - first
+                high = low + len(periods)
+                if low >= 0 and high <= count:
+                    return list(values[low:high])
+            for start, _ in periods:
+                index = start.year * 12 + start.month - 1 - first
+                out.append(values[index] if 0 <= index < count else None)
+            return out
         for start, _ in periods:  # _at() of each period, inlined
             index = start.year * 12 + start.month - 1 - first
             out.append(measurements[index].value if 0 <= index < count else None)
@@ -393,6 +407,7 @@ class Series:
         if self._within is None or self._within[0] is not within:
             self._within = (within, sorted(within, key=_ends))
             self._within_days = pr.period_days(self._within[1])
+            self._within_run = _consecutive_months(self._within[1])
         return self._within[1]
 
     def compute(self, code: str, parsed: Parsed, within: AbstractSet[Period] | None = None) -> None:
@@ -525,6 +540,25 @@ def _at(run: tuple[int, tuple[Measurement, ...]], month: Period) -> float | None
     start = month[0]
     index = start.year * 12 + start.month - 1 - first
     return measurements[index].value if 0 <= index < len(measurements) else None
+
+
+def _month_of(period: Period) -> int:
+    start = period.start
+    return start.year * 12 + start.month - 1
+
+
+def _consecutive_months(periods: list[Period]) -> list[Period] | None:
+    """``periods`` when they are whole calendar months, each the month after the one
+    before it; else None."""
+    month = None
+    for start, end in periods:
+        if start.day != 1 or (end + pr.ONE_DAY).day != 1 or start.month != end.month:
+            return None
+        index = start.year * 12 + start.month - 1
+        if month is not None and index != month + 1:
+            return None
+        month = index
+    return periods if periods else None
 
 
 _period_start = operator.attrgetter("start")

@@ -44,6 +44,7 @@ from scorecard.engine.evaluate import (
     evaluate_scorecard,
 )
 from scorecard.engine.formulas import FormulaError, references
+from scorecard.engine.monthly import measured
 from scorecard.engine.windows import parse_view
 from scorecard.organizations.versions import data_version
 from scorecard.strategy.models import Objective, ObjectiveAlignment, Perspective, Scorecard
@@ -213,7 +214,9 @@ def _input(
             KpiInput(
                 spec=kpi_spec(kpi),
                 objective=objective_keys[kpi.objective_id],
-                measurements=tuple(sorted(values[kpi.pk], key=lambda m: m.period_start)),
+                # Checked once here, while loading: one value per consecutive month
+                # (the usual KPI) comes as a MonthRun the evaluation need not check again.
+                measurements=measured(sorted(values[kpi.pk], key=lambda m: m.period_start)),
                 targets=tuple(sorted(targets[kpi.pk], key=lambda t: t.period_start)),
                 path=target_path(kpi),
             )
