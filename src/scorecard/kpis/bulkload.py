@@ -453,13 +453,19 @@ def _repeats(cursor: Any, kpis: Mapping[int, Kpi]) -> list[RowError]:
 
 @dataclass
 class _Written:
-    """What rounds copied straight wrote before the stage's rows are (SQLite's
-    :func:`_write_rounds`): the last id before them, how many, and their tally."""
+    """What a load's rounds have written so far (:func:`_write_streamed`, and SQLite's
+    :func:`_write_rounds` before the stage's rows are written): the last id before the
+    load, how many new values, their tally and their KPIs."""
 
     last_id: int
     inserted: int = 0
     tally: Tally = field(default_factory=dict)
     kpi_ids: set[int] = field(default_factory=set)
+
+    def add(self, groups: Groups) -> None:
+        """Count a round written straight (all new values, none waiting)."""
+        self.kpi_ids.update(_tally(groups, self.tally)[0])
+        self.inserted += sum(g[2] for g in groups)
 
 
 def _write(
@@ -740,35 +746,19 @@ def _write_streamed(
     at = connection.ops.adapt_datetimefield_value(now)
     recorder_id = recorder.pk if recorder is not None else None
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
-    last_id = cursor.fetchone()[0]
+    written = _Written(last_id=cursor.fetchone()[0])
     columns = "row_number, kpi_id, period_start, value, note"
     marks = ", ".join(["%s"] * len(pending))
-    inserted = corrected = unchanged = waiting = largest = 0
-    kpi_ids: set[int] = set()
-    tally: Tally = {}
-    rows: list[Sequence[LoadRow]] = []
-    count = 0
+    corrected = unchanged = waiting = largest = 0
 
-    def write(rounds: list[Sequence[LoadRow]]) -> None:
-        nonlocal inserted, corrected, unchanged, waiting
-        if not pending:  # no value of this load waits for approval: perhaps all new
-            groups = _direct_round(cursor, rounds, recorder_id, now)
-            if groups is not None:
-                if progress is not None:
-                    for batch in rounds:
-                        progress(len(batch))
-                staged, _none_wait = _tally(groups, tally)
-                inserted += sum(g[2] for g in groups)
-                kpi_ids.update(staged)
-                return
+    def stage_and_compare(rounds: list[Sequence[LoadRow]]) -> None:
+        """A round through the stage: staged, compared, inserted, its history written."""
+        nonlocal corrected, unchanged, waiting
         cursor.execute(f"TRUNCATE {STAGE}")
         with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
             for batch in rounds:
                 for values in batch:
                     copy.write_row(values)
-        if progress is not None:
-            for batch in rounds:
-                progress(len(batch))
         if pending:
             cursor.execute(
                 f"UPDATE {STAGE} SET approval = 'pending' WHERE kpi_id IN ({marks})",
@@ -781,30 +771,29 @@ def _write_streamed(
             groups = _group_stage(cursor)
         unchanged += same
         corrected += superseded
-        inserted += _insert_staged(cursor, recorder, at)
-        staged, waits = _tally(groups, tally)
+        written.inserted += _insert_staged(cursor, recorder, at)
+        staged, waits = _tally(groups, written.tally)
         if superseded or waits:
             _history(cursor, recorder, at, True, staged_ids=True)
-        kpi_ids.update(staged)
+        written.kpi_ids.update(staged)
         waiting += waits
 
-    for batch in batches:
-        if not batch:
-            continue
-        largest = max(largest, len(batch))
-        rows.append(batch)
-        count += len(batch)
-        if count >= STREAM_ROWS:
-            write(rows)
-            rows, count = [], 0
-    if rows:
-        write(rows)
-    if not inserted:
+    for rounds in _rounds(batches):
+        largest = max(largest, _largest(rounds))
+        # No value of this load waits for approval: the round is perhaps all new.
+        groups = None if pending else _direct_round(cursor, rounds, recorder_id, now)
+        if groups is None:
+            stage_and_compare(rounds)
+        else:
+            written.add(groups)
+        if progress is not None:
+            for batch in rounds:
+                progress(len(batch))
+    if not written.inserted:
         return BulkRecordResult(created=0, corrected=corrected, unchanged=unchanged)
-    chunk = min(largest, SIGNAL_CHUNK)
     return _finish(
-        inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk,
-        sorted(kpi_ids), waiting, tally,
+        written.inserted, corrected, unchanged, kpis, recorder, now, written.last_id,
+        min(largest, SIGNAL_CHUNK), sorted(written.kpi_ids), waiting, written.tally,
     )  # fmt: skip
 
 
@@ -869,36 +858,42 @@ def _write_rounds(
         f"INSERT INTO {STAGE} (row_number, kpi_id, period_start, value, note) "
         "VALUES (?, ?, ?, ?, ?)"
     )
-    staged = largest = count = 0
-    rows: list[Sequence[LoadRow]] = []
-
-    def write(rounds: list[Sequence[LoadRow]]) -> None:
-        nonlocal staged
+    staged = largest = 0
+    for rounds in _rounds(batches):
+        largest = max(largest, _largest(rounds))
         groups = None if staged else _direct_round(cursor, rounds, recorder_id, now, False)
         if groups is None:
             for batch in rounds:
                 cursor.cursor.executemany(insert, batch)
                 staged += len(batch)
         else:
-            new, _none_wait = _tally(groups, written.tally)
-            written.kpi_ids.update(new)
-            written.inserted += sum(g[2] for g in groups)
+            written.add(groups)
         if progress is not None:
             for batch in rounds:
                 progress(len(batch))
+    return _write(cursor, staged, kpis, recorder, now, False, min(largest, SIGNAL_CHUNK), written)
 
+
+def _rounds(batches: Iterable[Sequence[LoadRow]]) -> Iterator[list[Sequence[LoadRow]]]:
+    """The batches gathered into rounds of at least :data:`STREAM_ROWS` rows (the last
+    one smaller), empty batches left out."""
+    rows: list[Sequence[LoadRow]] = []
+    count = 0
     for batch in batches:
         if not batch:
             continue
-        largest = max(largest, len(batch))
         rows.append(batch)
         count += len(batch)
         if count >= STREAM_ROWS:
-            write(rows)
+            yield rows
             rows, count = [], 0
     if rows:
-        write(rows)
-    return _write(cursor, staged, kpis, recorder, now, False, min(largest, SIGNAL_CHUNK), written)
+        yield rows
+
+
+def _largest(rounds: list[Sequence[LoadRow]]) -> int:
+    """The size of a round's largest batch (a signal chunk is at most that)."""
+    return max(map(len, rounds))
 
 
 #: Checked rows' sort key: KPI, then period start (ISO text sorts as the dates do).
