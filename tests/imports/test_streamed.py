@@ -1,14 +1,17 @@
-"""On PostgreSQL the importer checks the file in a thread while the rows already
-checked are written, round by round, in one transaction (imports.services._Feed,
-kpis.bulkload ``streamed``). Nothing a person sees changes: the same rows and history,
-the same messages in the caller's language, all or nothing, progress reported in the
-caller's thread. On SQLite the file is still read before the write transaction begins
-(tests/imports/test_services.py)."""
+"""The importer checks a CSV file in a thread while the rows already checked are
+written, round by round, in one transaction (imports.services._Feed, kpis.bulkload
+``streamed``). Nothing a person sees changes: the same rows and history, the same
+messages in the caller's language, all or nothing, progress reported in the caller's
+thread. On SQLite a workbook is still read before the write transaction begins, and the
+checking thread keeps still while the writer has its turn (imports.turns)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ from scorecard.imports.services import (
 from scorecard.kpis import bulkload
 from scorecard.kpis.models import Measurement
 
-from .conftest import HEADER, Card, write_csv
+from .conftest import HEADER, Card, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 POSTGRES = connection.vendor == "postgresql"
@@ -144,7 +147,6 @@ def test_a_dry_run_counts_and_keeps_nothing(card: Card, tmp_path: Path) -> None:
     assert not Measurement.objects.exists()
 
 
-@pytest.mark.skipif(not POSTGRES, reason="the rows are streamed on PostgreSQL only")
 def test_the_file_is_checked_in_a_thread_while_the_rows_are_written(
     card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,14 +191,16 @@ def test_fresh_rounds_are_copied_straight_and_the_others_compared(
     end of the file in its order)."""
     _run(card, write_csv(tmp_path / "a.csv", [["free", "2025-03-01", "3", ""]]))
     rounds: list[bool] = []
-    direct = bulkload._direct_round
+    # PostgreSQL copies a round straight in; SQLite stages it, then moves it.
+    name = "_direct_round" if POSTGRES else "_direct_from_stage"
+    direct = getattr(bulkload, name)
 
     def watched(*args: Any) -> Any:
         groups = direct(*args) if straight else None
         rounds.append(groups is not None)
         return groups
 
-    monkeypatch.setattr(bulkload, "_direct_round", watched)
+    monkeypatch.setattr(bulkload, name, watched)
     # Batches of two rows, rounds of at least three: four rows, four, then two.
     rows = [
         ["free", "2025-01-01", "1", ""],  # round 1: nothing stored in Jan-Feb: straight
@@ -237,3 +241,66 @@ def test_fresh_rounds_are_copied_straight_and_the_others_compared(
              {"values": 5, "period_start": "2025-01-01", "last_period_start": "2025-05-01"}),
         ], key=lambda e: {card.free.name: card.free.pk, card.sales.name: card.sales.pk}[e[1]]),
     ]  # fmt: skip
+
+
+@pytest.mark.skipif(POSTGRES, reason="PostgreSQL's writer does not hand the lock back per row")
+def test_the_checking_thread_keeps_still_while_the_writer_has_its_turn(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's executemany hands Python's lock back at every row: while the writer
+    has its turn the checking thread stops at its next progress step (here every row)
+    and checks nothing until the turn is over."""
+    monkeypatch.setattr(services, "PROGRESS_STEP", 1)
+    monkeypatch.setattr(services._Feed, "WAITING", 1_000)  # never waits for the writer
+    rows = [[code, f"{2000 + y}-{m:02d}-01", str(m), ""]
+            for y in range(5) for m in range(1, 13) for code in ("free", "sales")]  # fmt: skip
+    checked = [0]
+    quick = RowChecker.quick_spooled
+
+    def counted(self: RowChecker, number: int, cells: Any) -> Any:
+        checked[0] += 1
+        time.sleep(0.001)  # a slow reader: the writer's turns come while it reads
+        return quick(self, number, cells)
+
+    turns: list[tuple[int, int]] = []
+    turn = services.Turns.writer_turn
+
+    @contextmanager
+    def watched(self: services.Turns) -> Iterator[None]:
+        with turn(self):
+            before = checked[0]
+            time.sleep(0.02)  # long enough for the thread to check many rows
+            turns.append((before, checked[0]))
+            yield
+
+    monkeypatch.setattr(RowChecker, "quick_spooled", counted)
+    monkeypatch.setattr(services.Turns, "writer_turn", watched)
+    assert _run(card, write_csv(tmp_path / "v.csv", rows)).created == len(rows)
+    assert turns and all(before == after for before, after in turns)
+    assert any(before < len(rows) for before, _after in turns)  # some came mid-file
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_workbook_on_sqlite_is_read_before_the_write_begins(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """SQLite has one write lock, and a workbook is read more slowly than its rows are
+    written: there it is read first (two passes); a CSV file, or any file on
+    PostgreSQL, is checked while it is written."""
+    rows = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 8)]
+    write = write_csv if fmt == "csv" else write_xlsx
+    path = write(tmp_path / f"v.{fmt}", rows)
+    streamed: list[bool] = []
+    stream = services._import_streamed
+
+    def watched(**kwargs: Any) -> Any:
+        result = stream(**kwargs)
+        streamed.append(result is not None)
+        return result
+
+    monkeypatch.setattr(services, "_import_streamed", watched)
+    result = import_table(path=path, fmt=fmt, checker=_checker(card), user=card.world.admin,
+                          batch_size=2)  # fmt: skip
+    assert result.created == 7
+    assert streamed == ([True] if POSTGRES or fmt == "csv" else [])
+    assert Measurement.objects.filter(kpi=card.free).count() == 7

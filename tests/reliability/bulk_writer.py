@@ -43,8 +43,9 @@ def main() -> None:
             time.sleep(pause)
         return result
 
-    # A round of new values is written straight (COPY on PostgreSQL, the driver's own
-    # executemany on SQLite), past Django's execute wrappers: announce it too.
+    # On PostgreSQL a round of new values is copied straight in (COPY), past Django's
+    # execute wrappers: announce it too. (SQLite moves such a round from the stage with
+    # an INSERT … SELECT, which the wrapper sees.)
     from scorecard.kpis import bulkload
 
     straight = bulkload._direct_round

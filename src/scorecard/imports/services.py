@@ -62,6 +62,7 @@ from scorecard.strategy.models import Scorecard
 
 from . import tabular
 from .models import ImportJob
+from .turns import Turns
 
 # --- columns -----------------------------------------------------------------------------
 
@@ -991,20 +992,23 @@ def import_table(
     check_progress: Progress | None = None,
     write_progress: Progress | None = None,
 ) -> ImportResult:
-    """Check every row, then write them all in one short transaction, or raise ImportFailed.
-
-    The file is read and parsed before the transaction starts (the parsed rows wait in a
-    temporary file), so the database's write lock is held only while writing.
+    """Check every row and write them all in one transaction, or raise ImportFailed.
 
     Writing goes through ``measurement_bulk_load`` (the semantics of
     ``measurement_bulk_record``, set-based), so corrections keep the earlier value
     (superseded) and repeating a current value changes nothing.
     With ``dry_run`` the same writes happen and are rolled back: the counts are exact.
 
-    On PostgreSQL the file is checked in a thread while the rows already checked are
-    written (:func:`_import_streamed`), inside the one transaction.
+    The file is checked in a thread while the rows already checked are written
+    (:func:`_import_streamed`), inside the one transaction; a file with problems is
+    rolled back whole. Except for a spreadsheet on SQLite: SQLite has one write lock for
+    the whole database, and reading a workbook (openpyxl) is slower than writing its
+    rows, so the lock would be held while the file is read. There the file is read and
+    parsed before the transaction starts (the parsed rows wait in a temporary file), so
+    the write lock is held only while writing. A CSV file is parsed faster than its
+    rows are written, so checking it meanwhile does not make the lock last longer.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" or fmt == "csv":
         streamed = _import_streamed(
             path=path,
             fmt=fmt,
@@ -1051,7 +1055,9 @@ class _Feed:
     wait for the writer between two batches), so that every callback runs in the
     caller's thread (a callback may use the database, whose connection is the
     caller's). The thread checks in the caller's language, time zone and context (the
-    clock's day), so its messages and dates are the same as when the caller checks."""
+    clock's day), so its messages and dates are the same as when the caller checks.
+    It keeps still while the writer has its turn (:attr:`turns`, see
+    :mod:`scorecard.imports.turns`), stopping at each progress step."""
 
     #: Rows waiting in the queue at most, about: a round ahead of the writer (~12 MB).
     WAITING = 60_000
@@ -1063,6 +1069,7 @@ class _Feed:
         self.slots = threading.Semaphore(max(2, self.WAITING // max(batch_size, 1)))
         self.queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self.stop = threading.Event()
+        self.turns = Turns()
         self.report: CheckReport | None = None
         self.rows: list[Spooled] = []
         language, zone = translation.get_language(), timezone.get_current_timezone()
@@ -1077,9 +1084,11 @@ class _Feed:
         )
 
     def _put_rows(self, rows: list[Spooled]) -> None:
-        while not self.slots.acquire(timeout=0.1):
-            if self.stop.is_set():
-                raise _Stopped
+        if not self.slots.acquire(blocking=False):  # a round ahead: wait for the writer
+            with self.turns.checker_idle():
+                while not self.slots.acquire(timeout=0.1):
+                    if self.stop.is_set():
+                        raise _Stopped
         self.queue.put(("rows", rows))
 
     def _keep(self, rows: list[Spooled]) -> None:
@@ -1094,8 +1103,10 @@ class _Feed:
         if self.stop.is_set():
             raise _Stopped
         self.queue.put(("progress", count))
+        self.turns.checker_pause()  # every PROGRESS_STEP rows
 
     def _run(self, path: Path, fmt: str, checker: RowChecker, sheet: str | None) -> None:
+        self.turns.checker_started()
         try:
             report = check_table(
                 path=path,
@@ -1114,6 +1125,7 @@ class _Feed:
         except BaseException as exc:  # handed to the caller's thread, raised there
             self.queue.put(("error", exc))
         finally:
+            self.turns.checker_ended()
             connections.close_all()  # this thread's own, if it ever opened one
 
     def batches(self, check_progress: Progress | None) -> Iterator[list[Spooled]]:
@@ -1155,15 +1167,16 @@ def _import_streamed(
     check_progress: Progress | None,
     write_progress: Progress | None,
 ) -> ImportResult | None:
-    """PostgreSQL: check the file in a thread (:class:`_Feed`) while the rows already
-    checked are written, round by round, in one transaction (``streamed`` of
-    ``measurement_bulk_load``): the server inserts the values and their history while
-    Python parses the next rows, instead of after the whole file. Same checks, messages,
-    rows and history; a file with problems raises ImportFailed and the transaction is
-    rolled back, so nothing is written, as before. None (and nothing kept) when a KPI
-    changed since the checker read them, before or while writing: then the import
-    checks first and writes after, with the bulk service's own checks (:func:`_write`),
-    as it always did."""
+    """Check the file in a thread (:class:`_Feed`) while the rows already checked are written,
+    round by round, in one transaction (``streamed`` of ``measurement_bulk_load``): the
+    database inserts the values and their history while Python parses the next rows, instead
+    of after the whole file (SQLite's long statements, like PostgreSQL's server, run without
+    Python's interpreter lock; the writer takes its turn for the rest: ``exclusive``,
+    :mod:`scorecard.imports.turns`). Same checks, messages, rows and history; a file with
+    problems raises ImportFailed and the transaction is rolled back, so nothing is written,
+    as before. None (and nothing kept) when a KPI changed since the checker read them,
+    before or while writing: then the import checks first and writes after, with the bulk
+    service's own checks (:func:`_write`), as it always did."""
     kpis = {kpi.pk: kpi for kpi in checker.kpis.values()}
     feed = _Feed(path=path, fmt=fmt, checker=checker, sheet=sheet, batch_size=batch_size)
     try:
@@ -1178,6 +1191,7 @@ def _import_streamed(
                     progress=write_progress,
                     checked=True,
                     streamed=True,
+                    exclusive=feed.turns.writer_turn,
                 )
             except MeasurementRowsError as exc:  # as in _write
                 raise ImportFailed(_rows_failed(exc, checker, feed.report)) from None

@@ -45,8 +45,9 @@ the caller prepares the next rows (the importer checks the file in a thread mean
 A round with no current value stored for its KPIs in its periods, in a load where no
 value waits for approval, is all new values: it skips the stage and is copied straight
 into the measurements, sorted by KPI and period (:func:`_direct_round`). SQLite does the
-same with checked rows, round by round, until a round finds stored values in its span;
-from there on the rows are staged (:func:`_write_rounds`).
+same with checked rows, round by round (each round staged, then moved into the
+measurements with one statement: :func:`_direct_from_stage`), until a round finds stored
+values in its span; from there on the rows stay staged (:func:`_write_rounds`).
 The new values' KPIs are held once for the load (``kpis.integrity``: a value's KPI is a
 plain id, without a key check per row at the commit).
 
@@ -60,7 +61,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain, groupby
 from operator import itemgetter
@@ -86,6 +87,8 @@ from .signals import measurements_loaded
 #: One value to record: (row number, KPI id, period start, value, note); the period
 #: start may be given as ISO text (``2026-01-01``).
 LoadRow = tuple[int, int, dt.date | str, Any, str]
+#: A caller's context in which its other threads keep still (``exclusive``).
+Exclusive = Callable[[], AbstractContextManager[Any]]
 #: Rows per ``executemany`` on SQLite.
 BATCH = 20_000
 #: Values per signal sent (receivers pay a few queries per signal; memory per value).
@@ -126,13 +129,15 @@ def measurement_bulk_load(
     progress: Callable[[int], None] | None = None,
     checked: bool = False,
     streamed: bool = False,
+    exclusive: Exclusive = nullcontext,
 ) -> BulkRecordResult:
     """Record every row of ``batches`` (all or nothing) with measurement_bulk_record's
     semantics; ``kpis`` holds each KPI a row names, by id; no two rows have the same
     row number (the stage is keyed by it on SQLite). The new values' ids follow the row
     numbers on SQLite and, on PostgreSQL, the order the rows come in (the same for
     every caller today: files and lists are read in order), except in a round of
-    checked rows written straight (:func:`_direct_round`): by KPI and period.
+    checked rows written straight (:func:`_direct_round`, :func:`_direct_from_stage`): by
+    KPI and period.
     ``progress`` is called with
     the number of rows of each batch once it is staged.
 
@@ -152,9 +157,15 @@ def measurement_bulk_load(
     in a thread meanwhile). Since no two rows give the same KPI and period, writing
     them round by round stores the same rows and history as one round (the ids of a
     round copied straight follow its KPIs and periods instead of the file); it is still
-    one transaction."""
+    one transaction. On SQLite checked rows are written round by round anyway
+    (:func:`_write_rounds`).
+
+    ``exclusive``: a context in which the caller's other threads keep still, entered
+    around Python work that gives the interpreter lock back at every row (SQLite's
+    ``executemany``); the importer's checking thread pauses in it
+    (:mod:`scorecard.imports.turns`)."""
     with transaction.atomic():
-        result = _load(batches, kpis, user, progress, checked, streamed)
+        result = _load(batches, kpis, user, progress, checked, streamed, exclusive)
     statistics_refresh(written=result.created + result.corrected)
     return result
 
@@ -181,6 +192,7 @@ def _load(
     progress: Callable[[int], None] | None,
     checked: bool = False,
     streamed: bool = False,
+    exclusive: Exclusive = nullcontext,
 ) -> BulkRecordResult:
     postgres = connection.vendor == "postgresql"
     recorder = user if getattr(user, "is_authenticated", False) else None
@@ -221,9 +233,11 @@ def _load(
         if postgres and checked and streamed:
             result = _write_streamed(cursor, batches, kpis, pending, recorder, now, progress)
         elif not postgres and checked and not pending:
-            result = _write_rounds(cursor, batches, kpis, recorder, now, progress)
+            result = _write_rounds(cursor, batches, kpis, recorder, now, progress, exclusive)
         else:
-            staged, chunk = _stage(cursor, batches, kpis, pending, postgres, progress, checked)
+            staged, chunk = _stage(
+                cursor, batches, kpis, pending, postgres, progress, checked, exclusive
+            )
             result = _write(cursor, staged, kpis, recorder, now, postgres, chunk)
         cursor.execute(f"DROP TABLE {STAGE}")
         return result
@@ -390,6 +404,7 @@ def _stage(
     postgres: bool,
     progress: Callable[[int], None] | None,
     trusted: bool = False,
+    exclusive: Exclusive = nullcontext,
 ) -> tuple[int, int]:
     """Check each row on its own (unless ``trusted``: the caller did) and put it in the
     stage table; how many were staged, and how many values each signal may carry."""
@@ -410,7 +425,8 @@ def _stage(
     else:
         insert = f"INSERT INTO {STAGE} ({columns}) VALUES (?, ?, ?, ?, ?)"
         for rows in checked:
-            cursor.cursor.executemany(insert, rows)
+            with exclusive():
+                cursor.cursor.executemany(insert, rows)
             count += len(rows)
     if checker.errors:
         raise MeasurementRowsError(checker.errors[:MAX_ERRORS])
@@ -802,16 +818,15 @@ def _direct_round(
     rounds: list[Sequence[LoadRow]],
     recorder_id: int | None,
     now: dt.datetime,
-    postgres: bool = True,
 ) -> Groups | None:
-    """A round of checked rows of a load where no value waits for approval: if no
-    current value is stored for its KPIs in its periods, every row is a new value, and
-    the rows go straight into the measurements (PostgreSQL: ``COPY``, which writes the
-    table's pages many rows at a time; SQLite: ``executemany``), by KPI and period, so
-    that the indexes on (KPI, period) take each KPI's rows one after the other; their
-    ids follow that order. The round's :data:`Groups`; None, with nothing written, when
-    some value is stored there already (the round then goes through the stage, to be
-    compared)."""
+    """PostgreSQL, a round of checked rows of a load where no value waits for approval:
+    if no current value is stored for its KPIs in its periods, every row is a new value,
+    and the rows are copied straight into the measurements (``COPY``, which writes the
+    table's pages many rows at a time), by KPI and period, so that the indexes on (KPI,
+    period) take each KPI's rows one after the other; their ids follow that order. The
+    round's :data:`Groups`; None, with nothing written, when some value is stored there
+    already (the round then goes through the stage, to be compared). SQLite's way is
+    :func:`_direct_from_stage`."""
     rows = sorted(chain.from_iterable(rounds), key=_KPI_AND_DAY)
     groups: Groups = []
     start = 0
@@ -820,20 +835,53 @@ def _direct_round(
         first, last = rows[start][2], rows[start + count - 1][2]
         groups.append((kpi_id, 0, count, first, last, first, last))
         start += count
-    if not groups or _stored_in_span(cursor, groups, postgres, staged=False):
+    if not groups or _stored_in_span(cursor, groups, True, staged=False):
         return None
     columns = "kpi_id, period_start, value, note, recorded_by_id, recorded_at, approval"
-    if postgres:
-        with cursor.cursor.copy(f"COPY {_table(Measurement)} ({columns}) FROM STDIN") as copy:
-            write = copy.write_row
-            for _row, kpi_id, day, value, note in rows:
-                write((kpi_id, day, value, note, recorder_id, now, "approved"))
-        return groups
-    at = connection.ops.adapt_datetimefield_value(now)
-    cursor.cursor.executemany(
-        f"INSERT INTO {_table(Measurement)} ({columns}) VALUES (?, ?, ?, ?, ?, ?, 'approved')",
-        [(kpi_id, day, value, note, recorder_id, at) for _row, kpi_id, day, value, note in rows],
+    with cursor.cursor.copy(f"COPY {_table(Measurement)} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
+        for _row, kpi_id, day, value, note in rows:
+            write((kpi_id, day, value, note, recorder_id, now, "approved"))
+    return groups
+
+
+def _direct_from_stage(
+    cursor: Any, recorder_id: int | None, at: Any, exclusive: Exclusive = nullcontext
+) -> Groups | None:
+    """SQLite's :func:`_direct_round`: the round is staged already, alone in the stage.
+    If no current value is stored for its KPIs in its periods, its rows are moved into
+    the measurements with one ``INSERT … SELECT`` by KPI and period (SQLite sorts them;
+    the ids follow that order) and the stage is emptied; the round's :data:`Groups`.
+    None, with nothing moved, when some value is stored there already (the round stays
+    staged, to be compared).
+
+    One statement per round, not one per row: the measurements' id is AUTOINCREMENT
+    (Django's), whose counter SQLite reads and writes back once per statement; with an
+    ``executemany`` straight into the measurements that was once per row (measured,
+    a million rows: 9.1 s against 6.9 s through the stage).
+
+    The caller's other threads keep still (``exclusive``) while the groups are read
+    (row by row, each handing the interpreter lock back) and run during the ``INSERT``,
+    one long step of SQLite's without the lock."""
+    with exclusive():
+        cursor.execute(
+            f"SELECT kpi_id, COUNT(*), MIN(period_start), MAX(period_start) FROM {STAGE} "
+            "GROUP BY kpi_id ORDER BY kpi_id"
+        )
+        groups: Groups = [
+            (int(kpi_id), 0, int(count), first, last, first, last)
+            for kpi_id, count, first, last in cursor.fetchall()
+        ]
+        if not groups or _stored_in_span(cursor, groups, False, staged=False):
+            return None
+    cursor.execute(
+        f"INSERT INTO {_table(Measurement)} (kpi_id, period_start, value, note, "
+        "recorded_by_id, recorded_at, superseded_at, approval, decided_by_id, decided_at) "
+        f"SELECT kpi_id, period_start, value, note, %s, %s, NULL, 'approved', NULL, NULL "
+        f"FROM {STAGE} ORDER BY kpi_id, period_start",
+        [recorder_id, at],
     )
+    cursor.execute(f"DELETE FROM {STAGE}")
     return groups
 
 
@@ -844,12 +892,14 @@ def _write_rounds(
     recorder: Any,
     now: dt.datetime,
     progress: Callable[[int], None] | None,
+    exclusive: Exclusive = nullcontext,
 ) -> BulkRecordResult:
     """SQLite, checked rows of a load where no value waits for approval: rounds of
-    :data:`STREAM_ROWS` rows with nothing stored for their KPIs in their periods are
-    inserted straight, by KPI and period (:func:`_direct_round`), the indexes on (KPI,
-    period) then taking each KPI's rows one after the other; from the first round that
-    has a value stored in its span on, the rows are staged and compared as usual
+    :data:`STREAM_ROWS` rows are staged one at a time; a round with nothing stored for
+    its KPIs in its periods is moved from the stage into the measurements at once, by
+    KPI and period (:func:`_direct_from_stage`), the indexes on (KPI, period) then
+    taking each KPI's rows one after the other; from the first round that has a value
+    stored in its span on, the rows stay staged and are compared as usual
     (:func:`_write`), so the stage holds the end of the file, in its order."""
     cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(Measurement)}")
     written = _Written(last_id=cursor.fetchone()[0])
@@ -858,14 +908,16 @@ def _write_rounds(
         f"INSERT INTO {STAGE} (row_number, kpi_id, period_start, value, note) "
         "VALUES (?, ?, ?, ?, ?)"
     )
+    at = connection.ops.adapt_datetimefield_value(now)
     staged = largest = 0
     for rounds in _rounds(batches):
         largest = max(largest, _largest(rounds))
-        groups = None if staged else _direct_round(cursor, rounds, recorder_id, now, False)
-        if groups is None:
+        with exclusive():  # the interpreter lock is handed back at every row
             for batch in rounds:
                 cursor.cursor.executemany(insert, batch)
-                staged += len(batch)
+        groups = None if staged else _direct_from_stage(cursor, recorder_id, at, exclusive)
+        if groups is None:
+            staged += sum(map(len, rounds))
         else:
             written.add(groups)
         if progress is not None:
