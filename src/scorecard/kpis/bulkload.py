@@ -21,8 +21,9 @@ instead of one each; corrections and values waiting for approval keep theirs.
    date range (a fresh load), this step is skipped.
 4. **Write.** A row repeating the current value and note is dropped (unchanged). The
    values it corrects are superseded with one ``UPDATE`` (the history keeps them, as
-   always), the new values are inserted with one ``INSERT … SELECT`` (SQLite: in the
-   file's order; PostgreSQL: by KPI and period, which its indexes take faster), the
+   always), the new values are inserted with one ``INSERT … SELECT`` (by KPI and
+   period, which the indexes on them take faster; on SQLite in the file's order when
+   some correct a value or wait for approval: their entries find their ids so), the
    history entries of corrections and of values waiting for approval with another one,
    each naming its value's id without a join back (SQLite: the ids one INSERT gives
    follow the rows; PostgreSQL: each staged row took its id from the sequence as it was
@@ -94,12 +95,14 @@ BATCH = 20_000
 #: Values per signal sent (receivers pay a few queries per signal; memory per value).
 SIGNAL_CHUNK = 20_000
 #: SQLite's page cache of the main database while loading, in KiB (its default is
-#: 2,000). A file that comes day by day keeps one hot leaf page per KPI in each index
-#: on the KPI (two of the values', one of the history's): with 1,000 KPIs that is
-#: about 12 MB of pages, so a smaller cache evicts and reads them again all the time.
-#: Measured, 1,000,000 rows in the bench's child process: 12 MB 38.9 s, peak 92 MB;
-#: 32 MB 31.0 s, peak 113 MB (the memory target is 150 MB).
-SQLITE_CACHE_KB = 32_768
+#: 2,000). New values go into the two indexes on (KPI, period) one KPI after the other
+#: within a round: the hot pages are about one leaf per KPI and index (1,000 KPIs:
+#: some 8 MB), which a smaller cache would evict and read again. The cache is the
+#: importing process's own memory (SQLite runs inside it). Measured, 1,000,000 rows in
+#: the bench's child process: 16 MB 11.4 s, peak 123 MB; 32 MB 11.8 s, peak 142 MB
+#: (the memory target is 150 MB). Before the rounds went in by KPI and period, a
+#: day-by-day file needed more: 12 MB 38.9 s, 32 MB 31.0 s.
+SQLITE_CACHE_KB = 16_384
 #: The temporary table the rows are staged in.
 STAGE = "scorecard_bulk_stage"
 #: How many problems are reported at most (all are counted by the caller's check).
@@ -136,8 +139,9 @@ def measurement_bulk_load(
     row number (the stage is keyed by it on SQLite). The new values' ids follow the row
     numbers on SQLite and, on PostgreSQL, the order the rows come in (the same for
     every caller today: files and lists are read in order), except in a round of
-    checked rows written straight (:func:`_direct_round`, :func:`_direct_from_stage`): by
-    KPI and period.
+    checked rows written straight (:func:`_direct_round`, :func:`_direct_from_stage`),
+    and on SQLite in a load where no row corrects a value or waits for approval: by KPI
+    and period.
     ``progress`` is called with
     the number of rows of each batch once it is staged.
 
@@ -530,6 +534,14 @@ def _write(
         "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
         f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
     )
+    if not (corrected or waiting):
+        # Only new values, whose history is one entry per KPI: nothing needs their ids
+        # to follow the rows, so they go in by KPI and period, which the indexes on
+        # (KPI, period) take one KPI after the other (a day-by-day file in its own
+        # order touches every KPI's leaf pages in turn, day after day).
+        insert_values = insert_values.replace(
+            "ORDER BY row_number", "ORDER BY kpi_id, period_start"
+        )
     before = last_id
     if written.inserted:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
