@@ -304,3 +304,17 @@ def test_a_workbook_on_sqlite_is_read_before_the_write_begins(
     assert result.created == 7
     assert streamed == ([True] if POSTGRES or fmt == "csv" else [])
     assert Measurement.objects.filter(kpi=card.free).count() == 7
+
+
+def test_an_import_by_nobody_in_particular_stores_no_recorder(card: Card, tmp_path: Path) -> None:
+    """``scorecard import`` without ``--user``: the rounds written straight (on
+    PostgreSQL a binary COPY, where a missing person is a NULL of the column's type)
+    store the values with no recorder, and the dates and numbers as given."""
+    rows = [["free", f"2025-{m:02d}-01", f"{m}.25", "x" * m] for m in range(1, 8)]
+    path = write_csv(tmp_path / "v.csv", rows)
+    result = import_table(path=path, fmt="csv", checker=_checker(card), user=None, batch_size=2)
+    assert result.created == 7
+    stored = Measurement.objects.filter(kpi=card.free).order_by("period_start")
+    assert [(m.period_start, m.value, m.note, m.recorded_by_id) for m in stored] == [
+        (dt.date(2025, m, 1), m + 0.25, "x" * m, None) for m in range(1, 8)
+    ]
