@@ -81,6 +81,11 @@ KPI_UNIT_FIELDS = {
 }  # fmt: skip
 
 
+#: A word longer than this may be broken anywhere in a history's table (a pasted link
+#: in a note); shorter ones are kept whole ("51,430 visits" does not become "visi|ts").
+WHOLE_WORD = 20
+
+
 @dataclass(frozen=True)
 class Line:
     """One changed field: its name and the value before and after, as text."""
@@ -88,6 +93,13 @@ class Line:
     field: str
     before: str
     after: str
+
+    @property
+    def whole_words(self) -> bool:
+        """No word of either text is longer than :data:`WHOLE_WORD` characters: the
+        lines may wrap between words only (a number stays with its unit), and the
+        column is never narrower than its longest word."""
+        return all(len(word) <= WHOLE_WORD for word in f"{self.before} {self.after}".split())
 
 
 @dataclass
