@@ -66,7 +66,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -473,19 +473,32 @@ def _repeats(cursor: Any, kpis: Mapping[int, Kpi]) -> list[RowError]:
 
 @dataclass
 class _Written:
-    """What a load's rounds have written so far (:func:`_write_streamed`, and SQLite's
-    :func:`_write_rounds` before the stage's rows are written): the last id before the
-    load, how many new values, their tally and their KPIs."""
+    """What a load has written so far, round by round: the last id before the load, how
+    many values were inserted (new ones and corrections), corrected, left unchanged and
+    left waiting for approval, the new values' tally and the KPIs written to."""
 
     last_id: int
     inserted: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    waiting: int = 0
     tally: Tally = field(default_factory=dict)
     kpi_ids: set[int] = field(default_factory=set)
 
     def add(self, groups: Groups) -> None:
         """Count a round written straight (all new values, none waiting)."""
         self.kpi_ids.update(_tally(groups, self.tally)[0])
-        self.inserted += sum(g[2] for g in groups)
+        self.inserted += sum(g.new for g in groups)
+
+    def add_staged(self, groups: Groups, inserted: int, compared: tuple[int, int]) -> None:
+        """Count a round written through the stage: its groups as written, how many
+        rows were inserted, and (unchanged, corrected) from the comparison."""
+        kpi_ids, waiting = _tally(groups, self.tally)
+        self.kpi_ids.update(kpi_ids)
+        self.waiting += waiting
+        self.inserted += inserted
+        self.unchanged += compared[0]
+        self.corrected += compared[1]
 
 
 def _write(
@@ -506,12 +519,8 @@ def _write(
             return BulkRecordResult(0, 0, 0)
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
         written = _Written(last_id=cursor.fetchone()[0])
-    last_id, tally = written.last_id, written.tally
     if not staged:
-        return _finish(
-            written.inserted, 0, 0, kpis, recorder, now, last_id, chunk,
-            sorted(written.kpi_ids), 0, tally,
-        )  # fmt: skip
+        return _finish(written, kpis, recorder, now, chunk)
     at = connection.ops.adapt_datetimefield_value(now)
     groups = _group_stage(cursor)
     compared = _compare(cursor, at, groups, postgres)
@@ -519,16 +528,13 @@ def _write(
     if compared is not None:  # rows were dropped or found to correct: count again
         groups = _group_stage(cursor)
     recorder_id = recorder.pk if recorder is not None else None
-    staged_ids, waiting = _tally(groups, tally)
-    kpi_ids = sorted(written.kpi_ids.union(staged_ids))
+    waiting = sum(g.waiting for g in groups)
     if postgres:
         inserted = _insert_staged(cursor, recorder, at)
         if corrected or waiting:
             _history(cursor, recorder, at, True, staged_ids=True)
-        return _finish(
-            written.inserted + inserted, corrected, unchanged, kpis, recorder, now, last_id,
-            chunk, kpi_ids, waiting, tally,
-        )  # fmt: skip
+        written.add_staged(groups, inserted, (unchanged, corrected))
+        return _finish(written, kpis, recorder, now, chunk)
     insert_values = (
         f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
         "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
@@ -542,7 +548,7 @@ def _write(
         insert_values = insert_values.replace(
             "ORDER BY row_number", "ORDER BY kpi_id, period_start"
         )
-    before = last_id
+    before = written.last_id
     if written.inserted:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
         before = cursor.fetchone()[0]
@@ -551,10 +557,8 @@ def _write(
     if corrected or waiting:  # entries of their own, naming each value's new id
         first_id, offset = _new_ids(cursor, inserted, before)
         _history(cursor, recorder, at, postgres, first_id, offset)
-    return _finish(
-        written.inserted + inserted, corrected, unchanged, kpis, recorder, now, last_id, chunk,
-        kpi_ids, waiting, tally,
-    )  # fmt: skip
+    written.add_staged(groups, inserted, (unchanged, corrected))
+    return _finish(written, kpis, recorder, now, chunk)
 
 
 def _new_ids(cursor: Any, inserted: int, last_id: int) -> tuple[int | None, int | None]:
@@ -584,10 +588,26 @@ def _new_ids(cursor: Any, inserted: int, last_id: int) -> tuple[int | None, int 
     return first_id, offset
 
 
-#: What one pass over the stage found per KPI (:func:`_group_stage`): (KPI id, values
-#: waiting for approval, new values, first and last period of the new values, first and
-#: last period of all its staged rows).
-Groups = list[tuple[int, int, int, Any, Any, Any, Any]]
+class Group(NamedTuple):
+    """What one pass over the stage found for one KPI (:func:`_group_stage`); periods
+    as the database gives them back (SQLite: ISO text)."""
+
+    kpi_id: int
+    waiting: int  # values waiting for approval
+    new: int  # new values (approved, correcting nothing)
+    first_new: Any  # first and last period of the new values (None without any)
+    last_new: Any
+    first: Any  # first and last period of all the KPI's staged rows
+    last: Any
+
+    @classmethod
+    def fresh(cls, kpi_id: int, count: int, first: Any, last: Any) -> Group:
+        """A KPI's rows in a round that is all new values."""
+        return cls(kpi_id, 0, count, first, last, first, last)
+
+
+#: A stage's (or a round's) groups, by KPI id.
+Groups = list[Group]
 #: A staged row that is a new value: approved, and no current value to correct (before
 #: the comparison no row has found one).
 _NEW = "approval <> 'pending' AND approved_id IS NULL"
@@ -604,7 +624,7 @@ def _group_stage(cursor: Any) -> Groups:
         f"FROM {STAGE} GROUP BY kpi_id ORDER BY kpi_id"
     )
     return [
-        (int(kpi_id), int(waits or 0), int(new or 0), first_new, last_new, first, last)
+        Group(int(kpi_id), int(waits or 0), int(new or 0), first_new, last_new, first, last)
         for kpi_id, waits, new, first_new, last_new, first, last in cursor.fetchall()
     ]
 
@@ -614,19 +634,19 @@ def _stored_in_span(cursor: Any, groups: Groups, postgres: bool, staged: bool = 
     ``groups`` between their first and last period (one look-up in the index on KPI and
     period per KPI). If not, every row of theirs is a new value. ``staged``: the rows
     are in the stage (SQLite then reads their KPIs from there)."""
-    first = min(_day(g[5]) for g in groups)
-    last = max(_day(g[6]) for g in groups)
+    first = min(_day(g.first) for g in groups)
+    last = max(_day(g.last) for g in groups)
     sql = (
         f"SELECT EXISTS (SELECT 1 FROM {_table(Measurement)} WHERE superseded_at IS NULL "
         "AND period_start BETWEEN %s AND %s AND kpi_id {kpis})"
     )
     if postgres:  # the KPIs as one array
-        cursor.execute(sql.format(kpis="= ANY(%s)"), [first, last, [g[0] for g in groups]])
+        cursor.execute(sql.format(kpis="= ANY(%s)"), [first, last, [g.kpi_id for g in groups]])
         return bool(cursor.fetchone()[0])
     if staged:
         cursor.execute(sql.format(kpis=f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"), [first, last])
         return bool(cursor.fetchone()[0])
-    ids = [g[0] for g in groups]
+    ids = [g.kpi_id for g in groups]
     for start in range(0, len(ids), _SQLITE_IDS):  # SQLite limits a query's parameters
         chunk = ids[start : start + _SQLITE_IDS]
         cursor.execute(sql.format(kpis=f"IN ({', '.join(['%s'] * len(chunk))})"),
@@ -777,11 +797,10 @@ def _write_streamed(
     written = _Written(last_id=cursor.fetchone()[0])
     columns = "row_number, kpi_id, period_start, value, note"
     marks = ", ".join(["%s"] * len(pending))
-    corrected = unchanged = waiting = largest = 0
+    largest = 0
 
     def stage_and_compare(rounds: list[Sequence[LoadRow]]) -> None:
         """A round through the stage: staged, compared, inserted, its history written."""
-        nonlocal corrected, unchanged, waiting
         cursor.execute(f"TRUNCATE {STAGE}")
         with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
             for batch in rounds:
@@ -794,17 +813,13 @@ def _write_streamed(
             )
         groups = _group_stage(cursor)
         compared = _compare(cursor, at, groups, True)
-        same, superseded = compared or (0, 0)
         if compared is not None:  # rows were dropped or found to correct: count again
             groups = _group_stage(cursor)
-        unchanged += same
-        corrected += superseded
-        written.inserted += _insert_staged(cursor, recorder, at)
-        staged, waits = _tally(groups, written.tally)
-        if superseded or waits:
+        inserted = _insert_staged(cursor, recorder, at)
+        unchanged, corrected = compared or (0, 0)
+        if corrected or any(g.waiting for g in groups):
             _history(cursor, recorder, at, True, staged_ids=True)
-        written.kpi_ids.update(staged)
-        waiting += waits
+        written.add_staged(groups, inserted, (unchanged, corrected))
 
     for rounds in _rounds(batches):
         largest = max(largest, _largest(rounds))
@@ -817,12 +832,7 @@ def _write_streamed(
         if progress is not None:
             for batch in rounds:
                 progress(len(batch))
-    if not written.inserted:
-        return BulkRecordResult(created=0, corrected=corrected, unchanged=unchanged)
-    return _finish(
-        written.inserted, corrected, unchanged, kpis, recorder, now, written.last_id,
-        min(largest, SIGNAL_CHUNK), sorted(written.kpi_ids), waiting, written.tally,
-    )  # fmt: skip
+    return _finish(written, kpis, recorder, now, min(largest, SIGNAL_CHUNK))
 
 
 def _direct_round(
@@ -845,7 +855,7 @@ def _direct_round(
     for kpi_id, same in groupby(rows, key=_KPI):
         count = sum(1 for _ in same)
         first, last = rows[start][2], rows[start + count - 1][2]
-        groups.append((kpi_id, 0, count, first, last, first, last))
+        groups.append(Group.fresh(kpi_id, count, first, last))
         start += count
     if not groups or _stored_in_span(cursor, groups, True, staged=False):
         return None
@@ -905,7 +915,7 @@ def _direct_from_stage(
             "GROUP BY kpi_id ORDER BY kpi_id"
         )
         groups: Groups = [
-            (int(kpi_id), 0, int(count), first, last, first, last)
+            Group.fresh(int(kpi_id), int(count), first, last)
             for kpi_id, count, first, last in cursor.fetchall()
         ]
         if not groups or _stored_in_span(cursor, groups, False, staged=False):
@@ -990,29 +1000,25 @@ _KPI = itemgetter(1)
 
 
 def _finish(
-    inserted: int,
-    corrected: int,
-    unchanged: int,
-    kpis: Mapping[int, Kpi],
-    recorder: Any,
-    now: dt.datetime,
-    last_id: int,
-    chunk: int,
-    kpi_ids: list[int],
-    waiting: int,
-    tally: Tally,
+    written: _Written, kpis: Mapping[int, Kpi], recorder: Any, now: dt.datetime, chunk: int
 ) -> BulkRecordResult:
     """Hold the new values' KPIs, write the "imported" history entries, raise the data
-    version, send the one signal, and count."""
-    if inserted:
+    version, send the one signal (values read back ``chunk`` at a time), and count."""
+    if written.inserted:
+        kpi_ids = sorted(written.kpi_ids)
         # A value's KPI is a plain id (kpis.integrity): hold the KPIs the new values
         # name, once for the load, instead of a key check per value at the commit.
         # Anywhere before the commit will do: a KPI deleted meanwhile is found gone.
         kpi_hold(kpi_ids)
-        _imported_history(tally, kpis, recorder, now)
+        _imported_history(written.tally, kpis, recorder, now)
         data_version_bump(scorecards__kpis__id__in=kpi_ids)
-        _announce(kpi_ids, kpis, recorder, now, last_id, chunk, (waiting, inserted))
-    return BulkRecordResult(created=inserted - corrected, corrected=corrected, unchanged=unchanged)
+        counts = (written.waiting, written.inserted)
+        _announce(kpi_ids, kpis, recorder, now, written.last_id, chunk, counts)
+    return BulkRecordResult(
+        created=written.inserted - written.corrected,
+        corrected=written.corrected,
+        unchanged=written.unchanged,
+    )
 
 
 def _diff(obj: str, note: str, value: str) -> str:
