@@ -1,9 +1,10 @@
 """``scorecard import FILE --org SLUG --scorecard SLUG``: import values from CSV or XLSX.
 
-Every row is checked first (streaming, so files of millions of rows are fine); if any
-row is wrong the first problems are listed with their row and column, nothing is
-written and the command exits non-zero. Otherwise every row is written in one
-transaction through the same bulk service as the web import.
+Every row is checked (streaming, so files of millions of rows are fine), in one
+transaction through the same bulk service as the web import: a CSV file is checked in a
+thread while the rows already checked are written. If any row is wrong the first
+problems are listed with their row and column, the transaction is rolled back so
+nothing is written, and the command exits non-zero.
 """
 
 from __future__ import annotations
