@@ -513,12 +513,10 @@ def _write(
 ) -> BulkRecordResult:
     """Compare the staged rows with the stored ones and write (see the module's steps);
     ``written``: what was written straight before (then counted and announced too)."""
-    m = _table(Measurement)
     if written is None:
         if not staged:
             return BulkRecordResult(0, 0, 0)
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
-        written = _Written(last_id=cursor.fetchone()[0])
+        written = _Written(last_id=_last_id(cursor))
     if not staged:
         return _finish(written, kpis, recorder, now, chunk)
     at = connection.ops.adapt_datetimefield_value(now)
@@ -535,25 +533,14 @@ def _write(
             _history(cursor, recorder, at, True, staged_ids=True)
         written.add_staged(groups, inserted, (unchanged, corrected))
         return _finish(written, kpis, recorder, now, chunk)
-    insert_values = (
-        f"INSERT INTO {m} (kpi_id, period_start, value, note, recorded_by_id, recorded_at, "
-        "superseded_at, approval, decided_by_id, decided_at) SELECT kpi_id, period_start, "
-        f"value, note, %s, %s, NULL, approval, NULL, NULL FROM {STAGE} ORDER BY row_number"
-    )
-    if not (corrected or waiting):
-        # Only new values, whose history is one entry per KPI: nothing needs their ids
-        # to follow the rows, so they go in by KPI and period, which the indexes on
-        # (KPI, period) take one KPI after the other (a day-by-day file in its own
-        # order touches every KPI's leaf pages in turn, day after day).
-        insert_values = insert_values.replace(
-            "ORDER BY row_number", "ORDER BY kpi_id, period_start"
-        )
-    before = written.last_id
-    if written.inserted:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
-        before = cursor.fetchone()[0]
-    cursor.execute(insert_values, [recorder_id, at])
-    inserted = cursor.rowcount
+    # Entries of their own (corrections, values waiting) find their values' ids by the
+    # rows' order. Only new values, whose history is one entry per KPI, need no such
+    # order: they go in by KPI and period, which the indexes on (KPI, period) take one
+    # KPI after the other (a day-by-day file in its own order touches every KPI's leaf
+    # pages in turn, day after day).
+    order = "row_number" if corrected or waiting else "kpi_id, period_start"
+    before = _last_id(cursor) if written.inserted else written.last_id
+    inserted = _insert_from_stage(cursor, recorder_id, at, order)
     if corrected or waiting:  # entries of their own, naming each value's new id
         first_id, offset = _new_ids(cursor, inserted, before)
         _history(cursor, recorder, at, postgres, first_id, offset)
@@ -629,11 +616,14 @@ def _group_stage(cursor: Any) -> Groups:
     ]
 
 
-def _stored_in_span(cursor: Any, groups: Groups, postgres: bool, staged: bool = True) -> bool:
+def _stored_in_span(
+    cursor: Any, groups: Groups, postgres: bool, kpis_from_stage: bool = True
+) -> bool:
     """Whether any current value (approved or waiting) is stored for the KPIs of
     ``groups`` between their first and last period (one look-up in the index on KPI and
-    period per KPI). If not, every row of theirs is a new value. ``staged``: the rows
-    are in the stage (SQLite then reads their KPIs from there)."""
+    period per KPI). If not, every row of theirs is a new value. ``kpis_from_stage``
+    (SQLite): the query reads the KPIs from the stage, which holds exactly these rows,
+    instead of being sent their ids (in chunks: SQLite limits a query's parameters)."""
     first = min(_day(g.first) for g in groups)
     last = max(_day(g.last) for g in groups)
     sql = (
@@ -643,7 +633,7 @@ def _stored_in_span(cursor: Any, groups: Groups, postgres: bool, staged: bool = 
     if postgres:  # the KPIs as one array
         cursor.execute(sql.format(kpis="= ANY(%s)"), [first, last, [g.kpi_id for g in groups]])
         return bool(cursor.fetchone()[0])
-    if staged:
+    if kpis_from_stage:
         cursor.execute(sql.format(kpis=f"IN (SELECT DISTINCT kpi_id FROM {STAGE})"), [first, last])
         return bool(cursor.fetchone()[0])
     ids = [g.kpi_id for g in groups]
@@ -790,14 +780,15 @@ def _write_streamed(
     """PostgreSQL, checked rows: stage, compare and write :data:`STREAM_ROWS` rows at a
     time as the batches come (``streamed`` of :func:`measurement_bulk_load`); then hold
     the KPIs, raise the data version and send the one signal, as :func:`_finish`."""
-    m = _table(Measurement)
     at = connection.ops.adapt_datetimefield_value(now)
     recorder_id = recorder.pk if recorder is not None else None
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
-    written = _Written(last_id=cursor.fetchone()[0])
+    written = _Written(last_id=_last_id(cursor))
     columns = "row_number, kpi_id, period_start, value, note"
     marks = ", ".join(["%s"] * len(pending))
     largest = 0
+    # A round copied straight in is sent in binary, in the columns' own types: read
+    # once for the load.
+    types = [] if pending else _column_types(cursor, Measurement, _COPIED)
 
     def stage_and_compare(rounds: list[Sequence[LoadRow]]) -> None:
         """A round through the stage: staged, compared, inserted, its history written."""
@@ -824,7 +815,7 @@ def _write_streamed(
     for rounds in _rounds(batches):
         largest = max(largest, _largest(rounds))
         # No value of this load waits for approval: the round is perhaps all new.
-        groups = None if pending else _direct_round(cursor, rounds, recorder_id, now)
+        groups = None if pending else _direct_round(cursor, rounds, recorder_id, now, types)
         if groups is None:
             stage_and_compare(rounds)
         else:
@@ -840,6 +831,7 @@ def _direct_round(
     rounds: list[Sequence[LoadRow]],
     recorder_id: int | None,
     now: dt.datetime,
+    types: list[int],
 ) -> Groups | None:
     """PostgreSQL, a round of checked rows of a load where no value waits for approval:
     if no current value is stored for its KPIs in its periods, every row is a new value,
@@ -847,7 +839,8 @@ def _direct_round(
     table's pages many rows at a time), by KPI and period, so that the indexes on (KPI,
     period) take each KPI's rows one after the other; their ids follow that order. The
     round's :data:`Groups`; None, with nothing written, when some value is stored there
-    already (the round then goes through the stage, to be compared). SQLite's way is
+    already (the round then goes through the stage, to be compared). ``types``: those
+    of :data:`_COPIED` (:func:`_column_types`). SQLite's way is
     :func:`_direct_from_stage`."""
     rows = sorted(chain.from_iterable(rounds), key=_KPI_AND_DAY)
     groups: Groups = []
@@ -857,13 +850,11 @@ def _direct_round(
         first, last = rows[start][2], rows[start + count - 1][2]
         groups.append(Group.fresh(kpi_id, count, first, last))
         start += count
-    if not groups or _stored_in_span(cursor, groups, True, staged=False):
+    if not groups or _stored_in_span(cursor, groups, True):
         return None
-    columns = "kpi_id, period_start, value, note, recorded_by_id, recorded_at, approval"
-    types = _column_types(cursor, Measurement, columns)
     # Binary: the server stores the numbers, dates and times as they come instead of
     # parsing their text (measured, a million rows: 5.9–6.8 s against 8.4–8.8 s).
-    copy_sql = f"COPY {_table(Measurement)} ({columns}) FROM STDIN (FORMAT BINARY)"
+    copy_sql = f"COPY {_table(Measurement)} ({_COPIED}) FROM STDIN (FORMAT BINARY)"
     days: dict[Any, dt.date] = {}  # a file's rows share a period's text: parsed once
     with cursor.cursor.copy(copy_sql) as copy:
         copy.set_types(types)
@@ -874,6 +865,10 @@ def _direct_round(
                 day = days[given] = _day(given)
             write((kpi_id, day, value, note, recorder_id, now, "approved"))
     return groups
+
+
+#: The columns a round copied straight in fills (the others keep their defaults: NULL).
+_COPIED = "kpi_id, period_start, value, note, recorded_by_id, recorded_at, approval"
 
 
 def _column_types(cursor: Any, model: Any, columns: str) -> list[int]:
@@ -918,17 +913,30 @@ def _direct_from_stage(
             Group.fresh(int(kpi_id), int(count), first, last)
             for kpi_id, count, first, last in cursor.fetchall()
         ]
-        if not groups or _stored_in_span(cursor, groups, False, staged=False):
+        if not groups or _stored_in_span(cursor, groups, False, kpis_from_stage=False):
             return None
+    _insert_from_stage(cursor, recorder_id, at, "kpi_id, period_start")
+    cursor.execute(f"DELETE FROM {STAGE}")
+    return groups
+
+
+def _insert_from_stage(cursor: Any, recorder_id: int | None, at: Any, order: str) -> int:
+    """SQLite: insert the staged rows as new values, in ``order`` (their ids follow
+    it); how many."""
     cursor.execute(
         f"INSERT INTO {_table(Measurement)} (kpi_id, period_start, value, note, "
         "recorded_by_id, recorded_at, superseded_at, approval, decided_by_id, decided_at) "
-        f"SELECT kpi_id, period_start, value, note, %s, %s, NULL, 'approved', NULL, NULL "
-        f"FROM {STAGE} ORDER BY kpi_id, period_start",
+        "SELECT kpi_id, period_start, value, note, %s, %s, NULL, approval, NULL, NULL "
+        f"FROM {STAGE} ORDER BY {order}",
         [recorder_id, at],
     )
-    cursor.execute(f"DELETE FROM {STAGE}")
-    return groups
+    return int(cursor.rowcount)
+
+
+def _last_id(cursor: Any) -> int:
+    """The measurements' largest id so far (0 when there are none)."""
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(Measurement)}")
+    return int(cursor.fetchone()[0])
 
 
 def _write_rounds(
@@ -947,8 +955,7 @@ def _write_rounds(
     taking each KPI's rows one after the other; from the first round that has a value
     stored in its span on, the rows stay staged and are compared as usual
     (:func:`_write`), so the stage holds the end of the file, in its order."""
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(Measurement)}")
-    written = _Written(last_id=cursor.fetchone()[0])
+    written = _Written(last_id=_last_id(cursor))
     recorder_id = recorder.pk if recorder is not None else None
     insert = (
         f"INSERT INTO {STAGE} (row_number, kpi_id, period_start, value, note) "
