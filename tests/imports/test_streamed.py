@@ -195,10 +195,11 @@ def test_fresh_rounds_are_copied_straight_and_the_others_compared(
     name = "_direct_round" if POSTGRES else "_direct_from_stage"
     direct = getattr(bulkload, name)
 
-    def watched(*args: Any) -> Any:
-        groups = direct(*args) if straight else None
-        rounds.append(groups is not None)
-        return groups
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        # PostgreSQL's says whether it copied the round, SQLite's gives its groups.
+        done = direct(*args, **kwargs) if straight else None
+        rounds.append(bool(done))
+        return done
 
     monkeypatch.setattr(bulkload, name, watched)
     # Batches of two rows, rounds of at least three: four rows, four, then two.
@@ -241,6 +242,36 @@ def test_fresh_rounds_are_copied_straight_and_the_others_compared(
              {"values": 5, "period_start": "2025-01-01", "last_period_start": "2025-05-01"}),
         ], key=lambda e: {card.free.name: card.free.pk, card.sales.name: card.sales.pk}[e[1]]),
     ]  # fmt: skip
+
+
+@pytest.mark.skipif(not POSTGRES, reason="SQLite moves a round with one INSERT … SELECT")
+def test_the_next_round_is_read_while_the_server_writes_a_copied_one(
+    card: Card, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: each round after the first is read and sorted while the ``COPY`` of the
+    one before is still running on the server (bulkload._ReadAhead), not after it."""
+    from psycopg import pq
+
+    during_copy: list[bool] = []
+    fetch = bulkload._ReadAhead.fetch
+
+    def watched(self: Any) -> None:
+        if self._next is self._EMPTY:  # a round is read now
+            status = connection.connection.pgconn.transaction_status
+            during_copy.append(status == pq.TransactionStatus.ACTIVE)
+        fetch(self)
+
+    monkeypatch.setattr(bulkload._ReadAhead, "fetch", watched)
+    # Batches of two rows, rounds of at least three: four rows, four, then two.
+    rows = [["free", f"2025-{m:02d}-01", str(m), ""] for m in range(1, 11)]
+    result = _run(card, write_csv(tmp_path / "a.csv", rows))
+    assert (result.created, result.corrected, result.unchanged) == (10, 0, 0)
+    # The first round before any copy; the second, the third and the end of the file
+    # each while the round before was being copied.
+    assert during_copy == [False, True, True, True]
+    assert list(Measurement.objects.order_by("period_start").values_list("value", flat=True)) == [
+        float(m) for m in range(1, 11)
+    ]
 
 
 @pytest.mark.skipif(POSTGRES, reason="PostgreSQL's writer does not hand the lock back per row")
