@@ -4,6 +4,7 @@ template through gettext, numbers and dates in the locale's formats."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.utils.translation import gettext
@@ -12,6 +13,8 @@ from scorecard.dates import day_month_year
 from scorecard.engine.text import Text
 
 from .numbers import format_number
+
+logger = logging.getLogger(__name__)
 
 
 def _local(value: Any) -> str:
@@ -34,4 +37,13 @@ def translated(text: str) -> str:
     template = gettext(text.template)
     if not text.params:
         return template
-    return template % {name: _local(value) for name, value in text.params.items()}
+    values = {name: _local(value) for name, value in text.params.items()}
+    try:
+        return template % values
+    except (KeyError, ValueError, TypeError):
+        # A translation that names a placeholder the sentence does not have, or breaks
+        # the %-syntax (a catalogue edited by hand): the sentence in English rather
+        # than a page that fails for everyone reading that language.
+        logger.warning("Translation of %r does not fit its placeholders: %r", text.template,
+                       template)  # fmt: skip
+        return text.template % values
