@@ -10,16 +10,19 @@ import datetime as dt
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from scorecard.imports.services import RowChecker, import_table, mapping_from_names
+from scorecard.interchange.services import organization_data_delete
 from scorecard.kpis import bulkload
 from scorecard.kpis import services as kpi_services
 from scorecard.kpis.integrity import KpiGone, kpi_hold
 from scorecard.kpis.models import Kpi, Measurement
+from scorecard.strategy import services as strategy
 
 from .conftest import HEADER, Card, write_csv
 
@@ -111,7 +114,7 @@ def test_deleting_a_kpi_deletes_its_values(card: Card, tmp_path: Path) -> None:
     assert not Measurement.objects.filter(kpi_id=pk).exists()
     if POSTGRES:  # the KPI is locked before anything is deleted
         sql = [q["sql"] for q in queries.captured_queries]
-        lock = next(i for i, s in enumerate(sql) if s.endswith("FOR UPDATE"))
+        lock = next(i for i, s in enumerate(sql) if "FOR UPDATE" in s)
         values = 'DELETE FROM "kpis_measurement"'
         deleted = next(i for i, s in enumerate(sql) if s.startswith(values))
         assert lock < deleted
@@ -143,6 +146,102 @@ def test_a_kpi_deletion_waits_for_a_load_and_deletes_its_values(card: Card) -> N
     assert loaded.wait(10)
     start = time.perf_counter()
     Kpi.objects.get(pk=kpi.pk).delete()
+    waited = time.perf_counter() - start
+    thread.join(10)
+    assert not errors
+    assert waited > 0.2  # it waited for the load's commit
+    assert not Measurement.objects.filter(kpi_id=kpi.pk).exists()
+
+
+def _kpi_locks(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "kpis_kpi"' in q["sql"] and "FOR UPDATE" in q["sql"]
+    ]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="SQLite's deleting transaction holds the write lock")
+@pytest.mark.parametrize("what", ["scorecard", "objective", "organization's data", "KPIs"])
+def test_a_deletion_locks_all_its_kpis_at_once_in_the_order_of_their_ids(
+    card: Card, tmp_path: Path, what: str
+) -> None:
+    """A deletion that takes many KPIs locks them with one statement, by id: the order a
+    load holds them in, so the two never wait for each other crosswise (a deadlock), and
+    not one query per KPI."""
+    _import(card, tmp_path, [("free", "2025-01-01", "10", ""), ("sales", "2025-01-01", "5", "")])
+    kpis = list(Kpi.objects.filter(scorecard=card.world.scorecard).values_list("pk", flat=True))
+    assert len(kpis) == 4
+    delete = {  # as the product's services delete them
+        "scorecard": lambda: strategy.scorecard_delete(scorecard=card.world.scorecard),
+        "objective": lambda: strategy.objective_delete(objective=card.free.objective),
+        "organization's data": lambda: organization_data_delete(card.world.organization),
+        "KPIs": lambda: Kpi.objects.filter(pk__in=kpis).delete(),
+    }[what]
+    with CaptureQueriesContext(connection) as queries:
+        delete()
+    locks = _kpi_locks(queries)
+    assert len(locks) == 1, locks
+    assert "ORDER BY" in locks[0] and locks[0].endswith('FOR UPDATE OF "kpis_kpi"')
+    assert not Kpi.objects.filter(pk__in=kpis).exists()
+    assert not Measurement.objects.filter(kpi_id__in=kpis).exists()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="SQLite's deleting transaction holds the write lock")
+def test_a_deletion_tried_again_after_a_failure_locks_its_kpis_again(card: Card) -> None:
+    from django.db.models.signals import pre_delete
+
+    from scorecard.strategy.models import Objective
+
+    def fail(sender: Any, **kwargs: Any) -> None:  # after the KPIs' pre_delete
+        raise RuntimeError("the disk is full")
+
+    objectives = Objective.objects.filter(scorecard=card.world.scorecard)
+    pre_delete.connect(fail, sender=Objective, dispatch_uid="test-fail")
+    try:
+        # (its own savepoint: the test's transaction goes on after the failure)
+        with (
+            pytest.raises(RuntimeError),
+            CaptureQueriesContext(connection) as queries,
+            transaction.atomic(),
+        ):
+            objectives.delete()
+    finally:
+        pre_delete.disconnect(dispatch_uid="test-fail", sender=Objective)
+    assert len(_kpi_locks(queries)) == 1
+    assert Kpi.objects.filter(objective__in=objectives).count() == 4  # nothing was deleted
+    with CaptureQueriesContext(connection) as queries:
+        objectives.delete()  # the same query object, in a new transaction
+    assert len(_kpi_locks(queries)) == 1  # locked again, not taken as locked already
+    assert not Kpi.objects.filter(scorecard=card.world.scorecard).exists()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="SQLite serializes writers with its write lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_scorecard_deletion_waits_for_a_load_and_deletes_its_values(card: Card) -> None:
+    """As for one KPI: the deletion of the whole scorecard waits for a load holding one
+    of its KPIs, then deletes the load's values with it."""
+    kpi, user = card.free, card.world.admin
+    loaded, errors = threading.Event(), []
+
+    def load() -> None:
+        try:
+            with transaction.atomic():
+                rows = [(n, kpi.pk, f"2025-{n:02d}-01", float(n), "") for n in range(1, 13)]
+                bulkload.measurement_bulk_load(batches=[rows], kpis={kpi.pk: kpi}, user=user)
+                loaded.set()
+                time.sleep(0.5)  # the deletion starts meanwhile, and must wait
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            loaded.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    assert loaded.wait(10)
+    start = time.perf_counter()
+    strategy.scorecard_delete(scorecard=card.world.scorecard)
     waited = time.perf_counter() - start
     thread.join(10)
     assert not errors
