@@ -4,6 +4,7 @@ password reset and my account — through real requests, on SQLite and PostgreSQ
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 from typing import Any
@@ -469,3 +470,25 @@ def test_email_preferences_are_honoured(world: Any) -> None:
         notified = mentions_notify(comment=comment)
     assert len(notified) == 2  # both see it in the app ...
     assert [m.to for m in mail.outbox] == [["editor-user@example.com"]]  # ... one by e-mail
+
+
+def test_addresses_that_cannot_be_invited_are_named_with_the_reason(world: Any) -> None:
+    """A typo is "not an e-mail address"; an address with Chinese letters before the @
+    is well-formed but most mail servers cannot deliver to it, and is told apart.
+    Nobody of the list is invited until every address is right, and an address with a
+    non-Latin domain (an internationalized domain) is invited."""
+    from scorecard.accounts.models import Invitation
+
+    response = _invite(world, "王小明@example.com, ann@example, bo@example.com")
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert (
+        "Letters other than Latin ones before the @, which most mail servers cannot deliver "
+        "to: 王小明@example.com." in page
+    )
+    assert "Not an e-mail address: ann@example." in page
+    # Each reason on its own line.
+    assert "make an account for the person.<br>Not an e-mail address" in page
+    assert not Invitation.objects.exists() and not mail.outbox
+    assert _invite(world, "lin@例子.公司").status_code == 200
+    assert Invitation.objects.count() == 1 and len(mail.outbox) == 1

@@ -33,6 +33,15 @@ def _is_email(value: str) -> bool:
     return True
 
 
+def _is_email_but_for_local_letters(value: str) -> bool:
+    """Whether ``value`` is an e-mail address once the letters outside ASCII before its
+    @ are replaced (an internationalized address, which most mail servers refuse)."""
+    local, at, domain = value.rpartition("@")
+    if not at or local.isascii():
+        return False
+    return _is_email("".join(c if c.isascii() else "x" for c in local) + "@" + domain)
+
+
 class InviteForm(_Form):
     """Invite one or more people by e-mail address, all with the same role."""
 
@@ -72,10 +81,27 @@ class InviteForm(_Form):
                 gettext("At most %(count)s addresses at once.") % {"count": self.MAX_AT_ONCE}
             )
         bad = [e for e in found if not _is_email(e)]
-        if bad:
-            raise forms.ValidationError(
-                gettext("Not an e-mail address: %(addresses)s.") % {"addresses": ", ".join(bad)}
+        # Well-formed but for letters outside Latin before the @ (王小明@example.com):
+        # valid for mail servers that take such addresses, but most do not, and the
+        # invitation could not be delivered; say so rather than "not an address".
+        local_script = [e for e in bad if _is_email_but_for_local_letters(e)]
+        errors = []
+        if local_script:
+            errors.append(
+                gettext(
+                    "Letters other than Latin ones before the @, which most mail servers "
+                    "cannot deliver to: %(addresses)s. Ask for another address, or make an "
+                    "account for the person."
+                )
+                % {"addresses": ", ".join(local_script)}
             )
+        others = [e for e in bad if e not in local_script]
+        if others:
+            errors.append(
+                gettext("Not an e-mail address: %(addresses)s.") % {"addresses": ", ".join(others)}
+            )
+        if errors:
+            raise forms.ValidationError(errors)
         return found
 
 
