@@ -23,6 +23,13 @@ MAIN_PAGES = {
     "map": SCORECARD + "map/",
     "files": SCORECARD + "files/",
     "glossary": "/help/",
+    "planning": SCORECARD + "planning/",
+    "risks": SCORECARD + "risks/",
+    "reviews": SCORECARD + "reviews/",
+    "health": SCORECARD + "health/",
+    "history": SCORECARD + "history/",
+    "cascade": SCORECARD + "cascade/",
+    "aligned objective": "/o/northwind/s/sales/objective/key-accounts/",
 }
 
 
@@ -91,14 +98,25 @@ def test_kpi_page_leads_with_the_number_and_the_entry_form(tab: Any) -> None:
 
 
 @pytest.mark.parametrize("tab", [PHONE], indirect=True)
-@pytest.mark.parametrize("name", ["home", "scorecard", "kpi", "entry", "initiatives", "map"])
+@pytest.mark.parametrize(
+    "name",
+    ["home", "scorecard", "kpi", "entry", "initiatives", "map", "planning", "risks", "reviews",
+     "health", "history", "cascade", "aligned objective"],
+)  # fmt: skip
 def test_no_horizontal_scroll_on_a_phone(tab: Any, name: str) -> None:
     sign_in(tab, "strategy")
     tab.goto(MAIN_PAGES[name])
     tab.wait_for_load_state("networkidle")
     width = tab.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"{name} is {width} px wide"
-    _shot(tab, f"everyday-{name}-phone")
+    _shot(tab, f"everyday-{name.replace(' ', '-')}-phone")
+    if name == "aligned objective":
+        # "Remove" is a link-like button in red words, not a red block with blue words.
+        remove = tab.locator("table.align-shares button.link.danger").first
+        look = remove.evaluate(
+            "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]"
+        )
+        assert look == ["rgba(0, 0, 0, 0)", "rgb(214, 69, 69)"], look
     if name == "scorecard":
         # The menu collapses behind one button; the table is stacked rows, status first.
         assert not tab.locator(".hmenu").is_visible()
