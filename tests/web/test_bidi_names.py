@@ -32,8 +32,10 @@ def card(world):
     with override_settings(SCORECARD_TODAY="2026-11-23"):
         perspective = PerspectiveFactory(scorecard=world.scorecard, name="Financial", position=0)
         objective = ObjectiveFactory(perspective=perspective, code="grow", name="Grow revenue")
-        revenue = KpiFactory(objective=objective, code="revenue", name="Revenue", unit="€",
-                             minimum=0, maximum=1000, target=800, time_aggregation="sum")  # fmt: skip
+        revenue = KpiFactory(
+            objective=objective, code="revenue", name="Revenue", unit="€",
+            minimum=0, maximum=1000, target=800, time_aggregation="sum",
+        )  # fmt: skip
         MeasurementFactory(kpi=revenue, period_start=dt.date(2026, 10, 1), value=600)
         yield world, objective, revenue
 
@@ -71,8 +73,13 @@ def test_an_arabic_objective_renamed_in_its_form_is_isolated_on_the_pages(card) 
     client = world.client_for("editor")
     answer = client.post(
         url("objective_edit", "grow"),
-        {"perspective": objective.perspective_id, "name": OBJECTIVE_NAME, "code": "grow",
-         "description": "هدف يصف النمو", "weight": "1"},  # fmt: skip
+        {
+            "perspective": objective.perspective_id,
+            "name": OBJECTIVE_NAME,
+            "code": "grow",
+            "description": "هدف يصف النمو",
+            "weight": "1",
+        },
     )
     assert answer.status_code in (200, 302), answer.content.decode()[:2000]
     objective.refresh_from_db()
@@ -99,7 +106,8 @@ def test_an_arabic_objective_renamed_in_its_form_is_isolated_on_the_pages(card) 
                     # the objective “…”"): plain text, not isolated yet (docs/languages.md).
                     continue
                 before = text[max(0, start - 200) : start]
-                assert re.search(ISOLATED + r"$", before), (page, name, text[start - 120 : start + 40])
+                context = text[start - 120 : start + 40]
+                assert re.search(ISOLATED + r"$", before), (page, name, context)
 
     scorecard = pages["scorecard"]
     assert re.search(r'<th scope="row"><a href="[^"]*"><bdi>' + KPI_NAME + "</bdi></a>", scorecard)
