@@ -70,6 +70,15 @@ def test_an_arabic_kpi_name_is_isolated_and_keeps_its_numbers_in_place(
     heading.wait_for()
     assert heading.get_attribute("dir") == "auto"
     assert heading.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    # ... yet it starts on the page's left edge, under the breadcrumb, not drifting right.
+    crumb_box, text_left = (
+        page.locator("p.crumbs").bounding_box(),
+        heading.evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e);"
+            " return r.getBoundingClientRect().left; }"
+        ),
+    )
+    assert crumb_box and abs(text_left - crumb_box["x"]) < 2, (crumb_box, text_left)
     # The breadcrumb keeps the page's order: the scorecard first (left), the objective last.
     crumbs = page.locator("p.crumbs a")
     first, last = crumbs.first.bounding_box(), crumbs.last.bounding_box()
