@@ -450,7 +450,9 @@ def test_sensitivity_lists_kpis(sales) -> None:
     text = _text(sales.world.client_for("viewer").get(sales.url("whatif")))
     assert "Which KPIs move the scorecard most" in text
     assert re.search(
-        r'<th scope="row">Visitors</th><td class="num">[^<]+</td><td class="num">\+', text
+        r'<th scope="row"><bdi>Visitors</bdi></th><td class="num">[^<]+</td>'
+        r'<td class="num">\+',
+        text,
     )
 
 

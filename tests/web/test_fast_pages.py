@@ -135,11 +135,11 @@ def test_renames_and_structure_changes_are_on_the_next_page(card) -> None:
     _page(viewer)
     kpi_update(kpi=revenue, name="Net revenue")
     html, _ = _page(viewer)
-    assert ">Net revenue</a>" in _row(html, "revenue")
+    assert "><bdi>Net revenue</bdi></a>" in _row(html, "revenue")
     objective_update(objective=objective, name="Grow the business")
     perspective_update(perspective=objective.perspective, name="Money")
     html, _ = _page(viewer)
-    assert ">Grow the business</a>" in html and ">Money</th>" in html
+    assert "><bdi>Grow the business</bdi></a>" in html and "><bdi>Money</bdi></th>" in html
     assert "Grow revenue" not in html
     kpi_create(objective=objective, code="orders", name="Orders", minimum=0, maximum=20, target=10)
     html, _ = _page(viewer)

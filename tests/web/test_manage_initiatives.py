@@ -282,7 +282,7 @@ def test_task_state_button_with_htmx_returns_the_row(card: Any) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert html.strip().startswith("<tr") and f'id="task-{card.task.pk}"' in html
-    assert "<del>Pick platform</del>" in html
+    assert "<del><bdi>Pick platform</bdi></del>" in html
     # The progress box follows out of band: the only task is done now.
     assert 'id="initiative-progress" hx-swap-oob="true"' in html and "100.0\u00a0%" in html
     card.task.refresh_from_db()

@@ -131,11 +131,11 @@ def test_home_lists_values_due_for_updaters_and_owners(card) -> None:
     assert "Nothing due" in client.get("/").content.decode()  # revenue has October
     Measurement.objects.filter(kpi=revenue, period_start=dt.date(2026, 10, 1)).delete()
     html = client.get("/").content.decode()
-    assert ">Revenue</a>" in html and "for Oct 2026" in html
+    assert "><bdi>Revenue</bdi></a>" in html and "for Oct 2026" in html
     cost.owner = world.contributor
     cost.save()
     Measurement.objects.filter(kpi=cost).delete()
-    assert ">Cost</a>" in world.client_for("contributor").get("/").content.decode()
+    assert "><bdi>Cost</bdi></a>" in world.client_for("contributor").get("/").content.decode()
 
 
 def test_home_lists_red_kpis_of_my_area_and_my_tasks(card) -> None:
@@ -152,7 +152,7 @@ def test_home_lists_red_kpis_of_my_area_and_my_tasks(card) -> None:
                 deadline=dt.date(2026, 11, 1))  # fmt: skip
     TaskFactory(initiative=initiative, name="Done already", assignee=world.viewer, state="done")
     html = world.client_for("viewer").get("/").content.decode()
-    assert 'href="/o/northwind/s/company/kpi/revenue/">Revenue</a>' in html
+    assert 'href="/o/northwind/s/company/kpi/revenue/"><bdi>Revenue</bdi></a>' in html
     assert "10.0\u00a0%" in html
     assert "Pick a platform" in html and "Overdue" in html and "Done already" not in html
 
@@ -165,14 +165,14 @@ def test_home_remembers_the_chosen_organization(card) -> None:
     client = world.client_for("anonymous")
     client.force_login(both)
     html = client.get("/").content.decode()
-    assert "<h1>Northwind Outdoor</h1>" in html and 'id="org"' in html  # the switcher
-    assert "<h1>Rival Gear</h1>" in client.get("/?org=rival").content.decode()
-    assert "<h1>Rival Gear</h1>" in client.get("/").content.decode()  # remembered
+    assert '<h1 dir="auto">Northwind Outdoor</h1>' in html and 'id="org"' in html  # the switcher
+    assert '<h1 dir="auto">Rival Gear</h1>' in client.get("/?org=rival").content.decode()
+    assert '<h1 dir="auto">Rival Gear</h1>' in client.get("/").content.decode()  # remembered
     # An organization the user does not belong to is ignored, not revealed.
     OtherOrg = type(world.organization)
     OtherOrg.objects.create(name="Secret Corp", slug="secret")
     html = client.get("/?org=secret").content.decode()
-    assert "Secret Corp" not in html and "<h1>Rival Gear</h1>" in html
+    assert "Secret Corp" not in html and '<h1 dir="auto">Rival Gear</h1>' in html
 
 
 def test_home_without_membership(db) -> None:
@@ -240,7 +240,7 @@ def test_configuration_errors_are_listed(card) -> None:
     KpiFactory(objective=objective, code="broken", name="Broken scale", minimum=5, maximum=5)
     html = world.client_for("viewer").get(url("scorecard_detail")).content.decode()
     assert "Setup problems (1)" in html
-    assert 'href="/o/northwind/s/company/kpi/broken/">Broken scale</a>' in html
+    assert 'href="/o/northwind/s/company/kpi/broken/"><bdi>Broken scale</bdi></a>' in html
 
 
 # --- strategy map -------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_kpi_page_shows_definition_chart_and_periods(card) -> None:
     Target.objects.create(kpi=revenue, period_start=dt.date(2026, 10, 1), value=900,
                           set_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # fmt: skip
     html = world.client_for("viewer").get(url("kpi_detail", "revenue")).content.decode()
-    assert 'href="/o/northwind/s/company/objective/grow/">Grow revenue</a>' in html
+    assert 'href="/o/northwind/s/company/objective/grow/"><bdi>Grow revenue</bdi></a>' in html
     assert "Maximize (higher is better)" in html and "Monthly" in html
     assert 'role="img" aria-label="History of Revenue' in html  # the chart
     assert "Green zone" in html  # status bands behind the lines
@@ -455,7 +455,7 @@ def test_grid_shows_a_contributor_only_the_kpis_they_update_or_own(card) -> None
     world, _, revenue, cost = card
     client = world.client_for("contributor")
     html = client.get(url("data_entry")).content.decode()
-    assert ">Revenue</a>" in html and ">Cost</a>" not in html
+    assert "><bdi>Revenue</bdi></a>" in html and "><bdi>Cost</bdi></a>" not in html
     # A cell for a KPI that is not theirs is ignored, not saved.
     client.post(url("data_entry"), {f"value-{cost.pk}": "1", f"value-{revenue.pk}": "610"})
     assert not Measurement.objects.filter(kpi=cost, value=1).exists()

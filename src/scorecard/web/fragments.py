@@ -47,8 +47,9 @@ from scorecard.strategy.models import Scorecard
 
 #: The fragment's name in the ``{% cache %}`` tag of web/partials/scorecard_table.html.
 SCORECARD_ROWS = "scorecard-rows"
-#: Raise it when the rows' markup changes in a way the key does not capture.
-ROWS_GENERATION = 1
+#: Raise it when the rows' markup changes in a way the key does not capture (2: names
+#: isolated in <bdi>).
+ROWS_GENERATION = 2
 
 
 def scorecard_rows_key(
@@ -95,8 +96,8 @@ def cached_rows(key: str) -> SafeString | None:
 # --- the whole scorecard page, kept (issue 16, "the page on a cache hit") -------------
 
 #: Raise it when the page's markup changes in a way the key does not capture (2: kept
-#: as UTF-8 bytes).
-PAGE_GENERATION = 2
+#: as UTF-8 bytes; 3: names isolated in <bdi>, headings and notes with dir="auto").
+PAGE_GENERATION = 3
 #: What the kept page holds instead of the request's CSRF token (each request gets its
 #: own masked token in its place). Letters only: escaping leaves it as it is.
 CSRF_SLOT = "csrfSlotScorecardPage7f3a9c1e"
