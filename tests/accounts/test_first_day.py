@@ -225,7 +225,7 @@ def test_an_existing_account_accepts_by_signing_in(world: Any) -> None:
     _invite(world, "someone@example.com", role="viewer")
     path = _link(mail.outbox[0].body)
     outsider = world.client_for("outsider")
-    assert "Join as outsider" in outsider.get(path).content.decode()
+    assert "Join as <bdi>outsider</bdi>" in outsider.get(path).content.decode()
     assert outsider.post(path, {"action": "join"}).status_code == 302
     assert Membership.objects.get(user=world.outsider, organization=world.organization).role == (
         "viewer"

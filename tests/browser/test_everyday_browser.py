@@ -116,7 +116,7 @@ def test_no_horizontal_scroll_on_a_phone(tab: Any, name: str) -> None:
         look = remove.evaluate(
             "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]"
         )
-        assert look == ["rgba(0, 0, 0, 0)", "rgb(214, 69, 69)"], look
+        assert look == ["rgba(0, 0, 0, 0)", "rgb(149, 32, 32)"], look
     if name == "scorecard":
         # The menu collapses behind one button; the table is stacked rows, status first.
         assert not tab.locator(".hmenu").is_visible()

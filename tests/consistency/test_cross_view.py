@@ -310,7 +310,7 @@ def test_whatif_now_column(demo: Demo, window: Window) -> None:
     for row in tree.xpath(
         "//table[contains(@class, 'whatif')]/tbody/tr[not(@class='objective-row')]"
     ):
-        name = " ".join(row.xpath("./th")[0].text.split())
+        name = " ".join(row.xpath("./th")[0].text_content().split())
         kpi = names[name]
         cells = row.xpath("./td")
         shown[f"kpi:{kpi.code}:value"] = text(cells[0])

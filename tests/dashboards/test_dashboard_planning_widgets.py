@@ -79,7 +79,7 @@ def test_funnel_widget_shows_the_stages_values_and_rates(company: Scorecard) -> 
     for row in analysis.stages:
         assert row.value is not None
         value = format_number(row.value, row.kpi.unit)
-        assert f'<th scope="row">{row.kpi.name}</th><td class="num">{value}</td>' in text
+        assert f'<th scope="row"><bdi>{row.kpi.name}</bdi></th><td class="num">{value}</td>' in text
         if row.rate is not None:
             assert pct(row.rate) in text
     assert sum(r.rate is not None for r in analysis.stages) == 3

@@ -58,7 +58,7 @@ def test_shared_with_a_unit_its_members_and_sub_units_read_it(demo: None) -> Non
     ]:
         assert signed_in(username).get(url).status_code == status, username
     listed = signed_in("sales.lead").get(BASE).content.decode()
-    assert "Sales pipeline" in listed and "with Sales" in listed
+    assert "<bdi>Sales pipeline</bdi>" in listed and "with <bdi>Sales</bdi>" in listed
     assert "Sales pipeline" not in signed_in("ops.lead").get(BASE).content.decode()
     widget = f"{url}widgets/"
     owner.post(widget, {"kind": "note", "text": "Pipeline first."})

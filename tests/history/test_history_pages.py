@@ -67,7 +67,8 @@ def test_histories_read_in_words_and_escape_user_text(history):
     kpi_page = client.get(card.url("kpi_history", "revenue")).content.decode()
     revenue = card.url("kpi_detail", "revenue")
     assert (
-        f'<strong>{editor}</strong> corrected the value of <a href="{revenue}">“Revenue”</a> '
+        f"<strong><bdi>{editor}</bdi></strong> corrected the value of "
+        f'<a href="{revenue}">“<bdi>Revenue</bdi>”</a> '
         "for Oct 2026" in kpi_page
     )
     assert '<del><span class="sr-only">was </span>600\u00a0€</del>' in kpi_page
@@ -92,7 +93,7 @@ def test_scorecard_history_filters_structure_and_values_and_keeps_deleted_items(
     kpi_services.kpi_delete(kpi=card.cost)
     client = card.world.client_for("viewer")
     everything = client.get(card.url("scorecard_history")).content.decode()
-    assert "deleted the KPI “Cost”" in everything and "value of" in everything
+    assert "deleted the KPI “<bdi>Cost</bdi>”" in everything and "value of" in everything
     structure = client.get(card.url("scorecard_history"), {"show": "structure"}).content.decode()
     assert "value of" not in structure and "deleted the KPI" in structure
     values = client.get(card.url("scorecard_history"), {"show": "values"}).content.decode()

@@ -115,7 +115,8 @@ def test_notifications_list_header_count_and_opening_marks_read(card):
     assert 'aria-label="2 unread">2</span>' in home
     assert "Mentions of me" in home
     listing = client.get("/notifications/").content.decode()
-    assert "on the KPI “Revenue”" in listing and "on the objective “Grow revenue”" in listing
+    assert "on the KPI “<bdi>Revenue</bdi>”" in listing
+    assert "on the objective “<bdi>Grow revenue</bdi>”" in listing
     first = Notification.objects.get(comment__kpi=card.revenue)
     opened = client.get(f"/notifications/{first.pk}/")
     assert opened.status_code == 302
