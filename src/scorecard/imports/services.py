@@ -1233,13 +1233,19 @@ def _kpis_unchanged(kpis: Mapping[int, Kpi]) -> bool:
     """Whether the KPIs the rows were checked against are still as they were: each
     exists, with the same interval and no formula since (then the bulk service need
     not check each row again nor look for repeats)."""
+    return _kpis_now(kpis)[0]
+
+
+def _kpis_now(kpis: Mapping[int, Kpi]) -> tuple[bool, dict[int, Kpi]]:
+    """:func:`_kpis_unchanged`, and the KPIs as they are now (those still there)."""
     now = {k.pk: k for k in Kpi.objects.filter(pk__in=list(kpis))}
-    return all(
+    unchanged = all(
         pk in now
         and now[pk].update_interval == k.update_interval
         and now[pk].is_calculated == k.is_calculated
         for pk, k in kpis.items()
     )
+    return unchanged, now
 
 
 def _write(
@@ -1261,13 +1267,7 @@ def _write(
         # them changed since (its interval, or a formula now), the bulk service need
         # not check each row again nor look for repeats; if one did, it checks every
         # row against the KPIs as they are now, and looks for repeats in SQL.
-        now = {k.pk: k for k in Kpi.objects.filter(pk__in=list(kpis))}
-        checked = all(
-            pk in now
-            and now[pk].update_interval == k.update_interval
-            and now[pk].is_calculated == k.is_calculated
-            for pk, k in kpis.items()
-        )
+        checked, now = _kpis_now(kpis)
         try:
             done = measurement_bulk_load(
                 batches=spool.batches(),
