@@ -144,3 +144,46 @@ def test_the_bdi_filter_escapes_and_isolates() -> None:
     assert bdi("<b>إيرادات</b>") == "<bdi>&lt;b&gt;إيرادات&lt;/b&gt;</bdi>"
     assert bdi("") == ""
     assert bdi(None) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("Saved the KPI “إيرادات”.", "Saved the KPI “<bdi>إيرادات</bdi>”."),
+        ("KPI „إيرادات“ gespeichert.", "KPI „<bdi>إيرادات</bdi>“ gespeichert."),
+        ("KPI « إيرادات » enregistré.", "KPI « <bdi>إيرادات</bdi> » enregistré."),
+        ("«\u00a0إيرادات\u00a0» enregistré.", "«\u00a0<bdi>إيرادات</bdi>\u00a0» enregistré."),
+        ("Moved “A” before “B”.", "Moved “<bdi>A</bdi>” before “<bdi>B</bdi>”."),
+        (f"Deleted “{XSS}”.", "Deleted “<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>”."),
+        ("Saved.", "Saved."),
+        ("An open “quote", "An open “quote"),
+    ],
+)
+def test_a_sentence_built_in_python_isolates_the_names_it_quotes(message, shown) -> None:
+    from django.utils.safestring import mark_safe
+
+    from scorecard.web.templatetags.bidi import quoted_names_isolated
+
+    assert quoted_names_isolated(message) == shown
+    markup = mark_safe('<a title="“x”">“y”</a>')  # markup already: left as it is
+    assert quoted_names_isolated(markup) is markup
+
+
+def test_a_flash_message_isolates_the_name_it_quotes(card) -> None:
+    """Saving a KPI renamed in Arabic: the message on the next page says its name
+    isolated, as the pages do."""
+    world = card[0]
+    client = world.client_for("editor")
+    form = client.get(url("kpi_edit", "revenue"))
+    assert form.status_code == 200
+    data = {
+        field.html_name: field.value() if field.value() is not None else ""
+        for field in form.context["form"]
+    }
+    data["name"] = KPI_NAME
+    answer = client.post(url("kpi_edit", "revenue"), {k: v for k, v in data.items()
+                                                       if v is not False}, follow=True)  # fmt: skip
+    html = answer.content.decode()
+    messages = re.search(r'<ul class="messages".*?</ul>', html, re.DOTALL)
+    assert messages is not None, html[:3000]
+    assert f"“<bdi>{KPI_NAME}</bdi>”" in messages.group(0)
