@@ -174,7 +174,7 @@ def test_bad_widget_input_is_explained(company: Scorecard) -> None:
     dashboard = Dashboard.objects.get()
     add = f"{BASE}{dashboard.pk}/widgets/"
     for data, message in [
-        ({"kind": "pie"}, "“pie” is not a kind of widget."),
+        ({"kind": "pie"}, "“<bdi>pie</bdi>” is not a kind of widget."),
         ({"kind": "kpi_tile"}, "Choose the KPI this widget shows."),
         ({"kind": "strategy_map"}, "Choose the scorecard this widget shows."),
         ({"kind": "note", "text": "  "}, "Write the note&#x27;s text."),

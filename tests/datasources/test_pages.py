@@ -46,7 +46,7 @@ def test_an_admin_sets_up_previews_and_pulls_a_source(
 
     response = client.post(reverse("datasource_run", args=[ORG, source.pk]), follow=True)
     page = response.content.decode()
-    assert "Pulled “Monthly sales”: 4 new, 0 corrected, 0 unchanged." in page
+    assert "Pulled “<bdi>Monthly sales</bdi>”: 4 new, 0 corrected, 0 unchanged." in page
     assert Measurement.objects.count() == 4
     assert [r.trigger for r in Run.objects.all()] == ["manual", "preview"]
 

@@ -177,7 +177,7 @@ def test_a_saved_change_is_confirmed_in_spanish(card: Any) -> None:
         follow=True,
     )
     assert response.status_code == 200
-    assert "Perspectiva «Clientes» añadida." in response.content.decode()
+    assert "Perspectiva «<bdi>Clientes</bdi>» añadida." in response.content.decode()
 
 
 def test_an_import_row_error_is_shown_in_french(card: Any) -> None:

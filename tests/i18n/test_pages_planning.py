@@ -154,5 +154,5 @@ def test_german_benchmark_errors_and_risk_form_errors(planned) -> None:
     )
     assert response.status_code == 302
     messages = client.get(reverse("risk_list", args=ARGS)).content.decode()
-    assert "Risiko „Preisdruck“ hinzugefügt." in messages
+    assert "Risiko „<bdi>Preisdruck</bdi>“ hinzugefügt." in messages
     assert "3 × 2 = 6 · mittel" in messages

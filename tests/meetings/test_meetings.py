@@ -327,4 +327,4 @@ def test_holding_a_meeting_says_which_numbers_it_keeps(card, held_on, said):
         card.url("meeting_list"), {"title": "Check-in", "held_on": held_on, "view": "period"},
         follow=True,
     )  # fmt: skip
-    assert f"Held “Check-in”: {said}" in response.content.decode()
+    assert f"Held “<bdi>Check-in</bdi>”: {said}" in response.content.decode()

@@ -364,7 +364,7 @@ def test_benchmark_library_add_and_remove(sales) -> None:
     ("data", "message"),
     [
         ({"value": "", "source": "S", "as_of": "2026-01-31"}, "is not a number"),
-        ({"value": "x", "source": "S", "as_of": "2026-01-31"}, "“x” is not a number"),
+        ({"value": "x", "source": "S", "as_of": "2026-01-31"}, "“<bdi>x</bdi>” is not a number"),
         ({"value": "5", "source": "", "as_of": "2026-01-31"}, "Say where the benchmark"),
         ({"value": "5", "source": "S", "as_of": "last year"}, "Give the date"),
         ({"value": "5", "source": "S", "as_of": "2026-01-31", "percentile": "150"},

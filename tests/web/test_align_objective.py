@@ -69,7 +69,8 @@ def test_aligning_to_a_second_parent_changes_its_score_as_the_docs_say(
     response = editor.post(
         _url("alignment_add"), {"parent": happy.pk, "share": "40 %"}, follow=True
     )
-    assert "“Sell more” now makes up 40% of “Happy customers”." in response.content.decode()
+    said = "“<bdi>Sell more</bdi>” now makes up 40% of “<bdi>Happy customers</bdi>”."
+    assert said in response.content.decode()
     # (1 − 0.4) · 60 % + 0.4 · 50 % = 56 %; the first parent is unchanged.
     assert _score(company, "happy") == pytest.approx(0.6 * 0.6 + 0.4 * 0.5)
     assert _score(company, "grow") == pytest.approx(0.62)
@@ -108,9 +109,9 @@ def test_the_page_explains_the_rule_and_offers_the_parents(
     ("share", "message"),
     [
         ("", "Enter the share in per cent"),
-        ("lots", "“lots” is not a number: enter the share in per cent."),
-        ("0", "The share must be more than 0 % and at most 100 %; “0” is not."),
-        ("120 %", "The share must be more than 0 % and at most 100 %; “120 %” is not."),
+        ("lots", "“<bdi>lots</bdi>” is not a number: enter the share in per cent."),
+        ("0", "The share must be more than 0 % and at most 100 %; “<bdi>0</bdi>” is not."),
+        ("120 %", "The share must be more than 0 % and at most 100 %; “<bdi>120 %</bdi>” is not."),
     ],
 )
 def test_bad_shares_are_refused_with_a_reason(
@@ -146,7 +147,7 @@ def test_parents_that_cannot_be_chosen(world: Any, cascade: dict[str, Any]) -> N
     response = editor.post(
         _url("alignment_add"), {"parent": cascade["grow"].pk, "share": "50"}, follow=True
     )
-    assert "is aligned to “Grow” already" in response.content.decode()
+    assert "is aligned to “<bdi>Grow</bdi>” already" in response.content.decode()
     # Viewers cannot, strangers do not see it.
     assert world.client_for("viewer").post(_url("alignment_add"), {}).status_code == 403
     assert world.client_for("outsider").post(_url("alignment_add"), {}).status_code == 404

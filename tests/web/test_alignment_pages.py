@@ -69,7 +69,7 @@ def test_cascade_in_a_few_clicks(card: Card) -> None:
     new = Scorecard.objects.get(slug="sales-2027")
     assert response.redirect_chain[-1][0] == reverse("scorecard_detail", args=[ORG, new.slug])
     text = response.content.decode()
-    assert "Cascaded to Sales: “Sales 2027” has 1 aligned objective and 2 KPIs" in text
+    assert "Cascaded to Sales: “<bdi>Sales 2027</bdi>” has 1 aligned objective and 2 KPIs" in text
     assert (new.parent, new.unit) == (card.world.scorecard, card.sales)
     child = new.objectives.get()
     assert ObjectiveAlignment.objects.get(child=child).share == pytest.approx(0.6)
