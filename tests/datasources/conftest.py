@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.factories import KpiFactory, ObjectiveFactory, PerspectiveFactory
+from tests.pgadmin import drop_database
 
 #: The PostgreSQL database the source tests read (not the test database of Django).
 PG_SOURCE = "scorecard_sources_src"
@@ -78,7 +79,7 @@ def pg_source_url() -> Iterator[str]:
         db.execute("CREATE SEQUENCE counter")
     yield f"{base}/{PG_SOURCE}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_SOURCE} WITH (FORCE)")
+        drop_database(admin, PG_SOURCE)
 
 
 @dataclass

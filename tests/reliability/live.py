@@ -84,8 +84,10 @@ class Database:
             return
         import psycopg
 
+        from tests.pgadmin import drop_database
+
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            drop_database(conn, self.name)
 
 
 def new_database(tmp: Path) -> Database:
