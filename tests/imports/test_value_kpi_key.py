@@ -122,9 +122,11 @@ def test_deleting_a_kpi_deletes_its_values(card: Card, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not POSTGRES, reason="SQLite serializes writers with its write lock")
 @pytest.mark.django_db(transaction=True)
-def test_a_kpi_deletion_waits_for_a_load_and_deletes_its_values(card: Card) -> None:
-    """A load holds its KPIs until it commits; a deletion of one of them meanwhile waits
-    and then deletes the load's values as well: no value is left without its KPI."""
+@pytest.mark.parametrize("what", ["KPI", "scorecard"])
+def test_a_deletion_waits_for_a_load_and_deletes_its_values(card: Card, what: str) -> None:
+    """A load holds its KPIs until it commits; a deletion of one of them (or of their
+    whole scorecard) meanwhile waits and then deletes the load's values as well: no
+    value is left without its KPI."""
     kpi, user = card.free, card.world.admin
     loaded, errors = threading.Event(), []
 
@@ -141,11 +143,15 @@ def test_a_kpi_deletion_waits_for_a_load_and_deletes_its_values(card: Card) -> N
         finally:
             connection.close()
 
+    delete = {
+        "KPI": lambda: Kpi.objects.get(pk=kpi.pk).delete(),
+        "scorecard": lambda: strategy.scorecard_delete(scorecard=card.world.scorecard),
+    }[what]
     thread = threading.Thread(target=load)
     thread.start()
     assert loaded.wait(10)
     start = time.perf_counter()
-    Kpi.objects.get(pk=kpi.pk).delete()
+    delete()
     waited = time.perf_counter() - start
     thread.join(10)
     assert not errors
@@ -214,36 +220,3 @@ def test_a_deletion_tried_again_after_a_failure_locks_its_kpis_again(card: Card)
         objectives.delete()  # the same query object, in a new transaction
     assert len(_kpi_locks(queries)) == 1  # locked again, not taken as locked already
     assert not Kpi.objects.filter(scorecard=card.world.scorecard).exists()
-
-
-@pytest.mark.skipif(not POSTGRES, reason="SQLite serializes writers with its write lock")
-@pytest.mark.django_db(transaction=True)
-def test_a_scorecard_deletion_waits_for_a_load_and_deletes_its_values(card: Card) -> None:
-    """As for one KPI: the deletion of the whole scorecard waits for a load holding one
-    of its KPIs, then deletes the load's values with it."""
-    kpi, user = card.free, card.world.admin
-    loaded, errors = threading.Event(), []
-
-    def load() -> None:
-        try:
-            with transaction.atomic():
-                rows = [(n, kpi.pk, f"2025-{n:02d}-01", float(n), "") for n in range(1, 13)]
-                bulkload.measurement_bulk_load(batches=[rows], kpis={kpi.pk: kpi}, user=user)
-                loaded.set()
-                time.sleep(0.5)  # the deletion starts meanwhile, and must wait
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-            loaded.set()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=load)
-    thread.start()
-    assert loaded.wait(10)
-    start = time.perf_counter()
-    strategy.scorecard_delete(scorecard=card.world.scorecard)
-    waited = time.perf_counter() - start
-    thread.join(10)
-    assert not errors
-    assert waited > 0.2  # it waited for the load's commit
-    assert not Measurement.objects.filter(kpi_id=kpi.pk).exists()
